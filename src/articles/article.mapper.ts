@@ -1,0 +1,59 @@
+import type { Prisma } from '../generated/prisma/client.js';
+
+export interface ArticleBlock {
+  type: 'paragraph' | 'heading';
+  text: string;
+}
+
+export const articleSelect = {
+  id: true,
+  slug: true,
+  title: true,
+  language: true,
+  blocks: true,
+  commentsOpen: true,
+  moderationMode: true,
+  approvedCommentCount: true,
+  publishedAt: true,
+  updatedAt: true,
+} satisfies Prisma.ArticleSelect;
+
+export const articleSummarySelect = {
+  id: true,
+  slug: true,
+  title: true,
+  language: true,
+  commentsOpen: true,
+  approvedCommentCount: true,
+  publishedAt: true,
+} satisfies Prisma.ArticleSelect;
+
+type ArticleRow = Prisma.ArticleGetPayload<{ select: typeof articleSelect }>;
+type ArticleSummaryRow = Prisma.ArticleGetPayload<{ select: typeof articleSummarySelect }>;
+
+export function toArticleView(a: ArticleRow) {
+  return {
+    id: a.id,
+    slug: a.slug,
+    title: a.title,
+    language: a.language,
+    blocks: a.blocks as unknown as ArticleBlock[],
+    commentCount: a.approvedCommentCount,
+    commentsOpen: a.commentsOpen,
+    moderation: a.moderationMode,
+    publishedAt: a.publishedAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+export function toArticleSummaryView(a: ArticleSummaryRow) {
+  return {
+    id: a.id,
+    slug: a.slug,
+    title: a.title,
+    language: a.language,
+    commentCount: a.approvedCommentCount,
+    commentsOpen: a.commentsOpen,
+    publishedAt: a.publishedAt.toISOString(),
+  };
+}

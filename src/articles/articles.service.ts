@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import { seedDir } from '../database/paths.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { articleSelect, articleSummarySelect, toArticleSummaryView, toArticleView } from './article.mapper.js';
+import type { CreateArticleDto } from './dto/article.dto.js';
+import { slugify } from './slugify.js';
+
+const SLUG = /^[a-z0-9-]{1,120}$/;
+
+export function articleNotFound(slug: string): AppError {
+  return AppError.notFound('ARTICLE_NOT_FOUND', `No article with slug "${slug.slice(0, 120)}"`);
+}
+
+@Injectable()
+export class ArticlesService {
+  private readonly logger = new Logger(ArticlesService.name);
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(limit: number, cursor?: string) {
+    const after = decodeCursor(cursor);
+    const rows = await this.prisma.article.findMany({
+      select: articleSummarySelect,
+      where: after
+        ? { OR: [{ publishedAt: { lt: after.t } }, { publishedAt: after.t, id: { lt: after.id } }] }
+        : undefined,
+      orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toArticleSummaryView),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.publishedAt, last.id) : null,
+    };
+  }
+
+  async getBySlug(slug: string) {
+    if (!SLUG.test(slug)) throw articleNotFound(slug);
+    const row = await this.prisma.article.findUnique({ where: { slug }, select: articleSelect });
+    if (!row) throw articleNotFound(slug);
+    return toArticleView(row);
+  }
+
+  async create(dto: CreateArticleDto) {
+    const slug = dto.slug ?? slugify(dto.title);
+    if (!slug) throw AppError.badRequest('INVALID_SLUG', 'Cannot derive a slug from this title; send one', [{ field: 'slug', message: 'slug is required for this title' }]);
+    try {
+      const row = await this.prisma.article.create({
+        data: { slug, title: dto.title, language: dto.language ?? 'bg', blocks: dto.blocks.map((b) => ({ type: b.type, text: b.text })) },
+        select: articleSelect,
+      });
+      return toArticleView(row);
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw AppError.conflict('SLUG_TAKEN', `An article with slug "${slug}" already exists`);
+      }
+      throw err;
+    }
+  }
+
+  /** Inserts the bundled seed article unless its slug exists. Safe to run on every start. */
+  async seed(): Promise<boolean> {
+    const raw = JSON.parse(await readFile(join(seedDir, 'article.json'), 'utf8')) as {
+      title: string;
+      slug: string;
+      language: string;
+      blocks: { type: string; text: string }[];
+    };
+    const { count } = await this.prisma.article.createMany({
+      data: [{ slug: raw.slug, title: raw.title, language: raw.language, blocks: raw.blocks }],
+      skipDuplicates: true,
+    });
+    if (count) this.logger.log(`seeded article ${raw.slug}`);
+    return count === 1;
+  }
+}

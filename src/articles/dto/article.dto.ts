@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+
+export class ArticleBlockDto {
+  @ApiProperty({ enum: ['paragraph', 'heading'] })
+  @IsIn(['paragraph', 'heading'])
+  type: 'paragraph' | 'heading';
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20_000)
+  text: string;
+}
+
+export class CreateArticleDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title: string;
+
+  @ApiPropertyOptional({ description: 'defaults to the transliterated title' })
+  @IsOptional()
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'slug must be lower-case Latin letters, digits and single hyphens' })
+  @MaxLength(120)
+  slug?: string;
+
+  @ApiPropertyOptional({ default: 'bg' })
+  @IsOptional()
+  @Matches(/^[a-z]{2}(-[A-Z]{2})?$/, { message: 'language must be an ISO 639-1 code such as bg or en' })
+  language?: string;
+
+  @ApiProperty({ type: [ArticleBlockDto] })
+  @ValidateNested({ each: true })
+  @Type(() => ArticleBlockDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  blocks: ArticleBlockDto[];
+}

@@ -1,0 +1,111 @@
+import { AppError } from '../common/errors/app-error.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { CommentStatus } from '../generated/prisma/enums.js';
+
+/**
+ * The single place where a comment's visibility changes. Every status change, soft delete and body edit goes
+ * through `applyCommentChange` inside the caller's transaction, which
+ *   1. updates the row only if its version is still the one the caller read (optimistic concurrency: of two
+ *      concurrent decisions exactly one wins, the other gets 409 VERSION_CONFLICT),
+ *   2. moves the article's and the author's approved-comment counters by the visibility delta, and
+ *   3. appends the audit row,
+ * so the counters can never drift from `count(*) WHERE status = 'approved' AND deleted_at IS NULL`.
+ */
+
+/** Moderator decisions: from → allowed targets. Anything else is 409 INVALID_TRANSITION. */
+export const MODERATION_TRANSITIONS: Readonly<Record<CommentStatus, readonly CommentStatus[]>> = {
+  pending: ['approved', 'rejected', 'spam'],
+  approved: ['rejected', 'spam'],
+  rejected: ['approved', 'spam'],
+  spam: ['approved', 'rejected'],
+};
+
+export function canModerate(from: CommentStatus, to: CommentStatus): boolean {
+  return MODERATION_TRANSITIONS[from].includes(to);
+}
+
+export interface CommentSnapshot {
+  id: string;
+  articleId: string;
+  authorId: string;
+  status: CommentStatus;
+  deletedAt: Date | null;
+  version: number;
+}
+
+export const commentSnapshotSelect = {
+  id: true,
+  articleId: true,
+  authorId: true,
+  status: true,
+  deletedAt: true,
+  version: true,
+} satisfies Prisma.CommentSelect;
+
+export const isVisible = (c: { status: CommentStatus; deletedAt: Date | null }) => c.status === 'approved' && c.deletedAt === null;
+
+export interface CommentChange {
+  status?: CommentStatus;
+  statusReason?: string | null;
+  deletedAt?: Date;
+  deletedById?: string;
+  body?: string;
+  editedAt?: Date;
+  reportCountIncrement?: number;
+}
+
+export interface AuditEntry {
+  /** e.g. approve, reject, spam, edit, delete, report_threshold, filter_reject, ban_reject */
+  action: string;
+  actorId: string | null;
+  reason?: string | null;
+}
+
+export async function applyCommentChange(
+  tx: Prisma.TransactionClient,
+  before: CommentSnapshot,
+  change: CommentChange,
+  audit: AuditEntry | null,
+): Promise<CommentSnapshot> {
+  const updated = await tx.comment.updateManyAndReturn({
+    where: { id: before.id, version: before.version },
+    data: {
+      ...(change.status !== undefined && { status: change.status }),
+      ...(change.statusReason !== undefined && { statusReason: change.statusReason }),
+      ...(change.deletedAt !== undefined && { deletedAt: change.deletedAt, deletedById: change.deletedById ?? null }),
+      ...(change.body !== undefined && { body: change.body }),
+      ...(change.editedAt !== undefined && { editedAt: change.editedAt }),
+      ...(change.reportCountIncrement && { reportCount: { increment: change.reportCountIncrement } }),
+      version: { increment: 1 },
+    },
+    select: commentSnapshotSelect,
+  });
+  const after = updated[0];
+  if (!after) {
+    throw AppError.conflict('VERSION_CONFLICT', 'The comment was changed by someone else; reload it and try again');
+  }
+  const delta = Number(isVisible(after)) - Number(isVisible(before));
+  if (delta !== 0) {
+    await tx.article.update({ where: { id: after.articleId }, data: { approvedCommentCount: { increment: delta } } });
+    await tx.user.update({ where: { id: after.authorId }, data: { approvedCommentCount: { increment: delta } } });
+  }
+  if (audit) {
+    await tx.moderationAction.create({
+      data: {
+        commentId: after.id,
+        moderatorId: audit.actorId,
+        action: audit.action,
+        fromStatus: before.status,
+        toStatus: after.status,
+        reason: audit.reason ?? null,
+      },
+    });
+  }
+  return after;
+}
+
+/** For a newly inserted comment that is visible at once (post-moderation or trusted author). */
+export async function countNewVisibleComment(tx: Prisma.TransactionClient, articleId: string, authorId: string): Promise<void> {
+  await tx.article.update({ where: { id: articleId }, data: { approvedCommentCount: { increment: 1 } } });
+  await tx.user.update({ where: { id: authorId }, data: { approvedCommentCount: { increment: 1 } } });
+}

@@ -1,0 +1,131 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Prisma } from '../../generated/prisma/client.js';
+import { AppError, type ErrorBody, type ErrorDetail } from './app-error.js';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** PostgreSQL / driver conditions that mean "the database is not available right now": answer 503, never 500. */
+const UNAVAILABLE_PG_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', '57014', '40001', '40P01', '55P03']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2034']);
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connection .* closed|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
+
+interface Mapped {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+function findCause(err: unknown, depth = 0): { code?: string; message?: string } | undefined {
+  if (!err || typeof err !== 'object' || depth > 5) return undefined;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
+  if (typeof e.code === 'string' && (UNAVAILABLE_PG_CODES.has(e.code) || UNAVAILABLE_NODE_CODES.has(e.code) || UNAVAILABLE_PRISMA_CODES.has(e.code))) {
+    return { code: e.code };
+  }
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return { message: e.message };
+  return findCause(e.cause, depth + 1) ?? findCause((e.meta as { driverAdapterError?: unknown })?.driverAdapterError, depth + 1);
+}
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientInitializationError) return true;
+  return findCause(err) !== undefined;
+}
+
+function body(code: string, message: string, details?: ErrorDetail[]): ErrorBody {
+  return { error: details?.length ? { code, message, details } : { code, message } };
+}
+
+export function mapError(exception: unknown): Mapped {
+  if (exception instanceof AppError) {
+    return { status: exception.status, body: body(exception.code, exception.message, exception.details), headers: exception.headers };
+  }
+  if (exception instanceof HttpException) {
+    // Nest wraps Fastify's own 4xx errors (body parser, content type, body limit); map them by their code.
+    const cause = exception.cause as { code?: unknown } | undefined;
+    if (typeof cause?.code === 'string' && cause.code.startsWith('FST_')) return mapError(cause);
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray((response as { message?: unknown }).message)
+          ? 'Request validation failed'
+          : String((response as { message?: unknown }).message ?? exception.message);
+    if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
+      return { status, body: body('ROUTE_NOT_FOUND', 'No route matches this method and path') };
+    }
+    if (status === 429) {
+      return { status, body: body('RATE_LIMITED', 'Too many requests, slow down and retry later') };
+    }
+    return { status, body: body(STATUS_CODES[status] ?? `HTTP_${status}`, status >= 500 ? 'Internal server error' : message) };
+  }
+  // Fastify's own errors (body parser, content type, body limit) carry a statusCode.
+  const fst = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof fst?.code === 'string' && fst.code.startsWith('FST_') && typeof fst.statusCode === 'number' && fst.statusCode < 500) {
+    const status = fst.statusCode;
+    const messages: Record<string, string> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type; send application/json',
+      FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty but Content-Type is application/json',
+      FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+    };
+    const code = fst.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fst.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'INVALID_JSON' : STATUS_CODES[status] ?? 'BAD_REQUEST';
+    return { status, body: body(code, messages[fst.code] ?? 'Malformed request') };
+  }
+  if (exception instanceof SyntaxError && /JSON/.test(exception.message)) {
+    return { status: 400, body: body('INVALID_JSON', 'Request body is not valid JSON') };
+  }
+  if (exception instanceof URIError) {
+    return { status: 400, body: body('BAD_REQUEST', 'Malformed URL encoding') };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: body('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, retry shortly'),
+      headers: { 'retry-after': '1' },
+    };
+  }
+  if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+    if (exception.code === 'P2002') return { status: 409, body: body('CONFLICT', 'The resource already exists') };
+    if (exception.code === 'P2025') return { status: 404, body: body('NOT_FOUND', 'The resource was not found') };
+  }
+  return { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
+}
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const mapped = mapError(exception);
+    if (mapped.status >= 500) {
+      const err = exception as Error;
+      this.logger.error(
+        { msg: 'request failed', reqId: request?.id, method: request?.method, url: request?.url, status: mapped.status, err: err?.message },
+        mapped.status === 500 ? err?.stack : undefined,
+      );
+    }
+    if (reply.sent) return;
+    for (const [k, v] of Object.entries(mapped.headers ?? {})) void reply.header(k, v);
+    void reply.status(mapped.status).header('cache-control', 'no-store').send(mapped.body);
+  }
+}

@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AppError } from './errors/app-error.js';
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ description: 'opaque cursor from the previous page\'s nextCursor' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+/** Keyset cursor: (timestamp, id) of the last item on the page, opaque to clients. */
+export interface Keyset {
+  t: string;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeCursor(t: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ t: t.toISOString(), id } satisfies Keyset)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): { t: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Keyset>;
+    const t = new Date(String(parsed.t));
+    if (typeof parsed.id === 'string' && UUID.test(parsed.id) && !Number.isNaN(t.getTime())) return { t, id: parsed.id };
+  } catch {
+    // fall through
+  }
+  throw AppError.badRequest('INVALID_CURSOR', 'The cursor is malformed; use nextCursor from a previous page', [
+    { field: 'cursor', message: 'cursor is malformed' },
+  ]);
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'please-change-this-secret-in-production']);
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** Every environment variable the service reads. README's configuration table mirrors this. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+      .optional(),
+    EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DB_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    JWT_SECRET: z.string().optional(),
+    JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
+    ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
+    COMMENT_EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
+    COMMENT_REPORT_THRESHOLD: z.coerce.number().int().min(1).default(3),
+    COMMENT_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
+    TRUSTED_USER_APPROVED_COMMENTS: z.coerce.number().int().min(0).default(0),
+    RATE_LIMIT_ENABLED: bool.default(true),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    TRUST_PROXY: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    SEED_ARTICLE: bool.default(true),
+  })
+  .transform((env, ctx) => {
+    const production = env.NODE_ENV === 'production';
+    let secret = env.JWT_SECRET;
+    if (!secret || PLACEHOLDER_SECRETS.has(secret)) {
+      if (production) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'JWT_SECRET must be set to a random value of at least 32 characters in production',
+        });
+        return z.NEVER;
+      }
+      // Development and tests get a fixed, clearly-marked key so `npm start` works on a fresh clone.
+      secret = 'development-only-secret-do-not-use-in-production-0123456789';
+    }
+    if (secret.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET must be at least 32 characters' });
+      return z.NEVER;
+    }
+    if (production && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'DATABASE_URL is required in production (the embedded database is for development only)',
+      });
+      return z.NEVER;
+    }
+    return { ...env, JWT_SECRET: secret, LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') };
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+/** Parses the environment; throws one readable error listing every problem. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

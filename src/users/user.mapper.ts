@@ -1,0 +1,38 @@
+import type { Prisma } from '../generated/prisma/client.js';
+
+/** Columns a user may see about themselves. Never the password hash or internal counters. */
+export const selfUserSelect = {
+  id: true,
+  email: true,
+  username: true,
+  role: true,
+  createdAt: true,
+} satisfies Prisma.UserSelect;
+
+export type SelfUserRow = Prisma.UserGetPayload<{ select: typeof selfUserSelect }>;
+
+export interface SelfUserView {
+  id: string;
+  email: string;
+  username: string;
+  role: string;
+  createdAt: string;
+}
+
+export function toSelfUserView(u: SelfUserRow): SelfUserView {
+  return { id: u.id, email: u.email, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
+}
+
+/** Normalised forms used for uniqueness and lookup. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function normalizeUsername(username: string): string {
+  return username.normalize('NFKC').trim().toLowerCase();
+}
+
+/** A ban is in force when set and not yet expired (timed bans lift themselves). */
+export function isBanned(u: { bannedAt: Date | null; bannedUntil: Date | null }, now = new Date()): boolean {
+  return u.bannedAt !== null && (u.bannedUntil === null || u.bannedUntil > now);
+}

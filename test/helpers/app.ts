@@ -1,0 +1,42 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import supertest from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { ArticlesService } from '../../src/articles/articles.service.js';
+import { loadEnv } from '../../src/config/env.js';
+import { PrismaService } from '../../src/prisma/prisma.service.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof supertest>;
+  prisma: PrismaService;
+  close(): Promise<void>;
+}
+
+const silent = { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} };
+
+/** Boots the real application (Fastify, all modules, real PostgreSQL) with optional env overrides. */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(overrides)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  try {
+    const env = loadEnv();
+    const app = await createApp(env, process.env.TEST_LOGS ? undefined : silent);
+    await app.get(ArticlesService).seed();
+    return {
+      app,
+      http: supertest(app.getHttpServer()),
+      prisma: app.get(PrismaService),
+      close: () => app.close(),
+    };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+export const SEED_SLUG = 'zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia';

@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { inject } from 'vitest';
+
+// Per worker, before any spec imports the app: point the app at the test database and quiet the logs.
+process.env.NODE_ENV = 'test';
+process.env.DATABASE_URL = inject('databaseUrl');
+process.env.LOG_LEVEL ??= 'error';
+process.env.LOG_FORMAT ??= 'json';
+process.env.JWT_SECRET ??= 'test-secret-that-is-long-enough-0123456789abcdef';
+process.env.RATE_LIMIT_ENABLED ??= 'false';
+process.env.SEED_ARTICLE ??= 'true';
