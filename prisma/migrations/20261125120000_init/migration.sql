@@ -52,6 +52,7 @@ CREATE TABLE "articles" (
     "blocks" JSONB NOT NULL,
     "comments_open" BOOLEAN NOT NULL DEFAULT true,
     "moderation_mode" "ModerationMode" NOT NULL DEFAULT 'pre',
+    "trusted_bypass" BOOLEAN NOT NULL DEFAULT true,
     "approved_comment_count" INTEGER NOT NULL DEFAULT 0,
     "published_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
