@@ -34,7 +34,6 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
   app.enableCors({
     origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
