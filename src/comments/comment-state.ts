@@ -109,3 +109,68 @@ export async function countNewVisibleComment(tx: Prisma.TransactionClient, artic
   await tx.article.update({ where: { id: articleId }, data: { approvedCommentCount: { increment: 1 } } });
   await tx.user.update({ where: { id: authorId }, data: { approvedCommentCount: { increment: 1 } } });
 }
+
+/**
+ * For a comment inserted directly in its first state (auto-approved, held or rejected by the word filter): counts
+ * it when visible and appends the audit row (fromStatus null), in the caller's transaction.
+ */
+export async function recordNewComment(tx: Prisma.TransactionClient, created: CommentSnapshot, audit: AuditEntry | null): Promise<void> {
+  if (isVisible(created)) await countNewVisibleComment(tx, created.articleId, created.authorId);
+  if (audit) {
+    await tx.moderationAction.create({
+      data: { commentId: created.id, moderatorId: audit.actorId, action: audit.action, fromStatus: null, toStatus: created.status, reason: audit.reason ?? null },
+    });
+  }
+}
+
+/**
+ * The batch form of applyCommentChange, for moderator bulk decisions and ban rejections: one status change on
+ * many comments in a handful of statements (one UPDATE, one counter update per touched article and author, one
+ * audit INSERT) instead of ~4 per comment. Same guarantees: every row updates only at the version the caller
+ * read, or the whole call throws VERSION_CONFLICT (the caller's transaction then rolls back). Counter rows are
+ * updated in id order so concurrent batches cannot deadlock on them. Returns the new snapshots in input order.
+ */
+export async function applyCommentChanges(
+  tx: Prisma.TransactionClient,
+  befores: readonly CommentSnapshot[],
+  change: { status: CommentStatus; statusReason?: string | null },
+  audit: AuditEntry | null,
+): Promise<CommentSnapshot[]> {
+  if (befores.length === 0) return [];
+  const updated = await tx.comment.updateManyAndReturn({
+    where: { OR: befores.map((b) => ({ id: b.id, version: b.version })) },
+    data: { status: change.status, ...(change.statusReason !== undefined && { statusReason: change.statusReason }), version: { increment: 1 } },
+    select: commentSnapshotSelect,
+  });
+  if (updated.length !== befores.length) {
+    throw AppError.conflict('VERSION_CONFLICT', 'A comment was changed by someone else; reload and try again');
+  }
+  const afterById = new Map(updated.map((a) => [a.id, a]));
+  const articleDelta = new Map<string, number>();
+  const authorDelta = new Map<string, number>();
+  for (const before of befores) {
+    const delta = Number(isVisible(afterById.get(before.id)!)) - Number(isVisible(before));
+    if (delta === 0) continue;
+    articleDelta.set(before.articleId, (articleDelta.get(before.articleId) ?? 0) + delta);
+    authorDelta.set(before.authorId, (authorDelta.get(before.authorId) ?? 0) + delta);
+  }
+  for (const [id, delta] of [...articleDelta].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (delta !== 0) await tx.article.update({ where: { id }, data: { approvedCommentCount: { increment: delta } } });
+  }
+  for (const [id, delta] of [...authorDelta].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (delta !== 0) await tx.user.update({ where: { id }, data: { approvedCommentCount: { increment: delta } } });
+  }
+  if (audit) {
+    await tx.moderationAction.createMany({
+      data: befores.map((before) => ({
+        commentId: before.id,
+        moderatorId: audit.actorId,
+        action: audit.action,
+        fromStatus: before.status,
+        toStatus: change.status,
+        reason: audit.reason ?? null,
+      })),
+    });
+  }
+  return befores.map((b) => afterById.get(b.id)!);
+}

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { WordFiltersModule } from '../moderation/word-filters.module.js';
 import { CommentCountsService } from './comment-counts.service.js';
+import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentCountsController } from './comments-read.controller.js';
 import { CommentsService } from './comments.service.js';
 
 @Module({
+  imports: [WordFiltersModule],
   controllers: [CommentCountsController, CommentsController],
-  providers: [CommentCountsService, CommentsService],
+  providers: [CommentCountsService, CommentsService, CommentReportsService],
   exports: [CommentCountsService, CommentsService],
 })
 export class CommentsModule {}

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export class ListCommentsQueryDto extends PageQueryDto {
@@ -7,4 +7,14 @@ export class ListCommentsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['oldest', 'newest'])
   sort: 'oldest' | 'newest' = 'oldest';
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only direct replies to this comment' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only replies (any depth) in the thread of this top-level comment' })
+  @IsOptional()
+  @IsUUID()
+  rootId?: string;
 }

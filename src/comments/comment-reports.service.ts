@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../common/auth/auth-user.js';
+import { AppError } from '../common/errors/app-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { commentNotFound } from './comment-policy.js';
+import { applyCommentChange, commentSnapshotSelect } from './comment-state.js';
+import { TX_OPTIONS } from './comments.service.js';
+import type { ReportCommentDto } from './dto/report-comment.dto.js';
+
+@Injectable()
+export class CommentReportsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * One report per reader per published comment. The report that brings reportCount to COMMENT_REPORT_THRESHOLD
+   * sends the comment back to the queue, in the same transaction. Only that crossing does: once a moderator
+   * approves it again, later reports are recorded but do not hide it again.
+   */
+  async report(user: AuthUser, commentId: string, dto: ReportCommentDto) {
+    const threshold = this.config.get('COMMENT_REPORT_THRESHOLD');
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const comment = await tx.comment.findUnique({ where: { id: commentId }, select: { authorId: true, status: true, deletedAt: true } });
+        if (!comment || comment.status !== 'approved' || comment.deletedAt) throw commentNotFound();
+        if (comment.authorId === user.id) throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot report your own comment');
+        const report = await tx.commentReport.create({
+          data: { commentId, reporterId: user.id, reason: dto.reason },
+          select: { id: true, commentId: true, reason: true, createdAt: true },
+        });
+        // An atomic increment (it takes the row lock) rather than read-then-write: concurrent reports all count,
+        // and exactly one of them sees the threshold. No version bump, so a moderator's open decision stays valid.
+        const [after] = await tx.comment.updateManyAndReturn({
+          where: { id: commentId, status: 'approved', deletedAt: null },
+          data: { reportCount: { increment: 1 } },
+          select: { ...commentSnapshotSelect, reportCount: true },
+        });
+        if (!after) throw commentNotFound(); // hidden or deleted meanwhile
+        if (after.reportCount === threshold) {
+          const reason = `reported by ${threshold} readers`;
+          await applyCommentChange(tx, after, { status: 'pending', statusReason: reason }, { action: 'report_threshold', actorId: null, reason });
+        }
+        return { ...report, createdAt: report.createdAt.toISOString() };
+      }, TX_OPTIONS);
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw AppError.conflict('ALREADY_REPORTED', 'You have already reported this comment');
+      }
+      throw err;
+    }
+  }
+}

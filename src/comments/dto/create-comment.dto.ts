@@ -1,0 +1,21 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { NormalizedText, TextLength } from '../comment-text.js';
+
+export const COMMENT_MAX_LENGTH = 5000;
+
+export class CreateCommentDto {
+  @ApiProperty({
+    description: 'Plain text, 1-5000 Unicode code points after trimming; CRLF becomes \\n, control characters other than \\n and \\t are removed',
+    example: 'Много добра статия.',
+  })
+  @NormalizedText()
+  @IsString()
+  @TextLength(COMMENT_MAX_LENGTH)
+  body: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'an approved comment of the same article' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+}
