@@ -63,7 +63,7 @@ describe('foundation: seed article, read API, errors', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await t.http.get('/api/articles').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: { body: { items: { slug: string }[]; nextCursor: string | null } } = await t.http.get('/api/articles').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((i: { slug: string }) => i.slug));
       cursor = res.body.nextCursor;
