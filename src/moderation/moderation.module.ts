@@ -1,5 +1,23 @@
 import { Module } from '@nestjs/common';
+import { ArticleModerationController } from './article-moderation.controller.js';
+import { ArticleModerationService } from './article-moderation.service.js';
+import { AuditLogController } from './audit-log.controller.js';
+import { AuditLogService } from './audit-log.service.js';
+import { ModerationQueueRepository } from './moderation-queue.repository.js';
+import { ModerationController } from './moderation.controller.js';
+import { ModerationService } from './moderation.service.js';
+import { UserBansController } from './user-bans.controller.js';
+import { UserBansService } from './user-bans.service.js';
+import { WordFiltersController } from './word-filters.controller.js';
+import { WordFiltersModule } from './word-filters.module.js';
 
-/** Moderation queue, decisions, bulk actions, word filters and the audit log (/api/admin/*). */
-@Module({})
+/**
+ * Moderation queue, decisions, bulk actions, bans, word filters and the audit log (/api/admin/*). Every route
+ * is for moderators and admins (class-level @Roles); the WordFilterService instance is shared with comments.
+ */
+@Module({
+  imports: [WordFiltersModule],
+  controllers: [ModerationController, ArticleModerationController, UserBansController, WordFiltersController, AuditLogController],
+  providers: [ModerationService, ModerationQueueRepository, ArticleModerationService, UserBansService, AuditLogService],
+})
 export class ModerationModule {}

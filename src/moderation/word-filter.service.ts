@@ -1,14 +1,181 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { WordFilterKind } from '../generated/prisma/enums.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { entryForms, normalizeEntry, textForms } from './word-normalizer.js';
 
 export type FilterVerdict = { verdict: 'clean' } | { verdict: 'banned' | 'suspect'; matched: string[] };
 
+interface IndexedEntry {
+  word: string;
+  kind: WordFilterKind;
+  stem: string;
+}
+
+interface FilterIndex {
+  exact: Map<string, IndexedEntry[]>;
+  prefixes: IndexedEntry[];
+  loadedAt: number;
+}
+
+const wordFilterSelect = {
+  id: true,
+  word: true,
+  normalized: true,
+  kind: true,
+  createdAt: true,
+  createdBy: { select: { id: true, username: true } },
+} satisfies Prisma.WordFilterSelect;
+
+type WordFilterRow = Prisma.WordFilterGetPayload<{ select: typeof wordFilterSelect }>;
+
+function toWordFilterView(f: WordFilterRow) {
+  return { id: f.id, word: f.word, normalized: f.normalized, kind: f.kind, createdAt: f.createdAt.toISOString(), createdBy: f.createdBy };
+}
+
 /**
- * Admin-managed banned and suspect word lists. `check` is called by comment creation and editing.
- * (Stub until issue #5 implements the lists and the normalisation.)
+ * Admin-managed banned and suspect word lists. `check` runs on every comment post and edit, so the list is held
+ * in memory as a lookup of every accepted form (see word-normalizer.ts). A change made through this instance
+ * invalidates at once; other instances pick it up within CACHE_TTL_MS.
  */
 @Injectable()
 export class WordFilterService {
-  async check(_body: string): Promise<FilterVerdict> {
+  static readonly CACHE_TTL_MS = 30_000;
+  private readonly logger = new Logger(WordFilterService.name);
+  private index: FilterIndex | null = null;
+  private loading: Promise<FilterIndex> | null = null;
+  private generation = 0;
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Banned beats suspect; `matched` lists the admin's entries as they were typed. */
+  async check(body: string): Promise<FilterVerdict> {
+    const index = await this.getIndex();
+    if (index.exact.size === 0 && index.prefixes.length === 0) return { verdict: 'clean' };
+    const banned = new Set<string>();
+    const suspect = new Set<string>();
+    const hit = (e: IndexedEntry) => (e.kind === 'banned' ? banned : suspect).add(e.word);
+    for (const form of textForms(body)) {
+      for (const e of index.exact.get(form) ?? []) hit(e);
+      for (const e of index.prefixes) if (form.startsWith(e.stem)) hit(e);
+    }
+    if (banned.size) return { verdict: 'banned', matched: [...banned] };
+    if (suspect.size) return { verdict: 'suspect', matched: [...suspect] };
     return { verdict: 'clean' };
+  }
+
+  /** Drops the cached list; the next check reloads it. */
+  invalidate(): void {
+    this.generation++;
+    this.index = null;
+    this.loading = null;
+  }
+
+  async list(opts: { limit: number; cursor?: string; kind?: WordFilterKind }) {
+    const after = decodeCursor(opts.cursor);
+    const rows = await this.prisma.wordFilter.findMany({
+      where: {
+        ...(opts.kind && { kind: opts.kind }),
+        ...(after && { OR: [{ createdAt: { lt: after.t } }, { createdAt: after.t, id: { lt: after.id } }] }),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: opts.limit + 1,
+      select: wordFilterSelect,
+    });
+    const page = rows.slice(0, opts.limit);
+    const last = page.at(-1);
+    return { items: page.map(toWordFilterView), nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  /** Adds an entry; 409 when its normalised form is already listed (under either kind). Audited. */
+  async create(actorId: string, word: string, kind: WordFilterKind) {
+    const entry = normalizeEntry(word);
+    if (!entry) {
+      throw AppError.badRequest('INVALID_WORD', 'A filter entry must be one word (letters and digits), optionally ending in *', [
+        { field: 'word', message: 'must be one word, optionally ending in *' },
+      ]);
+    }
+    const trimmed = word.trim();
+    try {
+      const row = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.wordFilter.create({
+          data: { word: trimmed, normalized: entry.normalized, kind, createdById: actorId },
+          select: wordFilterSelect,
+        });
+        await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'filter_add', reason: `${kind}: ${trimmed}` } });
+        return created;
+      });
+      return toWordFilterView(row);
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw AppError.conflict('WORD_FILTER_EXISTS', `"${entry.normalized}" is already in the word filter`);
+      }
+      throw err;
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  async remove(actorId: string, id: string): Promise<void> {
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const removed = await tx.wordFilter.delete({ where: { id }, select: { word: true, kind: true } });
+        await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'filter_remove', reason: `${removed.kind}: ${removed.word}` } });
+      });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') {
+        throw AppError.notFound('WORD_FILTER_NOT_FOUND', 'No word filter entry with this id');
+      }
+      throw err;
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  private async getIndex(): Promise<FilterIndex> {
+    const now = Date.now();
+    if (this.index && now - this.index.loadedAt < WordFilterService.CACHE_TTL_MS) return this.index;
+    // One load at a time; concurrent checks share it.
+    this.loading ??= this.load(this.generation);
+    try {
+      return await this.loading;
+    } catch (err) {
+      this.loading = null;
+      // Keep moderating with the last known list rather than failing every post while the database blips.
+      if (this.index) {
+        this.logger.warn({ msg: 'word filter reload failed; using the cached list', err: (err as Error).message });
+        return this.index;
+      }
+      throw err;
+    }
+  }
+
+  private async load(generation: number): Promise<FilterIndex> {
+    const rows = await this.prisma.wordFilter.findMany({ select: { word: true, kind: true } });
+    const index: FilterIndex = { exact: new Map(), prefixes: [], loadedAt: Date.now() };
+    for (const row of rows) {
+      // Re-derived from `word` (stored as typed, incl. a trailing *), so an improved normaliser applies to
+      // existing entries without a data migration.
+      const entry = normalizeEntry(row.word);
+      if (!entry) continue;
+      const indexed: IndexedEntry = { word: row.word, kind: row.kind, stem: entry.stem };
+      if (entry.prefix) {
+        index.prefixes.push(indexed);
+        continue;
+      }
+      for (const form of entryForms(entry)) {
+        const list = index.exact.get(form);
+        if (list) list.push(indexed);
+        else index.exact.set(form, [indexed]);
+      }
+    }
+    // A change made while this load was running must not be overwritten by the stale result.
+    if (generation === this.generation) {
+      this.index = index;
+      this.loading = null;
+    }
+    return index;
   }
 }

@@ -1,0 +1,20 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+
+export class AuditLogQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'comment id' })
+  @IsOptional()
+  @IsUUID()
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'moderator (actor) user id' })
+  @IsOptional()
+  @IsUUID()
+  moderator?: string;
+
+  @ApiPropertyOptional({ description: 'target user id (bans, ban rejections)' })
+  @IsOptional()
+  @IsUUID()
+  targetUser?: string;
+}

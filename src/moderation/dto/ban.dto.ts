@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class BanDto {
+  @ApiProperty({ minLength: 1, maxLength: 500 })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'ban end (must be in the future); omitted = until lifted' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+
+  @ApiPropertyOptional({ default: false, description: "also reject the user's pending comments" })
+  @IsOptional()
+  @IsBoolean()
+  rejectPending?: boolean;
+}

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
+
+export const DECISION_STATUSES = ['approved', 'rejected', 'spam'] as const;
+export type DecisionStatus = (typeof DECISION_STATUSES)[number];
+
+export const BULK_MAX_IDS = 500;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class DecisionDto {
+  @ApiProperty({ enum: DECISION_STATUSES })
+  @IsIn(DECISION_STATUSES)
+  status: DecisionStatus;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'shown in the audit log and stored as the status reason' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'the version the moderator saw; a different current version answers 409 VERSION_CONFLICT' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class BulkDecisionDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: BULK_MAX_IDS, uniqueItems: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_MAX_IDS)
+  @ArrayUnique({ message: 'ids must not repeat' })
+  @IsUUID('all', { each: true })
+  ids: string[];
+
+  @ApiProperty({ enum: DECISION_STATUSES })
+  @IsIn(DECISION_STATUSES)
+  status: DecisionStatus;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason?: string;
+}

@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+
+export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'deleted'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+
+export class QueueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: QUEUE_STATUSES,
+    default: 'pending',
+    description: 'pending is oldest first (work the queue in order); every other view is newest first',
+  })
+  @IsOptional()
+  @IsIn(QUEUE_STATUSES)
+  status: QueueStatus = 'pending';
+
+  @ApiPropertyOptional({ description: 'article slug' })
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,120}$/, { message: 'article must be an article slug' })
+  article?: string;
+
+  @ApiPropertyOptional({ description: 'author user id' })
+  @IsOptional()
+  @IsUUID()
+  author?: string;
+
+  @ApiPropertyOptional({ description: 'case-insensitive substring of the body' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  q?: string;
+}
+
+export class IdParamDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+}

@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+
+export const WORD_FILTER_KINDS = ['banned', 'suspect'] as const;
+
+export class CreateWordFilterDto {
+  @ApiProperty({ description: 'one word; a trailing * matches every word starting with it', example: 'идиот' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  word: string;
+
+  @ApiProperty({ enum: WORD_FILTER_KINDS, description: 'banned: rejected at once; suspect: held for moderation' })
+  @IsIn(WORD_FILTER_KINDS)
+  kind: 'banned' | 'suspect';
+}
+
+export class WordFilterListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: WORD_FILTER_KINDS })
+  @IsOptional()
+  @IsIn(WORD_FILTER_KINDS)
+  kind?: 'banned' | 'suspect';
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { QueueStatus } from './dto/queue.dto.js';
+import type { QueueRow } from './moderation.mapper.js';
+
+/** How many report reasons a queue item carries (newest first); reportCount always has the full number. */
+const MAX_REPORT_REASONS = 20;
+
+export interface QueueFilter {
+  status: QueueStatus;
+  articleId?: string;
+  authorId?: string;
+  q?: string;
+  after?: { t: Date; id: string };
+  limit: number;
+}
+
+export interface StatusCounts {
+  pending: number;
+  approved: number;
+  rejected: number;
+  spam: number;
+  reported: number;
+  deleted: number;
+}
+
+/** `%`, `_` and the escape character itself are literal in a search term. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The queue and count queries, in SQL because one round trip returns a whole page with its article, author and
+ * report reasons, and the search needs ILIKE with our own escaping. Statuses other than `deleted` exclude
+ * soft-deleted comments, so every comment is counted once under its status and once more if it is reported.
+ */
+@Injectable()
+export class ModerationQueueRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Up to `limit + 1` rows (the extra one tells the caller there is a next page). */
+  page(f: QueueFilter): Promise<QueueRow[]> {
+    const where: Prisma.Sql[] = [statusCondition(f.status)];
+    if (f.articleId) where.push(Prisma.sql`c.article_id = ${f.articleId}::uuid`);
+    if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
+    if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
+    // The pending queue is worked oldest first; every other view shows the newest first.
+    const asc = f.status === 'pending';
+    if (f.after) {
+      where.push(
+        asc
+          ? Prisma.sql`(c.created_at, c.id) > (${f.after.t}::timestamptz, ${f.after.id}::uuid)`
+          : Prisma.sql`(c.created_at, c.id) < (${f.after.t}::timestamptz, ${f.after.id}::uuid)`,
+      );
+    }
+    const order = asc ? Prisma.sql`c.created_at ASC, c.id ASC` : Prisma.sql`c.created_at DESC, c.id DESC`;
+    return this.prisma.$queryRaw<QueueRow[]>`
+      SELECT c.id, c.body, c.status::text AS status, c.status_reason AS "statusReason", c.version,
+             c.parent_id AS "parentId", c.depth, c.report_count AS "reportCount", c.created_at AS "createdAt",
+             c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
+             a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
+             u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
+             u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
+             COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons"
+      FROM comments c
+      JOIN articles a ON a.id = c.article_id
+      JOIN users u ON u.id = c.author_id
+      LEFT JOIN LATERAL (
+        SELECT array_agg(x.reason ORDER BY x.created_at DESC) AS reasons
+        FROM (SELECT reason, created_at FROM comment_reports WHERE comment_id = c.id
+              ORDER BY created_at DESC LIMIT ${MAX_REPORT_REASONS}) x
+      ) r ON c.report_count > 0
+      WHERE ${Prisma.join(where, ' AND ')}
+      ORDER BY ${order}
+      LIMIT ${f.limit + 1}`;
+  }
+
+  /** Counts per status (one scan), over all comments or one article's, plus the oldest pending comment. */
+  async counts(articleId?: string): Promise<StatusCounts & { oldestPendingAt: Date | null; oldestPendingAgeSeconds: number | null }> {
+    const scope = articleId ? Prisma.sql`WHERE article_id = ${articleId}::uuid` : Prisma.empty;
+    const [row] = await this.prisma.$queryRaw<(StatusCounts & { oldestPendingAt: Date | null; oldestPendingAgeSeconds: number | null })[]>`
+      SELECT
+        count(*) FILTER (WHERE deleted_at IS NULL AND status = 'pending')::int  AS pending,
+        count(*) FILTER (WHERE deleted_at IS NULL AND status = 'approved')::int AS approved,
+        count(*) FILTER (WHERE deleted_at IS NULL AND status = 'rejected')::int AS rejected,
+        count(*) FILTER (WHERE deleted_at IS NULL AND status = 'spam')::int     AS spam,
+        count(*) FILTER (WHERE deleted_at IS NULL AND report_count > 0)::int    AS reported,
+        count(*) FILTER (WHERE deleted_at IS NOT NULL)::int                     AS deleted,
+        min(created_at) FILTER (WHERE deleted_at IS NULL AND status = 'pending') AS "oldestPendingAt",
+        floor(extract(epoch FROM now() - min(created_at) FILTER (WHERE deleted_at IS NULL AND status = 'pending')))::int
+          AS "oldestPendingAgeSeconds"
+      FROM comments ${scope}`;
+    return row!;
+  }
+}
+
+function statusCondition(status: QueueStatus): Prisma.Sql {
+  switch (status) {
+    case 'reported':
+      return Prisma.sql`c.report_count > 0 AND c.deleted_at IS NULL`;
+    case 'deleted':
+      return Prisma.sql`c.deleted_at IS NOT NULL`;
+    case 'pending':
+    case 'approved':
+    case 'rejected':
+    case 'spam':
+      return Prisma.sql`c.status = ${status}::"CommentStatus" AND c.deleted_at IS NULL`;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Prisma } from '../generated/prisma/client.js';
+import type { CommentStatus } from '../generated/prisma/enums.js';
+import { isBanned } from '../users/user.mapper.js';
+
+/** The comment fields a moderator sees (queue items and decision responses). */
+export const adminCommentSelect = {
+  id: true,
+  body: true,
+  status: true,
+  statusReason: true,
+  version: true,
+  parentId: true,
+  depth: true,
+  reportCount: true,
+  createdAt: true,
+  editedAt: true,
+  deletedAt: true,
+} satisfies Prisma.CommentSelect;
+
+export type AdminCommentRow = Prisma.CommentGetPayload<{ select: typeof adminCommentSelect }>;
+
+export function toAdminCommentView(c: AdminCommentRow) {
+  return {
+    id: c.id,
+    body: c.body,
+    status: c.status,
+    statusReason: c.statusReason,
+    version: c.version,
+    parentId: c.parentId,
+    depth: c.depth,
+    createdAt: c.createdAt.toISOString(),
+    editedAt: c.editedAt?.toISOString() ?? null,
+    deletedAt: c.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** One row of the queue query (moderation-queue.repository.ts), flattened by SQL aliases. */
+export interface QueueRow extends AdminCommentRow {
+  articleId: string;
+  articleSlug: string;
+  articleTitle: string;
+  authorId: string;
+  authorUsername: string;
+  authorApprovedCommentCount: number;
+  authorBannedAt: Date | null;
+  authorBannedUntil: Date | null;
+  reportReasons: string[];
+  status: CommentStatus;
+}
+
+export function toQueueItem(r: QueueRow) {
+  return {
+    comment: toAdminCommentView(r),
+    article: { id: r.articleId, slug: r.articleSlug, title: r.articleTitle },
+    author: {
+      id: r.authorId,
+      username: r.authorUsername,
+      approvedCommentCount: r.authorApprovedCommentCount,
+      banned: isBanned({ bannedAt: r.authorBannedAt, bannedUntil: r.authorBannedUntil }),
+    },
+    reportCount: r.reportCount,
+    reportReasons: r.reportReasons,
+  };
+}

@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { articleNotFound } from '../articles/articles.service.js';
+import { AppError } from '../common/errors/app-error.js';
+import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import { applyCommentChange, applyCommentChanges, canModerate, type CommentSnapshot, commentSnapshotSelect } from '../comments/comment-state.js';
+import type { CommentStatus } from '../generated/prisma/enums.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { BulkDecisionDto, DecisionDto, DecisionStatus } from './dto/decision.dto.js';
+import type { QueueQueryDto } from './dto/queue.dto.js';
+import { ModerationQueueRepository } from './moderation-queue.repository.js';
+import { adminCommentSelect, toAdminCommentView, toQueueItem } from './moderation.mapper.js';
+
+/** Audit action recorded for each decision. */
+const DECISION_ACTION: Record<DecisionStatus, string> = { approved: 'approve', rejected: 'reject', spam: 'spam' };
+
+// Above Prisma's 5 s interactive default: a bulk may first wait for row locks held by other decisions.
+const BULK_TX = { maxWait: 5_000, timeout: 30_000 };
+
+export type BulkResult =
+  | { id: string; ok: true; status: CommentStatus }
+  | { id: string; ok: false; error: { code: string; message: string } };
+
+const commentNotFound = () => AppError.notFound('COMMENT_NOT_FOUND', 'No comment with this id');
+
+function invalidTransition(from: CommentSnapshot, to: CommentStatus): AppError {
+  return from.deletedAt
+    ? AppError.conflict('INVALID_TRANSITION', 'A deleted comment cannot be moderated')
+    : AppError.conflict('INVALID_TRANSITION', `A ${from.status} comment cannot become ${to}`);
+}
+
+@Injectable()
+export class ModerationService {
+  private readonly logger = new Logger(ModerationService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queue: ModerationQueueRepository,
+  ) {}
+
+  async list(q: QueueQueryDto) {
+    const after = decodeCursor(q.cursor);
+    let articleId: string | undefined;
+    if (q.article) {
+      const article = await this.prisma.article.findUnique({ where: { slug: q.article }, select: { id: true } });
+      if (!article) throw articleNotFound(q.article);
+      articleId = article.id;
+    }
+    const rows = await this.queue.page({ status: q.status, articleId, authorId: q.author, q: q.q, after, limit: q.limit });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return { items: page.map(toQueueItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  async summary() {
+    const { oldestPendingAt, oldestPendingAgeSeconds, ...counts } = await this.queue.counts();
+    return { counts, oldestPending: oldestPendingAt ? { createdAt: oldestPendingAt.toISOString(), ageSeconds: oldestPendingAgeSeconds } : null };
+  }
+
+  /**
+   * One decision: read, check the transition, then applyCommentChange updates only if the version read is still
+   * current, so of two moderators deciding at once exactly one wins and the other gets 409 VERSION_CONFLICT.
+   */
+  async decide(actorId: string, id: string, dto: DecisionDto) {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const before = await tx.comment.findUnique({ where: { id }, select: commentSnapshotSelect });
+      if (!before) throw commentNotFound();
+      if (dto.version !== undefined && dto.version !== before.version) {
+        throw AppError.conflict('VERSION_CONFLICT', 'The comment was changed by someone else; reload it and try again');
+      }
+      if (before.deletedAt || !canModerate(before.status, dto.status)) throw invalidTransition(before, dto.status);
+      await applyCommentChange(
+        tx,
+        before,
+        { status: dto.status, statusReason: dto.reason ?? null },
+        { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
+      );
+      return tx.comment.findUniqueOrThrow({ where: { id }, select: adminCommentSelect });
+    });
+    this.logger.log({ msg: 'comment moderated', commentId: id, moderatorId: actorId, status: dto.status });
+    return toAdminCommentView(row);
+  }
+
+  /**
+   * Many decisions in one transaction: unknown ids and impossible transitions are reported and skipped, the rest
+   * commit together or not at all. The rows are locked up front (in id order, so concurrent bulks cannot
+   * deadlock), which also means no version can change under us; applyCommentChanges then updates them, their
+   * counters and their audit rows in a few set-based statements (500 ids: ~0.4 s instead of ~3 s row by row).
+   */
+  async bulk(actorId: string, dto: BulkDecisionDto): Promise<{ results: BulkResult[] }> {
+    const results = await this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<CommentSnapshot[]>`
+        SELECT id, article_id AS "articleId", author_id AS "authorId", status::text AS status,
+               deleted_at AS "deletedAt", version
+        FROM comments WHERE id = ANY(${dto.ids}::uuid[]) ORDER BY id FOR UPDATE`;
+      const byId = new Map(locked.map((c) => [c.id, c]));
+      const todo = locked.filter((c) => !c.deletedAt && canModerate(c.status, dto.status));
+      await applyCommentChanges(
+        tx,
+        todo,
+        { status: dto.status, statusReason: dto.reason ?? null },
+        { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
+      );
+      return dto.ids.map((id): BulkResult => {
+        const before = byId.get(id);
+        const error = !before ? commentNotFound() : before.deletedAt || !canModerate(before.status, dto.status) ? invalidTransition(before, dto.status) : null;
+        return error ? { id, ok: false, error: { code: error.code, message: error.message } } : { id, ok: true, status: dto.status };
+      });
+    }, BULK_TX);
+    const applied = results.filter((r) => r.ok).length;
+    this.logger.log({ msg: 'bulk moderation', moderatorId: actorId, status: dto.status, requested: dto.ids.length, applied });
+    return { results };
+  }
+}

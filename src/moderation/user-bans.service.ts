@@ -1,0 +1,107 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthUser } from '../common/auth/auth-user.js';
+import { AppError } from '../common/errors/app-error.js';
+import { applyCommentChanges, type CommentSnapshot } from '../comments/comment-state.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { isBanned } from '../users/user.mapper.js';
+import type { BanDto } from './dto/ban.dto.js';
+
+const bannedUserSelect = {
+  id: true,
+  username: true,
+  role: true,
+  bannedAt: true,
+  bannedUntil: true,
+  banReason: true,
+} satisfies Prisma.UserSelect;
+
+type BannedUserRow = Prisma.UserGetPayload<{ select: typeof bannedUserSelect }>;
+
+function toBannedUserView(u: BannedUserRow) {
+  return {
+    id: u.id,
+    username: u.username,
+    role: u.role,
+    banned: isBanned(u),
+    bannedAt: u.bannedAt?.toISOString() ?? null,
+    bannedUntil: u.bannedUntil?.toISOString() ?? null,
+    banReason: u.banReason,
+  };
+}
+
+// Rejecting a prolific user's pending comments may wait on row locks; keep clear of Prisma's 5 s default.
+const BAN_TX = { maxWait: 5_000, timeout: 30_000 };
+
+/**
+ * Bans take effect at once: the JWT strategy and login reload the user and check `isBanned` on every request,
+ * and the user's refresh tokens are revoked, so no session survives. Timed bans lift themselves (`bannedUntil`).
+ */
+@Injectable()
+export class UserBansService {
+  private readonly logger = new Logger(UserBansService.name);
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  async ban(actor: AuthUser, targetId: string, dto: BanDto) {
+    const until = dto.until ? new Date(dto.until) : null;
+    if (until && until.getTime() <= Date.now()) {
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be in the future' }]);
+    }
+    const result = await this.prisma.$transaction(async (tx) => {
+      await this.lockTarget(tx, actor, targetId);
+      const now = new Date();
+      const user = await tx.user.update({
+        where: { id: targetId },
+        data: { bannedAt: now, bannedUntil: until, banReason: dto.reason },
+        select: bannedUserSelect,
+      });
+      const { count: revokedSessions } = await tx.refreshToken.updateMany({ where: { userId: targetId, revokedAt: null }, data: { revokedAt: now } });
+      await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason } });
+      let rejectedComments = 0;
+      if (dto.rejectPending) {
+        const pending = await tx.$queryRaw<CommentSnapshot[]>`
+          SELECT id, article_id AS "articleId", author_id AS "authorId", status::text AS status,
+                 deleted_at AS "deletedAt", version
+          FROM comments WHERE author_id = ${targetId}::uuid AND status = 'pending' AND deleted_at IS NULL
+          ORDER BY id FOR UPDATE`;
+        await applyCommentChanges(tx, pending, { status: 'rejected', statusReason: dto.reason }, { action: 'ban_reject', actorId: actor.id, reason: dto.reason });
+        rejectedComments = pending.length;
+      }
+      return { user: toBannedUserView(user), rejectedComments, revokedSessions };
+    }, BAN_TX);
+    this.logger.log({ msg: 'user banned', userId: targetId, moderatorId: actor.id, until: until?.toISOString() ?? null, rejectedComments: result.rejectedComments });
+    return result;
+  }
+
+  async unban(actor: AuthUser, targetId: string) {
+    const user = await this.prisma.$transaction(async (tx) => {
+      const target = await this.lockTarget(tx, actor, targetId);
+      if (!target.bannedAt) throw AppError.conflict('USER_NOT_BANNED', 'This user is not banned');
+      const updated = await tx.user.update({
+        where: { id: targetId },
+        data: { bannedAt: null, bannedUntil: null, banReason: null },
+        select: bannedUserSelect,
+      });
+      await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'unban' } });
+      return updated;
+    });
+    this.logger.log({ msg: 'user unbanned', userId: targetId, moderatorId: actor.id });
+    return { user: toBannedUserView(user) };
+  }
+
+  /** Locks the target row (a concurrent ban, unban or role change waits) and checks the actor may act on it. */
+  private async lockTarget(tx: Prisma.TransactionClient, actor: AuthUser, targetId: string) {
+    if (actor.id === targetId) throw AppError.forbidden('CANNOT_BAN_SELF', 'You cannot ban or unban yourself');
+    const [target] = await tx.$queryRaw<{ role: Role; bannedAt: Date | null; deletedAt: Date | null }[]>`
+      SELECT role::text AS role, banned_at AS "bannedAt", deleted_at AS "deletedAt"
+      FROM users WHERE id = ${targetId}::uuid FOR UPDATE`;
+    if (!target || target.deletedAt) throw AppError.notFound('USER_NOT_FOUND', 'No user with this id');
+    // Moderators police readers; only an admin may ban staff.
+    if (actor.role !== 'admin' && target.role !== 'reader') {
+      throw AppError.forbidden('CANNOT_BAN_STAFF', 'Only an admin can ban a moderator or an admin');
+    }
+    return target;
+  }
+}
