@@ -1,14 +1,64 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { normalizeEmail, normalizeUsername } from '../users/user.mapper.js';
+import { canonicalUsername, passwordEqualsIdentity, USERNAME_PATTERN, USERNAME_RULE } from './credential-rules.js';
+import { PasswordService } from './password.service.js';
 
-/** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when set (idempotent; implemented with issue #3). */
+export type EnsureAdminOutcome = 'disabled' | 'created' | 'exists' | 'not-admin' | 'invalid' | 'username-taken';
+
+/**
+ * Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD at startup (main.ts, after migrations).
+ * Idempotent: an existing account with that email is never changed, so a password changed after the first boot
+ * survives restarts. If that email belongs to a non-admin (or a deleted account), it is left alone with a warning:
+ * silently promoting an account from an environment variable would turn a config typo into privilege escalation.
+ * Problems are logged, not fatal: the API still starts and an existing admin can fix things.
+ */
 @Injectable()
 export class AuthBootstrap {
   private readonly logger = new Logger(AuthBootstrap.name);
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
+    private readonly passwords: PasswordService,
+  ) {}
 
-  async ensureAdmin(): Promise<void> {
-    if (this.config.get('ADMIN_EMAIL')) this.logger.warn('ADMIN_EMAIL is set but admin bootstrap is not implemented yet');
+  async ensureAdmin(): Promise<EnsureAdminOutcome> {
+    const rawEmail = this.config.get('ADMIN_EMAIL');
+    const password = this.config.get('ADMIN_PASSWORD');
+    if (!rawEmail || !password) {
+      if (rawEmail || password) this.logger.warn('set both ADMIN_EMAIL and ADMIN_PASSWORD to create the first admin; skipping');
+      return 'disabled';
+    }
+    const email = normalizeEmail(rawEmail);
+    const username = canonicalUsername(this.config.get('ADMIN_USERNAME'));
+
+    const existing = await this.prisma.user.findUnique({ where: { email }, select: { id: true, role: true, deletedAt: true } });
+    if (existing) {
+      if (existing.role === 'admin' && !existing.deletedAt) return 'exists';
+      this.logger.warn({ msg: 'ADMIN_EMAIL belongs to an account that is not an active admin; leaving it unchanged', userId: existing.id });
+      return 'not-admin';
+    }
+    if (!USERNAME_PATTERN.test(username) || passwordEqualsIdentity(password, email, username)) {
+      this.logger.error(`first admin not created: ADMIN_USERNAME must be valid (${USERNAME_RULE}) and ADMIN_PASSWORD must differ from it and from ADMIN_EMAIL`);
+      return 'invalid';
+    }
+    try {
+      const admin = await this.prisma.user.create({
+        data: { email, username, usernameNormalized: normalizeUsername(username), passwordHash: await this.passwords.hash(password), role: 'admin' },
+        select: { id: true },
+      });
+      this.logger.log({ msg: 'first admin created', userId: admin.id });
+      return 'created';
+    } catch (err) {
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+      // Another instance booting at the same moment created it, or the username belongs to someone else.
+      const raced = await this.prisma.user.findUnique({ where: { email }, select: { role: true } });
+      if (raced) return raced.role === 'admin' ? 'exists' : 'not-admin';
+      this.logger.error('first admin not created: ADMIN_USERNAME is taken by another account; choose another ADMIN_USERNAME');
+      return 'username-taken';
+    }
   }
 }

@@ -1,10 +1,29 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Public } from '../common/auth/decorators.js';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto.js';
-import { LocalAuthGuard } from './guards.js';
+
+/*
+ * Rate limits (every attempt counts, successful or not; 429 RATE_LIMITED + Retry-After):
+ * - login: 10/min per IP slows credential stuffing from one host; 5/min per account caps guessing on one account
+ *   from many hosts (~7k tries a day against a 10+ character password hashed with argon2id), while the owner of an
+ *   account someone is hammering is locked out for at most a minute.
+ * - register: 10 per 15 min per IP and 5 per 15 min per email stop scripted sign-ups but leave room for a person
+ *   correcting a rejected username or password (validation failures count too: the guard runs before validation).
+ * - refresh / logout: refresh tokens are 256-bit random, so this only bounds load: 30/min per IP.
+ */
+const LOGIN_LIMITS = [
+  { name: 'login', limit: 10, windowSeconds: 60, per: 'ip' },
+  { name: 'login', limit: 5, windowSeconds: 60, per: 'account' },
+] as const;
+const REGISTER_LIMITS = [
+  { name: 'register', limit: 10, windowSeconds: 15 * 60, per: 'ip' },
+  { name: 'register', limit: 5, windowSeconds: 15 * 60, per: 'account' },
+] as const;
+const TOKEN_LIMIT = { name: 'token', limit: 30, windowSeconds: 60, per: 'ip' } as const;
 
 @ApiTags('auth')
 @Controller('auth')
@@ -12,28 +31,31 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @RateLimit(...REGISTER_LIMITS)
   @Post('register')
   register(@Body() dto: RegisterDto) {
     return this.auth.register(dto);
   }
 
   @Public()
-  @UseGuards(LocalAuthGuard)
-  @ApiBody({ type: LoginDto })
+  @RateLimit(...LOGIN_LIMITS)
   @Post('login')
   @HttpCode(200)
-  login(@CurrentUser() user: AuthUser) {
-    return this.auth.login(user);
+  login(@Body() dto: LoginDto) {
+    return this.auth.login(dto);
   }
 
   @Public()
+  @RateLimit(TOKEN_LIMIT)
   @Post('refresh')
   @HttpCode(200)
   refresh(@Body() dto: RefreshDto) {
     return this.auth.refresh(dto.refreshToken);
   }
 
+  /** Revokes the refresh token's session (its whole rotation family). Access tokens simply expire (15 min). */
   @Public()
+  @RateLimit(TOKEN_LIMIT)
   @Post('logout')
   @HttpCode(204)
   async logout(@Body() dto: RefreshDto): Promise<void> {

@@ -1,19 +1,18 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
+import { RateLimitStore } from '../common/rate-limit/rate-limit.store.js';
 import { AppConfig } from '../config/app-config.js';
+import { AccessTokenService } from './access-token.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthBootstrap } from './auth.bootstrap.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard, RolesGuard } from './guards.js';
-import { JwtStrategy } from './jwt.strategy.js';
-import { LocalStrategy } from './local.strategy.js';
 import { PasswordService } from './password.service.js';
 
 @Module({
   imports: [
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -28,10 +27,13 @@ import { PasswordService } from './password.service.js';
     AuthService,
     AuthBootstrap,
     PasswordService,
-    JwtStrategy,
-    LocalStrategy,
+    AccessTokenService,
+    { provide: RateLimitStore, useFactory: () => new RateLimitStore() },
+    // Global guards run in the order registered here: authenticate, then roles, then rate limits (which need
+    // the user for `per: 'user'`, and should not spend a caller's budget on requests refused for their role).
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
   exports: [AuthService, PasswordService],
 })

@@ -1,13 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { isBanned, normalizeEmail, normalizeUsername, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
-import type { RegisterDto } from './dto/auth.dto.js';
+import { AccessTokenService } from './access-token.service.js';
+import type { LoginDto, RegisterDto } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
 
 export interface AuthResult {
@@ -23,20 +22,15 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class AuthService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly jwt: JwtService,
+    private readonly accessTokens: AccessTokenService,
     private readonly passwords: PasswordService,
     private readonly config: AppConfig,
   ) {}
 
+  /** The DTO has already normalised the email and username and rejected a password equal to either. */
   async register(dto: RegisterDto): Promise<AuthResult> {
     const email = normalizeEmail(dto.email);
     const usernameNormalized = normalizeUsername(dto.username);
-    const lowered = dto.password.toLowerCase();
-    if (lowered === email || lowered === usernameNormalized) {
-      throw AppError.badRequest('WEAK_PASSWORD', 'Password must not equal the email or the username', [
-        { field: 'password', message: 'password must not equal the email or the username' },
-      ]);
-    }
     const passwordHash = await this.passwords.hash(dto.password);
     try {
       const user = await this.prisma.user.create({
@@ -46,32 +40,32 @@ export class AuthService {
       return this.issueTokens(user.id, toSelfUserView(user));
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        // Registration already reveals whether an email or a username is taken (a user must be told to pick
-        // another one), so the code says which; login never does.
-        const target = JSON.stringify(err.meta ?? {});
-        if (target.includes('email')) throw AppError.conflict('EMAIL_TAKEN', 'An account with this email already exists');
+        // Registration has to tell the user which field to change, so it says whether the email or the username
+        // is taken (EMAIL_TAKEN / USERNAME_TAKEN). Login never reveals whether an account exists.
+        // Ask the database which one collided rather than parsing the driver's error metadata.
+        const emailTaken = await this.prisma.user.count({ where: { email } });
+        if (emailTaken) throw AppError.conflict('EMAIL_TAKEN', 'An account with this email already exists');
         throw AppError.conflict('USERNAME_TAKEN', 'This username is already taken');
       }
       throw err;
     }
   }
 
-  /** One answer for unknown users, wrong passwords, banned and deleted accounts; similar timing for each. */
-  async validateCredentials(login: string, password: string): Promise<AuthUser> {
-    const key = login.trim();
+  /**
+   * One 401 INVALID_CREDENTIALS for unknown accounts, wrong passwords and deleted accounts, with the same work
+   * (one indexed lookup + one argon2 verification) on every path, so neither the answer nor its timing tells
+   * whether an account exists. A banned account hears so only after the right password.
+   */
+  async login(dto: LoginDto): Promise<AuthResult> {
+    const key = dto.login.trim();
     const user = await this.prisma.user.findFirst({
       where: key.includes('@') ? { email: normalizeEmail(key) } : { usernameNormalized: normalizeUsername(key) },
-      select: { id: true, email: true, username: true, role: true, passwordHash: true, bannedAt: true, bannedUntil: true, deletedAt: true },
+      select: { ...selfUserSelect, passwordHash: true, bannedAt: true, bannedUntil: true, deletedAt: true },
     });
-    const ok = await this.passwords.verify(user?.passwordHash, password);
+    const ok = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !ok || user.deletedAt) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
     if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
-    return { id: user.id, email: user.email, username: user.username, role: user.role };
-  }
-
-  async login(user: AuthUser): Promise<AuthResult> {
-    const row = await this.prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: selfUserSelect });
-    return this.issueTokens(user.id, toSelfUserView(row));
+    return this.issueTokens(user.id, toSelfUserView(user));
   }
 
   async me(userId: string): Promise<SelfUserView> {
@@ -88,8 +82,11 @@ export class AuthService {
     const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash } });
     if (!row) throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token is invalid');
     if (row.revokedAt) {
-      await this.prisma.refreshToken.updateMany({ where: { familyId: row.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
-      throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
+      await this.revokeFamily(row.familyId);
+      // A rotated token coming back means two parties hold the family: treat it as stolen. A token revoked by
+      // logout (no successor) is simply invalid.
+      if (row.replacedById) throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
+      throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token is invalid');
     }
     if (row.expiresAt <= new Date()) throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token has expired');
     const user = await this.prisma.user.findUnique({
@@ -113,17 +110,22 @@ export class AuthService {
       return true;
     });
     if (!rotated) {
-      await this.prisma.refreshToken.updateMany({ where: { familyId: row.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+      // Lost a race with another use of the same token: the same reuse signal as above.
+      await this.revokeFamily(row.familyId);
       throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
     }
-    return { user: toSelfUserView(user), accessToken: await this.signAccess(row.userId), refreshToken: next, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+    return { user: toSelfUserView(user), accessToken: await this.accessTokens.sign(row.userId), refreshToken: next, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
   }
 
   /** Revokes the presented refresh token's whole family (this device's session). Idempotent. */
   async logout(refreshToken: string): Promise<void> {
     const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) }, select: { familyId: true } });
     if (!row) return;
-    await this.prisma.refreshToken.updateMany({ where: { familyId: row.familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.revokeFamily(row.familyId);
+  }
+
+  private async revokeFamily(familyId: string): Promise<void> {
+    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
   private async issueTokens(userId: string, user: SelfUserView): Promise<AuthResult> {
@@ -131,11 +133,7 @@ export class AuthService {
     await this.prisma.refreshToken.create({
       data: { userId, familyId: randomUUID(), tokenHash: sha256(refreshToken), expiresAt: this.refreshExpiry() },
     });
-    return { user, accessToken: await this.signAccess(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
-  }
-
-  private signAccess(userId: string): Promise<string> {
-    return this.jwt.signAsync({ sub: userId, typ: 'access' });
+    return { user, accessToken: await this.accessTokens.sign(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
   }
 
   private newRefreshToken(): string {

@@ -1,86 +1,59 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { IS_PUBLIC_KEY, ROLES_KEY } from '../common/auth/decorators.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Role } from '../generated/prisma/enums.js';
-import { LoginDto } from './dto/auth.dto.js';
+import { AccessTokenService } from './access-token.service.js';
+
+type AuthRequest = FastifyRequest & { user?: AuthUser };
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+const unauthenticated = () => AppError.unauthorized('UNAUTHENTICATED', 'Authentication required: send a Bearer access token');
 
 /**
  * Global guard: every route needs a valid access token unless marked @Public(). On a public route a token is
  * optional; a valid one identifies the caller (e.g. to show their own pending comments), an invalid one is ignored.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenService,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
-    if (!isPublic) return (await super.canActivate(context)) as boolean;
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
-    if (!req.headers.authorization) return true;
-    try {
-      await super.canActivate(context);
-    } catch {
-      // anonymous
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    const req = context.switchToHttp().getRequest<AuthRequest>();
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    if (isPublic) {
+      if (!token) return true;
+      try {
+        req.user = await this.tokens.authenticate(token);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err; // database trouble is still a 503, not "anonymous"
+      }
+      return true;
     }
+    if (!token) throw unauthenticated();
+    req.user = await this.tokens.authenticate(token);
     return true;
-  }
-
-  override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown): TUser {
-    if (err) throw err;
-    if (!user) {
-      const name = (info as { name?: string } | undefined)?.name;
-      if (name === 'TokenExpiredError') throw AppError.unauthorized('TOKEN_EXPIRED', 'The access token has expired');
-      if (name === 'JsonWebTokenError' || name === 'NotBeforeError') throw AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
-      throw AppError.unauthorized('UNAUTHENTICATED', 'Authentication required: send a Bearer access token');
-    }
-    return user;
-  }
-}
-
-/**
- * Local (password) login through passport-local. The body is validated first (400 with details, as everywhere);
- * credential failures are one uniform 401.
- */
-@Injectable()
-export class LocalAuthGuard extends AuthGuard('local') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<{ body?: unknown }>();
-    const dto = plainToInstance(LoginDto, req.body ?? {});
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) {
-      throw AppError.badRequest(
-        'VALIDATION_FAILED',
-        'Request validation failed',
-        errors.flatMap((e) => Object.values(e.constraints ?? {}).map((message) => ({ field: e.property, message }))),
-      );
-    }
-    return (await super.canActivate(context)) as boolean;
-  }
-
-  override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false): TUser {
-    if (err) throw err;
-    if (!user) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
-    return user;
   }
 }
 
 /** Global guard: enforces @Roles() after authentication. */
 @Injectable()
-export class RolesGuard {
+export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (!roles?.length) return true;
-    const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
-    if (!user) throw AppError.unauthorized('UNAUTHENTICATED', 'Authentication required: send a Bearer access token');
+    const user = context.switchToHttp().getRequest<AuthRequest>().user;
+    if (!user) throw unauthenticated();
     if (!roles.includes(user.role)) throw AppError.forbidden('FORBIDDEN', 'Your role does not allow this action');
     return true;
   }

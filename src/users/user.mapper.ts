@@ -36,3 +36,44 @@ export function normalizeUsername(username: string): string {
 export function isBanned(u: { bannedAt: Date | null; bannedUntil: Date | null }, now = new Date()): boolean {
   return u.bannedAt !== null && (u.bannedUntil === null || u.bannedUntil > now);
 }
+
+/** What moderators and admins see about an account (GET/PATCH /api/admin/users/:id). Still no password hash. */
+export const adminUserSelect = {
+  id: true,
+  email: true,
+  username: true,
+  role: true,
+  createdAt: true,
+  bannedAt: true,
+  bannedUntil: true,
+  banReason: true,
+  approvedCommentCount: true,
+} satisfies Prisma.UserSelect;
+
+export type AdminUserRow = Prisma.UserGetPayload<{ select: typeof adminUserSelect }>;
+
+export interface AdminUserView {
+  id: string;
+  email: string;
+  username: string;
+  role: string;
+  createdAt: string;
+  bannedAt: string | null;
+  bannedUntil: string | null;
+  banReason: string | null;
+  approvedCommentCount: number;
+}
+
+export function toAdminUserView(u: AdminUserRow): AdminUserView {
+  return {
+    id: u.id,
+    email: u.email,
+    username: u.username,
+    role: u.role,
+    createdAt: u.createdAt.toISOString(),
+    bannedAt: u.bannedAt?.toISOString() ?? null,
+    bannedUntil: u.bannedUntil?.toISOString() ?? null,
+    banReason: u.banReason,
+    approvedCommentCount: u.approvedCommentCount,
+  };
+}

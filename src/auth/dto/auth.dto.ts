@@ -1,8 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { canonicalUsername, PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity, USERNAME_PATTERN, USERNAME_RULE } from '../credential-rules.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Field-level rule, so it is reported as VALIDATION_FAILED together with any other field errors. */
+const NotEqualToEmailOrUsername = () =>
+  ValidateBy({
+    name: 'notEqualToEmailOrUsername',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const dto = args?.object as Partial<RegisterDto> | undefined;
+        return typeof value !== 'string' || !passwordEqualsIdentity(value, dto?.email, dto?.username);
+      },
+      defaultMessage: () => 'password must not equal the email or the username',
+    },
+  });
 
 export class RegisterDto {
   @ApiProperty({ example: 'reader@example.com' })
@@ -13,22 +27,22 @@ export class RegisterDto {
   email: string;
 
   @ApiProperty({ example: 'ivan_petrov', description: '3-32 Latin or Cyrillic letters, digits, _ or -' })
-  @Transform(trim)
+  @Transform(({ value }) => (typeof value === 'string' ? canonicalUsername(value) : value))
   @IsString()
-  @Matches(/^[\p{Script=Latin}\p{Script=Cyrillic}0-9_-]{3,32}$/u, {
-    message: 'username must be 3-32 characters: Latin or Cyrillic letters, digits, _ or -',
-  })
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 128 })
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
   @IsString()
-  @MinLength(10)
-  @MaxLength(128)
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  @NotEqualToEmailOrUsername()
   password: string;
 }
 
 export class LoginDto {
   @ApiProperty({ description: 'email or username' })
+  @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(254)
@@ -37,7 +51,7 @@ export class LoginDto {
   @ApiProperty()
   @IsString()
   @MinLength(1)
-  @MaxLength(128)
+  @MaxLength(PASSWORD_MAX)
   password: string;
 }
 

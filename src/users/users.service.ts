@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthUser } from '../common/auth/auth-user.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { adminUserSelect, type AdminUserView, toAdminUserView } from './user.mapper.js';
+
+const userNotFound = () => AppError.notFound('USER_NOT_FOUND', 'No user with this id');
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Deleted accounts are gone for the admin API too. */
+  async getAdminView(id: string): Promise<AdminUserView> {
+    const user = await this.prisma.user.findFirst({ where: { id, deletedAt: null }, select: adminUserSelect });
+    if (!user) throw userNotFound();
+    return toAdminUserView(user);
+  }
+
+  /**
+   * Changes a user's role, audited. The site must keep at least one active (not deleted, not banned) admin, so
+   * demoting the last one is 409 LAST_ADMIN. Admin rows are locked first: two admins demoting each other at the
+   * same moment are serialised, and the second sees the first's change.
+   */
+  async changeRole(actor: AuthUser, id: string, role: Role): Promise<AdminUserView> {
+    const result = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`;
+      const target = await tx.user.findFirst({ where: { id, deletedAt: null }, select: { role: true } });
+      if (!target) throw userNotFound();
+      if (target.role === role) {
+        return { from: target.role, user: await tx.user.findUniqueOrThrow({ where: { id }, select: adminUserSelect }) };
+      }
+      if (target.role === 'admin') {
+        const now = new Date();
+        const otherAdmins = await tx.user.count({
+          where: { id: { not: id }, role: 'admin', deletedAt: null, OR: [{ bannedAt: null }, { bannedUntil: { lte: now } }] },
+        });
+        if (otherAdmins === 0) throw AppError.conflict('LAST_ADMIN', 'The last admin cannot be demoted; make another user admin first');
+      }
+      const user = await tx.user.update({ where: { id }, data: { role }, select: adminUserSelect });
+      await tx.moderationAction.create({
+        data: { action: 'role_change', moderatorId: actor.id, targetUserId: id, reason: `${target.role} -> ${role}` },
+      });
+      return { from: target.role, user };
+    });
+    if (result.from !== role) this.logger.log({ msg: 'role changed', userId: id, by: actor.id, from: result.from, to: role });
+    return toAdminUserView(result.user);
+  }
+}
