@@ -30,7 +30,7 @@ async function createArticle(moderationMode: ModerationMode = 'pre') {
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const addFilter = (word: string, kind: 'banned' | 'suspect', u: TestUser = moderator) => t.http.post('/api/admin/word-filters').set(as(u)).send({ word, kind });
+const addFilter = (word: string, kind: 'banned' | 'suspect', u: TestUser = admin) => t.http.post('/api/admin/word-filters').set(as(u)).send({ word, kind });
 const post = (slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body });
 
 beforeAll(async () => {
@@ -43,6 +43,14 @@ afterAll(async () => {
 });
 
 describe('/api/admin/word-filters', () => {
+  it('should let moderators read the lists but only admins change them', async () => {
+    await t.http.get('/api/admin/word-filters').set(as(moderator)).expect(200);
+    expect((await addFilter(unique('зло'), 'banned', moderator).expect(403)).body.error.code).toBe('FORBIDDEN');
+    const added = await addFilter(unique('зло'), 'banned').expect(201);
+    expect((await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(moderator)).expect(403)).body.error.code).toBe('FORBIDDEN');
+    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(admin)).expect(204);
+  });
+
   it('should add, list and remove entries, keyed by their normalised form, with audit rows', async () => {
     const word = unique('Зло');
     const res = await addFilter(word, 'banned').expect(201);
@@ -52,7 +60,7 @@ describe('/api/admin/word-filters', () => {
       normalized: word.toLowerCase(),
       kind: 'banned',
       createdAt: expect.any(String),
-      createdBy: { id: moderator.id, username: moderator.username },
+      createdBy: { id: admin.id, username: admin.username },
     });
     const lower = word.toLowerCase();
     for (const variant of [lower.toUpperCase(), lower.replace('о', 'o'), lower.replace('о', 'ооо'), `${lower.slice(0, 2)}\u200b${lower.slice(2)}`, ` ${lower} `]) {
@@ -70,7 +78,7 @@ describe('/api/admin/word-filters', () => {
 
     const audit = await t.prisma.moderationAction.findMany({ where: { action: { in: ['filter_add', 'filter_remove'] }, reason: { contains: word } } });
     expect(audit.map((r) => [r.action, r.moderatorId]).sort()).toEqual([
-      ['filter_add', moderator.id],
+      ['filter_add', admin.id],
       ['filter_remove', admin.id],
     ]);
   });
@@ -140,7 +148,7 @@ describe('the filter on posting', () => {
     expect((await post(a.slug, `първо ${word}`).expect(201)).body.comment.status).toBe('approved');
     const added = await addFilter(word, 'banned').expect(201);
     expect((await post(a.slug, `второ ${word}`).expect(201)).body.comment.status).toBe('rejected');
-    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(moderator)).expect(204);
+    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(admin)).expect(204);
     expect((await post(a.slug, `трето ${word}`).expect(201)).body.comment.status).toBe('approved');
   });
 });

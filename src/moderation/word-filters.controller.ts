@@ -18,11 +18,14 @@ export class WordFiltersController {
     return this.filters.list(q);
   }
 
+  /** The lists are admin-managed: moderators apply them (and see them), admins change them. */
+  @Roles('admin')
   @Post()
   async create(@Body() dto: CreateWordFilterDto, @CurrentUser() user: AuthUser) {
     return { filter: await this.filters.create(user.id, dto.word, dto.kind) };
   }
 
+  @Roles('admin')
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
