@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Public } from '../common/auth/decorators.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import type { SelfUserView } from '../users/user.mapper.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto.js';
+import { PassportAuthenticator } from './passport.js';
 
 /*
  * Rate limits (every attempt counts, successful or not; 429 RATE_LIMITED + Retry-After):
@@ -28,7 +31,10 @@ const TOKEN_LIMIT = { name: 'token', limit: 30, windowSeconds: 60, per: 'ip' } a
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly passport: PassportAuthenticator,
+  ) {}
 
   @Public()
   @RateLimit(...REGISTER_LIMITS)
@@ -41,8 +47,12 @@ export class AuthController {
   @RateLimit(...LOGIN_LIMITS)
   @Post('login')
   @HttpCode(200)
-  login(@Body() dto: LoginDto) {
-    return this.auth.login(dto);
+  async login(@Req() req: FastifyRequest, @Body() dto: LoginDto) {
+    // The global ValidationPipe has checked (and trimmed) the body: 400 VALIDATION_FAILED with details otherwise.
+    // passport-local reads `login` / `password` from `req.body`, so it gets a view of the request whose body is
+    // that validated DTO (the original request is left as it is).
+    const user = await this.passport.authenticate<SelfUserView>('local', Object.create(req, { body: { value: dto } }));
+    return this.auth.login(user);
   }
 
   @Public()

@@ -4,11 +4,11 @@ import { JwtModule } from '@nestjs/jwt';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
 import { RateLimitStore } from '../common/rate-limit/rate-limit.store.js';
 import { AppConfig } from '../config/app-config.js';
-import { AccessTokenService } from './access-token.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthBootstrap } from './auth.bootstrap.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard, RolesGuard } from './guards.js';
+import { PassportAuthenticator, passportProvider } from './passport.js';
 import { PasswordService } from './password.service.js';
 
 @Module({
@@ -17,8 +17,8 @@ import { PasswordService } from './password.service.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         secret: config.get('JWT_SECRET'),
+        // Signing only: access tokens are verified by this app's passport-jwt strategy (passport.ts), HS256 only.
         signOptions: { algorithm: 'HS256', expiresIn: config.get('JWT_ACCESS_TTL_SECONDS') },
-        verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
   ],
@@ -27,7 +27,9 @@ import { PasswordService } from './password.service.js';
     AuthService,
     AuthBootstrap,
     PasswordService,
-    AccessTokenService,
+    // This application's own Passport instance with its 'jwt' and 'local' strategies (not passport's global one).
+    passportProvider,
+    PassportAuthenticator,
     { provide: RateLimitStore, useFactory: () => new RateLimitStore() },
     // Global guards run in the order registered here: authenticate, then roles, then rate limits (which need
     // the user for `per: 'user'`, and should not spend a caller's budget on requests refused for their role).

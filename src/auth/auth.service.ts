@@ -1,12 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { isBanned, normalizeEmail, normalizeUsername, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
-import { AccessTokenService } from './access-token.service.js';
-import type { LoginDto, RegisterDto } from './dto/auth.dto.js';
+import type { RegisterDto } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
 
 export interface AuthResult {
@@ -18,11 +19,15 @@ export interface AuthResult {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const invalidToken = () => AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
+
 @Injectable()
 export class AuthService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly accessTokens: AccessTokenService,
+    private readonly jwt: JwtService,
     private readonly passwords: PasswordService,
     private readonly config: AppConfig,
   ) {}
@@ -52,20 +57,45 @@ export class AuthService {
   }
 
   /**
-   * One 401 INVALID_CREDENTIALS for unknown accounts, wrong passwords and deleted accounts, with the same work
-   * (one indexed lookup + one argon2 verification) on every path, so neither the answer nor its timing tells
-   * whether an account exists. A banned account hears so only after the right password.
+   * The passport-local strategy's check. Unknown accounts, wrong passwords and deleted accounts all answer null
+   * (one 401 INVALID_CREDENTIALS), with the same work (one indexed lookup + one argon2 verification) on every path,
+   * so neither the answer nor its timing tells whether an account exists. A banned account hears so (403
+   * USER_BANNED) only after the right password.
    */
-  async login(dto: LoginDto): Promise<AuthResult> {
-    const key = dto.login.trim();
+  async validateCredentials(login: string, password: string): Promise<SelfUserView | null> {
+    const key = login.trim();
     const user = await this.prisma.user.findFirst({
       where: key.includes('@') ? { email: normalizeEmail(key) } : { usernameNormalized: normalizeUsername(key) },
       select: { ...selfUserSelect, passwordHash: true, bannedAt: true, bannedUntil: true, deletedAt: true },
     });
-    const ok = await this.passwords.verify(user?.passwordHash, dto.password);
-    if (!user || !ok || user.deletedAt) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
+    const ok = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !ok || user.deletedAt) return null;
     if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
-    return this.issueTokens(user.id, toSelfUserView(user));
+    return toSelfUserView(user);
+  }
+
+  /** Opens a session for a user passport-local has just authenticated. */
+  login(user: SelfUserView): Promise<AuthResult> {
+    return this.issueTokens(user.id, user);
+  }
+
+  /**
+   * The passport-jwt strategy's check, run on a payload whose HS256 signature and expiry passport-jwt has verified.
+   * The user is loaded on every request: a ban, a deletion or a role change applies at once, even to tokens issued
+   * before it.
+   */
+  async userForAccessToken(payload: unknown): Promise<AuthUser> {
+    const { sub, typ } = (payload ?? {}) as { sub?: unknown; typ?: unknown };
+    // `typ` keeps any other token we sign from passing as an access token; the uuid check keeps a malformed `sub`
+    // from reaching the uuid column as a database error.
+    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub)) throw invalidToken();
+    const user = await this.prisma.user.findUnique({
+      where: { id: sub },
+      select: { id: true, email: true, username: true, role: true, bannedAt: true, bannedUntil: true, deletedAt: true },
+    });
+    if (!user || user.deletedAt) throw invalidToken();
+    if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
+    return { id: user.id, email: user.email, username: user.username, role: user.role };
   }
 
   async me(userId: string): Promise<SelfUserView> {
@@ -114,7 +144,7 @@ export class AuthService {
       await this.revokeFamily(row.familyId);
       throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
     }
-    return { user: toSelfUserView(user), accessToken: await this.accessTokens.sign(row.userId), refreshToken: next, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+    return { user: toSelfUserView(user), accessToken: await this.signAccessToken(row.userId), refreshToken: next, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
   }
 
   /** Revokes the presented refresh token's whole family (this device's session). Idempotent. */
@@ -133,7 +163,12 @@ export class AuthService {
     await this.prisma.refreshToken.create({
       data: { userId, familyId: randomUUID(), tokenHash: sha256(refreshToken), expiresAt: this.refreshExpiry() },
     });
-    return { user, accessToken: await this.accessTokens.sign(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+    return { user, accessToken: await this.signAccessToken(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+  }
+
+  /** HS256 (pinned in JwtModule's signOptions); verified by the passport-jwt strategy, which accepts only HS256. */
+  private signAccessToken(userId: string): Promise<string> {
+    return this.jwt.signAsync({ sub: userId, typ: 'access' });
   }
 
   private newRefreshToken(): string {

@@ -5,41 +5,33 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { IS_PUBLIC_KEY, ROLES_KEY } from '../common/auth/decorators.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Role } from '../generated/prisma/enums.js';
-import { AccessTokenService } from './access-token.service.js';
+import { PassportAuthenticator, unauthenticated } from './passport.js';
 
 type AuthRequest = FastifyRequest & { user?: AuthUser };
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-const unauthenticated = () => AppError.unauthorized('UNAUTHENTICATED', 'Authentication required: send a Bearer access token');
-
 /**
- * Global guard: every route needs a valid access token unless marked @Public(). On a public route a token is
- * optional; a valid one identifies the caller (e.g. to show their own pending comments), an invalid one is ignored.
+ * Global guard: every route needs a valid access token unless marked @Public(). Authentication is this
+ * application's passport-jwt strategy (see passport.ts). On a public route a token is optional; a valid one
+ * identifies the caller (e.g. to show their own pending comments), a missing or invalid one leaves the caller
+ * anonymous.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: AccessTokenService,
+    private readonly passport: PassportAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
-    const req = context.switchToHttp().getRequest<AuthRequest>();
-    const header = req.headers.authorization;
-    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    if (isPublic) {
-      if (!token) return true;
-      try {
-        req.user = await this.tokens.authenticate(token);
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err; // database trouble is still a 503, not "anonymous"
-      }
-      return true;
+    const http = context.switchToHttp();
+    const req = http.getRequest<AuthRequest>();
+    try {
+      req.user = await this.passport.authenticate<AuthUser>('jwt', req, http.getResponse<object>());
+    } catch (err) {
+      // Database trouble is still a 503 on a public route, not "anonymous".
+      if (!isPublic || !(err instanceof AppError)) throw err;
     }
-    if (!token) throw unauthenticated();
-    req.user = await this.tokens.authenticate(token);
     return true;
   }
 }

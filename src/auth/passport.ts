@@ -1,0 +1,94 @@
+import { type FactoryProvider, Inject, Injectable } from '@nestjs/common';
+import { Passport } from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { AppError } from '../common/errors/app-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { AuthService } from './auth.service.js';
+
+/**
+ * Authentication is Passport: passport-jwt on every protected route (the global JwtAuthGuard), passport-local for
+ * POST /api/auth/login.
+ *
+ * Each Nest application gets its own `new Passport()` instance from this provider, never passport's default
+ * export: the default instance keeps strategies in a process-wide registry, so a second app booted in the same
+ * process (the e2e tests do this) would replace the first app's strategies with ones bound to its own
+ * PrismaService, and the first app would authenticate against the second's (possibly closed) database. That is
+ * also why @nestjs/passport's PassportStrategy / AuthGuard are not used: they register on and authenticate with
+ * the default instance.
+ */
+export const PASSPORT = Symbol('Passport');
+
+export type StrategyName = 'jwt' | 'local';
+
+type PassportInstance = InstanceType<typeof Passport>;
+
+export const passportProvider: FactoryProvider<PassportInstance> = {
+  provide: PASSPORT,
+  inject: [AppConfig, AuthService],
+  useFactory: (config: AppConfig, auth: AuthService): PassportInstance => {
+    const passport = new Passport();
+    passport.use(
+      'jwt',
+      new JwtStrategy(
+        {
+          jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+          secretOrKey: config.get('JWT_SECRET'),
+          // Only HS256: `alg: none`, other HMAC sizes and RS/HS confusion all fail verification.
+          algorithms: ['HS256'],
+          passReqToCallback: false,
+        },
+        (payload: unknown, done: (err: unknown, user?: unknown) => void) => {
+          auth.userForAccessToken(payload).then((user) => done(null, user), done);
+        },
+      ),
+    );
+    passport.use(
+      'local',
+      new LocalStrategy({ usernameField: 'login', passwordField: 'password', session: false }, (login, password, done) => {
+        auth.validateCredentials(login, password).then((user) => done(null, user ?? false), done);
+      }),
+    );
+    return passport;
+  },
+};
+
+/**
+ * What a strategy's plain failure (no user, no error) means to the client. Errors from the verify callbacks
+ * (AppErrors such as INVALID_TOKEN / USER_BANNED, or database failures) pass through unchanged.
+ */
+const FAILURES: Record<StrategyName, (info: unknown) => AppError> = {
+  // passport-jwt fails with `new Error('No auth token')` when there is no Bearer token, and with jsonwebtoken's
+  // TokenExpiredError / JsonWebTokenError / NotBeforeError when the token does not verify.
+  jwt: (info) => {
+    if (info instanceof Error && info.name === 'TokenExpiredError') return AppError.unauthorized('TOKEN_EXPIRED', 'The access token has expired');
+    if (info instanceof Error && info.message === 'No auth token') return unauthenticated();
+    return AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
+  },
+  // Wrong password, unknown or deleted account (or, if validation were bypassed, missing fields): one answer.
+  local: () => AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password'),
+};
+
+export const unauthenticated = () => AppError.unauthorized('UNAUTHENTICATED', 'Authentication required: send a Bearer access token');
+
+/** Runs one of this application's Passport strategies on a request, as a promise. */
+@Injectable()
+export class PassportAuthenticator {
+  constructor(@Inject(PASSPORT) private readonly passport: PassportInstance) {}
+
+  /**
+   * Resolves with the authenticated user. Rejects with the strategy's failure as an AppError (see FAILURES), or
+   * with whatever error its verify callback reported. `res` is only needed by strategies that redirect.
+   */
+  authenticate<User>(name: StrategyName, req: object, res: object = {}): Promise<User> {
+    return new Promise<User>((resolve, reject) => {
+      const middleware = this.passport.authenticate(name, { session: false }, (err: unknown, user: User | false | undefined, info: unknown) => {
+        if (err) reject(err);
+        else if (user) resolve(user);
+        else reject(FAILURES[name](info));
+      });
+      // `next` is only reached if the strategy neither succeeds nor fails (pass()) or is not registered.
+      middleware(req, res, (err?: unknown) => reject(err ?? new Error(`passport strategy "${name}" did not decide`)));
+    });
+  }
+}
