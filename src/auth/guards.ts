@@ -26,6 +26,9 @@ export class JwtAuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
     const http = context.switchToHttp();
     const req = http.getRequest<AuthRequest>();
+    // Anonymous reads of public routes (counts, comment lists) are the hot path: skip Passport, whose failure
+    // path builds two Error objects (stack traces) per request, for the same "anonymous" outcome.
+    if (isPublic && req.headers.authorization === undefined) return true;
     try {
       req.user = await this.passport.authenticate<AuthUser>('jwt', req, http.getResponse<object>());
     } catch (err) {

@@ -42,6 +42,16 @@ function findCause(err: unknown, depth = 0): { code?: string; message?: string }
   return findCause(e.cause, depth + 1) ?? findCause((e.meta as { driverAdapterError?: unknown })?.driverAdapterError, depth + 1);
 }
 
+/** PostgreSQL refused the text itself (a NUL character, or not representable): bad client input, not a server fault. */
+const INVALID_TEXT_PG_CODES = new Set(['22021', '22P05']);
+
+function hasPgCode(err: unknown, codes: Set<string>, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as { code?: unknown; cause?: unknown; meta?: unknown };
+  if (typeof e.code === 'string' && codes.has(e.code)) return true;
+  return hasPgCode(e.cause, codes, depth + 1) || hasPgCode((e.meta as { driverAdapterError?: unknown })?.driverAdapterError, codes, depth + 1);
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientInitializationError) return true;
   return findCause(err) !== undefined;
@@ -93,6 +103,9 @@ export function mapError(exception: unknown): Mapped {
   }
   if (exception instanceof URIError) {
     return { status: 400, body: body('BAD_REQUEST', 'Malformed URL encoding') };
+  }
+  if (hasPgCode(exception, INVALID_TEXT_PG_CODES)) {
+    return { status: 400, body: body('INVALID_TEXT', 'Text must not contain NUL characters') };
   }
   if (isDatabaseUnavailable(exception)) {
     return {

@@ -1,0 +1,110 @@
+import { hash } from '@node-rs/argon2';
+import pg from 'pg';
+
+export const BENCH_PASSWORD = 'bench-password-0123';
+export const benchUsername = (i) => `bench_${i}`;
+export const benchSlug = (i) => `bench-article-${i}`;
+
+// Same parameters as src/auth/password.service.ts, so the benchmark login path costs what production's does.
+const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/**
+ * Seeds a realistic data set with set-based SQL (a few seconds for 200k comments):
+ * - users 1..N share one argon2id hash of BENCH_PASSWORD; user 1 is a moderator, user 2 an admin;
+ * - articles 1..M, comment volume skewed towards low numbers (article 1 is the "hot" one);
+ * - 80% top-level comments, 20% replies; statuses ~70% approved, 15% pending, 10% rejected, 5% spam; 3% deleted;
+ * - articles.approved_comment_count and users.approved_comment_count set exactly from the rows.
+ */
+export async function seed(url, { users = 10_000, articles = 1_000, comments = 200_000 } = {}) {
+  const passwordHash = await hash(BENCH_PASSWORD, ARGON2ID);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query(
+      `INSERT INTO users (id, email, username, username_normalized, password_hash, role, created_at, updated_at)
+       SELECT gen_random_uuid(), 'bench_' || i || '@bench.example', 'bench_' || i, 'bench_' || i, $1,
+              (CASE i WHEN 1 THEN 'moderator' WHEN 2 THEN 'admin' ELSE 'reader' END)::"Role",
+              now() - make_interval(mins => i), now()
+       FROM generate_series(1, $2::int) i`,
+      [passwordHash, users],
+    );
+    await db.query(
+      `INSERT INTO articles (id, slug, title, blocks, published_at, updated_at)
+       SELECT gen_random_uuid(), 'bench-article-' || i, 'Bench article ' || i,
+              jsonb_build_array(jsonb_build_object('type', 'paragraph', 'text', repeat('Текст на статията. ', 40))),
+              now() - make_interval(hours => i), now()
+       FROM generate_series(1, $1::int) i`,
+      [articles],
+    );
+    await db.query(`CREATE TEMP TABLE u ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY username) AS n, id FROM users WHERE username LIKE 'bench\\_%'`);
+    await db.query(`CREATE TEMP TABLE a ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY published_at DESC) AS n, id FROM articles WHERE slug LIKE 'bench-article-%'`);
+    await db.query('CREATE UNIQUE INDEX ON u (n); CREATE UNIQUE INDEX ON a (n); ANALYZE u; ANALYZE a');
+    const topLevel = Math.round(comments * 0.8);
+    // power(random(), 2) skews towards article 1; statuses and deletion come from independent draws.
+    const statusAndDeletion = `
+      (CASE WHEN s < 0.70 THEN 'approved' WHEN s < 0.85 THEN 'pending' WHEN s < 0.95 THEN 'rejected' ELSE 'spam' END)::"CommentStatus",
+      CASE WHEN d < 0.03 THEN created + interval '1 hour' END`;
+    await db.query(
+      `INSERT INTO comments (id, article_id, author_id, depth, body, status, deleted_at, created_at, updated_at)
+       SELECT gen_random_uuid(), a.id, u.id, 0, 'Коментар ' || g.i || ': ' || repeat(md5(g.i::text) || ' ', 1 + g.i % 6),
+              ${statusAndDeletion}, created, created
+       FROM (SELECT i, 1 + floor($2::int * power(random(), 2))::int AS an, 1 + floor($3::int * random())::int AS un,
+                    random() AS s, random() AS d, now() - random() * interval '90 days' AS created
+             FROM generate_series(1, $1::int) i) g
+       JOIN a ON a.n = g.an JOIN u ON u.n = g.un`,
+      [topLevel, articles, users],
+    );
+    await db.query(
+      `INSERT INTO comments (id, article_id, author_id, parent_id, root_id, depth, body, status, deleted_at, created_at, updated_at)
+       SELECT gen_random_uuid(), p.article_id, u.id, p.id, p.id, 1, 'Отговор ' || p.i || ': ' || repeat(md5(p.id::text) || ' ', 1 + (p.i % 3)::int),
+              ${statusAndDeletion}, created, created
+       FROM (SELECT c.id, c.article_id, row_number() OVER () AS i, 1 + floor($2::int * random())::int AS un,
+                    random() AS s, random() AS d, least(now(), c.created_at + random() * interval '1 day') AS created
+             FROM comments c JOIN a ON a.id = c.article_id ORDER BY random() LIMIT $1::int) p
+       JOIN u ON u.n = p.un`,
+      [comments - topLevel, users],
+    );
+    await db.query(`UPDATE comments SET deleted_by_id = author_id WHERE deleted_at IS NOT NULL AND deleted_by_id IS NULL`);
+    for (const table of ['articles', 'users']) {
+      const fk = table === 'articles' ? 'article_id' : 'author_id';
+      await db.query(
+        `UPDATE ${table} t SET approved_comment_count = coalesce(c.n, 0)
+         FROM ${table} t2 LEFT JOIN (SELECT ${fk} AS id, count(*)::int AS n FROM comments
+                                     WHERE status = 'approved' AND deleted_at IS NULL GROUP BY 1) c ON c.id = t2.id
+         WHERE t.id = t2.id AND t.approved_comment_count IS DISTINCT FROM coalesce(c.n, 0)`,
+      );
+    }
+    await db.query('COMMIT');
+    await db.query('VACUUM (ANALYZE) users, articles, comments');
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM articles) AS articles,
+              (SELECT count(*)::int FROM comments) AS comments,
+              (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM comments GROUP BY 1) s) AS by_status,
+              (SELECT count(*)::int FROM comments WHERE deleted_at IS NOT NULL) AS deleted,
+              (SELECT count(*)::int FROM comments WHERE parent_id IS NOT NULL) AS replies,
+              (SELECT max(approved_comment_count) FROM articles) AS hottest`,
+    );
+    return rows[0];
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    await db.end();
+  }
+}
+
+/** Ids of pending, not deleted comments in a fixed random order: each one is approved once by scenario (e). */
+export async function pendingCommentIds(url, limit) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT id FROM comments WHERE status = 'pending' AND deleted_at IS NULL ORDER BY md5(id::text) LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  } finally {
+    await db.end();
+  }
+}
