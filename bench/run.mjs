@@ -198,11 +198,14 @@ async function startDatabase() {
   return { url: url.toString(), version: `PostgreSQL ${rows[0].server_version} (${version})` };
 }
 
+const PRODUCTION_NODE_ARGS = ['--enable-source-maps', '--max-old-space-size=160'];
+
 async function startService(databaseUrl) {
   const port = await freePort();
   const logFile = openSync(join(resultsDir, 'server.log'), 'w');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+  // The same Node flags as production (package.json start:prod and the Dockerfile's NODE_OPTIONS).
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_ARGS, ...nodeArgs, 'dist/main.js'], {
     cwd: root,
     stdio: ['ignore', logFile, logFile],
     env: {

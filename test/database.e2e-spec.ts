@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +10,7 @@ import { startEmbeddedDatabase } from '../src/database/embedded.js';
 import { migrate, readMigrations } from '../src/database/migrator.js';
 import { migrationsDir, projectRoot } from '../src/database/paths.js';
 import { SEED_SLUG, startTestApp } from './helpers/app.js';
+import { freePort } from './helpers/net.js';
 
 const run = promisify(execFile);
 const adminUrl = inject('adminDatabaseUrl');
@@ -34,14 +34,6 @@ async function scratchDatabase(name: string): Promise<{ url: string; drop(): Pro
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('migrations', () => {
   it('apply once, record Prisma-compatible rows, and are idempotent', async () => {

