@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import fc from 'fast-check';
-import pg from 'pg';
-import { inject } from 'vitest';
-import { migrate } from '../src/database/migrator.js';
 import { SEED_SLUG, startTestApp, type TestApp } from './helpers/app.js';
+import { scratchDatabase } from './helpers/db.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
 
 /**
@@ -39,27 +37,6 @@ let admin: TestUser;
 let routes: Route[];
 let bodyRoutes: Route[];
 let rowsBefore: Record<string, number>;
-
-async function isolatedDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = inject('adminDatabaseUrl');
-  const name = `newsroom_abuse_${process.pid}_${Date.now()}`;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString());
-  return {
-    url: url.toString(),
-    async drop() {
-      const d = new pg.Client({ connectionString: adminUrl });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
 
 /** A raw HTTP request: exact bytes, exact headers (no client-side defaults), any method with any body. */
 function request(method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer; token?: string } = {}): Promise<RawResponse> {
@@ -112,7 +89,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 const hostileJson = fc.jsonValue({ maxDepth: 4 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).some((k) => !KNOWN_FIELDS.has(k)));
 
 beforeAll(async () => {
-  db = await isolatedDatabase();
+  db = await scratchDatabase('newsroom_abuse', { migrated: true });
   t = await startTestApp({ DATABASE_URL: db.url, CORS_ORIGINS: `${ALLOWED_ORIGIN},https://other-allowed.example` });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.getHttpServer().address() as { port: number }).port;

@@ -11,29 +11,10 @@ import { migrate, readMigrations } from '../src/database/migrator.js';
 import { migrationsDir, projectRoot } from '../src/database/paths.js';
 import { SEED_SLUG, startTestApp } from './helpers/app.js';
 import { freePort } from './helpers/net.js';
+import { scratchDatabase } from './helpers/db.js';
 
 const run = promisify(execFile);
 const adminUrl = inject('adminDatabaseUrl');
-
-async function scratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const db = `${name}_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${db}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${db}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 
 describe('migrations', () => {
   it('apply once, record Prisma-compatible rows, and are idempotent', async () => {
