@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
 
@@ -29,7 +29,8 @@ export class DecisionDto {
   version?: number;
 }
 
-export class BulkDecisionDto {
+/** The same decision (status, reason) applied to many comments at once. */
+export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason'] as const) {
   @ApiProperty({ type: [String], minItems: 1, maxItems: BULK_MAX_IDS, uniqueItems: true })
   @IsArray()
   @ArrayMinSize(1)
@@ -37,16 +38,4 @@ export class BulkDecisionDto {
   @ArrayUnique({ message: 'ids must not repeat' })
   @IsUUID('all', { each: true })
   ids: string[];
-
-  @ApiProperty({ enum: DECISION_STATUSES })
-  @IsIn(DECISION_STATUSES)
-  status: DecisionStatus;
-
-  @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
-  reason?: string;
 }
