@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
@@ -11,7 +11,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
  * `pool` is exposed for the few hot read paths that skip Prisma's per-query overhead.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   readonly pool: pg.Pool;
   private readonly logger: Logger;
 
@@ -41,7 +41,11 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Runs after Nest has closed the HTTP server, i.e. after in-flight requests finished (onModuleDestroy would run
+   * before, and cut their queries off).
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
     await this.pool.end().catch(() => {});
   }
