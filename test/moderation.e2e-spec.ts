@@ -458,6 +458,23 @@ describe('articles: counts and settings', () => {
     expect(post.status).toBe(403);
   });
 
+  it('should record every settings change in the audit log, with before, after and reason', async () => {
+    const a = await createArticle();
+    await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ commentsOpen: false, reason: 'legal hold' }).expect(200);
+    const log = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ article: a.slug }).expect(200);
+    expect(log.body.items).toHaveLength(1);
+    expect(log.body.items[0]).toMatchObject({
+      action: 'article_settings',
+      moderator: { id: moderator.id, username: moderator.username },
+      article: { id: a.id, slug: a.slug },
+      reason: 'legal hold',
+      details: { from: { commentsOpen: true, moderation: 'pre', trustedBypass: true }, to: { commentsOpen: false, moderation: 'pre', trustedBypass: true } },
+    });
+    // A refused change writes nothing.
+    await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ moderation: 'none' }).expect(400);
+    expect(await t.prisma.moderationAction.count({ where: { articleId: a.id } })).toBe(1);
+  });
+
   it('should validate settings', async () => {
     const a = await createArticle();
     for (const body of [{}, { moderation: 'none' }, { commentsOpen: 'yes' }, { title: 'x' }]) {
@@ -493,6 +510,8 @@ describe('GET /api/admin/audit-log', () => {
         toStatus: expect.any(String),
         reason: item.reason,
         commentId: c.id,
+        article: null,
+        details: null,
         targetUser: { id: author.id, username: author.username },
       });
     }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/auth/decorators.js';
+import type { AuthUser } from '../common/auth/auth-user.js';
+import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { ArticleModerationService } from './article-moderation.service.js';
 import { ArticleSettingsDto } from './dto/article-settings.dto.js';
 
@@ -18,7 +19,7 @@ export class ArticleModerationController {
   }
 
   @Patch(':slug')
-  async update(@Param('slug') slug: string, @Body() dto: ArticleSettingsDto) {
-    return { article: await this.articles.updateSettings(slug, dto) };
+  async update(@Param('slug') slug: string, @Body() dto: ArticleSettingsDto, @CurrentUser() user: AuthUser) {
+    return { article: await this.articles.updateSettings(slug, dto, user.id) };
   }
 }

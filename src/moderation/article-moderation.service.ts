@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { articleNotFound } from '../articles/articles.service.js';
 import { AppError } from '../common/errors/app-error.js';
-import { Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ArticleSettingsDto } from './dto/article-settings.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
@@ -50,24 +50,39 @@ export class ArticleModerationService {
     return { pending: c.pending, approved: c.approved, rejected: c.rejected, spam: c.spam, deleted: c.deleted };
   }
 
-  /** Only the settings change: switching to post-moderation leaves already pending comments pending. */
-  async updateSettings(slug: string, dto: ArticleSettingsDto) {
+  /**
+   * Only the settings change: switching to post-moderation leaves already pending comments pending. The change and
+   * its audit row (who, when, the settings before and after, the reason) commit together.
+   */
+  async updateSettings(slug: string, dto: ArticleSettingsDto, moderatorId: string) {
     if (dto.commentsOpen === undefined && dto.moderation === undefined && dto.trustedBypass === undefined) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
         { field: 'body', message: 'send at least one of commentsOpen, moderation, trustedBypass' },
       ]);
     }
     if (!SLUG.test(slug)) throw articleNotFound(slug);
-    try {
-      const row = await this.prisma.article.update({
-        where: { slug },
+    return this.prisma.$transaction(async (tx) => {
+      const [before] = await tx.$queryRaw<{ id: string; comments_open: boolean; moderation_mode: string; trusted_bypass: boolean }[]>`
+        SELECT id, comments_open, moderation_mode::text, trusted_bypass FROM articles WHERE slug = ${slug} FOR UPDATE`;
+      if (!before) throw articleNotFound(slug);
+      const row = await tx.article.update({
+        where: { id: before.id },
         data: { commentsOpen: dto.commentsOpen, moderationMode: dto.moderation, trustedBypass: dto.trustedBypass },
         select: articleSettingsSelect,
       });
+      await tx.moderationAction.create({
+        data: {
+          action: 'article_settings',
+          moderatorId,
+          articleId: row.id,
+          reason: dto.reason ?? null,
+          details: {
+            from: { commentsOpen: before.comments_open, moderation: before.moderation_mode, trustedBypass: before.trusted_bypass },
+            to: { commentsOpen: row.commentsOpen, moderation: row.moderationMode, trustedBypass: row.trustedBypass },
+          },
+        },
+      });
       return toArticleSettingsView(row);
-    } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') throw articleNotFound(slug);
-      throw err;
-    }
+    });
   }
 }

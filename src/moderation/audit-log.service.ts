@@ -13,6 +13,8 @@ const auditSelect = {
   createdAt: true,
   commentId: true,
   targetUserId: true,
+  details: true,
+  article: { select: { id: true, slug: true } },
   moderator: { select: { id: true, username: true } },
   comment: { select: { author: { select: { id: true, username: true } } } },
 } satisfies Prisma.ModerationActionSelect;
@@ -30,6 +32,7 @@ export class AuditLogService {
     const and: Prisma.ModerationActionWhereInput[] = [];
     if (q.comment) and.push({ commentId: q.comment });
     if (q.moderator) and.push({ moderatorId: q.moderator });
+    if (q.article) and.push({ article: { slug: q.article } });
     // The target of a comment decision is the comment's author.
     if (q.targetUser) and.push({ OR: [{ targetUserId: q.targetUser }, { comment: { authorId: q.targetUser } }] });
     if (after) and.push({ OR: [{ createdAt: { lt: after.t } }, { createdAt: after.t, id: { lt: after.id } }] });
@@ -56,6 +59,8 @@ export class AuditLogService {
         toStatus: r.toStatus,
         reason: r.reason,
         commentId: r.commentId,
+        article: r.article,
+        details: r.details,
         targetUser: (r.targetUserId ? (targets.get(r.targetUserId) ?? { id: r.targetUserId, username: null }) : r.comment?.author) ?? null,
       })),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null,

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class ArticleSettingsDto {
   @ApiPropertyOptional()
@@ -16,4 +17,12 @@ export class ArticleSettingsDto {
   @IsOptional()
   @IsBoolean()
   trustedBypass?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'recorded in the audit log' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export class AuditLogQueryDto extends PageQueryDto {
@@ -17,4 +17,9 @@ export class AuditLogQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   targetUser?: string;
+
+  @ApiPropertyOptional({ description: 'article slug (settings changes on that article)' })
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,120}$/, { message: 'article must be an article slug' })
+  article?: string;
 }
