@@ -8,9 +8,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { articleSelect, articleSummarySelect, toArticleSummaryView, toArticleView } from './article.mapper.js';
 import type { CreateArticleDto } from './dto/article.dto.js';
-import { slugify } from './slugify.js';
-
-const SLUG = /^[a-z0-9-]{1,120}$/;
+import { isSlug, slugify } from './slugify.js';
 
 export function articleNotFound(slug: string): AppError {
   return AppError.notFound('ARTICLE_NOT_FOUND', `No article with slug "${slug.slice(0, 120)}"`);
@@ -41,7 +39,7 @@ export class ArticlesService {
   }
 
   async getBySlug(slug: string) {
-    if (!SLUG.test(slug)) throw articleNotFound(slug);
+    if (!isSlug(slug)) throw articleNotFound(slug);
     const row = await this.prisma.article.findUnique({ where: { slug }, select: articleSelect });
     if (!row) throw articleNotFound(slug);
     return toArticleView(row);

@@ -11,6 +11,11 @@ const BG: Record<string, string> = {
 
 export const MAX_SLUG_LENGTH = 120;
 
+/** What any stored slug looks like; a path parameter that does not match cannot name an article. */
+export const SLUG_PATTERN = /^[a-z0-9-]{1,120}$/;
+
+export const isSlug = (value: string): boolean => SLUG_PATTERN.test(value);
+
 export function transliterateBg(text: string): string {
   return text
     .toLowerCase()

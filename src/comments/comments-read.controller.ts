@@ -6,6 +6,7 @@ import { Public } from '../common/auth/decorators.js';
 import { sendCacheable } from '../common/http-cache.js';
 import { CommentCountsService } from './comment-counts.service.js';
 import { BulkCountsQueryDto } from './dto/counts.dto.js';
+import { isSlug } from '../articles/slugify.js';
 
 @ApiTags('comments')
 @Controller()
@@ -16,7 +17,7 @@ export class CommentCountsController {
   @Public()
   @Get('articles/:slug/comments/count')
   async count(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const count = slug.length <= 120 ? await this.counts.forSlug(slug) : undefined;
+    const count = isSlug(slug) ? await this.counts.forSlug(slug) : undefined;
     if (count === undefined) throw articleNotFound(slug);
     return sendCacheable(req, reply, { slug, count });
   }

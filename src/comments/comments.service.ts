@@ -14,6 +14,7 @@ import { applyCommentChange, commentSnapshotSelect, recordNewComment } from './c
 import type { CreateCommentDto } from './dto/create-comment.dto.js';
 import type { ListCommentsQueryDto } from './dto/list.dto.js';
 import type { UpdateCommentDto } from './dto/update-comment.dto.js';
+import { isSlug } from '../articles/slugify.js';
 
 export type CommentView = ReturnType<typeof toPublicCommentView>;
 
@@ -203,7 +204,7 @@ export class CommentsService {
 
   private async findArticle(slug: string) {
     const article =
-      slug.length <= 120
+      isSlug(slug)
         ? await this.prisma.article.findUnique({
             where: { slug },
             select: { id: true, commentsOpen: true, moderationMode: true, trustedBypass: true },

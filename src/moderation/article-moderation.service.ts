@@ -5,8 +5,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ArticleSettingsDto } from './dto/article-settings.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
-
-const SLUG = /^[a-z0-9-]{1,120}$/;
+import { isSlug } from '../articles/slugify.js';
 
 const articleSettingsSelect = {
   id: true,
@@ -44,7 +43,7 @@ export class ArticleModerationService {
 
   /** `approved` counts visible comments only, so it equals the public count (the article's counter). */
   async counts(slug: string) {
-    const article = SLUG.test(slug) ? await this.prisma.article.findUnique({ where: { slug }, select: { id: true } }) : null;
+    const article = isSlug(slug) ? await this.prisma.article.findUnique({ where: { slug }, select: { id: true } }) : null;
     if (!article) throw articleNotFound(slug);
     const c = await this.queue.counts(article.id);
     return { pending: c.pending, approved: c.approved, rejected: c.rejected, spam: c.spam, deleted: c.deleted };
@@ -60,7 +59,7 @@ export class ArticleModerationService {
         { field: 'body', message: 'send at least one of commentsOpen, moderation, trustedBypass' },
       ]);
     }
-    if (!SLUG.test(slug)) throw articleNotFound(slug);
+    if (!isSlug(slug)) throw articleNotFound(slug);
     return this.prisma.$transaction(async (tx) => {
       const [before] = await tx.$queryRaw<{ id: string; comments_open: boolean; moderation_mode: string; trusted_bypass: boolean }[]>`
         SELECT id, comments_open, moderation_mode::text, trusted_bypass FROM articles WHERE slug = ${slug} FOR UPDATE`;

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
+import { SLUG_PATTERN } from '../../articles/slugify.js';
 
 export class AuditLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'comment id' })
@@ -20,6 +21,6 @@ export class AuditLogQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'article slug (settings changes on that article)' })
   @IsOptional()
-  @Matches(/^[a-z0-9-]{1,120}$/, { message: 'article must be an article slug' })
+  @Matches(SLUG_PATTERN, { message: 'article must be an article slug' })
   article?: string;
 }

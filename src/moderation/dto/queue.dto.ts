@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
+import { SLUG_PATTERN } from '../../articles/slugify.js';
 
 export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'deleted'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -18,7 +19,7 @@ export class QueueQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'article slug' })
   @IsOptional()
-  @Matches(/^[a-z0-9-]{1,120}$/, { message: 'article must be an article slug' })
+  @Matches(SLUG_PATTERN, { message: 'article must be an article slug' })
   article?: string;
 
   @ApiPropertyOptional({ description: 'author user id' })
