@@ -19,8 +19,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function createApp(env: Env, logger: LoggerService = createLogger(env)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
-    trustProxy: env.TRUST_PROXY,
-    maxParamLength: 300,
+    // A hop count becomes proxy-addr's (address, hop index) predicate: trust exactly that many proxies.
+    trustProxy: typeof env.TRUST_PROXY === 'number' ? (_addr: string, hop: number) => hop < (env.TRUST_PROXY as number) : env.TRUST_PROXY,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

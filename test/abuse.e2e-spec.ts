@@ -289,6 +289,10 @@ describe('abuse: headers, CORS and limits from configuration', () => {
     expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
     const other = await request('GET', '/api/health/live', { headers: { origin: 'https://evil.example' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    // Cacheable count responses keep `Vary: Origin`, so a CDN never serves one site's CORS answer to another.
+    const count = await request('GET', `/api/articles/${SEED_SLUG}/comments/count`, { headers: { origin: ALLOWED_ORIGIN } });
+    expect(count.headers['cache-control']).toMatch(/public/);
+    expect(String(count.headers.vary).split(/,\s*/)).toEqual(expect.arrayContaining(['Origin', 'Accept-Encoding']));
 
     const preflight = (origin: string) =>
       request('OPTIONS', `/api/articles/${SEED_SLUG}/comments`, {

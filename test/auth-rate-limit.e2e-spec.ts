@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, PASSWORD, registerUser, uniq } from './helpers/auth-fixtures.js';
 
 let ipSeq = 0;
-/** A fresh client address per scenario (TRUST_PROXY=true makes the app read X-Forwarded-For). */
+/** A fresh client address per scenario (TRUST_PROXY=true = one trusted proxy hop: the app reads X-Forwarded-For). */
 const freshIp = () => `198.51.100.${++ipSeq}`;
 
 describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
@@ -52,6 +52,14 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
     // …another account from the same address does not.
     const other = await registerUser(t);
     await login(freshIp(), { login: other.email, password: other.password }).expect(200);
+  });
+
+  it('should not let a client dodge the per-IP limit by writing its own X-Forwarded-For entries', async () => {
+    const ip = freshIp();
+    // The one trusted proxy appends the real address; whatever the client put before it is ignored.
+    const spoofed = (i: number) => login(`203.0.113.${i}, ${'x'.repeat(50)}, ${ip}`, { login: uniq('nobody'), password: 'wrong password!' });
+    for (let i = 0; i < 10; i++) await spoofed(i).expect(401);
+    expectLimited(await spoofed(99), 60);
   });
 
   it('should count invalid login bodies too (the limit runs before validation)', async () => {

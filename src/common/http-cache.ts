@@ -10,7 +10,9 @@ export function sendCacheable(req: FastifyRequest, reply: FastifyReply, payload:
   const etag = `"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"`;
   void reply.header('etag', etag);
   void reply.header('cache-control', `public, max-age=${maxAgeSeconds}, stale-while-revalidate=30`);
-  void reply.header('vary', 'Accept-Encoding');
+  // Append: CORS has already set `Vary: Origin`, which a shared cache needs too.
+  const vary = reply.getHeader('vary');
+  void reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
   const inm = req.headers['if-none-match'];
   if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
     void reply.status(304).send();

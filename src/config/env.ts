@@ -42,7 +42,22 @@ export const envSchema = z
           .filter(Boolean),
       ),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-    TRUST_PROXY: bool.default(false),
+    // false: use the socket address. A number: trust that many proxy hops (1 = one reverse proxy / load balancer).
+    // Otherwise a comma-separated list of proxy addresses or CIDRs. Never "trust everything": any client could then
+    // name its own address in X-Forwarded-For and dodge per-IP limits.
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((v, ctx): false | number | string[] => {
+        const s = v.trim();
+        if (s === 'false' || s === '0' || s === '') return false;
+        if (s === 'true') return 1;
+        if (/^\d+$/.test(s)) return Number(s);
+        const list = s.split(',').map((p) => p.trim()).filter(Boolean);
+        if (list.every((p) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p))) return list;
+        ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a hop count, or a list of proxy addresses/CIDRs' });
+        return z.NEVER;
+      }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     SEED_ARTICLE: bool.default(true),

@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 
 /**
  * The address a per-IP limit counts against. IPv4-mapped addresses become plain IPv4; IPv6 is reduced to its /64,
@@ -9,7 +9,7 @@ export function clientIpKey(ip: string | undefined): string {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   if (mapped) return mapped[1];
   const bare = ip.split('%')[0]; // drop a zone id (fe80::1%eth0)
-  if (!isIPv6(bare)) return ip;
+  if (!isIPv6(bare)) return isIP(bare) ? bare : 'invalid';
   const [head = '', tail] = bare.split('::');
   const groups = (part: string) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
   const h = groups(head);
