@@ -103,6 +103,14 @@ describe('foundation: seed article, read API, errors', () => {
   it('rejects a malformed cursor with 400 INVALID_CURSOR', async () => {
     const res = await t.http.get('/api/articles').query({ cursor: 'not-a-cursor' }).expect(400);
     expect(res.body.error.code).toBe('INVALID_CURSOR');
+    // Well-formed but forged: dates JavaScript parses and PostgreSQL cannot store.
+    for (const t0 of ['0000-01-01T00:00:00Z', '-000200-01-01T00:00:00Z', '+010000-01-01T00:00:00Z']) {
+      const forged = Buffer.from(JSON.stringify({ t: t0, id: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+      for (const path of ['/api/articles', `/api/articles/${SEED_SLUG}/comments`]) {
+        const r = await t.http.get(path).query({ cursor: forged }).expect(400);
+        expect(r.body.error.code).toBe('INVALID_CURSOR');
+      }
+    }
   });
 
   it('rejects unknown query parameters', async () => {

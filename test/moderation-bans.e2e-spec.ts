@@ -154,7 +154,7 @@ describe('POST /api/admin/users/:id/ban', () => {
     expect((await ban(moderator, randomUUID(), { reason: 'x' }).expect(404)).body.error.code).toBe('USER_NOT_FOUND');
     expect((await unban(moderator, randomUUID()).expect(404)).body.error.code).toBe('USER_NOT_FOUND');
     await ban(moderator, 'not-a-uuid', { reason: 'x' }).expect(400);
-    for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 'x', until: 'tomorrow' }, { reason: 'x', rejectPending: 'yes' }, { reason: 'x', extra: 1 }]) {
+    for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 'x', until: 'tomorrow' }, { reason: 'x', until: '9999-12-31T23:59:59-14:00' }, { reason: 'x', rejectPending: 'yes' }, { reason: 'x', extra: 1 }]) {
       const res = await ban(moderator, user.id, body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }

@@ -38,11 +38,13 @@ export class AuthService {
     const usernameNormalized = normalizeUsername(dto.username);
     const passwordHash = await this.passwords.hash(dto.password);
     try {
+      // The account and its first session are created together: a failure leaves neither behind.
+      const session = this.newSession();
       const user = await this.prisma.user.create({
-        data: { email, username: dto.username, usernameNormalized, passwordHash },
+        data: { email, username: dto.username, usernameNormalized, passwordHash, refreshTokens: { create: session.row } },
         select: selfUserSelect,
       });
-      return this.issueTokens(user.id, toSelfUserView(user));
+      return this.result(user.id, toSelfUserView(user), session.token);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         // Registration has to tell the user which field to change, so it says whether the email or the username
@@ -159,10 +161,18 @@ export class AuthService {
   }
 
   private async issueTokens(userId: string, user: SelfUserView): Promise<AuthResult> {
-    const refreshToken = this.newRefreshToken();
-    await this.prisma.refreshToken.create({
-      data: { userId, familyId: randomUUID(), tokenHash: sha256(refreshToken), expiresAt: this.refreshExpiry() },
-    });
+    const session = this.newSession();
+    await this.prisma.refreshToken.create({ data: { userId, ...session.row } });
+    return this.result(userId, user, session.token);
+  }
+
+  /** A new refresh-token family: the opaque token for the client and the row that stores only its hash. */
+  private newSession() {
+    const token = this.newRefreshToken();
+    return { token, row: { familyId: randomUUID(), tokenHash: sha256(token), expiresAt: this.refreshExpiry() } };
+  }
+
+  private async result(userId: string, user: SelfUserView, refreshToken: string): Promise<AuthResult> {
     return { user, accessToken: await this.signAccessToken(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
   }
 

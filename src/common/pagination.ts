@@ -36,7 +36,9 @@ export function decodeCursor(cursor: string | undefined): { t: Date; id: string 
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Keyset>;
     const t = new Date(String(parsed.t));
-    if (typeof parsed.id === 'string' && UUID.test(parsed.id) && !Number.isNaN(t.getTime())) return { t, id: parsed.id };
+    // Years outside 1..9999 parse in JavaScript but not in PostgreSQL: a forged cursor must be a 400, not a 500.
+    const year = t.getUTCFullYear();
+    if (typeof parsed.id === 'string' && UUID.test(parsed.id) && year >= 1 && year <= 9999) return { t, id: parsed.id };
   } catch {
     // fall through
   }

@@ -49,6 +49,10 @@ export class UserBansService {
     if (until && until.getTime() <= Date.now()) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be in the future' }]);
     }
+    // PostgreSQL stores years up to 9999; "9999-12-31T23:59-14:00" is already year 10000 in UTC. Omit `until` for a permanent ban.
+    if (until && until.getUTCFullYear() > 9999) {
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be before the year 10000 (omit it for a permanent ban)' }]);
+    }
     const result = await this.prisma.$transaction(async (tx) => {
       await this.lockTarget(tx, actor, targetId);
       const now = new Date();
