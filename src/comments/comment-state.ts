@@ -24,6 +24,13 @@ export function canModerate(from: CommentStatus, to: CommentStatus): boolean {
   return MODERATION_TRANSITIONS[from].includes(to);
 }
 
+/** Why a moderator may not move this comment to `to` (409 INVALID_TRANSITION), or null when the move is allowed. */
+export function transitionError(c: { status: CommentStatus; deletedAt: Date | null }, to: CommentStatus): AppError | null {
+  if (c.deletedAt) return AppError.conflict('INVALID_TRANSITION', 'A deleted comment cannot be moderated');
+  if (!canModerate(c.status, to)) return AppError.conflict('INVALID_TRANSITION', `A ${c.status} comment cannot become ${to}`);
+  return null;
+}
+
 export interface CommentSnapshot {
   id: string;
   articleId: string;

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { articleNotFound } from '../articles/articles.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
-import { applyCommentChange, applyCommentChanges, canModerate, type CommentSnapshot, commentSnapshotSelect } from '../comments/comment-state.js';
+import { commentNotFound } from '../comments/comment-policy.js';
+import { applyCommentChange, applyCommentChanges, type CommentSnapshot, commentSnapshotSelect, transitionError } from '../comments/comment-state.js';
 import type { CommentStatus } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { BulkDecisionDto, DecisionDto, DecisionStatus } from './dto/decision.dto.js';
@@ -20,13 +21,6 @@ export type BulkResult =
   | { id: string; ok: true; status: CommentStatus }
   | { id: string; ok: false; error: { code: string; message: string } };
 
-const commentNotFound = () => AppError.notFound('COMMENT_NOT_FOUND', 'No comment with this id');
-
-function invalidTransition(from: CommentSnapshot, to: CommentStatus): AppError {
-  return from.deletedAt
-    ? AppError.conflict('INVALID_TRANSITION', 'A deleted comment cannot be moderated')
-    : AppError.conflict('INVALID_TRANSITION', `A ${from.status} comment cannot become ${to}`);
-}
 
 @Injectable()
 export class ModerationService {
@@ -67,7 +61,8 @@ export class ModerationService {
       if (dto.version !== undefined && dto.version !== before.version) {
         throw AppError.conflict('VERSION_CONFLICT', 'The comment was changed by someone else; reload it and try again');
       }
-      if (before.deletedAt || !canModerate(before.status, dto.status)) throw invalidTransition(before, dto.status);
+      const refused = transitionError(before, dto.status);
+      if (refused) throw refused;
       await applyCommentChange(
         tx,
         before,
@@ -93,18 +88,21 @@ export class ModerationService {
                deleted_at AS "deletedAt", version
         FROM comments WHERE id = ANY(${dto.ids}::uuid[]) ORDER BY id FOR UPDATE`;
       const byId = new Map(locked.map((c) => [c.id, c]));
-      const todo = locked.filter((c) => !c.deletedAt && canModerate(c.status, dto.status));
+      const todo: CommentSnapshot[] = [];
+      const outcome = dto.ids.map((id): BulkResult => {
+        const before = byId.get(id);
+        const error = before ? transitionError(before, dto.status) : commentNotFound();
+        if (error) return { id, ok: false, error: { code: error.code, message: error.message } };
+        todo.push(before!);
+        return { id, ok: true, status: dto.status };
+      });
       await applyCommentChanges(
         tx,
         todo,
         { status: dto.status, statusReason: dto.reason ?? null },
         { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
       );
-      return dto.ids.map((id): BulkResult => {
-        const before = byId.get(id);
-        const error = !before ? commentNotFound() : before.deletedAt || !canModerate(before.status, dto.status) ? invalidTransition(before, dto.status) : null;
-        return error ? { id, ok: false, error: { code: error.code, message: error.message } } : { id, ok: true, status: dto.status };
-      });
+      return outcome;
     }, BULK_TX);
     const applied = results.filter((r) => r.ok).length;
     this.logger.log({ msg: 'bulk moderation', moderatorId: actorId, status: dto.status, requested: dto.ids.length, applied });
