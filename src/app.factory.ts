@@ -81,8 +81,8 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     void reply.headers(req.url.startsWith('/api/docs') ? docsSecurity : apiSecurity).header('x-request-id', req.id);
     done();
   });
-  // Registered only when 'log' is enabled: at LOG_LEVEL=warn (production) the hot routes pay nothing for it.
-  if (createLogger(env).isLevelEnabled('log')) {
+  // Registered only when 'log' is enabled: with LOG_LEVEL=warn the hot routes pay nothing for request logging.
+  if (['log', 'debug', 'verbose'].includes(env.LOG_LEVEL)) {
     const httpLog = new Logger('HTTP');
     fastify.addHook('onResponse', (req, reply, done) => {
       httpLog.log({ msg: 'request', reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });

@@ -1,3 +1,5 @@
+import { normalizeUsername as fold } from '../users/user.mapper.js';
+
 /**
  * Account rules shared by registration (DTO) and the first-admin bootstrap, so both accept the same accounts.
  */
@@ -14,7 +16,6 @@ export function canonicalUsername(username: string): string {
   return username.trim().normalize('NFKC');
 }
 
-const fold = (s: string) => s.normalize('NFKC').trim().toLowerCase();
 
 /** A password equal to the email or the username (ignoring case) is the first thing an attacker tries. */
 export function passwordEqualsIdentity(password: string, email: unknown, username: unknown): boolean {

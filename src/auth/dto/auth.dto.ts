@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { normalizeEmail } from '../../users/user.mapper.js';
 import { canonicalUsername, PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity, USERNAME_PATTERN, USERNAME_RULE } from '../credential-rules.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -20,7 +21,7 @@ const NotEqualToEmailOrUsername = () =>
 
 export class RegisterDto {
   @ApiProperty({ example: 'reader@example.com' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value))
   @IsString()
   @MaxLength(254)
   @IsEmail({}, { message: 'email must be a valid email address' })

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from 
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
+import { normalizeUsername } from '../../users/user.mapper.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AppError } from '../errors/app-error.js';
 import { clientIpKey } from './client-ip.js';
@@ -61,7 +62,7 @@ export class RateLimitGuard implements CanActivate {
         const raw = body?.login ?? body?.email;
         if (typeof raw !== 'string' || !raw.trim()) return undefined;
         // Same folding as the account lookup (NFKC + lower case), so spelling variants of one account share a bucket.
-        return `account:${raw.slice(0, 4 * MAX_ACCOUNT_KEY).normalize('NFKC').trim().toLowerCase().slice(0, MAX_ACCOUNT_KEY)}`;
+        return `account:${normalizeUsername(raw.slice(0, 4 * MAX_ACCOUNT_KEY)).slice(0, MAX_ACCOUNT_KEY)}`;
       }
     }
   }
