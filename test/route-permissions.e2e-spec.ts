@@ -48,7 +48,8 @@ function nestRoutes(t: TestApp): RouteInfo[] {
       if (handlerPath === undefined) continue; // a helper method, not a route
       const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
       const method = RequestMethod[requestMethod];
-      const isPublic = reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [handler, controller]) === true;
+      const publicMark = reflector.getAllAndOverride<boolean | 'anonymous' | undefined>(IS_PUBLIC_KEY, [handler, controller]);
+      const isPublic = publicMark === true || publicMark === 'anonymous';
       const roles = [...(reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [handler, controller]) ?? [])].sort(
         (a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b),
       );

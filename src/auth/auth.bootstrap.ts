@@ -13,7 +13,8 @@ export type EnsureAdminOutcome = 'disabled' | 'created' | 'exists' | 'not-admin'
  * Idempotent: an existing account with that email is never changed, so a password changed after the first boot
  * survives restarts. If that email belongs to a non-admin (or a deleted account), it is left alone with a warning:
  * silently promoting an account from an environment variable would turn a config typo into privilege escalation.
- * Problems are logged, not fatal: the API still starts and an existing admin can fix things.
+ * Configuration problems are logged, not fatal: the API still starts and an existing admin can fix things. A
+ * database failure here is fatal like any other startup failure.
  */
 @Injectable()
 export class AuthBootstrap {

@@ -23,7 +23,8 @@ export class JwtAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean | 'anonymous' | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    if (isPublic === 'anonymous') return true;
     const http = context.switchToHttp();
     const req = http.getRequest<AuthRequest>();
     // Anonymous reads of public routes (counts, comment lists) are the hot path: skip Passport, whose failure

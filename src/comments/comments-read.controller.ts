@@ -14,7 +14,7 @@ export class CommentCountsController {
   constructor(private readonly counts: CommentCountsService) {}
 
   /** `{ slug, count }`: approved, not deleted comments. Cacheable (ETag + short max-age). */
-  @Public()
+  @Public({ identify: false })
   @Get('articles/:slug/comments/count')
   async count(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const count = isSlug(slug) ? await this.counts.forSlug(slug) : undefined;
@@ -26,7 +26,7 @@ export class CommentCountsController {
    * `{ counts: { slug: n } }` for up to 100 slugs. Every requested slug is present in `counts`; unknown slugs
    * count 0 and are also listed in `unknown`, so a listing page never breaks on a stale slug.
    */
-  @Public()
+  @Public({ identify: false })
   @Get('comments/counts')
   async bulk(@Query() q: BulkCountsQueryDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const found = await this.counts.forSlugs(q.articles);
