@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { clientErrorHandler, frameworkErrors, securityHeaders, useStrictJsonBodies } from './common/http-hardening.js';
+import { useConditionalGet } from './common/http-cache.js';
 import { createLogger } from './common/logger.js';
+import { buildOpenApiDocument } from './common/openapi/document.js';
 import type { Env } from './config/env.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -42,7 +44,7 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'X-Request-Id'],
     maxAge: 600,
   });
   // JSON responses get the OWASP REST set: a deny-all CSP (nothing may load or frame them), HSTS, nosniff, DENY,
@@ -89,13 +91,8 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
       done();
     });
   }
-  const doc = new DocumentBuilder()
-    .setTitle('Newsroom comments API')
-    .setDescription('Articles, readers, moderated comments and exact comment counts. Errors: { error: { code, message, details? } }.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+  useConditionalGet(fastify);
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,
   });

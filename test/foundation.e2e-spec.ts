@@ -128,8 +128,14 @@ describe('foundation: seed article, read API, errors', () => {
   it('answers unknown routes with 404 ROUTE_NOT_FOUND in the error body', async () => {
     const res = await t.http.get('/api/nope').expect(404);
     expect(res.body).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String) } });
-    const res2 = await t.http.delete('/api/articles').expect(404);
-    expect(res2.body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('should answer a known path with a wrong method with 405 and Allow (RFC 9110 §15.5.6)', async () => {
+    const res = await t.http.delete('/api/articles').expect(405);
+    expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(res.headers.allow).toBe('GET, HEAD');
+    const res2 = await t.http.put(`/api/comments/${'0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10'}`).send({}).expect(405);
+    expect(res2.headers.allow).toBe('GET, HEAD, PATCH, DELETE');
   });
 
   it('answers malformed JSON with 400 INVALID_JSON and no stack trace', async () => {

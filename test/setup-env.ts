@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
+import { takeContractViolations } from './helpers/contract.js';
 
 // Per worker, before any spec imports the app: point the app at the test database and quiet the logs.
 process.env.NODE_ENV = 'test';
@@ -9,3 +10,9 @@ process.env.LOG_FORMAT ??= 'json';
 process.env.JWT_SECRET ??= 'test-secret-that-is-long-enough-0123456789abcdef';
 process.env.RATE_LIMIT_ENABLED ??= 'false';
 process.env.SEED_ARTICLE ??= 'true';
+
+// Every response a test received must match the OpenAPI document (see helpers/contract.ts).
+afterEach(() => {
+  const violations = takeContractViolations();
+  if (violations.length) throw new Error(`responses that break the OpenAPI contract:\n  ${violations.join('\n  ')}`);
+});

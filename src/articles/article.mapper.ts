@@ -1,9 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
-
-export interface ArticleBlock {
-  type: 'paragraph' | 'heading';
-  text: string;
-}
+import type { ArticleBlockView, ArticleDto, ArticleSummaryDto } from './dto/article-response.dto.js';
 
 export const articleSelect = {
   id: true,
@@ -31,13 +27,13 @@ export const articleSummarySelect = {
 type ArticleRow = Prisma.ArticleGetPayload<{ select: typeof articleSelect }>;
 type ArticleSummaryRow = Prisma.ArticleGetPayload<{ select: typeof articleSummarySelect }>;
 
-export function toArticleView(a: ArticleRow) {
+export function toArticleView(a: ArticleRow): ArticleDto {
   return {
     id: a.id,
     slug: a.slug,
     title: a.title,
     language: a.language,
-    blocks: a.blocks as unknown as ArticleBlock[],
+    blocks: a.blocks as unknown as ArticleBlockView[],
     commentCount: a.approvedCommentCount,
     commentsOpen: a.commentsOpen,
     moderation: a.moderationMode,
@@ -46,7 +42,7 @@ export function toArticleView(a: ArticleRow) {
   };
 }
 
-export function toArticleSummaryView(a: ArticleSummaryRow) {
+export function toArticleSummaryView(a: ArticleSummaryRow): ArticleSummaryDto {
   return {
     id: a.id,
     slug: a.slug,

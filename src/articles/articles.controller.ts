@@ -1,9 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '../common/auth/decorators.js';
+import { PAGE_CACHE } from '../common/http-cache.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import type { Page } from '../common/openapi/page.dto.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { ArticlesService } from './articles.service.js';
 import { CreateArticleDto } from './dto/article.dto.js';
+import { ArticlePage, ArticleResponse, type ArticleSummaryDto } from './dto/article-response.dto.js';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -12,26 +16,36 @@ export class ArticlesController {
 
   @Public()
   @Get()
-  list(@Query() q: PageQueryDto) {
+  @Endpoint({ operationId: 'listArticles', summary: 'List articles, newest first', type: ArticlePage, cache: PAGE_CACHE })
+  list(@Query() q: PageQueryDto): Promise<Page<ArticleSummaryDto>> {
     return this.articles.list(q.limit, q.cursor);
   }
 
   @Public()
   @Get(':slug')
-  async get(@Param('slug') slug: string) {
+  @Endpoint({ operationId: 'getArticle', summary: 'Read an article', type: ArticleResponse, errors: ['ARTICLE_NOT_FOUND'], cache: PAGE_CACHE })
+  async get(@Param('slug') slug: string): Promise<ArticleResponse> {
     return { article: await this.articles.getBySlug(slug) };
   }
 }
 
 @ApiTags('admin')
-@ApiBearerAuth()
 @Controller('admin/articles')
 export class AdminArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 
   @Roles('admin')
   @Post()
-  async create(@Body() dto: CreateArticleDto) {
+  @Endpoint({
+    operationId: 'createArticle',
+    summary: 'Publish an article',
+    description: 'The slug defaults to the title transliterated with the Bulgarian Streamlined System.',
+    status: 201,
+    type: ArticleResponse,
+    errors: ['INVALID_SLUG', 'SLUG_TAKEN'],
+    location: (body: ArticleResponse) => `/api/articles/${body.article.slug}`,
+  })
+  async create(@Body() dto: CreateArticleDto): Promise<ArticleResponse> {
     return { article: await this.articles.create(dto) };
   }
 }

@@ -8,6 +8,8 @@ import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { articleSelect, articleSummarySelect, toArticleSummaryView, toArticleView } from './article.mapper.js';
 import type { CreateArticleDto } from './dto/article.dto.js';
+import type { ArticleDto, ArticleSummaryDto } from './dto/article-response.dto.js';
+import type { Page } from '../common/openapi/page.dto.js';
 import { isSlug, slugify } from './slugify.js';
 
 export function articleNotFound(slug: string): AppError {
@@ -20,7 +22,7 @@ export class ArticlesService {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(limit: number, cursor?: string) {
+  async list(limit: number, cursor?: string): Promise<Page<ArticleSummaryDto>> {
     const after = decodeCursor(cursor);
     const rows = await this.prisma.article.findMany({
       select: articleSummarySelect,
@@ -38,14 +40,14 @@ export class ArticlesService {
     };
   }
 
-  async getBySlug(slug: string) {
+  async getBySlug(slug: string): Promise<ArticleDto> {
     if (!isSlug(slug)) throw articleNotFound(slug);
     const row = await this.prisma.article.findUnique({ where: { slug }, select: articleSelect });
     if (!row) throw articleNotFound(slug);
     return toArticleView(row);
   }
 
-  async create(dto: CreateArticleDto) {
+  async create(dto: CreateArticleDto): Promise<ArticleDto> {
     const slug = dto.slug ?? slugify(dto.title);
     if (!slug) throw AppError.badRequest('INVALID_SLUG', 'Cannot derive a slug from this title; send one', [{ field: 'slug', message: 'slug is required for this title' }]);
     try {

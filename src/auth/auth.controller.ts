@@ -1,12 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Public } from '../common/auth/decorators.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { UserResponse } from '../users/dto/user.dto.js';
 import type { SelfUserView } from '../users/user.mapper.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto.js';
+import { AuthTokensDto } from './dto/auth-response.dto.js';
 import { PassportAuthenticator } from './passport.js';
 
 /*
@@ -39,15 +42,31 @@ export class AuthController {
   @Public()
   @RateLimit(...REGISTER_LIMITS)
   @Post('register')
-  register(@Body() dto: RegisterDto) {
+  @Endpoint({
+    operationId: 'register',
+    summary: 'Create a reader account and sign in',
+    status: 201,
+    type: AuthTokensDto,
+    errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN'],
+    location: () => '/api/auth/me',
+    noStore: true,
+  })
+  register(@Body() dto: RegisterDto): Promise<AuthTokensDto> {
     return this.auth.register(dto);
   }
 
   @Public()
   @RateLimit(...LOGIN_LIMITS)
   @Post('login')
-  @HttpCode(200)
-  async login(@Req() req: FastifyRequest, @Body() dto: LoginDto) {
+  @Endpoint({
+    operationId: 'login',
+    summary: 'Sign in with email or username',
+    description: 'One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account).',
+    type: AuthTokensDto,
+    errors: ['INVALID_CREDENTIALS', 'USER_BANNED'],
+    noStore: true,
+  })
+  async login(@Req() req: FastifyRequest, @Body() dto: LoginDto): Promise<AuthTokensDto> {
     // The global ValidationPipe has checked (and trimmed) the body: 400 VALIDATION_FAILED with details otherwise.
     // passport-local reads `login` / `password` from `req.body`, so it gets a view of the request whose body is
     // that validated DTO (the original request is left as it is).
@@ -58,8 +77,15 @@ export class AuthController {
   @Public()
   @RateLimit(TOKEN_LIMIT)
   @Post('refresh')
-  @HttpCode(200)
-  refresh(@Body() dto: RefreshDto) {
+  @Endpoint({
+    operationId: 'refreshTokens',
+    summary: 'Trade a refresh token for a new token pair',
+    description: 'The presented token is spent; presenting it again revokes the whole session.',
+    type: AuthTokensDto,
+    errors: ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'USER_BANNED'],
+    noStore: true,
+  })
+  refresh(@Body() dto: RefreshDto): Promise<AuthTokensDto> {
     return this.auth.refresh(dto.refreshToken);
   }
 
@@ -67,14 +93,14 @@ export class AuthController {
   @Public()
   @RateLimit(TOKEN_LIMIT)
   @Post('logout')
-  @HttpCode(204)
+  @Endpoint({ operationId: 'logout', summary: "Revoke the refresh token's session", description: 'Idempotent: an unknown token is fine.', status: 204 })
   async logout(@Body() dto: RefreshDto): Promise<void> {
     await this.auth.logout(dto.refreshToken);
   }
 
-  @ApiBearerAuth()
   @Get('me')
-  async me(@CurrentUser() user: AuthUser) {
+  @Endpoint({ operationId: 'getMe', summary: 'Your account', type: UserResponse })
+  async me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return { user: await this.auth.me(user.id) };
   }
 }

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { IS_PUBLIC_KEY, ROLES_KEY } from '../common/auth/decorators.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -32,6 +32,8 @@ export class JwtAuthGuard implements CanActivate {
     if (isPublic && req.headers.authorization === undefined) return true;
     try {
       req.user = await this.passport.authenticate<AuthUser>('jwt', req, http.getResponse<object>());
+      // Whatever a signed-in caller gets back is theirs: no browser or CDN keeps it (RFC 9111 §5.2.2.5).
+      void http.getResponse<FastifyReply>().header('cache-control', 'no-store');
     } catch (err) {
       // Database trouble is still a 503 on a public route, not "anonymous".
       if (!isPublic || !(err instanceof AppError)) throw err;

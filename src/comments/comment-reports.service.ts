@@ -7,7 +7,10 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { commentNotFound } from './comment-policy.js';
 import { applyCommentChange, commentSnapshotSelect } from './comment-state.js';
 import { TX_OPTIONS } from './comments.service.js';
+import type { ReportDto } from './dto/comment-response.dto.js';
 import type { ReportCommentDto } from './dto/report-comment.dto.js';
+
+const reportSelect = { id: true, commentId: true, reason: true, createdAt: true } satisfies Prisma.CommentReportSelect;
 
 @Injectable()
 export class CommentReportsService {
@@ -21,7 +24,7 @@ export class CommentReportsService {
    * sends the comment back to the queue, in the same transaction. Only that crossing does: once a moderator
    * approves it again, later reports are recorded but do not hide it again.
    */
-  async report(user: AuthUser, commentId: string, dto: ReportCommentDto) {
+  async report(user: AuthUser, commentId: string, dto: ReportCommentDto): Promise<ReportDto> {
     const threshold = this.config.get('COMMENT_REPORT_THRESHOLD');
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -30,7 +33,7 @@ export class CommentReportsService {
         if (comment.authorId === user.id) throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot report your own comment');
         const report = await tx.commentReport.create({
           data: { commentId, reporterId: user.id, reason: dto.reason },
-          select: { id: true, commentId: true, reason: true, createdAt: true },
+          select: reportSelect,
         });
         // An atomic increment (it takes the row lock) rather than read-then-write: concurrent reports all count,
         // and exactly one of them sees the threshold. No version bump, so a moderator's open decision stays valid.
@@ -52,5 +55,12 @@ export class CommentReportsService {
       }
       throw err;
     }
+  }
+
+  /** The reader's own report on a comment (the Location of POST .../reports). */
+  async mine(user: AuthUser, commentId: string): Promise<ReportDto> {
+    const report = await this.prisma.commentReport.findUnique({ where: { commentId_reporterId: { commentId, reporterId: user.id } }, select: reportSelect });
+    if (!report) throw AppError.notFound('REPORT_NOT_FOUND', 'You have not reported this comment');
+    return { ...report, createdAt: report.createdAt.toISOString() };
   }
 }

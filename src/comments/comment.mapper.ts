@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
+import type { CommentDto } from './dto/comment-response.dto.js';
 
 export const publicCommentSelect = {
   id: true,
@@ -17,7 +18,7 @@ export const publicCommentSelect = {
 export type PublicCommentRow = Prisma.CommentGetPayload<{ select: typeof publicCommentSelect }>;
 
 /** What readers see. A soft-deleted comment keeps its place in the thread but loses its body and author. */
-export function toPublicCommentView(c: PublicCommentRow) {
+export function toPublicCommentView(c: PublicCommentRow): CommentDto {
   const deleted = c.deletedAt !== null;
   return {
     id: c.id,

@@ -1,16 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Public } from '../common/auth/decorators.js';
+import { PAGE_CACHE } from '../common/http-cache.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import type { Page } from '../common/openapi/page.dto.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsService } from './comments.service.js';
 import { CommentIdParam } from './dto/comment-id.dto.js';
+import { type CommentDto, CommentPage, CommentResponse, ReportResponse } from './dto/comment-response.dto.js';
 import { CreateCommentDto } from './dto/create-comment.dto.js';
 import { ListCommentsQueryDto } from './dto/list.dto.js';
 import { ReportCommentDto } from './dto/report-comment.dto.js';
 import { UpdateCommentDto } from './dto/update-comment.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
+
+const commentLocation = (body: CommentResponse) => `/api/comments/${body.comment.id}`;
 
 @ApiTags('comments')
 @Controller()
@@ -20,46 +26,94 @@ export class CommentsController {
     private readonly reports: CommentReportsService,
   ) {}
 
-  /** Approved comments; a signed-in reader also sees their own pending ones (status "pending"). */
   @Public()
   @Get('articles/:slug/comments')
-  list(@Param('slug') slug: string, @Query() q: ListCommentsQueryDto, @CurrentUser() viewer?: AuthUser) {
+  @Endpoint({
+    operationId: 'listComments',
+    summary: "An article's comments, one page",
+    description:
+      'Approved comments, keyset-paginated. Deleted ones stay as `{ deleted: true, body: null }` so threads keep their shape. A signed-in reader also sees their own pending comments (status `pending`); that page is private (`no-store`).',
+    type: CommentPage,
+    errors: ['ARTICLE_NOT_FOUND'],
+    cache: PAGE_CACHE,
+  })
+  list(@Param('slug') slug: string, @Query() q: ListCommentsQueryDto, @CurrentUser() viewer?: AuthUser): Promise<Page<CommentDto>> {
     return this.comments.listForArticle(slug, q, viewer);
   }
 
-  @ApiBearerAuth()
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-100 visible ASCII characters; a retry with the same key returns the first result' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-100 visible ASCII characters; a retry with the same key returns the first result', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,100}$' } })
   @RateLimit({ name: 'comment-post', limit: 10, windowSeconds: 60, per: 'user' }, { name: 'comment-post-ip', limit: 30, windowSeconds: 60, per: 'ip' })
   @Post('articles/:slug/comments')
-  async create(@Param('slug') slug: string, @Body() dto: CreateCommentDto, @CurrentUser() user: AuthUser, @IdempotencyKey() key?: string) {
+  @Endpoint({
+    operationId: 'createComment',
+    summary: 'Post a comment or a reply',
+    description: 'Starts `pending` unless the article is post-moderated or the author trusted; banned words reject it at once.',
+    status: 201,
+    type: CommentResponse,
+    errors: ['INVALID_PARENT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_TEXT', 'COMMENTS_CLOSED', 'ARTICLE_NOT_FOUND', 'PARENT_NOT_FOUND', 'DUPLICATE_COMMENT', 'IDEMPOTENCY_KEY_REUSED'],
+    location: commentLocation,
+  })
+  async create(@Param('slug') slug: string, @Body() dto: CreateCommentDto, @CurrentUser() user: AuthUser, @IdempotencyKey() key?: string): Promise<CommentResponse> {
     return { comment: await this.comments.create(user, slug, dto, key) };
   }
 
-  /** Published comments for everyone; the author and moderators also see it while pending. */
   @Public()
   @Get('comments/:id')
-  async get(@Param() { id }: CommentIdParam, @CurrentUser() viewer?: AuthUser) {
+  @Endpoint({
+    operationId: 'getComment',
+    summary: 'Read one comment',
+    description: 'Published comments for everyone; the author and moderators also see it while pending.',
+    type: CommentResponse,
+    errors: ['COMMENT_NOT_FOUND'],
+    cache: PAGE_CACHE,
+  })
+  async get(@Param() { id }: CommentIdParam, @CurrentUser() viewer?: AuthUser): Promise<CommentResponse> {
     return { comment: await this.comments.get(id, viewer) };
   }
 
-  @ApiBearerAuth()
   @RateLimit({ name: 'comment-edit', limit: 20, windowSeconds: 60, per: 'user' })
   @Patch('comments/:id')
-  async edit(@Param() { id }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({
+    operationId: 'editComment',
+    summary: 'Edit your comment',
+    description: 'Within the edit window. The old text is kept as a revision; an approved comment goes back to the queue unless the article is post-moderated.',
+    type: CommentResponse,
+    errors: ['INVALID_TEXT', 'NOT_COMMENT_AUTHOR', 'EDIT_WINDOW_CLOSED', 'COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'COMMENT_NOT_EDITABLE'],
+  })
+  async edit(@Param() { id }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser): Promise<CommentResponse> {
     return { comment: await this.comments.edit(user, id, dto) };
   }
 
-  @ApiBearerAuth()
   @Delete('comments/:id')
-  @HttpCode(204)
+  @Endpoint({
+    operationId: 'deleteComment',
+    summary: 'Delete a comment (author or moderator)',
+    description: 'Soft delete: the comment stays as a placeholder in its thread.',
+    status: 204,
+    errors: ['NOT_COMMENT_AUTHOR', 'COMMENT_NOT_FOUND', 'VERSION_CONFLICT'],
+  })
   async remove(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<void> {
     await this.comments.remove(user, id);
   }
 
-  @ApiBearerAuth()
   @RateLimit({ name: 'comment-report', limit: 20, windowSeconds: 60, per: 'user' })
   @Post('comments/:id/reports')
-  async report(@Param() { id }: CommentIdParam, @Body() dto: ReportCommentDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({
+    operationId: 'reportComment',
+    summary: 'Report a comment',
+    description: 'Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue.',
+    status: 201,
+    type: ReportResponse,
+    errors: ['CANNOT_REPORT_OWN_COMMENT', 'COMMENT_NOT_FOUND', 'ALREADY_REPORTED', 'VERSION_CONFLICT'],
+    location: (body: ReportResponse) => `/api/comments/${body.report.commentId}/reports/mine`,
+  })
+  async report(@Param() { id }: CommentIdParam, @Body() dto: ReportCommentDto, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
     return { report: await this.reports.report(user, id, dto) };
+  }
+
+  @Get('comments/:id/reports/mine')
+  @Endpoint({ operationId: 'getMyReport', summary: 'Your report on a comment', description: 'Whether (and why) you reported it.', type: ReportResponse, errors: ['REPORT_NOT_FOUND'] })
+  async myReport(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
+    return { report: await this.reports.mine(user, id) };
   }
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { articleNotFound } from '../articles/articles.service.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
+import type { Page } from '../common/openapi/page.dto.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -11,12 +12,13 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { publicCommentSelect, toPublicCommentView } from './comment.mapper.js';
 import { canView, commentNotFound, decideStatus, isModerator } from './comment-policy.js';
 import { applyCommentChange, commentSnapshotSelect, recordNewComment } from './comment-state.js';
+import type { CommentDto } from './dto/comment-response.dto.js';
 import type { CreateCommentDto } from './dto/create-comment.dto.js';
 import type { ListCommentsQueryDto } from './dto/list.dto.js';
 import type { UpdateCommentDto } from './dto/update-comment.dto.js';
 import { isSlug } from '../articles/slugify.js';
 
-export type CommentView = ReturnType<typeof toPublicCommentView>;
+export type CommentView = CommentDto;
 
 /** Interactive transactions here may wait on the per-author advisory lock; give them more than Prisma's 2 s / 5 s. */
 export const TX_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
@@ -38,7 +40,7 @@ export class CommentsService {
    * keyset-paginated on (createdAt, id): no gaps or repeats while comments are added. Soft-deleted approved
    * comments stay in the list as placeholders (no body, no author) so replies keep their thread.
    */
-  async listForArticle(slug: string, q: ListCommentsQueryDto, viewer?: AuthUser) {
+  async listForArticle(slug: string, q: ListCommentsQueryDto, viewer?: AuthUser): Promise<Page<CommentDto>> {
     const article = await this.findArticle(slug);
     const after = decodeCursor(q.cursor);
     const cmp = q.sort === 'newest' ? 'lt' : 'gt';
@@ -243,7 +245,6 @@ export class CommentsService {
     if (!prior) return undefined;
     if (prior.idempotencyHash !== idem.hash) {
       throw new AppError(
-        HttpStatus.UNPROCESSABLE_ENTITY,
         'IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was already used for a different comment; use a new key for a new comment',
       );

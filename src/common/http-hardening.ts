@@ -4,6 +4,7 @@ import type { ConnectionError, FastifyInstance, FastifyReply, FastifyRequest } f
 import helmet, { type HelmetOptions } from 'helmet';
 import { mapError } from './errors/all-exceptions.filter.js';
 import { AppError } from './errors/app-error.js';
+import type { ErrorCode } from './errors/error-codes.js';
 
 /** Deeper bodies are refused before class-transformer recurses into them (10k levels overflow its stack: a 500). */
 export const MAX_JSON_DEPTH = 32;
@@ -80,7 +81,7 @@ export function frameworkErrors(error: Error, _req: FastifyRequest, reply: Fasti
 export function clientErrorHandler(err: ConnectionError, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   let status = 400;
-  let code = 'BAD_REQUEST';
+  let code: ErrorCode = 'BAD_REQUEST';
   let message = 'Malformed HTTP request';
   if (err.code === 'HPE_HEADER_OVERFLOW') {
     // The first packet of the request and still no line break: the request line, i.e. the URL, is too long.

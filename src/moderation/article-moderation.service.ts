@@ -4,6 +4,7 @@ import { AppError } from '../common/errors/app-error.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ArticleSettingsDto } from './dto/article-settings.dto.js';
+import type { ArticleCommentCountsDto, ArticleSettingsViewDto } from './dto/moderation-response.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { isSlug } from '../articles/slugify.js';
 
@@ -20,7 +21,7 @@ const articleSettingsSelect = {
 
 type ArticleSettingsRow = Prisma.ArticleGetPayload<{ select: typeof articleSettingsSelect }>;
 
-function toArticleSettingsView(a: ArticleSettingsRow) {
+function toArticleSettingsView(a: ArticleSettingsRow): ArticleSettingsViewDto {
   return {
     id: a.id,
     slug: a.slug,
@@ -42,18 +43,18 @@ export class ArticleModerationService {
   ) {}
 
   /** `approved` counts visible comments only, so it equals the public count (the article's counter). */
-  async counts(slug: string) {
+  async counts(slug: string): Promise<ArticleCommentCountsDto> {
     const article = isSlug(slug) ? await this.prisma.article.findUnique({ where: { slug }, select: { id: true } }) : null;
     if (!article) throw articleNotFound(slug);
-    const c = await this.queue.counts(article.id);
-    return { pending: c.pending, approved: c.approved, rejected: c.rejected, spam: c.spam, deleted: c.deleted };
+    const { oldestPendingAt: _at, oldestPendingAgeSeconds: _age, ...counts } = await this.queue.counts(article.id);
+    return { slug, counts };
   }
 
   /**
    * Only the settings change: switching to post-moderation leaves already pending comments pending. The change and
    * its audit row (who, when, the settings before and after, the reason) commit together.
    */
-  async updateSettings(slug: string, dto: ArticleSettingsDto, moderatorId: string) {
+  async updateSettings(slug: string, dto: ArticleSettingsDto, moderatorId: string): Promise<ArticleSettingsViewDto> {
     if (dto.commentsOpen === undefined && dto.moderation === undefined && dto.trustedBypass === undefined) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
         { field: 'body', message: 'send at least one of commentsOpen, moderation, trustedBypass' },

@@ -3,6 +3,8 @@ import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AuditLogQueryDto } from './dto/audit-log.dto.js';
+import type { AuditEntryDto } from './dto/moderation-response.dto.js';
+import type { Page } from '../common/openapi/page.dto.js';
 
 const auditSelect = {
   id: true,
@@ -27,7 +29,7 @@ const auditSelect = {
 export class AuditLogService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(q: AuditLogQueryDto) {
+  async list(q: AuditLogQueryDto): Promise<Page<AuditEntryDto>> {
     const after = decodeCursor(q.cursor);
     const and: Prisma.ModerationActionWhereInput[] = [];
     if (q.comment) and.push({ commentId: q.comment });
@@ -60,8 +62,9 @@ export class AuditLogService {
         reason: r.reason,
         commentId: r.commentId,
         article: r.article,
-        details: r.details,
-        targetUser: (r.targetUserId ? (targets.get(r.targetUserId) ?? { id: r.targetUserId, username: null }) : r.comment?.author) ?? null,
+        details: r.details as Record<string, unknown> | null,
+        // Accounts are soft-deleted, so a target always resolves; a missing row (never expected) shows as null.
+        targetUser: (r.targetUserId ? targets.get(r.targetUserId) : r.comment?.author) ?? null,
       })),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null,
     };

@@ -1,38 +1,60 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import type { Page } from '../common/openapi/page.dto.js';
 import { BulkDecisionDto, DecisionDto } from './dto/decision.dto.js';
+import { AdminCommentResponse, BulkResultDto, QueuePage, type QueueItemDto, QueueSummaryDto } from './dto/moderation-response.dto.js';
 import { IdParamDto, QueueQueryDto } from './dto/queue.dto.js';
 import { ModerationService } from './moderation.service.js';
 
 /** The moderation queue and decisions on comments. */
 @ApiTags('admin')
-@ApiBearerAuth()
 @Roles('moderator', 'admin')
 @Controller('admin')
 export class ModerationController {
   constructor(private readonly moderation: ModerationService) {}
 
-  /** Pending: oldest first. Every other status: newest first. */
   @Get('comments')
-  list(@Query() q: QueueQueryDto) {
+  @Endpoint({
+    operationId: 'listModerationQueue',
+    summary: 'The moderation queue (or any status)',
+    description: 'Pending: oldest first (work the queue in order). Every other view: newest first. With article, author and report reasons.',
+    type: QueuePage,
+    errors: ['ARTICLE_NOT_FOUND'],
+  })
+  list(@Query() q: QueueQueryDto): Promise<Page<QueueItemDto>> {
     return this.moderation.list(q);
   }
 
   @Get('queue/summary')
-  summary() {
+  @Endpoint({ operationId: 'getQueueSummary', summary: 'Comments per status and the oldest pending one', type: QueueSummaryDto })
+  summary(): Promise<QueueSummaryDto> {
     return this.moderation.summary();
   }
 
   @Patch('comments/:id')
-  async decide(@Param() { id }: IdParamDto, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({
+    operationId: 'decideComment',
+    summary: 'Approve, reject or mark a comment as spam',
+    description: 'Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT.',
+    type: AdminCommentResponse,
+    errors: ['COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION'],
+  })
+  async decide(@Param() { id }: IdParamDto, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<AdminCommentResponse> {
     return { comment: await this.moderation.decide(user.id, id, dto) };
   }
 
   @Post('comments/bulk')
-  @HttpCode(200)
-  bulk(@Body() dto: BulkDecisionDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({
+    operationId: 'decideComments',
+    summary: 'One decision on many comments',
+    description:
+      'Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`) and impossible transitions (`INVALID_TRANSITION`) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).',
+    type: BulkResultDto,
+  })
+  bulk(@Body() dto: BulkDecisionDto, @CurrentUser() user: AuthUser): Promise<BulkResultDto> {
     return this.moderation.bulk(user.id, dto);
   }
 }

@@ -1,26 +1,34 @@
-import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
 import { BanDto } from './dto/ban.dto.js';
 import { IdParamDto } from './dto/queue.dto.js';
 import { UserBansService } from './user-bans.service.js';
 
 @ApiTags('admin')
-@ApiBearerAuth()
 @Roles('moderator', 'admin')
 @Controller('admin/users')
 export class UserBansController {
   constructor(private readonly bans: UserBansService) {}
 
   @Post(':id/ban')
-  @HttpCode(200)
-  ban(@Param() { id }: IdParamDto, @Body() dto: BanDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({
+    operationId: 'banUser',
+    summary: 'Ban a user',
+    description: 'Takes effect at once: sessions are revoked and every request of the user is refused. Moderators can ban readers only.',
+    type: BanResultDto,
+    errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'USER_NOT_FOUND'],
+  })
+  ban(@Param() { id }: IdParamDto, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<BanResultDto> {
     return this.bans.ban(user, id, dto);
   }
 
   @Delete(':id/ban')
-  unban(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({ operationId: 'unbanUser', summary: 'Lift a ban', type: AdminUserResponse, errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'USER_NOT_FOUND', 'USER_NOT_BANNED'] })
+  unban(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<AdminUserResponse> {
     return this.bans.unban(user, id);
   }
 }

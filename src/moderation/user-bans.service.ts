@@ -5,31 +5,9 @@ import { applyCommentChanges, type CommentSnapshot } from '../comments/comment-s
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isBanned } from '../users/user.mapper.js';
+import type { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
+import { adminUserSelect, toAdminUserView } from '../users/user.mapper.js';
 import type { BanDto } from './dto/ban.dto.js';
-
-const bannedUserSelect = {
-  id: true,
-  username: true,
-  role: true,
-  bannedAt: true,
-  bannedUntil: true,
-  banReason: true,
-} satisfies Prisma.UserSelect;
-
-type BannedUserRow = Prisma.UserGetPayload<{ select: typeof bannedUserSelect }>;
-
-function toBannedUserView(u: BannedUserRow) {
-  return {
-    id: u.id,
-    username: u.username,
-    role: u.role,
-    banned: isBanned(u),
-    bannedAt: u.bannedAt?.toISOString() ?? null,
-    bannedUntil: u.bannedUntil?.toISOString() ?? null,
-    banReason: u.banReason,
-  };
-}
 
 // Rejecting a prolific user's pending comments may wait on row locks; keep clear of Prisma's 5 s default.
 const BAN_TX = { maxWait: 5_000, timeout: 30_000 };
@@ -44,7 +22,7 @@ export class UserBansService {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async ban(actor: AuthUser, targetId: string, dto: BanDto) {
+  async ban(actor: AuthUser, targetId: string, dto: BanDto): Promise<BanResultDto> {
     const until = dto.until ? new Date(dto.until) : null;
     if (until && until.getTime() <= Date.now()) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be in the future' }]);
@@ -59,7 +37,7 @@ export class UserBansService {
       const user = await tx.user.update({
         where: { id: targetId },
         data: { bannedAt: now, bannedUntil: until, banReason: dto.reason },
-        select: bannedUserSelect,
+        select: adminUserSelect,
       });
       const { count: revokedSessions } = await tx.refreshToken.updateMany({ where: { userId: targetId, revokedAt: null }, data: { revokedAt: now } });
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason } });
@@ -73,26 +51,26 @@ export class UserBansService {
         await applyCommentChanges(tx, pending, { status: 'rejected', statusReason: dto.reason }, { action: 'ban_reject', actorId: actor.id, reason: dto.reason });
         rejectedComments = pending.length;
       }
-      return { user: toBannedUserView(user), rejectedComments, revokedSessions };
+      return { user: toAdminUserView(user), rejectedComments, revokedSessions };
     }, BAN_TX);
     this.logger.log({ msg: 'user banned', userId: targetId, moderatorId: actor.id, until: until?.toISOString() ?? null, rejectedComments: result.rejectedComments });
     return result;
   }
 
-  async unban(actor: AuthUser, targetId: string) {
+  async unban(actor: AuthUser, targetId: string): Promise<AdminUserResponse> {
     const user = await this.prisma.$transaction(async (tx) => {
       const target = await this.lockTarget(tx, actor, targetId);
       if (!target.bannedAt) throw AppError.conflict('USER_NOT_BANNED', 'This user is not banned');
       const updated = await tx.user.update({
         where: { id: targetId },
         data: { bannedAt: null, bannedUntil: null, banReason: null },
-        select: bannedUserSelect,
+        select: adminUserSelect,
       });
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'unban' } });
       return updated;
     });
     this.logger.log({ msg: 'user unbanned', userId: targetId, moderatorId: actor.id });
-    return { user: toBannedUserView(user) };
+    return { user: toAdminUserView(user) };
   }
 
   /** Locks the target row (a concurrent ban, unban or role change waits) and checks the actor may act on it. */

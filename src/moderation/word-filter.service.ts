@@ -4,6 +4,8 @@ import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { WordFilterKind } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import type { Page } from '../common/openapi/page.dto.js';
+import type { WordFilterDto } from './dto/moderation-response.dto.js';
 import { entryForms, normalizeEntry, textForms } from './word-normalizer.js';
 
 export type FilterVerdict = { verdict: 'clean' } | { verdict: 'banned' | 'suspect'; matched: string[] };
@@ -31,7 +33,7 @@ const wordFilterSelect = {
 
 type WordFilterRow = Prisma.WordFilterGetPayload<{ select: typeof wordFilterSelect }>;
 
-function toWordFilterView(f: WordFilterRow) {
+function toWordFilterView(f: WordFilterRow): WordFilterDto {
   return { id: f.id, word: f.word, normalized: f.normalized, kind: f.kind, createdAt: f.createdAt.toISOString(), createdBy: f.createdBy };
 }
 
@@ -73,7 +75,13 @@ export class WordFilterService {
     this.loading = null;
   }
 
-  async list(opts: { limit: number; cursor?: string; kind?: WordFilterKind }) {
+  async get(id: string): Promise<WordFilterDto> {
+    const row = await this.prisma.wordFilter.findUnique({ where: { id }, select: wordFilterSelect });
+    if (!row) throw AppError.notFound('WORD_FILTER_NOT_FOUND', 'No word filter entry with this id');
+    return toWordFilterView(row);
+  }
+
+  async list(opts: { limit: number; cursor?: string; kind?: WordFilterKind }): Promise<Page<WordFilterDto>> {
     const after = decodeCursor(opts.cursor);
     const rows = await this.prisma.wordFilter.findMany({
       where: {
@@ -90,7 +98,7 @@ export class WordFilterService {
   }
 
   /** Adds an entry; 409 when its normalised form is already listed (under either kind). Audited. */
-  async create(actorId: string, word: string, kind: WordFilterKind) {
+  async create(actorId: string, word: string, kind: WordFilterKind): Promise<WordFilterDto> {
     const entry = normalizeEntry(word);
     if (!entry) {
       throw AppError.badRequest('INVALID_WORD', 'A filter entry must be one word (letters and digits), optionally ending in *', [

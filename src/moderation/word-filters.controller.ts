@@ -1,33 +1,51 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import type { Page } from '../common/openapi/page.dto.js';
+import { type WordFilterDto, WordFilterPage, WordFilterResponse } from './dto/moderation-response.dto.js';
 import { IdParamDto } from './dto/queue.dto.js';
 import { CreateWordFilterDto, WordFilterListQueryDto } from './dto/word-filter.dto.js';
 import { WordFilterService } from './word-filter.service.js';
 
 @ApiTags('admin')
-@ApiBearerAuth()
 @Roles('moderator', 'admin')
 @Controller('admin/word-filters')
 export class WordFiltersController {
   constructor(private readonly filters: WordFilterService) {}
 
   @Get()
-  list(@Query() q: WordFilterListQueryDto) {
+  @Endpoint({ operationId: 'listWordFilters', summary: 'Banned and suspect words, newest first', type: WordFilterPage })
+  list(@Query() q: WordFilterListQueryDto): Promise<Page<WordFilterDto>> {
     return this.filters.list(q);
+  }
+
+  @Get(':id')
+  @Endpoint({ operationId: 'getWordFilter', summary: 'One word-filter entry', type: WordFilterResponse, errors: ['WORD_FILTER_NOT_FOUND'] })
+  async get(@Param() { id }: IdParamDto): Promise<WordFilterResponse> {
+    return { filter: await this.filters.get(id) };
   }
 
   /** The lists are admin-managed: moderators apply them (and see them), admins change them. */
   @Roles('admin')
   @Post()
-  async create(@Body() dto: CreateWordFilterDto, @CurrentUser() user: AuthUser) {
+  @Endpoint({
+    operationId: 'createWordFilter',
+    summary: 'Add a banned or suspect word',
+    description: 'Matching ignores case, Unicode variants, Latin look-alikes of Cyrillic letters and repeated letters; a trailing * matches every word starting with it.',
+    status: 201,
+    type: WordFilterResponse,
+    errors: ['INVALID_WORD', 'WORD_FILTER_EXISTS'],
+    location: (body: WordFilterResponse) => `/api/admin/word-filters/${body.filter.id}`,
+  })
+  async create(@Body() dto: CreateWordFilterDto, @CurrentUser() user: AuthUser): Promise<WordFilterResponse> {
     return { filter: await this.filters.create(user.id, dto.word, dto.kind) };
   }
 
   @Roles('admin')
   @Delete(':id')
-  @HttpCode(204)
+  @Endpoint({ operationId: 'deleteWordFilter', summary: 'Remove a word-filter entry', status: 204, errors: ['WORD_FILTER_NOT_FOUND'] })
   async remove(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
     await this.filters.remove(user.id, id);
   }

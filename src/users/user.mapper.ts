@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
+import type { AdminUserDto, UserDto } from './dto/user.dto.js';
 
 /** Columns a user may see about themselves. Never the password hash or internal counters. */
 export const selfUserSelect = {
@@ -11,13 +12,7 @@ export const selfUserSelect = {
 
 export type SelfUserRow = Prisma.UserGetPayload<{ select: typeof selfUserSelect }>;
 
-export interface SelfUserView {
-  id: string;
-  email: string;
-  username: string;
-  role: string;
-  createdAt: string;
-}
+export type SelfUserView = UserDto;
 
 export function toSelfUserView(u: SelfUserRow): SelfUserView {
   return { id: u.id, email: u.email, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
@@ -52,17 +47,7 @@ export const adminUserSelect = {
 
 export type AdminUserRow = Prisma.UserGetPayload<{ select: typeof adminUserSelect }>;
 
-export interface AdminUserView {
-  id: string;
-  email: string;
-  username: string;
-  role: string;
-  createdAt: string;
-  bannedAt: string | null;
-  bannedUntil: string | null;
-  banReason: string | null;
-  approvedCommentCount: number;
-}
+export type AdminUserView = AdminUserDto;
 
 export function toAdminUserView(u: AdminUserRow): AdminUserView {
   return {
@@ -71,6 +56,7 @@ export function toAdminUserView(u: AdminUserRow): AdminUserView {
     username: u.username,
     role: u.role,
     createdAt: u.createdAt.toISOString(),
+    banned: isBanned(u),
     bannedAt: u.bannedAt?.toISOString() ?? null,
     bannedUntil: u.bannedUntil?.toISOString() ?? null,
     banReason: u.banReason,

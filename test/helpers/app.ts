@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.factory.js';
 import { ArticlesService } from '../../src/articles/articles.service.js';
 import { loadEnv } from '../../src/config/env.js';
 import { PrismaService } from '../../src/prisma/prisma.service.js';
+import { installContractCheck } from './contract.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -24,6 +25,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   try {
     const env = loadEnv();
     const app = await createApp(env, process.env.TEST_LOGS ? undefined : silent);
+    installContractCheck(app);
     await app.get(ArticlesService).seed();
     return {
       app,

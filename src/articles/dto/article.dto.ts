@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { EXAMPLE } from '../../common/openapi/examples.js';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 
 export class ArticleBlockDto {
-  @ApiProperty({ enum: ['paragraph', 'heading'] })
+  @ApiProperty({ enum: ['paragraph', 'heading'], example: 'paragraph' })
   @IsIn(['paragraph', 'heading'])
   type: 'paragraph' | 'heading';
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.paragraph })
   @IsString()
   @MinLength(1)
   @MaxLength(20_000)
@@ -15,19 +16,19 @@ export class ArticleBlockDto {
 }
 
 export class CreateArticleDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.title })
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   title: string;
 
-  @ApiPropertyOptional({ description: 'defaults to the transliterated title' })
+  @ApiPropertyOptional({ description: 'defaults to the transliterated title', example: EXAMPLE.slug })
   @IsOptional()
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'slug must be lower-case Latin letters, digits and single hyphens' })
   @MaxLength(120)
   slug?: string;
 
-  @ApiPropertyOptional({ default: 'bg' })
+  @ApiPropertyOptional({ default: 'bg', example: 'bg' })
   @IsOptional()
   @Matches(/^[a-z]{2}(-[A-Z]{2})?$/, { message: 'language must be an ISO 639-1 code such as bg or en' })
   language?: string;

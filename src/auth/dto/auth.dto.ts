@@ -20,7 +20,7 @@ const NotEqualToEmailOrUsername = () =>
   });
 
 export class RegisterDto {
-  @ApiProperty({ example: 'reader@example.com' })
+  @ApiProperty({ example: 'ivan.petrov@example.bg' })
   @Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value))
   @IsString()
   @MaxLength(254)
@@ -33,7 +33,7 @@ export class RegisterDto {
   @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
+  @ApiProperty({ description: 'must differ from the email and the username', example: 'липов цвят над Витоша' })
   @IsString()
   @MinLength(PASSWORD_MIN)
   @MaxLength(PASSWORD_MAX)
@@ -42,14 +42,14 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ description: 'email or username' })
+  @ApiProperty({ description: 'email or username', example: 'ivan_petrov' })
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(254)
   login: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'липов цвят над Витоша' })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD_MAX)
@@ -57,7 +57,7 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'Xq3v9Jm2LwP0sT7yR4nB8cD1eF6gH5iK2lM9oN0pQ3r' })
   @IsString()
   @MinLength(20)
   @MaxLength(200)

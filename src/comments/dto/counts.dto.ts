@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { EXAMPLE } from '../../common/openapi/examples.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-validator';
 
 export class BulkCountsQueryDto {
-  @ApiProperty({ description: 'comma-separated article slugs, 1..100', example: 'slug-a,slug-b', type: String })
+  @ApiProperty({ description: 'comma-separated article slugs, 1..100', example: [EXAMPLE.slug, 'nyama-takava-statia'], type: [String] })
   @Transform(({ value }) =>
     typeof value === 'string'
       ? [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))]

@@ -2,19 +2,20 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Prisma } from '../../generated/prisma/client.js';
 import { AppError, type ErrorBody, type ErrorDetail } from './app-error.js';
+import { bearerChallenge, type ErrorCode } from './error-codes.js';
 
-const STATUS_CODES: Record<number, string> = {
+/** The catalog code for a bare HTTP status from the framework (Nest's HttpExceptions, Fastify's FST_ errors). */
+const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
+  401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
-  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE_ENTITY',
   429: 'RATE_LIMITED',
   431: 'HEADERS_TOO_LARGE',
   503: 'SERVICE_UNAVAILABLE',
@@ -57,18 +58,34 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return findCause(err) !== undefined;
 }
 
-function body(code: string, message: string, details?: ErrorDetail[]): ErrorBody {
+const unavailable = (): Mapped => ({
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  body: body('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, retry shortly'),
+  headers: { 'retry-after': '1' },
+});
+
+function body(code: ErrorCode, message: string, details?: ErrorDetail[]): ErrorBody {
   return { error: details?.length ? { code, message, details } : { code, message } };
 }
 
+/** Every 401 carries a Bearer challenge (RFC 9110 §15.5.2, RFC 6750 §3), with error="invalid_token" where the token was the problem. */
+function withChallenge(mapped: Mapped): Mapped {
+  const challenge = bearerChallenge(mapped.body.error.code, mapped.body.error.message);
+  return challenge ? { ...mapped, headers: { ...mapped.headers, 'www-authenticate': challenge } } : mapped;
+}
+
 export function mapError(exception: unknown): Mapped {
+  return withChallenge(mapException(exception));
+}
+
+function mapException(exception: unknown): Mapped {
   if (exception instanceof AppError) {
     return { status: exception.status, body: body(exception.code, exception.message, exception.details), headers: exception.headers };
   }
   if (exception instanceof HttpException) {
     // Nest wraps Fastify's own 4xx errors (body parser, content type, body limit); map them by their code.
     const cause = exception.cause as { code?: unknown } | undefined;
-    if (typeof cause?.code === 'string' && cause.code.startsWith('FST_')) return mapError(cause);
+    if (typeof cause?.code === 'string' && cause.code.startsWith('FST_')) return mapException(cause);
     const status = exception.getStatus();
     const response = exception.getResponse();
     const message =
@@ -83,7 +100,11 @@ export function mapError(exception: unknown): Mapped {
     if (status === 429) {
       return { status, body: body('RATE_LIMITED', 'Too many requests, slow down and retry later') };
     }
-    return { status, body: body(STATUS_CODES[status] ?? `HTTP_${status}`, status >= 500 ? 'Internal server error' : message) };
+    if (status === 503) return unavailable();
+    const code = status < 500 ? STATUS_CODES[status] : undefined;
+    // A 4xx the catalog has no code for is still the client's fault (400); an unexpected 5xx is a bug (500).
+    if (!code) return status < 500 ? { status: 400, body: body('BAD_REQUEST', message) } : { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
+    return { status, body: body(code, message) };
   }
   // Fastify's own errors (body parser, content type, body limit) carry a statusCode.
   const fst = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
@@ -107,18 +128,30 @@ export function mapError(exception: unknown): Mapped {
   if (hasPgCode(exception, INVALID_TEXT_PG_CODES)) {
     return { status: 400, body: body('INVALID_TEXT', 'Text must not contain NUL characters') };
   }
-  if (isDatabaseUnavailable(exception)) {
-    return {
-      status: HttpStatus.SERVICE_UNAVAILABLE,
-      body: body('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, retry shortly'),
-      headers: { 'retry-after': '1' },
-    };
-  }
+  if (isDatabaseUnavailable(exception)) return unavailable();
   if (exception instanceof Prisma.PrismaClientKnownRequestError) {
     if (exception.code === 'P2002') return { status: 409, body: body('CONFLICT', 'The resource already exists') };
     if (exception.code === 'P2025') return { status: 404, body: body('NOT_FOUND', 'The resource was not found') };
   }
   return { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * A path that exists with other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404: the router only says
+ * "no route for this method and path", so ask it which methods this path has.
+ */
+function methodNotAllowed(mapped: Mapped, request: FastifyRequest | undefined): Mapped {
+  if (mapped.body.error.code !== 'ROUTE_NOT_FOUND' || !request?.server) return mapped;
+  const url = request.url.split('?')[0]!;
+  const allowed = METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
+  if (!allowed.length) return mapped;
+  return {
+    status: 405,
+    body: body('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`),
+    headers: { allow: allowed.join(', ') },
+  };
 }
 
 @Catch()
@@ -129,7 +162,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
-    const mapped = mapError(exception);
+    const mapped = methodNotAllowed(mapError(exception), request);
     if (mapped.status >= 500) {
       const err = exception as Error;
       this.logger.error(

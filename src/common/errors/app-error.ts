@@ -1,4 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
+import { ERROR_CATALOG, type ErrorCode, type ErrorCodeWithStatus } from './error-codes.js';
 
 export interface ErrorDetail {
   field?: string;
@@ -6,40 +6,45 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
-/** A domain error with a stable machine-readable code. The global filter turns it into the error body. */
+/**
+ * A domain error with a stable machine-readable code from the catalog (error-codes.ts), which also fixes its HTTP
+ * status. The global filter turns it into the error body.
+ */
 export class AppError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: HttpStatus,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
     readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';
+    this.status = ERROR_CATALOG[code].status;
   }
 
-  static notFound(code: string, message: string): AppError {
-    return new AppError(HttpStatus.NOT_FOUND, code, message);
+  static notFound(code: ErrorCodeWithStatus<404>, message: string): AppError {
+    return new AppError(code, message);
   }
 
-  static badRequest(code: string, message: string, details?: ErrorDetail[]): AppError {
-    return new AppError(HttpStatus.BAD_REQUEST, code, message, details);
+  static badRequest(code: ErrorCodeWithStatus<400>, message: string, details?: ErrorDetail[]): AppError {
+    return new AppError(code, message, details);
   }
 
-  static conflict(code: string, message: string, details?: ErrorDetail[]): AppError {
-    return new AppError(HttpStatus.CONFLICT, code, message, details);
+  static conflict(code: ErrorCodeWithStatus<409>, message: string, details?: ErrorDetail[]): AppError {
+    return new AppError(code, message, details);
   }
 
-  static forbidden(code: string, message: string): AppError {
-    return new AppError(HttpStatus.FORBIDDEN, code, message);
+  static forbidden(code: ErrorCodeWithStatus<403>, message: string): AppError {
+    return new AppError(code, message);
   }
 
-  static unauthorized(code: string, message: string): AppError {
-    return new AppError(HttpStatus.UNAUTHORIZED, code, message);
+  static unauthorized(code: ErrorCodeWithStatus<401>, message: string): AppError {
+    return new AppError(code, message);
   }
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: ErrorDetail[] };
+  error: { code: ErrorCode; message: string; details?: ErrorDetail[] };
 }

@@ -1,6 +1,6 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { normalizeUsername } from '../../users/user.mapper.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -34,18 +34,30 @@ export class RateLimitGuard implements CanActivate {
     const rules = this.reflector.getAllAndOverride<RateLimitRule[] | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
     if (!rules?.length) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    const hits: RateLimitHit[] = [];
+    const hits: (RateLimitHit & { policy: string })[] = [];
     for (const rule of rules) {
       const subject = this.subject(rule, req);
       // No account in the body: the request fails validation anyway, and the route's IP rule still counts it.
       if (subject === undefined) continue;
-      hits.push({ key: `${rule.name}:${rule.windowSeconds}:${subject}`, limit: rule.limit, windowMs: rule.windowSeconds * 1000 });
+      hits.push({ key: `${rule.name}:${rule.windowSeconds}:${subject}`, limit: rule.limit, windowMs: rule.windowSeconds * 1000, policy: policyName(rule) });
     }
-    const retryAfter = this.store.consume(hits);
+    const now = Date.now();
+    const retryAfter = this.store.consume(hits, now);
+    // IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): every policy that applies to this request, and
+    // what is left of each, on successes and on the 429 alike, so clients can slow down before they are refused.
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    void reply.header('ratelimit-policy', hits.map((h) => `"${h.policy}";q=${h.limit};w=${h.windowMs / 1000}`).join(', '));
+    void reply.header(
+      'ratelimit',
+      hits
+        .map((h) => {
+          const { remaining, resetSeconds } = this.store.state(h, now);
+          return `"${h.policy}";r=${remaining};t=${resetSeconds}`;
+        })
+        .join(', '),
+    );
     if (retryAfter > 0) {
-      throw new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', `Too many requests; retry in ${retryAfter} s`, undefined, {
-        'retry-after': String(retryAfter),
-      });
+      throw new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfter} s`, undefined, { 'retry-after': String(retryAfter) });
     }
     return true;
   }
@@ -67,3 +79,6 @@ export class RateLimitGuard implements CanActivate {
     }
   }
 }
+
+/** A policy's name in the RateLimit fields: the bucket and what it counts per, e.g. "login-account". */
+const policyName = (rule: RateLimitRule) => (rule.name.endsWith(`-${rule.per}`) ? rule.name : `${rule.name}-${rule.per}`);

@@ -57,6 +57,13 @@ export class RateLimitStore implements OnModuleDestroy {
     return 0;
   }
 
+  /** What is left of `hit`'s window right now: requests remaining and whole seconds until it resets. */
+  state(hit: RateLimitHit, now = Date.now()): { remaining: number; resetSeconds: number } {
+    const w = this.windows.get(hit.key);
+    if (!w || w.resetAt <= now) return { remaining: hit.limit, resetSeconds: Math.ceil(hit.windowMs / 1000) };
+    return { remaining: Math.max(0, hit.limit - w.count), resetSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
   /** Drops windows that have ended. Runs on a timer; public for tests. */
   sweep(now = Date.now()): void {
     for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);

@@ -18,7 +18,7 @@ export class ArticleSettingsDto {
   @IsBoolean()
   trustedBypass?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'recorded in the audit log' })
+  @ApiPropertyOptional({ description: 'recorded in the audit log', example: 'Темата привлича обиди' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()

@@ -3,14 +3,14 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class BanDto {
-  @ApiProperty({ minLength: 1, maxLength: 500 })
+  @ApiProperty({ example: 'Повтарящи се обиди към други читатели' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   reason: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'ban end (must be in the future); omitted = until lifted' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'ban end (must be in the future); omitted = until lifted', example: '2026-12-31T22:00:00.000Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
   until?: string;

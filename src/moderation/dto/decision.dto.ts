@@ -10,11 +10,11 @@ export const BULK_MAX_IDS = 500;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class DecisionDto {
-  @ApiProperty({ enum: DECISION_STATUSES })
+  @ApiProperty({ enum: DECISION_STATUSES, example: 'approved' })
   @IsIn(DECISION_STATUSES)
   status: DecisionStatus;
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'shown in the audit log and stored as the status reason' })
+  @ApiPropertyOptional({ description: 'shown in the audit log and stored as the status reason', example: 'Лична обида' })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -31,7 +31,7 @@ export class DecisionDto {
 
 /** The same decision (status, reason) applied to many comments at once. */
 export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason'] as const) {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: BULK_MAX_IDS, uniqueItems: true })
+  @ApiProperty({ type: [String], example: ['0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10', '7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(BULK_MAX_IDS)

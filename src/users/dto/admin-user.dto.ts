@@ -5,6 +5,7 @@ import { Role } from '../../generated/prisma/enums.js';
 const ROLES = Object.values(Role);
 
 export class UserIdParam {
+  @ApiProperty({ format: 'uuid' })
   // 'loose': any well-formed uuid (what PostgreSQL accepts), so a malformed id is a 400, never a database error.
   @IsUUID('loose', { message: 'id must be a UUID' })
   id: string;

@@ -1,0 +1,84 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { EXAMPLE } from '../../common/openapi/examples.js';
+import { PageOf } from '../../common/openapi/page.dto.js';
+import { CommentStatus } from '../../generated/prisma/enums.js';
+import { UserRefDto } from '../../users/dto/user.dto.js';
+
+export class CommentDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'null once deleted', example: EXAMPLE.commentBody })
+  body: string | null;
+
+  @ApiProperty({ type: UserRefDto, nullable: true, description: 'null once deleted' })
+  author: UserRefDto | null;
+
+  @ApiProperty({ enum: Object.values(CommentStatus), description: 'readers see approved ones, and their own pending ones', example: 'approved' })
+  status: CommentStatus;
+
+  @ApiProperty({ description: 'a deleted comment stays as a placeholder so its replies keep their thread', example: false })
+  deleted: boolean;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  parentId: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the top-level comment of the thread', example: null })
+  rootId: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  depth: number;
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  editedAt: string | null;
+}
+
+export class CommentResponse {
+  @ApiProperty()
+  comment: CommentDto;
+}
+
+export const CommentPage = PageOf(CommentDto, 'CommentPage');
+
+export class ReportDto {
+  @ApiProperty({ format: 'uuid', example: 'e4d3c2b1-a0f9-4e8d-8c7b-6a5f4e3d2c1b' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
+  commentId: string;
+
+  @ApiProperty({ example: EXAMPLE.reportReason })
+  reason: string;
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+}
+
+export class ReportResponse {
+  @ApiProperty()
+  report: ReportDto;
+}
+
+export class CommentCountDto {
+  @ApiProperty({ example: EXAMPLE.slug })
+  slug: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'approved, not deleted comments', example: 12 })
+  count: number;
+}
+
+export class CommentCountsDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 0 },
+    description: 'every requested slug; unknown ones count 0',
+    example: { [EXAMPLE.slug]: 12, 'nyama-takava-statia': 0 },
+  })
+  counts: Record<string, number>;
+
+  @ApiProperty({ type: [String], description: 'requested slugs that name no article', example: ['nyama-takava-statia'] })
+  unknown: string[];
+}

@@ -1,0 +1,114 @@
+/**
+ * The error-code catalog: every `error.code` the service can answer with, its one HTTP status and what it means.
+ * `AppError` only accepts these codes (its status comes from here), the OpenAPI document lists them (per operation
+ * and in `x-error-codes`), README renders them as a table, and the e2e contract check fails a test whose response
+ * carries a code that is not here or not documented for that operation.
+ *
+ * Adding a code: add it here (status + meaning), declare it on the routes that can answer with it
+ * (`@Endpoint({ errors: [...] })`), and regenerate the committed contract (`npm run openapi:write`).
+ */
+export interface ErrorCodeInfo {
+  readonly status: number;
+  readonly description: string;
+  /** RFC 6750 `error` attribute of the `WWW-Authenticate: Bearer` challenge sent with this code. */
+  readonly bearerError?: 'invalid_token' | 'insufficient_scope';
+}
+
+export const ERROR_CATALOG = {
+  // 400
+  VALIDATION_FAILED: { status: 400, description: 'The path, query or body is invalid; `details` lists each field and rule.' },
+  INVALID_JSON: { status: 400, description: 'The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).' },
+  INVALID_CURSOR: { status: 400, description: 'The `cursor` is not one this service issued; use `nextCursor` from a previous page.' },
+  INVALID_SLUG: { status: 400, description: 'No slug can be derived from this title; send one.' },
+  INVALID_PARENT: { status: 400, description: 'The comment replied to belongs to another article.' },
+  INVALID_IDEMPOTENCY_KEY: { status: 400, description: 'The Idempotency-Key header is not 1-100 visible ASCII characters.' },
+  INVALID_WORD: { status: 400, description: 'A word-filter entry must be one word, optionally ending in `*`.' },
+  INVALID_TEXT: { status: 400, description: 'The text contains characters PostgreSQL cannot store (NUL).' },
+  BAD_REQUEST: { status: 400, description: 'The HTTP request itself is malformed (URL encoding, request line).' },
+  // 401: always with `WWW-Authenticate: Bearer realm="newsroom"` (RFC 9110 §11.6.1, RFC 6750 §3)
+  UNAUTHENTICATED: { status: 401, description: 'The route needs a Bearer access token and none was sent.' },
+  INVALID_TOKEN: { status: 401, description: 'The access token is malformed, forged or its account is gone.', bearerError: 'invalid_token' },
+  TOKEN_EXPIRED: { status: 401, description: 'The access token has expired; refresh it.', bearerError: 'invalid_token' },
+  INVALID_CREDENTIALS: { status: 401, description: 'Wrong login or password (the same answer whether or not the account exists).' },
+  INVALID_REFRESH_TOKEN: { status: 401, description: 'The refresh token is unknown, expired or revoked; sign in again.' },
+  REFRESH_TOKEN_REUSED: { status: 401, description: 'An already used refresh token came back: the whole session is revoked; sign in again.' },
+  // 403
+  FORBIDDEN: { status: 403, description: 'Your role does not allow this action.', bearerError: 'insufficient_scope' },
+  USER_BANNED: { status: 403, description: 'The account is banned.' },
+  COMMENTS_CLOSED: { status: 403, description: 'Comments are closed for this article.' },
+  NOT_COMMENT_AUTHOR: { status: 403, description: 'Only the author (or, for deletion, a moderator) may do this.' },
+  EDIT_WINDOW_CLOSED: { status: 403, description: 'The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed.' },
+  CANNOT_REPORT_OWN_COMMENT: { status: 403, description: 'Readers cannot report their own comments.' },
+  CANNOT_BAN_SELF: { status: 403, description: 'Nobody can ban or unban themselves.' },
+  CANNOT_BAN_STAFF: { status: 403, description: 'Only an admin can ban a moderator or an admin.' },
+  // 404
+  ROUTE_NOT_FOUND: { status: 404, description: 'No route has this path.' },
+  NOT_FOUND: { status: 404, description: 'The resource disappeared while the request ran.' },
+  ARTICLE_NOT_FOUND: { status: 404, description: 'No article has this slug.' },
+  COMMENT_NOT_FOUND: { status: 404, description: 'No such comment, or you may not see it.' },
+  PARENT_NOT_FOUND: { status: 404, description: 'The comment replied to does not exist or is not published.' },
+  REPORT_NOT_FOUND: { status: 404, description: 'You have not reported this comment.' },
+  USER_NOT_FOUND: { status: 404, description: 'No user has this id.' },
+  WORD_FILTER_NOT_FOUND: { status: 404, description: 'No word-filter entry has this id.' },
+  // 405
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
+  // 408
+  REQUEST_TIMEOUT: { status: 408, description: 'The request was not received in time.' },
+  // 409
+  CONFLICT: { status: 409, description: 'The resource already exists.' },
+  VERSION_CONFLICT: { status: 409, description: 'Someone else changed the comment since you read it; reload and retry.' },
+  INVALID_TRANSITION: { status: 409, description: 'The comment cannot move to that status from its current one (or is deleted).' },
+  EMAIL_TAKEN: { status: 409, description: 'An account with this email exists.' },
+  USERNAME_TAKEN: { status: 409, description: 'The username is taken.' },
+  SLUG_TAKEN: { status: 409, description: 'An article with this slug exists.' },
+  DUPLICATE_COMMENT: { status: 409, description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).' },
+  COMMENT_NOT_EDITABLE: { status: 409, description: 'A rejected or spam comment cannot be edited.' },
+  ALREADY_REPORTED: { status: 409, description: 'You have already reported this comment.' },
+  WORD_FILTER_EXISTS: { status: 409, description: 'The word (in its normalised form) is already in the filter.' },
+  USER_NOT_BANNED: { status: 409, description: 'The user is not banned.' },
+  LAST_ADMIN: { status: 409, description: 'The last active admin cannot be demoted.' },
+  // 413 / 414 / 415
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than BODY_LIMIT_BYTES.' },
+  URI_TOO_LONG: { status: 414, description: 'The URL is too long.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Bodies must be `application/json`.' },
+  // 422
+  IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used for a different comment.' },
+  // 429
+  RATE_LIMITED: { status: 429, description: 'Too many requests; wait `Retry-After` seconds (see the RateLimit headers).' },
+  // 431
+  HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are too large.' },
+  // 5xx
+  INTERNAL_ERROR: { status: 500, description: 'A bug: the request failed unexpectedly (logged with its request id).' },
+  SERVICE_UNAVAILABLE: { status: 503, description: 'The database is unreachable or overloaded; retry after `Retry-After` seconds.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** The codes whose catalog status is `S` (so `AppError.notFound` only takes 404 codes). */
+export type ErrorCodeWithStatus<S extends number> = { [K in ErrorCode]: (typeof ERROR_CATALOG)[K]['status'] extends S ? K : never }[ErrorCode];
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOG, code);
+}
+
+export function errorInfo(code: ErrorCode): ErrorCodeInfo {
+  return ERROR_CATALOG[code];
+}
+
+/** The realm every Bearer challenge names. */
+export const AUTH_REALM = 'newsroom';
+
+/** RFC 6750 §3 challenge for a 401 / 403 carrying `code`; undefined for codes that send none. */
+export function bearerChallenge(code: ErrorCode, description?: string): string | undefined {
+  const info: ErrorCodeInfo = ERROR_CATALOG[code];
+  if (info.status !== 401 && !info.bearerError) return undefined;
+  let challenge = `Bearer realm="${AUTH_REALM}"`;
+  if (info.bearerError) {
+    challenge += `, error="${info.bearerError}"`;
+    // error_description is a quoted-string of visible ASCII (RFC 6750 §3): drop anything else.
+    if (description) challenge += `, error_description="${description.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
+  }
+  return challenge;
+}

@@ -1,0 +1,82 @@
+import { applyDecorators, type CallHandler, type ExecutionContext, Header, HttpCode, Injectable, type NestInterceptor, SetMetadata, type Type, UseInterceptors } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import type { ErrorCode } from '../errors/error-codes.js';
+import { CACHE_ROUTE_CONFIG, type CachePolicy } from '../http-cache.js';
+
+export const ENDPOINT_KEY = 'endpoint';
+
+export interface EndpointOptions {
+  /** camelCase, unique: what generated clients name the call (`listArticles`). */
+  operationId: string;
+  /** One line for the operation list. */
+  summary: string;
+  description?: string;
+  /** The success status; default 200. POST routes answer 201 only when they create something (then `location` is required). */
+  status?: 200 | 201 | 204;
+  /** The success body's DTO class (omit for 204). */
+  type?: Type<unknown>;
+  /** Codes this route itself can answer with. Auth (401/403), rate limits (429), validation (400/413/415) and
+   * database trouble (503) are added from the route's guards, metadata and parameters; see openapi/document.ts. */
+  errors?: readonly ErrorCode[];
+  /** 201 only: the created resource's URL, from the response body. Sent as `Location`. */
+  location?: (body: never) => string;
+  /** Conditional GET: ETag, 304 on If-None-Match, and this Cache-Control for anonymous callers. */
+  cache?: CachePolicy;
+  /** `Cache-Control: no-store` on a public route (token responses). Private routes get it automatically. */
+  noStore?: boolean;
+  /** The route never touches the database (liveness): no 503 is documented. */
+  noDatabase?: boolean;
+}
+
+/** What the document builder reads back (the decorator's options, normalised). */
+export type EndpointMetadata = Omit<EndpointOptions, 'location'> & { status: 200 | 201 | 204; hasLocation: boolean };
+
+/** Sets `Location` on a 201 from the created resource in the response body. */
+@Injectable()
+class LocationInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const locate = this.reflector.get<(body: unknown) => string>(LOCATION_KEY, context.getHandler());
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        void reply.header('location', locate(body));
+        return body;
+      }),
+    );
+  }
+}
+
+const LOCATION_KEY = 'endpoint:location';
+
+/**
+ * The one decorator every route carries: it names the operation, declares its success response and the error
+ * codes the route itself can produce, and turns the HTTP rules on (status, Location, conditional GET, no-store).
+ * The OpenAPI builder (openapi/document.ts) completes the rest from the route's guards and metadata, and refuses
+ * to build a document with a route that lacks it.
+ */
+export function Endpoint(options: EndpointOptions): MethodDecorator {
+  const status = options.status ?? 200;
+  if (status === 201 && !options.location) throw new Error(`${options.operationId}: a 201 needs a location`);
+  const { location, ...rest } = options;
+  const metadata: EndpointMetadata = { ...rest, status, hasLocation: location !== undefined };
+  const decorators: (MethodDecorator | ClassDecorator)[] = [
+    SetMetadata(ENDPOINT_KEY, metadata),
+    ApiOperation({ operationId: options.operationId, summary: options.summary, description: options.description }),
+    ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
+    HttpCode(status),
+  ];
+  if (location) decorators.push(SetMetadata(LOCATION_KEY, location), UseInterceptors(LocationInterceptor));
+  if (options.cache) decorators.push(RouteConfig({ [CACHE_ROUTE_CONFIG]: options.cache }));
+  if (options.noStore) decorators.push(Header('Cache-Control', 'no-store'));
+  return applyDecorators(...decorators);
+}
+
+function successDescription(status: number): string {
+  return status === 201 ? 'Created' : status === 204 ? 'Done; no body' : 'OK';
+}

@@ -1,0 +1,92 @@
+import { DECORATORS } from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
+
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+
+/** A JSON Schema (OpenAPI 3.1) node, loosely typed: the document builder edits generated schemas in place. */
+export interface JsonSchema {
+  [key: string]: unknown;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  required?: string[];
+  $ref?: string;
+  enum?: unknown[];
+}
+
+type Apply = (schema: JsonSchema, constraints: unknown[]) => void;
+
+/**
+ * class-validator rules → JSON Schema keywords, so a request schema says exactly what validation enforces. A rule
+ * that is not listed here fails the document build (and so the suite): map it, or list it as not expressible.
+ */
+const RULES: Record<string, Apply | null> = {
+  isString: (s) => void (s.type = 'string'),
+  isBoolean: (s) => void (s.type = 'boolean'),
+  isInt: (s) => void (s.type = 'integer'),
+  isArray: (s) => void (s.type = 'array'),
+  isUuid: (s) => Object.assign(s, { type: 'string', format: 'uuid' }),
+  isEmail: (s) => Object.assign(s, { type: 'string', format: 'email' }),
+  isIso8601: (s) => Object.assign(s, { type: 'string', format: 'date-time' }),
+  isIn: (s, [values]) => void (s.enum = [...(values as unknown[])]),
+  matches: (s, [pattern]) => void (s.pattern = (pattern as RegExp).source),
+  minLength: (s, [n]) => void (s.minLength = n),
+  maxLength: (s, [n]) => void (s.maxLength = n),
+  min: (s, [n]) => void (s.minimum = n),
+  max: (s, [n]) => void (s.maximum = n),
+  arrayMinSize: (s, [n]) => void (s.minItems = n),
+  arrayMaxSize: (s, [n]) => void (s.maxItems = n),
+  arrayUnique: (s) => void (s.uniqueItems = true),
+  // Comment text: visible text of 1..max Unicode code points (JSON Schema also counts code points).
+  textLength: (s, [max]) => Object.assign(s, { type: 'string', minLength: 1, maxLength: max }),
+  // Cross-field rule (password ≠ email / username): described in prose, not expressible as a keyword.
+  notEqualToEmailOrUsername: null,
+};
+
+export interface PropertyRules {
+  optional: boolean;
+  nested?: Function;
+  apply(schema: JsonSchema): void;
+}
+
+/** The validation rules of each property of a DTO class (including inherited ones). */
+export function validationRules(dto: Function): Map<string, PropertyRules> {
+  const byProperty = new Map<string, ValidationMetadata[]>();
+  for (const m of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
+    const list = byProperty.get(m.propertyName) ?? [];
+    list.push(m);
+    byProperty.set(m.propertyName, list);
+  }
+  const out = new Map<string, PropertyRules>();
+  for (const [property, metas] of byProperty) {
+    const optional = metas.some((m) => m.type === 'conditionalValidation');
+    const nestedMeta = metas.find((m) => m.type === 'nestedValidation');
+    out.set(property, {
+      optional,
+      nested: nestedMeta ? nestedType(dto, property) : undefined,
+      apply(schema) {
+        for (const m of metas) {
+          if (m.type !== 'customValidation') continue;
+          const name = m.name ?? '';
+          if (!(name in RULES)) throw new Error(`${dto.name}.${property}: validation rule "${name}" has no JSON Schema mapping (common/openapi/request-schemas.ts)`);
+          const rule = RULES[name];
+          if (!rule) continue;
+          const target = m.each ? ((schema.items ??= {}) as JsonSchema) : schema;
+          rule(target, (m.constraints as unknown[] | undefined) ?? []);
+        }
+        // Numbers and arrays declared with @ApiProperty keep what the rules made of them; drop stale $ref/type mixes.
+        if (schema.type === 'integer' || schema.type === 'boolean') delete schema.format;
+      },
+    });
+  }
+  return out;
+}
+
+/** The class of a @ValidateNested property: its design type, or for arrays the type given to @ApiProperty. */
+function nestedType(dto: Function, property: string): Function | undefined {
+  const designType = Reflect.getMetadata('design:type', dto.prototype as object, property) as Function | undefined;
+  if (designType && designType !== Array && designType !== Object) return designType;
+  const api = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, dto.prototype as object, property) as { type?: unknown } | undefined;
+  const t = Array.isArray(api?.type) ? (api.type[0] as unknown) : api?.type;
+  return typeof t === 'function' ? (t as Function) : undefined;
+}

@@ -1,0 +1,262 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXAMPLE } from '../../common/openapi/examples.js';
+import { PageOf } from '../../common/openapi/page.dto.js';
+import { CommentStatus } from '../../generated/prisma/enums.js';
+import { UserRefDto } from '../../users/dto/user.dto.js';
+import { DECISION_STATUSES } from './decision.dto.js';
+
+const STATUSES = Object.values(CommentStatus);
+
+/** The comment fields a moderator sees (queue items and decision responses). */
+export class AdminCommentDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
+  id: string;
+
+  @ApiProperty({ description: 'kept after deletion, for moderators', example: EXAMPLE.commentBody })
+  body: string;
+
+  @ApiProperty({ enum: STATUSES, example: 'pending' })
+  status: CommentStatus;
+
+  @ApiProperty({ type: String, nullable: true, description: 'why it is in this status (moderator reason, filter match, reports)', example: null })
+  statusReason: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'send it back as `version` to decide only on what you saw', example: 1 })
+  version: number;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  parentId: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  depth: number;
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  editedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  deletedAt: string | null;
+}
+
+export class AdminCommentResponse {
+  @ApiProperty()
+  comment: AdminCommentDto;
+}
+
+export class ArticleRefDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.articleId })
+  id: string;
+
+  @ApiProperty({ example: EXAMPLE.slug })
+  slug: string;
+}
+
+export class QueueArticleDto extends ArticleRefDto {
+  @ApiProperty({ example: EXAMPLE.title })
+  title: string;
+}
+
+/** A UserRef with the two fields a moderator weighs in the queue (same names and types as AdminUser). */
+export class QueueAuthorDto extends UserRefDto {
+  @ApiProperty({ type: 'integer', example: 42 })
+  approvedCommentCount: number;
+
+  @ApiProperty({ example: false })
+  banned: boolean;
+}
+
+export class QueueItemDto {
+  @ApiProperty()
+  comment: AdminCommentDto;
+
+  @ApiProperty()
+  article: QueueArticleDto;
+
+  @ApiProperty()
+  author: QueueAuthorDto;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  reportCount: number;
+
+  @ApiProperty({ type: [String], description: 'newest first, at most 20', example: [] })
+  reportReasons: string[];
+}
+
+export const QueuePage = PageOf(QueueItemDto, 'QueuePage');
+
+export class StatusCountsDto {
+  @ApiProperty({ type: 'integer', example: 7 })
+  pending: number;
+
+  @ApiProperty({ type: 'integer', example: 12 })
+  approved: number;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  rejected: number;
+
+  @ApiProperty({ type: 'integer', example: 1 })
+  spam: number;
+
+  @ApiProperty({ type: 'integer', description: 'not deleted, reported at least once (also counted under their status)', example: 1 })
+  reported: number;
+
+  @ApiProperty({ type: 'integer', example: 3 })
+  deleted: number;
+}
+
+export class OldestPendingDto {
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+
+  @ApiProperty({ type: 'integer', example: 1260 })
+  ageSeconds: number;
+}
+
+export class QueueSummaryDto {
+  @ApiProperty()
+  counts: StatusCountsDto;
+
+  @ApiProperty({ type: OldestPendingDto, nullable: true, description: 'null when nothing is pending' })
+  oldestPending: OldestPendingDto | null;
+}
+
+export class ArticleCommentCountsDto {
+  @ApiProperty({ example: EXAMPLE.slug })
+  slug: string;
+
+  @ApiProperty()
+  counts: StatusCountsDto;
+}
+
+export class BulkErrorDto {
+  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION'], example: 'INVALID_TRANSITION' })
+  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION';
+
+  @ApiProperty({ example: 'A deleted comment cannot be moderated' })
+  message: string;
+}
+
+export class BulkResultItemDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
+  id: string;
+
+  @ApiProperty({ description: 'true: applied; false: skipped, see `error`', example: true })
+  ok: boolean;
+
+  @ApiPropertyOptional({ enum: DECISION_STATUSES, description: 'the new status (when ok)', example: 'approved' })
+  status?: (typeof DECISION_STATUSES)[number];
+
+  @ApiPropertyOptional({ type: BulkErrorDto, description: 'why this id was skipped (when not ok)' })
+  error?: BulkErrorDto;
+}
+
+export class BulkResultDto {
+  @ApiProperty({ type: [BulkResultItemDto], description: 'one per requested id, in request order' })
+  results: BulkResultItemDto[];
+
+  @ApiProperty({ type: 'integer', example: 1 })
+  applied: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  failed: number;
+}
+
+export class ArticleSettingsViewDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.articleId })
+  id: string;
+
+  @ApiProperty({ example: EXAMPLE.slug })
+  slug: string;
+
+  @ApiProperty({ example: EXAMPLE.title })
+  title: string;
+
+  @ApiProperty({ example: true })
+  commentsOpen: boolean;
+
+  @ApiProperty({ enum: ['pre', 'post'], example: 'pre' })
+  moderation: 'pre' | 'post';
+
+  @ApiProperty({ example: false })
+  trustedBypass: boolean;
+
+  @ApiProperty({ type: 'integer', example: 12 })
+  commentCount: number;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-29T10:00:00.000Z' })
+  updatedAt: string;
+}
+
+export class ArticleSettingsResponse {
+  @ApiProperty()
+  article: ArticleSettingsViewDto;
+}
+
+export class WordFilterDto {
+  @ApiProperty({ format: 'uuid', example: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f' })
+  id: string;
+
+  @ApiProperty({ description: 'as the admin typed it', example: 'идиот*' })
+  word: string;
+
+  @ApiProperty({ description: 'the form it is matched in', example: 'идиот' })
+  normalized: string;
+
+  @ApiProperty({ enum: ['banned', 'suspect'], example: 'banned' })
+  kind: 'banned' | 'suspect';
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  createdBy: UserRefDto | null;
+}
+
+export class WordFilterResponse {
+  @ApiProperty()
+  filter: WordFilterDto;
+}
+
+export const WordFilterPage = PageOf(WordFilterDto, 'WordFilterPage');
+
+export class AuditEntryDto {
+  @ApiProperty({ format: 'uuid', example: 'd9c8b7a6-5f4e-4d3c-9b2a-1f0e9d8c7b6a' })
+  id: string;
+
+  @ApiProperty({
+    description: 'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings',
+    example: 'approve',
+  })
+  action: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-28T09:30:02.000Z' })
+  createdAt: string;
+
+  @ApiProperty({ type: UserRefDto, nullable: true, description: 'who acted; null for automatic decisions' })
+  moderator: UserRefDto | null;
+
+  @ApiProperty({ enum: STATUSES, nullable: true, example: 'pending' })
+  fromStatus: CommentStatus | null;
+
+  @ApiProperty({ enum: STATUSES, nullable: true, example: 'approved' })
+  toStatus: CommentStatus | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  reason: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: EXAMPLE.commentId })
+  commentId: string | null;
+
+  @ApiProperty({ type: ArticleRefDto, nullable: true, description: 'for article settings changes' })
+  article: ArticleRefDto | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'article settings before and after', example: null })
+  details: Record<string, unknown> | null;
+
+  @ApiProperty({ type: UserRefDto, nullable: true, description: 'the user acted on: the comment author, or the banned / promoted user' })
+  targetUser: UserRefDto | null;
+}
+
+export const AuditLogPage = PageOf(AuditEntryDto, 'AuditLogPage');
