@@ -371,6 +371,8 @@ describe('POST /api/admin/comments/bulk', () => {
         { id: p2.id, ok: true, status: 'approved' },
         { id: dl.id, ok: false, error: { code: 'INVALID_TRANSITION', message: expect.any(String) } },
       ],
+      applied: 2,
+      failed: 3,
     });
     const audit = await t.prisma.moderationAction.findMany({ where: { commentId: { in: [p1.id, p2.id, ap.id, dl.id] } } });
     expect(audit).toHaveLength(2);
@@ -440,8 +442,8 @@ describe('articles: counts and settings', () => {
     await insertComment(a.id, author.id, { status: 'rejected' });
     await insertComment(a.id, author.id, { status: 'spam', deleted: true });
     const res = await t.http.get(`/api/admin/articles/${a.slug}/comment-counts`).set(as(moderator)).expect(200);
-    expect(res.body).toEqual({ pending: 2, approved: 1, rejected: 1, spam: 0, deleted: 2 });
-    expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(res.body.approved);
+    expect(res.body).toEqual({ slug: a.slug, counts: { pending: 2, approved: 1, rejected: 1, spam: 0, reported: 0, deleted: 2 } });
+    expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(res.body.counts.approved);
     expect((await t.http.get('/api/admin/articles/no-such-slug/comment-counts').set(as(moderator)).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
   });
 

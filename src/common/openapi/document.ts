@@ -211,7 +211,7 @@ function errorResponse(status: number, codes: ErrorCode[], rateLimited: boolean)
 }
 
 /** The codes a route can answer with: its own, plus those its guards, parameters and body make possible. */
-function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject): ErrorCode[] {
+function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject, method: string): ErrorCode[] {
   const codes = new Set<ErrorCode>(ep.meta.errors ?? []);
   if (!ep.isPublic) for (const c of ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'USER_BANNED'] as const) codes.add(c);
   if (ep.roles.length) codes.add('FORBIDDEN');
@@ -219,8 +219,13 @@ function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject): ErrorCode[
   const params = (op.parameters ?? []) as ParameterObject[];
   if (params.length || op.requestBody) codes.add('VALIDATION_FAILED');
   if (params.some((p) => p.name === 'cursor')) codes.add('INVALID_CURSOR');
-  if (op.requestBody) for (const c of ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
-  if (!ep.meta.noDatabase) codes.add('SERVICE_UNAVAILABLE');
+  // The router refuses a malformed or over-long path parameter before the route runs.
+  if (params.some((p) => p.in === 'path')) for (const c of ['BAD_REQUEST', 'URI_TOO_LONG'] as const) codes.add(c);
+  // Fastify parses a body sent with any of these methods, documented or not.
+  if (['post', 'put', 'patch', 'delete'].includes(method)) for (const c of ['BAD_REQUEST', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
+  // Text that reaches a query but PostgreSQL cannot store (NUL).
+  if (op.requestBody || params.some((p) => p.in === 'query')) codes.add('INVALID_TEXT');
+  if (!ep.meta.noDatabase) for (const c of ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'] as const) codes.add(c);
   return ERROR_CODES.filter((c) => codes.has(c)); // catalog order: stable documents
 }
 
@@ -250,7 +255,7 @@ function completeDocument(document: OpenAPIObject, endpoints: Map<string, Discov
         if (p.kind === 'body') requestSchemas.set(p.type.name, p.type);
         else constrainParameters(op, p);
       }
-      completeResponses(document, op, ep);
+      completeResponses(document, op, ep, method);
     }
   }
   const unseen = [...endpoints.values()].filter((e) => !seen.has(e.meta.operationId));
@@ -264,7 +269,7 @@ function completeDocument(document: OpenAPIObject, endpoints: Map<string, Discov
   }
 }
 
-function completeResponses(document: OpenAPIObject, op: OperationObject, ep: DiscoveredEndpoint): void {
+function completeResponses(document: OpenAPIObject, op: OperationObject, ep: DiscoveredEndpoint, method: string): void {
   const schemas = (document.components?.schemas ?? {}) as Record<string, JsonSchema>;
   const status = String(ep.meta.status);
   const success = (op.responses[status] ??= { description: 'OK' }) as ResponseObject;
@@ -280,10 +285,8 @@ function completeResponses(document: OpenAPIObject, op: OperationObject, ep: Dis
   }
   if (ep.rateLimits.length) Object.assign(headers, { 'RateLimit-Policy': header('RateLimit-Policy', false), RateLimit: header('RateLimit', false) });
   if (Object.keys(headers).length) success.headers = { ...success.headers, ...headers };
-  const media = success.content?.['application/json'];
-  if (media?.schema && media.example === undefined) media.example = exampleOf(media.schema as JsonSchema, schemas);
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of possibleErrors(ep, op)) {
+  for (const code of possibleErrors(ep, op, method)) {
     const s = ERROR_CATALOG[code].status;
     byStatus.set(s, [...(byStatus.get(s) ?? []), code]);
   }
@@ -291,6 +294,10 @@ function completeResponses(document: OpenAPIObject, op: OperationObject, ep: Dis
     // A route may document a status with its own body (readiness answers 503 with its health report).
     if (op.responses[String(s)]) continue;
     op.responses[String(s)] = errorResponse(s, codes, ep.rateLimits.length > 0);
+  }
+  for (const response of Object.values(op.responses) as ResponseObject[]) {
+    const media = response.content?.['application/json'];
+    if (media?.schema && media.example === undefined && media.examples === undefined) media.example = exampleOf(media.schema as JsonSchema, schemas);
   }
   op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b)));
 }
