@@ -928,6 +928,23 @@ export interface components {
              */
             id: string;
             /**
+             * Format: uuid
+             * @example null
+             */
+            parentId: string | null;
+            /** @example 0 */
+            depth: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            editedAt: string | null;
+            /**
              * @description kept after deletion, for moderators
              * @example Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.
              */
@@ -947,23 +964,6 @@ export interface components {
              * @example 1
              */
             version: number;
-            /**
-             * Format: uuid
-             * @example null
-             */
-            parentId: string | null;
-            /** @example 0 */
-            depth: number;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            editedAt: string | null;
             /**
              * Format: date-time
              * @example null
@@ -5366,14 +5366,14 @@ export interface operations {
                      *         {
                      *           "comment": {
                      *             "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-                     *             "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
-                     *             "status": "pending",
-                     *             "statusReason": null,
-                     *             "version": 1,
                      *             "parentId": null,
                      *             "depth": 0,
                      *             "createdAt": "2026-11-28T09:12:45.120Z",
                      *             "editedAt": null,
+                     *             "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *             "status": "pending",
+                     *             "statusReason": null,
+                     *             "version": 1,
                      *             "deletedAt": null
                      *           },
                      *           "article": {
@@ -5689,14 +5689,14 @@ export interface operations {
                      * @example {
                      *       "comment": {
                      *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-                     *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
-                     *         "status": "pending",
-                     *         "statusReason": null,
-                     *         "version": 1,
                      *         "parentId": null,
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
                      *         "editedAt": null,
+                     *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *         "status": "pending",
+                     *         "statusReason": null,
+                     *         "version": 1,
                      *         "deletedAt": null
                      *       }
                      *     }

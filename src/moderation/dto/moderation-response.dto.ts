@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
 import { CommentStatus } from '../../generated/prisma/enums.js';
@@ -7,11 +8,8 @@ import { DECISION_STATUSES } from './decision.dto.js';
 
 const STATUSES = Object.values(CommentStatus);
 
-/** The comment fields a moderator sees (queue items and decision responses). */
-export class AdminCommentDto {
-  @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
-  id: string;
-
+/** The comment fields a moderator sees (queue items and decision responses): the public fields they share keep their names and types. */
+export class AdminCommentDto extends PickType(CommentDto, ['id', 'parentId', 'depth', 'createdAt', 'editedAt'] as const) {
   @ApiProperty({ description: 'kept after deletion, for moderators', example: EXAMPLE.commentBody })
   body: string;
 
@@ -23,18 +21,6 @@ export class AdminCommentDto {
 
   @ApiProperty({ type: 'integer', minimum: 1, description: 'send it back as `version` to decide only on what you saw', example: 1 })
   version: number;
-
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
-  parentId: string | null;
-
-  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
-  depth: number;
-
-  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
-  createdAt: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
-  editedAt: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   deletedAt: string | null;
@@ -163,16 +149,7 @@ export class BulkResultDto {
   failed: number;
 }
 
-export class ArticleSettingsViewDto {
-  @ApiProperty({ format: 'uuid', example: EXAMPLE.articleId })
-  id: string;
-
-  @ApiProperty({ example: EXAMPLE.slug })
-  slug: string;
-
-  @ApiProperty({ example: EXAMPLE.title })
-  title: string;
-
+export class ArticleSettingsViewDto extends QueueArticleDto {
   @ApiProperty({ example: true })
   commentsOpen: boolean;
 
