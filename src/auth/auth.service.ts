@@ -130,7 +130,7 @@ export class AuthService {
 
     const next = this.newRefreshToken();
     const nextId = randomUUID();
-    const rotated = await this.prisma.$transaction(async (tx) => {
+    const rotated = await this.prisma.transaction(async (tx) => {
       const claimed = await tx.refreshToken.updateMany({
         where: { id: row.id, revokedAt: null },
         data: { revokedAt: new Date(), replacedById: nextId },

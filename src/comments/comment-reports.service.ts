@@ -27,7 +27,7 @@ export class CommentReportsService {
   async report(user: AuthUser, commentId: string, dto: ReportCommentDto): Promise<ReportDto> {
     const threshold = this.config.get('COMMENT_REPORT_THRESHOLD');
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.transaction(async (tx) => {
         const comment = await tx.comment.findUnique({ where: { id: commentId }, select: { authorId: true, status: true, deletedAt: true } });
         if (!comment || comment.status !== 'approved' || comment.deletedAt) throw commentNotFound();
         if (comment.authorId === user.id) throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot report your own comment');

@@ -20,8 +20,8 @@ import { isSlug } from '../articles/slugify.js';
 
 export type CommentView = CommentDto;
 
-/** Interactive transactions here may wait on the per-author advisory lock; give them more than Prisma's 2 s / 5 s. */
-export const TX_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
+/** Interactive transactions here may wait on the per-author advisory lock; give them more than Prisma's 5 s. */
+export const TX_OPTIONS = { timeout: 10_000 } as const;
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
@@ -93,7 +93,7 @@ export class CommentsService {
     const verdict = await this.wordFilter.check(dto.body);
 
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.transaction(async (tx) => {
         // Serialises one author's posts on one article, so the idempotency and duplicate checks below cannot both
         // be passed by concurrent requests. Two-int form: its own key space, apart from bigint advisory locks.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('comment-post'), hashtext(${`${user.id}:${article.id}`}))`;
@@ -176,7 +176,7 @@ export class CommentsService {
       verdict,
     );
     const status = row.status === 'pending' || decision.status !== 'approved' ? 'pending' : 'approved';
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       await tx.commentRevision.create({ data: { commentId: id, body: row.body, version: row.version } });
       let after = await applyCommentChange(
         tx,
@@ -198,7 +198,7 @@ export class CommentsService {
     if (row.authorId !== user.id && !isModerator(user)) {
       throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author or a moderator can delete a comment');
     }
-    await this.prisma.$transaction(
+    await this.prisma.transaction(
       (tx) => applyCommentChange(tx, row, { deletedAt: new Date(), deletedById: user.id }, { action: 'delete', actorId: user.id }),
       TX_OPTIONS,
     );

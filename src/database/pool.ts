@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DatabaseUnavailableError } from './database-errors.js';
 
 export interface PoolOptions {
   max?: number;
@@ -7,13 +8,84 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+type Callback = (err: unknown, ...rest: unknown[]) => void;
+type Query = (...args: unknown[]) => unknown;
+
+/**
+ * pg reports "no connection to be had" (pool timeout, pool closed) and "connection lost" (terminated, not
+ * queryable) as plain Errors without a code. Our pool and clients re-throw those as DatabaseUnavailableError, so
+ * the error mapping can decide by class (database-errors.ts) instead of by message text. Errors that already say
+ * what happened (a PostgreSQL error with its SQLSTATE, a Node socket error with its code) pass through unchanged.
+ */
+const explained = (err: unknown) => err instanceof pg.DatabaseError || (typeof err === 'object' && err !== null && 'syscall' in err);
+
+const lostConnection = (err: unknown) => new DatabaseUnavailableError('database connection lost', { cause: err });
+
+/** Errors a client emitted as its connection failing (pg-pool's query() passes these on as they are). */
+const connectionErrors = new WeakSet<object>();
+
+/** Replaces `target.query` (a dozen overloads: promise, callback, submittable) with one that maps its errors. */
+function mapQueryErrors(target: object, map: (err: unknown) => unknown): void {
+  const holder = target as { query: Query };
+  const query = holder.query.bind(target);
+  holder.query = (...args: unknown[]) => {
+    const last = args.length - 1;
+    if (typeof args[last] === 'function') {
+      const cb = args[last] as Callback;
+      args[last] = (err: unknown, ...rest: unknown[]) => cb(err ? map(err) : err, ...rest);
+      return query(...args);
+    }
+    const result = query(...args);
+    return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(map(err))) : result;
+  };
+}
+
+/** A client that marks itself lost on its first connection error or end, and re-throws later failures as such. */
+class ResilientClient extends pg.Client {
+  private lost = false;
+
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // pg emits 'error' synchronously when the socket dies, before it fails the pending queries (next tick).
+    this.on('error', (err: Error) => {
+      this.lost = true;
+      connectionErrors.add(err);
+    });
+    this.on('end', () => void (this.lost = true));
+    mapQueryErrors(this, (err) => (this.lost && !explained(err) ? lostConnection(err) : err));
+  }
+}
+
+/** Failing to obtain a connection always means the database is unavailable to us right now. */
+const unavailable = (err: unknown) => (err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError('no database connection available', { cause: err }));
+
+class ResilientPool extends pg.Pool {
+  constructor(config: pg.PoolConfig) {
+    super(config);
+    // pool.query() fails a query with the client's connection error directly when the connection dies under it.
+    mapQueryErrors(this, (err) => (typeof err === 'object' && err !== null && connectionErrors.has(err) && !explained(err) ? lostConnection(err) : err));
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
+    if (callback) {
+      super.connect((err, client, done) => callback(err ? unavailable(err) : undefined, client, done));
+      return;
+    }
+    return super.connect().catch((err: unknown) => Promise.reject(unavailable(err)));
+  }
+}
+
 /**
  * A pg pool that survives database restarts: an `error` listener keeps idle-client errors from killing the
  * process, `connectionTimeoutMillis` keeps a dead or saturated server from hanging requests, and
- * `statement_timeout` bounds every query.
+ * `statement_timeout` bounds every query. Connection failures surface as DatabaseUnavailableError (see above).
  */
 export function createPool(connectionString: string, opts: PoolOptions = {}, onError?: (err: Error) => void): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new ResilientPool({
     connectionString,
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 3000,
@@ -21,6 +93,7 @@ export function createPool(connectionString: string, opts: PoolOptions = {}, onE
     statement_timeout: opts.statementTimeoutMillis ?? 5000,
     idle_in_transaction_session_timeout: 30_000,
     application_name: opts.applicationName ?? 'newsroom-comments',
+    Client: ResilientClient,
   });
   pool.on('error', (err) => onError?.(err));
   return pool;

@@ -61,7 +61,7 @@ export class ArticleModerationService {
       ]);
     }
     if (!isSlug(slug)) throw articleNotFound(slug);
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const [before] = await tx.$queryRaw<{ id: string; comments_open: boolean; moderation_mode: string; trusted_bypass: boolean }[]>`
         SELECT id, comments_open, moderation_mode::text, trusted_bypass FROM articles WHERE slug = ${slug} FOR UPDATE`;
       if (!before) throw articleNotFound(slug);

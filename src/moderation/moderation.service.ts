@@ -15,8 +15,8 @@ import type { Page } from '../common/openapi/page.dto.js';
 /** Audit action recorded for each decision. */
 const DECISION_ACTION: Record<DecisionStatus, string> = { approved: 'approve', rejected: 'reject', spam: 'spam' };
 
-// Above Prisma's 5 s interactive default: a bulk may first wait for row locks held by other decisions.
-const BULK_TX = { maxWait: 5_000, timeout: 30_000 };
+// Above the default: a bulk may first wait for row locks held by other decisions.
+const BULK_TX = { timeout: 30_000 };
 
 export type BulkResult = { id: string; ok: true; status: DecisionStatus } | { id: string; ok: false; error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION'; message: string } };
 
@@ -54,7 +54,7 @@ export class ModerationService {
    * current, so of two moderators deciding at once exactly one wins and the other gets 409 VERSION_CONFLICT.
    */
   async decide(actorId: string, id: string, dto: DecisionDto): Promise<AdminCommentDto> {
-    const row = await this.prisma.$transaction(async (tx) => {
+    const row = await this.prisma.transaction(async (tx) => {
       const before = await tx.comment.findUnique({ where: { id }, select: commentSnapshotSelect });
       if (!before) throw commentNotFound();
       if (dto.version !== undefined && dto.version !== before.version) {
@@ -81,7 +81,7 @@ export class ModerationService {
    * counters and their audit rows in a few set-based statements (500 ids: ~0.4 s instead of ~3 s row by row).
    */
   async bulk(actorId: string, dto: BulkDecisionDto): Promise<BulkResultDto> {
-    const results = await this.prisma.$transaction(async (tx) => {
+    const results = await this.prisma.transaction(async (tx) => {
       const locked = await tx.$queryRaw<CommentSnapshot[]>`
         SELECT id, article_id AS "articleId", author_id AS "authorId", status::text AS status,
                deleted_at AS "deletedAt", version

@@ -3,14 +3,14 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { applyCommentChanges, type CommentSnapshot } from '../comments/comment-state.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Role } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
+import { lockAccounts, requireActor, requireTarget } from '../users/account-locks.js';
 import { adminUserSelect, toAdminUserView } from '../users/user.mapper.js';
 import type { BanDto } from './dto/ban.dto.js';
 
-// Rejecting a prolific user's pending comments may wait on row locks; keep clear of Prisma's 5 s default.
-const BAN_TX = { maxWait: 5_000, timeout: 30_000 };
+// Rejecting a prolific user's pending comments may wait on row locks; keep clear of the default.
+const BAN_TX = { timeout: 30_000 };
 
 /**
  * Bans take effect at once: the JWT strategy and login reload the user and check `isBanned` on every request,
@@ -31,7 +31,7 @@ export class UserBansService {
     if (until && until.getUTCFullYear() > 9999) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be before the year 10000 (omit it for a permanent ban)' }]);
     }
-    const result = await this.prisma.$transaction(async (tx) => {
+    const result = await this.prisma.transaction(async (tx) => {
       await this.lockTarget(tx, actor, targetId);
       const now = new Date();
       const user = await tx.user.update({
@@ -58,7 +58,7 @@ export class UserBansService {
   }
 
   async unban(actor: AuthUser, targetId: string): Promise<AdminUserResponse> {
-    const user = await this.prisma.$transaction(async (tx) => {
+    const user = await this.prisma.transaction(async (tx) => {
       const target = await this.lockTarget(tx, actor, targetId);
       if (!target.bannedAt) throw AppError.conflict('USER_NOT_BANNED', 'This user is not banned');
       const updated = await tx.user.update({
@@ -73,15 +73,17 @@ export class UserBansService {
     return { user: toAdminUserView(user) };
   }
 
-  /** Locks the target row (a concurrent ban, unban or role change waits) and checks the actor may act on it. */
+  /**
+   * Locks the actor's and the target's rows in id order (account-locks: mutual bans never deadlock, and the second
+   * of two racing actions sees the first) and checks, on the locked rows, that the actor may act on the target.
+   */
   private async lockTarget(tx: Prisma.TransactionClient, actor: AuthUser, targetId: string) {
     if (actor.id === targetId) throw AppError.forbidden('CANNOT_BAN_SELF', 'You cannot ban or unban yourself');
-    const [target] = await tx.$queryRaw<{ role: Role; bannedAt: Date | null; deletedAt: Date | null }[]>`
-      SELECT role::text AS role, banned_at AS "bannedAt", deleted_at AS "deletedAt"
-      FROM users WHERE id = ${targetId}::uuid FOR UPDATE`;
-    if (!target || target.deletedAt) throw AppError.notFound('USER_NOT_FOUND', 'No user with this id');
+    const locked = await lockAccounts(tx, [actor.id, targetId]);
+    const current = requireActor(locked, actor.id, ['moderator', 'admin']);
+    const target = requireTarget(locked, targetId);
     // Moderators police readers; only an admin may ban staff.
-    if (actor.role !== 'admin' && target.role !== 'reader') {
+    if (current.role !== 'admin' && target.role !== 'reader') {
       throw AppError.forbidden('CANNOT_BAN_STAFF', 'Only an admin can ban a moderator or an admin');
     }
     return target;

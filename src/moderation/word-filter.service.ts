@@ -107,7 +107,7 @@ export class WordFilterService {
     }
     const trimmed = word.trim();
     try {
-      const row = await this.prisma.$transaction(async (tx) => {
+      const row = await this.prisma.transaction(async (tx) => {
         const created = await tx.wordFilter.create({
           data: { word: trimmed, normalized: entry.normalized, kind, createdById: actorId },
           select: wordFilterSelect,
@@ -128,7 +128,7 @@ export class WordFilterService {
 
   async remove(actorId: string, id: string): Promise<void> {
     try {
-      await this.prisma.$transaction(async (tx) => {
+      await this.prisma.transaction(async (tx) => {
         const removed = await tx.wordFilter.delete({ where: { id }, select: { word: true, kind: true } });
         await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'filter_remove', reason: `${removed.kind}: ${removed.word}` } });
       });

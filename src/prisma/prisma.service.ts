@@ -2,8 +2,14 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
+import { databaseFault } from '../database/database-errors.js';
 import { createPool } from '../database/pool.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+
+export interface TransactionOptions {
+  /** How long the transaction may run, in ms (default: twice the statement timeout). */
+  timeout?: number;
+}
 
 /**
  * Prisma 7 (rust-free client) on a pg pool we own: the pool has an error listener, a connection timeout and a
@@ -17,18 +23,41 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   constructor(config: AppConfig) {
     const logger = new Logger('Database');
+    const connectionTimeout = config.get('DB_CONNECTION_TIMEOUT_MS');
     const pool = createPool(
       config.databaseUrl,
       {
         max: config.get('DB_POOL_MAX'),
-        connectionTimeoutMillis: config.get('DB_CONNECTION_TIMEOUT_MS'),
+        connectionTimeoutMillis: connectionTimeout,
         statementTimeoutMillis: config.get('DB_STATEMENT_TIMEOUT_MS'),
       },
       (err) => logger.warn(`idle database connection failed: ${err.message}`),
     );
-    super({ adapter: new PrismaPg(pool, { onPoolError: () => {}, onConnectionError: () => {} }) });
+    super({
+      adapter: new PrismaPg(pool, { onPoolError: () => {}, onConnectionError: () => {} }),
+      // An interactive transaction first waits for a connection. Prisma's own start wait (maxWait, 2 s by default)
+      // must not be shorter than the pool's, or a busy pool answers with Prisma's "unable to start a transaction"
+      // before the pool has given up: wait a little longer than the pool, so the pool decides (503).
+      transactionOptions: { maxWait: connectionTimeout + 1_000, timeout: 2 * config.get('DB_STATEMENT_TIMEOUT_MS') },
+    });
     this.pool = pool;
     this.logger = logger;
+  }
+
+  /**
+   * An interactive transaction that is run once more when it lost a deadlock or a serialization check (SQLSTATE
+   * 40P01 / 40001): PostgreSQL rolled it back entirely, so running it again is safe, and the collision is usually
+   * gone by then. A second loss, like every other database failure, reaches the client as 503. `fn` must only do
+   * database work through `tx` (it may run twice).
+   */
+  async transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    try {
+      return await this.$transaction(fn, opts);
+    } catch (err) {
+      if (databaseFault(err) !== 'conflict') throw err;
+      this.logger.warn({ msg: 'transaction lost a deadlock or serialization check; retrying once' });
+      return this.$transaction(fn, opts);
+    }
   }
 
   async onModuleInit(): Promise<void> {

@@ -3,9 +3,8 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { isActive, lockAccounts, requireActor, requireTarget, userNotFound } from './account-locks.js';
 import { adminUserSelect, type AdminUserView, toAdminUserView } from './user.mapper.js';
-
-const userNotFound = () => AppError.notFound('USER_NOT_FOUND', 'No user with this id');
 
 @Injectable()
 export class UsersService {
@@ -22,23 +21,20 @@ export class UsersService {
 
   /**
    * Changes a user's role, audited. The site must keep at least one active (not deleted, not banned) admin, so
-   * demoting the last one is 409 LAST_ADMIN. Admin rows are locked first: two admins demoting each other at the
-   * same moment are serialised, and the second sees the first's change.
+   * demoting the last one is 409 LAST_ADMIN. The actor, the target and every admin are locked first (account-locks):
+   * of two admins demoting each other at the same moment, the second finds it is no longer an admin (403
+   * ACTOR_NO_LONGER_ALLOWED), and the admin count cannot change under the last-admin check.
    */
   async changeRole(actor: AuthUser, id: string, role: Role): Promise<AdminUserView> {
-    const result = await this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`;
-      const target = await tx.user.findFirst({ where: { id, deletedAt: null }, select: { role: true } });
-      if (!target) throw userNotFound();
+    const result = await this.prisma.transaction(async (tx) => {
+      const locked = await lockAccounts(tx, [actor.id, id], { admins: true });
+      requireActor(locked, actor.id, ['admin']);
+      const target = requireTarget(locked, id);
       if (target.role === role) {
         return { from: target.role, user: await tx.user.findUniqueOrThrow({ where: { id }, select: adminUserSelect }) };
       }
-      if (target.role === 'admin') {
-        const now = new Date();
-        const otherAdmins = await tx.user.count({
-          where: { id: { not: id }, role: 'admin', deletedAt: null, OR: [{ bannedAt: null }, { bannedUntil: { lte: now } }] },
-        });
-        if (otherAdmins === 0) throw AppError.conflict('LAST_ADMIN', 'The last admin cannot be demoted; make another user admin first');
+      if (target.role === 'admin' && ![...locked.values()].some((u) => u.id !== id && u.role === 'admin' && isActive(u))) {
+        throw AppError.conflict('LAST_ADMIN', 'The last admin cannot be demoted; make another user admin first');
       }
       const user = await tx.user.update({ where: { id }, data: { role }, select: adminUserSelect });
       await tx.moderationAction.create({

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Prisma } from '../../generated/prisma/client.js';
+import { databaseFault, sqlStates } from '../../database/database-errors.js';
 import { AppError, type ErrorBody, type ErrorDetail } from './app-error.js';
 import { bearerChallenge, type ErrorCode } from './error-codes.js';
 
@@ -21,43 +22,26 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** PostgreSQL / driver conditions that mean "the database is not available right now": answer 503, never 500. */
-const UNAVAILABLE_PG_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', '57014', '40001', '40P01', '55P03']);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2034']);
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connection .* closed|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
-
 interface Mapped {
   status: number;
   body: ErrorBody;
   headers?: Record<string, string>;
 }
 
-function findCause(err: unknown, depth = 0): { code?: string; message?: string } | undefined {
-  if (!err || typeof err !== 'object' || depth > 5) return undefined;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
-  if (typeof e.code === 'string' && (UNAVAILABLE_PG_CODES.has(e.code) || UNAVAILABLE_NODE_CODES.has(e.code) || UNAVAILABLE_PRISMA_CODES.has(e.code))) {
-    return { code: e.code };
-  }
-  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return { message: e.message };
-  return findCause(e.cause, depth + 1) ?? findCause((e.meta as { driverAdapterError?: unknown })?.driverAdapterError, depth + 1);
-}
-
 /** PostgreSQL refused the text itself (a NUL character, or not representable): bad client input, not a server fault. */
-const INVALID_TEXT_PG_CODES = new Set(['22021', '22P05']);
+const INVALID_TEXT_SQLSTATES = new Set(['22021', '22P05']);
 
-function hasPgCode(err: unknown, codes: Set<string>, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; cause?: unknown; meta?: unknown };
-  if (typeof e.code === 'string' && codes.has(e.code)) return true;
-  return hasPgCode(e.cause, codes, depth + 1) || hasPgCode((e.meta as { driverAdapterError?: unknown })?.driverAdapterError, codes, depth + 1);
-}
+/**
+ * What a client hears for any database fault (unreachable, saturated, restarting, too slow, deadlocked twice; see
+ * database-errors.ts): 503, never 500. It may retry after Retry-After seconds.
+ */
+const DATABASE_UNAVAILABLE: Mapped = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  body: { error: { code: 'DATABASE_UNAVAILABLE', message: 'The database is temporarily unavailable; retry shortly' } },
+  headers: { 'retry-after': '2' },
+};
 
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (err instanceof Prisma.PrismaClientInitializationError) return true;
-  return findCause(err) !== undefined;
-}
-
+/** A 503 from the framework itself (e.g. the server is shutting down). */
 const unavailable = (): Mapped => ({
   status: HttpStatus.SERVICE_UNAVAILABLE,
   body: body('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, retry shortly'),
@@ -125,10 +109,10 @@ function mapException(exception: unknown): Mapped {
   if (exception instanceof URIError) {
     return { status: 400, body: body('BAD_REQUEST', 'Malformed URL encoding') };
   }
-  if (hasPgCode(exception, INVALID_TEXT_PG_CODES)) {
+  if (sqlStates(exception).some((c) => INVALID_TEXT_SQLSTATES.has(c))) {
     return { status: 400, body: body('INVALID_TEXT', 'Text must not contain NUL characters') };
   }
-  if (isDatabaseUnavailable(exception)) return unavailable();
+  if (databaseFault(exception)) return DATABASE_UNAVAILABLE;
   if (exception instanceof Prisma.PrismaClientKnownRequestError) {
     if (exception.code === 'P2002') return { status: 409, body: body('CONFLICT', 'The resource already exists') };
     if (exception.code === 'P2025') return { status: 404, body: body('NOT_FOUND', 'The resource was not found') };

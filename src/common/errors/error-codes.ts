@@ -22,7 +22,7 @@ export const ERROR_CATALOG = {
   INVALID_SLUG: { status: 400, description: 'No slug can be derived from this title; send one.' },
   INVALID_PARENT: { status: 400, description: 'The comment replied to belongs to another article.' },
   INVALID_IDEMPOTENCY_KEY: { status: 400, description: 'The Idempotency-Key header is not 1-100 visible ASCII characters.' },
-  INVALID_WORD: { status: 400, description: 'A word-filter entry must be one word, optionally ending in `*`.' },
+  INVALID_WORD: { status: 400, description: 'A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`.' },
   INVALID_TEXT: { status: 400, description: 'The text contains characters PostgreSQL cannot store (NUL).' },
   BAD_REQUEST: { status: 400, description: 'The HTTP request itself is malformed (URL encoding, request line).' },
   // 401: always with `WWW-Authenticate: Bearer realm="newsroom"` (RFC 9110 §11.6.1, RFC 6750 §3)
@@ -41,6 +41,10 @@ export const ERROR_CATALOG = {
   CANNOT_REPORT_OWN_COMMENT: { status: 403, description: 'Readers cannot report their own comments.' },
   CANNOT_BAN_SELF: { status: 403, description: 'Nobody can ban or unban themselves.' },
   CANNOT_BAN_STAFF: { status: 403, description: 'Only an admin can ban a moderator or an admin.' },
+  ACTOR_NO_LONGER_ALLOWED: {
+    status: 403,
+    description: 'Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.',
+  },
   // 404
   ROUTE_NOT_FOUND: { status: 404, description: 'No route has this path.' },
   NOT_FOUND: { status: 404, description: 'The resource disappeared while the request ran.' },
@@ -59,7 +63,8 @@ export const ERROR_CATALOG = {
   VERSION_CONFLICT: { status: 409, description: 'Someone else changed the comment since you read it; reload and retry.' },
   INVALID_TRANSITION: { status: 409, description: 'The comment cannot move to that status from its current one (or is deleted).' },
   EMAIL_TAKEN: { status: 409, description: 'An account with this email exists.' },
-  USERNAME_TAKEN: { status: 409, description: 'The username is taken.' },
+  USERNAME_TAKEN: { status: 409, description: 'The username, or one that looks the same (a Unicode confusable), is taken.' },
+  USERNAME_RESERVED: { status: 409, description: 'The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only.' },
   SLUG_TAKEN: { status: 409, description: 'An article with this slug exists.' },
   DUPLICATE_COMMENT: { status: 409, description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).' },
   COMMENT_NOT_EDITABLE: { status: 409, description: 'A rejected or spam comment cannot be edited.' },
@@ -79,7 +84,12 @@ export const ERROR_CATALOG = {
   HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are too large.' },
   // 5xx
   INTERNAL_ERROR: { status: 500, description: 'A bug: the request failed unexpectedly (logged with its request id).' },
-  SERVICE_UNAVAILABLE: { status: 503, description: 'The database is unreachable or overloaded; retry after `Retry-After` seconds.' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    description:
+      'The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).',
+  },
+  SERVICE_UNAVAILABLE: { status: 503, description: 'The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

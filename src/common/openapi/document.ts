@@ -225,7 +225,7 @@ function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject, method: str
   if (['post', 'put', 'patch', 'delete'].includes(method)) for (const c of ['BAD_REQUEST', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
   // Text that reaches a query but PostgreSQL cannot store (NUL).
   if (op.requestBody || params.some((p) => p.in === 'query')) codes.add('INVALID_TEXT');
-  if (!ep.meta.noDatabase) for (const c of ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'] as const) codes.add(c);
+  if (!ep.meta.noDatabase) for (const c of ['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE', 'SERVICE_UNAVAILABLE'] as const) codes.add(c);
   return ERROR_CODES.filter((c) => codes.has(c)); // catalog order: stable documents
 }
 
