@@ -5,6 +5,7 @@ import { AuthBootstrap } from '../src/auth/auth.bootstrap.js';
 import { PasswordService } from '../src/auth/password.service.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { migrate } from '../src/database/migrator.js';
+import { UsernamesService } from '../src/users/usernames.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, PASSWORD, registerUser, uniq } from './helpers/auth-fixtures.js';
 
@@ -39,7 +40,7 @@ describe('auth: first admin and role administration', () => {
 
   describe('first-admin bootstrap (ensureAdmin)', () => {
     const ensureAdmin = (env: Record<string, string | undefined>) =>
-      new AuthBootstrap(configWith(env), t.prisma, t.app.get(PasswordService)).ensureAdmin();
+      new AuthBootstrap(configWith(env), t.prisma, t.app.get(PasswordService), t.app.get(UsernamesService)).ensureAdmin();
     const adminEnv = () => {
       const username = uniq('boss');
       return { ADMIN_EMAIL: `${username.toUpperCase()}@Example.com`, ADMIN_PASSWORD: 'first admin password', ADMIN_USERNAME: username };

@@ -90,6 +90,28 @@ describe('auth: access tokens, refresh rotation, bans', () => {
       }
     });
 
+    it('should reject a correctly signed token without exp, iat or sub', async () => {
+      const u = await registerUser(t);
+      const sign = (payload: object, opts: { noTimestamp?: boolean } = {}) => jwt.sign(payload, { secret, algorithm: 'HS256', ...opts });
+      const cases = {
+        'no exp': sign({ sub: u.id, typ: 'access' }),
+        'no iat': sign({ sub: u.id, typ: 'access', exp: now() + 600 }, { noTimestamp: true }),
+        'no exp, no iat': sign({ sub: u.id, typ: 'access' }, { noTimestamp: true }),
+        'no sub': sign({ typ: 'access', iat: now(), exp: now() + 600 }),
+      };
+      for (const [what, token] of Object.entries(cases)) {
+        const res = await me(token);
+        expect(res.status, what).toBe(401);
+        expect(res.body.error.code, what).toBe('INVALID_TOKEN');
+      }
+    });
+
+    it('should refuse a token issued longer ago than an access token lives, whatever its exp says', async () => {
+      const u = await registerUser(t);
+      const token = jwt.sign({ sub: u.id, typ: 'access', iat: now() - 3600, exp: now() + 365 * 86_400 }, { secret, algorithm: 'HS256' });
+      expect((await me(token).expect(401)).body.error.code).toBe('TOKEN_EXPIRED');
+    });
+
     it('should reject a valid token for a user that does not exist', async () => {
       const token = jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', typ: 'access' }, { secret, algorithm: 'HS256', expiresIn: 60 });
       expect((await me(token).expect(401)).body.error.code).toBe('INVALID_TOKEN');
@@ -197,6 +219,25 @@ describe('auth: access tokens, refresh rotation, bans', () => {
       const u = await registerUser(t);
       await t.prisma.refreshToken.updateMany({ where: { userId: u.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
       expect((await refresh(u.refreshToken).expect(401)).body.error.code).toBe('INVALID_REFRESH_TOKEN');
+    });
+
+    it('should end a session at its absolute lifetime (90 days by default), however recently it was refreshed', async () => {
+      const u = await registerUser(t);
+      const next = (await refresh(u.refreshToken).expect(200)).body.refreshToken as string;
+      await t.prisma.refreshToken.updateMany({ where: { userId: u.id }, data: { familyStartedAt: new Date(Date.now() - 91 * 86_400_000) } });
+      const res = await refresh(next).expect(401);
+      expect(res.body.error.code).toBe('INVALID_REFRESH_TOKEN');
+    });
+
+    it('should not let a rotated refresh token outlive its family, and carry the family start along', async () => {
+      const u = await registerUser(t);
+      const started = new Date(Date.now() - 80 * 86_400_000);
+      await t.prisma.refreshToken.updateMany({ where: { userId: u.id }, data: { familyStartedAt: started } });
+      const next = (await refresh(u.refreshToken).expect(200)).body.refreshToken as string;
+      const row = await t.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: createHash('sha256').update(next).digest('hex') } });
+      expect(row.familyStartedAt.getTime()).toBe(started.getTime());
+      // 10 days left of the 90, not the 30 days of a fresh rotation.
+      expect(row.expiresAt.getTime()).toBe(started.getTime() + 90 * 86_400_000);
     });
 
     it('should validate the refresh body', async () => {

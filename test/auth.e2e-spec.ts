@@ -2,6 +2,8 @@ import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, PASSWORD, registerUser, uniq } from './helpers/auth-fixtures.js';
 
 const SELF_KEYS = ['createdAt', 'email', 'id', 'role', 'username'];
+/** A unique suffix of digits only (hex would put Latin letters into a Cyrillic name). */
+const digits = () => `${Date.now() % 1e7}${Math.floor(Math.random() * 1e5)}`;
 
 describe('auth: register, login, me', () => {
   let t: TestApp;
@@ -46,7 +48,7 @@ describe('auth: register, login, me', () => {
     });
 
     it('should compare Cyrillic usernames case-insensitively', async () => {
-      const suffix = uniq('').slice(0, 8);
+      const suffix = digits();
       await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: `Иван_${suffix}`, password: PASSWORD }).expect(201);
       const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: `иВАН_${suffix}`, password: PASSWORD }).expect(409);
       expect(res.body.error.code).toBe('USERNAME_TAKEN');
@@ -64,7 +66,7 @@ describe('auth: register, login, me', () => {
     it.each([
       ['3 characters', () => uniq('').slice(0, 3)],
       ['32 characters', () => `a${uniq('').padEnd(31, 'z')}`],
-      ['Cyrillic letters, digits, _ and -', () => `Ёжик-в_тумане_${uniq('').slice(0, 8)}`],
+      ['Cyrillic letters, digits, _ and -', () => `Ёжик-в_тумане_${digits()}`],
     ])('should accept a username of %s', async (_label, make) => {
       const username = make();
       const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(201);
@@ -85,6 +87,57 @@ describe('auth: register, login, me', () => {
       const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'username' })]);
+    });
+
+    it.each([
+      ['Latin and Cyrillic letters mixed', 'аdmin_x', 'username must not mix Latin and Cyrillic letters'],
+      ['a zero-width space', 'iv\u200ban_x', 'username must not contain invisible or formatting characters'],
+      ['a right-to-left override', 'ivan\u202e_x', 'username must not contain invisible or formatting characters'],
+      ['a Hangul filler', 'ivan_\u3164x', 'username must not contain invisible or formatting characters'],
+      ['a small capital', 'ᴀlex_x', 'username must be 3-32 characters: Latin or Cyrillic letters, digits, _ or -'],
+    ])('should reject a username with %s, saying why', async (_label, username, message) => {
+      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(400);
+      expect(res.body.error.details).toEqual([{ field: 'username', message }]);
+    });
+
+    it('should reject an email with invisible characters', async () => {
+      for (const email of [`iv\u200ban${digits()}@example.com`, `ivan${digits()}@exa\u00admple.com`]) {
+        const res = await t.http.post('/api/auth/register').send({ email, username: uniq(), password: PASSWORD }).expect(400);
+        expect(res.body.error.details).toEqual([{ field: 'email', message: 'email must not contain invisible or formatting characters' }]);
+      }
+    });
+
+    it.each([
+      ['every letter a Cyrillic look-alike', (d: string) => `copy_${d}`, (d: string) => `сору_${d}`],
+      ['a capital I for an l', (d: string) => `lvan_${d}`, (d: string) => `Ivan_${d}`],
+      ['rn for m', (d: string) => `modern_${d}`, (d: string) => `rnodern_${d}`],
+      ['a zero for an O', (d: string) => `bob_${d}_o`, (d: string) => `bob_${d}_0`],
+    ])('should answer 409 USERNAME_TAKEN for a look-alike of an existing username (%s)', async (_label, original, lookAlike) => {
+      const d = digits();
+      await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: original(d), password: PASSWORD }).expect(201);
+      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: lookAlike(d), password: PASSWORD }).expect(409);
+      expect(res.body).toEqual({ error: { code: 'USERNAME_TAKEN', message: expect.any(String) } });
+    });
+
+    it.each(['admin', 'Administrator', 'the_admin', 'adm1n', 'Support2', 'Модератор', 'редакция'])(
+      'should answer 409 USERNAME_RESERVED for %s: names that impersonate staff are for staff accounts',
+      async (username) => {
+        const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(409);
+        expect(res.body).toEqual({ error: { code: 'USERNAME_RESERVED', message: expect.any(String) } });
+      },
+    );
+
+    it('should reserve the site names configured in RESERVED_USERNAMES as well', async () => {
+      const site = await startTestApp({ RESERVED_USERNAMES: 'Dnevnik, Капитал' });
+      try {
+        for (const username of ['dnevnik', 'dnevnik_bg', 'капитал']) {
+          const res = await site.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(409);
+          expect(res.body.error.code).toBe('USERNAME_RESERVED');
+        }
+        await site.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: `badminton_${digits()}`, password: PASSWORD }).expect(201);
+      } finally {
+        await site.close();
+      }
     });
 
     it.each([

@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { normalizeEmail, normalizeUsername } from '../users/user.mapper.js';
-import { canonicalUsername, passwordEqualsIdentity, USERNAME_PATTERN, USERNAME_RULE } from './credential-rules.js';
+import { normalizeEmail } from '../users/user.mapper.js';
+import { UsernamesService } from '../users/usernames.service.js';
+import { passwordEqualsIdentity } from './credential-rules.js';
 import { PasswordService } from './password.service.js';
 
 export type EnsureAdminOutcome = 'disabled' | 'created' | 'exists' | 'not-admin' | 'invalid' | 'username-taken';
@@ -24,6 +25,7 @@ export class AuthBootstrap {
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
     private readonly passwords: PasswordService,
+    private readonly usernames: UsernamesService,
   ) {}
 
   async ensureAdmin(): Promise<EnsureAdminOutcome> {
@@ -34,7 +36,8 @@ export class AuthBootstrap {
       return 'disabled';
     }
     const email = normalizeEmail(rawEmail);
-    const username = canonicalUsername(this.config.get('ADMIN_USERNAME'));
+    // The first admin is staff: a reserved name such as "admin" is allowed.
+    const name = this.usernames.check(this.config.get('ADMIN_USERNAME'), { staff: true });
 
     const existing = await this.prisma.user.findUnique({ where: { email }, select: { id: true, role: true, deletedAt: true } });
     if (existing) {
@@ -42,13 +45,24 @@ export class AuthBootstrap {
       this.logger.warn({ msg: 'ADMIN_EMAIL belongs to an account that is not an active admin; leaving it unchanged', userId: existing.id });
       return 'not-admin';
     }
-    if (!USERNAME_PATTERN.test(username) || passwordEqualsIdentity(password, email, username)) {
-      this.logger.error(`first admin not created: ADMIN_USERNAME must be valid (${USERNAME_RULE}) and ADMIN_PASSWORD must differ from it and from ADMIN_EMAIL`);
+    if (!name.ok) {
+      this.logger.error(`first admin not created: ADMIN_USERNAME is not valid: ${name.message}`);
+      return 'invalid';
+    }
+    if (passwordEqualsIdentity(password, email, name.username)) {
+      this.logger.error('first admin not created: ADMIN_PASSWORD must differ from ADMIN_USERNAME and ADMIN_EMAIL');
       return 'invalid';
     }
     try {
       const admin = await this.prisma.user.create({
-        data: { email, username, usernameNormalized: normalizeUsername(username), passwordHash: await this.passwords.hash(password), role: 'admin' },
+        data: {
+          email,
+          username: name.username,
+          usernameNormalized: name.normalized,
+          usernameSkeleton: name.skeleton,
+          passwordHash: await this.passwords.hash(password),
+          role: 'admin',
+        },
         select: { id: true },
       });
       this.logger.log({ msg: 'first admin created', userId: admin.id });

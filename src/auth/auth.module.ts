@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
 import { RateLimitStore } from '../common/rate-limit/rate-limit.store.js';
 import { AppConfig } from '../config/app-config.js';
+import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthBootstrap } from './auth.bootstrap.js';
 import { AuthService } from './auth.service.js';
@@ -13,6 +14,7 @@ import { PasswordService } from './password.service.js';
 
 @Module({
   imports: [
+    UsersModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -6,7 +6,9 @@ import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { isBanned, normalizeEmail, normalizeUsername, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
+import { isBanned, normalizeEmail, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
+import { normalizeUsername } from '../users/username-rules.js';
+import { UsernamesService } from '../users/usernames.service.js';
 import type { RegisterDto } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
 
@@ -30,18 +32,34 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly passwords: PasswordService,
     private readonly config: AppConfig,
+    private readonly usernames: UsernamesService,
   ) {}
 
-  /** The DTO has already normalised the email and username and rejected a password equal to either. */
+  /**
+   * The DTO has already normalised the email and username, checked the username's shape (one script, no invisible
+   * characters) and rejected a password equal to either. Names reserved for staff are refused here (a reader
+   * registers); a look-alike of an existing name is refused by the unique skeleton.
+   */
   async register(dto: RegisterDto): Promise<AuthResult> {
     const email = normalizeEmail(dto.email);
-    const usernameNormalized = normalizeUsername(dto.username);
+    const name = this.usernames.check(dto.username);
+    if (!name.ok) {
+      if (name.problem === 'reserved') throw AppError.conflict('USERNAME_RESERVED', 'This username is reserved for the site and its staff; choose another');
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'username', message: name.message }]);
+    }
     const passwordHash = await this.passwords.hash(dto.password);
     try {
       // The account and its first session are created together: a failure leaves neither behind.
       const session = this.newSession();
       const user = await this.prisma.user.create({
-        data: { email, username: dto.username, usernameNormalized, passwordHash, refreshTokens: { create: session.row } },
+        data: {
+          email,
+          username: name.username,
+          usernameNormalized: name.normalized,
+          usernameSkeleton: name.skeleton,
+          passwordHash,
+          refreshTokens: { create: session.row },
+        },
         select: selfUserSelect,
       });
       return this.result(user.id, toSelfUserView(user), session.token);
@@ -52,7 +70,7 @@ export class AuthService {
         // Ask the database which one collided rather than parsing the driver's error metadata.
         const emailTaken = await this.prisma.user.count({ where: { email } });
         if (emailTaken) throw AppError.conflict('EMAIL_TAKEN', 'An account with this email already exists');
-        throw AppError.conflict('USERNAME_TAKEN', 'This username is already taken');
+        throw AppError.conflict('USERNAME_TAKEN', 'This username, or one that looks the same, is already taken');
       }
       throw err;
     }
@@ -87,10 +105,11 @@ export class AuthService {
    * before it.
    */
   async userForAccessToken(payload: unknown): Promise<AuthUser> {
-    const { sub, typ } = (payload ?? {}) as { sub?: unknown; typ?: unknown };
+    const { sub, typ, exp, iat } = (payload ?? {}) as { sub?: unknown; typ?: unknown; exp?: unknown; iat?: unknown };
     // `typ` keeps any other token we sign from passing as an access token; the uuid check keeps a malformed `sub`
-    // from reaching the uuid column as a database error.
-    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub)) throw invalidToken();
+    // from reaching the uuid column as a database error. Every token we issue has `exp` and `iat`: one without them
+    // (signed with our key by something else, or by mistake) would never expire, so it is refused.
+    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat)) throw invalidToken();
     const user = await this.prisma.user.findUnique({
       where: { id: sub },
       select: { id: true, email: true, username: true, role: true, bannedAt: true, bannedUntil: true, deletedAt: true },
@@ -120,7 +139,9 @@ export class AuthService {
       if (row.replacedById) throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
       throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token is invalid');
     }
-    if (row.expiresAt <= new Date()) throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token has expired');
+    if (row.expiresAt <= new Date() || this.familyExpiry(row.familyStartedAt) <= new Date()) {
+      throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token has expired; sign in again');
+    }
     const user = await this.prisma.user.findUnique({
       where: { id: row.userId },
       select: { ...selfUserSelect, bannedAt: true, bannedUntil: true, deletedAt: true },
@@ -137,7 +158,14 @@ export class AuthService {
       });
       if (claimed.count !== 1) return false;
       await tx.refreshToken.create({
-        data: { id: nextId, userId: row.userId, familyId: row.familyId, tokenHash: sha256(next), expiresAt: this.refreshExpiry() },
+        data: {
+          id: nextId,
+          userId: row.userId,
+          familyId: row.familyId,
+          familyStartedAt: row.familyStartedAt,
+          tokenHash: sha256(next),
+          expiresAt: this.refreshExpiry(row.familyStartedAt),
+        },
       });
       return true;
     });
@@ -169,7 +197,8 @@ export class AuthService {
   /** A new refresh-token family: the opaque token for the client and the row that stores only its hash. */
   private newSession() {
     const token = this.newRefreshToken();
-    return { token, row: { familyId: randomUUID(), tokenHash: sha256(token), expiresAt: this.refreshExpiry() } };
+    const familyStartedAt = new Date();
+    return { token, row: { familyId: randomUUID(), familyStartedAt, tokenHash: sha256(token), expiresAt: this.refreshExpiry(familyStartedAt) } };
   }
 
   private async result(userId: string, user: SelfUserView, refreshToken: string): Promise<AuthResult> {
@@ -185,7 +214,16 @@ export class AuthService {
     return randomBytes(32).toString('base64url');
   }
 
-  private refreshExpiry(): Date {
-    return new Date(Date.now() + this.config.get('JWT_REFRESH_TTL_SECONDS') * 1000);
+  /**
+   * A refresh token lives JWT_REFRESH_TTL_SECONDS (renewed by each rotation: the idle limit), but never past the
+   * family's absolute limit, JWT_REFRESH_ABSOLUTE_TTL_SECONDS after the sign-in that started it: a stolen token
+   * that is kept in use cannot keep a session alive forever.
+   */
+  private refreshExpiry(familyStartedAt: Date): Date {
+    return new Date(Math.min(Date.now() + this.config.get('JWT_REFRESH_TTL_SECONDS') * 1000, this.familyExpiry(familyStartedAt).getTime()));
+  }
+
+  private familyExpiry(familyStartedAt: Date): Date {
+    return new Date(familyStartedAt.getTime() + this.config.get('JWT_REFRESH_ABSOLUTE_TTL_SECONDS') * 1000);
   }
 }

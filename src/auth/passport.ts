@@ -39,6 +39,9 @@ export const passportProvider: FactoryProvider<PassportInstance> = {
           secretOrKey: createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8')) as unknown as string,
           // Only HS256: `alg: none`, other HMAC sizes and RS/HS confusion all fail verification.
           algorithms: ['HS256'],
+          // Requires `iat` and refuses a token issued longer ago than an access token lives (even if its `exp` says
+          // otherwise); `exp` and `sub` are required by AuthService.userForAccessToken.
+          jsonWebTokenOptions: { maxAge: config.get('JWT_ACCESS_TTL_SECONDS') },
           passReqToCallback: false,
         },
         (payload: unknown, done: (err: unknown, user?: unknown) => void) => {

@@ -6,6 +6,18 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** A comma-separated list; empty entries dropped. */
+const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
 /** Every environment variable the service reads. README's configuration table mirrors this. */
 export const envSchema = z
   .object({
@@ -24,23 +36,20 @@ export const envSchema = z
     JWT_SECRET: z.string().optional(),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
     JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+    // A session (refresh-token family) ends this long after its sign-in, however often it is refreshed.
+    JWT_REFRESH_ABSOLUTE_TTL_SECONDS: z.coerce.number().int().min(60).default(90 * 86_400),
     ADMIN_EMAIL: z.string().email().optional(),
     ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
     ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
+    // Extra usernames only staff may hold (the site's name, its brands), added to the built-in admin/moderator/
+    // support list (users/usernames.service.ts). Comma-separated.
+    RESERVED_USERNAMES: commaList(),
     COMMENT_EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
     COMMENT_REPORT_THRESHOLD: z.coerce.number().int().min(1).default(3),
     COMMENT_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
     TRUSTED_USER_APPROVED_COMMENTS: z.coerce.number().int().min(0).default(0),
     RATE_LIMIT_ENABLED: bool.default(true),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
+    CORS_ORIGINS: commaList(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     // false: use the socket address. A number: trust that many proxy hops (1 = one reverse proxy / load balancer).
     // Otherwise a comma-separated list of proxy addresses or CIDRs. Never "trust everything": any client could then

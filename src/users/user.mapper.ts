@@ -18,13 +18,9 @@ export function toSelfUserView(u: SelfUserRow): SelfUserView {
   return { id: u.id, email: u.email, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
 }
 
-/** Normalised forms used for uniqueness and lookup. */
+/** Normalised email, used for uniqueness and lookup (usernames: see username-rules.ts). */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-export function normalizeUsername(username: string): string {
-  return username.normalize('NFKC').trim().toLowerCase();
 }
 
 /** A ban is in force when set and not yet expired (timed bans lift themselves). */

@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { IsEmail, IsString, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { hasInvisibleCharacters } from '../../common/text/invisible.js';
 import { normalizeEmail } from '../../users/user.mapper.js';
-import { canonicalUsername, PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity, USERNAME_PATTERN, USERNAME_RULE } from '../credential-rules.js';
+import { canonicalUsername, checkUsername, USERNAME_RULE } from '../../users/username-rules.js';
+import { PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity } from '../credential-rules.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -19,18 +21,45 @@ const NotEqualToEmailOrUsername = () =>
     },
   });
 
+/** The username rules of username-rules.ts (all but the reserved list, which the service checks), one message. */
+const IsUsername = () =>
+  ValidateBy({
+    name: 'isUsername',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && checkUsername(value).ok,
+      defaultMessage: (args?: ValidationArguments) => {
+        const check = typeof args?.value === 'string' ? checkUsername(args.value) : undefined;
+        return check && !check.ok ? check.message : USERNAME_RULE;
+      },
+    },
+  });
+
+/** Zero-width and other invisible characters would let two addresses that look alike differ. */
+const NoInvisibleCharacters = () =>
+  ValidateBy({
+    name: 'noInvisibleCharacters',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !hasInvisibleCharacters(value),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must not contain invisible or formatting characters`,
+    },
+  });
+
 export class RegisterDto {
   @ApiProperty({ example: 'ivan.petrov@example.bg' })
   @Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value))
   @IsString()
   @MaxLength(254)
+  @NoInvisibleCharacters()
   @IsEmail({}, { message: 'email must be a valid email address' })
   email: string;
 
-  @ApiProperty({ example: 'ivan_petrov', description: '3-32 Latin or Cyrillic letters, digits, _ or -' })
+  @ApiProperty({
+    example: 'ivan_petrov',
+    description: '3-32 letters of one script (Latin or Cyrillic), digits, _ or -; unique, also against look-alike names',
+  })
   @Transform(({ value }) => (typeof value === 'string' ? canonicalUsername(value) : value))
   @IsString()
-  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  @IsUsername()
   username: string;
 
   @ApiProperty({ description: 'must differ from the email and the username', example: 'липов цвят над Витоша' })

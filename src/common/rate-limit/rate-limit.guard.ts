@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
-import { normalizeUsername } from '../../users/user.mapper.js';
+import { normalizeUsername } from '../../users/username-rules.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AppError } from '../errors/app-error.js';
 import { clientIpKey } from './client-ip.js';
