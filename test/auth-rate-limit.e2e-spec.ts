@@ -54,6 +54,14 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
     await login(freshIp(), { login: other.email, password: other.password }).expect(200);
   });
 
+  it('should count one account once, whether it is named by email or by username', async () => {
+    const u = await registerUser(t);
+    const names = [u.email, u.username, u.email.toUpperCase(), ` ${u.username.toUpperCase()}`, u.email];
+    for (const name of names) await login(freshIp(), { login: name, password: 'wrong password!' }).expect(401);
+    expectLimited(await login(freshIp(), { login: u.username, password: u.password }), 60);
+    expectLimited(await login(freshIp(), { login: u.email, password: u.password }), 60);
+  });
+
   it('should not let a client dodge the per-IP limit by writing its own X-Forwarded-For entries', async () => {
     const ip = freshIp();
     // The one trusted proxy appends the real address; whatever the client put before it is ignored.

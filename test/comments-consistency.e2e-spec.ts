@@ -2,7 +2,7 @@ import { AppError } from '../src/common/errors/app-error.js';
 import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../src/comments/comment-state.js';
 import { recount } from '../src/comments/recount.js';
 import type { CommentStatus, ModerationMode } from '../src/generated/prisma/enums.js';
-import { WordFilterService } from '../src/moderation/word-filter.service.js';
+import { WordFilterService } from '../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
 

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { ModerationMode } from '../src/generated/prisma/enums.js';
-import { WordFilterService } from '../src/moderation/word-filter.service.js';
+import { WordFilterService } from '../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
 
@@ -15,10 +15,10 @@ const BACKDATED = new Date(Date.UTC(1990, 0, 1));
 // Test files share one database and the filter is global: every word here is unique to this run, built from
 // Cyrillic letters with no Latin look-alike (so only the deliberate substitutions below are look-alikes).
 const PLAIN = 'бгджзлпфцчшщ';
-function unique(stem: string): string {
+function unique(stem: string, letters = PLAIN): string {
   let out = stem;
   while (out.length < stem.length + 6) {
-    const ch = PLAIN[randomInt(PLAIN.length)]!;
+    const ch = letters[randomInt(letters.length)]!;
     if (ch !== out.at(-1)) out += ch; // no doubled letters: the normaliser would collapse them
   }
   return out;
@@ -83,11 +83,18 @@ describe('/api/admin/word-filters', () => {
     ]);
   });
 
-  it('should refuse phrases, empty words and bad kinds with 400', async () => {
-    for (const word of ['две думи', '!!!', '\u200b', '*']) {
+  it('should accept phrases of up to five words, keyed by their normalised form', async () => {
+    const word = unique('зло');
+    const res = await addFilter(`Мръсно  ${word.toUpperCase()}`, 'banned').expect(201);
+    expect(res.body.filter.normalized).toBe(`мръсно ${word}`);
+    expect((await addFilter(`мръсно ${word}`, 'suspect').expect(409)).body.error.code).toBe('WORD_FILTER_EXISTS');
+  });
+
+  it('should refuse six-word phrases, empty words, a * inside and bad kinds with 400', async () => {
+    for (const word of ['едно две три четири пет шест', '!!!', '\u200b', '*', 'зл*о']) {
       expect((await addFilter(word, 'banned').expect(400)).body.error.code).toBe('INVALID_WORD');
     }
-    for (const body of [{ word: '', kind: 'banned' }, { word: 'дума', kind: 'nasty' }, { word: 'x'.repeat(65), kind: 'banned' }, { kind: 'banned' }]) {
+    for (const body of [{ word: '', kind: 'banned' }, { word: 'дума', kind: 'nasty' }, { word: 'x'.repeat(101), kind: 'banned' }, { kind: 'banned' }]) {
       expect((await t.http.post('/api/admin/word-filters').set(as(admin)).send(body).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
     }
     await t.http.delete('/api/admin/word-filters/not-a-uuid').set(as(admin)).expect(400);
@@ -119,6 +126,45 @@ describe('the filter on posting', () => {
       expect(audit).toMatchObject({ action: 'filter_reject', toStatus: 'rejected', moderatorId: null });
     }
     expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(0);
+  });
+
+  it('should reject a banned word split by separators or written with small capitals, IPA or dotless letters', async () => {
+    const a = await createArticle('post');
+    const word = unique('зло');
+    // Latin letters that have no Cyrillic twin, so only the deliberate look-alikes below are look-alikes.
+    const latin = unique('idiot', 'fjqvwz');
+    await addFilter(word, 'banned').expect(201);
+    await addFilter(latin, 'banned').expect(201);
+    const letters = [...word];
+    const disguises: [string, string][] = [
+      [word, letters.join(' - ')],
+      [word, letters.join('. ')],
+      [word, letters.join('_')],
+      [word, `${word.slice(0, 3)}-${word.slice(3)}`],
+      [word, `${word.slice(0, 2)}*${word.slice(2)}`],
+      [word, word.replace('о', 'ᴏ')], // small capital O
+      [word, word.replace('о', 'ɵ')], // IPA barred o
+      [latin, latin.replace(/i/g, 'ı')], // dotless i
+      [latin, latin.replace(/i/g, 'ɪ').replace('d', 'ᴅ').replace('o', 'ᴏ').replace('t', 'ᴛ')], // small capitals
+      [latin, latin.replace(/i/g, 'ɩ').replace('o', 'ɵ')], // IPA iota and barred o
+    ];
+    for (const [i, [entry, disguise]] of disguises.entries()) {
+      const res = await post(a.slug, `Мнение ${i}: ${disguise}!`).expect(201);
+      expect(res.body.comment.status, disguise).toBe('rejected');
+      expect((await t.prisma.comment.findUniqueOrThrow({ where: { id: res.body.comment.id } })).statusReason, disguise).toContain(entry);
+    }
+  });
+
+  it('should reject a banned phrase in any of its forms, and only its words in a row', async () => {
+    const a = await createArticle('post');
+    const word = unique('зло');
+    await addFilter(`мръсно ${word}`, 'banned').expect(201);
+    for (const text of [`Ти си мръсно ${word}!`, `МРЪСНО ${word.toUpperCase()}`, `мръсното ${word}`, `м-р-ъ-с-н-о ${word}`]) {
+      expect((await post(a.slug, text).expect(201)).body.comment.status, text).toBe('rejected');
+    }
+    for (const text of [`${word} е мръсно`, `мръсно и ${word}`]) {
+      expect((await post(a.slug, text).expect(201)).body.comment.status, text).toBe('approved');
+    }
   });
 
   it('should hold a comment with a suspect word for moderation even on a post-moderated article', async () => {

@@ -14,20 +14,18 @@ import { PassportAuthenticator } from './passport.js';
 
 /*
  * Rate limits (every attempt counts, successful or not; 429 RATE_LIMITED + Retry-After):
- * - login: 10/min per IP slows credential stuffing from one host; 5/min per account caps guessing on one account
- *   from many hosts (~7k tries a day against a 10+ character password hashed with argon2id), while the owner of an
- *   account someone is hammering is locked out for at most a minute.
+ * - login: 10/min per IP slows credential stuffing from one host; 5/min per account (AuthService, one bucket per
+ *   account whether it is named by email or username) caps guessing on one account from many hosts (~7k tries a day
+ *   against a 10+ character password hashed with argon2id), while the owner of an account someone is hammering is
+ *   locked out for at most a minute.
  * - register: 10 per 15 min per IP and 5 per 15 min per email stop scripted sign-ups but leave room for a person
  *   correcting a rejected username or password (validation failures count too: the guard runs before validation).
  * - refresh / logout: refresh tokens are 256-bit random, so this only bounds load: 30/min per IP.
  */
-const LOGIN_LIMITS = [
-  { name: 'login', limit: 10, windowSeconds: 60, per: 'ip' },
-  { name: 'login', limit: 5, windowSeconds: 60, per: 'account' },
-] as const;
+const LOGIN_LIMIT = { name: 'login', limit: 10, windowSeconds: 60, per: 'ip' } as const;
 const REGISTER_LIMITS = [
   { name: 'register', limit: 10, windowSeconds: 15 * 60, per: 'ip' },
-  { name: 'register', limit: 5, windowSeconds: 15 * 60, per: 'account' },
+  { name: 'register', limit: 5, windowSeconds: 15 * 60, per: 'email' },
 ] as const;
 const TOKEN_LIMIT = { name: 'token', limit: 30, windowSeconds: 60, per: 'ip' } as const;
 
@@ -56,7 +54,7 @@ export class AuthController {
   }
 
   @Public()
-  @RateLimit(...LOGIN_LIMITS)
+  @RateLimit(LOGIN_LIMIT)
   @Post('login')
   @Endpoint({
     operationId: 'login',

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
+import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -25,6 +26,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidToken = () => AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
 
+/** Login attempts per account (see AuthController for the per-IP limit and the reasoning). */
+const LOGIN_ACCOUNT_LIMIT = { name: 'login-account', limit: 5, windowSeconds: 60 } as const;
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -33,6 +37,7 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly config: AppConfig,
     private readonly usernames: UsernamesService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /**
@@ -81,13 +86,19 @@ export class AuthService {
    * (one 401 INVALID_CREDENTIALS), with the same work (one indexed lookup + one argon2 verification) on every path,
    * so neither the answer nor its timing tells whether an account exists. A banned account hears so (403
    * USER_BANNED) only after the right password.
+   *
+   * Attempts are counted per account before the password is checked: one bucket for the account whether it is
+   * named by its email or its username (an unknown name gets a bucket of its own, so the limit behaves the same).
    */
   async validateCredentials(login: string, password: string): Promise<SelfUserView | null> {
     const key = login.trim();
+    const byEmail = key.includes('@');
+    const lookup = byEmail ? normalizeEmail(key) : normalizeUsername(key);
     const user = await this.prisma.user.findFirst({
-      where: key.includes('@') ? { email: normalizeEmail(key) } : { usernameNormalized: normalizeUsername(key) },
+      where: byEmail ? { email: lookup } : { usernameNormalized: lookup },
       select: { ...selfUserSelect, passwordHash: true, bannedAt: true, bannedUntil: true, deletedAt: true },
     });
+    this.limiter.consume([{ rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` }]);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.deletedAt) return null;
     if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WordFiltersModule } from '../moderation/word-filters.module.js';
+import { WordFilterModule } from '../word-filter/word-filter.module.js';
 import { CommentCountsService } from './comment-counts.service.js';
 import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsController } from './comments.controller.js';
@@ -7,7 +7,7 @@ import { CommentCountsController } from './comments-read.controller.js';
 import { CommentsService } from './comments.service.js';
 
 @Module({
-  imports: [WordFiltersModule],
+  imports: [WordFilterModule],
   controllers: [CommentCountsController, CommentsController],
   providers: [CommentCountsService, CommentsService, CommentReportsService],
   exports: [CommentCountsService, CommentsService],

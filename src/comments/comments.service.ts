@@ -7,7 +7,7 @@ import type { Page } from '../common/openapi/page.dto.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { WordFilterService } from '../moderation/word-filter.service.js';
+import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { publicCommentSelect, toPublicCommentView } from './comment.mapper.js';
 import { canView, commentNotFound, decideStatus, isModerator } from './comment-policy.js';

@@ -9,14 +9,14 @@ import { ModerationService } from './moderation.service.js';
 import { UserBansController } from './user-bans.controller.js';
 import { UserBansService } from './user-bans.service.js';
 import { WordFiltersController } from './word-filters.controller.js';
-import { WordFiltersModule } from './word-filters.module.js';
+import { WordFilterModule } from '../word-filter/word-filter.module.js';
 
 /**
  * Moderation queue, decisions, bulk actions, bans, word filters and the audit log (/api/admin/*). Every route
  * is for moderators and admins (class-level @Roles); the WordFilterService instance is shared with comments.
  */
 @Module({
-  imports: [WordFiltersModule],
+  imports: [WordFilterModule],
   controllers: [ModerationController, ArticleModerationController, UserBansController, WordFiltersController, AuditLogController],
   providers: [ModerationService, ModerationQueueRepository, ArticleModerationService, UserBansService, AuditLogService],
 })

@@ -4,10 +4,11 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
-import { type WordFilterDto, WordFilterPage, WordFilterResponse } from './dto/moderation-response.dto.js';
+import { WordFilterPage, WordFilterResponse } from './dto/moderation-response.dto.js';
+import type { WordFilterDto } from '../word-filter/word-filter.dto.js';
 import { IdParamDto } from './dto/queue.dto.js';
 import { CreateWordFilterDto, WordFilterListQueryDto } from './dto/word-filter.dto.js';
-import { WordFilterService } from './word-filter.service.js';
+import { WordFilterService } from '../word-filter/word-filter.service.js';
 
 @ApiTags('admin')
 @Roles('moderator', 'admin')

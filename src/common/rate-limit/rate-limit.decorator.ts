@@ -2,8 +2,11 @@ import { SetMetadata } from '@nestjs/common';
 
 export const RATE_LIMIT_KEY = 'rateLimit';
 
-/** What a limit is counted per. `account` = the `login` / `email` field of the body (brute force on one account). */
-export type RateLimitKey = 'ip' | 'user' | 'account';
+/**
+ * What a limit is counted per: the client address, the signed-in user, or the `email` field of the body (sign-ups
+ * for one address). Login counts per account in AuthService, once it knows which account a login names.
+ */
+export type RateLimitKey = 'ip' | 'user' | 'email';
 
 export interface RateLimitRule {
   /** Bucket name, unique per route family (e.g. 'login', 'comment-post'). */

@@ -4,6 +4,7 @@ import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
 import { CommentStatus } from '../../generated/prisma/enums.js';
 import { UserRefDto } from '../../users/dto/user.dto.js';
+import { WordFilterDto } from '../../word-filter/word-filter.dto.js';
 import { DECISION_STATUSES } from './decision.dto.js';
 
 const STATUSES = Object.values(CommentStatus);
@@ -169,26 +170,6 @@ export class ArticleSettingsViewDto extends QueueArticleDto {
 export class ArticleSettingsResponse {
   @ApiProperty()
   article: ArticleSettingsViewDto;
-}
-
-export class WordFilterDto {
-  @ApiProperty({ format: 'uuid', example: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f' })
-  id: string;
-
-  @ApiProperty({ description: 'as the admin typed it', example: 'идиот*' })
-  word: string;
-
-  @ApiProperty({ description: 'the form it is matched in', example: 'идиот' })
-  normalized: string;
-
-  @ApiProperty({ enum: ['banned', 'suspect'], example: 'banned' })
-  kind: 'banned' | 'suspect';
-
-  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
-  createdAt: string;
-
-  @ApiProperty({ type: UserRefDto, nullable: true })
-  createdBy: UserRefDto | null;
 }
 
 export class WordFilterResponse {

@@ -5,10 +5,13 @@ import { PageQueryDto } from '../../common/pagination.js';
 export const WORD_FILTER_KINDS = ['banned', 'suspect'] as const;
 
 export class CreateWordFilterDto {
-  @ApiProperty({ description: 'one word; a trailing * matches every word starting with it', example: 'идиот' })
+  @ApiProperty({
+    description: 'a word or a phrase of up to 5 words; a trailing * matches every word starting with it (the last word of a phrase)',
+    example: 'идиот',
+  })
   @IsString()
   @MinLength(1)
-  @MaxLength(64)
+  @MaxLength(100)
   word: string;
 
   @ApiProperty({ enum: WORD_FILTER_KINDS, description: 'banned: rejected at once; suspect: held for moderation' })

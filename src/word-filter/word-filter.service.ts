@@ -5,20 +5,14 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { WordFilterKind } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { Page } from '../common/openapi/page.dto.js';
-import type { WordFilterDto } from './dto/moderation-response.dto.js';
-import { entryForms, normalizeEntry, textForms } from './word-normalizer.js';
+import type { WordFilterDto } from './word-filter.dto.js';
+import { type FilterVerdict, WordMatcher } from './word-matcher.js';
+import { MAX_PHRASE_WORDS, normalizeEntry } from './word-normalizer.js';
 
-export type FilterVerdict = { verdict: 'clean' } | { verdict: 'banned' | 'suspect'; matched: string[] };
-
-interface IndexedEntry {
-  word: string;
-  kind: WordFilterKind;
-  stem: string;
-}
+export type { FilterVerdict } from './word-matcher.js';
 
 interface FilterIndex {
-  exact: Map<string, IndexedEntry[]>;
-  prefixes: IndexedEntry[];
+  matcher: WordMatcher;
   loadedAt: number;
 }
 
@@ -39,7 +33,7 @@ function toWordFilterView(f: WordFilterRow): WordFilterDto {
 
 /**
  * Admin-managed banned and suspect word lists. `check` runs on every comment post and edit, so the list is held
- * in memory as a lookup of every accepted form (see word-normalizer.ts). A change made through this instance
+ * in memory, compiled (word-matcher.ts). A change made through this instance
  * invalidates at once; other instances pick it up within CACHE_TTL_MS.
  */
 @Injectable()
@@ -54,18 +48,7 @@ export class WordFilterService {
 
   /** Banned beats suspect; `matched` lists the admin's entries as they were typed. */
   async check(body: string): Promise<FilterVerdict> {
-    const index = await this.getIndex();
-    if (index.exact.size === 0 && index.prefixes.length === 0) return { verdict: 'clean' };
-    const banned = new Set<string>();
-    const suspect = new Set<string>();
-    const hit = (e: IndexedEntry) => (e.kind === 'banned' ? banned : suspect).add(e.word);
-    for (const form of textForms(body)) {
-      for (const e of index.exact.get(form) ?? []) hit(e);
-      for (const e of index.prefixes) if (form.startsWith(e.stem)) hit(e);
-    }
-    if (banned.size) return { verdict: 'banned', matched: [...banned] };
-    if (suspect.size) return { verdict: 'suspect', matched: [...suspect] };
-    return { verdict: 'clean' };
+    return (await this.getIndex()).matcher.check(body);
   }
 
   /** Drops the cached list; the next check reloads it. */
@@ -97,13 +80,12 @@ export class WordFilterService {
     return { items: page.map(toWordFilterView), nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
-  /** Adds an entry; 409 when its normalised form is already listed (under either kind). Audited. */
+  /** Adds an entry (a word or a phrase); 409 when its normalised form is already listed (under either kind). Audited. */
   async create(actorId: string, word: string, kind: WordFilterKind): Promise<WordFilterDto> {
     const entry = normalizeEntry(word);
     if (!entry) {
-      throw AppError.badRequest('INVALID_WORD', 'A filter entry must be one word (letters and digits), optionally ending in *', [
-        { field: 'word', message: 'must be one word, optionally ending in *' },
-      ]);
+      const rule = `must be a word or a phrase of up to ${MAX_PHRASE_WORDS} words (letters and digits), optionally ending in *`;
+      throw AppError.badRequest('INVALID_WORD', `A filter entry ${rule}`, [{ field: 'word', message: `word ${rule}` }]);
     }
     const trimmed = word.trim();
     try {
@@ -162,23 +144,7 @@ export class WordFilterService {
 
   private async load(generation: number): Promise<FilterIndex> {
     const rows = await this.prisma.wordFilter.findMany({ select: { word: true, kind: true } });
-    const index: FilterIndex = { exact: new Map(), prefixes: [], loadedAt: Date.now() };
-    for (const row of rows) {
-      // Re-derived from `word` (stored as typed, incl. a trailing *), so an improved normaliser applies to
-      // existing entries without a data migration.
-      const entry = normalizeEntry(row.word);
-      if (!entry) continue;
-      const indexed: IndexedEntry = { word: row.word, kind: row.kind, stem: entry.stem };
-      if (entry.prefix) {
-        index.prefixes.push(indexed);
-        continue;
-      }
-      for (const form of entryForms(entry)) {
-        const list = index.exact.get(form);
-        if (list) list.push(indexed);
-        else index.exact.set(form, [indexed]);
-      }
-    }
+    const index: FilterIndex = { matcher: new WordMatcher(rows), loadedAt: Date.now() };
     // A change made while this load was running must not be overwritten by the stale result.
     if (generation === this.generation) {
       this.index = index;
