@@ -19,34 +19,6 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * Fastify, /api prefix, one error body, validation, security headers, CORS allow-list, request ids, OpenAPI.
  */
 export async function createApp(env: Env, logger: LoggerService = createLogger(env)): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: env.BODY_LIMIT_BYTES,
-    // A hop count becomes proxy-addr's (address, hop index) predicate: trust exactly that many proxies.
-    trustProxy: typeof env.TRUST_PROXY === 'number' ? (_addr: string, hop: number) => hop < (env.TRUST_PROXY as number) : env.TRUST_PROXY,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
-    requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-    // Rejections made before routing (router, HTTP parser) get the standard error body too.
-    frameworkErrors,
-    clientErrorHandler,
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bufferLogs: false, bodyParser: false });
-  useStrictJsonBodies(app.getHttpAdapter().getInstance());
-  app.setGlobalPrefix('api');
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableCors({
-    origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'X-Request-Id'],
-    maxAge: 600,
-  });
   // JSON responses get the OWASP REST set: a deny-all CSP (nothing may load or frame them), HSTS, nosniff, DENY,
   // no-referrer, CORP. Helmet's headers that only mean something for HTML documents stay on the Swagger UI page,
   // which also needs inline styles and scripts. Every header costs CPU on every response of the hot count routes.
@@ -71,6 +43,34 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     },
   });
 
+  const adapter = new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    // A hop count becomes proxy-addr's (address, hop index) predicate: trust exactly that many proxies.
+    trustProxy: typeof env.TRUST_PROXY === 'number' ? (_addr: string, hop: number) => hop < (env.TRUST_PROXY as number) : env.TRUST_PROXY,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Rejections made before routing (router, HTTP parser) get the standard error body too.
+    frameworkErrors: frameworkErrors(apiSecurity),
+    clientErrorHandler: clientErrorHandler(apiSecurity),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bufferLogs: false, bodyParser: false });
+  useStrictJsonBodies(app.getHttpAdapter().getInstance());
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableCors({
+    origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'X-Request-Id'],
+    maxAge: 600,
+  });
   const fastify = app.getHttpAdapter().getInstance();
   // Graceful shutdown: Fastify stops accepting, lets in-flight requests finish and closes idle connections, but a
   // keep-alive connection that is busy at that moment would then idle for keepAliveTimeout (72 s) and hold the

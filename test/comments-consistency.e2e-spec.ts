@@ -181,6 +181,16 @@ describe('bulk counts', () => {
     const after = await t.http.get('/api/comments/counts').set('If-None-Match', res.headers.etag).query({ articles: `${a.slug},no-such-slug` }).expect(200);
     expect(after.body.counts[a.slug]).toBe(3);
   });
+
+  it('should list slugs named like Object.prototype members in counts too', async () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    const res = await t.http.get('/api/comments/counts').query({ articles: names.join(',') }).expect(200);
+    // Parsed without a reviver: `__proto__` is then an own key, as the client sees it.
+    const body = JSON.parse(res.text) as { counts: Record<string, number>; unknown: string[] };
+    expect(Object.keys(body.counts).sort()).toEqual([...names].sort());
+    expect(Object.values(body.counts)).toEqual([0, 0, 0, 0]);
+    expect(body.unknown.sort()).toEqual([...names].sort());
+  });
 });
 
 describe('recount', () => {

@@ -399,6 +399,24 @@ describe('PATCH /api/comments/:id', () => {
     expect(await t.prisma.commentRevision.count({ where: { commentId: id } })).toBe(1);
   });
 
+  it('should freeze a closed article: nobody edits there, moderators included, but authors may still delete', async () => {
+    const a = await createArticle({ moderationMode: 'post' });
+    const reader = await createUser(t);
+    const moderator = await createUser(t, { role: 'moderator' });
+    const own = (await post(reader, a.slug, { body: 'мнение на читател' }).expect(201)).body.comment.id as string;
+    const staff = (await post(moderator, a.slug, { body: 'мнение на модератор' }).expect(201)).body.comment.id as string;
+    await t.prisma.article.update({ where: { id: a.id }, data: { commentsOpen: false } });
+    for (const [who, id] of [
+      [reader, own],
+      [moderator, staff],
+    ] as const) {
+      const res = await t.http.patch(`/api/comments/${id}`).set('Authorization', bearer(who)).send({ body: 'поправка' }).expect(403);
+      expect(res.body.error.code).toBe('COMMENTS_CLOSED');
+    }
+    expect(await t.prisma.commentRevision.count({ where: { commentId: { in: [own, staff] } } })).toBe(0);
+    await t.http.delete(`/api/comments/${own}`).set('Authorization', bearer(reader)).expect(204);
+  });
+
   it('should keep an edited comment pending and add no revision when the body is unchanged', async () => {
     const a = await createArticle();
     const user = await createUser(t);
@@ -428,7 +446,8 @@ describe('PATCH /api/comments/:id', () => {
     expect((await patch(user, randomUUID(), 'ok').expect(404)).body.error.code).toBe('COMMENT_NOT_FOUND');
 
     await t.prisma.comment.update({ where: { id }, data: { createdAt: new Date(Date.now() - 16 * 60_000) } });
-    expect((await patch(user, id, 'късно').expect(403)).body.error.code).toBe('EDIT_WINDOW_CLOSED');
+    const late = await patch(user, id, 'късно').expect(403);
+    expect(late.body.error).toEqual({ code: 'EDIT_WINDOW_CLOSED', message: 'Comments can be edited for 15 minutes after posting' });
 
     const rejected = (await post(user, a.slug, { body: 'ще бъде отхвърлен' }).expect(201)).body.comment.id;
     await setStatus(rejected, 'rejected');

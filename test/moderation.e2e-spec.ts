@@ -287,6 +287,7 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
       const res = await decide(moderator, id, { status }).expect(409);
       expect(res.body.error.code).toBe('INVALID_TRANSITION');
     }
+    expect((await decide(moderator, ap.id, { status: 'approved' }).expect(409)).body.error.message).toBe('An approved comment cannot become approved');
     const res = await decide(moderator, ap.id, { status: 'pending' }).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(await t.prisma.moderationAction.count({ where: { commentId: { in: [ap.id, dl.id] } } })).toBe(0);

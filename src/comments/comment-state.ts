@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors/app-error.js';
+import { capitalize, withArticle } from '../common/text/english.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CommentStatus } from '../generated/prisma/enums.js';
 
@@ -27,7 +28,7 @@ export function canModerate(from: CommentStatus, to: CommentStatus): boolean {
 /** Why a moderator may not move this comment to `to` (409 INVALID_TRANSITION), or null when the move is allowed. */
 export function transitionError(c: { status: CommentStatus; deletedAt: Date | null }, to: CommentStatus): AppError | null {
   if (c.deletedAt) return AppError.conflict('INVALID_TRANSITION', 'A deleted comment cannot be moderated');
-  if (!canModerate(c.status, to)) return AppError.conflict('INVALID_TRANSITION', `A ${c.status} comment cannot become ${to}`);
+  if (!canModerate(c.status, to)) return AppError.conflict('INVALID_TRANSITION', `${capitalize(withArticle(c.status))} comment cannot become ${to}`);
   return null;
 }
 

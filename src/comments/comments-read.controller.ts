@@ -50,7 +50,8 @@ export class CommentCountsController {
   })
   async bulk(@Query() q: BulkCountsQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const found = await this.counts.forSlugs(q.articles);
-    const counts: Record<string, number> = {};
+    // Keyed by client input: without a prototype, so a slug such as `__proto__` is an ordinary key.
+    const counts = Object.create(null) as Record<string, number>;
     const unknown: string[] = [];
     for (const slug of q.articles) {
       const c = found.get(slug);

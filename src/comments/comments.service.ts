@@ -4,6 +4,7 @@ import { articleNotFound } from '../articles/articles.service.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Page } from '../common/openapi/page.dto.js';
+import { formatDuration } from '../common/text/english.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -139,7 +140,7 @@ export class CommentsService {
   }
 
   /**
-   * The author edits within COMMENT_EDIT_WINDOW_SECONDS. The old body goes to comment_revisions. The new body is
+   * The author edits within COMMENT_EDIT_WINDOW_SECONDS, while the article's comments are open. The old body goes to comment_revisions. The new body is
    * moderated like a new comment on the article: an approved comment goes back to pending (unless the article is
    * post-moderated or the author trusted), banned words reject it. An edit never promotes a pending comment.
    */
@@ -150,18 +151,21 @@ export class CommentsService {
         ...commentSnapshotSelect,
         body: true,
         createdAt: true,
-        article: { select: { moderationMode: true, trustedBypass: true } },
+        article: { select: { commentsOpen: true, moderationMode: true, trustedBypass: true } },
         author: { select: { approvedCommentCount: true } },
       },
     });
     if (!row || row.deletedAt || !canView(row, user)) throw commentNotFound();
     if (row.authorId !== user.id) throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author can edit a comment');
+    // Closing an article freezes its discussion for everyone, staff included: what readers saw when it closed is
+    // what stays (a correction goes through moderation, or reopening). Deleting one's own comment stays possible.
+    if (!row.article.commentsOpen) throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article; they can no longer be edited');
     if (row.status === 'rejected' || row.status === 'spam') {
       throw AppError.conflict('COMMENT_NOT_EDITABLE', 'A rejected comment cannot be edited');
     }
     const windowSeconds = this.config.get('COMMENT_EDIT_WINDOW_SECONDS');
     if (Date.now() - row.createdAt.getTime() > windowSeconds * 1000) {
-      throw AppError.forbidden('EDIT_WINDOW_CLOSED', `Comments can be edited for ${Math.round(windowSeconds / 60)} minutes after posting`);
+      throw AppError.forbidden('EDIT_WINDOW_CLOSED', `Comments can be edited for ${formatDuration(windowSeconds)} after posting`);
     }
     if (dto.body === row.body) return this.get(id, user); // nothing changed: no revision, no trip back to the queue
 

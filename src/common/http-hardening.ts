@@ -65,20 +65,32 @@ export function securityHeaders(options: Readonly<HelmetOptions>): Record<string
   return headers;
 }
 
-/** Router-level rejections (malformed URL encoding, over-long path parameter) in the standard error body. */
-export function frameworkErrors(error: Error, _req: FastifyRequest, reply: FastifyReply): void {
-  const mapped = mapError(error);
-  void reply
-    .status(mapped.status)
-    .headers({ ...mapped.headers, 'cache-control': 'no-store' })
-    .send(mapped.body);
+/**
+ * Router-level rejections (malformed URL encoding, over-long path parameter) in the standard error body. They are
+ * answered before any hook runs, so they get the security headers here.
+ */
+export function frameworkErrors(securityHeaders: Readonly<Record<string, string>>) {
+  return (error: Error, _req: FastifyRequest, reply: FastifyReply): void => {
+    const mapped = mapError(error);
+    void reply
+      .status(mapped.status)
+      .headers({ ...securityHeaders, ...mapped.headers, 'cache-control': 'no-store' })
+      .send(mapped.body);
+  };
 }
 
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (request line or headers over the 16 KB limit,
  * garbage), answered in the standard error body instead of Fastify's default shape; the connection is closed.
  */
-export function clientErrorHandler(err: ConnectionError, socket: Socket): void {
+export function clientErrorHandler(securityHeaders: Readonly<Record<string, string>>) {
+  const extraHeaders = Object.entries(securityHeaders)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return (err: ConnectionError, socket: Socket): void => answerClientError(err, socket, extraHeaders);
+}
+
+function answerClientError(err: ConnectionError, socket: Socket, extraHeaders: string): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   let status = 400;
   let code: ErrorCode = 'BAD_REQUEST';
@@ -94,7 +106,7 @@ export function clientErrorHandler(err: ConnectionError, socket: Socket): void {
   if (socket.writable) {
     const body = JSON.stringify({ error: { code, message } });
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n${extraHeaders}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);
