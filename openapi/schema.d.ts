@@ -113,7 +113,7 @@ export interface paths {
         head?: never;
         /**
          * Change a user's role
-         * @description Audited. The last active admin cannot be demoted.
+         * @description Audited. The last active admin cannot be demoted; of two admins changing each other at once, the second finds it no longer may.
          */
         patch: operations["changeUserRole"];
         trace?: never;
@@ -543,7 +543,7 @@ export interface components {
              */
             email: string;
             /**
-             * @description 3-32 Latin or Cyrillic letters, digits, _ or -
+             * @description 3-32 letters of one script (Latin or Cyrillic), digits, _ or -; unique, also against look-alike names
              * @example ivan_petrov
              */
             username: string;
@@ -1203,7 +1203,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description as the admin typed it
+             * @description as the admin typed it: a word or a phrase of up to 5 words, optionally ending in *
              * @example идиот*
              */
             word: string;
@@ -1237,7 +1237,7 @@ export interface components {
         };
         CreateWordFilterDto: {
             /**
-             * @description one word; a trailing * matches every word starting with it
+             * @description a word or a phrase of up to 5 words; a trailing * matches every word starting with it (the last word of a phrase)
              * @example идиот
              */
             word: string;
@@ -1351,7 +1351,7 @@ export interface components {
          *     | `INVALID_SLUG` | 400 | No slug can be derived from this title; send one. |
          *     | `INVALID_PARENT` | 400 | The comment replied to belongs to another article. |
          *     | `INVALID_IDEMPOTENCY_KEY` | 400 | The Idempotency-Key header is not 1-100 visible ASCII characters. |
-         *     | `INVALID_WORD` | 400 | A word-filter entry must be one word, optionally ending in `*`. |
+         *     | `INVALID_WORD` | 400 | A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`. |
          *     | `INVALID_TEXT` | 400 | The text contains characters PostgreSQL cannot store (NUL). |
          *     | `BAD_REQUEST` | 400 | The HTTP request itself is malformed (URL encoding, request line). |
          *     | `UNAUTHENTICATED` | 401 | The route needs a Bearer access token and none was sent. |
@@ -1368,6 +1368,7 @@ export interface components {
          *     | `CANNOT_REPORT_OWN_COMMENT` | 403 | Readers cannot report their own comments. |
          *     | `CANNOT_BAN_SELF` | 403 | Nobody can ban or unban themselves. |
          *     | `CANNOT_BAN_STAFF` | 403 | Only an admin can ban a moderator or an admin. |
+         *     | `ACTOR_NO_LONGER_ALLOWED` | 403 | Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made. |
          *     | `ROUTE_NOT_FOUND` | 404 | No route has this path. |
          *     | `NOT_FOUND` | 404 | The resource disappeared while the request ran. |
          *     | `ARTICLE_NOT_FOUND` | 404 | No article has this slug. |
@@ -1382,7 +1383,8 @@ export interface components {
          *     | `VERSION_CONFLICT` | 409 | Someone else changed the comment since you read it; reload and retry. |
          *     | `INVALID_TRANSITION` | 409 | The comment cannot move to that status from its current one (or is deleted). |
          *     | `EMAIL_TAKEN` | 409 | An account with this email exists. |
-         *     | `USERNAME_TAKEN` | 409 | The username is taken. |
+         *     | `USERNAME_TAKEN` | 409 | The username, or one that looks the same (a Unicode confusable), is taken. |
+         *     | `USERNAME_RESERVED` | 409 | The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only. |
          *     | `SLUG_TAKEN` | 409 | An article with this slug exists. |
          *     | `DUPLICATE_COMMENT` | 409 | The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS). |
          *     | `COMMENT_NOT_EDITABLE` | 409 | A rejected or spam comment cannot be edited. |
@@ -1397,10 +1399,11 @@ export interface components {
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds (see the RateLimit headers). |
          *     | `HEADERS_TOO_LARGE` | 431 | The request headers are too large. |
          *     | `INTERNAL_ERROR` | 500 | A bug: the request failed unexpectedly (logged with its request id). |
-         *     | `SERVICE_UNAVAILABLE` | 503 | The database is unreachable or overloaded; retry after `Retry-After` seconds. |
+         *     | `DATABASE_UNAVAILABLE` | 503 | The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key). |
+         *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -1508,7 +1511,9 @@ export interface operations {
             /**
              * @description `EMAIL_TAKEN`: An account with this email exists.
              *
-             *     `USERNAME_TAKEN`: The username is taken.
+             *     `USERNAME_TAKEN`: The username, or one that looks the same (a Unicode confusable), is taken.
+             *
+             *     `USERNAME_RESERVED`: The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only.
              */
             409: {
                 headers: {
@@ -1524,7 +1529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "EMAIL_TAKEN" | "USERNAME_TAKEN";
+                            code: "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -1621,7 +1626,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1638,7 +1647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -1861,7 +1870,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1878,7 +1891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2104,7 +2117,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2121,7 +2138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2279,7 +2296,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2296,7 +2317,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2398,7 +2419,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2411,7 +2436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2584,7 +2609,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2597,7 +2626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2709,6 +2738,8 @@ export interface operations {
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
              *     `USER_BANNED`: The account is banned.
+             *
+             *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
              */
             403: {
                 headers: {
@@ -2722,7 +2753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
+                            code: "FORBIDDEN" | "USER_BANNED" | "ACTOR_NO_LONGER_ALLOWED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2837,7 +2868,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2850,7 +2885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -2954,7 +2989,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2967,7 +3006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -3108,7 +3147,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3121,7 +3164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -3340,7 +3383,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3353,7 +3400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -3479,7 +3526,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3492,7 +3543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -3588,7 +3639,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3601,7 +3656,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -3756,7 +3811,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3769,7 +3828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4110,7 +4169,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4127,7 +4190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4266,7 +4329,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4279,7 +4346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4488,7 +4555,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4501,7 +4572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4627,6 +4698,8 @@ export interface operations {
             /**
              * @description `USER_BANNED`: The account is banned.
              *
+             *     `COMMENTS_CLOSED`: Comments are closed for this article.
+             *
              *     `NOT_COMMENT_AUTHOR`: Only the author (or, for deletion, a moderator) may do this.
              *
              *     `EDIT_WINDOW_CLOSED`: The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed.
@@ -4645,7 +4718,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED";
+                            code: "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4812,7 +4885,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4829,7 +4906,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -5131,7 +5208,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5148,7 +5229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -5309,7 +5390,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5322,7 +5407,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -5507,7 +5592,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5520,7 +5609,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -5633,7 +5722,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5646,7 +5739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -5892,7 +5985,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5905,7 +6002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6095,7 +6192,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6108,7 +6209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6278,7 +6379,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6291,7 +6396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6514,7 +6619,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6527,7 +6636,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6647,6 +6756,8 @@ export interface operations {
              *     `CANNOT_BAN_SELF`: Nobody can ban or unban themselves.
              *
              *     `CANNOT_BAN_STAFF`: Only an admin can ban a moderator or an admin.
+             *
+             *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
              */
             403: {
                 headers: {
@@ -6660,7 +6771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF";
+                            code: "FORBIDDEN" | "USER_BANNED" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "ACTOR_NO_LONGER_ALLOWED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6757,7 +6868,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6770,7 +6885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6875,6 +6990,8 @@ export interface operations {
              *     `CANNOT_BAN_SELF`: Nobody can ban or unban themselves.
              *
              *     `CANNOT_BAN_STAFF`: Only an admin can ban a moderator or an admin.
+             *
+             *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
              */
             403: {
                 headers: {
@@ -6888,7 +7005,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF";
+                            code: "FORBIDDEN" | "USER_BANNED" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "ACTOR_NO_LONGER_ALLOWED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7003,7 +7120,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7016,7 +7137,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7160,7 +7281,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7173,7 +7298,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7234,7 +7359,7 @@ export interface operations {
              *
              *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
              *
-             *     `INVALID_WORD`: A word-filter entry must be one word, optionally ending in `*`.
+             *     `INVALID_WORD`: A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`.
              *
              *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
              *
@@ -7379,7 +7504,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7392,7 +7521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7564,7 +7693,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7577,7 +7710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7770,7 +7903,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7783,7 +7920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7945,7 +8082,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SERVICE_UNAVAILABLE`: The database is unreachable or overloaded; retry after `Retry-After` seconds. */
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7958,7 +8099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

@@ -45,7 +45,7 @@ export class AuthController {
     summary: 'Create a reader account and sign in',
     status: 201,
     type: AuthTokensDto,
-    errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN'],
+    errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN', 'USERNAME_RESERVED'],
     location: () => '/api/auth/me',
     noStore: true,
   })

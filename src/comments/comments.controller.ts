@@ -78,7 +78,7 @@ export class CommentsController {
     summary: 'Edit your comment',
     description: 'Within the edit window. The old text is kept as a revision; an approved comment goes back to the queue unless the article is post-moderated.',
     type: CommentResponse,
-    errors: ['INVALID_TEXT', 'NOT_COMMENT_AUTHOR', 'EDIT_WINDOW_CLOSED', 'COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'COMMENT_NOT_EDITABLE'],
+    errors: ['INVALID_TEXT', 'COMMENTS_CLOSED', 'NOT_COMMENT_AUTHOR', 'EDIT_WINDOW_CLOSED', 'COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'COMMENT_NOT_EDITABLE'],
   })
   async edit(@Param() { id }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser): Promise<CommentResponse> {
     return { comment: await this.comments.edit(user, id, dto) };

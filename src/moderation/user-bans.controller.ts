@@ -20,14 +20,14 @@ export class UserBansController {
     summary: 'Ban a user',
     description: 'Takes effect at once: sessions are revoked and every request of the user is refused. Moderators can ban readers only.',
     type: BanResultDto,
-    errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'USER_NOT_FOUND'],
+    errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND'],
   })
   ban(@Param() { id }: IdParamDto, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<BanResultDto> {
     return this.bans.ban(user, id, dto);
   }
 
   @Delete(':id/ban')
-  @Endpoint({ operationId: 'unbanUser', summary: 'Lift a ban', type: AdminUserResponse, errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'USER_NOT_FOUND', 'USER_NOT_BANNED'] })
+  @Endpoint({ operationId: 'unbanUser', summary: 'Lift a ban', type: AdminUserResponse, errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'USER_NOT_BANNED'] })
   unban(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<AdminUserResponse> {
     return this.bans.unban(user, id);
   }

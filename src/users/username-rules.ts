@@ -24,7 +24,9 @@ export const USERNAME_RULE = 'username must be 3-32 characters: Latin or Cyrilli
 
 const LATIN = 'a-zA-Z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u1E00-\\u1EFF';
 const CYRILLIC = '\\u0400-\\u0481\\u048A-\\u04FF';
-const ALLOWED = new RegExp(`^[${LATIN}${CYRILLIC}0-9_-]{${USERNAME_MIN},${USERNAME_MAX}}$`, 'u');
+/** The characters and length a username may have (the one-script and look-alike rules come on top). */
+export const USERNAME_SHAPE = `^[${LATIN}${CYRILLIC}0-9_-]{${USERNAME_MIN},${USERNAME_MAX}}$`;
+const ALLOWED = new RegExp(USERNAME_SHAPE, 'u');
 const ALLOWED_CHAR = new RegExp(`^[${LATIN}${CYRILLIC}0-9_-]$`, 'u');
 const LATIN_LETTER = new RegExp(`[${LATIN}]`, 'u');
 const CYRILLIC_LETTER = new RegExp(`[${CYRILLIC}]`, 'u');

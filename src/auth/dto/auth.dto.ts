@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
 import { hasInvisibleCharacters } from '../../common/text/invisible.js';
 import { normalizeEmail } from '../../users/user.mapper.js';
-import { canonicalUsername, checkUsername, USERNAME_RULE } from '../../users/username-rules.js';
+import { canonicalUsername, checkUsername, USERNAME_RULE, USERNAME_SHAPE } from '../../users/username-rules.js';
 import { PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity } from '../credential-rules.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -25,6 +25,7 @@ const NotEqualToEmailOrUsername = () =>
 const IsUsername = () =>
   ValidateBy({
     name: 'isUsername',
+    constraints: [USERNAME_SHAPE],
     validator: {
       validate: (value: unknown) => typeof value === 'string' && checkUsername(value).ok,
       defaultMessage: (args?: ValidationArguments) => {

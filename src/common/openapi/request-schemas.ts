@@ -41,6 +41,10 @@ const RULES: Record<string, Apply | null> = {
   textLength: (s, [max]) => Object.assign(s, { type: 'string', minLength: 1, maxLength: max }),
   // Cross-field rule (password ≠ email / username): described in prose, not expressible as a keyword.
   notEqualToEmailOrUsername: null,
+  // The characters and length of a username; one script only and no look-alike of a taken name are prose.
+  isUsername: (s, [shape]) => Object.assign(s, { type: 'string', pattern: shape }),
+  // No zero-width, bidi or other invisible characters: described in prose.
+  noInvisibleCharacters: null,
 };
 
 export interface PropertyRules {
