@@ -87,7 +87,9 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   if (['log', 'debug', 'verbose'].includes(env.LOG_LEVEL)) {
     const httpLog = new Logger('HTTP');
     fastify.addHook('onResponse', (req, reply, done) => {
-      httpLog.log({ msg: 'request', reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });
+      // Health probes arrive every few seconds from orchestrators: visible at LOG_LEVEL=debug, not in the normal log.
+      const level = req.url.startsWith('/api/health') ? 'debug' : 'log';
+      httpLog[level]({ msg: 'request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, reqId: req.id });
       done();
     });
   }

@@ -3,8 +3,44 @@ import type { Env } from '../config/env.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** JSON lines in production (one object per line, for log shippers), coloured text in development. */
+// Nest's own start-up chatter (one line per module and per route, ~60 lines) buries the lines a person needs;
+// it stays available at LOG_LEVEL=debug.
+const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/**
+ * Text logs for people: one line per entry, whatever the message. A structured entry ({ msg, ...fields }) prints
+ * as `msg key=value …` instead of a multi-line object dump. Colour only when writing to a terminal (and NO_COLOR
+ * is not set), so redirected or piped output stays plain text.
+ */
+class TextLogger extends ConsoleLogger {
+  override log(message: unknown, ...rest: unknown[]): void {
+    const context = rest.at(-1);
+    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) {
+      super.debug(message, ...rest);
+      return;
+    }
+    super.log(message, ...rest);
+  }
+
+  protected override stringifyMessage(message: unknown, logLevel: LogLevel): string {
+    if (message && typeof message === 'object' && !Array.isArray(message) && 'msg' in message) {
+      const { msg, ...fields } = message as Record<string, unknown>;
+      const pairs = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`);
+      return this.colorize([String(msg), ...pairs].join(' '), logLevel);
+    }
+    return super.stringifyMessage(message, logLevel);
+  }
+}
+
+export function useColours(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
+/** JSON lines in production (one object per line, for log shippers), one-line text in development. */
 export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): ConsoleLogger {
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1);
-  return new ConsoleLogger({ json: env.LOG_FORMAT === 'json', colors: env.LOG_FORMAT !== 'json', logLevels });
+  if (env.LOG_FORMAT === 'json') return new ConsoleLogger({ json: true, colors: false, logLevels });
+  return new TextLogger({ colors: useColours(), compact: true, breakLength: Infinity, logLevels });
 }
