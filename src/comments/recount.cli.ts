@@ -1,11 +1,14 @@
+import { loadDotEnv } from '../config/dotenv.js';
+import { loadDatabaseEnv } from '../config/env.js';
 import { createPool } from '../database/pool.js';
 import { recount } from './recount.js';
 
 // `npm run db:recount [-- --repair]`: prints counter drift as JSON lines; exits 1 when drift was found and not
-// repaired (usable as a monitoring check), 0 otherwise. DATABASE_URL from the environment.
-const url = process.env.DATABASE_URL;
+// repaired (usable as a monitoring check), 0 otherwise. DATABASE_URL (or the DB_* parts) from the environment or .env.
+loadDotEnv();
+const url = loadDatabaseEnv().DATABASE_URL;
 if (!url) {
-  console.error('DATABASE_URL is required');
+  console.error('set DATABASE_URL, or DB_HOST, DB_USER, DB_PASSWORD and DB_NAME');
   process.exit(2);
 }
 const repair = process.argv.slice(2).includes('--repair');

@@ -18,16 +18,29 @@ const commaList = () =>
         .filter(Boolean),
     );
 
+const databaseFields = {
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  // The same connection as separate parts, for passwords with characters a URL would have to encode (@ : / #).
+  DB_HOST: z.string().min(1).optional(),
+  DB_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  DB_USER: z.string().min(1).optional(),
+  DB_PASSWORD: z.string().optional(),
+  DB_NAME: z.string().min(1).optional(),
+  // Migration step only (`npm run db:migrate`): after migrating, give this role the service's rights (no DDL).
+  MIGRATE_GRANT_TO: z.string().min(1).optional(),
+};
+
 /** Every environment variable the service reads. README's configuration table mirrors this. */
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
-      .optional(),
+    ...databaseFields,
+    MIGRATE_ON_START: bool.default(true),
     EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -90,25 +103,64 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'JWT_SECRET must be at least 32 characters' });
       return z.NEVER;
     }
-    if (production && !env.DATABASE_URL) {
+    const database = databaseUrl(env, ctx);
+    if (database === z.NEVER) return z.NEVER;
+    if (production && !database) {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_URL'],
-        message: 'DATABASE_URL is required in production (the embedded database is for development only)',
+        message: 'DATABASE_URL (or DB_HOST) is required in production (the embedded database is for development only)',
       });
       return z.NEVER;
     }
-    return { ...env, JWT_SECRET: secret, LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') };
+    return { ...env, DATABASE_URL: database, JWT_SECRET: secret, LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') };
   });
+
+type DatabaseParts = z.output<z.ZodObject<typeof databaseFields>>;
+
+/** DATABASE_URL as given, or built from DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME with every part URL-encoded. */
+function databaseUrl(env: DatabaseParts, ctx: z.RefinementCtx): string | undefined | typeof z.NEVER {
+  if (!env.DB_HOST) return env.DATABASE_URL;
+  if (env.DATABASE_URL) {
+    ctx.addIssue({ code: 'custom', path: ['DB_HOST'], message: 'set either DATABASE_URL or DB_HOST (with DB_USER, DB_PASSWORD, DB_NAME), not both' });
+    return z.NEVER;
+  }
+  const missing = (['DB_USER', 'DB_NAME'] as const).filter((k) => !env[k]);
+  if (missing.length) {
+    ctx.addIssue({ code: 'custom', path: [missing[0]], message: `${missing.join(' and ')} must be set with DB_HOST` });
+    return z.NEVER;
+  }
+  const e = encodeURIComponent;
+  const credentials = env.DB_PASSWORD ? `${e(env.DB_USER!)}:${e(env.DB_PASSWORD)}` : e(env.DB_USER!);
+  const host = env.DB_HOST.includes(':') ? `[${env.DB_HOST}]` : env.DB_HOST;
+  return `postgresql://${credentials}@${host}:${env.DB_PORT}/${e(env.DB_NAME!)}`;
+}
 
 export type Env = z.output<typeof envSchema>;
 
-/** Parses the environment; throws one readable error listing every problem. */
+/** Only the database settings: for command-line tools such as the migration runner. */
+const databaseSchema = z.object(databaseFields).transform((env, ctx) => {
+  const url = databaseUrl(env, ctx);
+  return url === z.NEVER ? z.NEVER : { DATABASE_URL: url, MIGRATE_GRANT_TO: env.MIGRATE_GRANT_TO };
+});
+
+/**
+ * Parses the environment; throws one readable error listing every problem. An empty value counts as unset, as
+ * `NAME=` lines in .env files and `NAME: ${NAME:-}` in Compose files mean "not configured".
+ */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = envSchema.safeParse(source);
+  return parse(envSchema, source);
+}
+
+export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): { DATABASE_URL?: string; MIGRATE_GRANT_TO?: string } {
+  return parse(databaseSchema, source);
+}
+
+function parse<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.output<T> {
+  const result = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return result.data;
 }

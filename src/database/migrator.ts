@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
+import { connectClient } from './connect.js';
 import { migrationsDir } from './paths.js';
 
 /** Prisma's own advisory lock id, so this runner and `prisma migrate deploy` never run at the same time. */
@@ -48,9 +48,7 @@ export async function readMigrations(dir = migrationsDir): Promise<MigrationFile
  */
 export async function migrate(connectionString: string, dir = migrationsDir): Promise<MigrateResult> {
   const migrations = await readMigrations(dir);
-  const client = new pg.Client({ connectionString, application_name: 'newsroom-migrate' });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectClient(connectionString, 'newsroom-migrate');
   const result: MigrateResult = { applied: [], alreadyApplied: [] };
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
@@ -93,6 +91,26 @@ export async function migrate(connectionString: string, dir = migrationsDir): Pr
     return result;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK]).catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Names of the migrations in prisma/migrations that the database has not applied (read-only: a service that runs
+ * with only data rights uses it to refuse to start on a schema that is behind).
+ */
+export async function pendingMigrations(connectionString: string, dir = migrationsDir): Promise<string[]> {
+  const migrations = await readMigrations(dir);
+  const client = await connectClient(connectionString, 'newsroom-migrate-check');
+  try {
+    const { rows: exists } = await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`);
+    if (!exists[0]?.t) return migrations.map((m) => m.name);
+    const { rows } = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const done = new Set(rows.map((r) => r.migration_name));
+    return migrations.filter((m) => !done.has(m.name)).map((m) => m.name);
+  } finally {
     await client.end().catch(() => {});
   }
 }

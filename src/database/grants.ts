@@ -1,0 +1,29 @@
+import { connectClient } from './connect.js';
+
+/** Tables the service only appends to (moderation_actions also has a trigger that refuses UPDATE and DELETE). */
+const APPEND_ONLY_TABLES = ['moderation_actions', 'comment_revisions'];
+
+/**
+ * Gives the role the service runs as exactly the rights it uses, on every table the migrations created: read and
+ * write rows (no DDL, no TRUNCATE), only insert and read on the append-only tables, and only read the migration
+ * history (the service checks it at start-up). Run by the migration step as the schema owner after each deploy,
+ * so tables added later are covered; idempotent.
+ */
+export async function grantServiceRole(connectionString: string, role: string): Promise<void> {
+  const client = await connectClient(connectionString, 'newsroom-migrate');
+  const r = client.escapeIdentifier(role);
+  try {
+    await client.query('BEGIN');
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
+    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    await client.query(`REVOKE INSERT, UPDATE, DELETE ON "_prisma_migrations" FROM ${r}`);
+    for (const table of APPEND_ONLY_TABLES) await client.query(`REVOKE UPDATE, DELETE ON ${client.escapeIdentifier(table)} FROM ${r}`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
