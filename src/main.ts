@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     if (cancelled()) return;
     state = 'running';
     const base = `http://${['0.0.0.0', '::'].includes(env.HOST) ? 'localhost' : env.HOST}:${env.PORT}/api`;
-    log.log(`ready: ${base} (OpenAPI: ${base}/docs); Ctrl-C stops`);
+    log.log(`ready: ${base} (OpenAPI: ${base}/docs)${process.stdout.isTTY ? '; Ctrl-C stops' : ''}`);
   } catch (err) {
     if (cancelled()) return;
     state = 'stopping';

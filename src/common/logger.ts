@@ -8,11 +8,12 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
 /**
- * Text logs for people: one line per entry, whatever the message. A structured entry ({ msg, ...fields }) prints
- * as `msg key=value …` instead of a multi-line object dump. Colour only when writing to a terminal (and NO_COLOR
- * is not set), so redirected or piped output stays plain text.
+ * Nest's ConsoleLogger with two changes. Its own start-up chatter goes to debug. In text mode (development) every
+ * entry is one line: a structured entry ({ msg, ...fields }) prints as `msg key=value …` instead of a multi-line
+ * object dump, and colour is used only when writing to a terminal (and NO_COLOR is not set), so redirected or piped
+ * output stays plain text. JSON mode (production) keeps Nest's one-object-per-line format.
  */
-class TextLogger extends ConsoleLogger {
+class AppLogger extends ConsoleLogger {
   override log(message: unknown, ...rest: unknown[]): void {
     const context = rest.at(-1);
     if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) {
@@ -34,13 +35,13 @@ class TextLogger extends ConsoleLogger {
   }
 }
 
-export function useColours(stream: NodeJS.WriteStream = process.stdout): boolean {
+function useColours(stream: NodeJS.WriteStream = process.stdout): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
 
 /** JSON lines in production (one object per line, for log shippers), one-line text in development. */
 export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): ConsoleLogger {
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1);
-  if (env.LOG_FORMAT === 'json') return new ConsoleLogger({ json: true, colors: false, logLevels });
-  return new TextLogger({ colors: useColours(), compact: true, breakLength: Infinity, logLevels });
+  if (env.LOG_FORMAT === 'json') return new AppLogger({ json: true, colors: false, logLevels });
+  return new AppLogger({ colors: useColours(), compact: true, breakLength: Infinity, logLevels });
 }
