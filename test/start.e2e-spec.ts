@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,5 +209,15 @@ describe('npm start, as a person runs it', () => {
     expect(p.output()).toContain('read settings from .env');
     expectOneLineFailure(p.output(), new RegExp(`127.0.0.1:${closed}/from_dotenv`)); // from the file
     expect(p.output()).not.toMatch(/^\{/m); // LOG_FORMAT from the environment won over the file's json
+  }, 60_000);
+
+  it("should say where the embedded server's own log is when PostgreSQL itself refuses to start", async () => {
+    // Runs last: breaks the configuration of the data folder the tests above used.
+    appendFileSync(join(dataDir, 'postgresql.conf'), "\nshared_buffers = 'plenty'\n");
+    const p = start();
+    expect(await p.exited).toBe(1);
+    const logFile = `${dataDir}.log`;
+    expectOneLineFailure(p.output(), new RegExp(`the embedded PostgreSQL stopped during start-up: .*\\(embedded PostgreSQL log: ${logFile}\\)`));
+    expect(readFileSync(logFile, 'utf8')).toMatch(/invalid value for parameter "shared_buffers"/);
   }, 60_000);
 });

@@ -48,8 +48,8 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
   const bin = await binaries();
   const databaseDir = resolve(dir);
   const logFile = `${databaseDir}.log`;
-  const shown = relative(process.cwd(), databaseDir).startsWith('..') ? databaseDir : relative(process.cwd(), databaseDir) || '.';
-  const withLog = (msg: string) => new StartupError(`${msg} (embedded PostgreSQL log: ${logFile})`);
+  const shown = forPeople(databaseDir);
+  const withLog = (msg: string) => new StartupError(`${msg} (embedded PostgreSQL log: ${forPeople(logFile)})`);
 
   try {
     mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
@@ -99,7 +99,13 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
     await stop();
     throw err;
   }
-  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`, logFile, stop };
+  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`, logFile: forPeople(logFile), stop };
+}
+
+/** A path as a person would type it: relative to the working directory when it is below it. */
+function forPeople(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }
 
 async function binaries(): Promise<{ postgres: string; initdb: string }> {
