@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const stopAll = async (exitCode: number): Promise<never> => {
     const force = setTimeout(() => {
       log.error(`not stopped within ${STOP_TIMEOUT_MS / 1000} s: exiting anyway`);
+      embedded?.kill();
       process.exit(1);
     }, STOP_TIMEOUT_MS);
     force.unref();
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       // npm passes a terminal's Ctrl-C on as well, so the same keypress can arrive twice: only a later one forces.
       if (Date.now() - firstSignalAt < 1000) return;
       log.warn(`${signal} again: exiting without waiting for requests`);
-      process.exit(1); // the embedded database's watchdog still stops it
+      process.exit(1); // the embedded database's watchdog sees the process end and stops it
     }
     firstSignalAt = Date.now();
     log.log(state === 'running' ? `${signal}: stopping; in-flight requests finish first` : `${signal}: start-up cancelled`);

@@ -164,6 +164,21 @@ describe('npm start, as a person runs it', () => {
     }, 60_000);
   });
 
+  it('should not leave the embedded PostgreSQL running when the service is killed outright (SIGKILL)', async () => {
+    const p = start();
+    await p.waitUntilReady(port);
+    const tree = descendants(p.child.pid!);
+    const node = tree.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('scripts/start.mjs'))!;
+    process.kill(node, 'SIGKILL');
+    await p.exited;
+    // The database's watchdog notices its pipe to the service close and shuts PostgreSQL down (fast, clean).
+    const deadline = Date.now() + 15_000;
+    while (alive(tree).length && Date.now() < deadline) await sleep(200);
+    expect(alive(tree)).toEqual([]);
+    expect(await portIsFree(pgPort)).toBe(true);
+    expect(readFileSync(`${dataDir}.log`, 'utf8')).toContain('database system is shut down');
+  }, 60_000);
+
   it('should name EMBEDDED_PG_PORT in one line when that port is taken, and leave nothing running', async () => {
     const taken = await holdPort(await freePort());
     try {

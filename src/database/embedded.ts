@@ -13,13 +13,16 @@ export interface EmbeddedDatabase {
   logFile: string;
   /** Fast shutdown (clients are disconnected, nothing committed is lost); resolves when the server has exited. */
   stop(): Promise<void>;
+  /** Last resort before the process exits without a clean stop: immediate shutdown, recovered on the next start. */
+  kill(): void;
 }
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'newsroom';
 const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 15_000;
+// Below main.ts's overall stop limit, so a stuck server is still dealt with here.
+const STOP_TIMEOUT_MS = 10_000;
 
 /**
  * Runs postgres in its own session (so a terminal's Ctrl-C never reaches it: the service stops it after the HTTP
@@ -84,6 +87,7 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
   closeSync(logFd);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const stop = () => stopServer(child, exited);
+  const kill = () => signalGroup(child, 'SIGQUIT');
 
   try {
     await waitUntilReady(port, exited, () => classifyExit(readFileSync(logFile, 'utf8'), shown, port, withLog));
@@ -99,7 +103,7 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
     await stop();
     throw err;
   }
-  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`, logFile: forPeople(logFile), stop };
+  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`, logFile: forPeople(logFile), stop, kill };
 }
 
 /** A path as a person would type it: relative to the working directory when it is below it. */
@@ -250,18 +254,23 @@ async function waitUntilReady(port: number, exited: Promise<number | null>, onEx
 
 async function stopServer(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  // Closing our end of the pipe makes the watchdog send postgres SIGINT (fast shutdown).
+  // Either of these makes the watchdog send postgres SIGINT (fast shutdown): closing our end of its pipe, or
+  // SIGINT to the watchdog itself. Both, so one broken path does not leave the server running.
   child.stdio[3]?.destroy();
-  const timer = setTimeout(() => {
-    // Still running: immediate shutdown of the whole group (postgres recovers from it on the next start).
-    try {
-      process.kill(-child.pid!, 'SIGQUIT');
-    } catch {
-      // already gone
-    }
-  }, STOP_TIMEOUT_MS);
+  child.kill('SIGINT');
+  // Still running after that: immediate shutdown of the whole group (postgres recovers from it on the next start).
+  const timer = setTimeout(() => signalGroup(child, 'SIGQUIT'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 /**
