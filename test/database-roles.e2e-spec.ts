@@ -4,13 +4,13 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { loadEnv } from '../src/config/env.js';
 import { freePort } from './helpers/net.js';
-import { repoRoot, serviceEnv, startProcess } from './helpers/start-process.js';
+import { adminQuery } from './helpers/db.js';
+import { buildDist, repoRoot, runSmoke, serviceEnv, SMOKE_ADMIN, startProcess } from './helpers/start-process.js';
 
 // Production runs with two database roles: the owner applies migrations (the Compose `migrate` step), the service
 // connects as a role that can only read and write rows. Passwords may contain characters a URL must encode.
 
 const ODD_PASSWORD = 'p@ss:w/o#rd?%&= x';
-const ADMIN = { ADMIN_EMAIL: 'editor@example.com', ADMIN_PASSWORD: 'smoke-admin-password-1' };
 
 describe('database roles and connection settings', () => {
   const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -25,32 +25,22 @@ describe('database roles and connection settings', () => {
     DB_PASSWORD: ODD_PASSWORD,
     DB_NAME: database,
   });
-  const asAdmin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(build.stderr);
+    buildDist();
     const pw = `'${ODD_PASSWORD.replace(/'/g, "''")}'`;
     // What docker/db-init/10-roles.sh does in Compose: an owner for the schema, a login role for the service.
-    await asAdmin(`CREATE ROLE ${owner} LOGIN PASSWORD ${pw}`);
-    await asAdmin(`CREATE ROLE ${app} LOGIN PASSWORD ${pw}`);
-    await asAdmin(`CREATE DATABASE ${dbName} OWNER ${owner}`);
-    await asAdmin(`REVOKE ALL ON DATABASE ${dbName} FROM PUBLIC`);
-    await asAdmin(`GRANT CONNECT ON DATABASE ${dbName} TO ${app}`);
+    await adminQuery(`CREATE ROLE ${owner} LOGIN PASSWORD ${pw}`);
+    await adminQuery(`CREATE ROLE ${app} LOGIN PASSWORD ${pw}`);
+    await adminQuery(`CREATE DATABASE ${dbName} OWNER ${owner}`);
+    await adminQuery(`REVOKE ALL ON DATABASE ${dbName} FROM PUBLIC`);
+    await adminQuery(`GRANT CONNECT ON DATABASE ${dbName} TO ${app}`);
   }, 60_000);
 
   afterAll(async () => {
-    await asAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await asAdmin(`DROP ROLE IF EXISTS ${app}`);
-    await asAdmin(`DROP ROLE IF EXISTS ${owner}`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await adminQuery(`DROP ROLE IF EXISTS ${app}`);
+    await adminQuery(`DROP ROLE IF EXISTS ${owner}`);
   });
 
   it('should connect with a password containing @ : / # given as DB_* parts', async () => {
@@ -103,16 +93,11 @@ describe('database roles and connection settings', () => {
     const p = startProcess(
       process.execPath,
       ['dist/main.js'],
-      serviceEnv({ ...parts(app), ...ADMIN, PORT: String(port), MIGRATE_ON_START: 'false', NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') }),
+      serviceEnv({ ...parts(app), ...SMOKE_ADMIN, PORT: String(port), MIGRATE_ON_START: 'false', NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') }),
     );
     try {
       await p.waitUntilReady(port);
-      const smoke = spawnSync('bash', ['scripts/smoke.sh', `http://127.0.0.1:${port}`], {
-        cwd: repoRoot,
-        env: { PATH: process.env.PATH, ...ADMIN },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
+      const smoke = runSmoke(port);
       expect(smoke.status, `${smoke.stdout}\n${smoke.stderr}\n${p.output()}`).toBe(0);
     } finally {
       p.child.kill('SIGTERM');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,12 +5,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SEED_SLUG } from './helpers/app.js';
 import { freePort } from './helpers/net.js';
-import { alive, descendants, portIsFree, repoRoot, serviceEnv, startProcess, type StartedProcess } from './helpers/start-process.js';
+import { alive, buildDist, descendants, portIsFree, repoRoot, runSmoke, serviceEnv, SMOKE_ADMIN, startProcess, type StartedProcess } from './helpers/start-process.js';
 
 // The real start command, spawned as a person runs it (`npm start` in its own process group, like a terminal job),
 // signalled through the top process. Every process it started must be gone afterwards and both ports free.
 
-const ADMIN = { ADMIN_EMAIL: 'editor@example.com', ADMIN_PASSWORD: 'smoke-admin-password-1' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One line with FATAL, naming the variable; no stack trace; nothing else failing. */
@@ -53,15 +51,14 @@ describe('npm start, as a person runs it', () => {
   const dataDir = join(work, 'pg');
   let port: number;
   let pgPort: number;
-  const env = () => serviceEnv({ PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: dataDir, ...ADMIN });
+  const env = () => serviceEnv({ PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: dataDir, ...SMOKE_ADMIN });
   const running: StartedProcess[] = [];
 
   beforeAll(async () => {
     port = await freePort();
     pgPort = await freePort();
     // Compile up front (npm start would), so the first test's readiness wait measures the start, not the build.
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(build.stderr);
+    buildDist();
   });
 
   afterAll(() => {
@@ -85,12 +82,7 @@ describe('npm start, as a person runs it', () => {
     const p = start();
     await p.waitUntilReady(port);
 
-    const smoke = spawnSync('bash', ['scripts/smoke.sh', `http://127.0.0.1:${port}`], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, ...ADMIN },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const smoke = runSmoke(port);
     expect(smoke.status, `${smoke.stdout}\n${smoke.stderr}`).toBe(0);
     expect(smoke.stdout).toContain('not counted while pending (single 0, bulk 0)');
     expect(smoke.stdout).toContain('counted after approval: single 1, bulk 1');

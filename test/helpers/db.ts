@@ -31,3 +31,14 @@ export async function scratchDatabase(prefix: string, opts: { migrated?: boolean
     },
   };
 }
+
+/** Runs one statement as the suite's superuser (roles and databases are cluster-wide, so not on the test database). */
+export async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { probePort } from '../../src/common/port-probe.js';
@@ -94,4 +94,23 @@ export function alive(pids: number[]): number[] {
 
 export async function portIsFree(port: number): Promise<boolean> {
   return (await probePort(port, '127.0.0.1')) === undefined;
+}
+
+/** The admin the walkthrough signs in as (ADMIN_EMAIL / ADMIN_PASSWORD of the service under test). */
+export const SMOKE_ADMIN = { ADMIN_EMAIL: 'editor@example.com', ADMIN_PASSWORD: 'smoke-admin-password-1' };
+
+/** Runs scripts/smoke.sh (the README walkthrough) against a service on 127.0.0.1:port. */
+export function runSmoke(port: number): SpawnSyncReturns<string> {
+  return spawnSync('bash', ['scripts/smoke.sh', `http://127.0.0.1:${port}`], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, ...SMOKE_ADMIN },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+/** Compiles src/ into dist/ (incremental, safe to run from parallel test files). */
+export function buildDist(): void {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(build.stderr);
 }
