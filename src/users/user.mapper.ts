@@ -6,6 +6,7 @@ export const selfUserSelect = {
   id: true,
   email: true,
   username: true,
+  displayName: true,
   role: true,
   createdAt: true,
 } satisfies Prisma.UserSelect;
@@ -15,7 +16,7 @@ export type SelfUserRow = Prisma.UserGetPayload<{ select: typeof selfUserSelect 
 export type SelfUserView = UserDto;
 
 export function toSelfUserView(u: SelfUserRow): SelfUserView {
-  return { id: u.id, email: u.email, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
+  return { id: u.id, email: u.email, username: u.username, displayName: u.displayName, role: u.role, createdAt: u.createdAt.toISOString() };
 }
 
 /** Normalised email, used for uniqueness and lookup (usernames: see username-rules.ts). */
@@ -33,6 +34,7 @@ export const adminUserSelect = {
   id: true,
   email: true,
   username: true,
+  displayName: true,
   role: true,
   createdAt: true,
   bannedAt: true,
@@ -50,6 +52,7 @@ export function toAdminUserView(u: AdminUserRow): AdminUserView {
     id: u.id,
     email: u.email,
     username: u.username,
+    displayName: u.displayName,
     role: u.role,
     createdAt: u.createdAt.toISOString(),
     banned: isBanned(u),

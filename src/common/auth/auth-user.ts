@@ -3,7 +3,8 @@ import type { Role } from '../../generated/prisma/enums.js';
 /** The signed-in user as guards and services see it (loaded fresh from the database on every request). */
 export interface AuthUser {
   id: string;
-  email: string;
+  /** Null for some accounts created by a publisher sign-in (SSO). */
+  email: string | null;
   username: string;
   role: Role;
 }

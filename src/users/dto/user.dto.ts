@@ -15,8 +15,22 @@ export class UserRefDto {
 }
 
 export class UserDto extends UserRefDto {
-  @ApiProperty({ format: 'email', example: EXAMPLE.email })
-  email: string;
+  @ApiProperty({
+    type: String,
+    format: 'email',
+    nullable: true,
+    description: 'null for an account created by a publisher sign-in without a (usable) email',
+    example: EXAMPLE.email,
+  })
+  email: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "the publisher's display name (SSO `name` claim, refreshed at each sign-in); not unique: the username is the handle",
+    example: 'Иван Петров',
+  })
+  displayName: string | null;
 
   @ApiProperty({ enum: Object.values(Role), example: 'reader' })
   role: Role;
