@@ -9,7 +9,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a reader account and sign in */
+        /**
+         * Create a reader account and sign in
+         * @description Open only with LOCAL_AUTH=true (otherwise 403 `LOCAL_AUTH_DISABLED`: readers sign in with the publisher).
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -28,7 +31,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email or username
-         * @description One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account).
+         * @description One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account, an account created by a publisher sign-in, which has no password). 403 `LOCAL_AUTH_DISABLED` with LOCAL_AUTH=false, and with LOCAL_AUTH=staff for a reader (after the right password).
          */
         post: operations["login"];
         delete?: never;
@@ -88,6 +91,26 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with the publisher's token
+         * @description Exchanges a token the news site (the publisher) signed for this service's tokens, like login. The account is found by the token's (`iss`, `sub`), or created on first sight (a reader without a password). A first sight whose `email` an account here holds is 409 `SSO_EMAIL_CONFLICT` unless `password` proves that account, which then gets linked. Each verification failure has its own 401 code.
+         */
+        post: operations["signInWithPublisher"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,9 +586,15 @@ export interface components {
             username: string;
             /**
              * Format: email
+             * @description null for an account created by a publisher sign-in without a (usable) email
              * @example ivan.petrov@example.bg
              */
-            email: string;
+            email: string | null;
+            /**
+             * @description the publisher's display name (SSO `name` claim, refreshed at each sign-in); not unique: the username is the handle
+             * @example Иван Петров
+             */
+            displayName: string | null;
             /**
              * @example reader
              * @enum {string}
@@ -611,6 +640,18 @@ export interface components {
         UserResponse: {
             user: components["schemas"]["UserDto"];
         };
+        SsoSignInDto: {
+            /**
+             * @description a JWT the publisher signed for this reader (`iss` = SSO_ISSUER, `aud` = SSO_AUDIENCE, `sub`, `exp`, `iat`; optional `email`, `username`, `name`)
+             * @example eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwiYXVkIjoibmV3c3Jvb20tY29tbWVudHMiLCJzdWIiOiI0MjE3IiwibmFtZSI6ItCY0LLQsNC9INCf0LXRgtGA0L7QsiJ9.c2lnbmF0dXJl
+             */
+            token: string;
+            /**
+             * @description only to link a first publisher sign-in to an existing account with the same email (after 409 SSO_EMAIL_CONFLICT): that account's password
+             * @example липов цвят над Витоша
+             */
+            password?: string;
+        };
         AdminUserDto: {
             /**
              * Format: uuid
@@ -621,9 +662,15 @@ export interface components {
             username: string;
             /**
              * Format: email
+             * @description null for an account created by a publisher sign-in without a (usable) email
              * @example ivan.petrov@example.bg
              */
-            email: string;
+            email: string | null;
+            /**
+             * @description the publisher's display name (SSO `name` claim, refreshed at each sign-in); not unique: the username is the handle
+             * @example Иван Петров
+             */
+            displayName: string | null;
             /**
              * @example reader
              * @enum {string}
@@ -1360,6 +1407,16 @@ export interface components {
          *     | `INVALID_CREDENTIALS` | 401 | Wrong login or password (the same answer whether or not the account exists). |
          *     | `INVALID_REFRESH_TOKEN` | 401 | The refresh token is unknown, expired or revoked; sign in again. |
          *     | `REFRESH_TOKEN_REUSED` | 401 | An already used refresh token came back: the whole session is revoked; sign in again. |
+         *     | `SSO_TOKEN_MALFORMED` | 401 | The sign-in token is not a compact JWS / JWT, or a claim has the wrong type (`details` names it). |
+         *     | `SSO_ALG_NOT_ALLOWED` | 401 | The token's `alg` is not allowed: never `none`; HS256 only with SSO_SECRET; otherwise one of SSO_JWKS_ALGORITHMS with SSO_JWKS_URL. |
+         *     | `SSO_UNKNOWN_KEY` | 401 | No key the publisher publishes matches the token's `kid` (the key set was re-read); a token must name its `kid` when several keys are published. |
+         *     | `SSO_BAD_SIGNATURE` | 401 | The token's signature does not verify: it was altered, or signed with another key. |
+         *     | `SSO_WRONG_ISSUER` | 401 | The token's `iss` is not SSO_ISSUER. |
+         *     | `SSO_WRONG_AUDIENCE` | 401 | The token's `aud` does not name SSO_AUDIENCE. |
+         *     | `SSO_TOKEN_EXPIRED` | 401 | The token's `exp` has passed (allowing SSO_CLOCK_SKEW_SECONDS). |
+         *     | `SSO_TOKEN_NOT_YET_VALID` | 401 | The token's `nbf` or `iat` is in the future (beyond SSO_CLOCK_SKEW_SECONDS). |
+         *     | `SSO_TOKEN_TOO_OLD` | 401 | The token was issued (`iat`) more than SSO_MAX_TOKEN_AGE_SECONDS ago; get a fresh one from the publisher. |
+         *     | `SSO_MISSING_CLAIM` | 401 | A required claim (`sub`, `iss`, `aud`, `exp` or `iat`) is missing; `details` names it. |
          *     | `FORBIDDEN` | 403 | Your role does not allow this action. |
          *     | `USER_BANNED` | 403 | The account is banned. |
          *     | `COMMENTS_CLOSED` | 403 | Comments are closed for this article. |
@@ -1368,6 +1425,8 @@ export interface components {
          *     | `CANNOT_REPORT_OWN_COMMENT` | 403 | Readers cannot report their own comments. |
          *     | `CANNOT_BAN_SELF` | 403 | Nobody can ban or unban themselves. |
          *     | `CANNOT_BAN_STAFF` | 403 | Only an admin can ban a moderator or an admin. |
+         *     | `SSO_ACCOUNT_DELETED` | 403 | The account linked to this publisher sign-in was deleted. |
+         *     | `LOCAL_AUTH_DISABLED` | 403 | Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso). |
          *     | `ACTOR_NO_LONGER_ALLOWED` | 403 | Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made. |
          *     | `ROUTE_NOT_FOUND` | 404 | No route has this path. |
          *     | `NOT_FOUND` | 404 | The resource disappeared while the request ran. |
@@ -1377,6 +1436,7 @@ export interface components {
          *     | `REPORT_NOT_FOUND` | 404 | You have not reported this comment. |
          *     | `USER_NOT_FOUND` | 404 | No user has this id. |
          *     | `WORD_FILTER_NOT_FOUND` | 404 | No word-filter entry has this id. |
+         *     | `SSO_NOT_CONFIGURED` | 404 | Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET). |
          *     | `METHOD_NOT_ALLOWED` | 405 | The path exists but not with this method; `Allow` lists the methods it has. |
          *     | `REQUEST_TIMEOUT` | 408 | The request was not received in time. |
          *     | `CONFLICT` | 409 | The resource already exists. |
@@ -1385,6 +1445,7 @@ export interface components {
          *     | `EMAIL_TAKEN` | 409 | An account with this email exists. |
          *     | `USERNAME_TAKEN` | 409 | The username, or one that looks the same (a Unicode confusable), is taken. |
          *     | `USERNAME_RESERVED` | 409 | The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only. |
+         *     | `SSO_EMAIL_CONFLICT` | 409 | First publisher sign-in with an email that an account here already holds: it is never taken over silently; send that account's `password` with the token to link them. |
          *     | `SLUG_TAKEN` | 409 | An article with this slug exists. |
          *     | `DUPLICATE_COMMENT` | 409 | The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS). |
          *     | `COMMENT_NOT_EDITABLE` | 409 | A rejected or spam comment cannot be edited. |
@@ -1400,10 +1461,11 @@ export interface components {
          *     | `HEADERS_TOO_LARGE` | 431 | The request headers are too large. |
          *     | `INTERNAL_ERROR` | 500 | A bug: the request failed unexpectedly (logged with its request id). |
          *     | `DATABASE_UNAVAILABLE` | 503 | The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key). |
+         *     | `SSO_KEYS_UNAVAILABLE` | 503 | The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds. |
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -1467,6 +1529,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z"
                      *       },
@@ -1502,6 +1565,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `LOCAL_AUTH_DISABLED`: Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso). */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "LOCAL_AUTH_DISABLED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -1693,6 +1778,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z"
                      *       },
@@ -1758,7 +1844,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `USER_BANNED`: The account is banned. */
+            /**
+             * @description `USER_BANNED`: The account is banned.
+             *
+             *     `LOCAL_AUTH_DISABLED`: Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso).
+             */
             403: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -1773,7 +1863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED";
+                            code: "USER_BANNED" | "LOCAL_AUTH_DISABLED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -1936,6 +2026,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z"
                      *       },
@@ -2349,6 +2440,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z"
                      *       }
@@ -2445,6 +2537,323 @@ export interface operations {
             };
         };
     };
+    signInWithPublisher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwiYXVkIjoibmV3c3Jvb20tY29tbWVudHMiLCJzdWIiOiI0MjE3IiwibmFtZSI6ItCY0LLQsNC9INCf0LXRgtGA0L7QsiJ9.c2lnbmF0dXJl",
+                 *       "password": "липов цвят над Витоша"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SsoSignInDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *         "username": "ivan_petrov",
+                     *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
+                     *         "role": "reader",
+                     *         "createdAt": "2026-10-02T18:04:11.000Z"
+                     *       },
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZDhlMmYxYSJ9.c2lnbmF0dXJl",
+                     *       "refreshToken": "Xq3v9Jm2LwP0sT7yR4nB8cD1eF6gH5iK2lM9oN0pQ3r",
+                     *       "expiresIn": 900
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthTokensDto"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `INVALID_CREDENTIALS`: Wrong login or password (the same answer whether or not the account exists).
+             *
+             *     `SSO_TOKEN_MALFORMED`: The sign-in token is not a compact JWS / JWT, or a claim has the wrong type (`details` names it).
+             *
+             *     `SSO_ALG_NOT_ALLOWED`: The token's `alg` is not allowed: never `none`; HS256 only with SSO_SECRET; otherwise one of SSO_JWKS_ALGORITHMS with SSO_JWKS_URL.
+             *
+             *     `SSO_UNKNOWN_KEY`: No key the publisher publishes matches the token's `kid` (the key set was re-read); a token must name its `kid` when several keys are published.
+             *
+             *     `SSO_BAD_SIGNATURE`: The token's signature does not verify: it was altered, or signed with another key.
+             *
+             *     `SSO_WRONG_ISSUER`: The token's `iss` is not SSO_ISSUER.
+             *
+             *     `SSO_WRONG_AUDIENCE`: The token's `aud` does not name SSO_AUDIENCE.
+             *
+             *     `SSO_TOKEN_EXPIRED`: The token's `exp` has passed (allowing SSO_CLOCK_SKEW_SECONDS).
+             *
+             *     `SSO_TOKEN_NOT_YET_VALID`: The token's `nbf` or `iat` is in the future (beyond SSO_CLOCK_SKEW_SECONDS).
+             *
+             *     `SSO_TOKEN_TOO_OLD`: The token was issued (`iat`) more than SSO_MAX_TOKEN_AGE_SECONDS ago; get a fresh one from the publisher.
+             *
+             *     `SSO_MISSING_CLAIM`: A required claim (`sub`, `iss`, `aud`, `exp` or `iat`) is missing; `details` names it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_CREDENTIALS" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `USER_BANNED`: The account is banned.
+             *
+             *     `SSO_ACCOUNT_DELETED`: The account linked to this publisher sign-in was deleted.
+             */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED" | "SSO_ACCOUNT_DELETED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `SSO_NOT_CONFIGURED`: Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET). */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SSO_NOT_CONFIGURED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `SSO_EMAIL_CONFLICT`: First publisher sign-in with an email that an account here already holds: it is never taken over silently; send that account's `password` with the token to link them. */
+            409: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SSO_EMAIL_CONFLICT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SSO_KEYS_UNAVAILABLE`: The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -2470,6 +2879,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "banned": false,
@@ -2669,6 +3079,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "banned": false,
@@ -6681,6 +7092,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "banned": false,
@@ -6919,6 +7331,7 @@ export interface operations {
                      *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *         "username": "ivan_petrov",
                      *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "banned": false,

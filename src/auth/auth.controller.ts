@@ -11,6 +11,7 @@ import { AuthService } from './auth.service.js';
 import { LoginDto, RefreshDto, RegisterDto } from './dto/auth.dto.js';
 import { AuthTokensDto } from './dto/auth-response.dto.js';
 import { PassportAuthenticator } from './passport.js';
+import { SignInWith } from './sign-in-methods.js';
 
 /*
  * Rate limits (every attempt counts, successful or not; 429 RATE_LIMITED + Retry-After):
@@ -39,13 +40,15 @@ export class AuthController {
 
   @Public()
   @RateLimit(...REGISTER_LIMITS)
+  @SignInWith('register')
   @Post('register')
   @Endpoint({
     operationId: 'register',
     summary: 'Create a reader account and sign in',
     status: 201,
     type: AuthTokensDto,
-    errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN', 'USERNAME_RESERVED'],
+    description: 'Open only with LOCAL_AUTH=true (otherwise 403 `LOCAL_AUTH_DISABLED`: readers sign in with the publisher).',
+    errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN', 'USERNAME_RESERVED', 'LOCAL_AUTH_DISABLED'],
     location: () => '/api/auth/me',
     noStore: true,
   })
@@ -55,13 +58,16 @@ export class AuthController {
 
   @Public()
   @RateLimit(LOGIN_LIMIT)
+  @SignInWith('password')
   @Post('login')
   @Endpoint({
     operationId: 'login',
     summary: 'Sign in with email or username',
-    description: 'One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account).',
+    description:
+      'One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account, an account created by a publisher ' +
+      'sign-in, which has no password). 403 `LOCAL_AUTH_DISABLED` with LOCAL_AUTH=false, and with LOCAL_AUTH=staff for a reader (after the right password).',
     type: AuthTokensDto,
-    errors: ['INVALID_CREDENTIALS', 'USER_BANNED'],
+    errors: ['INVALID_CREDENTIALS', 'USER_BANNED', 'LOCAL_AUTH_DISABLED'],
     noStore: true,
   })
   async login(@Req() req: FastifyRequest, @Body() dto: LoginDto): Promise<AuthTokensDto> {

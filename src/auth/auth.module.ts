@@ -12,6 +12,10 @@ import { AuthService } from './auth.service.js';
 import { JwtAuthGuard, RolesGuard } from './guards.js';
 import { PassportAuthenticator, passportProvider } from './passport.js';
 import { PasswordService } from './password.service.js';
+import { SignInMethodGuard } from './sign-in-methods.js';
+import { SsoAccountsService } from './sso/sso-accounts.service.js';
+import { SsoController } from './sso/sso.controller.js';
+import { SsoTokenVerifier } from './sso/sso-token.verifier.js';
 
 @Module({
   imports: [
@@ -25,11 +29,14 @@ import { PasswordService } from './password.service.js';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SsoController],
   providers: [
     AuthService,
     AuthBootstrap,
     PasswordService,
+    SsoTokenVerifier,
+    SsoAccountsService,
+    SignInMethodGuard,
     // This application's own Passport instance with its 'jwt' and 'local' strategies (not passport's global one).
     passportProvider,
     PassportAuthenticator,

@@ -5,11 +5,16 @@ import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
+import type { SelfUserView } from '../users/user.mapper.js';
 import { AuthService } from './auth.service.js';
+import { localAuthDisabled, passwordSignInAllowed } from './sign-in-methods.js';
+import { SsoAccountsService } from './sso/sso-accounts.service.js';
+import { SsoStrategy } from './sso/sso.strategy.js';
+import { SsoTokenVerifier } from './sso/sso-token.verifier.js';
 
 /**
  * Authentication is Passport: passport-jwt on every protected route (the global JwtAuthGuard), passport-local for
- * POST /api/auth/login.
+ * POST /api/auth/login, and our own "sso" strategy (sso/sso.strategy.ts) for POST /api/auth/sso.
  *
  * Each Nest application gets its own `new Passport()` instance from this provider, never passport's default
  * export: the default instance keeps strategies in a process-wide registry, so a second app booted in the same
@@ -20,14 +25,14 @@ import { AuthService } from './auth.service.js';
  */
 export const PASSPORT = Symbol('Passport');
 
-export type StrategyName = 'jwt' | 'local';
+export type StrategyName = 'jwt' | 'local' | 'sso';
 
 type PassportInstance = InstanceType<typeof Passport>;
 
 export const passportProvider: FactoryProvider<PassportInstance> = {
   provide: PASSPORT,
-  inject: [AppConfig, AuthService],
-  useFactory: (config: AppConfig, auth: AuthService): PassportInstance => {
+  inject: [AppConfig, AuthService, SsoTokenVerifier, SsoAccountsService],
+  useFactory: (config: AppConfig, auth: AuthService, ssoTokens: SsoTokenVerifier, ssoAccounts: SsoAccountsService): PassportInstance => {
     const passport = new Passport();
     passport.use(
       'jwt',
@@ -52,8 +57,21 @@ export const passportProvider: FactoryProvider<PassportInstance> = {
     passport.use(
       'local',
       new LocalStrategy({ usernameField: 'login', passwordField: 'password', session: false }, (login, password, done) => {
-        auth.validateCredentials(login, password).then((user) => done(null, user ?? false), done);
+        auth
+          .validateCredentials(login, password)
+          .then((user) => {
+            // LOCAL_AUTH=staff: a reader's right password still does not open a session (they sign in with the publisher).
+            if (user && !passwordSignInAllowed(config.get('LOCAL_AUTH'), user.role)) throw localAuthDisabled();
+            return done(null, user ?? false);
+          })
+          .catch(done);
       }),
+    );
+    passport.use(
+      'sso',
+      new SsoStrategy(ssoTokens, { roleClaim: config.get('SSO_ROLE_CLAIM'), trustRoles: config.get('SSO_TRUST_ROLES') }, (profile, password): Promise<SelfUserView> =>
+        ssoAccounts.signIn(profile, password),
+      ),
     );
     return passport;
   },
@@ -73,6 +91,8 @@ const FAILURES: Record<StrategyName, (info: unknown) => AppError> = {
   },
   // Wrong password, unknown or deleted account (or, if validation were bypassed, missing fields): one answer.
   local: () => AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password'),
+  // The strategy fails with the AppError naming the reason (SsoTokenVerifier, readSsoProfile).
+  sso: (info) => (info instanceof AppError ? info : new AppError('SSO_TOKEN_MALFORMED', 'The sign-in token is not valid')),
 };
 
 export const unauthenticated = () => AppError.unauthorized('UNAUTHENTICATED', 'Authentication required: send a Bearer access token');

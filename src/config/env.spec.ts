@@ -57,3 +57,37 @@ describe('configuration', () => {
     expect(() => loadEnv({ PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(/^invalid configuration: PORT: .+; LOG_LEVEL: [^\n]+$/);
   });
 });
+
+describe('configuration: sign-in with the publisher (SSO) and LOCAL_AUTH', () => {
+  const SSO = { SSO_ISSUER: 'https://www.example.bg', SSO_AUDIENCE: 'newsroom-comments' };
+  const SSO_SECRET = 'publisher-shared-secret-0123456789abcdef';
+
+  it('should leave SSO off and password sign-in on by default', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ LOCAL_AUTH: 'true', SSO_TRUST_ROLES: false, SSO_MAX_TOKEN_AGE_SECONDS: 300, SSO_CLOCK_SKEW_SECONDS: 30, SSO_JWKS_ALGORITHMS: ['RS256', 'ES256', 'EdDSA'] });
+    expect(env.SSO_JWKS_URL).toBeUndefined();
+    expect(env.SSO_SECRET).toBeUndefined();
+  });
+
+  it('should accept a complete SSO configuration', () => {
+    const env = loadEnv({ ...SSO, SSO_JWKS_URL: 'https://www.example.bg/.well-known/jwks.json', SSO_SECRET, SSO_JWKS_ALGORITHMS: 'ES256, EdDSA', LOCAL_AUTH: 'false' });
+    expect(env).toMatchObject({ SSO_JWKS_ALGORITHMS: ['ES256', 'EdDSA'], LOCAL_AUTH: 'false' });
+  });
+
+  it.each([
+    [{ SSO_SECRET }, /SSO_ISSUER: SSO_ISSUER is required/],
+    [{ SSO_SECRET, SSO_ISSUER: 'https://www.example.bg' }, /SSO_AUDIENCE: SSO_AUDIENCE is required/],
+    [{ ...SSO }, /SSO_JWKS_URL: set SSO_JWKS_URL and\/or SSO_SECRET/],
+    [{ ...SSO, SSO_SECRET: 'short-secret' }, /SSO_SECRET must be a random value of at least 32 characters/],
+    [{ ...SSO, SSO_SECRET: SECRET, JWT_SECRET: SECRET }, /SSO_SECRET must differ from JWT_SECRET/],
+    [{ ...SSO, SSO_JWKS_URL: 'ftp://example.bg/jwks' }, /SSO_JWKS_URL: must be an http\(s\) URL/],
+    [{ ...SSO, SSO_JWKS_URL: 'http://www.example.bg/jwks', NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: SECRET }, /must be https in production/],
+    [{ ...SSO, SSO_SECRET, SSO_JWKS_ALGORITHMS: 'RS256,HS256' }, /SSO_JWKS_ALGORITHMS: must be a comma-separated list/],
+    [{ ...SSO, SSO_SECRET, SSO_JWKS_ALGORITHMS: 'none' }, /SSO_JWKS_ALGORITHMS/],
+    [{ ...SSO, SSO_SECRET, SSO_TRUST_ROLES: 'true' }, /SSO_TRUST_ROLES=true needs SSO_ROLE_CLAIM/],
+    [{ LOCAL_AUTH: 'false' }, /LOCAL_AUTH=false needs SSO/],
+    [{ LOCAL_AUTH: 'no' }, /LOCAL_AUTH/],
+  ])('should refuse %o with a message naming the variable', (source, message) => {
+    expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});

@@ -32,6 +32,20 @@ export const ERROR_CATALOG = {
   INVALID_CREDENTIALS: { status: 401, description: 'Wrong login or password (the same answer whether or not the account exists).' },
   INVALID_REFRESH_TOKEN: { status: 401, description: 'The refresh token is unknown, expired or revoked; sign in again.' },
   REFRESH_TOKEN_REUSED: { status: 401, description: 'An already used refresh token came back: the whole session is revoked; sign in again.' },
+  // 401 for the publisher's sign-in token (POST /api/auth/sso): one code per reason, so an integrator sees what to fix
+  SSO_TOKEN_MALFORMED: { status: 401, description: 'The sign-in token is not a compact JWS / JWT, or a claim has the wrong type (`details` names it).' },
+  SSO_ALG_NOT_ALLOWED: {
+    status: 401,
+    description: 'The token\'s `alg` is not allowed: never `none`; HS256 only with SSO_SECRET; otherwise one of SSO_JWKS_ALGORITHMS with SSO_JWKS_URL.',
+  },
+  SSO_UNKNOWN_KEY: { status: 401, description: 'No key the publisher publishes matches the token\'s `kid` (the key set was re-read); a token must name its `kid` when several keys are published.' },
+  SSO_BAD_SIGNATURE: { status: 401, description: 'The token\'s signature does not verify: it was altered, or signed with another key.' },
+  SSO_WRONG_ISSUER: { status: 401, description: 'The token\'s `iss` is not SSO_ISSUER.' },
+  SSO_WRONG_AUDIENCE: { status: 401, description: 'The token\'s `aud` does not name SSO_AUDIENCE.' },
+  SSO_TOKEN_EXPIRED: { status: 401, description: 'The token\'s `exp` has passed (allowing SSO_CLOCK_SKEW_SECONDS).' },
+  SSO_TOKEN_NOT_YET_VALID: { status: 401, description: 'The token\'s `nbf` or `iat` is in the future (beyond SSO_CLOCK_SKEW_SECONDS).' },
+  SSO_TOKEN_TOO_OLD: { status: 401, description: 'The token was issued (`iat`) more than SSO_MAX_TOKEN_AGE_SECONDS ago; get a fresh one from the publisher.' },
+  SSO_MISSING_CLAIM: { status: 401, description: 'A required claim (`sub`, `iss`, `aud`, `exp` or `iat`) is missing; `details` names it.' },
   // 403
   FORBIDDEN: { status: 403, description: 'Your role does not allow this action.', bearerError: 'insufficient_scope' },
   USER_BANNED: { status: 403, description: 'The account is banned.' },
@@ -41,6 +55,11 @@ export const ERROR_CATALOG = {
   CANNOT_REPORT_OWN_COMMENT: { status: 403, description: 'Readers cannot report their own comments.' },
   CANNOT_BAN_SELF: { status: 403, description: 'Nobody can ban or unban themselves.' },
   CANNOT_BAN_STAFF: { status: 403, description: 'Only an admin can ban a moderator or an admin.' },
+  SSO_ACCOUNT_DELETED: { status: 403, description: 'The account linked to this publisher sign-in was deleted.' },
+  LOCAL_AUTH_DISABLED: {
+    status: 403,
+    description: 'Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso).',
+  },
   ACTOR_NO_LONGER_ALLOWED: {
     status: 403,
     description: 'Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.',
@@ -54,6 +73,7 @@ export const ERROR_CATALOG = {
   REPORT_NOT_FOUND: { status: 404, description: 'You have not reported this comment.' },
   USER_NOT_FOUND: { status: 404, description: 'No user has this id.' },
   WORD_FILTER_NOT_FOUND: { status: 404, description: 'No word-filter entry has this id.' },
+  SSO_NOT_CONFIGURED: { status: 404, description: 'Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET).' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
   // 408
@@ -65,6 +85,11 @@ export const ERROR_CATALOG = {
   EMAIL_TAKEN: { status: 409, description: 'An account with this email exists.' },
   USERNAME_TAKEN: { status: 409, description: 'The username, or one that looks the same (a Unicode confusable), is taken.' },
   USERNAME_RESERVED: { status: 409, description: 'The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only.' },
+  SSO_EMAIL_CONFLICT: {
+    status: 409,
+    description:
+      'First publisher sign-in with an email that an account here already holds: it is never taken over silently; send that account\'s `password` with the token to link them.',
+  },
   SLUG_TAKEN: { status: 409, description: 'An article with this slug exists.' },
   DUPLICATE_COMMENT: { status: 409, description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).' },
   COMMENT_NOT_EDITABLE: { status: 409, description: 'A rejected or spam comment cannot be edited.' },
@@ -88,6 +113,10 @@ export const ERROR_CATALOG = {
     status: 503,
     description:
       'The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).',
+  },
+  SSO_KEYS_UNAVAILABLE: {
+    status: 503,
+    description: "The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.",
   },
   SERVICE_UNAVAILABLE: { status: 503, description: 'The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.' },
 } as const satisfies Record<string, ErrorCodeInfo>;

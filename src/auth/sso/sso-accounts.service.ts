@@ -1,0 +1,180 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Role } from '../../generated/prisma/enums.js';
+import { PrismaService } from '../../prisma/prisma.service.js';
+import { isActive, lockAccounts } from '../../users/account-locks.js';
+import { isBanned, selfUserSelect, type SelfUserView, toSelfUserView } from '../../users/user.mapper.js';
+import { usernameBase } from '../../users/username-rules.js';
+import { UsernamesService } from '../../users/usernames.service.js';
+import { AuthService } from '../auth.service.js';
+import type { SsoProfile } from './sso-profile.js';
+
+/** Rounds of a sign-in that collided with a concurrent one (same reader twice, or a name taken meanwhile). */
+const MAX_ATTEMPTS = 3;
+
+const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+
+const accountSelect = { ...selfUserSelect, bannedAt: true, bannedUntil: true, deletedAt: true } satisfies Prisma.UserSelect;
+
+/**
+ * Accounts behind publisher sign-ins (POST /api/auth/sso). A verified token's (issuer, sub) is looked up in
+ * `user_identities`:
+ *   - known: the linked account signs in (banned → 403 USER_BANNED, like login); its email and display name follow
+ *     the token (a claim the token leaves out changes nothing; an email another account holds is not taken);
+ *   - first sight: a new reader account without a password, its username derived from the token's `username` or
+ *     `name` (never from the email, which would be published) and made unique with the registration rules;
+ *   - first sight with an email an account here already holds: that account is never taken over silently. Without
+ *     `password`, 409 SSO_EMAIL_CONFLICT; with that account's password (checked like a login: the same per-account
+ *     limit, the same 401 INVALID_CREDENTIALS), the identity is linked to it.
+ * Roles come from the token only when SSO_TRUST_ROLES=true and it carries SSO_ROLE_CLAIM (readSsoProfile); every
+ * change is applied under the staff-change locks and audited as a `role_change` with no moderator and
+ * `details.source = "sso"`. The last active admin is never demoted by a token.
+ */
+@Injectable()
+export class SsoAccountsService {
+  private readonly logger = new Logger(SsoAccountsService.name);
+  private readonly roleClaim?: string;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly usernames: UsernamesService,
+    private readonly auth: AuthService,
+    config: AppConfig,
+  ) {
+    this.roleClaim = config.get('SSO_ROLE_CLAIM');
+  }
+
+  async signIn(profile: SsoProfile, password?: string): Promise<SelfUserView> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const identity = await this.prisma.userIdentity.findUnique({
+          where: { issuer_subject: { issuer: profile.issuer, subject: profile.subject } },
+          select: { id: true, userId: true },
+        });
+        if (identity) return await this.prisma.transaction((tx) => this.refresh(tx, identity, profile));
+        return await this.firstSight(profile, password);
+      } catch (err) {
+        // The same reader signing in twice at once (the identity), or a username or email taken meanwhile: the
+        // next round finds the identity, or derives another name, or sees the email conflict.
+        if (!isUniqueViolation(err)) throw err;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new AppError('SERVICE_UNAVAILABLE', 'The sign-in collided with concurrent ones; retry in a moment', undefined, { 'retry-after': '1' });
+        }
+      }
+    }
+  }
+
+  private async firstSight(profile: SsoProfile, password: string | undefined): Promise<SelfUserView> {
+    if (profile.email) {
+      const holder = await this.prisma.user.findUnique({ where: { email: profile.email }, select: { id: true } });
+      if (holder) return this.link(profile, profile.email, password);
+    }
+    return this.create(profile);
+  }
+
+  /** First sight with an email an account holds: link only with that account's password. */
+  private async link(profile: SsoProfile, email: string, password: string | undefined): Promise<SelfUserView> {
+    if (password === undefined) {
+      throw AppError.conflict(
+        'SSO_EMAIL_CONFLICT',
+        "An account with this email already exists here; send that account's password with the token to link it to your sign-in",
+      );
+    }
+    // Rate-limited per account and uniform like a login; 403 USER_BANNED only after the right password.
+    const account = await this.auth.validateCredentials(email, password);
+    if (!account) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
+    return this.prisma.transaction(async (tx) => {
+      const other = await tx.userIdentity.findUnique({ where: { userId_issuer: { userId: account.id, issuer: profile.issuer } }, select: { id: true } });
+      if (other) throw AppError.conflict('SSO_EMAIL_CONFLICT', 'The account with this email is already linked to another account at the publisher');
+      const identity = await tx.userIdentity.create({ data: { userId: account.id, issuer: profile.issuer, subject: profile.subject }, select: { id: true, userId: true } });
+      this.logger.log({ msg: 'publisher identity linked to an existing account', userId: account.id });
+      return this.refresh(tx, identity, profile);
+    });
+  }
+
+  private async create(profile: SsoProfile): Promise<SelfUserView> {
+    const role: Role = profile.role ?? 'reader';
+    const staff = role !== 'reader';
+    const name = await this.usernames.deriveUnique(this.usernameSeed(profile, staff), { staff });
+    return this.prisma.transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          email: profile.email ?? null,
+          username: name.username,
+          usernameNormalized: name.normalized,
+          usernameSkeleton: name.skeleton,
+          displayName: profile.displayName ?? null,
+          role,
+          identities: { create: { issuer: profile.issuer, subject: profile.subject } },
+        },
+        select: selfUserSelect,
+      });
+      if (staff) await this.auditRoleChange(tx, user.id, 'reader', role, profile.issuer, true);
+      this.logger.log({ msg: 'account created from a publisher sign-in', userId: user.id, role });
+      return toSelfUserView(user);
+    });
+  }
+
+  /**
+   * A known identity signs in: refuse a banned or deleted account, then bring the account up to date with the
+   * token (email, display name, and the role when trusted) and note when the identity was last seen.
+   */
+  private async refresh(tx: Prisma.TransactionClient, identity: { id: string; userId: string }, profile: SsoProfile): Promise<SelfUserView> {
+    let user = await tx.user.findUniqueOrThrow({ where: { id: identity.userId }, select: accountSelect });
+    if (user.deletedAt) throw AppError.forbidden('SSO_ACCOUNT_DELETED', 'The account linked to this sign-in was deleted');
+    if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
+
+    const data: Prisma.UserUpdateInput = {};
+    if (profile.displayName !== undefined && profile.displayName !== user.displayName) data.displayName = profile.displayName;
+    if (profile.email !== undefined && profile.email !== user.email) {
+      const holder = await tx.user.findUnique({ where: { email: profile.email }, select: { id: true } });
+      if (holder) this.logger.warn({ msg: 'publisher email belongs to another account here; keeping the old one', userId: user.id });
+      else data.email = profile.email;
+    }
+    if (Object.keys(data).length) user = await tx.user.update({ where: { id: user.id }, data, select: accountSelect });
+    if (profile.role !== undefined && profile.role !== user.role) user = { ...user, role: await this.applyRole(tx, user.id, user.role, profile.role, profile.issuer) };
+    await tx.userIdentity.update({ where: { id: identity.id }, data: { lastSeenAt: new Date() } });
+    return toSelfUserView(user);
+  }
+
+  /**
+   * Sets the role the trusted token names, under the same locks as an admin's role change (account-locks.ts).
+   * Demoting an admin locks every admin and keeps the last active one. Returns the role the account ends with.
+   */
+  private async applyRole(tx: Prisma.TransactionClient, userId: string, seen: Role, to: Role, issuer: string): Promise<Role> {
+    const demotesAdmin = seen === 'admin';
+    const locked = await lockAccounts(tx, [userId], { admins: demotesAdmin });
+    const from = locked.get(userId)!.role;
+    if (from === to) return from;
+    // Promoted to admin between our read and the lock: admins are not locked, so leave it for the next sign-in.
+    if (from === 'admin' && !demotesAdmin) return from;
+    if (from === 'admin' && ![...locked.values()].some((u) => u.id !== userId && u.role === 'admin' && isActive(u))) {
+      this.logger.warn({ msg: 'the publisher token would demote the last admin; role kept', userId });
+      return from;
+    }
+    await tx.user.update({ where: { id: userId }, data: { role: to } });
+    await this.auditRoleChange(tx, userId, from, to, issuer, false);
+    this.logger.log({ msg: 'role changed by the publisher token', userId, from, to });
+    return to;
+  }
+
+  private async auditRoleChange(tx: Prisma.TransactionClient, userId: string, from: Role, to: Role, issuer: string, newAccount: boolean): Promise<void> {
+    await tx.moderationAction.create({
+      data: {
+        action: 'role_change',
+        moderatorId: null,
+        targetUserId: userId,
+        reason: `${from} -> ${to}`,
+        details: { source: 'sso', issuer, claim: this.roleClaim ?? null, newAccount },
+      },
+    });
+  }
+
+  /** The first of `username`, `name` that yields a usable name (reserved ones only for staff); else "reader". */
+  private usernameSeed(profile: SsoProfile, staff: boolean): string {
+    const opts = { reserved: this.usernames.reserved, staff };
+    return [profile.preferredUsername, profile.displayName].find((s) => s !== undefined && usernameBase(s, opts) !== 'reader') ?? 'reader';
+  }
+}
