@@ -39,14 +39,7 @@ const subject = () => `pub-${Math.random().toString(36).slice(2, 12)}`;
 beforeAll(async () => {
   [rsa, ec, ed] = await Promise.all([publisherKey('rsa-2026-11', 'RS256'), publisherKey('ec-2026-11', 'ES256'), publisherKey('ed-2026-11', 'EdDSA')]);
   jwks = await startJwksServer([rsa.publicJwk, ec.publicJwk, ed.publicJwk]);
-  t = await startTestApp({
-    SSO_JWKS_URL: jwks.url,
-    SSO_SECRET,
-    SSO_ISSUER: ISSUER,
-    SSO_AUDIENCE: AUDIENCE,
-    SSO_JWKS_COOLDOWN_SECONDS: '1',
-    SSO_ROLE_CLAIM: ROLE_CLAIM,
-  });
+  t = await startTestApp({ SSO_JWKS_URL: jwks.url, SSO_SECRET, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE, SSO_ROLE_CLAIM: ROLE_CLAIM });
 });
 afterAll(async () => {
   await t?.close();
@@ -192,24 +185,38 @@ describe('POST /api/auth/sso: refused tokens', () => {
 });
 
 describe('POST /api/auth/sso: published keys', () => {
-  it('should accept a newly published kid without a restart (key rotation)', async () => {
-    await sso(t, { token: await signWithKey(rsa) }).expect(200); // the key set is cached
+  // Its own publisher and app: this test withdraws keys, which must not leak into the other tests' key set.
+  let keys: JwksServer;
+  let app: TestApp;
+  beforeAll(async () => {
+    keys = await startJwksServer([rsa.publicJwk]);
+    app = await startTestApp({ SSO_JWKS_URL: keys.url, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE, SSO_JWKS_COOLDOWN_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await keys?.close();
+  });
+  /** Longer than the re-read cooldown (1 s in this app). */
+  const afterCooldown = () => new Promise((r) => setTimeout(r, 1200));
+
+  it('should accept a newly published kid without a restart (key rotation), and drop a withdrawn one', async () => {
+    await sso(app, { token: await signWithKey(rsa) }).expect(200); // the key set is now cached
     const next = await publisherKey('rsa-2026-12', 'RS256');
-    jwks.keys = [next.publicJwk, rsa.publicJwk, ec.publicJwk, ed.publicJwk];
-    const hits = jwks.hits;
-    // After the re-read cooldown (1 s in this app), an unknown kid re-reads the key set once.
-    await new Promise((r) => setTimeout(r, 1200));
-    const res = await sso(t, { token: await signWithKey(next) });
+    keys.keys = [next.publicJwk, rsa.publicJwk];
+    const hits = keys.hits;
+    await afterCooldown();
+    // The unknown kid re-reads the key set once.
+    const res = await sso(app, { token: await signWithKey(next) });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(jwks.hits).toBe(hits + 1);
+    expect(keys.hits).toBe(hits + 1);
     // The old key still works while it is published.
-    await sso(t, { token: await signWithKey(rsa) }).expect(200);
+    await sso(app, { token: await signWithKey(rsa) }).expect(200);
     // A key the publisher withdrew stops working once the set is re-read.
-    jwks.keys = [next.publicJwk];
-    await new Promise((r) => setTimeout(r, 1200));
-    await sso(t, { token: await signWithKey(rsa, { kid: 'rsa-unknown-2' }) }).expect(401); // triggers the re-read
-    expect(code(await sso(t, { token: await signWithKey(rsa) }))).toBe('SSO_UNKNOWN_KEY');
-    jwks.keys = [next.publicJwk, rsa.publicJwk, ec.publicJwk, ed.publicJwk];
+    keys.keys = [next.publicJwk];
+    await afterCooldown();
+    expect(code(await sso(app, { token: await signWithKey(rsa, { kid: 'rsa-unknown' }) }))).toBe('SSO_UNKNOWN_KEY'); // triggers the re-read
+    expect(code(await sso(app, { token: await signWithKey(rsa) }))).toBe('SSO_UNKNOWN_KEY');
+    await sso(app, { token: await signWithKey(next) }).expect(200);
   });
 });
 
