@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
-import type { ArticleBlockView, ArticleDto, ArticleSummaryDto } from './dto/article-response.dto.js';
+import type { ArticleBlockView, ArticleDto } from './dto/article-response.dto.js';
 
 export const articleSelect = {
   id: true,
@@ -14,18 +14,7 @@ export const articleSelect = {
   updatedAt: true,
 } satisfies Prisma.ArticleSelect;
 
-export const articleSummarySelect = {
-  id: true,
-  slug: true,
-  title: true,
-  language: true,
-  commentsOpen: true,
-  approvedCommentCount: true,
-  publishedAt: true,
-} satisfies Prisma.ArticleSelect;
-
 type ArticleRow = Prisma.ArticleGetPayload<{ select: typeof articleSelect }>;
-type ArticleSummaryRow = Prisma.ArticleGetPayload<{ select: typeof articleSummarySelect }>;
 
 export function toArticleView(a: ArticleRow): ArticleDto {
   return {
@@ -39,17 +28,5 @@ export function toArticleView(a: ArticleRow): ArticleDto {
     moderation: a.moderationMode,
     publishedAt: a.publishedAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
-  };
-}
-
-export function toArticleSummaryView(a: ArticleSummaryRow): ArticleSummaryDto {
-  return {
-    id: a.id,
-    slug: a.slug,
-    title: a.title,
-    language: a.language,
-    commentCount: a.approvedCommentCount,
-    commentsOpen: a.commentsOpen,
-    publishedAt: a.publishedAt.toISOString(),
   };
 }

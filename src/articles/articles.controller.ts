@@ -1,13 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Public, Roles } from '../common/auth/decorators.js';
-import { PAGE_CACHE } from '../common/http-cache.js';
+import { PAGE_CACHE, sendJson } from '../common/http-cache.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
-import type { Page } from '../common/openapi/page.dto.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { ArticlesService } from './articles.service.js';
 import { CreateArticleDto } from './dto/article.dto.js';
-import { ArticlePage, ArticleResponse, type ArticleSummaryDto } from './dto/article-response.dto.js';
+import { ArticlePage, ArticleResponse } from './dto/article-response.dto.js';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -17,15 +17,17 @@ export class ArticlesController {
   @Public()
   @Get()
   @Endpoint({ operationId: 'listArticles', summary: 'List articles, newest first', type: ArticlePage, cache: PAGE_CACHE })
-  list(@Query() q: PageQueryDto): Promise<Page<ArticleSummaryDto>> {
-    return this.articles.list(q.limit, q.cursor);
+  async list(@Query() q: PageQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    // An ArticlePage as JSON text from the read path.
+    sendJson(reply, await this.articles.list(q.limit, q.cursor));
   }
 
   @Public()
   @Get(':slug')
   @Endpoint({ operationId: 'getArticle', summary: 'Read an article', type: ArticleResponse, errors: ['ARTICLE_NOT_FOUND'], cache: PAGE_CACHE })
-  async get(@Param('slug') slug: string): Promise<ArticleResponse> {
-    return { article: await this.articles.getBySlug(slug) };
+  async get(@Param('slug') slug: string, @Res() reply: FastifyReply): Promise<void> {
+    // An ArticleResponse as JSON text from the read path.
+    sendJson(reply, await this.articles.getBySlug(slug));
   }
 }
 

@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
-import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import { decodeCursor } from '../common/pagination.js';
 import { seedDir } from '../database/paths.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { articleSelect, articleSummarySelect, toArticleSummaryView, toArticleView } from './article.mapper.js';
+import { ReadPath } from '../read-path/read-path.service.js';
+import { articleSelect, toArticleView } from './article.mapper.js';
 import type { CreateArticleDto } from './dto/article.dto.js';
-import type { ArticleDto, ArticleSummaryDto } from './dto/article-response.dto.js';
-import type { Page } from '../common/openapi/page.dto.js';
+import type { ArticleDto } from './dto/article-response.dto.js';
 import { isSlug, slugify } from './slugify.js';
 
 export function articleNotFound(slug: string): AppError {
@@ -20,31 +20,21 @@ export function articleNotFound(slug: string): AppError {
 export class ArticlesService {
   private readonly logger = new Logger(ArticlesService.name);
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly reads: ReadPath,
+  ) {}
 
-  async list(limit: number, cursor?: string): Promise<Page<ArticleSummaryDto>> {
-    const after = decodeCursor(cursor);
-    const rows = await this.prisma.article.findMany({
-      select: articleSummarySelect,
-      where: after
-        ? { OR: [{ publishedAt: { lt: after.t } }, { publishedAt: after.t, id: { lt: after.id } }] }
-        : undefined,
-      orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toArticleSummaryView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.publishedAt, last.id) : null,
-    };
+  /** `{ items, nextCursor }` as JSON text, newest first (read path). */
+  list(limit: number, cursor?: string): Promise<string> {
+    return this.reads.articlePage(limit, decodeCursor(cursor));
   }
 
-  async getBySlug(slug: string): Promise<ArticleDto> {
-    if (!isSlug(slug)) throw articleNotFound(slug);
-    const row = await this.prisma.article.findUnique({ where: { slug }, select: articleSelect });
-    if (!row) throw articleNotFound(slug);
-    return toArticleView(row);
+  /** `{ article }` as JSON text (read path). */
+  async getBySlug(slug: string): Promise<string> {
+    const json = isSlug(slug) ? await this.reads.article(slug) : undefined;
+    if (json === undefined) throw articleNotFound(slug);
+    return json;
   }
 
   async create(dto: CreateArticleDto): Promise<ArticleDto> {

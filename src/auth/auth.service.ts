@@ -7,6 +7,7 @@ import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { ReadPath } from '../read-path/read-path.service.js';
 import { isBanned, normalizeEmail, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
 import { normalizeUsername } from '../users/username-rules.js';
 import { UsernamesService } from '../users/usernames.service.js';
@@ -38,6 +39,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly usernames: UsernamesService,
     private readonly limiter: RateLimiter,
+    private readonly reads: ReadPath,
   ) {}
 
   /**
@@ -121,12 +123,10 @@ export class AuthService {
     // from reaching the uuid column as a database error. Every token we issue has `exp` and `iat`: one without them
     // (signed with our key by something else, or by mistake) would never expire, so it is refused.
     if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat)) throw invalidToken();
-    const user = await this.prisma.user.findUnique({
-      where: { id: sub },
-      select: { id: true, email: true, username: true, role: true, bannedAt: true, bannedUntil: true, deletedAt: true },
-    });
-    if (!user || user.deletedAt) throw invalidToken();
-    if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
+    // A prepared statement on the read path: this runs on every authenticated request.
+    const user = await this.reads.authUser(sub);
+    if (!user || user.deleted_at) throw invalidToken();
+    if (isBanned({ bannedAt: user.banned_at, bannedUntil: user.banned_until })) throw AppError.forbidden('USER_BANNED', 'This account is banned');
     return { id: user.id, email: user.email, username: user.username, role: user.role };
   }
 

@@ -1,33 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../prisma/prisma.service.js';
+import { isSlug } from '../articles/slugify.js';
+import { ReadPath } from '../read-path/read-path.service.js';
 
 /**
- * The hot read path: every article page and listing page asks for counts. They come from the counter column
- * (kept exact inside the same transaction as every status change) through the raw pg pool, skipping Prisma's
- * per-query overhead.
+ * The hottest reads: every article page and listing page asks for counts. They come from the counter column
+ * (kept exact inside the same transaction as every visibility change, comment-state.ts) through the read path's
+ * prepared statements.
  */
 @Injectable()
 export class CommentCountsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly reads: ReadPath) {}
 
   /** Approved, not deleted comments on one article; undefined when the slug is unknown. */
-  async forSlug(slug: string): Promise<number | undefined> {
-    const { rows } = await this.prisma.pool.query<{ c: number }>({
-      name: 'count-one',
-      text: 'SELECT approved_comment_count AS c FROM articles WHERE slug = $1',
-      values: [slug],
-    });
-    return rows[0]?.c;
+  forSlug(slug: string): Promise<number | undefined> {
+    return isSlug(slug) ? this.reads.count(slug) : Promise.resolve(undefined);
   }
 
-  /** Counts for many slugs in one query; slugs that do not exist are absent from the map. */
-  async forSlugs(slugs: string[]): Promise<Map<string, number>> {
-    if (!slugs.length) return new Map();
-    const { rows } = await this.prisma.pool.query<{ slug: string; c: number }>({
-      name: 'count-many',
-      text: 'SELECT slug, approved_comment_count AS c FROM articles WHERE slug = ANY($1::text[])',
-      values: [slugs],
-    });
-    return new Map(rows.map((r) => [r.slug, r.c]));
+  /** Every requested slug is in `counts`; unknown ones count 0 and are also listed in `unknown`. */
+  async forSlugs(slugs: string[]): Promise<{ counts: Record<string, number>; unknown: string[] }> {
+    const found = await this.reads.counts(slugs);
+    // Keyed by client input: without a prototype, so a slug such as `__proto__` is an ordinary key.
+    const counts = Object.create(null) as Record<string, number>;
+    const unknown: string[] = [];
+    for (const slug of slugs) {
+      const c = found.get(slug);
+      counts[slug] = c ?? 0;
+      if (c === undefined) unknown.push(slug);
+    }
+    return { counts, unknown };
   }
 }

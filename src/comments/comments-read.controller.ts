@@ -2,13 +2,12 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { articleNotFound } from '../articles/articles.service.js';
-import { isSlug } from '../articles/slugify.js';
 import { Public } from '../common/auth/decorators.js';
 import { COUNT_CACHE } from '../common/http-cache.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { CommentCountsService } from './comment-counts.service.js';
-import { BulkCountsQueryDto } from './dto/counts.dto.js';
 import { CommentCountDto, CommentCountsDto } from './dto/comment-response.dto.js';
+import { BulkCountsQueryDto } from './dto/counts.dto.js';
 
 /**
  * The hottest routes: every article and listing page asks. They reply through Fastify directly (no Nest response
@@ -30,14 +29,14 @@ export class CommentCountsController {
     cache: COUNT_CACHE,
   })
   async count(@Param('slug') slug: string, @Res() reply: FastifyReply): Promise<void> {
-    const count = isSlug(slug) ? await this.counts.forSlug(slug) : undefined;
+    const count = await this.counts.forSlug(slug);
     if (count === undefined) throw articleNotFound(slug);
     void reply.send({ slug, count } satisfies CommentCountDto);
   }
 
   /**
-   * Every requested slug is present in `counts`; unknown slugs count 0 and are also listed in `unknown`, so a
-   * listing page never breaks on a stale slug.
+   * `{ counts: { slug: n } }` for up to 100 slugs. Every requested slug is present in `counts`; unknown slugs
+   * count 0 and are also listed in `unknown`, so a listing page never breaks on a stale slug.
    */
   @Public({ identify: false })
   @Get('comments/counts')
@@ -49,15 +48,6 @@ export class CommentCountsController {
     cache: COUNT_CACHE,
   })
   async bulk(@Query() q: BulkCountsQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const found = await this.counts.forSlugs(q.articles);
-    // Keyed by client input: without a prototype, so a slug such as `__proto__` is an ordinary key.
-    const counts = Object.create(null) as Record<string, number>;
-    const unknown: string[] = [];
-    for (const slug of q.articles) {
-      const c = found.get(slug);
-      counts[slug] = c ?? 0;
-      if (c === undefined) unknown.push(slug);
-    }
-    void reply.send({ counts, unknown } satisfies CommentCountsDto);
+    void reply.send((await this.counts.forSlugs(q.articles)) satisfies CommentCountsDto);
   }
 }

@@ -1,15 +1,15 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Public } from '../common/auth/decorators.js';
-import { PAGE_CACHE } from '../common/http-cache.js';
+import { PAGE_CACHE, sendJson } from '../common/http-cache.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
-import type { Page } from '../common/openapi/page.dto.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsService } from './comments.service.js';
 import { CommentIdParam } from './dto/comment-id.dto.js';
-import { type CommentDto, CommentPage, CommentResponse, ReportResponse } from './dto/comment-response.dto.js';
+import { CommentPage, CommentResponse, ReportResponse } from './dto/comment-response.dto.js';
 import { CreateCommentDto } from './dto/create-comment.dto.js';
 import { ListCommentsQueryDto } from './dto/list.dto.js';
 import { ReportCommentDto } from './dto/report-comment.dto.js';
@@ -37,8 +37,9 @@ export class CommentsController {
     errors: ['ARTICLE_NOT_FOUND'],
     cache: PAGE_CACHE,
   })
-  list(@Param('slug') slug: string, @Query() q: ListCommentsQueryDto, @CurrentUser() viewer?: AuthUser): Promise<Page<CommentDto>> {
-    return this.comments.listForArticle(slug, q, viewer);
+  async list(@Param('slug') slug: string, @Query() q: ListCommentsQueryDto, @Res() reply: FastifyReply, @CurrentUser() viewer?: AuthUser): Promise<void> {
+    // A CommentPage as JSON text from the read path (no objects per comment).
+    sendJson(reply, await this.comments.listForArticle(slug, q, viewer));
   }
 
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-100 visible ASCII characters; a retry with the same key returns the first result', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,100}$' } })
@@ -67,8 +68,9 @@ export class CommentsController {
     errors: ['COMMENT_NOT_FOUND'],
     cache: PAGE_CACHE,
   })
-  async get(@Param() { id }: CommentIdParam, @CurrentUser() viewer?: AuthUser): Promise<CommentResponse> {
-    return { comment: await this.comments.get(id, viewer) };
+  async get(@Param() { id }: CommentIdParam, @Res() reply: FastifyReply, @CurrentUser() viewer?: AuthUser): Promise<void> {
+    // A CommentResponse as JSON text from the read path.
+    sendJson(reply, await this.comments.get(id, viewer));
   }
 
   @RateLimit({ name: 'comment-edit', limit: 20, windowSeconds: 60, per: 'user' })

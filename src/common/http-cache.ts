@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -31,9 +31,12 @@ export function cacheControl(policy: CachePolicy): string {
   return `public, max-age=${policy.maxAge}, ${swr}${policy.staleIfError ? `, stale-if-error=${policy.staleIfError}` : ''}`;
 }
 
-/** A strong validator for exactly these bytes (22 base64url characters of SHA-1: collisions are not a concern here). */
+/**
+ * A strong validator for exactly these bytes (22 base64url characters of SHA-1: collisions are not a concern here).
+ * One native one-shot call: no Hash object per response.
+ */
 export function etagOf(body: string | Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+  return `"${hash('sha1', body, 'base64url').slice(0, 22)}"`;
 }
 
 /** RFC 9110 §13.1.2: `*` matches any current representation; otherwise weak comparison against each listed tag. */
@@ -62,4 +65,12 @@ export function useConditionalGet(fastify: FastifyInstance): void {
     }
     done(null, payload);
   });
+}
+
+/**
+ * Sends JSON text that is already serialised (the read path's SQL builds it): no parse, no re-serialisation. The
+ * conditional-GET hook still applies to it.
+ */
+export function sendJson(reply: FastifyReply, json: string, status = 200): void {
+  void reply.status(status).type('application/json; charset=utf-8').send(json);
 }

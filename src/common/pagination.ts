@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from './errors/app-error.js';
+import type { Keyset } from './cursor.js';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -19,17 +20,9 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-/** Keyset cursor: (timestamp, id) of the last item on the page, opaque to clients. */
-export interface Keyset {
-  t: string;
-  id: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function encodeCursor(t: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ t: t.toISOString(), id } satisfies Keyset)).toString('base64url');
-}
+export { encodeCursor, type Keyset } from './cursor.js';
 
 export function decodeCursor(cursor: string | undefined): { t: Date; id: string } | undefined {
   if (cursor === undefined) return undefined;

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { databaseFault } from './database-errors.js';
+
+/**
+ * Raw SQL through the application's own pg pool: named (prepared) statements, typed parameters and rows.
+ * PostgreSQL parses and plans a named statement once per pooled connection; later calls only bind and execute.
+ */
+export interface Statement<P extends readonly unknown[], R> {
+  readonly name: string;
+  readonly text: string;
+  /** Phantom: carries the parameter and row types. */
+  readonly types?: (params: P) => R;
+}
+
+export function statement<P extends readonly unknown[], R>(name: string, text: string): Statement<P, R> {
+  return { name, text };
+}
+
+/** A pool (one statement, autocommit) or a checked-out client (inside BEGIN … COMMIT). */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+export async function run<P extends readonly unknown[], R>(db: Queryable, s: Statement<P, R>, params: P): Promise<R[]> {
+  const result = await db.query<R & pg.QueryResultRow>({ name: s.name, text: s.text, values: params as unknown as unknown[] });
+  return result.rows;
+}
+
+export async function one<P extends readonly unknown[], R>(db: Queryable, s: Statement<P, R>, params: P): Promise<R | undefined> {
+  return (await run(db, s, params))[0];
+}
+
+/**
+ * Runs `work` inside BEGIN … COMMIT on one pooled connection (ROLLBACK on any error). A transaction that lost a
+ * deadlock or a serialization check was rolled back entirely, so it runs once more (like PrismaService.transaction):
+ * `work` must only do database work through `client`.
+ */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  try {
+    return await transactionOnce(pool, work);
+  } catch (err) {
+    if (databaseFault(err) !== 'conflict') throw err;
+    return transactionOnce(pool, work);
+  }
+}
+
+async function transactionOnce<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  // A checked-out client has no pool listener: without one, a connection dropped mid-transaction (database
+  // restart) would be an uncaught 'error' event and crash the process. The running query rejects by itself.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true; // the connection is gone or unusable: do not return it to the pool
+    }
+    throw err;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
+/** Collects parameters while SQL text is assembled: `p(value, 'uuid')` appends and returns `$n::uuid`. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  p(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return cast ? `$${this.values.length}::${cast}` : `$${this.values.length}`;
+  }
+}
+
+/** A stable prepared-statement name for generated SQL text (one per distinct text). */
+export function nameFor(prefix: string, text: string): string {
+  return `${prefix}:${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ`, exactly what Date#toISOString gives, for a timestamptz(3) expression. */
+export const isoUtc = (expr: string) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
