@@ -6,9 +6,11 @@ import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { commentNotFound } from './comment-policy.js';
 import { applyCommentChange, commentSnapshotSelect } from './comment-state.js';
-import { TX_OPTIONS } from './comments.service.js';
 import type { ReportDto } from './dto/comment-response.dto.js';
 import type { ReportCommentDto } from './dto/report-comment.dto.js';
+
+/** A report may wait for the comment's row lock held by a moderator's decision: more than the default 5 s. */
+const TX_OPTIONS = { timeout: 10_000 } as const;
 
 const reportSelect = { id: true, commentId: true, reason: true, createdAt: true } satisfies Prisma.CommentReportSelect;
 
