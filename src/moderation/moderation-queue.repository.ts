@@ -41,39 +41,7 @@ export class ModerationQueueRepository {
 
   /** Up to `limit + 1` rows (the extra one tells the caller there is a next page). */
   page(f: QueueFilter): Promise<QueueRow[]> {
-    const where: Prisma.Sql[] = [statusCondition(f.status)];
-    if (f.articleId) where.push(Prisma.sql`c.article_id = ${f.articleId}::uuid`);
-    if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
-    if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
-    // The pending queue is worked oldest first; every other view shows the newest first.
-    const asc = f.status === 'pending';
-    if (f.after) {
-      where.push(
-        asc
-          ? Prisma.sql`(c.created_at, c.id) > (${f.after.t}::timestamptz, ${f.after.id}::uuid)`
-          : Prisma.sql`(c.created_at, c.id) < (${f.after.t}::timestamptz, ${f.after.id}::uuid)`,
-      );
-    }
-    const order = asc ? Prisma.sql`c.created_at ASC, c.id ASC` : Prisma.sql`c.created_at DESC, c.id DESC`;
-    return this.prisma.$queryRaw<QueueRow[]>`
-      SELECT c.id, c.body, c.status::text AS status, c.status_reason AS "statusReason", c.version,
-             c.parent_id AS "parentId", c.depth, c.report_count AS "reportCount", c.created_at AS "createdAt",
-             c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
-             a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
-             u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
-             u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
-             COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons"
-      FROM comments c
-      JOIN articles a ON a.id = c.article_id
-      JOIN users u ON u.id = c.author_id
-      LEFT JOIN LATERAL (
-        SELECT array_agg(x.reason ORDER BY x.created_at DESC) AS reasons
-        FROM (SELECT reason, created_at FROM comment_reports WHERE comment_id = c.id
-              ORDER BY created_at DESC LIMIT ${MAX_REPORT_REASONS}) x
-      ) r ON c.report_count > 0
-      WHERE ${Prisma.join(where, ' AND ')}
-      ORDER BY ${order}
-      LIMIT ${f.limit + 1}`;
+    return this.prisma.$queryRaw<QueueRow[]>(queuePageSql(f));
   }
 
   /** Counts per status (one scan), over all comments or one article's, plus the oldest pending comment. */
@@ -93,6 +61,47 @@ export class ModerationQueueRepository {
       FROM comments ${scope}`;
     return row!;
   }
+}
+
+/**
+ * One queue page as SQL: every filter is an equality on an index's leading columns and the cursor is a row-value
+ * comparison on (created_at, id), so a deep page reads what the first page reads (the `q` search excepted: it
+ * filters along the index).
+ */
+export function queuePageSql(f: QueueFilter): Prisma.Sql {
+  const where: Prisma.Sql[] = [statusCondition(f.status)];
+  if (f.articleId) where.push(Prisma.sql`c.article_id = ${f.articleId}::uuid`);
+  if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
+  if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
+  // The pending queue is worked oldest first; every other view shows the newest first.
+  const asc = f.status === 'pending';
+  if (f.after) {
+    where.push(
+      asc
+        ? Prisma.sql`(c.created_at, c.id) > (${f.after.t}::timestamptz, ${f.after.id}::uuid)`
+        : Prisma.sql`(c.created_at, c.id) < (${f.after.t}::timestamptz, ${f.after.id}::uuid)`,
+    );
+  }
+  const order = asc ? Prisma.sql`c.created_at ASC, c.id ASC` : Prisma.sql`c.created_at DESC, c.id DESC`;
+  return Prisma.sql`
+    SELECT c.id, c.body, c.status::text AS status, c.status_reason AS "statusReason", c.version,
+           c.parent_id AS "parentId", c.depth, c.report_count AS "reportCount", c.created_at AS "createdAt",
+           c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
+           a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
+           u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
+           u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
+           COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons"
+    FROM comments c
+    JOIN articles a ON a.id = c.article_id
+    JOIN users u ON u.id = c.author_id
+    LEFT JOIN LATERAL (
+      SELECT array_agg(x.reason ORDER BY x.created_at DESC) AS reasons
+      FROM (SELECT reason, created_at FROM comment_reports WHERE comment_id = c.id
+            ORDER BY created_at DESC LIMIT ${MAX_REPORT_REASONS}) x
+    ) r ON c.report_count > 0
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY ${order}
+    LIMIT ${f.limit + 1}`;
 }
 
 function statusCondition(status: QueueStatus): Prisma.Sql {
