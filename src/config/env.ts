@@ -90,6 +90,8 @@ export const envSchema = z
     COMMENT_REPORT_THRESHOLD: z.coerce.number().int().min(1).default(3),
     COMMENT_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
     TRUSTED_USER_APPROVED_COMMENTS: z.coerce.number().int().min(0).default(0),
+    // argon2id runs (19 MiB each) allowed at once; more sign-ins wait in a queue. About the number of cores.
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     RATE_LIMIT_ENABLED: bool.default(true),
     CORS_ORIGINS: commaList(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),

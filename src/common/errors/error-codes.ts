@@ -118,7 +118,10 @@ export const ERROR_CATALOG = {
     status: 503,
     description: "The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.",
   },
-  SERVICE_UNAVAILABLE: { status: 503, description: 'The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    description: 'The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
