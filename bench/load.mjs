@@ -1,4 +1,4 @@
-// Load generator, run by bench/run.mjs as its own process (fork) so autocannon never shares the server's event
+// Load generator, run by bench/run.mjs as its own process (fork) so autocannon never shares a server's event
 // loop. Protocol over IPC: receive { type: 'run', scenario, connections, duration, warmup }, answer
 // { type: 'measuring' } when the warm-up is over and { type: 'result', result } at the end.
 import autocannon from 'autocannon';
@@ -6,48 +6,37 @@ import autocannon from 'autocannon';
 /** Request definitions: static ones are prebuilt once by autocannon; dynamic ones build each request. */
 function requestsFor(s) {
   const json = { 'content-type': 'application/json' };
+  const dynamic = (build) => ({ requests: [{ setupRequest: (req) => ({ ...req, ...build(s.cursor++) }) }] });
   switch (s.kind) {
     case 'get':
       return { url: `${s.url}${s.path}`, method: 'GET', headers: s.headers ?? {} };
-    case 'post-comment': {
+    case 'post-comment':
       // Rotate authors and articles; every body is unique so duplicate detection never trips.
-      let n = 0;
-      return {
-        requests: [
-          {
-            setupRequest: (req) => {
-              const i = n++;
-              return {
-                ...req,
-                method: 'POST',
-                path: `/api/articles/${s.slugs[i % s.slugs.length]}/comments`,
-                headers: { ...json, authorization: `Bearer ${s.tokens[i % s.tokens.length]}` },
-                body: JSON.stringify({ body: `Benchmark comment ${s.runId}-${i}: ${s.lorem[i % s.lorem.length]}` }),
-              };
-            },
-          },
-        ],
-      };
-    }
-    case 'approve': {
-      // Each pending comment is approved once; state survives from the warm-up into the measured run.
-      return {
-        requests: [
-          {
-            setupRequest: (req) => {
-              const id = s.ids[s.cursor++ % s.ids.length];
-              return {
-                ...req,
-                method: 'PATCH',
-                path: `/api/admin/comments/${id}`,
-                headers: { ...json, authorization: `Bearer ${s.token}` },
-                body: '{"status":"approved"}',
-              };
-            },
-          },
-        ],
-      };
-    }
+      return dynamic((i) => ({
+        method: 'POST',
+        path: `/api/articles/${s.slugs[i % s.slugs.length]}/comments`,
+        headers: { ...json, authorization: `Bearer ${s.tokens[i % s.tokens.length]}` },
+        body: JSON.stringify({ body: `Benchmark comment ${s.runId}-${s.start + i}: ${s.lorem[i % s.lorem.length]}` }),
+      }));
+    case 'decide':
+      // Walks the pending ids across all runs (service and floor alike): the first pass approves, the next rejects,
+      // the next approves again, … so every request is a real transition with its counters and audit row.
+      return dynamic((i) => {
+        const g = s.start + i;
+        return {
+          method: 'PATCH',
+          path: `/api/admin/comments/${s.ids[g % s.ids.length]}`,
+          headers: { ...json, authorization: `Bearer ${s.token}` },
+          body: Math.floor(g / s.ids.length) % 2 === 0 ? '{"status":"approved"}' : '{"status":"rejected"}',
+        };
+      });
+    case 'login':
+      return dynamic((i) => ({
+        method: 'POST',
+        path: '/api/auth/login',
+        headers: json,
+        body: JSON.stringify({ login: s.usernames[i % s.usernames.length], password: s.password }),
+      }));
     default:
       throw new Error(`unknown scenario kind ${s.kind}`);
   }
@@ -62,7 +51,7 @@ function run(opts) {
 process.on('message', async (msg) => {
   if (msg?.type !== 'run') return;
   try {
-    const s = { ...msg.scenario, cursor: 0 };
+    const s = { ...msg.scenario, cursor: 0, start: msg.scenario.start ?? 0 };
     const base = { url: s.url, connections: msg.connections, timeout: 10, ...requestsFor(s) };
     if (msg.warmup > 0) await run({ ...base, duration: msg.warmup });
     process.send({ type: 'measuring' });
@@ -82,7 +71,7 @@ process.on('message', async (msg) => {
         mean: r.latency.average,
         max: r.latency.max,
         duration: r.duration,
-        used: s.kind === 'approve' ? s.cursor : undefined,
+        used: s.cursor,
       },
     });
   } catch (err) {

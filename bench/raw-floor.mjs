@@ -1,47 +1,217 @@
-// The floor the service is compared with: bare node:http + pg answering the two count routes with the same
-// queries (named prepared statements, pool of 10) and the same paths, and nothing else: no framework, no
-// validation, no headers, no ETag. Usage: DATABASE_URL=… PORT=… node bench/raw-floor.mjs
+// The floor the service is measured against: bare node:http + pg, no framework, answering every benchmarked route
+// with the same SQL as the service (the read path's statements and comment-state's write statements are imported
+// from the build, so they cannot drift) and the same response: same body, same headers (the service's static
+// security headers are handed over by bench/run.mjs; ETags use the same hash). What it leaves out is everything
+// the framework adds: routing tables, guards, DTO validation, interceptors, exception filters, logging.
+//
+// Usage (from bench/run.mjs): DATABASE_URL=… PORT=… JWT_SECRET=… STATIC_HEADERS='{…}' node bench/raw-floor.mjs
+import { createHash, createHmac, hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { verify as argon2Verify } from '@node-rs/argon2';
 import pg from 'pg';
+import { decideComment, insertComment } from '../dist/comments/comment-state.js';
+import {
+  ARTICLE,
+  ARTICLE_PAGE,
+  AUTH_USER,
+  commentPageStatement,
+  COUNT_MANY,
+  COUNT_ONE,
+  FIRST_PAGE_KEY,
+  pageJson,
+  POST_CONTEXT,
+} from '../dist/read-path/read-path.sql.js';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
 pool.on('error', () => {});
+const secret = Buffer.from(process.env.JWT_SECRET ?? '', 'utf8');
+const STATIC_HEADERS = JSON.parse(process.env.STATIC_HEADERS ?? '{}');
+const JSON_TYPE = 'application/json; charset=utf-8';
+const SLUG = /^[a-z0-9-]{1,120}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ONE = /^\/api\/articles\/([^/?]+)\/comments\/count$/;
-const MANY = '/api/comments/counts?articles=';
+const q = async (s, values) => (await pool.query({ name: s.name, text: s.text, values })).rows;
 
-function send(res, status, body) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+function send(res, status, json, extra) {
+  res.writeHead(status, { ...STATIC_HEADERS, 'x-request-id': randomUUID(), ...extra, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }
 
+const fail = (res, status, code) => send(res, status, JSON.stringify({ error: { code, message: code } }), { 'cache-control': 'no-store' });
+
+function sendCacheable(req, res, json) {
+  const etag = `"${hash('sha1', json, 'base64url').slice(0, 22)}"`;
+  const headers = { etag, 'cache-control': 'public, max-age=5, stale-while-revalidate=30', vary: 'Accept-Encoding' };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { ...STATIC_HEADERS, 'x-request-id': randomUUID(), ...headers });
+    return res.end();
+  }
+  send(res, 200, json, headers);
+}
+
+// HS256 JWTs in the format jsonwebtoken issues and verifies.
+const b64url = (v) => Buffer.from(v).toString('base64url');
+const JWT_HEADER = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+
+function signJwt(payload) {
+  const body = `${JWT_HEADER}.${b64url(JSON.stringify(payload))}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** The signed-in user (the same lookup the service makes on every authenticated request), or null. */
+async function authUser(req) {
+  const auth = req.headers.authorization;
+  if (!auth?.startsWith('Bearer ')) return null;
+  const [h, p, sig] = auth.slice(7).split('.');
+  if (!sig) return null;
+  const expected = createHmac('sha256', secret).update(`${h}.${p}`).digest();
+  const given = Buffer.from(sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+  if (claims.typ !== 'access' || !(claims.exp * 1000 > Date.now()) || !UUID.test(claims.sub)) return null;
+  const [user] = await q(AUTH_USER, [claims.sub]);
+  if (!user || user.deleted_at || (user.banned_at && (!user.banned_until || user.banned_until > new Date()))) return null;
+  return user;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function decodeCursor(cursor) {
+  const k = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return { t: new Date(k.t).toISOString(), id: k.id };
+}
+
+const COUNT = /^\/api\/articles\/([^/]+)\/comments\/count$/;
+const COMMENTS = /^\/api\/articles\/([^/]+)\/comments$/;
+const ARTICLE_PATH = /^\/api\/articles\/([^/]+)$/;
+const DECISION = /^\/api\/admin\/comments\/([^/]+)$/;
+
 async function handle(req, res) {
-  const one = ONE.exec(req.url);
-  if (one) {
-    const slug = decodeURIComponent(one[1]);
-    const { rows } = await pool.query({
-      name: 'count-one',
-      text: 'SELECT approved_comment_count AS c FROM articles WHERE slug = $1',
-      values: [slug],
-    });
-    return rows.length ? send(res, 200, { slug, count: rows[0].c }) : send(res, 404, { error: { code: 'ARTICLE_NOT_FOUND' } });
+  const qi = req.url.indexOf('?');
+  const path = qi < 0 ? req.url : req.url.slice(0, qi);
+  const params = new URLSearchParams(qi < 0 ? '' : req.url.slice(qi + 1));
+  let m;
+  if (req.method === 'GET') {
+    if ((m = COUNT.exec(path))) {
+      const [row] = SLUG.test(m[1]) ? await q(COUNT_ONE, [m[1]]) : [];
+      return row ? sendCacheable(req, res, JSON.stringify({ slug: m[1], count: row.c })) : fail(res, 404, 'ARTICLE_NOT_FOUND');
+    }
+    if (path === '/api/comments/counts') {
+      const slugs = [...new Set((params.get('articles') ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+      if (slugs.length < 1 || slugs.length > 100 || slugs.some((s) => s.length > 120)) return fail(res, 400, 'VALIDATION_FAILED');
+      const found = new Map((await q(COUNT_MANY, [slugs])).map((r) => [r.slug, r.c]));
+      const counts = {};
+      const unknown = [];
+      for (const s of slugs) {
+        const c = found.get(s);
+        counts[s] = c ?? 0;
+        if (c === undefined) unknown.push(s);
+      }
+      return sendCacheable(req, res, JSON.stringify({ counts, unknown }));
+    }
+    if (path === '/api/articles') {
+      const limit = Number(params.get('limit') ?? 20);
+      const key = params.has('cursor') ? decodeCursor(params.get('cursor')) : FIRST_PAGE_KEY.desc;
+      return send(res, 200, pageJson((await q(ARTICLE_PAGE, [key.t, key.id, limit]))[0]));
+    }
+    if ((m = COMMENTS.exec(path))) {
+      const user = await authUser(req);
+      const order = params.get('sort') === 'newest' ? 'desc' : 'asc';
+      const key = params.has('cursor') ? decodeCursor(params.get('cursor')) : FIRST_PAGE_KEY[order];
+      const values = [m[1], key.t, key.id, Number(params.get('limit') ?? 20)];
+      if (user) values.push(user.id);
+      const [row] = await q(commentPageStatement('article', order, user !== null), values);
+      return row.found ? send(res, 200, pageJson(row)) : fail(res, 404, 'ARTICLE_NOT_FOUND');
+    }
+    if ((m = ARTICLE_PATH.exec(path))) {
+      const [row] = SLUG.test(m[1]) ? await q(ARTICLE, [m[1]]) : [];
+      return row ? send(res, 200, row.json) : fail(res, 404, 'ARTICLE_NOT_FOUND');
+    }
   }
-  if (req.url.startsWith(MANY)) {
-    const slugs = decodeURIComponent(req.url.slice(MANY.length)).split(',');
-    const { rows } = await pool.query({
-      name: 'count-many',
-      text: 'SELECT slug, approved_comment_count AS c FROM articles WHERE slug = ANY($1::text[])',
-      values: [slugs],
-    });
-    const found = new Map(rows.map((r) => [r.slug, r.c]));
-    return send(res, 200, { counts: Object.fromEntries(slugs.map((s) => [s, found.get(s) ?? 0])) });
+  if (req.method === 'POST' && path === '/api/auth/login') {
+    const body = await readBody(req);
+    const [user] = await q(
+      { name: 'floor:login', text: `SELECT id, email, username, role::text AS role, created_at, password_hash, banned_at, banned_until, deleted_at FROM users WHERE username_normalized = $1 LIMIT 1` },
+      [String(body.login).trim().toLowerCase()],
+    );
+    const ok = user ? await argon2Verify(user.password_hash, String(body.password)).catch(() => false) : false;
+    if (!ok || user.deleted_at) return fail(res, 401, 'INVALID_CREDENTIALS');
+    const refreshToken = randomBytes(32).toString('base64url');
+    await q(
+      { name: 'floor:refresh', text: `INSERT INTO refresh_tokens (id, user_id, family_id, family_started_at, token_hash, expires_at, created_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), now(), $2, $3, now())` },
+      [user.id, createHash('sha256').update(refreshToken).digest('hex'), new Date(Date.now() + 30 * 86_400_000)],
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const accessToken = signJwt({ sub: user.id, typ: 'access', iat: now, exp: now + 900 });
+    const self = { id: user.id, email: user.email, username: user.username, role: user.role, createdAt: user.created_at.toISOString() };
+    return send(res, 200, JSON.stringify({ user: self, accessToken, refreshToken, expiresIn: 900 }), { 'cache-control': 'no-store' });
   }
-  send(res, 404, { error: { code: 'ROUTE_NOT_FOUND' } });
+  if (req.method === 'POST' && (m = COMMENTS.exec(path))) {
+    const user = await authUser(req);
+    if (!user) return fail(res, 401, 'UNAUTHENTICATED');
+    const body = await readBody(req);
+    const text = typeof body.body === 'string' ? body.body.trim() : '';
+    if (!text || text.length > 5000) return fail(res, 400, 'VALIDATION_FAILED');
+    const [ctx] = await q(POST_CONTEXT, [SLUG.test(m[1]) ? m[1] : null, user.id, null, null]);
+    if (!ctx.article_id) return fail(res, 404, 'ARTICLE_NOT_FOUND');
+    if (!ctx.comments_open) return fail(res, 403, 'COMMENTS_CLOSED');
+    const status = ctx.moderation_mode === 'post' ? 'approved' : 'pending';
+    const outcome = await insertComment(
+      pool,
+      { articleId: ctx.article_id, authorId: user.id, parentId: null, rootId: null, depth: 0, body: text, status, statusReason: null },
+      { duplicateWindowSeconds: 60, audit: status === 'approved' ? { action: 'auto_approve', actorId: null, reason: 'post-moderated article' } : null },
+    );
+    if (outcome.kind === 'duplicate') return fail(res, 409, 'DUPLICATE_COMMENT');
+    return send(res, 201, `{"comment":${outcome.kind === 'created' ? outcome.comment.view : outcome.view}}`);
+  }
+  if (req.method === 'PATCH' && (m = DECISION.exec(path))) {
+    const user = await authUser(req);
+    if (!user) return fail(res, 401, 'UNAUTHENTICATED');
+    if (user.role !== 'moderator' && user.role !== 'admin') return fail(res, 403, 'FORBIDDEN');
+    const body = await readBody(req);
+    if (!UUID.test(m[1]) || !['approved', 'rejected', 'spam'].includes(body.status)) return fail(res, 400, 'VALIDATION_FAILED');
+    const action = { approved: 'approve', rejected: 'reject', spam: 'spam' }[body.status];
+    const outcome = await decideComment(pool, m[1], body.status, {
+      reason: body.reason ?? null,
+      expectedVersion: body.version,
+      audit: { action, actorId: user.id, reason: body.reason ?? null },
+    });
+    if (!outcome.current) return fail(res, 404, 'COMMENT_NOT_FOUND');
+    if (!outcome.decided) return fail(res, 409, 'CONFLICT');
+    const c = outcome.decided;
+    const view = {
+      id: c.id,
+      body: c.body,
+      status: c.status,
+      statusReason: c.statusReason,
+      version: c.version,
+      parentId: c.parentId,
+      depth: c.depth,
+      createdAt: c.createdAt.toISOString(),
+      editedAt: c.editedAt?.toISOString() ?? null,
+      deletedAt: c.deletedAt?.toISOString() ?? null,
+    };
+    return send(res, 200, JSON.stringify({ comment: view }));
+  }
+  if (req.method === 'GET' && path === '/api/health') return send(res, 200, '{"status":"ok"}');
+  fail(res, 404, 'ROUTE_NOT_FOUND');
 }
 
 const server = http.createServer((req, res) => {
-  handle(req, res).catch(() => send(res, 503, { error: { code: 'SERVICE_UNAVAILABLE' } }));
+  handle(req, res).catch(() => fail(res, 503, 'SERVICE_UNAVAILABLE'));
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1', () => {

@@ -4,6 +4,10 @@ import pg from 'pg';
 export const BENCH_PASSWORD = 'bench-password-0123';
 export const benchUsername = (i) => `bench_${i}`;
 export const benchSlug = (i) => `bench-article-${i}`;
+/** The article with 50,000 approved comments (plus pending and rejected ones): deep pages and signed-in lists. */
+export const BIG_SLUG = 'bench-article-big';
+/** Index of the user whose pending comments sit on the big article (the signed-in reader scenario). */
+export const BIG_READER = 3;
 
 // Same parameters as src/auth/password.service.ts, so the benchmark login path costs what production's does.
 const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -13,9 +17,11 @@ const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1
  * - users 1..N share one argon2id hash of BENCH_PASSWORD; user 1 is a moderator, user 2 an admin;
  * - articles 1..M, comment volume skewed towards low numbers (article 1 is the "hot" one);
  * - 80% top-level comments, 20% replies; statuses ~70% approved, 15% pending, 10% rejected, 5% spam; 3% deleted;
+ * - BIG_SLUG: `big` approved comments (3% deleted, kept as placeholders), 6% as many pending, 4% rejected, over 60
+ *   days with ties; user BIG_READER has 10 pending comments spread over it;
  * - articles.approved_comment_count and users.approved_comment_count set exactly from the rows.
  */
-export async function seed(url, { users = 10_000, articles = 1_000, comments = 200_000 } = {}) {
+export async function seed(url, { users = 10_000, articles = 1_000, comments = 200_000, big = 50_000 } = {}) {
   const passwordHash = await hash(BENCH_PASSWORD, ARGON2ID);
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -65,6 +71,31 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
        JOIN u ON u.n = p.un`,
       [comments - topLevel, users],
     );
+    await db.query(
+      `INSERT INTO articles (id, slug, title, blocks, published_at, updated_at)
+       VALUES (gen_random_uuid(), $1, 'Bench article with many comments',
+               jsonb_build_array(jsonb_build_object('type', 'paragraph', 'text', repeat('Текст на статията. ', 40))), now() - interval '30 minutes', now())`,
+      [BIG_SLUG],
+    );
+    // i < big: approved; then 6% pending, 4% rejected. Two comments share each timestamp (the id breaks ties).
+    await db.query(
+      `INSERT INTO comments (id, article_id, author_id, depth, body, status, deleted_at, created_at, updated_at)
+       SELECT gen_random_uuid(), (SELECT id FROM articles WHERE slug = $1), u.id, 0,
+              'Коментар ' || g.i || ': ' || repeat(md5(g.i::text) || ' ', 1 + g.i % 4),
+              (CASE WHEN g.i <= $2::int THEN 'approved' WHEN g.i % 10 < 6 THEN 'pending' ELSE 'rejected' END)::"CommentStatus",
+              CASE WHEN g.i % 33 = 0 THEN g.created + interval '1 hour' END, g.created, g.created
+       FROM (SELECT i, now() - interval '60 days' + make_interval(secs => (i / 2) * 50) AS created, 1 + floor($3::int * random())::int AS un
+             FROM generate_series(1, ($2::int * 110) / 100) i) g
+       JOIN u ON u.n = g.un`,
+      [BIG_SLUG, big, users],
+    );
+    await db.query(
+      `INSERT INTO comments (id, article_id, author_id, depth, body, status, created_at, updated_at)
+       SELECT gen_random_uuid(), (SELECT id FROM articles WHERE slug = $1), (SELECT id FROM users WHERE username = $2), 0,
+              'Чакащ коментар ' || i, 'pending', now() - interval '60 days' + make_interval(days => i * 6), now()
+       FROM generate_series(1, 10) i`,
+      [BIG_SLUG, benchUsername(BIG_READER)],
+    );
     await db.query(`UPDATE comments SET deleted_by_id = author_id WHERE deleted_at IS NOT NULL AND deleted_by_id IS NULL`);
     for (const table of ['articles', 'users']) {
       const fk = table === 'articles' ? 'article_id' : 'author_id';
@@ -83,7 +114,9 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
               (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM comments GROUP BY 1) s) AS by_status,
               (SELECT count(*)::int FROM comments WHERE deleted_at IS NOT NULL) AS deleted,
               (SELECT count(*)::int FROM comments WHERE parent_id IS NOT NULL) AS replies,
-              (SELECT max(approved_comment_count) FROM articles) AS hottest`,
+              (SELECT max(approved_comment_count) FROM articles WHERE slug <> '${BIG_SLUG}') AS hottest,
+              (SELECT count(*)::int FROM comments WHERE article_id = (SELECT id FROM articles WHERE slug = '${BIG_SLUG}')) AS big_comments,
+              (SELECT approved_comment_count FROM articles WHERE slug = '${BIG_SLUG}') AS big_approved`,
     );
     return rows[0];
   } catch (err) {
@@ -94,16 +127,37 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
   }
 }
 
-/** Ids of pending, not deleted comments in a fixed random order: each one is approved once by scenario (e). */
+/**
+ * Ids of pending, not deleted comments in a fixed random order (not the signed-in reader's: that scenario needs
+ * them pending). The decision scenario walks this list, approving on the first pass, rejecting on the second, …
+ */
 export async function pendingCommentIds(url, limit) {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const { rows } = await db.query(
-      `SELECT id FROM comments WHERE status = 'pending' AND deleted_at IS NULL ORDER BY md5(id::text) LIMIT $1`,
-      [limit],
+      `SELECT id FROM comments
+       WHERE status = 'pending' AND deleted_at IS NULL AND author_id <> (SELECT id FROM users WHERE username = $2)
+       ORDER BY md5(id::text) LIMIT $1`,
+      [limit, benchUsername(BIG_READER)],
     );
     return rows.map((r) => r.id);
+  } finally {
+    await db.end();
+  }
+}
+
+/** The keyset of the n-th comment (0-based, oldest first) a reader sees on `slug`: the cursor of a deep page. */
+export async function listKeyAt(url, slug, n) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT c.created_at AS t, c.id FROM comments c JOIN articles a ON a.id = c.article_id
+       WHERE a.slug = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id OFFSET $2 LIMIT 1`,
+      [slug, n],
+    );
+    return { t: rows[0].t.toISOString(), id: rows[0].id };
   } finally {
     await db.end();
   }
