@@ -21,6 +21,7 @@ import {
   pageJson,
   POST_CONTEXT,
 } from '../dist/read-path/read-path.sql.js';
+import { toAdminCommentView } from '../dist/moderation/moderation.mapper.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
 pool.on('error', () => {});
@@ -191,19 +192,7 @@ async function handle(req, res) {
     });
     if (!outcome.current) return fail(res, 404, 'COMMENT_NOT_FOUND');
     if (!outcome.decided) return fail(res, 409, 'CONFLICT');
-    const c = outcome.decided;
-    const view = {
-      id: c.id,
-      body: c.body,
-      status: c.status,
-      statusReason: c.statusReason,
-      version: c.version,
-      parentId: c.parentId,
-      depth: c.depth,
-      createdAt: c.createdAt.toISOString(),
-      editedAt: c.editedAt?.toISOString() ?? null,
-      deletedAt: c.deletedAt?.toISOString() ?? null,
-    };
+    const view = toAdminCommentView(outcome.decided);
     return send(res, 200, JSON.stringify({ comment: view }));
   }
   if (req.method === 'GET' && path === '/api/health') return send(res, 200, '{"status":"ok"}');

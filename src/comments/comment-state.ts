@@ -18,12 +18,15 @@ import { publicCommentJson } from '../read-path/read-path.sql.js';
  * so the counters can never drift from `count(*) WHERE status = 'approved' AND deleted_at IS NULL`, and a change
  * costs one round trip however much it touches.
  *
- * The seam for what comes next (live updates via pg NOTIFY, webhook outbox rows, DSA statements of reasons): pass
- * a StateEffect. It becomes one more CTE of the same statement, reads the `changed` rows (id, article_id,
- * author_id, status, from_status, deleted_at, version, delta, …) and commits or rolls back with the change itself,
- * at no extra round trip. An effect is referenced from the final SELECT, so even a plain `SELECT pg_notify(…) FROM
- * changed` runs. Work that needs its own statement can still join: the callers that hold a transaction (bulk,
- * ban, edit) run these statements on a client inside BEGIN … COMMIT.
+ * The seam for what comes next (live updates via pg NOTIFY, webhook outbox rows, DSA statements of reasons): a
+ * StateEffect. It becomes one more CTE of the same statement, reads the `changed` rows (id, article_id, author_id,
+ * status, from_status, deleted_at, version, delta, …) and commits or rolls back with the change itself, at no extra
+ * round trip (test/comment-state-effects.e2e-spec.ts shows it with pg_notify). An effect is referenced from the
+ * final SELECT, so even a plain `SELECT pg_notify(…) FROM changed` runs. Work that every change needs (an outbox row
+ * per change) belongs in buildStatement next to `audit`, so no caller can forget it; work for one operation is
+ * passed by its caller (the edit's revision row is one). Work that needs its own statement can still join: the
+ * callers that hold a transaction (bulk, ban, edit-with-rejection) run these statements inside BEGIN … COMMIT, and
+ * every function here accepts such a client (or a Prisma transaction client).
  *
  * Locks are always taken in the same order (comment rows, then article counters, then author counters), so
  * concurrent changes queue instead of deadlocking: `author_counts` reads `article_counts` first. Callers changing
