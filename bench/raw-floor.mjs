@@ -5,7 +5,7 @@
 // the framework adds: routing tables, guards, DTO validation, interceptors, exception filters, logging.
 //
 // Usage (from bench/run.mjs): DATABASE_URL=… PORT=… JWT_SECRET=… STATIC_HEADERS='{…}' node bench/raw-floor.mjs
-import { createHash, createHmac, hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { verify as argon2Verify } from '@node-rs/argon2';
 import pg from 'pg';
@@ -21,6 +21,7 @@ import {
   pageJson,
   POST_CONTEXT,
 } from '../dist/read-path/read-path.sql.js';
+import { cacheControl, COUNT_CACHE, etagOf, matchesIfNoneMatch, PAGE_CACHE } from '../dist/common/http-cache.js';
 import { toAdminCommentView } from '../dist/moderation/moderation.mapper.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
@@ -40,10 +41,15 @@ function send(res, status, json, extra) {
 
 const fail = (res, status, code) => send(res, status, JSON.stringify({ error: { code, message: code } }), { 'cache-control': 'no-store' });
 
-function sendCacheable(req, res, json) {
-  const etag = `"${hash('sha1', json, 'base64url').slice(0, 22)}"`;
-  const headers = { etag, 'cache-control': 'public, max-age=5, stale-while-revalidate=30', vary: 'Accept-Encoding' };
-  if (req.headers['if-none-match'] === etag) {
+/** The service's conditional GET (src/common/http-cache.ts): ETag of the bytes, Cache-Control, Vary, 304. */
+function sendCacheable(req, res, json, policy, signedIn = false) {
+  const etag = etagOf(json);
+  const headers = {
+    etag,
+    'cache-control': signedIn ? 'no-store' : cacheControl(policy),
+    vary: policy.perViewer ? 'Accept-Encoding, Authorization' : 'Accept-Encoding',
+  };
+  if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
     res.writeHead(304, { ...STATIC_HEADERS, 'x-request-id': randomUUID(), ...headers });
     return res.end();
   }
@@ -108,25 +114,25 @@ async function handle(req, res) {
   if (req.method === 'GET') {
     if ((m = COUNT.exec(path))) {
       const [row] = SLUG.test(m[1]) ? await q(COUNT_ONE, [m[1]]) : [];
-      return row ? sendCacheable(req, res, JSON.stringify({ slug: m[1], count: row.c })) : fail(res, 404, 'ARTICLE_NOT_FOUND');
+      return row ? sendCacheable(req, res, JSON.stringify({ slug: m[1], count: row.c }), COUNT_CACHE) : fail(res, 404, 'ARTICLE_NOT_FOUND');
     }
     if (path === '/api/comments/counts') {
       const slugs = [...new Set((params.get('articles') ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
       if (slugs.length < 1 || slugs.length > 100 || slugs.some((s) => s.length > 120)) return fail(res, 400, 'VALIDATION_FAILED');
       const found = new Map((await q(COUNT_MANY, [slugs])).map((r) => [r.slug, r.c]));
-      const counts = {};
+      const counts = Object.create(null);
       const unknown = [];
       for (const s of slugs) {
         const c = found.get(s);
         counts[s] = c ?? 0;
         if (c === undefined) unknown.push(s);
       }
-      return sendCacheable(req, res, JSON.stringify({ counts, unknown }));
+      return sendCacheable(req, res, JSON.stringify({ counts, unknown }), COUNT_CACHE);
     }
     if (path === '/api/articles') {
       const limit = Number(params.get('limit') ?? 20);
       const key = params.has('cursor') ? decodeCursor(params.get('cursor')) : FIRST_PAGE_KEY.desc;
-      return send(res, 200, pageJson((await q(ARTICLE_PAGE, [key.t, key.id, limit]))[0]));
+      return sendCacheable(req, res, pageJson((await q(ARTICLE_PAGE, [key.t, key.id, limit]))[0]), PAGE_CACHE);
     }
     if ((m = COMMENTS.exec(path))) {
       const user = await authUser(req);
@@ -135,11 +141,11 @@ async function handle(req, res) {
       const values = [m[1], key.t, key.id, Number(params.get('limit') ?? 20)];
       if (user) values.push(user.id);
       const [row] = await q(commentPageStatement('article', order, user !== null), values);
-      return row.found ? send(res, 200, pageJson(row)) : fail(res, 404, 'ARTICLE_NOT_FOUND');
+      return row.found ? sendCacheable(req, res, pageJson(row), PAGE_CACHE, user !== null) : fail(res, 404, 'ARTICLE_NOT_FOUND');
     }
     if ((m = ARTICLE_PATH.exec(path))) {
       const [row] = SLUG.test(m[1]) ? await q(ARTICLE, [m[1]]) : [];
-      return row ? send(res, 200, row.json) : fail(res, 404, 'ARTICLE_NOT_FOUND');
+      return row ? sendCacheable(req, res, row.json, PAGE_CACHE) : fail(res, 404, 'ARTICLE_NOT_FOUND');
     }
   }
   if (req.method === 'POST' && path === '/api/auth/login') {
@@ -176,7 +182,8 @@ async function handle(req, res) {
       { duplicateWindowSeconds: 60, audit: status === 'approved' ? { action: 'auto_approve', actorId: null, reason: 'post-moderated article' } : null },
     );
     if (outcome.kind === 'duplicate') return fail(res, 409, 'DUPLICATE_COMMENT');
-    return send(res, 201, `{"comment":${outcome.kind === 'created' ? outcome.comment.view : outcome.view}}`);
+    const view = outcome.kind === 'created' ? outcome.comment.view : outcome.view;
+    return send(res, 201, `{"comment":${view}}`, { location: `/api/comments/${JSON.parse(view).id}`, 'cache-control': 'no-store' });
   }
   if (req.method === 'PATCH' && (m = DECISION.exec(path))) {
     const user = await authUser(req);
@@ -193,7 +200,7 @@ async function handle(req, res) {
     if (!outcome.current) return fail(res, 404, 'COMMENT_NOT_FOUND');
     if (!outcome.decided) return fail(res, 409, 'CONFLICT');
     const view = toAdminCommentView(outcome.decided);
-    return send(res, 200, JSON.stringify({ comment: view }));
+    return send(res, 200, JSON.stringify({ comment: view }), { 'cache-control': 'no-store' });
   }
   if (req.method === 'GET' && path === '/api/health') return send(res, 200, '{"status":"ok"}');
   fail(res, 404, 'ROUTE_NOT_FOUND');
