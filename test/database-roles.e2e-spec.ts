@@ -77,6 +77,7 @@ describe('database roles and connection settings', () => {
     try {
       await expect(c.query('SELECT count(*) FROM "_prisma_migrations"')).resolves.toMatchObject({ rowCount: 1 });
       await expect(c.query('SELECT count(*) FROM comments')).resolves.toMatchObject({ rowCount: 1 });
+      await expect(c.query(`SELECT comment_post_gate(gen_random_uuid(), gen_random_uuid(), 'x', 60, NULL) AS verdict`)).resolves.toMatchObject({ rows: [{ verdict: 'ok' }] });
       await denied('CREATE TABLE intruder (id int)');
       await denied('ALTER TABLE comments ADD COLUMN intruder int');
       await denied('TRUNCATE comments');

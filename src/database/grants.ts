@@ -5,8 +5,8 @@ const APPEND_ONLY_TABLES = ['moderation_actions', 'comment_revisions'];
 
 /**
  * Gives the role the service runs as exactly the rights it uses, on every table the migrations created: read and
- * write rows (no DDL, no TRUNCATE), only insert and read on the append-only tables, and only read the migration
- * history (the service checks it at start-up). Run by the migration step as the schema owner after each deploy,
+ * write rows (no DDL, no TRUNCATE), only insert and read on the append-only tables, only read the migration
+ * history (the service checks it at start-up), and call the posting gate function. Run by the migration step as the schema owner after each deploy,
  * so tables added later are covered; idempotent.
  */
 export async function grantServiceRole(connectionString: string, role: string): Promise<void> {
@@ -19,6 +19,8 @@ export async function grantServiceRole(connectionString: string, role: string): 
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
     await client.query(`REVOKE INSERT, UPDATE, DELETE ON "_prisma_migrations" FROM ${r}`);
     for (const table of APPEND_ONLY_TABLES) await client.query(`REVOKE UPDATE, DELETE ON ${client.escapeIdentifier(table)} FROM ${r}`);
+    // Posting a comment calls it inside its insert statement (comment-state.ts); explicit, whatever PUBLIC may do.
+    await client.query(`GRANT EXECUTE ON FUNCTION comment_post_gate(uuid, uuid, text, integer, text) TO ${r}`);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
