@@ -214,8 +214,9 @@ async function startService(databaseUrl, jwtSecret) {
   const port = await freePort();
   const logFile = openSync(join(resultsDir, 'server.log'), 'w');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_ARGS, ...nodeArgs, 'dist/main.js'], {
-    cwd: root,
+  // Started from bench/results, where no .env lives: a developer's .env in the repository must not change the defaults.
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_ARGS, ...nodeArgs, join(root, 'dist', 'main.js')], {
+    cwd: resultsDir,
     stdio: ['ignore', logFile, logFile],
     env: {
       PATH: process.env.PATH,
