@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type pg from 'pg';
 import { databaseFault } from './database-errors.js';
 
@@ -80,9 +80,19 @@ export class SqlParams {
   }
 }
 
-/** A stable prepared-statement name for generated SQL text (one per distinct text). */
+const names = new Map<string, string>();
+
+/**
+ * A stable prepared-statement name for generated SQL text (one per distinct text). Generated statements come in a
+ * small, fixed set of shapes, so the names are remembered rather than hashed on every call.
+ */
 export function nameFor(prefix: string, text: string): string {
-  return `${prefix}:${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `${prefix}:${hash('sha1', text, 'base64url').slice(0, 16)}`;
+    if (names.size < 1_000) names.set(text, name);
+  }
+  return name;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.mmmZ`, exactly what Date#toISOString gives, for a timestamptz(3) expression. */
