@@ -1462,7 +1462,7 @@ export interface components {
          *     | `INTERNAL_ERROR` | 500 | A bug: the request failed unexpectedly (logged with its request id). |
          *     | `DATABASE_UNAVAILABLE` | 503 | The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key). |
          *     | `SSO_KEYS_UNAVAILABLE` | 503 | The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds. |
-         *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds. |
+         *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
         ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
@@ -1714,7 +1714,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -1963,7 +1963,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -2211,7 +2211,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -2390,7 +2390,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -2514,7 +2514,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -2827,7 +2827,7 @@ export interface operations {
              *
              *     `SSO_KEYS_UNAVAILABLE`: The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -3022,7 +3022,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -3282,7 +3282,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -3403,7 +3403,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -3561,7 +3561,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -3797,7 +3797,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -3940,7 +3940,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -4053,7 +4053,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -4225,7 +4225,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -4583,7 +4583,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -4743,7 +4743,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -4969,7 +4969,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -5299,7 +5299,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -5622,7 +5622,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -5804,7 +5804,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -6006,7 +6006,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -6136,7 +6136,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -6399,7 +6399,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -6606,7 +6606,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -6793,7 +6793,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -7033,7 +7033,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -7283,7 +7283,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -7536,7 +7536,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -7697,7 +7697,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -7920,7 +7920,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -8109,7 +8109,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -8319,7 +8319,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {
@@ -8498,7 +8498,7 @@ export interface operations {
             /**
              * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
              *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down); retry after `Retry-After` seconds.
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
              */
             503: {
                 headers: {

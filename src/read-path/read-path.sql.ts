@@ -194,7 +194,8 @@ export const COUNT_MANY = statement<[slugs: string[]], { slug: string; c: number
 
 export interface AuthUserRow {
   id: string;
-  email: string;
+  /** Null for some accounts created by a publisher sign-in (SSO). */
+  email: string | null;
   username: string;
   role: 'reader' | 'moderator' | 'admin';
   banned_at: Date | null;
