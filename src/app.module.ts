@@ -3,12 +3,13 @@ import { ArticlesModule } from './articles/articles.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
-  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, HealthModule],
+  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, HealthModule, EventsModule],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import { databaseFault } from '../database/database-errors.js';
 import { nameFor, type Queryable, SqlParams } from '../database/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CommentStatus } from '../generated/prisma/enums.js';
+import { commentEventsInsert, commentEventType } from '../events/domain-events.js';
 import { publicCommentJson } from '../read-path/read-path.sql.js';
 
 /**
@@ -13,8 +14,10 @@ import { publicCommentJson } from '../read-path/read-path.sql.js';
  *   1. `changed` inserts or updates the comment rows, an update only at the version the caller read (optimistic
  *      concurrency: of two concurrent decisions exactly one wins, the other gets 409 VERSION_CONFLICT),
  *   2. `article_counts` and `author_counts` move the approved-comment counters by the visibility delta,
- *   3. `audit` appends the audit rows, and
- *   4. each `StateEffect` adds its own work,
+ *   3. `audit` appends the audit rows,
+ *   4. `events` appends the domain events (src/events/domain-events.ts: one per changed comment and one per article
+ *      whose count moved; a trigger announces them with pg_notify when the statement's transaction commits), and
+ *   5. each `StateEffect` adds its own work,
  * so the counters can never drift from `count(*) WHERE status = 'approved' AND deleted_at IS NULL`, and a change
  * costs one round trip however much it touches.
  *
@@ -138,7 +141,10 @@ interface StatementParts {
   params: SqlParams;
   /** CTEs before `changed` (`name AS (…)`). */
   before?: string[];
-  /** The `changed` CTE's statement: returns CHANGED_RETURNING plus `from_status` (text or null) and `delta` (int). */
+  /**
+   * The `changed` CTE's statement: returns CHANGED_RETURNING plus `from_status` (text or null), `delta` (int) and
+   * `event_type` (the domain event's type, events/domain-events.ts commentEventType).
+   */
   changed: string;
   audit: AuditEntry | null;
   effects: readonly StateEffect[];
@@ -158,7 +164,7 @@ function buildStatement(s: StatementParts): string {
         UPDATE articles a SET approved_comment_count = a.approved_comment_count + d.delta, updated_at = now()
         FROM (SELECT article_id, sum(delta)::int AS delta FROM changed GROUP BY article_id) d
         WHERE a.id = d.article_id AND d.delta <> 0
-        RETURNING a.id)`,
+        RETURNING a.id, a.slug, a.approved_comment_count)`,
       // Reading article_counts first makes every statement lock counter rows in the same order.
       `author_counts AS (
         UPDATE users u SET approved_comment_count = u.approved_comment_count + d.delta, updated_at = now()
@@ -175,6 +181,8 @@ function buildStatement(s: StatementParts): string {
       FROM changed d
       RETURNING id)`);
   }
+  // Written by every change, like the audit rows: no caller can forget it, and nothing rolled back is announced.
+  ctes.push(`events AS (${commentEventsInsert(s.counters !== false)})`);
   for (const e of s.effects) {
     if (!/^[a-z][a-z0-9_]*$/.test(e.name)) throw new Error(`invalid StateEffect name "${e.name}"`);
     ctes.push(`${e.name} AS (${e.sql(p)})`);
@@ -201,12 +209,16 @@ function setList(change: CommentChange, p: SqlParams): string {
   return [...set, 'version = c.version + 1', 'updated_at = now()'].join(', ');
 }
 
+/** The domain event an update makes: a delete, an edit (which may also change the status), or a decision. */
+const updateEventType = (change: CommentChange) =>
+  change.deletedAt !== undefined ? commentEventType.deleted : change.body !== undefined ? commentEventType.edited : commentEventType.decided('c');
+
 /** `changed` as an UPDATE of the `target(id, version, from_status, was_visible)` rows, each only at that version. */
 const updateTargets = (change: CommentChange, p: SqlParams) => `
   UPDATE comments c SET ${setList(change, p)}
   FROM target t WHERE c.id = t.id AND c.version = t.version
   RETURNING ${CHANGED_RETURNING.split(',').map((col) => `c.${col.trim()}`).join(', ')}, t.from_status,
-            ${visibleSql('c')} - t.was_visible AS delta`;
+            ${visibleSql('c')} - t.was_visible AS delta, ${updateEventType(change)} AS event_type`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Changes to comments the caller has read
@@ -425,7 +437,7 @@ export async function insertComment(
              now(), now()
       WHERE (SELECT verdict FROM gate) = 'ok'
       ON CONFLICT (author_id, idempotency_key) DO NOTHING
-      RETURNING ${CHANGED_RETURNING}, NULL::text AS from_status, ${visibleSql('comments')} AS delta`,
+      RETURNING ${CHANGED_RETURNING}, NULL::text AS from_status, ${visibleSql('comments')} AS delta, ${commentEventType.created} AS event_type`,
     audit: opts.audit,
     effects,
     counters: c.status === 'approved',
@@ -467,7 +479,7 @@ export async function recordNewComment(db: Db, created: CommentSnapshot, audit: 
   const p = new SqlParams();
   const text = buildStatement({
     params: p,
-    changed: `SELECT ${CHANGED_RETURNING}, NULL::text AS from_status, ${visibleSql('comments')} AS delta
+    changed: `SELECT ${CHANGED_RETURNING}, NULL::text AS from_status, ${visibleSql('comments')} AS delta, ${commentEventType.created} AS event_type
               FROM comments WHERE id = ${p.p(created.id, 'uuid')}`,
     audit,
     effects: [],

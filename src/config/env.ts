@@ -92,6 +92,8 @@ export const envSchema = z
     TRUSTED_USER_APPROVED_COMMENTS: z.coerce.number().int().min(0).default(0),
     // argon2id runs (19 MiB each) allowed at once; more sign-ins wait in a queue. About the number of cores.
     PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    // Domain events (the log behind live updates and webhooks) are kept this long, then deleted.
+    DOMAIN_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     RATE_LIMIT_ENABLED: bool.default(true),
     CORS_ORIGINS: commaList(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),

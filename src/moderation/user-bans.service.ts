@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { applyCommentChanges, type CommentSnapshot } from '../comments/comment-state.js';
+import { userBannedEvent, userUnbannedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
@@ -41,6 +42,8 @@ export class UserBansService {
       });
       const { count: revokedSessions } = await tx.refreshToken.updateMany({ where: { userId: targetId, revokedAt: null }, data: { revokedAt: now } });
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason } });
+      // Before the rejections it causes (their comment.rejected events follow it in the log).
+      await tx.domainEvent.create({ data: userBannedEvent(user, until, dto.reason), select: { id: true } });
       let rejectedComments = 0;
       if (dto.rejectPending) {
         const pending = await tx.$queryRaw<CommentSnapshot[]>`
@@ -67,6 +70,7 @@ export class UserBansService {
         select: adminUserSelect,
       });
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'unban' } });
+      await tx.domainEvent.create({ data: userUnbannedEvent(updated), select: { id: true } });
       return updated;
     });
     this.logger.log({ msg: 'user unbanned', userId: targetId, moderatorId: actor.id });
