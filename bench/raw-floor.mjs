@@ -182,6 +182,7 @@ async function handle(req, res) {
       { duplicateWindowSeconds: 60, audit: status === 'approved' ? { action: 'auto_approve', actorId: null, reason: 'post-moderated article' } : null },
     );
     if (outcome.kind === 'duplicate') return fail(res, 409, 'DUPLICATE_COMMENT');
+    if (outcome.kind === 'gone') return fail(res, 401, 'INVALID_TOKEN');
     const view = outcome.kind === 'created' ? outcome.comment.view : outcome.view;
     return send(res, 201, `{"comment":${view}}`, { location: `/api/comments/${JSON.parse(view).id}`, 'cache-control': 'no-store' });
   }

@@ -131,7 +131,11 @@ export interface paths {
         get: operations["getUser"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase an account (for a request received by the newsroom)
+         * @description What DELETE /api/me does, on a request the newsroom verified itself; `reason` goes to the audit log. The last active admin cannot be erased (409 `LAST_ADMIN`).
+         */
+        delete: operations["eraseUser"];
         options?: never;
         head?: never;
         /**
@@ -521,6 +525,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download everything stored about your account
+         * @description GDPR Art. 15 (access) and Art. 20 (portability): one JSON document (`format`, `version`) with the account, its publisher identities, sessions (no tokens), every comment with its earlier versions and status history, the reports you filed, decisions about the account and, for staff, their own actions. Nothing about other people: other comments appear as ids, staff members as `"staff"`. Sent as a download (`Content-Disposition: attachment`), never cached. 503 `SERVICE_UNAVAILABLE` when too many exports are being prepared at once.
+         */
+        get: operations["exportMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase your account
+         * @description GDPR Art. 17. Confirm with `password`, or, for an account that signs in with the publisher, `ssoToken` (a fresh token for this reader, as for POST /api/auth/sso); a wrong one is 403 `REAUTHENTICATION_FAILED`. The account's personal data, sessions and publisher identities are erased at once: every token stops working and signing in to it is impossible. Comments are kept without an author (ERASURE_MODE=anonymize; pending ones and those you deleted lose their text) or all lose their text (ERASURE_MODE=delete); threads keep their shape and counts stay exact. The last active admin cannot erase their account (409 `LAST_ADMIN`).
+         */
+        delete: operations["eraseMyAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export an account's data (for a request received by the newsroom)
+         * @description The same document as GET /api/me/export, for that account. Audited (`export_account`).
+         */
+        get: operations["exportUserData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -872,7 +936,7 @@ export interface components {
              * @example Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.
              */
             body: string | null;
-            /** @description null once deleted */
+            /** @description null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account") */
             author: components["schemas"]["UserRefDto"] | null;
             /**
              * @description readers see approved ones, and their own pending ones
@@ -1358,6 +1422,408 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        ExportBanDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            bannedAt: string;
+            /**
+             * Format: date-time
+             * @description null = until lifted
+             * @example null
+             */
+            bannedUntil: string | null;
+            /** @example Повтарящи се обиди към други читатели */
+            reason: string | null;
+        };
+        ExportAccountDto: {
+            /**
+             * Format: uuid
+             * @example 3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60
+             */
+            id: string;
+            /** @example ivan_petrov */
+            username: string;
+            /**
+             * Format: email
+             * @example ivan.petrov@example.bg
+             */
+            email: string | null;
+            /** @example Иван Петров */
+            displayName: string | null;
+            /**
+             * @example reader
+             * @enum {string}
+             */
+            role: "reader" | "moderator" | "admin";
+            /**
+             * @description whether the account has a password (its hash is never exported)
+             * @example true
+             */
+            hasPassword: boolean;
+            /**
+             * @description approved, not deleted comments
+             * @example 12
+             */
+            approvedCommentCount: number;
+            /** @description the ban on the account, if one was ever set and not lifted */
+            ban: components["schemas"]["ExportBanDto"] | null;
+            /**
+             * Format: date-time
+             * @example 2026-10-02T18:04:11.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            updatedAt: string;
+        };
+        ExportIdentityDto: {
+            /**
+             * @description the publisher's issuer (SSO_ISSUER)
+             * @example https://www.example.bg
+             */
+            issuer: string;
+            /**
+             * @description the publisher's id for you (`sub`)
+             * @example 4217
+             */
+            subject: string;
+            /**
+             * Format: date-time
+             * @example 2026-10-02T18:04:11.000Z
+             */
+            linkedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            lastSeenAt: string;
+        };
+        ExportSessionDto: {
+            /**
+             * Format: uuid
+             * @description the session (one sign-in and its refreshes)
+             * @example c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T20:01:00.000Z
+             */
+            signedInAt: string;
+            /**
+             * Format: date-time
+             * @description the last sign-in or refresh
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            lastUsedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-28T09:12:45.120Z
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description when it was ended (sign-out, ban, a reused refresh token)
+             * @example null
+             */
+            endedAt: string | null;
+            /**
+             * @description still usable
+             * @example true
+             */
+            active: boolean;
+            /** @example 3 */
+            refreshes: number;
+        };
+        ExportArticleRefDto: {
+            /**
+             * Format: uuid
+             * @example 5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d
+             */
+            id: string;
+            /** @example zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia */
+            slug: string;
+            /** @example Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония */
+            title: string;
+        };
+        ExportRevisionDto: {
+            /**
+             * @description the version this text had
+             * @example 1
+             */
+            version: number;
+            /** @example Съвместното производство с Япония е разумна стъпка. */
+            body: string;
+            /**
+             * Format: date-time
+             * @description when it was replaced
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            createdAt: string;
+        };
+        ExportHistoryEntryDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            at: string;
+            /**
+             * @description e.g. approve, reject, spam, edit, delete, report_threshold, filter_reject, auto_approve
+             * @example approve
+             */
+            action: string;
+            /**
+             * @example pending
+             * @enum {string|null}
+             */
+            fromStatus: "pending" | "approved" | "rejected" | "spam" | null;
+            /**
+             * @example approved
+             * @enum {string|null}
+             */
+            toStatus: "pending" | "approved" | "rejected" | "spam" | null;
+            /** @example null */
+            reason: string | null;
+            /**
+             * @description staff members are not named
+             * @example staff
+             * @enum {string}
+             */
+            by: "you" | "staff" | "system";
+        };
+        ExportCommentDto: {
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            id: string;
+            article: components["schemas"]["ExportArticleRefDto"];
+            /**
+             * Format: uuid
+             * @description the comment replied to (its text is not exported)
+             * @example null
+             */
+            parentId: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            rootId: string | null;
+            /** @example 0 */
+            depth: number;
+            /**
+             * @description the current text, also of deleted comments
+             * @example Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.
+             */
+            body: string;
+            /**
+             * @example approved
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "spam";
+            /**
+             * @description why it has this status (a moderator or a filter)
+             * @example null
+             */
+            statusReason: string | null;
+            /** @example 2 */
+            version: number;
+            /**
+             * @description reports readers filed on it (who filed them is not exported)
+             * @example 0
+             */
+            reportCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:20:03.000Z
+             */
+            editedAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            deletedAt: string | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            deletedBy: "you" | "staff" | null;
+            /** @description earlier texts, oldest first */
+            revisions: components["schemas"]["ExportRevisionDto"][];
+            /** @description every status change and action on it, oldest first */
+            history: components["schemas"]["ExportHistoryEntryDto"][];
+        };
+        ExportReportDto: {
+            /**
+             * Format: uuid
+             * @example e4d3c2b1-a0f9-4e8d-8c7b-6a5f4e3d2c1b
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description the comment reported (its text and author are not exported)
+             * @example 7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f
+             */
+            commentId: string;
+            /**
+             * Format: uuid
+             * @example 5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d
+             */
+            articleId: string;
+            /** @example Обиди към други читатели */
+            reason: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            createdAt: string;
+        };
+        ExportAccountEventDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            at: string;
+            /**
+             * @description e.g. ban, unban, role_change
+             * @example ban
+             */
+            action: string;
+            /** @example Повтарящи се обиди към други читатели */
+            reason: string | null;
+            /**
+             * @example staff
+             * @enum {string}
+             */
+            by: "you" | "staff" | "system";
+        };
+        ExportStaffActionDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            at: string;
+            /**
+             * @description e.g. approve, reject, ban, filter_add, article_settings
+             * @example reject
+             */
+            action: string;
+            /**
+             * Format: uuid
+             * @example 7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f
+             */
+            commentId: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            articleId: string | null;
+            /**
+             * @example pending
+             * @enum {string|null}
+             */
+            fromStatus: "pending" | "approved" | "rejected" | "spam" | null;
+            /**
+             * @example rejected
+             * @enum {string|null}
+             */
+            toStatus: "pending" | "approved" | "rejected" | "spam" | null;
+            /** @example Лични нападки */
+            reason: string | null;
+        };
+        AccountExportDto: {
+            /**
+             * @example newsroom-comments.account-export
+             * @enum {string}
+             */
+            format: "newsroom-comments.account-export";
+            /**
+             * @example 1
+             * @enum {integer}
+             */
+            version: 1;
+            /**
+             * Format: date-time
+             * @description the moment the document shows (one consistent snapshot)
+             * @example 2026-12-01T10:00:00.000Z
+             */
+            generatedAt: string;
+            account: components["schemas"]["ExportAccountDto"];
+            /** @description publisher sign-ins (SSO) linked to the account */
+            identities: components["schemas"]["ExportIdentityDto"][];
+            /** @description sign-ins still stored (ended ones are deleted RETENTION_SESSION_DAYS after they expired); no tokens */
+            sessions: components["schemas"]["ExportSessionDto"][];
+            /** @description every comment you wrote, whatever its status, deleted ones included, oldest first */
+            comments: components["schemas"]["ExportCommentDto"][];
+            /** @description reports you filed */
+            reports: components["schemas"]["ExportReportDto"][];
+            /** @description decisions about the account itself (bans, role changes) */
+            accountHistory: components["schemas"]["ExportAccountEventDto"][];
+            /** @description for moderators and admins: what you did as staff (empty for readers) */
+            actionsAsStaff: components["schemas"]["ExportStaffActionDto"][];
+        };
+        EraseAccountDto: {
+            /**
+             * @description the account's password (accounts that have one)
+             * @example липов цвят над Витоша
+             */
+            password?: string;
+            /**
+             * @description for accounts that sign in with the publisher: a fresh token the publisher signed for this reader (as for POST /api/auth/sso; issued at most SSO_MAX_TOKEN_AGE_SECONDS ago), whose (`iss`, `sub`) is linked to this account
+             * @example eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwic3ViIjoiNDIxNyJ9.c2lnbmF0dXJl
+             */
+            ssoToken?: string;
+        };
+        ErasedCommentsDto: {
+            /**
+             * @description comments kept without an author (their text stays)
+             * @example 14
+             */
+            anonymized: number;
+            /**
+             * @description comments whose text was erased (each stays as a deleted placeholder in its thread)
+             * @example 3
+             */
+            erased: number;
+        };
+        ErasureDto: {
+            /**
+             * Format: date-time
+             * @example 2026-12-01T10:00:00.000Z
+             */
+            erasedAt: string;
+            /**
+             * @description ERASURE_MODE
+             * @example anonymize
+             * @enum {string}
+             */
+            mode: "anonymize" | "delete";
+            comments: components["schemas"]["ErasedCommentsDto"];
+            /**
+             * @description sessions ended and deleted
+             * @example 2
+             */
+            sessionsEnded: number;
+        };
+        ErasureResponse: {
+            erasure: components["schemas"]["ErasureDto"];
+        };
+        AdminEraseAccountDto: {
+            /**
+             * @description why, for the audit log (e.g. the ticket of the request)
+             * @example Искане по чл. 17 GDPR, получено по имейл, №2026-118
+             */
+            reason: string;
+        };
         DatabaseCheckDto: {
             /**
              * @example up
@@ -1427,6 +1893,7 @@ export interface components {
          *     | `CANNOT_BAN_STAFF` | 403 | Only an admin can ban a moderator or an admin. |
          *     | `SSO_ACCOUNT_DELETED` | 403 | The account linked to this publisher sign-in was deleted. |
          *     | `LOCAL_AUTH_DISABLED` | 403 | Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso). |
+         *     | `REAUTHENTICATION_FAILED` | 403 | The password, or the publisher's sign-in token, does not confirm this account (erasing an account needs one of them; `details` says what was wrong). |
          *     | `ACTOR_NO_LONGER_ALLOWED` | 403 | Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made. |
          *     | `ROUTE_NOT_FOUND` | 404 | No route has this path. |
          *     | `NOT_FOUND` | 404 | The resource disappeared while the request ran. |
@@ -1452,7 +1919,7 @@ export interface components {
          *     | `ALREADY_REPORTED` | 409 | You have already reported this comment. |
          *     | `WORD_FILTER_EXISTS` | 409 | The word (in its normalised form) is already in the filter. |
          *     | `USER_NOT_BANNED` | 409 | The user is not banned. |
-         *     | `LAST_ADMIN` | 409 | The last active admin cannot be demoted. |
+         *     | `LAST_ADMIN` | 409 | The last active admin cannot be demoted or erased. |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
          *     | `URI_TOO_LONG` | 414 | The URL is too long. |
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json`. |
@@ -1465,7 +1932,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -3045,6 +3512,262 @@ export interface operations {
             };
         };
     };
+    eraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Искане по чл. 17 GDPR, получено по имейл, №2026-118"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AdminEraseAccountDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "erasure": {
+                     *         "erasedAt": "2026-12-01T10:00:00.000Z",
+                     *         "mode": "anonymize",
+                     *         "comments": {
+                     *           "anonymized": 14,
+                     *           "erased": 3
+                     *         },
+                     *         "sessionsEnded": 2
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasureResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             *
+             *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED" | "ACTOR_NO_LONGER_ALLOWED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: No user has this id. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `LAST_ADMIN`: The last active admin cannot be demoted or erased. */
+            409: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "LAST_ADMIN";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     changeUserRole: {
         parameters: {
             query?: never;
@@ -3189,7 +3912,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `LAST_ADMIN`: The last active admin cannot be demoted. */
+            /** @description `LAST_ADMIN`: The last active admin cannot be demoted or erased. */
             409: {
                 headers: {
                     /** @description How long browsers and CDNs may reuse the response. */
@@ -8471,6 +9194,827 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportMyData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "format": "newsroom-comments.account-export",
+                     *       "version": 1,
+                     *       "generatedAt": "2026-12-01T10:00:00.000Z",
+                     *       "account": {
+                     *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *         "username": "ivan_petrov",
+                     *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
+                     *         "role": "reader",
+                     *         "hasPassword": true,
+                     *         "approvedCommentCount": 12,
+                     *         "ban": {
+                     *           "bannedAt": "2026-11-28T09:12:45.120Z",
+                     *           "bannedUntil": null,
+                     *           "reason": "Повтарящи се обиди към други читатели"
+                     *         },
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "updatedAt": "2026-11-28T09:12:45.120Z"
+                     *       },
+                     *       "identities": [
+                     *         {
+                     *           "issuer": "https://www.example.bg",
+                     *           "subject": "4217",
+                     *           "linkedAt": "2026-10-02T18:04:11.000Z",
+                     *           "lastSeenAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ],
+                     *       "sessions": [
+                     *         {
+                     *           "id": "c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+                     *           "signedInAt": "2026-11-27T20:01:00.000Z",
+                     *           "lastUsedAt": "2026-11-28T09:12:45.120Z",
+                     *           "expiresAt": "2026-12-28T09:12:45.120Z",
+                     *           "endedAt": null,
+                     *           "active": true,
+                     *           "refreshes": 3
+                     *         }
+                     *       ],
+                     *       "comments": [
+                     *         {
+                     *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "article": {
+                     *             "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *             "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
+                     *             "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония"
+                     *           },
+                     *           "parentId": null,
+                     *           "rootId": null,
+                     *           "depth": 0,
+                     *           "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *           "status": "approved",
+                     *           "statusReason": null,
+                     *           "version": 2,
+                     *           "reportCount": 0,
+                     *           "createdAt": "2026-11-28T09:12:45.120Z",
+                     *           "editedAt": "2026-11-28T09:20:03.000Z",
+                     *           "deletedAt": null,
+                     *           "deletedBy": null,
+                     *           "revisions": [
+                     *             {
+                     *               "version": 1,
+                     *               "body": "Съвместното производство с Япония е разумна стъпка.",
+                     *               "createdAt": "2026-11-28T09:12:45.120Z"
+                     *             }
+                     *           ],
+                     *           "history": [
+                     *             {
+                     *               "at": "2026-11-28T09:12:45.120Z",
+                     *               "action": "approve",
+                     *               "fromStatus": "pending",
+                     *               "toStatus": "approved",
+                     *               "reason": null,
+                     *               "by": "staff"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "reports": [
+                     *         {
+                     *           "id": "e4d3c2b1-a0f9-4e8d-8c7b-6a5f4e3d2c1b",
+                     *           "commentId": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *           "articleId": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *           "reason": "Обиди към други читатели",
+                     *           "createdAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ],
+                     *       "accountHistory": [
+                     *         {
+                     *           "at": "2026-11-28T09:12:45.120Z",
+                     *           "action": "ban",
+                     *           "reason": "Повтарящи се обиди към други читатели",
+                     *           "by": "staff"
+                     *         }
+                     *       ],
+                     *       "actionsAsStaff": [
+                     *         {
+                     *           "at": "2026-11-28T09:12:45.120Z",
+                     *           "action": "reject",
+                     *           "commentId": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *           "articleId": null,
+                     *           "fromStatus": "pending",
+                     *           "toStatus": "rejected",
+                     *           "reason": "Лични нападки"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountExportDto"];
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_BANNED`: The account is banned. */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    eraseMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "липов цвят над Витоша",
+                 *       "ssoToken": "eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwic3ViIjoiNDIxNyJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EraseAccountDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "erasure": {
+                     *         "erasedAt": "2026-12-01T10:00:00.000Z",
+                     *         "mode": "anonymize",
+                     *         "comments": {
+                     *           "anonymized": 14,
+                     *           "erased": 3
+                     *         },
+                     *         "sessionsEnded": 2
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasureResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `USER_BANNED`: The account is banned.
+             *
+             *     `REAUTHENTICATION_FAILED`: The password, or the publisher's sign-in token, does not confirm this account (erasing an account needs one of them; `details` says what was wrong).
+             */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED" | "REAUTHENTICATION_FAILED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `LAST_ADMIN`: The last active admin cannot be demoted or erased. */
+            409: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "LAST_ADMIN";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SSO_KEYS_UNAVAILABLE`: The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportUserData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "format": "newsroom-comments.account-export",
+                     *       "version": 1,
+                     *       "generatedAt": "2026-12-01T10:00:00.000Z",
+                     *       "account": {
+                     *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *         "username": "ivan_petrov",
+                     *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
+                     *         "role": "reader",
+                     *         "hasPassword": true,
+                     *         "approvedCommentCount": 12,
+                     *         "ban": {
+                     *           "bannedAt": "2026-11-28T09:12:45.120Z",
+                     *           "bannedUntil": null,
+                     *           "reason": "Повтарящи се обиди към други читатели"
+                     *         },
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "updatedAt": "2026-11-28T09:12:45.120Z"
+                     *       },
+                     *       "identities": [
+                     *         {
+                     *           "issuer": "https://www.example.bg",
+                     *           "subject": "4217",
+                     *           "linkedAt": "2026-10-02T18:04:11.000Z",
+                     *           "lastSeenAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ],
+                     *       "sessions": [
+                     *         {
+                     *           "id": "c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+                     *           "signedInAt": "2026-11-27T20:01:00.000Z",
+                     *           "lastUsedAt": "2026-11-28T09:12:45.120Z",
+                     *           "expiresAt": "2026-12-28T09:12:45.120Z",
+                     *           "endedAt": null,
+                     *           "active": true,
+                     *           "refreshes": 3
+                     *         }
+                     *       ],
+                     *       "comments": [
+                     *         {
+                     *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "article": {
+                     *             "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *             "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
+                     *             "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония"
+                     *           },
+                     *           "parentId": null,
+                     *           "rootId": null,
+                     *           "depth": 0,
+                     *           "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *           "status": "approved",
+                     *           "statusReason": null,
+                     *           "version": 2,
+                     *           "reportCount": 0,
+                     *           "createdAt": "2026-11-28T09:12:45.120Z",
+                     *           "editedAt": "2026-11-28T09:20:03.000Z",
+                     *           "deletedAt": null,
+                     *           "deletedBy": null,
+                     *           "revisions": [
+                     *             {
+                     *               "version": 1,
+                     *               "body": "Съвместното производство с Япония е разумна стъпка.",
+                     *               "createdAt": "2026-11-28T09:12:45.120Z"
+                     *             }
+                     *           ],
+                     *           "history": [
+                     *             {
+                     *               "at": "2026-11-28T09:12:45.120Z",
+                     *               "action": "approve",
+                     *               "fromStatus": "pending",
+                     *               "toStatus": "approved",
+                     *               "reason": null,
+                     *               "by": "staff"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "reports": [
+                     *         {
+                     *           "id": "e4d3c2b1-a0f9-4e8d-8c7b-6a5f4e3d2c1b",
+                     *           "commentId": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *           "articleId": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *           "reason": "Обиди към други читатели",
+                     *           "createdAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ],
+                     *       "accountHistory": [
+                     *         {
+                     *           "at": "2026-11-28T09:12:45.120Z",
+                     *           "action": "ban",
+                     *           "reason": "Повтарящи се обиди към други читатели",
+                     *           "by": "staff"
+                     *         }
+                     *       ],
+                     *       "actionsAsStaff": [
+                     *         {
+                     *           "at": "2026-11-28T09:12:45.120Z",
+                     *           "action": "reject",
+                     *           "commentId": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *           "articleId": null,
+                     *           "fromStatus": "pending",
+                     *           "toStatus": "rejected",
+                     *           "reason": "Лични нападки"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountExportDto"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: No user has this id. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

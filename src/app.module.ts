@@ -7,9 +7,10 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
-  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, HealthModule, EventsModule],
+  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, PrivacyModule, HealthModule, EventsModule],
 })
 export class AppModule {}

@@ -77,7 +77,10 @@ describe('database roles and connection settings', () => {
     try {
       await expect(c.query('SELECT count(*) FROM "_prisma_migrations"')).resolves.toMatchObject({ rowCount: 1 });
       await expect(c.query('SELECT count(*) FROM comments')).resolves.toMatchObject({ rowCount: 1 });
-      await expect(c.query(`SELECT comment_post_gate(gen_random_uuid(), gen_random_uuid(), 'x', 60, NULL) AS verdict`)).resolves.toMatchObject({ rows: [{ verdict: 'ok' }] });
+      // No such author (an erased or unknown account): refused, and callable by the service role.
+      await expect(c.query(`SELECT comment_post_gate(gen_random_uuid(), gen_random_uuid(), 'x', 60, NULL) AS verdict`)).resolves.toMatchObject({ rows: [{ verdict: 'gone' }] });
+      // Account erasure may delete earlier versions through this function only (of erased comments: none here).
+      await expect(c.query(`SELECT erase_comment_revisions(ARRAY[gen_random_uuid()]) AS n`)).resolves.toMatchObject({ rows: [{ n: 0 }] });
       await denied('CREATE TABLE intruder (id int)');
       await denied('ALTER TABLE comments ADD COLUMN intruder int');
       await denied('TRUNCATE comments');

@@ -48,6 +48,6 @@ import { SsoTokenVerifier } from './sso/sso-token.verifier.js';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [AuthService, PasswordService],
+  exports: [AuthService, PasswordService, SsoTokenVerifier],
 })
 export class AuthModule {}

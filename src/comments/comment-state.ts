@@ -272,8 +272,8 @@ export function lockComments(tx: Db, ids: readonly string[]): Promise<CommentSna
 }
 
 /**
- * The batch form, for moderator bulk decisions and ban rejections: one status change on many comments in one
- * statement. Runs inside the caller's transaction, which must already hold the comment rows (`FOR UPDATE`, in id
+ * The batch form, for moderator bulk decisions, ban rejections and account erasure: one change (a status, or a
+ * soft delete with the body erased) on many comments in one statement. Runs inside the caller's transaction, which must already hold the comment rows (`FOR UPDATE`, in id
  * order); the counter rows are locked here in id order first, so concurrent batches cannot deadlock. Same
  * guarantees: every row changes at the version the caller read, or the call throws VERSION_CONFLICT (and the
  * caller's transaction rolls back). Returns the new snapshots in input order.
@@ -281,7 +281,7 @@ export function lockComments(tx: Db, ids: readonly string[]): Promise<CommentSna
 export async function applyCommentChanges(
   tx: Db,
   befores: readonly CommentSnapshot[],
-  change: { status: CommentStatus; statusReason?: string | null },
+  change: CommentChange,
   audit: AuditEntry | null,
   effects: readonly StateEffect[] = [],
 ): Promise<CommentSnapshot[]> {
@@ -405,13 +405,15 @@ export type InsertOutcome =
   /** The author already used this Idempotency-Key: that comment, and the payload hash it was created with. */
   | { kind: 'replay'; view: string; hash: string | null }
   /** The same body by the same author on the same article within the window. */
-  | { kind: 'duplicate' };
+  | { kind: 'duplicate' }
+  /** The author's account was erased while the post was on its way (nothing was inserted). */
+  | { kind: 'gone' };
 
 /**
  * Inserts a comment in its first state, with its counters (when visible at once) and its audit row, in one
- * autocommit statement. Its first step, the `comment_post_gate` function (migration 20261130150000), takes the
- * per-author-and-article advisory lock and only then checks, with a fresh snapshot, that the Idempotency-Key is
- * unused and the body is no duplicate: concurrent identical posts are serialised and exactly one is inserted,
+ * autocommit statement. Its first step, the `comment_post_gate` function (migrations 20261130150000 and
+ * 20261201141000), takes the per-author-and-article advisory lock and only then checks, with a fresh snapshot, that
+ * the author's account is not erased, the Idempotency-Key is unused and the body is no duplicate: concurrent identical posts are serialised and exactly one is inserted,
  * without BEGIN, a separate lock statement or COMMIT. A concurrent use of the same key on another article (another
  * lock) is settled by the unique index (ON CONFLICT DO NOTHING); that loser, like a key seen by the gate, replays.
  */
@@ -444,10 +446,10 @@ export async function insertComment(
     select: `(SELECT verdict FROM gate) AS verdict, ${SNAPSHOT_COLUMNS('d')}, CASE WHEN d.id IS NOT NULL THEN ${publicCommentJson('d')}::text END AS view`,
     from: '(SELECT 1) one LEFT JOIN changed d ON true',
   });
-  const [row] = await query<ChangedComment & { verdict: 'ok' | 'prior' | 'duplicate' }>(db, text, p.values);
+  const [row] = await query<ChangedComment & { verdict: 'ok' | 'prior' | 'duplicate' | 'gone' }>(db, text, p.values);
   const { verdict, ...created } = row!;
   if (created.id) return { kind: 'created', comment: created };
-  if (verdict === 'duplicate') return { kind: 'duplicate' };
+  if (verdict === 'duplicate' || verdict === 'gone') return { kind: verdict };
   // The key is taken: seen by the gate, or by the unique index when a concurrent post with it committed first.
   // A new statement (a fresh snapshot) reads that comment.
   const [prior] = await query<{ view: string; hash: string | null }>(

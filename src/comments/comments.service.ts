@@ -109,6 +109,9 @@ export class CommentsService {
         return replay(outcome.view, outcome.hash, idem!.hash);
       case 'duplicate':
         throw AppError.conflict('DUPLICATE_COMMENT', 'You have just posted this comment on this article');
+      case 'gone':
+        // The account was erased after this request's token was checked: what the next request would hear.
+        throw AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
     }
   }
 

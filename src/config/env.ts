@@ -94,6 +94,13 @@ export const envSchema = z
     PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     // Domain events (the log behind live updates and webhooks) are kept this long, then deleted.
     DOMAIN_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    // GDPR erasure (DELETE /api/me, privacy/account-erasure.service.ts): `anonymize` keeps the words of published
+    // comments without an author; `delete` removes every comment's words too (each stays a deleted placeholder).
+    ERASURE_MODE: z.enum(['anonymize', 'delete']).default('anonymize'),
+    // Retention (privacy/retention.service.ts): sessions are deleted this many days after they expired.
+    RETENTION_SESSION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+    // How often this process runs the retention job, in seconds; 0 = never (another instance or a cron job does).
+    RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
     RATE_LIMIT_ENABLED: bool.default(true),
     CORS_ORIGINS: commaList(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),

@@ -6,7 +6,7 @@ const APPEND_ONLY_TABLES = ['moderation_actions', 'comment_revisions'];
 /**
  * Gives the role the service runs as exactly the rights it uses, on every table the migrations created: read and
  * write rows (no DDL, no TRUNCATE), only insert and read on the append-only tables, only read the migration
- * history (the service checks it at start-up), and call the posting gate function. Run by the migration step as the schema owner after each deploy,
+ * history (the service checks it at start-up), and call the posting gate and the revision-erasing functions. Run by the migration step as the schema owner after each deploy,
  * so tables added later are covered; idempotent.
  */
 export async function grantServiceRole(connectionString: string, role: string): Promise<void> {
@@ -21,6 +21,9 @@ export async function grantServiceRole(connectionString: string, role: string): 
     for (const table of APPEND_ONLY_TABLES) await client.query(`REVOKE UPDATE, DELETE ON ${client.escapeIdentifier(table)} FROM ${r}`);
     // Posting a comment calls it inside its insert statement (comment-state.ts); explicit, whatever PUBLIC may do.
     await client.query(`GRANT EXECUTE ON FUNCTION comment_post_gate(uuid, uuid, text, integer, text) TO ${r}`);
+    // Account erasure deletes the earlier versions of erased comments through it (migration 20261201141000): the one
+    // deletion from comment_revisions the service may make.
+    await client.query(`GRANT EXECUTE ON FUNCTION erase_comment_revisions(uuid[]) TO ${r}`);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -45,7 +45,7 @@ export async function fillUsernameSkeletons(pool: pg.Pool): Promise<{ filled: nu
       for (;;) {
         const { rows } = await client.query<Row>(
           `SELECT id, username, created_at FROM users
-           WHERE username_skeleton IS NULL AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2::uuid))
+           WHERE username_skeleton IS NULL AND deleted_at IS NULL AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2::uuid))
            ORDER BY created_at, id LIMIT ${BATCH}`,
           [after?.created_at ?? null, after?.id ?? null],
         );

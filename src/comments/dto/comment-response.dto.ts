@@ -11,7 +11,11 @@ export class CommentDto {
   @ApiProperty({ type: String, nullable: true, description: 'null once deleted', example: EXAMPLE.commentBody })
   body: string | null;
 
-  @ApiProperty({ type: UserRefDto, nullable: true, description: 'null once deleted' })
+  @ApiProperty({
+    type: UserRefDto,
+    nullable: true,
+    description: 'null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account")',
+  })
   author: UserRefDto | null;
 
   @ApiProperty({ enum: Object.values(CommentStatus), description: 'readers see approved ones, and their own pending ones', example: 'approved' })

@@ -60,6 +60,11 @@ export const ERROR_CATALOG = {
     status: 403,
     description: 'Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso).',
   },
+  REAUTHENTICATION_FAILED: {
+    status: 403,
+    description:
+      "The password, or the publisher's sign-in token, does not confirm this account (erasing an account needs one of them; `details` says what was wrong).",
+  },
   ACTOR_NO_LONGER_ALLOWED: {
     status: 403,
     description: 'Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.',
@@ -96,7 +101,7 @@ export const ERROR_CATALOG = {
   ALREADY_REPORTED: { status: 409, description: 'You have already reported this comment.' },
   WORD_FILTER_EXISTS: { status: 409, description: 'The word (in its normalised form) is already in the filter.' },
   USER_NOT_BANNED: { status: 409, description: 'The user is not banned.' },
-  LAST_ADMIN: { status: 409, description: 'The last active admin cannot be demoted.' },
+  LAST_ADMIN: { status: 409, description: 'The last active admin cannot be demoted or erased.' },
   // 413 / 414 / 415
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than BODY_LIMIT_BYTES.' },
   URI_TOO_LONG: { status: 414, description: 'The URL is too long.' },
