@@ -1809,7 +1809,7 @@ export interface components {
             mode: "anonymize" | "delete";
             comments: components["schemas"]["ErasedCommentsDto"];
             /**
-             * @description sessions ended and deleted
+             * @description sessions that were still open and were ended (every stored session is deleted)
              * @example 2
              */
             sessionsEnded: number;
