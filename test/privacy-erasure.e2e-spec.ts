@@ -147,6 +147,16 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     const erasedRow = await t.prisma.moderationAction.findFirstOrThrow({ where: { targetUserId: u.id, action: 'erase_account' } });
     expect(erasedRow).toMatchObject({ moderatorId: u.id, details: { requestedBy: 'account holder', mode: 'anonymize', comments: { anonymized: 2, erased: 2 } } });
 
+    // The domain event log (live updates, webhooks) no longer names the account; it says the account was erased.
+    const events = await t.prisma.domainEvent.findMany({ where: { OR: [{ articleId: { in: [a.id, pre.id] } }, { articleId: null, data: { path: ['user', 'id'], equals: u.id } }] }, orderBy: { id: 'asc' } });
+    expect(events.filter((e) => JSON.stringify(e.data).includes(`"id":"${c1}"`)).length).toBeGreaterThan(0);
+    expect(JSON.stringify(events.map((e) => e.data))).not.toContain(u.username);
+    expect(JSON.stringify(events.map((e) => e.data))).not.toContain('Чака одобрение');
+    expect(events.filter((e) => e.articleId === null).map((e) => e.type)).toEqual(['user.banned', 'user.unbanned', 'user.erased']);
+    expect(events.at(-1)!.data).toEqual({ user: { id: u.id } });
+    const published = events.find((e) => e.type === 'comment.created' && (e.data as { comment: { id: string } }).comment.id === c1)!;
+    expect(published.data).toMatchObject({ comment: { id: c1, body: 'Първият ми коментар', author: null } });
+
     // The name is free again; the erased account is gone for admins too.
     await t.http.post('/api/auth/register').send({ email: `again-${u.email}`, username: u.username, password: TEST_PASSWORD }).expect(201);
     expect(code(await t.http.get(`/api/admin/users/${u.id}`).set(as(moderator)).expect(404))).toBe('USER_NOT_FOUND');
@@ -177,6 +187,10 @@ describe('DELETE /api/me (ERASURE_MODE=delete)', () => {
     expect(stored).toEqual([{ body: '' }, { body: '' }]);
     expect(await del.prisma.commentRevision.count({ where: { commentId: mine } })).toBe(0);
     await expectNoDrift(del, [a.id], [u.id, other.id]);
+    // The events that carried the words now carry none; readers' streams were told of each removal.
+    const events = await del.prisma.domainEvent.findMany({ where: { articleId: a.id }, orderBy: { id: 'asc' } });
+    expect(JSON.stringify(events.map((e) => e.data))).not.toMatch(/Моят коментар|Вторият ми коментар/);
+    expect(events.filter((e) => e.type === 'comment.deleted').map((e) => (e.data as { comment: { id: string } }).comment.id).sort()).toEqual([mine, second].sort());
     // One audit row per erased comment, in the same statements as the changes.
     expect(await del.prisma.moderationAction.count({ where: { action: 'erase', commentId: { in: [mine, second] } } })).toBe(2);
   });

@@ -27,6 +27,11 @@ export const DOMAIN_EVENT_TYPES = [
   'article.comment_count.changed',
   'user.banned',
   'user.unbanned',
+  /**
+   * An account was erased (GDPR Art. 17): `{ user: { id } }`. Consumers that keep names next to comments forget this
+   * author's; the log's own earlier events about the account were scrubbed in the same transaction.
+   */
+  'user.erased',
 ] as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
@@ -102,6 +107,10 @@ export function commentEventsInsert(counts: boolean): string {
 
 export function userBannedEvent(user: { id: string; username: string }, until: Date | null, reason: string): Prisma.DomainEventCreateInput {
   return { type: 'user.banned', data: { user: { id: user.id, username: user.username }, until: until?.toISOString() ?? null, reason } };
+}
+
+export function userErasedEvent(userId: string): Prisma.DomainEventCreateInput {
+  return { type: 'user.erased', data: { user: { id: userId } } };
 }
 
 export function userUnbannedEvent(user: { id: string; username: string }): Prisma.DomainEventCreateInput {

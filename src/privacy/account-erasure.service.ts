@@ -6,6 +6,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comments/comment-state.js';
 import { AppConfig } from '../config/app-config.js';
+import { userErasedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { isActive, lockAccounts, requireActor, userNotFound } from '../users/account-locks.js';
@@ -41,6 +42,8 @@ interface Actor {
  *     (comment-state.ts: counters and one audit row per comment in the same statement), so threads keep their shape
  *     as deleted placeholders and every count stays exact; its earlier versions are deleted too
  *     (erase_comment_revisions);
+ *   - the domain event log loses the account's name and the erased words too (scrubEvents), and gets a
+ *     `user.erased` event (its id only), so live-update and webhook consumers can forget the name as well;
  *   - an audit row `erase_account` records who erased it (the holder or an admin), the mode and the counts.
  * Audit rows stay (the log is append-only) and keep only the pseudonymous id; their free text (a ban reason, a
  * moderator's note) is the newsroom's own record and is not rewritten.
@@ -143,6 +146,7 @@ export class AccountErasureService {
         SELECT (count(DISTINCT family_id) FILTER (WHERE revoked_at IS NULL AND expires_at > now()))::int AS n FROM gone`;
       await tx.userIdentity.deleteMany({ where: { userId } });
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
+      await this.scrubEvents(tx, userId, placeholder);
       const [{ anonymized }] = await tx.$queryRaw<{ anonymized: number }[]>`
         SELECT count(*)::int AS anonymized FROM comments WHERE author_id = ${userId}::uuid AND body <> ''`;
       const counts = { anonymized, erased };
@@ -155,10 +159,33 @@ export class AccountErasureService {
           details: { requestedBy: actor.self ? 'account holder' : 'admin', mode, comments: counts },
         },
       });
+      await tx.domainEvent.create({ data: userErasedEvent(userId), select: { id: true } });
       return { erasedAt: now.toISOString(), mode, comments: counts, sessionsEnded: sessions[0]?.n ?? 0 };
     }, ERASURE_TX);
     this.logger.log({ msg: 'account erased', userId, by: actor.self ? 'self' : actor.id, mode, ...result.comments });
     return result;
+  }
+
+  /**
+   * The domain event log (events/domain-events.ts) still holds, for DOMAIN_EVENTS_RETENTION_HOURS, the public views
+   * of the account's comments (with its name) and its ban events (with its name and the ban's reason, which may
+   * name it too): the name becomes the placeholder there too, a ban's reason null, the author of its comments null,
+   * and the words of the comments erased here null. (The log is public information, forwarded to live updates and
+   * webhooks; the audit log, the newsroom's own record, keeps its free text.) Found through the
+   * log's (article_id, id) index: the articles the account commented on, and the account events (no article).
+   */
+  private async scrubEvents(tx: Prisma.TransactionClient, userId: string, placeholder: string): Promise<void> {
+    await tx.$executeRaw`
+      WITH mine AS (SELECT id, article_id, body = '' AS erased FROM comments WHERE author_id = ${userId}::uuid)
+      UPDATE domain_events e
+      SET data = jsonb_set(CASE WHEN m.erased AND e.data->'comment' ? 'body' THEN jsonb_set(e.data, '{comment,body}', 'null') ELSE e.data END,
+                           '{comment,author}', 'null')
+      FROM mine m
+      WHERE e.article_id IN (SELECT DISTINCT article_id FROM mine) AND e.data->'comment'->>'id' = m.id::text AND e.data->'comment' ? 'author'`;
+    await tx.$executeRaw`
+      UPDATE domain_events
+      SET data = jsonb_set(CASE WHEN data ? 'reason' THEN jsonb_set(data, '{reason}', 'null') ELSE data END, '{user,username}', to_jsonb(${placeholder}::text))
+      WHERE article_id IS NULL AND type LIKE 'user.%' AND data->'user'->>'id' = ${userId} AND data->'user' ? 'username'`;
   }
 
   /**
