@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { CommentStatus, Role } from '../../generated/prisma/enums.js';
+import { ArticleRefDto } from '../../moderation/dto/moderation-response.dto.js';
 
 /**
  * The account export (GET /api/me/export, GDPR Art. 15 and 20): one JSON document, versioned by `format` and
@@ -99,13 +100,7 @@ export class ExportSessionDto {
   refreshes: number;
 }
 
-export class ExportArticleRefDto {
-  @ApiProperty({ format: 'uuid', example: EXAMPLE.articleId })
-  id: string;
-
-  @ApiProperty({ example: EXAMPLE.slug })
-  slug: string;
-
+export class ExportArticleRefDto extends ArticleRefDto {
   @ApiProperty({ example: EXAMPLE.title })
   title: string;
 }
