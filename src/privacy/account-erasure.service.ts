@@ -196,8 +196,8 @@ export class AccountErasureService {
 
   /**
    * The comments whose words go: every one (delete mode), or the pending ones and those already deleted
-   * (anonymize mode). Locked in id order, then changed in two statements through the transition table: the ones
-   * still shown are soft-deleted with an empty body (counters move, one audit row each), the ones already deleted
+   * (anonymize mode). Locked in id order, then changed through the transition table, CHUNK comments a statement: the
+   * ones still shown are soft-deleted with an empty body (counters move, one audit row each), the ones already deleted
    * only lose their body. Returns how many were erased.
    */
   private async eraseComments(tx: Prisma.TransactionClient, userId: string, actor: Actor, mode: 'anonymize' | 'delete', now: Date): Promise<number> {

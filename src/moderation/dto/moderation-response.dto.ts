@@ -184,7 +184,7 @@ export class AuditEntryDto {
   id: string;
 
   @ApiProperty({
-    description: 'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings',
+    description: 'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account',
     example: 'approve',
   })
   action: string;
