@@ -9,8 +9,9 @@ import { ModerationModule } from './moderation/moderation.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
-  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, PrivacyModule, HealthModule, EventsModule],
+  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, PrivacyModule, HealthModule, EventsModule, WebhooksModule],
 })
 export class AppModule {}

@@ -16,7 +16,8 @@ let slug: string;
 let statements: string[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // The webhook worker polls its queue on the same pool in the background: not part of any request.
+  t = await startTestApp({ WEBHOOK_WORKER: 'false' });
   author = await createUser(t);
   moderator = await createUser(t, { role: 'moderator' });
   slug = `round-trips-${process.pid}-${Date.now().toString(36)}`;

@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from './errors/app-error.js';
-import type { Keyset } from './cursor.js';
+import { encodeCursor, type Keyset } from './cursor.js';
+import type { Page } from './openapi/page.dto.js';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -22,7 +23,7 @@ export class PageQueryDto {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export { encodeCursor, type Keyset } from './cursor.js';
+export { encodeCursor, type Keyset };
 
 export function decodeCursor(cursor: string | undefined): { t: Date; id: string } | undefined {
   if (cursor === undefined) return undefined;
@@ -38,4 +39,16 @@ export function decodeCursor(cursor: string | undefined): { t: Date; id: string 
   throw AppError.badRequest('INVALID_CURSOR', 'The cursor is malformed; use nextCursor from a previous page', [
     { field: 'cursor', message: 'cursor is malformed' },
   ]);
+}
+
+/** Prisma `where` for the next page of a newest-first list (`created_at DESC, id DESC`): the rows after the cursor's. */
+export function olderThan(after: { t: Date; id: string } | undefined): { OR?: object[] } {
+  return after ? { OR: [{ createdAt: { lt: after.t } }, { createdAt: after.t, id: { lt: after.id } }] } : {};
+}
+
+/** `rows` fetched with `take: limit + 1` as a page: the first `limit`, and the cursor of the last when more follow. */
+export function keysetPage<R extends { createdAt: Date; id: string }, V>(rows: R[], limit: number, view: (row: R) => V): Page<V> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }

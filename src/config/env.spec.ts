@@ -91,3 +91,39 @@ describe('configuration: sign-in with the publisher (SSO) and LOCAL_AUTH', () =>
     expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
   });
 });
+
+describe('webhook configuration', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db:5432/newsroom', JWT_SECRET: SECRET };
+
+  it('should use a development-only key outside production, and none in production (webhooks off)', () => {
+    expect(loadEnv({}).WEBHOOK_SECRET_KEY).toEqual([expect.stringContaining('development-only')]);
+    expect(loadEnv(production).WEBHOOK_SECRET_KEY).toEqual([]);
+  });
+
+  it('should take a comma-separated list of keys, newest first, with the documented defaults', () => {
+    const env = loadEnv({ ...production, WEBHOOK_SECRET_KEY: `${'n'.repeat(40)}, ${'o'.repeat(40)}` });
+    expect(env).toMatchObject({
+      WEBHOOK_SECRET_KEY: ['n'.repeat(40), 'o'.repeat(40)],
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
+      WEBHOOK_WORKER: true,
+      WEBHOOK_TIMEOUT_MS: 5000,
+      WEBHOOK_MAX_ATTEMPTS: 15,
+      WEBHOOK_RETRY_BASE_MS: 10_000,
+      WEBHOOK_RETRY_MAX_DELAY_MS: 21_600_000,
+      WEBHOOK_POLL_INTERVAL_MS: 500,
+      WEBHOOK_CONCURRENCY: 8,
+      WEBHOOK_DELIVERY_RETENTION_DAYS: 30,
+    });
+  });
+
+  it.each([
+    [{ WEBHOOK_SECRET_KEY: 'short' }, /WEBHOOK_SECRET_KEY: .*at least 32 characters/],
+    [{ WEBHOOK_SECRET_KEY: `${'n'.repeat(40)},change-me` }, /WEBHOOK_SECRET_KEY/],
+    [{ WEBHOOK_SECRET_KEY: SECRET }, /WEBHOOK_SECRET_KEY: WEBHOOK_SECRET_KEY must differ from JWT_SECRET/],
+    [{ WEBHOOK_TIMEOUT_MS: '60000' }, /WEBHOOK_TIMEOUT_MS/],
+    [{ WEBHOOK_MAX_ATTEMPTS: '0' }, /WEBHOOK_MAX_ATTEMPTS/],
+    [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }, /WEBHOOK_ALLOW_PRIVATE_TARGETS/],
+  ])('should refuse %o with a message naming the variable', (source, message) => {
+    expect(() => loadEnv({ ...production, ...source } as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});

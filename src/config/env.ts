@@ -120,6 +120,20 @@ export const envSchema = z
         ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a hop count, or a list of proxy addresses/CIDRs' });
         return z.NEVER;
       }),
+    // Webhooks (webhooks/): the key(s) that encrypt the endpoints' signing secrets at rest, comma-separated, newest
+    // first (older keys only decrypt, during a rotation). Unset in production: webhooks are off.
+    WEBHOOK_SECRET_KEY: commaList(),
+    // Allow endpoints on loopback, private, link-local and other internal addresses (tests, an intranet receiver).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+    // This instance runs the delivery worker (every instance may: the queue is shared safely).
+    WEBHOOK_WORKER: bool.default(true),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
+    WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).default(6 * 3_600_000),
+    WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     SEED_ARTICLE: bool.default(true),
@@ -158,7 +172,23 @@ export const envSchema = z
       for (const [path, message] of sso) ctx.addIssue({ code: 'custom', path: [path], message });
       return z.NEVER;
     }
-    return { ...env, DATABASE_URL: database, JWT_SECRET: secret, LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') };
+    const webhookKeys = env.WEBHOOK_SECRET_KEY;
+    if (webhookKeys.some((k) => k.length < 32 || PLACEHOLDER_SECRETS.has(k))) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: 'WEBHOOK_SECRET_KEY must be random values of at least 32 characters (comma-separated, newest first)' });
+      return z.NEVER;
+    }
+    if (webhookKeys.includes(secret)) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: 'WEBHOOK_SECRET_KEY must differ from JWT_SECRET' });
+      return z.NEVER;
+    }
+    return {
+      ...env,
+      DATABASE_URL: database,
+      JWT_SECRET: secret,
+      LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+      // Development and tests get a fixed, clearly-marked key so webhooks work on a fresh clone; production has none.
+      WEBHOOK_SECRET_KEY: webhookKeys.length || production ? webhookKeys : ['development-only-webhook-key-do-not-use-in-production'],
+    };
   });
 
 /**

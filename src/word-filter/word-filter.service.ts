@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
-import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import { decodeCursor, keysetPage, olderThan } from '../common/pagination.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { WordFilterKind } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -65,19 +65,13 @@ export class WordFilterService {
   }
 
   async list(opts: { limit: number; cursor?: string; kind?: WordFilterKind }): Promise<Page<WordFilterDto>> {
-    const after = decodeCursor(opts.cursor);
     const rows = await this.prisma.wordFilter.findMany({
-      where: {
-        ...(opts.kind && { kind: opts.kind }),
-        ...(after && { OR: [{ createdAt: { lt: after.t } }, { createdAt: after.t, id: { lt: after.id } }] }),
-      },
+      where: { ...(opts.kind && { kind: opts.kind }), ...olderThan(decodeCursor(opts.cursor)) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: opts.limit + 1,
       select: wordFilterSelect,
     });
-    const page = rows.slice(0, opts.limit);
-    const last = page.at(-1);
-    return { items: page.map(toWordFilterView), nextCursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return keysetPage(rows, opts.limit, toWordFilterView);
   }
 
   /** Adds an entry (a word or a phrase); 409 when its normalised form is already listed (under either kind). Audited. */

@@ -24,6 +24,14 @@ export const ERROR_CATALOG = {
   INVALID_IDEMPOTENCY_KEY: { status: 400, description: 'The Idempotency-Key header is not 1-100 visible ASCII characters.' },
   INVALID_WORD: { status: 400, description: 'A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`.' },
   INVALID_TEXT: { status: 400, description: 'The text contains characters PostgreSQL cannot store (NUL).' },
+  INVALID_WEBHOOK_URL: {
+    status: 400,
+    description: 'The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not).',
+  },
+  WEBHOOK_TARGET_NOT_ALLOWED: {
+    status: 400,
+    description: 'The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them).',
+  },
   BAD_REQUEST: { status: 400, description: 'The HTTP request itself is malformed (URL encoding, request line).' },
   // 401: always with `WWW-Authenticate: Bearer realm="newsroom"` (RFC 9110 §11.6.1, RFC 6750 §3)
   UNAUTHENTICATED: { status: 401, description: 'The route needs a Bearer access token and none was sent.' },
@@ -79,6 +87,9 @@ export const ERROR_CATALOG = {
   USER_NOT_FOUND: { status: 404, description: 'No user has this id.' },
   WORD_FILTER_NOT_FOUND: { status: 404, description: 'No word-filter entry has this id.' },
   SSO_NOT_CONFIGURED: { status: 404, description: 'Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET).' },
+  WEBHOOK_NOT_FOUND: { status: 404, description: 'No webhook endpoint has this id.' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, description: 'This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS).' },
+  WEBHOOKS_NOT_CONFIGURED: { status: 404, description: 'Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
   // 408
@@ -102,6 +113,8 @@ export const ERROR_CATALOG = {
   WORD_FILTER_EXISTS: { status: 409, description: 'The word (in its normalised form) is already in the filter.' },
   USER_NOT_BANNED: { status: 409, description: 'The user is not banned.' },
   LAST_ADMIN: { status: 409, description: 'The last active admin cannot be demoted or erased.' },
+  WEBHOOK_DELIVERY_PENDING: { status: 409, description: 'The delivery is still queued (waiting for its next attempt); only a succeeded or failed delivery can be sent again.' },
+  WEBHOOK_DISABLED: { status: 409, description: 'The webhook endpoint is disabled: enable it (PATCH enabled: true) before retrying its deliveries.' },
   // 413 / 414 / 415
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than BODY_LIMIT_BYTES.' },
   URI_TOO_LONG: { status: 414, description: 'The URL is too long.' },

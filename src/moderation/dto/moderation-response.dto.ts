@@ -184,7 +184,7 @@ export class AuditEntryDto {
   id: string;
 
   @ApiProperty({
-    description: 'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account',
+    description: 'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable',
     example: 'approve',
   })
   action: string;
@@ -210,7 +210,7 @@ export class AuditEntryDto {
   @ApiProperty({ type: ArticleRefDto, nullable: true, description: 'for article settings changes' })
   article: ArticleRefDto | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'article settings before and after', example: null })
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'what changed, for actions that are not status changes: article settings or a webhook endpoint before and after, the endpoint and delivery of webhook actions', example: null })
   details: Record<string, unknown> | null;
 
   @ApiProperty({ type: UserRefDto, nullable: true, description: 'the user acted on: the comment author, or the banned / promoted user' })

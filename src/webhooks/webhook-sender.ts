@@ -1,0 +1,140 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupAddress } from 'node:dns';
+import { type HostResolver, type ResolvedAddress, checkWebhookUrl, resolveTarget, TargetRefusedError } from './webhook-target.js';
+
+export interface SendRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  allowPrivate: boolean;
+  resolver: HostResolver;
+}
+
+export interface SendResult {
+  /** 2xx: delivered. */
+  ok: boolean;
+  /** The receiver's HTTP status, when it answered. */
+  status: number | null;
+  /** Why it failed (network, timeout, refused target, redirect, non-2xx); null on success. Never the response body. */
+  error: string | null;
+  durationMs: number;
+  /** The receiver's Retry-After (429, 503), in ms, when it sent one. */
+  retryAfterMs: number | null;
+}
+
+/** How much of a receiver's response body is read (and thrown away) before the connection is closed. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+export const USER_AGENT = 'newsroom-comments-webhooks/1';
+
+/**
+ * One delivery attempt: resolve and check the target (webhook-target.ts), then POST the body to exactly the
+ * addresses checked (the socket's `lookup` answers with them instead of asking DNS again), with a deadline for the
+ * whole attempt (resolution, connection, TLS, response). Redirects are not followed: a 3xx is a failed attempt.
+ * A fresh connection per attempt (no keep-alive), so no socket outlives the check that allowed it. Never throws.
+ */
+export async function sendWebhook(req: SendRequest): Promise<SendResult> {
+  const started = performance.now();
+  const result = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
+  const failure = (error: string, status: number | null = null) => result({ ok: false, status, error, retryAfterMs: null });
+
+  const checked = checkWebhookUrl(req.url);
+  if (!checked.ok) return failure(`the URL ${checked.reason}`);
+  const url = checked.url;
+  const deadline = AbortSignal.timeout(req.timeoutMs);
+  const timedOut = () => failure(`no response within ${req.timeoutMs} ms`);
+
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await Promise.race([
+      resolveTarget(req.resolver, url.hostname, req.allowPrivate),
+      new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(deadline.reason), { once: true })),
+    ]);
+  } catch (err) {
+    if (err instanceof TargetRefusedError) return failure(`target refused: ${err.message}`);
+    if (deadline.aborted) return timedOut();
+    return failure(`target refused: ${(err as Error).message}`);
+  }
+
+  return new Promise<SendResult>((resolve) => {
+    let settled = false;
+    const settle = (r: SendResult) => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+    const transport = url.protocol === 'https:' ? https : http;
+    const request = transport.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        signal: deadline,
+        lookup: pinnedLookup(addresses),
+        headers: {
+          ...req.headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(req.body).toString(),
+          'user-agent': USER_AGENT,
+        },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        let received = 0;
+        const finish = () => {
+          if (status >= 200 && status < 300) settle(result({ ok: true, status, error: null, retryAfterMs: null }));
+          else if (status >= 300 && status < 400) settle(failure(`redirect (${status}) not followed`, status));
+          else settle(result({ ok: false, status, error: `HTTP ${status}`, retryAfterMs: retryAfter(res.headers['retry-after']) }));
+          request.destroy();
+        };
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > MAX_RESPONSE_BYTES) finish();
+        });
+        res.on('end', finish);
+        res.on('error', finish);
+      },
+    );
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (deadline.aborted) settle(timedOut());
+      else settle(failure(describeNetworkError(err)));
+    });
+    request.end(req.body);
+  });
+}
+
+/** A `lookup` for the socket that answers with the addresses already checked, never asking DNS a second time. */
+function pinnedLookup(addresses: ResolvedAddress[]) {
+  return (
+    _hostname: string,
+    options: { all?: boolean; family?: number | string },
+    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
+    const matching = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+    if (!matching.length) {
+      const err: NodeJS.ErrnoException = new Error(`no IPv${family} address among the checked ones`);
+      err.code = 'ENOTFOUND';
+      callback(err, '');
+      return;
+    }
+    if (options.all) callback(null, matching);
+    else callback(null, matching[0]!.address, matching[0]!.family);
+  };
+}
+
+function describeNetworkError(err: NodeJS.ErrnoException): string {
+  const code = err.code ? `${err.code}: ` : '';
+  return `${code}${err.message}`.slice(0, 500);
+}
+
+/** Retry-After in seconds or as an HTTP date, in ms; null when absent or unreadable. */
+function retryAfter(value: string | string[] | undefined): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}

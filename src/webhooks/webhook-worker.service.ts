@@ -1,0 +1,121 @@
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { claimDueDeliveries, pruneDeliveries } from './webhook-queue.js';
+import { WebhookSettings } from './webhook-settings.js';
+
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_BATCH = 1000;
+const MAX_ERROR_BACKOFF_MS = 30_000;
+
+/**
+ * The delivery worker: every instance with WEBHOOK_WORKER=true runs one. It polls the queue (webhook-queue.ts) every
+ * WEBHOOK_POLL_INTERVAL_MS, and at once when woken (a retry requested through the API, a slot freed, a new event),
+ * keeping up to WEBHOOK_CONCURRENCY attempts in flight. Instances share the queue safely (SKIP LOCKED leases), so
+ * scaling out needs no coordination. It also deletes finished deliveries older than
+ * WEBHOOK_DELIVERY_RETENTION_DAYS, in small batches, once an hour.
+ *
+ * Shutdown: it stops claiming, then waits for the attempts in flight (each bounded by WEBHOOK_TIMEOUT_MS) to finish
+ * and be recorded, before the database pool closes. Nothing is lost if it is killed instead: a claimed delivery is
+ * retried when its lease ends, and the rest are still pending in the table.
+ */
+@Injectable()
+export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private errors = 0;
+  private nextPruneAt = Date.now() + 60_000;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly settings: WebhookSettings,
+    private readonly dispatcher: WebhookDispatcher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.settings.runWorker) return;
+    if (!this.settings.secrets) {
+      this.logger.log('webhooks are off: WEBHOOK_SECRET_KEY is not set');
+      return;
+    }
+    this.loop = this.run();
+  }
+
+  /** Look for due deliveries now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.settings.concurrency - this.inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const due = await claimDueDeliveries(this.prisma.pool, free, this.settings.leaseMs);
+          claimed = due.length;
+          for (const d of due) this.track(this.dispatcher.attempt(d));
+          await this.prune();
+          this.errors = 0;
+        } catch (err) {
+          this.errors++;
+          // One line when the database goes away and every tenth after, not one per poll.
+          if (this.errors === 1 || this.errors % 10 === 0) this.logger.warn({ msg: 'webhook queue unavailable; retrying', err: (err as Error).message, failures: this.errors });
+        }
+      }
+      if (this.stopping) break;
+      if (free > 0 && claimed === free) continue; // a full batch: more may be due right away
+      await this.sleep(this.errors ? Math.min(MAX_ERROR_BACKOFF_MS, this.settings.pollIntervalMs * 2 ** this.errors) : this.settings.pollIntervalMs);
+    }
+  }
+
+  private track(attempt: Promise<unknown>): void {
+    const tracked = attempt.finally(() => {
+      this.inFlight.delete(tracked);
+      this.wake(); // a slot is free
+    });
+    this.inFlight.add(tracked);
+  }
+
+  private async prune(): Promise<void> {
+    if (Date.now() < this.nextPruneAt) return;
+    this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
+    let total = 0;
+    for (let batch = 0; batch < 50 && !this.stopping; batch++) {
+      const deleted = await pruneDeliveries(this.prisma.pool, this.settings.retentionDays, PRUNE_BATCH);
+      total += deleted;
+      if (deleted < PRUNE_BATCH) break;
+    }
+    if (total) this.logger.log({ msg: 'deleted old webhook deliveries', deleted: total, olderThanDays: this.settings.retentionDays });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      timer.unref();
+      this.wakeUp = finish;
+    });
+  }
+}
