@@ -270,6 +270,34 @@ describe('webhook delivery', () => {
     expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200)).body.webhook.enabled).toBe(true);
   });
 
+  it("should scrub an erased account's name, ban reason and authorship from the stored deliveries, queued ones included, and announce user.erased", async () => {
+    const r = await receiver();
+    const hook = await createEndpoint(t, r, ['comment.approved', 'user.banned', 'user.erased']);
+    const a = await createArticle(t);
+    const victim = await createUser(t);
+    const reason = `Обиди от ${victim.username}`;
+    const sent = await postComment(t, a.slug, 'Думи, които остават без автор', victim);
+    await decide(t, sent, 'approved');
+    expect(await r.waitFor((x) => x.of('comment.approved').some(aboutArticle(a.id)))).toBe(true);
+    await r.stop(); // the ban's message stays queued
+    await t.http.post(`/api/admin/users/${victim.id}/ban`).set(as(admin)).send({ reason }).expect(200);
+    expect(await eventually(async () => (await deliveriesOf(t, hook.id)).some((d) => d.eventType === 'user.banned' && d.attempts >= 1))).toBe(true);
+
+    await t.http.delete(`/api/admin/users/${victim.id}`).set(as(admin)).send({ reason: 'искане по чл. 17 GDPR' }).expect(200);
+    const stored = await t.prisma.webhookDelivery.findMany({ where: { endpointId: hook.id }, select: { eventType: true, payload: true } });
+    const text = stored.map((d) => d.payload).join('\n');
+    expect(text).not.toContain(victim.username);
+    expect(text).not.toContain(reason);
+    const payloadOf = (type: string) => JSON.parse(stored.find((d) => d.eventType === type)!.payload) as { type: string; data: Record<string, Record<string, unknown>> };
+    expect(payloadOf('comment.approved').data.comment).toMatchObject({ id: sent, author: null, body: 'Думи, които остават без автор' });
+    expect(payloadOf('user.banned')).toMatchObject({ type: 'user.banned', data: { user: { id: victim.id, username: expect.stringMatching(/^deleted:/) }, reason: null } });
+
+    await r.start();
+    expect(await r.waitFor((x) => x.of('user.erased').length === 1 && x.of('user.banned').length === 1, 5000)).toBe(true);
+    expect(r.of('user.banned')[0]!.payload.data).toMatchObject({ reason: null });
+    expect(r.of('user.erased')[0]!.payload.data).toEqual({ user: { id: victim.id } });
+  });
+
   it('should send a signed test ping now and answer with its recorded result, success or failure, without disabling', async () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['user.banned']);

@@ -10,6 +10,7 @@ import { userErasedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { isActive, lockAccounts, requireActor, userNotFound } from '../users/account-locks.js';
+import { scrubWebhookDeliveries } from '../webhooks/webhook-privacy.js';
 import type { EraseAccountDto, ErasureDto } from './dto/erasure.dto.js';
 
 // Erasing a prolific account changes many comments and waits on their row locks.
@@ -48,8 +49,9 @@ interface Actor {
  *     (comment-state.ts: counters and one audit row per comment in the same statement), so threads keep their shape
  *     as deleted placeholders and every count stays exact; its earlier versions are deleted too
  *     (erase_comment_revisions);
- *   - the domain event log loses the account's name and the erased words too (scrubEvents), and gets a
- *     `user.erased` event (its id only), so live-update and webhook consumers can forget the name as well;
+ *   - the domain event log loses the account's name and the erased words too (scrubEvents), and so do the copies
+ *     webhook deliveries keep (scrubWebhookDeliveries); the log gets a `user.erased` event (its id only), so
+ *     live-update and webhook consumers can forget the name as well;
  *   - an audit row `erase_account` records who erased it (the holder or an admin), the mode and the counts.
  * Audit rows stay (the log is append-only) and keep only the pseudonymous id; their free text (a ban reason, a
  * moderator's note) is the newsroom's own record and is not rewritten.
@@ -153,6 +155,7 @@ export class AccountErasureService {
       await tx.userIdentity.deleteMany({ where: { userId } });
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await this.scrubEvents(tx, userId, placeholder);
+      await scrubWebhookDeliveries(tx, userId, placeholder);
       const [{ anonymized }] = await tx.$queryRaw<{ anonymized: number }[]>`
         SELECT count(*)::int AS anonymized FROM comments WHERE author_id = ${userId}::uuid AND body <> ''`;
       const counts = { anonymized, erased };

@@ -3,7 +3,8 @@ import { DOMAIN_EVENT_TYPES } from '../events/domain-events.js';
 /**
  * The event types an endpoint can subscribe to: every domain event type (src/events/domain-events.ts; the issue's
  * six, comment.created/approved/rejected/deleted, article.comment_count.changed and user.banned, plus
- * comment.updated, comment.requeued and user.unbanned). A type added to the event log becomes subscribable here.
+ * comment.updated, comment.requeued, user.unbanned and user.erased). A type added to the event log becomes
+ * subscribable here.
  */
 export const WEBHOOK_EVENT_TYPES = DOMAIN_EVENT_TYPES;
 

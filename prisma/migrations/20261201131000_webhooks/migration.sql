@@ -28,6 +28,7 @@ CREATE TABLE "webhook_deliveries" (
     "id" UUID NOT NULL,
     "endpoint_id" UUID NOT NULL,
     "event_id" BIGINT,
+    "article_id" UUID,
     "message_id" TEXT NOT NULL,
     "event_type" TEXT NOT NULL,
     "payload" TEXT NOT NULL,
@@ -55,6 +56,9 @@ CREATE INDEX "webhook_deliveries_endpoint_id_created_at_id_idx" ON "webhook_deli
 
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_endpoint_id_status_created_at_id_idx" ON "webhook_deliveries"("endpoint_id", "status", "created_at", "id");
+
+-- CreateIndex
+CREATE INDEX "webhook_deliveries_article_id_idx" ON "webhook_deliveries"("article_id");
 
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries"("next_attempt_at") WHERE (status = 'pending');
@@ -94,7 +98,7 @@ BEGIN
         RETURN NULL;
     END IF;
     WITH ev AS MATERIALIZED (
-        SELECT n.id, n.type,
+        SELECT n.id, n.type, n.article_id,
                'msg_' || n.id || '_' || substr(md5(gen_random_uuid()::text), 1, 12) AS message_id,
                format('{"type":%s,"timestamp":%s,"data":%s}',
                       to_json(n.type),
@@ -102,12 +106,12 @@ BEGIN
                       n.data::text) AS payload
         FROM new_rows n
     ), targets AS (
-        SELECT ev.id AS event_id, ev.message_id, ev.type, ev.payload, e.id AS endpoint_id
+        SELECT ev.id AS event_id, ev.article_id, ev.message_id, ev.type, ev.payload, e.id AS endpoint_id
         FROM ev JOIN webhook_endpoints e ON e.enabled AND ev.type = ANY (e.events)
         FOR KEY SHARE OF e
     )
-    INSERT INTO webhook_deliveries (id, endpoint_id, event_id, message_id, event_type, payload)
-    SELECT gen_random_uuid(), t.endpoint_id, t.event_id, t.message_id, t.type, t.payload
+    INSERT INTO webhook_deliveries (id, endpoint_id, event_id, article_id, message_id, event_type, payload)
+    SELECT gen_random_uuid(), t.endpoint_id, t.event_id, t.article_id, t.message_id, t.type, t.payload
     FROM targets t
     ORDER BY t.event_id, t.endpoint_id;
     RETURN NULL;
