@@ -2,8 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard.js';
-import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
-import { RateLimitStore } from '../common/rate-limit/rate-limit.store.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
@@ -40,8 +38,6 @@ import { SsoTokenVerifier } from './sso/sso-token.verifier.js';
     // This application's own Passport instance with its 'jwt' and 'local' strategies (not passport's global one).
     passportProvider,
     PassportAuthenticator,
-    { provide: RateLimitStore, useFactory: () => new RateLimitStore() },
-    RateLimiter,
     // Global guards run in the order registered here: authenticate, then roles, then rate limits (which need
     // the user for `per: 'user'`, and should not spend a caller's budget on requests refused for their role).
     { provide: APP_GUARD, useClass: JwtAuthGuard },

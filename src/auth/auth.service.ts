@@ -100,7 +100,7 @@ export class AuthService {
       where: byEmail ? { email: lookup } : { usernameNormalized: lookup },
       select: { ...selfUserSelect, passwordHash: true, bannedAt: true, bannedUntil: true, deletedAt: true },
     });
-    this.limiter.consume([{ rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` }]);
+    await this.limiter.consume([{ rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` }]);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.deletedAt) return null;
     if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');

@@ -101,7 +101,26 @@ export const envSchema = z
     RETENTION_SESSION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     // How often this process runs the retention job, in seconds; 0 = never (another instance or a cron job does).
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+    // Live updates (Server-Sent Events): open streams per instance, per client address (per instance), the
+    // heartbeat, how far back Last-Event-ID may resume, and how much unsent data a slow client may hold up.
+    SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(100_000).default(2_000),
+    SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(20),
+    SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(25).default(20),
+    SSE_RESUME_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(16_777_216).default(65_536),
     RATE_LIMIT_ENABLED: bool.default(true),
+    // Shared rate-limit counters for several instances; unset: each process counts on its own.
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    // Namespace of this service's keys, so several deployments (or test runs) can share one Redis.
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - (at most 64)')
+      .default('newsroom:'),
+    // A Redis call slower than this counts as failed: the request is limited in memory instead (never delayed more).
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(200),
     CORS_ORIGINS: commaList(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     // false: use the socket address. A number: trust that many proxy hops (1 = one reverse proxy / load balancer).
@@ -165,6 +184,10 @@ export const envSchema = z
         path: ['DATABASE_URL'],
         message: 'DATABASE_URL (or DB_HOST) is required in production (the embedded database is for development only)',
       });
+      return z.NEVER;
+    }
+    if (env.SSE_RESUME_WINDOW_SECONDS > env.DOMAIN_EVENTS_RETENTION_HOURS * 3600) {
+      ctx.addIssue({ code: 'custom', path: ['SSE_RESUME_WINDOW_SECONDS'], message: 'SSE_RESUME_WINDOW_SECONDS must not exceed DOMAIN_EVENTS_RETENTION_HOURS (the events it replays)' });
       return z.NEVER;
     }
     const sso = ssoIssues(env, secret);

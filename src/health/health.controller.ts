@@ -3,15 +3,22 @@ import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import { RateLimitBackend } from '../common/rate-limit/rate-limit.backend.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { HealthDto, LivenessDto } from './health.dto.js';
+import { HealthDto, LivenessDto, type RateLimitsCheckDto } from './health.dto.js';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly rateLimits: RateLimitBackend,
+  ) {}
 
-  /** Readiness: the process is up and the database answers. 503 while the database is unreachable. */
+  /**
+   * Readiness: the process is up and the database answers. 503 while the database is unreachable. Redis (shared
+   * rate limits) is reported but never makes the service unready: without it limits hold per instance.
+   */
   @Public()
   @Get()
   @Endpoint({ operationId: 'getReadiness', summary: 'Readiness: the service and its database answer', type: HealthDto, noStore: true })
@@ -24,15 +31,26 @@ export class HealthController {
     } catch {
       database = 'down';
     }
+    const databaseMs = Math.round((performance.now() - started) * 10) / 10;
     const ok = database === 'up';
     void reply
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .header('cache-control', 'no-store')
       .send({
         status: ok ? 'ok' : 'unavailable',
-        checks: { database: { status: database, latencyMs: Math.round((performance.now() - started) * 10) / 10 } },
+        checks: { database: { status: database, latencyMs: databaseMs }, rateLimits: await this.rateLimitsCheck() },
         uptimeSeconds: Math.round(process.uptime()),
       } satisfies HealthDto);
+  }
+
+  private async rateLimitsCheck(): Promise<RateLimitsCheckDto> {
+    const status = this.rateLimits.status();
+    if (status.store === 'memory') return status;
+    try {
+      return { ...status, redis: { status: 'up', latencyMs: (await this.rateLimits.ping()) ?? 0 } };
+    } catch {
+      return { ...status, redis: { status: 'down' } };
+    }
   }
 
   /** Liveness: the process is running (no dependencies checked). */

@@ -8,9 +8,42 @@ export class DatabaseCheckDto {
   latencyMs: number;
 }
 
+export class RedisCheckDto {
+  @ApiProperty({ enum: ['up', 'down'], example: 'up' })
+  status: 'up' | 'down';
+
+  @ApiProperty({ required: false, example: 0.4, description: 'PING round trip; absent while Redis does not answer' })
+  latencyMs?: number;
+}
+
+export class RateLimitsCheckDto {
+  @ApiProperty({ enum: ['redis', 'memory'], example: 'redis', description: '`redis` with REDIS_URL, else `memory` (one process)' })
+  store: 'redis' | 'memory';
+
+  @ApiProperty({ example: true, description: 'Whether every instance counts in the same buckets right now (false: per instance, e.g. while Redis is away)' })
+  shared: boolean;
+
+  @ApiProperty({
+    required: false,
+    format: 'date-time',
+    example: '2026-12-01T09:30:00.000Z',
+    description: 'While Redis is not answering: since when the limits are counted in memory, per instance',
+  })
+  fallbackSince?: string;
+
+  @ApiProperty({ required: false, type: RedisCheckDto, description: 'With REDIS_URL only' })
+  redis?: RedisCheckDto;
+}
+
 export class HealthChecksDto {
   @ApiProperty()
   database: DatabaseCheckDto;
+
+  @ApiProperty({
+    description: 'Informational: the service answers without Redis (limits then hold per instance), so this never makes it unavailable',
+    example: { store: 'redis', shared: true, redis: { status: 'up', latencyMs: 0.4 } },
+  })
+  rateLimits: RateLimitsCheckDto;
 }
 
 export class HealthDto {

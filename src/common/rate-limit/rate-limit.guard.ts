@@ -23,7 +23,7 @@ export class RateLimitGuard implements CanActivate {
     private readonly limiter: RateLimiter,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.limiter.enabled || context.getType() !== 'http') return true;
     const rules = this.reflector.getAllAndOverride<RateLimitRule[] | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
     if (!rules?.length) return true;
@@ -34,7 +34,7 @@ export class RateLimitGuard implements CanActivate {
       // No email in the body: the request fails validation anyway, and the route's IP rule still counts it.
       if (subject !== undefined) hits.push({ rule, subject });
     }
-    void context.switchToHttp().getResponse<FastifyReply>().headers(this.limiter.consume(hits));
+    void context.switchToHttp().getResponse<FastifyReply>().headers(await this.limiter.consume(hits));
     return true;
   }
 

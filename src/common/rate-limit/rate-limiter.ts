@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
-import { RateLimitStore } from './rate-limit.store.js';
+import { type Bucket, RateLimitBackend } from './rate-limit.backend.js';
 
 /** A limit: `limit` requests per `windowSeconds`, counted per subject; `per` names what it counts (policy names). */
 export interface LimitRule {
@@ -14,48 +15,68 @@ export interface LimitRule {
 /** A policy's name in the RateLimit fields: the bucket and what it counts per, e.g. "login-account". */
 const policyName = (rule: LimitRule) => (!rule.per || rule.name.endsWith(`-${rule.per}`) ? rule.name : `${rule.name}-${rule.per}`);
 
+const bucketOf = (rule: LimitRule): Bucket => ({ name: rule.name, points: rule.limit, duration: rule.windowSeconds });
+
 /**
- * Counts requests against rate-limit rules (all or nothing, see RateLimitStore). Used by the RateLimitGuard for
- * @RateLimit() routes, and by services whose subject is only known after a lookup (the per-account login limit).
- * Off when RATE_LIMIT_ENABLED=false.
+ * Counts requests against rate-limit rules, in fixed windows (exact Retry-After values; a client can spend up to
+ * twice a limit across a window boundary, which is fine for brute-force and spam limits). The counters live in
+ * Redis, shared by every instance, when REDIS_URL is set, else in this process (RateLimitBackend). Used by the
+ * RateLimitGuard for @RateLimit() routes, and by services whose subject is only known after a lookup (the
+ * per-account login limit). Off when RATE_LIMIT_ENABLED=false.
  */
 @Injectable()
 export class RateLimiter {
   readonly enabled: boolean;
 
   constructor(
-    private readonly store: RateLimitStore,
+    private readonly backend: RateLimitBackend,
     config: AppConfig,
   ) {
     this.enabled = config.get('RATE_LIMIT_ENABLED');
   }
 
   /**
-   * Counts one request for each rule and subject. Returns the IETF RateLimit fields
+   * Counts one request for each rule and subject, all or nothing: the rules are counted in order and the first
+   * exhausted one stops the request, giving back what the earlier ones counted (a blocked caller does not extend
+   * its block, and an IP block does not also burn the account's budget). Returns the IETF RateLimit fields
    * (draft-ietf-httpapi-ratelimit-headers: every policy that applies and what is left of it) for the caller to send;
    * when a limit is exhausted, throws 429 RATE_LIMITED carrying them and Retry-After.
    */
-  consume(hits: readonly { rule: LimitRule; subject: string }[], now = Date.now()): Record<string, string> {
+  async consume(hits: readonly { rule: LimitRule; subject: string }[]): Promise<Record<string, string>> {
     if (!this.enabled || !hits.length) return {};
-    const counted = hits.map(({ rule, subject }) => ({
-      key: `${rule.name}:${rule.windowSeconds}:${subject}`,
-      limit: rule.limit,
-      windowMs: rule.windowSeconds * 1000,
-      policy: policyName(rule),
-    }));
-    const retryAfter = this.store.consume(counted, now);
+    const counted = hits.map(({ rule, subject }) => ({ rule, bucket: bucketOf(rule), key: subject, policy: policyName(rule) }));
+    const states: { remainingPoints: number; msBeforeNext: number }[] = [];
+    let blocked: RateLimiterRes | undefined;
+    for (const h of counted) {
+      try {
+        states.push(await this.backend.consume(h.bucket, h.key));
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        blocked = err;
+        break;
+      }
+    }
+    const blockedAt = states.length;
+    if (blocked) {
+      // Give back everything this request counted (the blocked bucket included), then read the rest as they are.
+      await Promise.all(counted.slice(0, blockedAt + 1).map((h) => this.backend.refund(h.bucket, h.key)));
+      states.push({ remainingPoints: 0, msBeforeNext: blocked.msBeforeNext });
+      for (const h of counted.slice(states.length)) states.push(await this.backend.peek(h.bucket, h.key));
+    }
     const headers = {
-      'ratelimit-policy': counted.map((h) => `"${h.policy}";q=${h.limit};w=${h.windowMs / 1000}`).join(', '),
-      ratelimit: counted
-        .map((h) => {
-          const { remaining, resetSeconds } = this.store.state(h, now);
-          return `"${h.policy}";r=${remaining};t=${resetSeconds}`;
-        })
-        .join(', '),
+      'ratelimit-policy': counted.map((h) => `"${h.policy}";q=${h.rule.limit};w=${h.rule.windowSeconds}`).join(', '),
+      ratelimit: counted.map((h, i) => `"${h.policy}";r=${states[i]!.remainingPoints};t=${resetSeconds(states[i]!.msBeforeNext, h.rule)}`).join(', '),
     };
-    if (retryAfter > 0) {
+    if (blocked) {
+      const retryAfter = resetSeconds(blocked.msBeforeNext, counted[blockedAt]!.rule);
       throw new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfter} s`, undefined, { ...headers, 'retry-after': String(retryAfter) });
     }
     return headers;
   }
+}
+
+/** Whole seconds until a window resets (at least 1 while it runs; the whole window when it has not started). */
+function resetSeconds(ms: number, rule: LimitRule): number {
+  if (ms < 0) return rule.windowSeconds;
+  return Math.max(1, Math.ceil(ms / 1000));
 }
