@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from './articles/articles.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LiveModule } from './live/live.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
@@ -12,6 +14,20 @@ import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
-  imports: [ConfigModule, PrismaModule, AuthModule, UsersModule, ArticlesModule, CommentsModule, ModerationModule, PrivacyModule, HealthModule, EventsModule, WebhooksModule],
+  imports: [
+    ConfigModule,
+    PrismaModule,
+    RateLimitModule,
+    AuthModule,
+    UsersModule,
+    ArticlesModule,
+    CommentsModule,
+    ModerationModule,
+    PrivacyModule,
+    HealthModule,
+    EventsModule,
+    WebhooksModule,
+    LiveModule,
+  ],
 })
 export class AppModule {}

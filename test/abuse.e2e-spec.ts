@@ -45,6 +45,12 @@ function request(method: string, path: string, opts: { headers?: Record<string, 
   if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      // A live-update stream (text/event-stream) never ends by itself: its head is the answer.
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '', body: undefined });
+        req.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -71,7 +71,9 @@ describe('OpenAPI contract', () => {
       if (op.tags?.length !== 1) problems.push(`${key}: one tag`);
       if (!op.security) problems.push(`${key}: security`);
       for (const [status, r] of Object.entries(op.responses)) {
-        const media = (r as ResponseObject).content?.['application/json'];
+        const content = (r as ResponseObject).content ?? {};
+        // A non-JSON success (text/event-stream) needs its schema and example as well.
+        const media = content['application/json'] ?? Object.values(content)[0];
         if (Number(status) >= 400 && JSON.stringify(media?.schema).includes('ErrorResponse')) {
           const codes = Object.keys(media?.examples ?? {});
           if (!codes.length || codes.some((c) => ERROR_CATALOG[c as keyof typeof ERROR_CATALOG]?.status !== Number(status))) problems.push(`${key} ${status}: error examples`);

@@ -1,3 +1,4 @@
+import { statement } from '../database/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { publicCommentJson } from '../read-path/read-path.sql.js';
 
@@ -57,12 +58,12 @@ export interface CountEventData {
   count: number;
 }
 
+/** A row as the readers below return it (the id as text: bigint). */
 export interface DomainEventRow {
   id: string;
   type: string;
   articleId: string | null;
-  occurredAt: Date;
-  data: unknown;
+  data: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -116,3 +117,35 @@ export function userErasedEvent(userId: string): Prisma.DomainEventCreateInput {
 export function userUnbannedEvent(user: { id: string; username: string }): Prisma.DomainEventCreateInput {
   return { type: 'user.unbanned', data: { user: { id: user.id, username: user.username } } };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading the log (prepared statements; never "id > last seen" for completeness, see README "Domain events")
+
+const EVENT_COLUMNS = 'id::text AS id, type, article_id AS "articleId", data';
+
+/** The announced events (by id) about the given articles, in log order. */
+export const EVENTS_BY_ID = statement<[ids: string[], articleIds: string[]], DomainEventRow>(
+  'events:by-id',
+  `SELECT ${EVENT_COLUMNS} FROM domain_events WHERE id = ANY($1::bigint[]) AND article_id = ANY($2::uuid[]) ORDER BY id`,
+);
+
+/**
+ * Resuming a stream: the articles' events after `after` that occurred within the window, in log order, at most
+ * `limit`. An event whose transaction began before `after`'s and committed later is not found this way (its id is
+ * lower): the counts sent on every (re)connect make up for a missed count.
+ */
+export const EVENTS_AFTER = statement<[articleIds: string[], after: string, windowSeconds: number, limit: number], DomainEventRow>(
+  'events:after',
+  `SELECT ${EVENT_COLUMNS} FROM domain_events
+   WHERE article_id = ANY($1::uuid[]) AND id > $2::bigint AND occurred_at > now() - make_interval(secs => $3::int)
+   ORDER BY id LIMIT $4::int`,
+);
+
+/** Whether event `id` still exists and occurred within the window (a resume point this service can continue from). */
+export const EVENT_WITHIN = statement<[id: string, windowSeconds: number], { within: boolean }>(
+  'events:within',
+  'SELECT occurred_at > now() - make_interval(secs => $2::int) AS within FROM domain_events WHERE id = $1::bigint',
+);
+
+/** The newest id in the log (0 when empty): where a fresh listener starts. */
+export const LAST_EVENT_ID = statement<[], { id: string }>('events:last-id', 'SELECT coalesce(max(id), 0)::text AS id FROM domain_events');

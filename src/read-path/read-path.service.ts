@@ -19,6 +19,7 @@ import {
   POST_CONTEXT,
   type PostContextRow,
   type SortOrder,
+  STREAM_ARTICLES,
 } from './read-path.sql.js';
 
 export interface CommentPageQuery {
@@ -84,6 +85,12 @@ export class ReadPath {
     if (!slugs.length) return new Map();
     return new Map((await run(this.prisma.pool, COUNT_MANY, [slugs])).map((r) => [r.slug, r.c]));
   }
+
+  /** The known articles among `slugs`, with id and count (live-update streams). */
+  streamArticles(slugs: string[]): Promise<{ id: string; slug: string; count: number }[]> {
+    return run(this.prisma.pool, STREAM_ARTICLES, [slugs]);
+  }
+
 
   async authUser(id: string): Promise<AuthUserRow | undefined> {
     return one(this.prisma.pool, AUTH_USER, [id]);

@@ -191,6 +191,12 @@ export const COUNT_MANY = statement<[slugs: string[]], { slug: string; c: number
   'SELECT slug, approved_comment_count AS c FROM articles WHERE slug = ANY($1::text[])',
 );
 
+/** Live-update streams: the articles to subscribe to (id for the event log, slug and count for the first events). */
+export const STREAM_ARTICLES = statement<[slugs: string[]], { id: string; slug: string; count: number }>(
+  'read:stream-articles',
+  'SELECT id, slug, approved_comment_count AS count FROM articles WHERE slug = ANY($1::text[])',
+);
+
 // ---------------------------------------------------------------------------------------------------------
 // The signed-in caller, loaded on every authenticated request so bans and role changes apply at once.
 

@@ -123,6 +123,10 @@ export const ERROR_CATALOG = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used for a different comment.' },
   // 429
   RATE_LIMITED: { status: 429, description: 'Too many requests; wait `Retry-After` seconds (see the RateLimit headers).' },
+  TOO_MANY_STREAMS: {
+    status: 429,
+    description: 'This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.',
+  },
   // 431
   HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are too large.' },
   // 5xx
@@ -135,6 +139,10 @@ export const ERROR_CATALOG = {
   SSO_KEYS_UNAVAILABLE: {
     status: 503,
     description: "The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.",
+  },
+  STREAMS_AT_CAPACITY: {
+    status: 503,
+    description: 'This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

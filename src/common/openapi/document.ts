@@ -196,7 +196,9 @@ function errorResponse(status: number, codes: ErrorCode[], rateLimited: boolean)
   if (status === 401) headers['WWW-Authenticate'] = header('WWW-Authenticate', true);
   if (status === 403 && codes.includes('FORBIDDEN')) headers['WWW-Authenticate'] = header('WWW-Authenticate', false);
   if (status === 429 || status === 503) headers['Retry-After'] = header('Retry-After', true);
-  if (status === 429 || rateLimited) Object.assign(headers, { 'RateLimit-Policy': header('RateLimit-Policy', status === 429), RateLimit: header('RateLimit', status === 429) });
+  // Required on a 429 whose only code is RATE_LIMITED (TOO_MANY_STREAMS counts open streams, not a windowed quota).
+  const quota = status === 429 && codes.every((c) => c === 'RATE_LIMITED');
+  if (status === 429 || rateLimited) Object.assign(headers, { 'RateLimit-Policy': header('RateLimit-Policy', quota), RateLimit: header('RateLimit', quota) });
   headers['Cache-Control'] = header('Cache-Control', true);
   return {
     description: codes.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].description}`).join('\n\n'),

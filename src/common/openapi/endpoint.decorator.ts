@@ -30,6 +30,8 @@ export interface EndpointOptions {
   noStore?: boolean;
   /** The route never touches the database (liveness): no 503 is documented. */
   noDatabase?: boolean;
+  /** A `text/event-stream` response (Server-Sent Events) instead of JSON: its description and an example stream. */
+  eventStream?: { description: string; example: string };
 }
 
 /** What the document builder reads back (the decorator's options, normalised). */
@@ -68,7 +70,13 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   const decorators: (MethodDecorator | ClassDecorator)[] = [
     SetMetadata(ENDPOINT_KEY, metadata),
     ApiOperation({ operationId: options.operationId, summary: options.summary, description: options.description }),
-    ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
+    options.eventStream
+      ? ApiResponse({
+          status,
+          description: options.eventStream.description,
+          content: { 'text/event-stream': { schema: { type: 'string' }, example: options.eventStream.example } },
+        })
+      : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
     HttpCode(status),
   ];
   if (location) decorators.push(SetMetadata(LOCATION_KEY, location), UseInterceptors(LocationInterceptor));
