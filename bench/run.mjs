@@ -4,7 +4,8 @@
 // so both see the same background load. Writes bench/results/latest.md and latest.json.
 //
 // Env: BENCH_ROUNDS (rounds per server and scenario, default 3), BENCH_DURATION (s per run, 6), BENCH_WARMUP
-// (s before each run, 2), BENCH_CONNECTIONS (50), BENCH_TOKENS (signed-in authors, 200), BENCH_ONLY (e.g.
+// (s before each run, 2), BENCH_CONNECTIONS (50), BENCH_TOKENS (signed-in authors, 200), BENCH_SUBSCRIBERS (SSE
+// subscribers of the fan-out scenario, 1000), BENCH_FANOUT_ROUNDS (approvals they watch, 40), BENCH_ONLY (e.g.
 // "count,article": only these scenario ids), BENCH_SKIP_BUILD=1, BENCH_DATABASE_URL (a server where this user may
 // CREATE DATABASE; a scratch database is created and dropped there; default: embedded PostgreSQL in a temp
 // folder), BENCH_NODE_ARGS (extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
@@ -32,6 +33,8 @@ const cfg = {
   warmup: int('BENCH_WARMUP', 2),
   connections: int('BENCH_CONNECTIONS', 50, 1),
   tokens: int('BENCH_TOKENS', 200, 1),
+  subscribers: int('BENCH_SUBSCRIBERS', 1000, 1),
+  fanoutRounds: int('BENCH_FANOUT_ROUNDS', 40, 1),
   data: { users: 10_000, articles: 1_000, comments: 200_000, big: 50_000 },
 };
 const log = (msg) => console.error(`[bench] ${msg}`);
@@ -206,13 +209,13 @@ const PRODUCTION_NODE_ARGS = ['--enable-source-maps', '--max-old-space-size=160'
 
 /**
  * The service as production runs it: `start:prod`'s Node flags, NODE_ENV=production and every other setting at
- * its default (log level and format included), except two the load would otherwise trip: rate limits (one client
- * address and 200 accounts make thousands of requests a second) and the access-token lifetime (a run outlasts 15
- * minutes).
+ * its default (log level and format included), except three the load would otherwise trip: rate limits (one client
+ * address and 200 accounts make thousands of requests a second), the access-token lifetime (a run outlasts 15
+ * minutes) and the live-update streams per client address (the fan-out's subscribers all come from 127.0.0.1).
  */
-async function startService(databaseUrl, jwtSecret) {
+async function startService(databaseUrl, jwtSecret, name = 'service') {
   const port = await freePort();
-  const logFile = openSync(join(resultsDir, 'server.log'), 'w');
+  const logFile = openSync(join(resultsDir, name === 'service' ? 'server.log' : `${name}.log`), 'w');
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // Started from bench/results, where no .env lives: a developer's .env in the repository must not change the defaults.
   const child = spawn(process.execPath, [...PRODUCTION_NODE_ARGS, ...nodeArgs, join(root, 'dist', 'main.js')], {
@@ -227,12 +230,14 @@ async function startService(databaseUrl, jwtSecret) {
       JWT_SECRET: jwtSecret,
       JWT_ACCESS_TTL_SECONDS: '86400',
       RATE_LIMIT_ENABLED: 'false',
+      SSE_MAX_STREAMS_PER_IP: String(cfg.subscribers + 10),
+      SSE_MAX_STREAMS: String(Math.max(2000, cfg.subscribers + 10)),
     },
   });
   cleanups.push(() => stopProcess(child));
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/api/health`, child);
-  return { name: 'service', child, base };
+  return { name, child, base };
 }
 
 /** The service's fixed response headers (security headers), which the floor sends too. */
@@ -286,6 +291,45 @@ function runScenario(load, target, scenario) {
   });
 }
 
+/** A request to the fan-out process; resolves with its answer. */
+function ask(child, msg, answer) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m) => {
+      if (m.type !== answer && m.type !== 'error') return;
+      child.off('message', onMessage);
+      if (m.type === 'error') reject(new Error(m.message));
+      else resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send(msg);
+  });
+}
+
+/**
+ * Live-update fan-out (service only; the floor has no streams): BENCH_SUBSCRIBERS streams on one article from a
+ * process of their own, then BENCH_FANOUT_ROUNDS approvals one after the other. It runs against a service process
+ * of its own, started for it: memory per subscriber is that process's RSS with the streams open minus before, each
+ * read after a second of quiet (in a process that has served load for minutes the streams' objects mostly fill
+ * heap space already there, and the difference says little).
+ */
+async function runFanout(databaseUrl, jwtSecret, s) {
+  const service = await startService(databaseUrl, jwtSecret, 'fanout-service');
+  const child = fork(join(root, 'bench', 'fanout.mjs'), [], { stdio: 'inherit' });
+  cleanups.push(() => stopProcess(child));
+  const settle = () => new Promise((r) => setTimeout(r, 1_000));
+  await settle();
+  const rssBeforeMb = statusKb(service.child.pid, 'VmRSS') / 1024;
+  const opened = await ask(child, { type: 'open', url: service.base, slug: s.slug, subscribers: cfg.subscribers }, 'opened');
+  await settle();
+  const rssWithMb = statusKb(service.child.pid, 'VmRSS') / 1024;
+  const end = startWindow(service.child.pid);
+  const { result } = await ask(child, { type: 'approve', url: service.base, slug: s.slug, token: s.token, readerToken: s.readerToken, rounds: cfg.fanoutRounds, runId: s.runId }, 'result');
+  const window = end();
+  await stopProcess(child);
+  await stopProcess(service.child);
+  return { ...result, openMs: opened.ms, rssBeforeMb, rssWithMb, kbPerSubscriber: ((rssWithMb - rssBeforeMb) * 1024) / result.subscribers, ...window };
+}
+
 /** Same status and same JSON from both servers, and the same header names: the floor answers what the service answers. */
 async function compareAnswers(service, floor, path, headers) {
   const [a, b] = await Promise.all([service, floor].map((t) => fetch(`${t.base}${path}`, { headers })));
@@ -323,12 +367,24 @@ function summarise(s, runs) {
   };
 }
 
-function report(machine, dataset, summaries, hwmMb, answerProblems) {
+function fanoutReport(f) {
+  if (!f) return [];
+  return [
+    '',
+    `Live updates, fan-out: ${fmt(f.subscribers)} SSE subscribers on one article (one process of their own, on the same cores), ${f.rounds} moderator approvals one after the other; for each, the time from the approving request's response to the moment every subscriber had the \`comment\` event.`,
+    '',
+    "| scenario | subscribers | approvals | last subscriber's event after the response, p50 / p99 ms | first subscriber's, p50 ms | opening all streams s | service RSS before / with them MB | per subscriber KB | other CPU s |",
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${f.label} | ${fmt(f.subscribers)} | ${f.rounds} | **${fmt(f.lastP50, 1)} / ${fmt(f.lastP99, 1)}** | ${fmt(f.firstP50, 1)} | ${fmt(f.openMs / 1000, 1)} | ${fmt(f.rssBeforeMb)} / ${fmt(f.rssWithMb)} | ${fmt(f.kbPerSubscriber, 1)} | ${fmt(f.foreignCpuS, 1)} |`,
+  ];
+}
+
+function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
   const lines = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGb} GiB RAM, Linux ${machine.kernel}; Node ${machine.node}; ${machine.pg}.`,
     `Load: autocannon, ${cfg.connections} connections, from a separate process on the same cores as the servers and PostgreSQL; ${cfg.rounds} alternating rounds per server and scenario (floor first in odd rounds, service first in even ones), each ${cfg.warmup} s warm-up + ${cfg.duration} s measured.`,
     `Data: ${fmt(dataset.users)} users, ${fmt(dataset.articles)} articles, ${fmt(dataset.comments)} comments (${Object.entries(dataset.by_status).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved.`,
-    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off and a long access-token lifetime. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
+    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
     '',
     '| scenario | service req/s | floor req/s | service ÷ floor, median (min–max) | service p50 / p99 ms | floor p99 ms | CPU µs/req service / floor | PostgreSQL CPU µs/req service / floor | service peak RSS MB | non-2xx service / floor | other CPU s |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -338,6 +394,7 @@ function report(machine, dataset, summaries, hwmMb, answerProblems) {
       `| ${x.label} | ${fmt(x.service.rps)} | ${fmt(x.floor.rps)} | **${fmt(x.ratio.median, 2)}** (${fmt(x.ratio.min, 2)}–${fmt(x.ratio.max, 2)}) | ${fmt(x.service.p50)} / ${fmt(x.service.p99)} | ${fmt(x.floor.p99)} | ${fmt(x.service.cpuUs)} / ${fmt(x.floor.cpuUs)} | ${fmt(x.service.pgUs)} / ${fmt(x.floor.pgUs)} | ${fmt(x.service.rssMb)} | ${fmt(x.service.failures)} / ${fmt(x.floor.failures)} | ${fmt(x.foreignCpuS, 1)} |`,
     );
   }
+  lines.push(...fanoutReport(fanout));
   const by = Object.fromEntries(summaries.map((x) => [x.id, x]));
   const checks = [];
   for (const x of summaries) {
@@ -351,6 +408,7 @@ function report(machine, dataset, summaries, hwmMb, answerProblems) {
   }
   const peak = Math.max(hwmMb, ...summaries.map((x) => x.service.rssMb));
   checks.push(`- service RSS: ${peak < 250 ? 'MET' : 'GAP'} peak ${fmt(peak)} MB over the whole run incl. startup and 50 concurrent logins (goal < 250)`);
+  if (fanout) checks.push(`- fan-out: every one of ${fmt(fanout.subscribers)} subscribers had each approval within ${fmt(fanout.lastMax, 1)} ms of its response (p99 ${fmt(fanout.lastP99, 1)} ms); ${fmt(fanout.kbPerSubscriber, 1)} KB of service memory per open stream`);
   lines.push('', 'Goals:', ...checks, '');
   lines.push(
     'Latency has whole-millisecond resolution (autocannon): p50 0 means under 1 ms. "other CPU s" is the most CPU any measured window saw',
@@ -428,6 +486,15 @@ async function main() {
     },
     { id: 'decide', label: 'PATCH moderator decision (approve / reject)', kind: 'decide', ids, token: moderatorToken, goal: { rps: 500 } },
     {
+      id: 'fanout',
+      label: 'SSE fan-out: approval → every subscriber',
+      kind: 'fanout',
+      slug: benchSlug(7),
+      token: moderatorToken,
+      readerToken: tokens[tokens.length - 1],
+      runId: started.toString(36),
+    },
+    {
       id: 'login',
       label: 'POST login (argon2id)',
       kind: 'login',
@@ -449,7 +516,13 @@ async function main() {
   const runs = [];
   const cursors = {}; // write scenarios walk their data across runs
   const summaries = [];
+  let fanout;
   for (const s of selected) {
+    if (s.kind === 'fanout') {
+      log(`${s.label}: ${cfg.subscribers} subscribers, ${cfg.fanoutRounds} approvals`);
+      fanout = { label: s.label, ...(await runFanout(db.url, jwtSecret, s)) };
+      continue;
+    }
     const mine = [];
     for (let round = 1; round <= cfg.rounds; round++) {
       for (const target of round % 2 ? [floor, service] : [service, floor]) {
@@ -472,10 +545,10 @@ async function main() {
     node: process.version,
     pg: db.version,
   };
-  const md = report(machine, dataset, summaries, hwmMb, answerProblems);
+  const md = report(machine, dataset, summaries, hwmMb, answerProblems, fanout);
   const date = new Date().toISOString();
   writeFileSync(join(resultsDir, 'latest.md'), `# Benchmark ${date}\n\n${md}\n`);
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ date, machine, config: cfg, dataset, serviceVmHwmMb: hwmMb, answerProblems, summaries, runs }, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ date, machine, config: cfg, dataset, serviceVmHwmMb: hwmMb, answerProblems, summaries, fanout, runs }, null, 2)}\n`);
   console.log(`\n${md}\n\nWritten to bench/results/latest.md and latest.json`);
 }
 

@@ -190,6 +190,21 @@ describe('when Redis stops', () => {
     await redis?.kill();
   });
 
+  it('should not wait for a Redis that stops answering: past REDIS_COMMAND_TIMEOUT_MS the limits count in memory', async () => {
+    const user = await register(c);
+    redis.pause();
+    try {
+      const started = performance.now();
+      for (let i = 0; i < 5; i++) await login(c, user, 'wrong password!').expect(401);
+      expect((await login(c, user, PASSWORD)).status).toBe(429);
+      // Six sign-ins, each waiting at most the 200 ms timeout per rule, not for Redis.
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect((await c.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({ shared: false, redis: { status: 'down' } });
+    } finally {
+      redis.resume();
+    }
+  });
+
   it('should keep answering without a 5xx, enforce the limits per instance, and share them again once Redis is back', async () => {
     const before = await register(c);
     for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, before, 'wrong password!').expect(401);

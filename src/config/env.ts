@@ -114,6 +114,8 @@ export const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    // The password apart from the URL (any character, no URL encoding), like DB_PASSWORD.
+    REDIS_PASSWORD: z.string().min(1).optional(),
     // Namespace of this service's keys, so several deployments (or test runs) can share one Redis.
     REDIS_KEY_PREFIX: z
       .string()

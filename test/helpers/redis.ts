@@ -77,6 +77,15 @@ export class ScratchRedis {
     throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
+  /** Freezes it (SIGSTOP): connections stay open, nothing answers, as with an overloaded or stalled server. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Kills it at once (SIGKILL: no goodbye to its clients), and waits until it is gone. */
   async kill(): Promise<void> {
     const p = this.process;

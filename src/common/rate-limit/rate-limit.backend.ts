@@ -76,6 +76,7 @@ export class RateLimitBackend implements OnModuleInit, OnApplicationShutdown {
     this.mode = url ? 'redis' : 'memory';
     if (url) {
       this.redis = new Redis(url, {
+        ...(config.get('REDIS_PASSWORD') && { password: config.get('REDIS_PASSWORD') }),
         // Never queue commands while disconnected, never wait longer than the timeout: the fallback answers instead.
         enableOfflineQueue: false,
         commandTimeout: config.get('REDIS_COMMAND_TIMEOUT_MS'),
