@@ -619,6 +619,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/articles/{slug}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article's live updates (Server-Sent Events)
+         * @description First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).
+         */
+        get: operations["streamArticleEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/counts/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live comment counts of up to 100 articles (Server-Sent Events)
+         * @description For listing pages, with the slug rules of GET /api/comments/counts: first one `count` per requested slug (unknown slugs count 0 and never change), then `count` `{ slug, count }` whenever an approved count changes. A comment line at least every SSE_HEARTBEAT_SECONDS.
+         */
+        get: operations["streamCommentCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/webhooks": {
         parameters: {
             query?: never;
@@ -727,46 +767,6 @@ export interface paths {
          * @description One attempt (up to WEBHOOK_TIMEOUT_MS), no retries; also for a disabled endpoint. The result is the delivery, recorded in the list.
          */
         post: operations["testWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/articles/{slug}/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * An article's live updates (Server-Sent Events)
-         * @description First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).
-         */
-        get: operations["streamArticleEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/comments/counts/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Live comment counts of up to 100 articles (Server-Sent Events)
-         * @description For listing pages, with the slug rules of GET /api/comments/counts: first one `count` per requested slug (unknown slugs count 0 and never change), then `count` `{ slug, count }` whenever an approved count changes. A comment line at least every SSE_HEARTBEAT_SECONDS.
-         */
-        get: operations["streamCommentCounts"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2020,6 +2020,19 @@ export interface components {
             /** @description With REDIS_URL only */
             redis?: components["schemas"]["RedisCheckDto"];
         };
+        LiveUpdatesCheckDto: {
+            /**
+             * @description This instance's LISTEN connection for domain events (down: reconnecting; streams pause and catch up)
+             * @example up
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /**
+             * @description Live-update streams open on this instance
+             * @example 412
+             */
+            streams: number;
+        };
         HealthChecksDto: {
             database: components["schemas"]["DatabaseCheckDto"];
             /**
@@ -2034,6 +2047,8 @@ export interface components {
              *     }
              */
             rateLimits: components["schemas"]["RateLimitsCheckDto"];
+            /** @description Informational, like rateLimits */
+            liveUpdates: components["schemas"]["LiveUpdatesCheckDto"];
         };
         HealthDto: {
             /**
@@ -10634,6 +10649,10 @@ export interface operations {
                      *             "status": "up",
                      *             "latencyMs": 0.4
                      *           }
+                     *         },
+                     *         "liveUpdates": {
+                     *           "status": "up",
+                     *           "streams": 412
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -10681,6 +10700,10 @@ export interface operations {
                      *             "status": "up",
                      *             "latencyMs": 0.4
                      *           }
+                     *         },
+                     *         "liveUpdates": {
+                     *           "status": "up",
+                     *           "streams": 412
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -10714,6 +10737,358 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["LivenessDto"];
+                };
+            };
+        };
+    };
+    streamArticleEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`. */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 3412
+                     *
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
+                     *
+                     *     id: 48214
+                     *     event: comment
+                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov"},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null}
+                     *
+                     *     id: 48215
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
+                     *
+                     *     :
+                     *
+                     *     id: 48230
+                     *     event: comment-removed
+                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "ARTICLE_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
+             *
+             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    streamCommentCounts: {
+        parameters: {
+            query: {
+                /** @description comma-separated article slugs, 1..100 */
+                articles: string[];
+            };
+            header?: {
+                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `text/event-stream` that stays open: `count` events. */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2870
+                     *
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
+                     *
+                     *     event: count
+                     *     data: {"slug":"nyama-takava-statia","count":0}
+                     *
+                     *     id: 48215
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
+             *
+             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
                 };
             };
         };
@@ -12773,358 +13148,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    streamArticleEvents: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
-                "Last-Event-ID"?: string;
-            };
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`. */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example retry: 3412
-                     *
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
-                     *
-                     *     id: 48214
-                     *     event: comment
-                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov"},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null}
-                     *
-                     *     id: 48215
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
-                     *
-                     *     :
-                     *
-                     *     id: 48230
-                     *     event: comment-removed
-                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10"}
-                     */
-                    "text/event-stream": string;
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
-            404: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "ARTICLE_NOT_FOUND";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
-             *
-             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
-             */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    streamCommentCounts: {
-        parameters: {
-            query: {
-                /** @description comma-separated article slugs, 1..100 */
-                articles: string[];
-            };
-            header?: {
-                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
-                "Last-Event-ID"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A `text/event-stream` that stays open: `count` events. */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example retry: 2870
-                     *
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
-                     *
-                     *     event: count
-                     *     data: {"slug":"nyama-takava-statia","count":0}
-                     *
-                     *     id: 48215
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
-                     */
-                    "text/event-stream": string;
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             */
-            400: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
-             *
-             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
-             */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

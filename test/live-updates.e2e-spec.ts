@@ -63,6 +63,8 @@ describe('GET /api/articles/:slug/events', () => {
     expect(es.retry).toBeGreaterThanOrEqual(2000);
     const initial = await es.next();
     expect(initial).toMatchObject({ event: 'count', id: undefined });
+    expect((await t.http.get('/api/health').expect(200)).body.checks.liveUpdates).toEqual({ status: 'up', streams: expect.any(Number) });
+    expect(t.app.get(LiveStreamsService).size).toBeGreaterThanOrEqual(1);
     expect(json(initial)).toEqual({ slug: a.slug, count: 1 });
 
     const id = await post(a.slug, 'Нов коментар на живо');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { applyCommentChange, commentSnapshotSelect } from '../src/comments/comment-state.js';
 import { transaction } from '../src/database/sql.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
@@ -210,6 +211,12 @@ describe('when Redis stops', () => {
     for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, before, 'wrong password!').expect(401);
     expect((await login(d, before, PASSWORD)).status).toBe(429); // shared while Redis runs
 
+    // Each instance says so once per outage, not once per request (at debug level when it follows another outage
+    // within a minute, as the paused Redis above did).
+    const said = (level: 'warn' | 'debug') => vi.spyOn(Logger.prototype, level);
+    const [warn, debug] = [said('warn'), said('debug')];
+    const notAnswering = () =>
+      [...warn.mock.calls, ...debug.mock.calls].filter(([entry]) => (entry as { msg?: string } | undefined)?.msg?.startsWith('Redis is not answering')).length;
     await redis.kill();
     const during = await register(d);
     const statuses: number[] = [];
@@ -222,6 +229,9 @@ describe('when Redis stops', () => {
     expect(onD).toEqual([401, 401, 401, 401, 401, 429]);
     // Other routes answer normally, and readiness tells what happened.
     await c.http.get('/api/articles').expect(200);
+    expect(notAnswering()).toBe(2);
+    warn.mockRestore();
+    debug.mockRestore();
     const health = (await c.http.get('/api/health').expect(200)).body.checks.rateLimits;
     expect(health).toMatchObject({ store: 'redis', shared: false, fallbackSince: expect.any(String), redis: { status: 'down' } });
 

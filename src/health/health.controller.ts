@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimitBackend } from '../common/rate-limit/rate-limit.backend.js';
+import { DomainEventListener } from '../events/domain-event-listener.js';
+import { LiveStreamsService } from '../live/live-streams.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { HealthDto, LivenessDto, type RateLimitsCheckDto } from './health.dto.js';
 
@@ -13,6 +15,8 @@ export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
     private readonly rateLimits: RateLimitBackend,
+    private readonly listener: DomainEventListener,
+    private readonly streams: LiveStreamsService,
   ) {}
 
   /**
@@ -38,7 +42,11 @@ export class HealthController {
       .header('cache-control', 'no-store')
       .send({
         status: ok ? 'ok' : 'unavailable',
-        checks: { database: { status: database, latencyMs: databaseMs }, rateLimits: await this.rateLimitsCheck() },
+        checks: {
+          database: { status: database, latencyMs: databaseMs },
+          rateLimits: await this.rateLimitsCheck(),
+          liveUpdates: { status: this.listener.listening ? 'up' : 'down', streams: this.streams.size },
+        },
         uptimeSeconds: Math.round(process.uptime()),
       } satisfies HealthDto);
   }

@@ -35,6 +35,14 @@ export class RateLimitsCheckDto {
   redis?: RedisCheckDto;
 }
 
+export class LiveUpdatesCheckDto {
+  @ApiProperty({ enum: ['up', 'down'], example: 'up', description: "This instance's LISTEN connection for domain events (down: reconnecting; streams pause and catch up)" })
+  status: 'up' | 'down';
+
+  @ApiProperty({ type: 'integer', example: 412, description: 'Live-update streams open on this instance' })
+  streams: number;
+}
+
 export class HealthChecksDto {
   @ApiProperty()
   database: DatabaseCheckDto;
@@ -44,6 +52,9 @@ export class HealthChecksDto {
     example: { store: 'redis', shared: true, redis: { status: 'up', latencyMs: 0.4 } },
   })
   rateLimits: RateLimitsCheckDto;
+
+  @ApiProperty({ description: 'Informational, like rateLimits' })
+  liveUpdates: LiveUpdatesCheckDto;
 }
 
 export class HealthDto {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { LiveModule } from '../live/live.module.js';
 import { HealthController } from './health.controller.js';
 
-@Module({ controllers: [HealthController] })
+@Module({ imports: [EventsModule, LiveModule], controllers: [HealthController] })
 export class HealthModule {}

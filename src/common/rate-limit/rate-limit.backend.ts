@@ -69,6 +69,10 @@ export class RateLimitBackend implements OnModuleInit, OnApplicationShutdown {
   private fallbackSince?: Date;
   /** Calls the insurance limiters served; a call that leaves it unchanged was answered by Redis. */
   private fallbackUses = 0;
+  /** When the last outage began: a Redis hovering around the timeout must not flood the log. */
+  private lastOutageAt = 0;
+  /** This outage follows the last one within a minute: its two switches go to the debug log. */
+  private quiet = false;
 
   constructor(config: AppConfig) {
     const url = config.get('REDIS_URL');
@@ -179,7 +183,9 @@ export class RateLimitBackend implements OnModuleInit, OnApplicationShutdown {
     if (this.mode !== 'redis') return;
     this.mode = 'fallback';
     this.fallbackSince = new Date();
-    this.logger.warn({ msg: 'Redis is not answering: rate limits are counted per instance in memory until it is back', reason });
+    this.quiet = Date.now() - this.lastOutageAt < 60_000;
+    this.lastOutageAt = Date.now();
+    this.logger[this.quiet ? 'debug' : 'warn']({ msg: 'Redis is not answering: rate limits are counted per instance in memory until it is back', reason });
   }
 
   private recovered(): void {
@@ -187,6 +193,6 @@ export class RateLimitBackend implements OnModuleInit, OnApplicationShutdown {
     const seconds = Math.round((Date.now() - this.fallbackSince!.getTime()) / 1000);
     this.mode = 'redis';
     this.fallbackSince = undefined;
-    this.logger.log({ msg: 'Redis answers again: rate limits are shared by every instance again', afterSeconds: seconds });
+    this.logger[this.quiet ? 'debug' : 'log']({ msg: 'Redis answers again: rate limits are shared by every instance again', afterSeconds: seconds });
   }
 }
