@@ -302,7 +302,7 @@ export interface paths {
         put?: never;
         /**
          * Report a comment
-         * @description Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue.
+         * @description Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue. With `notice` the report is also a notice of illegal content (DSA Art. 16), with your account's name and email as the notifier's.
          */
         post: operations["reportComment"];
         delete?: never;
@@ -323,6 +323,223 @@ export interface paths {
          * @description Whether (and why) you reported it.
          */
         get: operations["getMyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Notify illegal content in a comment (DSA Art. 16)
+         * @description Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader's own name and email fill them in. The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.
+         */
+        post: operations["createNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A notice and its outcome (DSA Art. 16(4)-(5))
+         * @description With the `Notice-Key` header from the receipt, or signed in as the reader who sent it. Any other caller gets 404.
+         */
+        get: operations["getNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Decisions that restricted your comments or your account (DSA Art. 17)
+         * @description Newest first: each with its statement of reasons (Transparency Database fields), its appeals and the redress still open.
+         */
+        get: operations["listMyDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One decision and its appeals
+         * @description For the recipient of the decision, and for staff.
+         */
+        get: operations["getDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decisions/{id}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appeal a decision (DSA Art. 20)
+         * @description Free, by the recipient of the decision, within DSA_APPEAL_WINDOW_MONTHS (6 by default) after it; one open appeal per decision. A member of staff other than the one who decided answers it; the outcome appears in the decision and in GET /api/me/decisions.
+         */
+        post: operations["appealDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/decisions/{id}/appeals/{appealId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your appeal and its outcome */
+        get: operations["getMyAppeal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Decide a notice without action
+         * @description The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)).
+         */
+        patch: operations["dismissNotice"];
+        trace?: never;
+    };
+    "/api/admin/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The appeals queue (DSA Art. 20)
+         * @description Open appeals oldest first, with the decision, who took it (they may not decide the appeal) and the comment.
+         */
+        get: operations["listAppeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/appeals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Decide an appeal
+         * @description By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.
+         */
+        patch: operations["decideAppeal"];
+        trace?: never;
+    };
+    "/api/admin/transparency/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transparency report figures for a period (DSA Art. 15, 24(1))
+         * @description Notices by category, decisions by ground, restriction, category, source and automation, median times, appeals and their outcomes, misuse measures. See README "Legal duties" for how each figure is counted.
+         */
+        get: operations["getTransparencyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/transparency/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statements of reasons of a period, for the Transparency Database (DSA Art. 24(5))
+         * @description Newline-delimited JSON (application/x-ndjson): each line is one object as the schema below describes, one statement per line, oldest first, in the Transparency Database's field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used.
+         */
+        get: operations["exportStatements"];
         put?: never;
         post?: never;
         delete?: never;
@@ -613,160 +830,6 @@ export interface paths {
         get: operations["getLiveness"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/articles/{slug}/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * An article's live updates (Server-Sent Events)
-         * @description First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).
-         */
-        get: operations["streamArticleEvents"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/comments/counts/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Live comment counts of up to 100 articles (Server-Sent Events)
-         * @description For listing pages, with the slug rules of GET /api/comments/counts: first one `count` per requested slug (unknown slugs count 0 and never change), then `count` `{ slug, count }` whenever an approved count changes. A comment line at least every SSE_HEARTBEAT_SECONDS.
-         */
-        get: operations["streamCommentCounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Webhook endpoints, newest first */
-        get: operations["listWebhooks"];
-        put?: never;
-        /**
-         * Add a webhook endpoint (its signing secret is shown once)
-         * @description The URL must be http(s), without credentials, and resolve to public addresses only (checked now and before every delivery). Messages are signed per Standard Webhooks with the returned `whsec_…` secret, which is never shown again.
-         */
-        post: operations["createWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One webhook endpoint */
-        get: operations["getWebhook"];
-        put?: never;
-        post?: never;
-        /** Remove a webhook endpoint and its deliveries */
-        delete: operations["deleteWebhook"];
-        options?: never;
-        head?: never;
-        /** Change, pause, resume a webhook endpoint or rotate its secret */
-        patch: operations["updateWebhook"];
-        trace?: never;
-    };
-    "/api/admin/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An endpoint's deliveries, newest first: status, attempts, last response, next attempt */
-        get: operations["listWebhookDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/webhooks/{id}/deliveries/{deliveryId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One delivery */
-        get: operations["getWebhookDelivery"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/webhooks/{id}/deliveries/{deliveryId}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a succeeded or failed delivery again (same webhook-id), now
-         * @description Queues the same message again with a fresh retry schedule; the worker sends it within moments. The answer is the queued delivery.
-         */
-        post: operations["retryWebhookDelivery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/webhooks/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a signed test message (webhook.test) now and answer with the result
-         * @description One attempt (up to WEBHOOK_TIMEOUT_MS), no retries; also for a disabled endpoint. The result is the delivery, recorded in the list.
-         */
-        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1079,6 +1142,212 @@ export interface components {
             /** @example ivan_petrov */
             username: string;
         };
+        CommentRefDto: {
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            id: string;
+            /**
+             * @description the article's slug
+             * @example zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia
+             */
+            articleSlug: string;
+        };
+        MisuseWarningRefDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:30:00.000Z
+             */
+            issuedAt: string;
+            /** @example Several of your comments were found manifestly illegal. If this continues, your account will be suspended for a period (DSA Art. 23(1)). */
+            message: string;
+        };
+        AppealDto: {
+            /**
+             * Format: uuid
+             * @example f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            decisionId: string;
+            /**
+             * @description upheld: the decision stands; reversed: the restriction was lifted
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "upheld" | "reversed";
+            /** @example Не съм обидил никого: цитирах думите на политика от статията. */
+            explanation: string;
+            /**
+             * @description the reasoned decision on the appeal (Art. 20(5))
+             * @example null
+             */
+            outcomeExplanation: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            decidedAt: string | null;
+        };
+        RedressDto: {
+            /**
+             * Format: date-time
+             * @description the last moment to appeal here (DSA_APPEAL_WINDOW_MONTHS after the decision); null: not appealable any more
+             * @example 2027-05-28T09:30:00.000Z
+             */
+            appealUntil: string | null;
+            /**
+             * @description where to send the appeal (POST, free of charge)
+             * @example /api/decisions/c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f/appeals
+             */
+            appealUrl: string | null;
+            /**
+             * @description other redress (Art. 17(3)(f))
+             * @example You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts.
+             */
+            otherRedress: string;
+        };
+        StatementOfReasonsDto: {
+            /**
+             * Format: uuid
+             * @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            id: string;
+            /**
+             * @description the Platform Unique Identifier sent to the Transparency Database
+             * @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            puid: string;
+            /**
+             * @example reject
+             * @enum {string}
+             */
+            action: "reject" | "spam" | "delete" | "filter_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            /** @description the comment concerned; null for account decisions */
+            comment: components["schemas"]["CommentRefDto"] | null;
+            /**
+             * @example [
+             *       "DECISION_VISIBILITY_CONTENT_REMOVED"
+             *     ]
+             */
+            decisionVisibility: ("DECISION_VISIBILITY_CONTENT_REMOVED" | "DECISION_VISIBILITY_CONTENT_DISABLED" | "DECISION_VISIBILITY_CONTENT_DEMOTED" | "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_LABELLED" | "DECISION_VISIBILITY_OTHER")[];
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            decisionAccount: "DECISION_ACCOUNT_SUSPENDED" | "DECISION_ACCOUNT_TERMINATED" | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            decisionProvision: "DECISION_PROVISION_PARTIAL_SUSPENSION" | "DECISION_PROVISION_TOTAL_SUSPENSION" | "DECISION_PROVISION_PARTIAL_TERMINATION" | "DECISION_PROVISION_TOTAL_TERMINATION" | null;
+            /**
+             * Format: date-time
+             * @description when an account or service restriction ends; null: indefinite (or a content decision)
+             * @example null
+             */
+            restrictionEndsAt: string | null;
+            /**
+             * @example DECISION_GROUND_INCOMPATIBLE_CONTENT
+             * @enum {string}
+             */
+            decisionGround: "DECISION_GROUND_ILLEGAL_CONTENT" | "DECISION_GROUND_INCOMPATIBLE_CONTENT";
+            /** @example https://www.example.bg/pravila-za-komentari */
+            decisionGroundReferenceUrl: string | null;
+            /** @example null */
+            illegalContentLegalGround: string | null;
+            /** @example null */
+            illegalContentExplanation: string | null;
+            /** @example Правила за коментари, т. 3: без лични нападки */
+            incompatibleContentGround: string | null;
+            /** @example Лична нападка срещу друг читател. */
+            incompatibleContentExplanation: string | null;
+            /** @example null */
+            incompatibleContentIllegal: boolean | null;
+            /**
+             * @example STATEMENT_CATEGORY_OTHER_VIOLATION_TC
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /** @example [] */
+            categorySpecification: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /**
+             * @description the facts and circumstances relied on (Art. 17(3)(b))
+             * @example A moderator reviewed the comment and rejected it: Лична обида
+             */
+            decisionFacts: string;
+            /**
+             * @description SOURCE_ARTICLE_16: after a notice; SOURCE_VOLUNTARY: own initiative
+             * @example SOURCE_VOLUNTARY
+             * @enum {string}
+             */
+            sourceType: "SOURCE_ARTICLE_16" | "SOURCE_TRUSTED_FLAGGER" | "SOURCE_TYPE_OTHER_NOTIFICATION" | "SOURCE_VOLUNTARY";
+            /**
+             * @description detected by automated means (the word filter)
+             * @example false
+             */
+            automatedDetection: boolean;
+            /**
+             * @example AUTOMATED_DECISION_NOT_AUTOMATED
+             * @enum {string}
+             */
+            automatedDecision: "AUTOMATED_DECISION_FULLY" | "AUTOMATED_DECISION_PARTIALLY" | "AUTOMATED_DECISION_NOT_AUTOMATED";
+            /**
+             * @description EU/EEA country codes where the restriction applies
+             * @example [
+             *       "BG",
+             *       "DE"
+             *     ]
+             */
+            territorialScope: string[];
+            /**
+             * @description the content was found manifestly illegal (counts towards suspension for misuse, DSA Art. 23(1))
+             * @example false
+             */
+            manifestlyIllegal: boolean;
+            /**
+             * Format: date-time
+             * @description when the decision was taken and applied
+             * @example 2026-11-28T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description when the restriction was lifted
+             * @example null
+             */
+            reversedAt: string | null;
+            /**
+             * @description by an appeal, or by a later moderation decision
+             * @example null
+             * @enum {string|null}
+             */
+            reversedBy: "appeal" | "moderation" | null;
+            /** @description a prior warning this decision led to (DSA Art. 23(1)) */
+            misuseWarning: components["schemas"]["MisuseWarningRefDto"] | null;
+            /**
+             * @description oldest first
+             * @example []
+             */
+            appeals: components["schemas"]["AppealDto"][];
+            /**
+             * @example {
+             *       "appealUntil": "2027-05-28T09:30:00.000Z",
+             *       "appealUrl": "/api/decisions/c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f/appeals",
+             *       "otherRedress": "You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+             *     }
+             */
+            redress: components["schemas"]["RedressDto"];
+        };
         CommentDto: {
             /**
              * Format: uuid
@@ -1126,6 +1395,11 @@ export interface components {
              * @example null
              */
             editedAt: string | null;
+            /**
+             * @description GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none
+             * @example null
+             */
+            decision?: components["schemas"]["StatementOfReasonsDto"] | null;
         };
         CommentPage: {
             items: components["schemas"]["CommentDto"][];
@@ -1157,7 +1431,30 @@ export interface components {
              */
             body: string;
         };
+        ReportNoticeDto: {
+            /**
+             * @description the kind of illegal content alleged (the Transparency Database categories)
+             * @example STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /**
+             * @description keywords refining the category; a notice naming KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS may be sent without name and email (Art. 16(2)(c))
+             * @example [
+             *       "KEYWORD_DEFAMATION"
+             *     ]
+             */
+            categorySpecification?: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /**
+             * @description you confirm in good faith that the notice is accurate and complete (Art. 16(2)(d)); must be true
+             * @example true
+             * @enum {boolean}
+             */
+            goodFaith: true;
+        };
         ReportCommentDto: {
+            /** @description also a notice of illegal content (DSA Art. 16): its category and the good-faith confirmation; the reason is its explanation */
+            notice?: components["schemas"]["ReportNoticeDto"];
             /**
              * @description why the comment breaks the rules: free text, 1-500 Unicode code points
              * @example Обиди към други читатели
@@ -1183,8 +1480,401 @@ export interface components {
              */
             createdAt: string;
         };
+        NoticeDecisionDto: {
+            /**
+             * @description action_taken: the comment was restricted; no_action: it stays; content_unavailable: its author deleted it first
+             * @example action_taken
+             * @enum {string}
+             */
+            outcome: "action_taken" | "no_action" | "content_unavailable";
+            /**
+             * Format: date-time
+             * @example 2026-11-28T11:40:00.000Z
+             */
+            decidedAt: string;
+            /**
+             * @description why (the ground and explanation of the restriction, or the moderator's explanation)
+             * @example Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.
+             */
+            explanation: string;
+            /**
+             * @description whether the decision was taken by automated means (Art. 16(6))
+             * @example false
+             */
+            automatedDecision: boolean;
+            /**
+             * @description how to contest the decision (Art. 16(5))
+             * @example You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts.
+             */
+            redress: string;
+        };
+        MisuseWarningDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T11:40:00.000Z
+             */
+            issuedAt: string;
+            /** @example Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2)). */
+            message: string;
+        };
+        NoticeDto: {
+            /**
+             * Format: uuid
+             * @example a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c
+             */
+            id: string;
+            /**
+             * @example received
+             * @enum {string}
+             */
+            status: "received" | "decided";
+            /**
+             * Format: date-time
+             * @description the confirmation of receipt (Art. 16(4))
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            receivedAt: string;
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            commentId: string;
+            /**
+             * @example STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /**
+             * @example [
+             *       "KEYWORD_DEFAMATION"
+             *     ]
+             */
+            categorySpecification: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /** @description null until decided */
+            decision: components["schemas"]["NoticeDecisionDto"] | null;
+            /** @description a prior warning this notice led to (DSA Art. 23(2)) */
+            warning: components["schemas"]["MisuseWarningDto"] | null;
+        };
         ReportResponse: {
             report: components["schemas"]["ReportDto"];
+            /** @description when the report was also a notice (DSA Art. 16): its receipt; read its outcome at GET /api/notices/{id} while signed in */
+            notice?: components["schemas"]["NoticeDto"];
+        };
+        CreateNoticeDto: {
+            /**
+             * @description the kind of illegal content alleged (the Transparency Database categories)
+             * @example STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /**
+             * @description keywords refining the category; a notice naming KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS may be sent without name and email (Art. 16(2)(c))
+             * @example [
+             *       "KEYWORD_DEFAMATION"
+             *     ]
+             */
+            categorySpecification?: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /**
+             * @description you confirm in good faith that the notice is accurate and complete (Art. 16(2)(d)); must be true
+             * @example true
+             * @enum {boolean}
+             */
+            goodFaith: true;
+            /**
+             * Format: uuid
+             * @description the comment (its URL is /api/comments/{commentId})
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            commentId: string;
+            /**
+             * @description why the comment is illegal content (Art. 16(2)(a)): 1-5000 Unicode code points
+             * @example Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК.
+             */
+            explanation: string;
+            /**
+             * @description required unless the notice names a child sexual abuse keyword; a signed-in reader's account name by default
+             * @example Мария Георгиева
+             */
+            notifierName?: string;
+            /**
+             * Format: email
+             * @description required unless the notice names a child sexual abuse keyword; a signed-in reader's account email by default
+             * @example maria.georgieva@example.bg
+             */
+            notifierEmail?: string;
+        };
+        NoticeReceiptDto: {
+            notice: components["schemas"]["NoticeDto"];
+            /**
+             * @description shown once: send it as the Notice-Key header to read the outcome (GET /api/notices/{id})
+             * @example nk_Xq3v9Tz2LmA8pR6sW1yB4cD7eF0gH5jK
+             */
+            accessKey: string;
+        };
+        NoticeResponse: {
+            notice: components["schemas"]["NoticeDto"];
+        };
+        DecisionPage: {
+            items: components["schemas"]["StatementOfReasonsDto"][];
+            /**
+             * @description pass as `cursor` for the next page; null on the last page
+             * @example eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ
+             */
+            nextCursor: string | null;
+        };
+        DecisionResponse: {
+            decision: components["schemas"]["StatementOfReasonsDto"];
+        };
+        CreateAppealDto: {
+            /**
+             * @description why the decision is wrong: 1-5000 Unicode code points
+             * @example Не съм обидил никого: цитирах думите на политика от статията.
+             */
+            explanation: string;
+        };
+        AppealResponse: {
+            appeal: components["schemas"]["AppealDto"];
+        };
+        DismissNoticeDto: {
+            /**
+             * @description to act on a notice, decide its comment (PATCH /api/admin/comments/{id}): that closes every open notice on it
+             * @example no_action
+             * @enum {string}
+             */
+            outcome: "no_action";
+            /**
+             * @description what the notifier is told (Art. 16(5)); 1-2000 Unicode code points
+             * @example Коментарът изразява мнение по обществено значим въпрос и не съдържа незаконно съдържание.
+             */
+            explanation: string;
+            /**
+             * @description the notice is manifestly unfounded: counts towards putting the notifier on hold (DSA Art. 23(2))
+             * @default false
+             * @example false
+             */
+            manifestlyUnfounded?: boolean;
+        };
+        AppealQueueItemDto: {
+            appeal: components["schemas"]["AppealDto"];
+            decision: components["schemas"]["StatementOfReasonsDto"];
+            /** @description null once the account was erased */
+            appellant: components["schemas"]["UserRefDto"] | null;
+            /** @description who took the decision (they may not decide the appeal); null for automatic decisions */
+            decidedBy: components["schemas"]["UserRefDto"] | null;
+            /**
+             * @description the comment as it was decided on (moderators only)
+             * @example Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.
+             */
+            commentBody: string | null;
+        };
+        AppealQueuePage: {
+            items: components["schemas"]["AppealQueueItemDto"][];
+            /**
+             * @description pass as `cursor` for the next page; null on the last page
+             * @example eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ
+             */
+            nextCursor: string | null;
+        };
+        DecideAppealDto: {
+            /**
+             * @description reversed lifts the restriction (the comment is published again, the suspension ends)
+             * @example reversed
+             * @enum {string}
+             */
+            outcome: "upheld" | "reversed";
+            /**
+             * @description the reasoned decision the appellant reads: 1-5000 Unicode code points
+             * @example Коментарът цитира статията и не е обиден; публикуван е отново.
+             */
+            explanation: string;
+        };
+        PeriodDto: {
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-01T00:00:00.000Z
+             */
+            to: string;
+        };
+        NoticeFiguresDto: {
+            /**
+             * @description notices received in the period (Art. 15(1)(b))
+             * @example 42
+             */
+            received: number;
+            /**
+             * @description notices received, by the category alleged (Transparency Database categories); every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH": 30,
+             *       "STATEMENT_CATEGORY_SCAMS_AND_FRAUD": 12
+             *     }
+             */
+            receivedByCategory: {
+                [key: string]: number;
+            };
+            /**
+             * @description notices decided in the period, by outcome; every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "action_taken": 25,
+             *       "no_action": 14,
+             *       "content_unavailable": 1
+             *     }
+             */
+            decidedByOutcome: {
+                [key: string]: number;
+            };
+            /**
+             * @description of those decided: found manifestly unfounded
+             * @example 2
+             */
+            manifestlyUnfounded: number;
+            /**
+             * @description notices processed by automated means (none: moderators decide every notice)
+             * @example 0
+             */
+            processedByAutomatedMeans: number;
+            /**
+             * @description median seconds from receipt to decision, over the notices decided in the period
+             * @example 5400
+             */
+            medianSecondsToDecision: number | null;
+            /**
+             * @description received in the period and not decided by its end
+             * @example 2
+             */
+            openAtEnd: number;
+        };
+        DecisionFiguresDto: {
+            /**
+             * @description statements of reasons issued in the period (restrictions, Art. 15(1)(c), 24(1))
+             * @example 120
+             */
+            total: number;
+            /**
+             * @description by decision_ground; every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "DECISION_GROUND_ILLEGAL_CONTENT": 20,
+             *       "DECISION_GROUND_INCOMPATIBLE_CONTENT": 100
+             *     }
+             */
+            byGround: {
+                [key: string]: number;
+            };
+            /**
+             * @description by restriction: decision_visibility, decision_account and decision_provision values; every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "DECISION_VISIBILITY_CONTENT_REMOVED": 115,
+             *       "DECISION_ACCOUNT_SUSPENDED": 5
+             *     }
+             */
+            byRestriction: {
+                [key: string]: number;
+            };
+            /**
+             * @description by category; every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "STATEMENT_CATEGORY_OTHER_VIOLATION_TC": 80
+             *     }
+             */
+            byCategory: {
+                [key: string]: number;
+            };
+            /**
+             * @description by source_type (after a notice, or own initiative); every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "SOURCE_ARTICLE_16": 25,
+             *       "SOURCE_VOLUNTARY": 95
+             *     }
+             */
+            bySource: {
+                [key: string]: number;
+            };
+            /**
+             * @description by automated_detection; every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "Yes": 30,
+             *       "No": 90
+             *     }
+             */
+            byAutomatedDetection: {
+                [key: string]: number;
+            };
+            /**
+             * @description by automated_decision; every value of the vocabulary is present (0 when none)
+             * @example {
+             *       "AUTOMATED_DECISION_FULLY": 28,
+             *       "AUTOMATED_DECISION_PARTIALLY": 1,
+             *       "AUTOMATED_DECISION_NOT_AUTOMATED": 91
+             *     }
+             */
+            byAutomatedDecision: {
+                [key: string]: number;
+            };
+            /**
+             * @description of those: since lifted (appeal or later decision)
+             * @example 6
+             */
+            reversed: number;
+        };
+        AppealFiguresDto: {
+            /**
+             * @description appeals received in the period (Art. 15(1)(d))
+             * @example 9
+             */
+            received: number;
+            /**
+             * @description decided in the period: the decision stands
+             * @example 4
+             */
+            upheld: number;
+            /**
+             * @description decided in the period: the decision was reversed
+             * @example 3
+             */
+            reversed: number;
+            /**
+             * @description median seconds from appeal to decision, over the appeals decided in the period
+             * @example 86400
+             */
+            medianSecondsToDecision: number | null;
+            /**
+             * @description received in the period and not decided by its end
+             * @example 2
+             */
+            openAtEnd: number;
+        };
+        MisuseFiguresDto: {
+            /**
+             * @description prior warnings to authors (Art. 23(1))
+             * @example 2
+             */
+            authorWarnings: number;
+            /**
+             * @description accounts suspended for manifestly illegal content (Art. 24(1)(b))
+             * @example 1
+             */
+            authorSuspensions: number;
+            /**
+             * @description prior warnings to notifiers (Art. 23(2))
+             * @example 1
+             */
+            notifierWarnings: number;
+            /**
+             * @description notifiers whose notices were put on hold (Art. 24(1)(b))
+             * @example 0
+             */
+            notifierHolds: number;
+        };
+        TransparencyReportDto: {
+            period: components["schemas"]["PeriodDto"];
+            notices: components["schemas"]["NoticeFiguresDto"];
+            decisions: components["schemas"]["DecisionFiguresDto"];
+            appeals: components["schemas"]["AppealFiguresDto"];
+            misuse: components["schemas"]["MisuseFiguresDto"];
         };
         AdminCommentDto: {
             /**
@@ -1259,6 +1949,46 @@ export interface components {
             /** @example false */
             banned: boolean;
         };
+        QueueNoticeDto: {
+            /**
+             * Format: uuid
+             * @example a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c
+             */
+            id: string;
+            /**
+             * @example STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /**
+             * @example [
+             *       "KEYWORD_DEFAMATION"
+             *     ]
+             */
+            categorySpecification: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /** @example Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК. */
+            explanation: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            receivedAt: string;
+            /**
+             * @description how long it has been waiting
+             * @example 5400
+             */
+            ageSeconds: number;
+            /**
+             * @description null for an anonymous notice (or after the retention period)
+             * @example Мария Георгиева
+             */
+            notifierName: string | null;
+            /**
+             * @description filed by a signed-in reader
+             * @example false
+             */
+            notifierSignedIn: boolean;
+        };
         QueueItemDto: {
             comment: components["schemas"]["AdminCommentDto"];
             article: components["schemas"]["QueueArticleDto"];
@@ -1270,6 +2000,8 @@ export interface components {
              * @example []
              */
             reportReasons: string[];
+            /** @description open notices of illegal content (DSA Art. 16) with their category and age, oldest first, at most 20 */
+            notices: components["schemas"]["QueueNoticeDto"][];
         };
         QueuePage: {
             items: components["schemas"]["QueueItemDto"][];
@@ -1293,6 +2025,11 @@ export interface components {
              * @example 1
              */
             reported: number;
+            /**
+             * @description not deleted, with notices of illegal content to decide (also counted under their status)
+             * @example 1
+             */
+            noticed: number;
             /** @example 3 */
             deleted: number;
         };
@@ -1305,10 +2042,83 @@ export interface components {
             /** @example 1260 */
             ageSeconds: number;
         };
+        OldestNoticeDto: {
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            receivedAt: string;
+            /** @example 5400 */
+            ageSeconds: number;
+        };
         QueueSummaryDto: {
             counts: components["schemas"]["StatusCountsDto"];
             /** @description null when nothing is pending */
             oldestPending: components["schemas"]["OldestPendingDto"] | null;
+            /** @description the notice of illegal content waiting longest for a decision (DSA Art. 16); null when none */
+            oldestOpenNotice: components["schemas"]["OldestNoticeDto"] | null;
+        };
+        StatementFieldsDto: {
+            /**
+             * @description default: DECISION_GROUND_ILLEGAL_CONTENT when `illegalContentLegalGround` is given, else DECISION_GROUND_INCOMPATIBLE_CONTENT (the site's terms)
+             * @example DECISION_GROUND_ILLEGAL_CONTENT
+             * @enum {string}
+             */
+            decisionGround?: "DECISION_GROUND_ILLEGAL_CONTENT" | "DECISION_GROUND_INCOMPATIBLE_CONTENT";
+            /**
+             * @description the law relied on; required with DECISION_GROUND_ILLEGAL_CONTENT
+             * @example чл. 148, ал. 1 от Наказателния кодекс (обида)
+             */
+            illegalContentLegalGround?: string;
+            /**
+             * @description why the content is illegal on that ground; default: the reason, else the facts
+             * @example Коментарът нарича конкретен читател с обидни думи.
+             */
+            illegalContentExplanation?: string;
+            /**
+             * @description the clause of the terms relied on; default: DSA_TERMS_GROUND
+             * @example Правила за коментари, т. 3: без лични нападки
+             */
+            incompatibleContentGround?: string;
+            /**
+             * @description why the content breaks that clause; default: the reason, else the facts
+             * @example Лична нападка срещу друг читател.
+             */
+            incompatibleContentExplanation?: string;
+            /**
+             * @description with the terms ground: the content is also considered illegal
+             * @example false
+             */
+            incompatibleContentIllegal?: boolean;
+            /**
+             * Format: uri
+             * @description link to the law or the terms relied on; default for a terms decision: DSA_TERMS_URL
+             * @example https://www.example.bg/pravila-za-komentari
+             */
+            decisionGroundReferenceUrl?: string;
+            /**
+             * @description default: the oldest open notice's category, else by the kind of decision
+             * @example STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH
+             * @enum {string}
+             */
+            category?: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /**
+             * @description keywords refining the category
+             * @example [
+             *       "KEYWORD_HATE_SPEECH"
+             *     ]
+             */
+            categorySpecification?: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /**
+             * @description the facts and circumstances relied on; default: what was done and the reason. No personal data: the text is exported to the Transparency Database.
+             * @example Коментар под статия, получен сигнал от читател; оценен от модератор.
+             */
+            decisionFacts?: string;
+            /**
+             * @description the content is manifestly illegal (only with DECISION_GROUND_ILLEGAL_CONTENT): counts towards the author's suspension for misuse (DSA Art. 23)
+             * @example false
+             */
+            manifestlyIllegal?: boolean;
         };
         DecisionDto: {
             /**
@@ -1321,6 +2131,8 @@ export interface components {
              * @example Лична обида
              */
             reason?: string;
+            /** @description rejected and spam only: the statement of reasons the author receives (DSA Art. 17), in the Transparency Database's terms; every field has a default from the decision (README "Legal duties") */
+            statement?: components["schemas"]["StatementFieldsDto"];
             /** @description the version the moderator saw; a different current version answers 409 VERSION_CONFLICT */
             version?: number;
         };
@@ -1338,6 +2150,8 @@ export interface components {
              * @example Лична обида
              */
             reason?: string;
+            /** @description rejected and spam only: the statement of reasons the author receives (DSA Art. 17), in the Transparency Database's terms; every field has a default from the decision (README "Legal duties") */
+            statement?: components["schemas"]["StatementFieldsDto"];
             /**
              * @example [
              *       "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
@@ -1447,6 +2261,8 @@ export interface components {
              * @default false
              */
             rejectPending?: boolean;
+            /** @description the statement of reasons the user receives for the suspension of the account and for each rejected comment (DSA Art. 17); defaults from `reason`. `manifestlyIllegal` does not apply to a ban. */
+            statement?: components["schemas"]["StatementFieldsDto"];
         };
         BanResultDto: {
             user: components["schemas"]["AdminUserDto"];
@@ -1528,7 +2344,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account
              * @example approve
              */
             action: string;
@@ -1559,7 +2375,7 @@ export interface components {
             /** @description for article settings changes */
             article: components["schemas"]["ArticleRefDto"] | null;
             /**
-             * @description what changed, for actions that are not status changes: article settings or a webhook endpoint before and after, the endpoint and delivery of webhook actions
+             * @description article settings before and after
              * @example null
              */
             details: {
@@ -1841,6 +2657,192 @@ export interface components {
              */
             createdAt: string;
         };
+        ExportNoticeDto: {
+            /**
+             * Format: uuid
+             * @example a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c
+             */
+            id: string;
+            /**
+             * @example received
+             * @enum {string}
+             */
+            status: "received" | "decided";
+            /**
+             * Format: date-time
+             * @description the confirmation of receipt (Art. 16(4))
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            receivedAt: string;
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            commentId: string;
+            /**
+             * @example STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /**
+             * @example [
+             *       "KEYWORD_DEFAMATION"
+             *     ]
+             */
+            categorySpecification: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /** @example Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК. */
+            explanation: string;
+            /**
+             * @description as you gave it (removed RETENTION_NOTICE_CONTACT_DAYS after the decision)
+             * @example Мария Георгиева
+             */
+            notifierName: string | null;
+            /** @example maria.georgieva@example.bg */
+            notifierEmail: string | null;
+            /**
+             * @example no_action
+             * @enum {string|null}
+             */
+            outcome: "action_taken" | "no_action" | "content_unavailable" | null;
+            /**
+             * @description the moderator's explanation when the comment was kept
+             * @example Мнение, не клевета.
+             */
+            decisionExplanation: string | null;
+            /** @example false */
+            manifestlyUnfounded: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T11:40:00.000Z
+             */
+            decidedAt: string | null;
+        };
+        ExportDecisionDto: {
+            /**
+             * Format: uuid
+             * @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            id: string;
+            /**
+             * @description the Platform Unique Identifier sent to the Transparency Database
+             * @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            puid: string;
+            /**
+             * @example reject
+             * @enum {string}
+             */
+            action: "reject" | "spam" | "delete" | "filter_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            /**
+             * @example [
+             *       "DECISION_VISIBILITY_CONTENT_REMOVED"
+             *     ]
+             */
+            decisionVisibility: ("DECISION_VISIBILITY_CONTENT_REMOVED" | "DECISION_VISIBILITY_CONTENT_DISABLED" | "DECISION_VISIBILITY_CONTENT_DEMOTED" | "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_LABELLED" | "DECISION_VISIBILITY_OTHER")[];
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            decisionAccount: "DECISION_ACCOUNT_SUSPENDED" | "DECISION_ACCOUNT_TERMINATED" | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            decisionProvision: "DECISION_PROVISION_PARTIAL_SUSPENSION" | "DECISION_PROVISION_TOTAL_SUSPENSION" | "DECISION_PROVISION_PARTIAL_TERMINATION" | "DECISION_PROVISION_TOTAL_TERMINATION" | null;
+            /**
+             * Format: date-time
+             * @description when an account or service restriction ends; null: indefinite (or a content decision)
+             * @example null
+             */
+            restrictionEndsAt: string | null;
+            /**
+             * @example DECISION_GROUND_INCOMPATIBLE_CONTENT
+             * @enum {string}
+             */
+            decisionGround: "DECISION_GROUND_ILLEGAL_CONTENT" | "DECISION_GROUND_INCOMPATIBLE_CONTENT";
+            /** @example https://www.example.bg/pravila-za-komentari */
+            decisionGroundReferenceUrl: string | null;
+            /** @example null */
+            illegalContentLegalGround: string | null;
+            /** @example null */
+            illegalContentExplanation: string | null;
+            /** @example Правила за коментари, т. 3: без лични нападки */
+            incompatibleContentGround: string | null;
+            /** @example Лична нападка срещу друг читател. */
+            incompatibleContentExplanation: string | null;
+            /** @example null */
+            incompatibleContentIllegal: boolean | null;
+            /**
+             * @example STATEMENT_CATEGORY_OTHER_VIOLATION_TC
+             * @enum {string}
+             */
+            category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+            /** @example [] */
+            categorySpecification: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+            /**
+             * @description the facts and circumstances relied on (Art. 17(3)(b))
+             * @example A moderator reviewed the comment and rejected it: Лична обида
+             */
+            decisionFacts: string;
+            /**
+             * @description SOURCE_ARTICLE_16: after a notice; SOURCE_VOLUNTARY: own initiative
+             * @example SOURCE_VOLUNTARY
+             * @enum {string}
+             */
+            sourceType: "SOURCE_ARTICLE_16" | "SOURCE_TRUSTED_FLAGGER" | "SOURCE_TYPE_OTHER_NOTIFICATION" | "SOURCE_VOLUNTARY";
+            /**
+             * @description detected by automated means (the word filter)
+             * @example false
+             */
+            automatedDetection: boolean;
+            /**
+             * @example AUTOMATED_DECISION_NOT_AUTOMATED
+             * @enum {string}
+             */
+            automatedDecision: "AUTOMATED_DECISION_FULLY" | "AUTOMATED_DECISION_PARTIALLY" | "AUTOMATED_DECISION_NOT_AUTOMATED";
+            /**
+             * @description EU/EEA country codes where the restriction applies
+             * @example [
+             *       "BG",
+             *       "DE"
+             *     ]
+             */
+            territorialScope: string[];
+            /**
+             * @description the content was found manifestly illegal (counts towards suspension for misuse, DSA Art. 23(1))
+             * @example false
+             */
+            manifestlyIllegal: boolean;
+            /**
+             * Format: date-time
+             * @description when the decision was taken and applied
+             * @example 2026-11-28T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description when the restriction was lifted
+             * @example null
+             */
+            reversedAt: string | null;
+            /**
+             * @description by an appeal, or by a later moderation decision
+             * @example null
+             * @enum {string|null}
+             */
+            reversedBy: "appeal" | "moderation" | null;
+            /**
+             * Format: uuid
+             * @description the comment concerned; null for account decisions
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            commentId: string | null;
+            /**
+             * @example staff
+             * @enum {string}
+             */
+            by: "you" | "staff" | "system";
+        };
         ExportAccountEventDto: {
             /**
              * Format: date-time
@@ -1920,6 +2922,12 @@ export interface components {
             comments: components["schemas"]["ExportCommentDto"][];
             /** @description reports you filed */
             reports: components["schemas"]["ExportReportDto"][];
+            /** @description notices of illegal content you sent while signed in (DSA Art. 16) */
+            notices: components["schemas"]["ExportNoticeDto"][];
+            /** @description statements of reasons about your comments and account (DSA Art. 17) */
+            decisions: components["schemas"]["ExportDecisionDto"][];
+            /** @description your appeals against them (DSA Art. 20) */
+            appeals: components["schemas"]["AppealDto"][];
             /** @description decisions about the account itself (bans, role changes) */
             accountHistory: components["schemas"]["ExportAccountEventDto"][];
             /** @description for moderators and admins: what you did as staff (empty for readers) */
@@ -1987,68 +2995,8 @@ export interface components {
             /** @example 0.8 */
             latencyMs: number;
         };
-        RedisCheckDto: {
-            /**
-             * @example up
-             * @enum {string}
-             */
-            status: "up" | "down";
-            /**
-             * @description PING round trip; absent while Redis does not answer
-             * @example 0.4
-             */
-            latencyMs?: number;
-        };
-        RateLimitsCheckDto: {
-            /**
-             * @description `redis` with REDIS_URL, else `memory` (one process)
-             * @example redis
-             * @enum {string}
-             */
-            store: "redis" | "memory";
-            /**
-             * @description Whether every instance counts in the same buckets right now (false: per instance, e.g. while Redis is away)
-             * @example true
-             */
-            shared: boolean;
-            /**
-             * Format: date-time
-             * @description While Redis is not answering: since when the limits are counted in memory, per instance
-             * @example 2026-12-01T09:30:00.000Z
-             */
-            fallbackSince?: string;
-            /** @description With REDIS_URL only */
-            redis?: components["schemas"]["RedisCheckDto"];
-        };
-        LiveUpdatesCheckDto: {
-            /**
-             * @description This instance's LISTEN connection for domain events (down: reconnecting; streams pause and catch up)
-             * @example up
-             * @enum {string}
-             */
-            status: "up" | "down";
-            /**
-             * @description Live-update streams open on this instance
-             * @example 412
-             */
-            streams: number;
-        };
         HealthChecksDto: {
             database: components["schemas"]["DatabaseCheckDto"];
-            /**
-             * @description Informational: the service answers without Redis (limits then hold per instance), so this never makes it unavailable
-             * @example {
-             *       "store": "redis",
-             *       "shared": true,
-             *       "redis": {
-             *         "status": "up",
-             *         "latencyMs": 0.4
-             *       }
-             *     }
-             */
-            rateLimits: components["schemas"]["RateLimitsCheckDto"];
-            /** @description Informational, like rateLimits */
-            liveUpdates: components["schemas"]["LiveUpdatesCheckDto"];
         };
         HealthDto: {
             /**
@@ -2067,335 +3015,6 @@ export interface components {
              */
             status: "ok";
         };
-        CreateWebhookDto: {
-            /**
-             * @description where to POST: http(s) only, no credentials, no fragment; must resolve to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true)
-             * @example https://www.example.bg/hooks/comments
-             */
-            url: string;
-            /**
-             * @description the event types to receive (at least one)
-             * @example [
-             *       "comment.approved",
-             *       "article.comment_count.changed"
-             *     ]
-             */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
-            /**
-             * @description for the admins: what this endpoint is for
-             * @example Изчистване на кеша на CDN за страниците на статиите
-             */
-            description?: string;
-        };
-        CreatedWebhookDto: {
-            /**
-             * Format: uuid
-             * @example c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90
-             */
-            id: string;
-            /** @example https://www.example.bg/hooks/comments */
-            url: string;
-            /** @example Изчистване на кеша на CDN за страниците на статиите */
-            description: string | null;
-            /**
-             * @example [
-             *       "comment.approved",
-             *       "article.comment_count.changed"
-             *     ]
-             */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
-            /**
-             * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
-             * @example true
-             */
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            disabledAt: string | null;
-            /**
-             * @description why it was disabled
-             * @example null
-             */
-            disabledReason: string | null;
-            /**
-             * Format: date-time
-             * @description the last successful delivery (or test ping)
-             * @example 2026-11-28T09:30:02.000Z
-             */
-            lastSuccessAt: string | null;
-            /** @description the admin who created it */
-            createdBy: components["schemas"]["UserRefDto"] | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            updatedAt: string;
-            /**
-             * @description the signing secret (Standard Webhooks): shown only in this answer; store it with the receiver
-             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8pM6u3Yh1xk=
-             */
-            secret: string;
-        };
-        CreatedWebhookResponse: {
-            webhook: components["schemas"]["CreatedWebhookDto"];
-        };
-        WebhookDto: {
-            /**
-             * Format: uuid
-             * @example c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90
-             */
-            id: string;
-            /** @example https://www.example.bg/hooks/comments */
-            url: string;
-            /** @example Изчистване на кеша на CDN за страниците на статиите */
-            description: string | null;
-            /**
-             * @example [
-             *       "comment.approved",
-             *       "article.comment_count.changed"
-             *     ]
-             */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
-            /**
-             * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
-             * @example true
-             */
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            disabledAt: string | null;
-            /**
-             * @description why it was disabled
-             * @example null
-             */
-            disabledReason: string | null;
-            /**
-             * Format: date-time
-             * @description the last successful delivery (or test ping)
-             * @example 2026-11-28T09:30:02.000Z
-             */
-            lastSuccessAt: string | null;
-            /** @description the admin who created it */
-            createdBy: components["schemas"]["UserRefDto"] | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            updatedAt: string;
-        };
-        WebhookPage: {
-            items: components["schemas"]["WebhookDto"][];
-            /**
-             * @description pass as `cursor` for the next page; null on the last page
-             * @example eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ
-             */
-            nextCursor: string | null;
-        };
-        WebhookResponse: {
-            webhook: components["schemas"]["WebhookDto"];
-        };
-        UpdateWebhookDto: {
-            /**
-             * @description where to POST: http(s) only, no credentials, no fragment; must resolve to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true)
-             * @example https://www.example.bg/hooks/comments
-             */
-            url?: string;
-            /**
-             * @description replaces the subscribed event types (at least one)
-             * @example [
-             *       "comment.approved",
-             *       "article.comment_count.changed"
-             *     ]
-             */
-            events?: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
-            /**
-             * @description for the admins; an empty string removes it
-             * @example Изчистване на кеша на CDN за страниците на статиите
-             */
-            description?: string;
-            /**
-             * @description false pauses deliveries (queued ones wait); true resumes an endpoint (also one disabled for failing): its queued deliveries are due at once, with a fresh retry schedule
-             * @example true
-             */
-            enabled?: boolean;
-            /**
-             * @description true: a new signing secret replaces the old one at once; the answer shows it, once
-             * @example false
-             */
-            rotateSecret?: boolean;
-        };
-        UpdatedWebhookDto: {
-            /**
-             * Format: uuid
-             * @example c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90
-             */
-            id: string;
-            /** @example https://www.example.bg/hooks/comments */
-            url: string;
-            /** @example Изчистване на кеша на CDN за страниците на статиите */
-            description: string | null;
-            /**
-             * @example [
-             *       "comment.approved",
-             *       "article.comment_count.changed"
-             *     ]
-             */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
-            /**
-             * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
-             * @example true
-             */
-            enabled: boolean;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            disabledAt: string | null;
-            /**
-             * @description why it was disabled
-             * @example null
-             */
-            disabledReason: string | null;
-            /**
-             * Format: date-time
-             * @description the last successful delivery (or test ping)
-             * @example 2026-11-28T09:30:02.000Z
-             */
-            lastSuccessAt: string | null;
-            /** @description the admin who created it */
-            createdBy: components["schemas"]["UserRefDto"] | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:12:45.120Z
-             */
-            updatedAt: string;
-            /**
-             * @description the new signing secret, only when rotateSecret was true: shown only in this answer
-             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8pM6u3Yh1xk=
-             */
-            secret?: string;
-        };
-        UpdatedWebhookResponse: {
-            webhook: components["schemas"]["UpdatedWebhookDto"];
-        };
-        WebhookDeliveryDto: {
-            /**
-             * Format: uuid
-             * @example 6e2d9b1c-3f4a-4e8d-a7b6-5c1f0e9d2a38
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @example c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90
-             */
-            webhookId: string;
-            /**
-             * @description the `webhook-id` header: the same on every attempt (de-duplicate on it)
-             * @example msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5
-             */
-            messageId: string;
-            /**
-             * @description one of comment.created, comment.approved, comment.rejected, comment.requeued, comment.updated, comment.deleted, article.comment_count.changed, user.banned, user.unbanned, user.erased, or webhook.test
-             * @example comment.approved
-             */
-            eventType: string;
-            /**
-             * @example succeeded
-             * @enum {string}
-             */
-            status: "pending" | "succeeded" | "failed";
-            /**
-             * @description attempts made so far
-             * @example 1
-             */
-            attempts: number;
-            /**
-             * Format: date-time
-             * @description pending only: when the next attempt is due
-             * @example null
-             */
-            nextAttemptAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:30:02.000Z
-             */
-            lastAttemptAt: string | null;
-            /**
-             * @description the HTTP status the receiver answered the last attempt with
-             * @example 200
-             */
-            lastResponseCode: number | null;
-            /**
-             * @description why the last attempt failed (network error, timeout, refused target, HTTP status)
-             * @example null
-             */
-            lastError: string | null;
-            /**
-             * @description how long the last attempt took, in ms
-             * @example 84
-             */
-            lastDurationMs: number | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:30:01.870Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-28T09:30:02.000Z
-             */
-            completedAt: string | null;
-            /**
-             * @description the body sent: `{ type, timestamp, data }`
-             * @example {
-             *       "type": "comment.approved",
-             *       "timestamp": "2026-11-28T09:30:01.870Z",
-             *       "data": {
-             *         "comment": {
-             *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-             *           "status": "approved"
-             *         },
-             *         "article": {
-             *           "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
-             *           "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
-             *         }
-             *       }
-             *     }
-             */
-            payload: {
-                [key: string]: unknown;
-            };
-        };
-        WebhookDeliveryPage: {
-            items: components["schemas"]["WebhookDeliveryDto"][];
-            /**
-             * @description pass as `cursor` for the next page; null on the last page
-             * @example eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ
-             */
-            nextCursor: string | null;
-        };
-        WebhookDeliveryResponse: {
-            delivery: components["schemas"]["WebhookDeliveryDto"];
-        };
         /**
          * @description Every error code the service answers with:
          *
@@ -2409,8 +3028,6 @@ export interface components {
          *     | `INVALID_IDEMPOTENCY_KEY` | 400 | The Idempotency-Key header is not 1-100 visible ASCII characters. |
          *     | `INVALID_WORD` | 400 | A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`. |
          *     | `INVALID_TEXT` | 400 | The text contains characters PostgreSQL cannot store (NUL). |
-         *     | `INVALID_WEBHOOK_URL` | 400 | The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not). |
-         *     | `WEBHOOK_TARGET_NOT_ALLOWED` | 400 | The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them). |
          *     | `BAD_REQUEST` | 400 | The HTTP request itself is malformed (URL encoding, request line). |
          *     | `UNAUTHENTICATED` | 401 | The route needs a Bearer access token and none was sent. |
          *     | `INVALID_TOKEN` | 401 | The access token is malformed, forged or its account is gone. |
@@ -2440,6 +3057,9 @@ export interface components {
          *     | `LOCAL_AUTH_DISABLED` | 403 | Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso). |
          *     | `REAUTHENTICATION_FAILED` | 403 | The password, or the publisher's sign-in token, does not confirm this account (erasing an account needs one of them; `details` says what was wrong). |
          *     | `ACTOR_NO_LONGER_ALLOWED` | 403 | Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made. |
+         *     | `NOTIFIER_ON_HOLD` | 403 | Notices from you are not processed until the date in the message: too many of your notices were manifestly unfounded (DSA Art. 23(2)). |
+         *     | `APPEAL_WINDOW_CLOSED` | 403 | The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here. |
+         *     | `APPEAL_SAME_DECIDER` | 403 | An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)). |
          *     | `ROUTE_NOT_FOUND` | 404 | No route has this path. |
          *     | `NOT_FOUND` | 404 | The resource disappeared while the request ran. |
          *     | `ARTICLE_NOT_FOUND` | 404 | No article has this slug. |
@@ -2448,10 +3068,10 @@ export interface components {
          *     | `REPORT_NOT_FOUND` | 404 | You have not reported this comment. |
          *     | `USER_NOT_FOUND` | 404 | No user has this id. |
          *     | `WORD_FILTER_NOT_FOUND` | 404 | No word-filter entry has this id. |
+         *     | `NOTICE_NOT_FOUND` | 404 | No such notice, or the Notice-Key header does not match it. |
+         *     | `DECISION_NOT_FOUND` | 404 | No such decision (statement of reasons), or it does not concern you. |
+         *     | `APPEAL_NOT_FOUND` | 404 | No such appeal, or it is not yours. |
          *     | `SSO_NOT_CONFIGURED` | 404 | Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET). |
-         *     | `WEBHOOK_NOT_FOUND` | 404 | No webhook endpoint has this id. |
-         *     | `WEBHOOK_DELIVERY_NOT_FOUND` | 404 | This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS). |
-         *     | `WEBHOOKS_NOT_CONFIGURED` | 404 | Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). |
          *     | `METHOD_NOT_ALLOWED` | 405 | The path exists but not with this method; `Allow` lists the methods it has. |
          *     | `REQUEST_TIMEOUT` | 408 | The request was not received in time. |
          *     | `CONFLICT` | 409 | The resource already exists. |
@@ -2468,23 +3088,24 @@ export interface components {
          *     | `WORD_FILTER_EXISTS` | 409 | The word (in its normalised form) is already in the filter. |
          *     | `USER_NOT_BANNED` | 409 | The user is not banned. |
          *     | `LAST_ADMIN` | 409 | The last active admin cannot be demoted or erased. |
-         *     | `WEBHOOK_DELIVERY_PENDING` | 409 | The delivery is still queued (waiting for its next attempt); only a succeeded or failed delivery can be sent again. |
-         *     | `WEBHOOK_DISABLED` | 409 | The webhook endpoint is disabled: enable it (PATCH enabled: true) before retrying its deliveries. |
+         *     | `DUPLICATE_NOTICE` | 409 | You already have an open notice about this comment. |
+         *     | `NOTICE_ALREADY_DECIDED` | 409 | The notice has already been decided. |
+         *     | `APPEAL_ALREADY_OPEN` | 409 | This decision already has an open appeal; wait for its outcome. |
+         *     | `APPEAL_ALREADY_DECIDED` | 409 | The appeal has already been decided. |
+         *     | `DECISION_REVERSED` | 409 | The restriction has already been lifted: there is nothing left to appeal. |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
          *     | `URI_TOO_LONG` | 414 | The URL is too long. |
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json`. |
          *     | `IDEMPOTENCY_KEY_REUSED` | 422 | This Idempotency-Key was used for a different comment. |
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds (see the RateLimit headers). |
-         *     | `TOO_MANY_STREAMS` | 429 | This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds. |
          *     | `HEADERS_TOO_LARGE` | 431 | The request headers are too large. |
          *     | `INTERNAL_ERROR` | 500 | A bug: the request failed unexpectedly (logged with its request id). |
          *     | `DATABASE_UNAVAILABLE` | 503 | The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key). |
          *     | `SSO_KEYS_UNAVAILABLE` | 503 | The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds. |
-         *     | `STREAMS_AT_CAPACITY` | 503 | This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance). |
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -5397,7 +6018,8 @@ export interface operations {
                      *           "rootId": null,
                      *           "depth": 0,
                      *           "createdAt": "2026-11-28T09:12:45.120Z",
-                     *           "editedAt": null
+                     *           "editedAt": null,
+                     *           "decision": null
                      *         }
                      *       ],
                      *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
@@ -5576,7 +6198,8 @@ export interface operations {
                      *         "rootId": null,
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
-                     *         "editedAt": null
+                     *         "editedAt": null,
+                     *         "decision": null
                      *       }
                      *     }
                      */
@@ -5921,7 +6544,8 @@ export interface operations {
                      *         "rootId": null,
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
-                     *         "editedAt": null
+                     *         "editedAt": null,
+                     *         "decision": null
                      *       }
                      *     }
                      */
@@ -6314,7 +6938,8 @@ export interface operations {
                      *         "rootId": null,
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
-                     *         "editedAt": null
+                     *         "editedAt": null,
+                     *         "decision": null
                      *       }
                      *     }
                      */
@@ -6614,6 +7239,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "notice": {
+                 *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                 *         "categorySpecification": [
+                 *           "KEYWORD_DEFAMATION"
+                 *         ],
+                 *         "goodFaith": true
+                 *       },
                  *       "reason": "Обиди към други читатели"
                  *     }
                  */
@@ -6642,6 +7274,27 @@ export interface operations {
                      *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *         "reason": "Обиди към други читатели",
                      *         "createdAt": "2026-11-28T09:12:45.120Z"
+                     *       },
+                     *       "notice": {
+                     *         "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *         "status": "received",
+                     *         "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *         "categorySpecification": [
+                     *           "KEYWORD_DEFAMATION"
+                     *         ],
+                     *         "decision": {
+                     *           "outcome": "action_taken",
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z",
+                     *           "explanation": "Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.",
+                     *           "automatedDecision": false,
+                     *           "redress": "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *         },
+                     *         "warning": {
+                     *           "issuedAt": "2026-11-28T11:40:00.000Z",
+                     *           "message": "Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2))."
+                     *         }
                      *       }
                      *     }
                      */
@@ -6712,6 +7365,8 @@ export interface operations {
              * @description `USER_BANNED`: The account is banned.
              *
              *     `CANNOT_REPORT_OWN_COMMENT`: Readers cannot report their own comments.
+             *
+             *     `NOTIFIER_ON_HOLD`: Notices from you are not processed until the date in the message: too many of your notices were manifestly unfounded (DSA Art. 23(2)).
              */
             403: {
                 headers: {
@@ -6727,7 +7382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED" | "CANNOT_REPORT_OWN_COMMENT";
+                            code: "USER_BANNED" | "CANNOT_REPORT_OWN_COMMENT" | "NOTIFIER_ON_HOLD";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6760,6 +7415,8 @@ export interface operations {
              * @description `VERSION_CONFLICT`: Someone else changed the comment since you read it; reload and retry.
              *
              *     `ALREADY_REPORTED`: You have already reported this comment.
+             *
+             *     `DUPLICATE_NOTICE`: You already have an open notice about this comment.
              */
             409: {
                 headers: {
@@ -6775,7 +7432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VERSION_CONFLICT" | "ALREADY_REPORTED";
+                            code: "VERSION_CONFLICT" | "ALREADY_REPORTED" | "DUPLICATE_NOTICE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -6950,6 +7607,27 @@ export interface operations {
                      *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *         "reason": "Обиди към други читатели",
                      *         "createdAt": "2026-11-28T09:12:45.120Z"
+                     *       },
+                     *       "notice": {
+                     *         "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *         "status": "received",
+                     *         "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *         "categorySpecification": [
+                     *           "KEYWORD_DEFAMATION"
+                     *         ],
+                     *         "decision": {
+                     *           "outcome": "action_taken",
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z",
+                     *           "explanation": "Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.",
+                     *           "automatedDecision": false,
+                     *           "redress": "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *         },
+                     *         "warning": {
+                     *           "issuedAt": "2026-11-28T11:40:00.000Z",
+                     *           "message": "Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2))."
+                     *         }
                      *       }
                      *     }
                      */
@@ -7102,14 +7780,2542 @@ export interface operations {
             };
         };
     };
+    createNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                 *       "categorySpecification": [
+                 *         "KEYWORD_DEFAMATION"
+                 *       ],
+                 *       "goodFaith": true,
+                 *       "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                 *       "explanation": "Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК.",
+                 *       "notifierName": "Мария Георгиева",
+                 *       "notifierEmail": "maria.georgieva@example.bg"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateNoticeDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "notice": {
+                     *         "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *         "status": "received",
+                     *         "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *         "categorySpecification": [
+                     *           "KEYWORD_DEFAMATION"
+                     *         ],
+                     *         "decision": {
+                     *           "outcome": "action_taken",
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z",
+                     *           "explanation": "Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.",
+                     *           "automatedDecision": false,
+                     *           "redress": "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *         },
+                     *         "warning": {
+                     *           "issuedAt": "2026-11-28T11:40:00.000Z",
+                     *           "message": "Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2))."
+                     *         }
+                     *       },
+                     *       "accessKey": "nk_Xq3v9Tz2LmA8pR6sW1yB4cD7eF0gH5jK"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NoticeReceiptDto"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `CANNOT_REPORT_OWN_COMMENT`: Readers cannot report their own comments.
+             *
+             *     `NOTIFIER_ON_HOLD`: Notices from you are not processed until the date in the message: too many of your notices were manifestly unfounded (DSA Art. 23(2)).
+             */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "CANNOT_REPORT_OWN_COMMENT" | "NOTIFIER_ON_HOLD";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "COMMENT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `DUPLICATE_NOTICE`: You already have an open notice about this comment. */
+            409: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DUPLICATE_NOTICE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getNotice: {
+        parameters: {
+            query?: never;
+            header: {
+                "notice-key": string;
+                /** @description the `accessKey` from the receipt; not needed when signed in as the notifier */
+                "Notice-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "notice": {
+                     *         "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *         "status": "received",
+                     *         "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *         "categorySpecification": [
+                     *           "KEYWORD_DEFAMATION"
+                     *         ],
+                     *         "decision": {
+                     *           "outcome": "action_taken",
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z",
+                     *           "explanation": "Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.",
+                     *           "automatedDecision": false,
+                     *           "redress": "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *         },
+                     *         "warning": {
+                     *           "issuedAt": "2026-11-28T11:40:00.000Z",
+                     *           "message": "Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2))."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NoticeResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `NOTICE_NOT_FOUND`: No such notice, or the Notice-Key header does not match it. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOTICE_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listMyDecisions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "action": "reject",
+                     *           "comment": {
+                     *             "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *             "articleSlug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
+                     *           },
+                     *           "decisionVisibility": [
+                     *             "DECISION_VISIBILITY_CONTENT_REMOVED"
+                     *           ],
+                     *           "decisionAccount": null,
+                     *           "decisionProvision": null,
+                     *           "restrictionEndsAt": null,
+                     *           "decisionGround": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                     *           "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                     *           "illegalContentLegalGround": null,
+                     *           "illegalContentExplanation": null,
+                     *           "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                     *           "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                     *           "incompatibleContentIllegal": null,
+                     *           "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                     *           "categorySpecification": [],
+                     *           "decisionFacts": "A moderator reviewed the comment and rejected it: Лична обида",
+                     *           "sourceType": "SOURCE_VOLUNTARY",
+                     *           "automatedDetection": false,
+                     *           "automatedDecision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+                     *           "territorialScope": [
+                     *             "BG",
+                     *             "DE"
+                     *           ],
+                     *           "manifestlyIllegal": false,
+                     *           "createdAt": "2026-11-28T09:30:00.000Z",
+                     *           "reversedAt": null,
+                     *           "reversedBy": null,
+                     *           "misuseWarning": {
+                     *             "issuedAt": "2026-11-28T09:30:00.000Z",
+                     *             "message": "Several of your comments were found manifestly illegal. If this continues, your account will be suspended for a period (DSA Art. 23(1))."
+                     *           },
+                     *           "appeals": [],
+                     *           "redress": {
+                     *             "appealUntil": "2027-05-28T09:30:00.000Z",
+                     *             "appealUrl": "/api/decisions/c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f/appeals",
+                     *             "otherRedress": "You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DecisionPage"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_CURSOR`: The `cursor` is not one this service issued; use `nextCursor` from a previous page.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_BANNED`: The account is banned. */
+            403: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "decision": {
+                     *         "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *         "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *         "action": "reject",
+                     *         "comment": {
+                     *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "articleSlug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
+                     *         },
+                     *         "decisionVisibility": [
+                     *           "DECISION_VISIBILITY_CONTENT_REMOVED"
+                     *         ],
+                     *         "decisionAccount": null,
+                     *         "decisionProvision": null,
+                     *         "restrictionEndsAt": null,
+                     *         "decisionGround": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                     *         "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                     *         "illegalContentLegalGround": null,
+                     *         "illegalContentExplanation": null,
+                     *         "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                     *         "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                     *         "incompatibleContentIllegal": null,
+                     *         "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                     *         "categorySpecification": [],
+                     *         "decisionFacts": "A moderator reviewed the comment and rejected it: Лична обида",
+                     *         "sourceType": "SOURCE_VOLUNTARY",
+                     *         "automatedDetection": false,
+                     *         "automatedDecision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+                     *         "territorialScope": [
+                     *           "BG",
+                     *           "DE"
+                     *         ],
+                     *         "manifestlyIllegal": false,
+                     *         "createdAt": "2026-11-28T09:30:00.000Z",
+                     *         "reversedAt": null,
+                     *         "reversedBy": null,
+                     *         "misuseWarning": {
+                     *           "issuedAt": "2026-11-28T09:30:00.000Z",
+                     *           "message": "Several of your comments were found manifestly illegal. If this continues, your account will be suspended for a period (DSA Art. 23(1))."
+                     *         },
+                     *         "appeals": [],
+                     *         "redress": {
+                     *           "appealUntil": "2027-05-28T09:30:00.000Z",
+                     *           "appealUrl": "/api/decisions/c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f/appeals",
+                     *           "otherRedress": "You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DecisionResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_BANNED`: The account is banned. */
+            403: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `DECISION_NOT_FOUND`: No such decision (statement of reasons), or it does not concern you. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DECISION_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    appealDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "explanation": "Не съм обидил никого: цитирах думите на политика от статията."
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAppealDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appeal": {
+                     *         "id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                     *         "decisionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *         "status": "open",
+                     *         "explanation": "Не съм обидил никого: цитирах думите на политика от статията.",
+                     *         "outcomeExplanation": null,
+                     *         "createdAt": "2026-11-28T12:00:00.000Z",
+                     *         "decidedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `USER_BANNED`: The account is banned.
+             *
+             *     `APPEAL_WINDOW_CLOSED`: The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here.
+             */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED" | "APPEAL_WINDOW_CLOSED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `DECISION_NOT_FOUND`: No such decision (statement of reasons), or it does not concern you. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DECISION_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `APPEAL_ALREADY_OPEN`: This decision already has an open appeal; wait for its outcome.
+             *
+             *     `DECISION_REVERSED`: The restriction has already been lifted: there is nothing left to appeal.
+             */
+            409: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "APPEAL_ALREADY_OPEN" | "DECISION_REVERSED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getMyAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the decision (statement of reasons) */
+                id: string;
+                appealId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appeal": {
+                     *         "id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                     *         "decisionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *         "status": "open",
+                     *         "explanation": "Не съм обидил никого: цитирах думите на политика от статията.",
+                     *         "outcomeExplanation": null,
+                     *         "createdAt": "2026-11-28T12:00:00.000Z",
+                     *         "decidedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_BANNED`: The account is banned. */
+            403: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `APPEAL_NOT_FOUND`: No such appeal, or it is not yours. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "APPEAL_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    dismissNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "no_action",
+                 *       "explanation": "Коментарът изразява мнение по обществено значим въпрос и не съдържа незаконно съдържание.",
+                 *       "manifestlyUnfounded": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["DismissNoticeDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "notice": {
+                     *         "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *         "status": "received",
+                     *         "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *         "categorySpecification": [
+                     *           "KEYWORD_DEFAMATION"
+                     *         ],
+                     *         "decision": {
+                     *           "outcome": "action_taken",
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z",
+                     *           "explanation": "Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.",
+                     *           "automatedDecision": false,
+                     *           "redress": "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *         },
+                     *         "warning": {
+                     *           "issuedAt": "2026-11-28T11:40:00.000Z",
+                     *           "message": "Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2))."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NoticeResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `NOTICE_NOT_FOUND`: No such notice, or the Notice-Key header does not match it. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOTICE_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `NOTICE_ALREADY_DECIDED`: The notice has already been decided. */
+            409: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOTICE_ALREADY_DECIDED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listAppeals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description open: oldest first; decided ones: newest first */
+                status?: "open" | "upheld" | "reversed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "appeal": {
+                     *             "id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                     *             "decisionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *             "status": "open",
+                     *             "explanation": "Не съм обидил никого: цитирах думите на политика от статията.",
+                     *             "outcomeExplanation": null,
+                     *             "createdAt": "2026-11-28T12:00:00.000Z",
+                     *             "decidedAt": null
+                     *           },
+                     *           "decision": {
+                     *             "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *             "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *             "action": "reject",
+                     *             "comment": null,
+                     *             "decisionVisibility": [
+                     *               "DECISION_VISIBILITY_CONTENT_REMOVED"
+                     *             ],
+                     *             "decisionAccount": null,
+                     *             "decisionProvision": null,
+                     *             "restrictionEndsAt": null,
+                     *             "decisionGround": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                     *             "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                     *             "illegalContentLegalGround": null,
+                     *             "illegalContentExplanation": null,
+                     *             "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                     *             "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                     *             "incompatibleContentIllegal": null,
+                     *             "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                     *             "categorySpecification": [],
+                     *             "decisionFacts": "A moderator reviewed the comment and rejected it: Лична обида",
+                     *             "sourceType": "SOURCE_VOLUNTARY",
+                     *             "automatedDetection": false,
+                     *             "automatedDecision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+                     *             "territorialScope": [
+                     *               "BG",
+                     *               "DE"
+                     *             ],
+                     *             "manifestlyIllegal": false,
+                     *             "createdAt": "2026-11-28T09:30:00.000Z",
+                     *             "reversedAt": null,
+                     *             "reversedBy": null,
+                     *             "misuseWarning": null,
+                     *             "appeals": [],
+                     *             "redress": {
+                     *               "appealUntil": "2027-05-28T09:30:00.000Z",
+                     *               "appealUrl": "/api/decisions/c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f/appeals",
+                     *               "otherRedress": "You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts."
+                     *             }
+                     *           },
+                     *           "appellant": {
+                     *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *             "username": "ivan_petrov"
+                     *           },
+                     *           "decidedBy": {
+                     *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *             "username": "ivan_petrov"
+                     *           },
+                     *           "commentBody": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне."
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppealQueuePage"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_CURSOR`: The `cursor` is not one this service issued; use `nextCursor` from a previous page.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    decideAppeal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "reversed",
+                 *       "explanation": "Коментарът цитира статията и не е обиден; публикуван е отново."
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecideAppealDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appeal": {
+                     *         "id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                     *         "decisionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *         "status": "open",
+                     *         "explanation": "Не съм обидил никого: цитирах думите на политика от статията.",
+                     *         "outcomeExplanation": null,
+                     *         "createdAt": "2026-11-28T12:00:00.000Z",
+                     *         "decidedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppealResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             *
+             *     `APPEAL_SAME_DECIDER`: An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED" | "APPEAL_SAME_DECIDER";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `APPEAL_NOT_FOUND`: No such appeal, or it is not yours. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "APPEAL_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `VERSION_CONFLICT`: Someone else changed the comment since you read it; reload and retry.
+             *
+             *     `APPEAL_ALREADY_DECIDED`: The appeal has already been decided.
+             */
+            409: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VERSION_CONFLICT" | "APPEAL_ALREADY_DECIDED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTransparencyReport: {
+        parameters: {
+            query: {
+                /** @description start of the period (inclusive) */
+                from: string;
+                /** @description end of the period (exclusive) */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "period": {
+                     *         "from": "2026-01-01T00:00:00.000Z",
+                     *         "to": "2027-01-01T00:00:00.000Z"
+                     *       },
+                     *       "notices": {
+                     *         "received": 42,
+                     *         "receivedByCategory": {
+                     *           "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH": 30,
+                     *           "STATEMENT_CATEGORY_SCAMS_AND_FRAUD": 12
+                     *         },
+                     *         "decidedByOutcome": {
+                     *           "action_taken": 25,
+                     *           "no_action": 14,
+                     *           "content_unavailable": 1
+                     *         },
+                     *         "manifestlyUnfounded": 2,
+                     *         "processedByAutomatedMeans": 0,
+                     *         "medianSecondsToDecision": 5400,
+                     *         "openAtEnd": 2
+                     *       },
+                     *       "decisions": {
+                     *         "total": 120,
+                     *         "byGround": {
+                     *           "DECISION_GROUND_ILLEGAL_CONTENT": 20,
+                     *           "DECISION_GROUND_INCOMPATIBLE_CONTENT": 100
+                     *         },
+                     *         "byRestriction": {
+                     *           "DECISION_VISIBILITY_CONTENT_REMOVED": 115,
+                     *           "DECISION_ACCOUNT_SUSPENDED": 5
+                     *         },
+                     *         "byCategory": {
+                     *           "STATEMENT_CATEGORY_OTHER_VIOLATION_TC": 80
+                     *         },
+                     *         "bySource": {
+                     *           "SOURCE_ARTICLE_16": 25,
+                     *           "SOURCE_VOLUNTARY": 95
+                     *         },
+                     *         "byAutomatedDetection": {
+                     *           "Yes": 30,
+                     *           "No": 90
+                     *         },
+                     *         "byAutomatedDecision": {
+                     *           "AUTOMATED_DECISION_FULLY": 28,
+                     *           "AUTOMATED_DECISION_PARTIALLY": 1,
+                     *           "AUTOMATED_DECISION_NOT_AUTOMATED": 91
+                     *         },
+                     *         "reversed": 6
+                     *       },
+                     *       "appeals": {
+                     *         "received": 9,
+                     *         "upheld": 4,
+                     *         "reversed": 3,
+                     *         "medianSecondsToDecision": 86400,
+                     *         "openAtEnd": 2
+                     *       },
+                     *       "misuse": {
+                     *         "authorWarnings": 2,
+                     *         "authorSuspensions": 1,
+                     *         "notifierWarnings": 1,
+                     *         "notifierHolds": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TransparencyReportDto"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportStatements: {
+        parameters: {
+            query: {
+                /** @description start of the period (inclusive) */
+                from: string;
+                /** @description end of the period (exclusive) */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "decision_visibility": [
+                     *         "DECISION_VISIBILITY_CONTENT_REMOVED"
+                     *       ],
+                     *       "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
+                     *       "illegal_content_legal_ground": "чл. 148, ал. 1 от Наказателния кодекс (обида)",
+                     *       "illegal_content_explanation": "Коментарът нарича конкретен читател с обидни думи.",
+                     *       "content_type": [
+                     *         "CONTENT_TYPE_TEXT"
+                     *       ],
+                     *       "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *       "category_specification": [
+                     *         "KEYWORD_CYBER_HARASSMENT"
+                     *       ],
+                     *       "territorial_scope": [
+                     *         "BG"
+                     *       ],
+                     *       "content_language": "BG",
+                     *       "content_date": "2026-11-28",
+                     *       "application_date": "2026-11-28",
+                     *       "decision_facts": "A moderator reviewed the comment and rejected it: Лична обида",
+                     *       "source_type": "SOURCE_ARTICLE_16",
+                     *       "automated_detection": "No",
+                     *       "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+                     *       "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"
+                     *     }
+                     */
+                    "application/x-ndjson": {
+                        decision_visibility?: ("DECISION_VISIBILITY_CONTENT_REMOVED" | "DECISION_VISIBILITY_CONTENT_DISABLED" | "DECISION_VISIBILITY_CONTENT_DEMOTED" | "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_LABELLED" | "DECISION_VISIBILITY_OTHER")[];
+                        decision_visibility_other?: string;
+                        /** @enum {string} */
+                        decision_monetary?: "DECISION_MONETARY_SUSPENSION" | "DECISION_MONETARY_TERMINATION" | "DECISION_MONETARY_OTHER";
+                        decision_monetary_other?: string;
+                        /** @enum {string} */
+                        decision_provision?: "DECISION_PROVISION_PARTIAL_SUSPENSION" | "DECISION_PROVISION_TOTAL_SUSPENSION" | "DECISION_PROVISION_PARTIAL_TERMINATION" | "DECISION_PROVISION_TOTAL_TERMINATION";
+                        /** @enum {string} */
+                        decision_account?: "DECISION_ACCOUNT_SUSPENDED" | "DECISION_ACCOUNT_TERMINATED";
+                        /** @enum {string} */
+                        account_type?: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE";
+                        /** @enum {string} */
+                        decision_ground: "DECISION_GROUND_ILLEGAL_CONTENT" | "DECISION_GROUND_INCOMPATIBLE_CONTENT";
+                        /** Format: uri */
+                        decision_ground_reference_url?: string;
+                        illegal_content_legal_ground?: string;
+                        illegal_content_explanation?: string;
+                        incompatible_content_ground?: string;
+                        incompatible_content_explanation?: string;
+                        /** @enum {string} */
+                        incompatible_content_illegal?: "Yes" | "No";
+                        content_type: ("CONTENT_TYPE_APP" | "CONTENT_TYPE_AUDIO" | "CONTENT_TYPE_IMAGE" | "CONTENT_TYPE_PRODUCT" | "CONTENT_TYPE_SYNTHETIC_MEDIA" | "CONTENT_TYPE_TEXT" | "CONTENT_TYPE_VIDEO" | "CONTENT_TYPE_OTHER")[];
+                        content_type_other?: string;
+                        /** @enum {string} */
+                        category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
+                        category_addition?: ("STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE")[];
+                        category_specification?: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
+                        category_specification_other?: string;
+                        territorial_scope: ("AT" | "BE" | "BG" | "CY" | "CZ" | "DE" | "DK" | "EE" | "ES" | "FI" | "FR" | "GR" | "HR" | "HU" | "IE" | "IS" | "IT" | "LI" | "LT" | "LU" | "LV" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SE" | "SI" | "SK")[];
+                        content_language?: string;
+                        /** Format: date */
+                        content_date: string;
+                        /** Format: date */
+                        application_date: string;
+                        /** Format: date */
+                        end_date_account_restriction?: string;
+                        /** Format: date */
+                        end_date_monetary_restriction?: string;
+                        /** Format: date */
+                        end_date_service_restriction?: string;
+                        /** Format: date */
+                        end_date_visibility_restriction?: string;
+                        decision_facts: string;
+                        /** @enum {string} */
+                        source_type: "SOURCE_ARTICLE_16" | "SOURCE_TRUSTED_FLAGGER" | "SOURCE_TYPE_OTHER_NOTIFICATION" | "SOURCE_VOLUNTARY";
+                        source_identity?: string;
+                        /** @enum {string} */
+                        automated_detection: "Yes" | "No";
+                        /** @enum {string} */
+                        automated_decision: "AUTOMATED_DECISION_FULLY" | "AUTOMATED_DECISION_PARTIALLY" | "AUTOMATED_DECISION_NOT_AUTOMATED";
+                        puid: string;
+                        content_id?: {
+                            "EAN-13"?: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     listModerationQueue: {
         parameters: {
             query?: {
                 limit?: number;
                 /** @description opaque cursor from the previous page's nextCursor */
                 cursor?: string;
-                /** @description pending is oldest first (work the queue in order); every other view is newest first */
-                status?: "pending" | "approved" | "rejected" | "spam" | "reported" | "deleted";
+                /** @description pending and noticed (comments with notices of illegal content to decide, DSA Art. 16) are oldest first (work the queue in order); every other view is newest first */
+                status?: "pending" | "approved" | "rejected" | "spam" | "reported" | "noticed" | "deleted";
                 /** @description article slug */
                 article?: string;
                 /** @description author user id */
@@ -7159,7 +10365,21 @@ export interface operations {
                      *             "banned": false
                      *           },
                      *           "reportCount": 0,
-                     *           "reportReasons": []
+                     *           "reportReasons": [],
+                     *           "notices": [
+                     *             {
+                     *               "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *               "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *               "categorySpecification": [
+                     *                 "KEYWORD_DEFAMATION"
+                     *               ],
+                     *               "explanation": "Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК.",
+                     *               "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *               "ageSeconds": 5400,
+                     *               "notifierName": "Мария Георгиева",
+                     *               "notifierSignedIn": false
+                     *             }
+                     *           ]
                      *         }
                      *       ],
                      *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
@@ -7329,11 +10549,16 @@ export interface operations {
                      *         "rejected": 2,
                      *         "spam": 1,
                      *         "reported": 1,
+                     *         "noticed": 1,
                      *         "deleted": 3
                      *       },
                      *       "oldestPending": {
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
                      *         "ageSeconds": 1260
+                     *       },
+                     *       "oldestOpenNotice": {
+                     *         "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *         "ageSeconds": 5400
                      *       }
                      *     }
                      */
@@ -7449,6 +10674,21 @@ export interface operations {
                  * @example {
                  *       "status": "approved",
                  *       "reason": "Лична обида",
+                 *       "statement": {
+                 *         "decisionGround": "DECISION_GROUND_ILLEGAL_CONTENT",
+                 *         "illegalContentLegalGround": "чл. 148, ал. 1 от Наказателния кодекс (обида)",
+                 *         "illegalContentExplanation": "Коментарът нарича конкретен читател с обидни думи.",
+                 *         "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                 *         "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                 *         "incompatibleContentIllegal": false,
+                 *         "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                 *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                 *         "categorySpecification": [
+                 *           "KEYWORD_HATE_SPEECH"
+                 *         ],
+                 *         "decisionFacts": "Коментар под статия, получен сигнал от читател; оценен от модератор.",
+                 *         "manifestlyIllegal": false
+                 *       },
                  *       "version": 1
                  *     }
                  */
@@ -7710,6 +10950,21 @@ export interface operations {
                  * @example {
                  *       "status": "approved",
                  *       "reason": "Лична обида",
+                 *       "statement": {
+                 *         "decisionGround": "DECISION_GROUND_ILLEGAL_CONTENT",
+                 *         "illegalContentLegalGround": "чл. 148, ал. 1 от Наказателния кодекс (обида)",
+                 *         "illegalContentExplanation": "Коментарът нарича конкретен читател с обидни думи.",
+                 *         "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                 *         "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                 *         "incompatibleContentIllegal": false,
+                 *         "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                 *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                 *         "categorySpecification": [
+                 *           "KEYWORD_HATE_SPEECH"
+                 *         ],
+                 *         "decisionFacts": "Коментар под статия, получен сигнал от читател; оценен от модератор.",
+                 *         "manifestlyIllegal": false
+                 *       },
                  *       "ids": [
                  *         "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                  *         "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f"
@@ -7932,6 +11187,7 @@ export interface operations {
                      *         "rejected": 2,
                      *         "spam": 1,
                      *         "reported": 1,
+                     *         "noticed": 1,
                      *         "deleted": 3
                      *       }
                      *     }
@@ -8346,7 +11602,22 @@ export interface operations {
                  * @example {
                  *       "reason": "Повтарящи се обиди към други читатели",
                  *       "until": "2026-12-31T22:00:00.000Z",
-                 *       "rejectPending": false
+                 *       "rejectPending": false,
+                 *       "statement": {
+                 *         "decisionGround": "DECISION_GROUND_ILLEGAL_CONTENT",
+                 *         "illegalContentLegalGround": "чл. 148, ал. 1 от Наказателния кодекс (обида)",
+                 *         "illegalContentExplanation": "Коментарът нарича конкретен читател с обидни думи.",
+                 *         "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                 *         "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                 *         "incompatibleContentIllegal": false,
+                 *         "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                 *         "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                 *         "categorySpecification": [
+                 *           "KEYWORD_HATE_SPEECH"
+                 *         ],
+                 *         "decisionFacts": "Коментар под статия, получен сигнал от читател; оценен от модератор.",
+                 *         "manifestlyIllegal": false
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["BanDto"];
@@ -9905,6 +13176,72 @@ export interface operations {
                      *           "createdAt": "2026-11-28T09:12:45.120Z"
                      *         }
                      *       ],
+                     *       "notices": [
+                     *         {
+                     *           "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *           "status": "received",
+                     *           "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *           "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *           "categorySpecification": [
+                     *             "KEYWORD_DEFAMATION"
+                     *           ],
+                     *           "explanation": "Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК.",
+                     *           "notifierName": "Мария Георгиева",
+                     *           "notifierEmail": "maria.georgieva@example.bg",
+                     *           "outcome": "no_action",
+                     *           "decisionExplanation": "Мнение, не клевета.",
+                     *           "manifestlyUnfounded": false,
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z"
+                     *         }
+                     *       ],
+                     *       "decisions": [
+                     *         {
+                     *           "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "action": "reject",
+                     *           "decisionVisibility": [
+                     *             "DECISION_VISIBILITY_CONTENT_REMOVED"
+                     *           ],
+                     *           "decisionAccount": null,
+                     *           "decisionProvision": null,
+                     *           "restrictionEndsAt": null,
+                     *           "decisionGround": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                     *           "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                     *           "illegalContentLegalGround": null,
+                     *           "illegalContentExplanation": null,
+                     *           "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                     *           "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                     *           "incompatibleContentIllegal": null,
+                     *           "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                     *           "categorySpecification": [],
+                     *           "decisionFacts": "A moderator reviewed the comment and rejected it: Лична обида",
+                     *           "sourceType": "SOURCE_VOLUNTARY",
+                     *           "automatedDetection": false,
+                     *           "automatedDecision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+                     *           "territorialScope": [
+                     *             "BG",
+                     *             "DE"
+                     *           ],
+                     *           "manifestlyIllegal": false,
+                     *           "createdAt": "2026-11-28T09:30:00.000Z",
+                     *           "reversedAt": null,
+                     *           "reversedBy": null,
+                     *           "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "by": "staff"
+                     *         }
+                     *       ],
+                     *       "appeals": [
+                     *         {
+                     *           "id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                     *           "decisionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "status": "open",
+                     *           "explanation": "Не съм обидил никого: цитирах думите на политика от статията.",
+                     *           "outcomeExplanation": null,
+                     *           "createdAt": "2026-11-28T12:00:00.000Z",
+                     *           "decidedAt": null
+                     *         }
+                     *       ],
                      *       "accountHistory": [
                      *         {
                      *           "at": "2026-11-28T09:12:45.120Z",
@@ -10441,6 +13778,72 @@ export interface operations {
                      *           "createdAt": "2026-11-28T09:12:45.120Z"
                      *         }
                      *       ],
+                     *       "notices": [
+                     *         {
+                     *           "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
+                     *           "status": "received",
+                     *           "receivedAt": "2026-11-28T09:12:45.120Z",
+                     *           "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                     *           "categorySpecification": [
+                     *             "KEYWORD_DEFAMATION"
+                     *           ],
+                     *           "explanation": "Коментарът твърди, че конкретен общински съветник е взел подкуп, без никакво доказателство: клевета по чл. 147 НК.",
+                     *           "notifierName": "Мария Георгиева",
+                     *           "notifierEmail": "maria.georgieva@example.bg",
+                     *           "outcome": "no_action",
+                     *           "decisionExplanation": "Мнение, не клевета.",
+                     *           "manifestlyUnfounded": false,
+                     *           "decidedAt": "2026-11-28T11:40:00.000Z"
+                     *         }
+                     *       ],
+                     *       "decisions": [
+                     *         {
+                     *           "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "action": "reject",
+                     *           "decisionVisibility": [
+                     *             "DECISION_VISIBILITY_CONTENT_REMOVED"
+                     *           ],
+                     *           "decisionAccount": null,
+                     *           "decisionProvision": null,
+                     *           "restrictionEndsAt": null,
+                     *           "decisionGround": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                     *           "decisionGroundReferenceUrl": "https://www.example.bg/pravila-za-komentari",
+                     *           "illegalContentLegalGround": null,
+                     *           "illegalContentExplanation": null,
+                     *           "incompatibleContentGround": "Правила за коментари, т. 3: без лични нападки",
+                     *           "incompatibleContentExplanation": "Лична нападка срещу друг читател.",
+                     *           "incompatibleContentIllegal": null,
+                     *           "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                     *           "categorySpecification": [],
+                     *           "decisionFacts": "A moderator reviewed the comment and rejected it: Лична обида",
+                     *           "sourceType": "SOURCE_VOLUNTARY",
+                     *           "automatedDetection": false,
+                     *           "automatedDecision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+                     *           "territorialScope": [
+                     *             "BG",
+                     *             "DE"
+                     *           ],
+                     *           "manifestlyIllegal": false,
+                     *           "createdAt": "2026-11-28T09:30:00.000Z",
+                     *           "reversedAt": null,
+                     *           "reversedBy": null,
+                     *           "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "by": "staff"
+                     *         }
+                     *       ],
+                     *       "appeals": [
+                     *         {
+                     *           "id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f",
+                     *           "decisionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "status": "open",
+                     *           "explanation": "Не съм обидил никого: цитирах думите на политика от статията.",
+                     *           "outcomeExplanation": null,
+                     *           "createdAt": "2026-11-28T12:00:00.000Z",
+                     *           "decidedAt": null
+                     *         }
+                     *       ],
                      *       "accountHistory": [
                      *         {
                      *           "at": "2026-11-28T09:12:45.120Z",
@@ -10641,18 +14044,6 @@ export interface operations {
                      *         "database": {
                      *           "status": "up",
                      *           "latencyMs": 0.8
-                     *         },
-                     *         "rateLimits": {
-                     *           "store": "redis",
-                     *           "shared": true,
-                     *           "redis": {
-                     *             "status": "up",
-                     *             "latencyMs": 0.4
-                     *           }
-                     *         },
-                     *         "liveUpdates": {
-                     *           "status": "up",
-                     *           "streams": 412
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -10692,18 +14083,6 @@ export interface operations {
                      *         "database": {
                      *           "status": "up",
                      *           "latencyMs": 0.8
-                     *         },
-                     *         "rateLimits": {
-                     *           "store": "redis",
-                     *           "shared": true,
-                     *           "redis": {
-                     *             "status": "up",
-                     *             "latencyMs": 0.4
-                     *           }
-                     *         },
-                     *         "liveUpdates": {
-                     *           "status": "up",
-                     *           "streams": 412
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -10737,2421 +14116,6 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["LivenessDto"];
-                };
-            };
-        };
-    };
-    streamArticleEvents: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
-                "Last-Event-ID"?: string;
-            };
-            path: {
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`. */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example retry: 3412
-                     *
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
-                     *
-                     *     id: 48214
-                     *     event: comment
-                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov"},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null}
-                     *
-                     *     id: 48215
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
-                     *
-                     *     :
-                     *
-                     *     id: 48230
-                     *     event: comment-removed
-                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10"}
-                     */
-                    "text/event-stream": string;
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
-            404: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "ARTICLE_NOT_FOUND";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
-             *
-             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
-             */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    streamCommentCounts: {
-        parameters: {
-            query: {
-                /** @description comma-separated article slugs, 1..100 */
-                articles: string[];
-            };
-            header?: {
-                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
-                "Last-Event-ID"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A `text/event-stream` that stays open: `count` events. */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example retry: 2870
-                     *
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
-                     *
-                     *     event: count
-                     *     data: {"slug":"nyama-takava-statia","count":0}
-                     *
-                     *     id: 48215
-                     *     event: count
-                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
-                     */
-                    "text/event-stream": string;
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             */
-            400: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
-             *
-             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
-             */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    listWebhooks: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *           "url": "https://www.example.bg/hooks/comments",
-                     *           "description": "Изчистване на кеша на CDN за страниците на статиите",
-                     *           "events": [
-                     *             "comment.approved",
-                     *             "article.comment_count.changed"
-                     *           ],
-                     *           "enabled": true,
-                     *           "disabledAt": null,
-                     *           "disabledReason": null,
-                     *           "lastSuccessAt": "2026-11-28T09:30:02.000Z",
-                     *           "createdBy": {
-                     *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *             "username": "ivan_petrov"
-                     *           },
-                     *           "createdAt": "2026-11-28T09:12:45.120Z",
-                     *           "updatedAt": "2026-11-28T09:12:45.120Z"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookPage"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_CURSOR`: The `cursor` is not one this service issued; use `nextCursor` from a previous page.
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_TEXT";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    createWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "url": "https://www.example.bg/hooks/comments",
-                 *       "events": [
-                 *         "comment.approved",
-                 *         "article.comment_count.changed"
-                 *       ],
-                 *       "description": "Изчистване на кеша на CDN за страниците на статиите"
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreateWebhookDto"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    /** @description URL of the created resource. */
-                    Location: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "webhook": {
-                     *         "id": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *         "url": "https://www.example.bg/hooks/comments",
-                     *         "description": "Изчистване на кеша на CDN за страниците на статиите",
-                     *         "events": [
-                     *           "comment.approved",
-                     *           "article.comment_count.changed"
-                     *         ],
-                     *         "enabled": true,
-                     *         "disabledAt": null,
-                     *         "disabledReason": null,
-                     *         "lastSuccessAt": "2026-11-28T09:30:02.000Z",
-                     *         "createdBy": {
-                     *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *           "username": "ivan_petrov"
-                     *         },
-                     *         "createdAt": "2026-11-28T09:12:45.120Z",
-                     *         "updatedAt": "2026-11-28T09:12:45.120Z",
-                     *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8pM6u3Yh1xk="
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreatedWebhookResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             *
-             *     `INVALID_WEBHOOK_URL`: The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not).
-             *
-             *     `WEBHOOK_TARGET_NOT_ALLOWED`: The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    getWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "webhook": {
-                     *         "id": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *         "url": "https://www.example.bg/hooks/comments",
-                     *         "description": "Изчистване на кеша на CDN за страниците на статиите",
-                     *         "events": [
-                     *           "comment.approved",
-                     *           "article.comment_count.changed"
-                     *         ],
-                     *         "enabled": true,
-                     *         "disabledAt": null,
-                     *         "disabledReason": null,
-                     *         "lastSuccessAt": "2026-11-28T09:30:02.000Z",
-                     *         "createdBy": {
-                     *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *           "username": "ivan_petrov"
-                     *         },
-                     *         "createdAt": "2026-11-28T09:12:45.120Z",
-                     *         "updatedAt": "2026-11-28T09:12:45.120Z"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    deleteWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done; no body */
-            204: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    updateWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "url": "https://www.example.bg/hooks/comments",
-                 *       "events": [
-                 *         "comment.approved",
-                 *         "article.comment_count.changed"
-                 *       ],
-                 *       "description": "Изчистване на кеша на CDN за страниците на статиите",
-                 *       "enabled": true,
-                 *       "rotateSecret": false
-                 *     }
-                 */
-                "application/json": components["schemas"]["UpdateWebhookDto"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "webhook": {
-                     *         "id": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *         "url": "https://www.example.bg/hooks/comments",
-                     *         "description": "Изчистване на кеша на CDN за страниците на статиите",
-                     *         "events": [
-                     *           "comment.approved",
-                     *           "article.comment_count.changed"
-                     *         ],
-                     *         "enabled": true,
-                     *         "disabledAt": null,
-                     *         "disabledReason": null,
-                     *         "lastSuccessAt": "2026-11-28T09:30:02.000Z",
-                     *         "createdBy": {
-                     *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *           "username": "ivan_petrov"
-                     *         },
-                     *         "createdAt": "2026-11-28T09:12:45.120Z",
-                     *         "updatedAt": "2026-11-28T09:12:45.120Z",
-                     *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw8pM6u3Yh1xk="
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["UpdatedWebhookResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             *
-             *     `INVALID_WEBHOOK_URL`: The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not).
-             *
-             *     `WEBHOOK_TARGET_NOT_ALLOWED`: The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    listWebhookDeliveries: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-                status?: "pending" | "succeeded" | "failed";
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "id": "6e2d9b1c-3f4a-4e8d-a7b6-5c1f0e9d2a38",
-                     *           "webhookId": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *           "messageId": "msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5",
-                     *           "eventType": "comment.approved",
-                     *           "status": "succeeded",
-                     *           "attempts": 1,
-                     *           "nextAttemptAt": null,
-                     *           "lastAttemptAt": "2026-11-28T09:30:02.000Z",
-                     *           "lastResponseCode": 200,
-                     *           "lastError": null,
-                     *           "lastDurationMs": 84,
-                     *           "createdAt": "2026-11-28T09:30:01.870Z",
-                     *           "completedAt": "2026-11-28T09:30:02.000Z",
-                     *           "payload": {
-                     *             "type": "comment.approved",
-                     *             "timestamp": "2026-11-28T09:30:01.870Z",
-                     *             "data": {
-                     *               "comment": {
-                     *                 "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-                     *                 "status": "approved"
-                     *               },
-                     *               "article": {
-                     *                 "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
-                     *                 "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
-                     *               }
-                     *             }
-                     *           }
-                     *         }
-                     *       ],
-                     *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookDeliveryPage"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_CURSOR`: The `cursor` is not one this service issued; use `nextCursor` from a previous page.
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_TEXT" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    getWebhookDelivery: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                deliveryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "delivery": {
-                     *         "id": "6e2d9b1c-3f4a-4e8d-a7b6-5c1f0e9d2a38",
-                     *         "webhookId": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *         "messageId": "msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5",
-                     *         "eventType": "comment.approved",
-                     *         "status": "succeeded",
-                     *         "attempts": 1,
-                     *         "nextAttemptAt": null,
-                     *         "lastAttemptAt": "2026-11-28T09:30:02.000Z",
-                     *         "lastResponseCode": 200,
-                     *         "lastError": null,
-                     *         "lastDurationMs": 84,
-                     *         "createdAt": "2026-11-28T09:30:01.870Z",
-                     *         "completedAt": "2026-11-28T09:30:02.000Z",
-                     *         "payload": {
-                     *           "type": "comment.approved",
-                     *           "timestamp": "2026-11-28T09:30:01.870Z",
-                     *           "data": {
-                     *             "comment": {
-                     *               "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-                     *               "status": "approved"
-                     *             },
-                     *             "article": {
-                     *               "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
-                     *               "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
-                     *             }
-                     *           }
-                     *         }
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOK_DELIVERY_NOT_FOUND`: This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS).
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    retryWebhookDelivery: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                deliveryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "delivery": {
-                     *         "id": "6e2d9b1c-3f4a-4e8d-a7b6-5c1f0e9d2a38",
-                     *         "webhookId": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *         "messageId": "msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5",
-                     *         "eventType": "comment.approved",
-                     *         "status": "succeeded",
-                     *         "attempts": 1,
-                     *         "nextAttemptAt": null,
-                     *         "lastAttemptAt": "2026-11-28T09:30:02.000Z",
-                     *         "lastResponseCode": 200,
-                     *         "lastError": null,
-                     *         "lastDurationMs": 84,
-                     *         "createdAt": "2026-11-28T09:30:01.870Z",
-                     *         "completedAt": "2026-11-28T09:30:02.000Z",
-                     *         "payload": {
-                     *           "type": "comment.approved",
-                     *           "timestamp": "2026-11-28T09:30:01.870Z",
-                     *           "data": {
-                     *             "comment": {
-                     *               "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-                     *               "status": "approved"
-                     *             },
-                     *             "article": {
-                     *               "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
-                     *               "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
-                     *             }
-                     *           }
-                     *         }
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOK_DELIVERY_NOT_FOUND`: This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS).
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_DELIVERY_PENDING`: The delivery is still queued (waiting for its next attempt); only a succeeded or failed delivery can be sent again.
-             *
-             *     `WEBHOOK_DISABLED`: The webhook endpoint is disabled: enable it (PATCH enabled: true) before retrying its deliveries.
-             */
-            409: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    testWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    /** @description URL of the created resource. */
-                    Location: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "delivery": {
-                     *         "id": "6e2d9b1c-3f4a-4e8d-a7b6-5c1f0e9d2a38",
-                     *         "webhookId": "c4a1f0de-2b7e-4f6a-9d3c-8e5b1a2f7c90",
-                     *         "messageId": "msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5",
-                     *         "eventType": "comment.approved",
-                     *         "status": "succeeded",
-                     *         "attempts": 1,
-                     *         "nextAttemptAt": null,
-                     *         "lastAttemptAt": "2026-11-28T09:30:02.000Z",
-                     *         "lastResponseCode": 200,
-                     *         "lastError": null,
-                     *         "lastDurationMs": 84,
-                     *         "createdAt": "2026-11-28T09:30:01.870Z",
-                     *         "completedAt": "2026-11-28T09:30:02.000Z",
-                     *         "payload": {
-                     *           "type": "comment.approved",
-                     *           "timestamp": "2026-11-28T09:30:01.870Z",
-                     *           "data": {
-                     *             "comment": {
-                     *               "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
-                     *               "status": "approved"
-                     *             },
-                     *             "article": {
-                     *               "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
-                     *               "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
-                     *             }
-                     *           }
-                     *         }
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `WEBHOOK_NOT_FOUND`: No webhook endpoint has this id.
-             *
-             *     `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).
-             */
-            404: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "WEBHOOK_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
                 };
             };
         };

@@ -4,6 +4,7 @@ import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommentsModule } from './comments/comments.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { DsaModule } from './dsa/dsa.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LiveModule } from './live/live.module.js';
@@ -23,6 +24,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     ArticlesModule,
     CommentsModule,
     ModerationModule,
+    DsaModule,
     PrivacyModule,
     HealthModule,
     EventsModule,

@@ -162,7 +162,7 @@ describe('typed client generated from the OpenAPI document', () => {
     expect(bulk.data!.results[2]).toMatchObject({ ok: false, error: { code: 'COMMENT_NOT_FOUND' } });
 
     const perArticle = await mod.GET('/api/admin/articles/{slug}/comment-counts', { params: { path: { slug } } });
-    expect(perArticle.data).toEqual({ slug, counts: { pending: 0, approved: 1, rejected: 0, spam: 2, reported: 0, deleted: 0 } });
+    expect(perArticle.data).toEqual({ slug, counts: { pending: 0, approved: 1, rejected: 0, spam: 2, reported: 0, noticed: 0, deleted: 0 } });
 
     const settings = await mod.PATCH('/api/admin/articles/{slug}', { params: { path: { slug } }, body: { commentsOpen: false, reason: 'Темата привлича обиди' } });
     expect(settings.data!.article.commentsOpen).toBe(false);

@@ -155,6 +155,7 @@ describe('GET /api/admin/comments (queue)', () => {
           author: { id: author.id, username: author.username, approvedCommentCount: 1, banned: false },
           reportCount: 2,
           reportReasons: ['spam link', 'insult'],
+          notices: [],
         },
       ],
       nextCursor: null,
@@ -235,7 +236,7 @@ describe('GET /api/admin/queue/summary', () => {
     await insertComment(a.id, author.id, { status: 'spam' });
     await insertComment(a.id, author.id, { deleted: true });
     const res = await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200);
-    expect(Object.keys(res.body.counts).sort()).toEqual(['approved', 'deleted', 'pending', 'rejected', 'reported', 'spam']);
+    expect(Object.keys(res.body.counts).sort()).toEqual(['approved', 'deleted', 'noticed', 'pending', 'rejected', 'reported', 'spam']);
     expect(res.body.counts.pending).toBeGreaterThanOrEqual(before.counts.pending + 1);
     expect(res.body.counts.spam).toBeGreaterThanOrEqual(before.counts.spam + 1);
     expect(res.body.counts.deleted).toBeGreaterThanOrEqual(before.counts.deleted + 1);
@@ -443,7 +444,7 @@ describe('articles: counts and settings', () => {
     await insertComment(a.id, author.id, { status: 'rejected' });
     await insertComment(a.id, author.id, { status: 'spam', deleted: true });
     const res = await t.http.get(`/api/admin/articles/${a.slug}/comment-counts`).set(as(moderator)).expect(200);
-    expect(res.body).toEqual({ slug: a.slug, counts: { pending: 2, approved: 1, rejected: 1, spam: 0, reported: 0, deleted: 2 } });
+    expect(res.body).toEqual({ slug: a.slug, counts: { pending: 2, approved: 1, rejected: 1, spam: 0, reported: 0, noticed: 0, deleted: 2 } });
     expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(res.body.counts.approved);
     expect((await t.http.get('/api/admin/articles/no-such-slug/comment-counts').set(as(moderator)).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
   });

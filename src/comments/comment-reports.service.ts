@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
+import type { NoticeDto } from '../dsa/dto/notice.dto.js';
+import { NoticesService } from '../dsa/notices.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { commentNotFound } from './comment-policy.js';
@@ -19,6 +21,7 @@ export class CommentReportsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
+    private readonly notices: NoticesService,
   ) {}
 
   /**
@@ -26,10 +29,10 @@ export class CommentReportsService {
    * sends the comment back to the queue, in the same transaction. Only that crossing does: once a moderator
    * approves it again, later reports are recorded but do not hide it again.
    */
-  async report(user: AuthUser, commentId: string, dto: ReportCommentDto): Promise<ReportDto> {
+  async report(user: AuthUser, commentId: string, dto: ReportCommentDto): Promise<{ report: ReportDto; notice?: NoticeDto }> {
     const threshold = this.config.get('COMMENT_REPORT_THRESHOLD');
     try {
-      return await this.prisma.transaction(async (tx) => {
+      const { report, noticeId } = await this.prisma.transaction(async (tx) => {
         const comment = await tx.comment.findUnique({ where: { id: commentId }, select: { authorId: true, status: true, deletedAt: true } });
         if (!comment || comment.status !== 'approved' || comment.deletedAt) throw commentNotFound();
         if (comment.authorId === user.id) throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot report your own comment');
@@ -45,12 +48,17 @@ export class CommentReportsService {
           select: { ...commentSnapshotSelect, reportCount: true },
         });
         if (!after) throw commentNotFound(); // hidden or deleted meanwhile
+        // Flagged as a notice of illegal content (DSA Art. 16): filed with the report, before the threshold may hide the comment.
+        const notice = dto.notice
+          ? await this.notices.create(tx, { ...dto.notice, commentId, explanation: dto.reason, reportId: report.id }, user)
+          : undefined;
         if (after.reportCount === threshold) {
           const reason = `reported by ${threshold} readers`;
           await applyCommentChange(tx, after, { status: 'pending', statusReason: reason }, { action: 'report_threshold', actorId: null, reason });
         }
-        return { ...report, createdAt: report.createdAt.toISOString() };
+        return { report: { ...report, createdAt: report.createdAt.toISOString() }, noticeId: notice?.id };
       }, TX_OPTIONS);
+      return noticeId ? { report, notice: await this.notices.view(noticeId) } : { report };
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         throw AppError.conflict('ALREADY_REPORTED', 'You have already reported this comment');

@@ -86,6 +86,8 @@ export interface CommentChange {
   statusReason?: string | null;
   deletedAt?: Date;
   deletedById?: string;
+  /** Undoes a soft delete: only an appeal against a removal by staff does this (DSA Art. 20(4)). */
+  restore?: true;
   body?: string;
   editedAt?: Date;
   reportCountIncrement?: number;
@@ -109,7 +111,8 @@ export interface StateEffect {
 /** Where the statements run: the pg pool (autocommit), a pg client inside BEGIN … COMMIT, or a Prisma transaction. */
 export type Db = Queryable | Prisma.TransactionClient;
 
-async function query<R>(db: Db, text: string, values: unknown[]): Promise<R[]> {
+/** One statement on any Db (also used by the DSA services, which run in the same transactions as these changes). */
+export async function query<R>(db: Db, text: string, values: unknown[]): Promise<R[]> {
   // Prisma's transaction client: tests and the Prisma-based callers (reports, bans) share the same statements.
   if ('$queryRawUnsafe' in db) return db.$queryRawUnsafe<R[]>(text, ...values);
   // A small, fixed set of statement shapes: prepared once per connection, then only bound and executed.
@@ -191,9 +194,9 @@ function buildStatement(s: StatementParts): string {
   return `WITH ${ctes.join(',\n')}\nSELECT ${s.select}${effectColumns} FROM ${s.from}`;
 }
 
-/** Whether `before` is visible once `change` is applied to it (a soft delete is never undone). */
+/** Whether `before` is visible once `change` is applied to it (a soft delete is undone only by `restore`). */
 const visibleAfter = (before: CommentSnapshot, change: CommentChange) =>
-  isVisible({ status: change.status ?? before.status, deletedAt: change.deletedAt ?? before.deletedAt });
+  isVisible({ status: change.status ?? before.status, deletedAt: change.restore ? null : (change.deletedAt ?? before.deletedAt) });
 
 /** SET list for an update; `c` is the comments row being updated. */
 function setList(change: CommentChange, p: SqlParams): string {
@@ -202,6 +205,8 @@ function setList(change: CommentChange, p: SqlParams): string {
   if (change.statusReason !== undefined) set.push(`status_reason = ${p.p(change.statusReason, 'text')}`);
   if (change.deletedAt !== undefined) {
     set.push(`deleted_at = ${p.p(change.deletedAt.toISOString(), 'timestamptz')}`, `deleted_by_id = ${p.p(change.deletedById ?? null, 'uuid')}`);
+  } else if (change.restore) {
+    set.push('deleted_at = NULL', 'deleted_by_id = NULL');
   }
   if (change.body !== undefined) set.push(`body = ${p.p(change.body, 'text')}`);
   if (change.editedAt !== undefined) set.push(`edited_at = ${p.p(change.editedAt.toISOString(), 'timestamptz')}`);
@@ -332,6 +337,7 @@ export interface DecisionOutcome {
 
 export interface DecidedComment {
   id: string;
+  authorId: string;
   body: string;
   status: CommentStatus;
   statusReason: string | null;
@@ -372,7 +378,7 @@ export async function decideComment(
     audit: opts.audit,
     effects,
     select: `cur.status AS "currentStatus", cur.deleted_at AS "currentDeletedAt", cur.version AS "currentVersion",
-      d.id, d.body, d.status::text AS status, d.status_reason AS "statusReason", d.version, d.parent_id AS "parentId",
+      d.id, d.author_id AS "authorId", d.body, d.status::text AS status, d.status_reason AS "statusReason", d.version, d.parent_id AS "parentId",
       d.depth, d.report_count AS "reportCount", d.created_at AS "createdAt", d.edited_at AS "editedAt", d.deleted_at AS "deletedAt"`,
     from: 'seen cur LEFT JOIN changed d ON true',
   });

@@ -103,14 +103,15 @@ export class CommentsController {
   @Endpoint({
     operationId: 'reportComment',
     summary: 'Report a comment',
-    description: 'Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue.',
+    description:
+      'Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue. With `notice` the report is also a notice of illegal content (DSA Art. 16), with your account\'s name and email as the notifier\'s.',
     status: 201,
     type: ReportResponse,
-    errors: ['CANNOT_REPORT_OWN_COMMENT', 'COMMENT_NOT_FOUND', 'ALREADY_REPORTED', 'VERSION_CONFLICT'],
+    errors: ['CANNOT_REPORT_OWN_COMMENT', 'COMMENT_NOT_FOUND', 'ALREADY_REPORTED', 'VERSION_CONFLICT', 'NOTIFIER_ON_HOLD', 'DUPLICATE_NOTICE'],
     location: (body: ReportResponse) => `/api/comments/${body.report.commentId}/reports/mine`,
   })
   async report(@Param() { id }: CommentIdParam, @Body() dto: ReportCommentDto, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
-    return { report: await this.reports.report(user, id, dto) };
+    return this.reports.report(user, id, dto);
   }
 
   @Get('comments/:id/reports/mine')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DsaModule } from '../dsa/dsa.module.js';
 import { WordFilterModule } from '../word-filter/word-filter.module.js';
 import { CommentCountsService } from './comment-counts.service.js';
 import { CommentReportsService } from './comment-reports.service.js';
@@ -7,7 +8,7 @@ import { CommentCountsController } from './comments-read.controller.js';
 import { CommentsService } from './comments.service.js';
 
 @Module({
-  imports: [WordFilterModule],
+  imports: [WordFilterModule, DsaModule],
   controllers: [CommentCountsController, CommentsController],
   providers: [CommentCountsService, CommentsService, CommentReportsService],
   exports: [CommentCountsService, CommentsService],

@@ -8,6 +8,9 @@ import { decodeCursor } from '../common/pagination.js';
 import { formatDuration } from '../common/text/english.js';
 import { transaction } from '../database/sql.js';
 import { AppConfig } from '../config/app-config.js';
+import { authorDeletionEffects, restrictionEffects } from '../dsa/decision-effects.js';
+import { DecisionsService } from '../dsa/decisions.service.js';
+import { StatementPolicy } from '../dsa/statement-policy.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ReadPath } from '../read-path/read-path.service.js';
@@ -45,6 +48,8 @@ export class CommentsService {
     private readonly reads: ReadPath,
     private readonly wordFilter: WordFilterService,
     private readonly config: AppConfig,
+    private readonly policy: StatementPolicy,
+    private readonly decisions: DecisionsService,
   ) {}
 
   /**
@@ -62,13 +67,18 @@ export class CommentsService {
     return page;
   }
 
-  /** `{"comment":{…}}` as JSON text. */
+  /**
+   * `{"comment":{…}}` as JSON text. Its author also reads the latest decision about it (the statement of reasons,
+   * DSA Art. 17, with its appeals), as `comment.decision` (null when there is none).
+   */
   async get(id: string, viewer?: AuthUser): Promise<string> {
     const row = await this.reads.comment(id);
     if (!row || !canView({ status: row.status as CommentSnapshot['status'], authorId: row.authorId, deletedAt: row.deletedAt }, viewer)) {
       throw commentNotFound();
     }
-    return `{"comment":${row.json}}`;
+    if (viewer?.id !== row.authorId) return `{"comment":${row.json}}`;
+    const decision = await this.decisions.latestForComment(id);
+    return `{"comment":${row.json.slice(0, -1)},"decision":${JSON.stringify(decision)}}}`;
   }
 
   /**
@@ -101,6 +111,7 @@ export class CommentsService {
       this.prisma.pool,
       { articleId: ctx.article_id, authorId: user.id, ...thread, body: dto.body, status: decision.status, statusReason: decision.statusReason, idempotency: idem },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
+      decision.status === 'rejected' ? this.filterRejection(decision.statusReason) : [],
     );
     switch (outcome.kind) {
       case 'created':
@@ -147,7 +158,8 @@ export class CommentsService {
       },
       verdict,
     );
-    const status = row.status === 'pending' || decision.status !== 'approved' ? 'pending' : 'approved';
+    // A comment under notice (DSA Art. 16) waits for a moderator: a new text must not publish itself meanwhile.
+    const status = row.status === 'pending' || decision.status !== 'approved' || row.open_notice_count > 0 ? 'pending' : 'approved';
     const edit = (db: Parameters<typeof applyCommentChange>[0]) =>
       applyCommentChange(
         db,
@@ -160,7 +172,7 @@ export class CommentsService {
     // Banned words: the edit and the rejection are two audited steps of one transaction.
     const rejected = await transaction(this.prisma.pool, async (client) => {
       const edited = await edit(client);
-      return applyCommentChange(client, edited, { status: 'rejected', statusReason: decision.statusReason }, decision.audit);
+      return applyCommentChange(client, edited, { status: 'rejected', statusReason: decision.statusReason }, decision.audit, this.filterRejection(decision.statusReason));
     });
     return JSON.parse(rejected.view) as CommentView;
   }
@@ -172,7 +184,16 @@ export class CommentsService {
     if (row.author_id !== user.id && !isModerator(user)) {
       throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author or a moderator can delete a comment');
     }
-    await applyCommentChange(this.prisma.pool, snapshotOf(row), { deletedAt: new Date(), deletedById: user.id }, { action: 'delete', actorId: user.id });
+    // Removed by staff: a restriction with its statement of reasons (unless it was already rejected: that one has
+    // its own). Deleted by its author: the notices about it close, nothing is left to act on.
+    const byStaff = row.author_id !== user.id;
+    const effects = !byStaff ? authorDeletionEffects : row.status === 'approved' || row.status === 'pending' ? restrictionEffects(this.policy.resolve(undefined, { action: 'delete', decidedById: user.id })) : [];
+    await applyCommentChange(this.prisma.pool, snapshotOf(row), { deletedAt: new Date(), deletedById: user.id }, { action: 'delete', actorId: user.id }, effects);
+  }
+
+  /** The statement of reasons of a rejection by the word filter (fully automated, DSA Art. 17(3)(c)). */
+  private filterRejection(reason: string | null) {
+    return restrictionEffects(this.policy.resolve(undefined, { action: 'filter_reject', decidedById: null, reason }));
   }
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isoUtc } from '../database/sql.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { QueueStatus } from './dto/queue.dto.js';
@@ -22,6 +23,7 @@ export interface StatusCounts {
   rejected: number;
   spam: number;
   reported: number;
+  noticed: number;
   deleted: number;
 }
 
@@ -54,6 +56,7 @@ export class ModerationQueueRepository {
         count(*) FILTER (WHERE deleted_at IS NULL AND status = 'rejected')::int AS rejected,
         count(*) FILTER (WHERE deleted_at IS NULL AND status = 'spam')::int     AS spam,
         count(*) FILTER (WHERE deleted_at IS NULL AND report_count > 0)::int    AS reported,
+        count(*) FILTER (WHERE deleted_at IS NULL AND open_notice_count > 0)::int AS noticed,
         count(*) FILTER (WHERE deleted_at IS NOT NULL)::int                     AS deleted,
         min(created_at) FILTER (WHERE deleted_at IS NULL AND status = 'pending') AS "oldestPendingAt",
         floor(extract(epoch FROM now() - min(created_at) FILTER (WHERE deleted_at IS NULL AND status = 'pending')))::int
@@ -61,6 +64,14 @@ export class ModerationQueueRepository {
       FROM comments ${scope}`;
     return row!;
   }
+}
+
+/** The oldest notice still waiting for a decision (DSA Art. 16), for the queue summary. */
+export async function oldestOpenNotice(prisma: PrismaService): Promise<{ receivedAt: Date; ageSeconds: number } | null> {
+  const [row] = await prisma.$queryRaw<{ receivedAt: Date | null; ageSeconds: number | null }[]>`
+    SELECT min(received_at) AS "receivedAt", floor(extract(epoch FROM now() - min(received_at)))::int AS "ageSeconds"
+    FROM notices WHERE status = 'open'`;
+  return row?.receivedAt ? { receivedAt: row.receivedAt, ageSeconds: row.ageSeconds ?? 0 } : null;
 }
 
 /**
@@ -73,8 +84,8 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
   if (f.articleId) where.push(Prisma.sql`c.article_id = ${f.articleId}::uuid`);
   if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
   if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
-  // The pending queue is worked oldest first; every other view shows the newest first.
-  const asc = f.status === 'pending';
+  // The pending and noticed queues are worked oldest first; every other view shows the newest first.
+  const asc = f.status === 'pending' || f.status === 'noticed';
   if (f.after) {
     where.push(
       asc
@@ -90,7 +101,7 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
            a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
            u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
            u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
-           COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons"
+           COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons", COALESCE(n.notices, '[]') AS notices
     FROM comments c
     JOIN articles a ON a.id = c.article_id
     JOIN users u ON u.id = c.author_id
@@ -99,6 +110,15 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
       FROM (SELECT reason, created_at FROM comment_reports WHERE comment_id = c.id
             ORDER BY created_at DESC LIMIT ${MAX_REPORT_REASONS}) x
     ) r ON c.report_count > 0
+    LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_object(
+               'id', x.id, 'category', x.category, 'categorySpecification', x.category_specification, 'explanation', x.explanation,
+               'receivedAt', ${Prisma.raw(isoUtc('x.received_at'))}, 'ageSeconds', floor(extract(epoch FROM now() - x.received_at))::int,
+               'notifierName', x.notifier_name, 'notifierSignedIn', x.notifier_user_id IS NOT NULL)
+             ORDER BY x.received_at, x.id) AS notices
+      FROM (SELECT * FROM notices WHERE c.open_notice_count > 0 AND comment_id = c.id AND status = 'open'
+            ORDER BY received_at, id LIMIT ${MAX_REPORT_REASONS}) x
+    ) n ON c.open_notice_count > 0
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${order}
     LIMIT ${f.limit + 1}`;
@@ -108,6 +128,8 @@ function statusCondition(status: QueueStatus): Prisma.Sql {
   switch (status) {
     case 'reported':
       return Prisma.sql`c.report_count > 0 AND c.deleted_at IS NULL`;
+    case 'noticed':
+      return Prisma.sql`c.open_notice_count > 0 AND c.deleted_at IS NULL`;
     case 'deleted':
       return Prisma.sql`c.deleted_at IS NOT NULL`;
     case 'pending':

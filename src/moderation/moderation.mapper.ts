@@ -1,3 +1,4 @@
+import type { QueueNoticeDto } from '../dsa/dto/notice.dto.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CommentStatus } from '../generated/prisma/enums.js';
 import { isBanned } from '../users/user.mapper.js';
@@ -45,6 +46,8 @@ export interface QueueRow extends AdminCommentRow {
   authorBannedAt: Date | null;
   authorBannedUntil: Date | null;
   reportReasons: string[];
+  /** The open notices (DSA Art. 16), oldest first, as JSON built by the query. */
+  notices: QueueNoticeDto[];
   status: CommentStatus;
 }
 
@@ -60,5 +63,6 @@ export function toQueueItem(r: QueueRow) {
     },
     reportCount: r.reportCount,
     reportReasons: r.reportReasons,
+    notices: r.notices,
   };
 }

@@ -9,6 +9,7 @@ import { ModerationService } from './moderation.service.js';
 import { UserBansController } from './user-bans.controller.js';
 import { UserBansService } from './user-bans.service.js';
 import { WordFiltersController } from './word-filters.controller.js';
+import { DsaModule } from '../dsa/dsa.module.js';
 import { WordFilterModule } from '../word-filter/word-filter.module.js';
 
 /**
@@ -16,7 +17,7 @@ import { WordFilterModule } from '../word-filter/word-filter.module.js';
  * is for moderators and admins (class-level @Roles); the WordFilterService instance is shared with comments.
  */
 @Module({
-  imports: [WordFilterModule],
+  imports: [WordFilterModule, DsaModule],
   controllers: [ModerationController, ArticleModerationController, UserBansController, WordFiltersController, AuditLogController],
   providers: [ModerationService, ModerationQueueRepository, ArticleModerationService, UserBansService, AuditLogService],
 })

@@ -3,18 +3,25 @@ import { articleNotFound } from '../articles/articles.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { commentNotFound } from '../comments/comment-policy.js';
-import { applyCommentChanges, type CommentSnapshot, decideComment, lockComments, transitionError } from '../comments/comment-state.js';
+import { applyCommentChanges, type CommentSnapshot, decideComment, type Db, lockComments, type StateEffect, transitionError } from '../comments/comment-state.js';
 import { transaction } from '../database/sql.js';
+import { approvalEffects, restrictionEffects } from '../dsa/decision-effects.js';
+import { MisuseService } from '../dsa/misuse.service.js';
+import { type ResolvedStatement, StatementPolicy } from '../dsa/statement-policy.js';
+import type { StatementFieldsDto } from '../dsa/dto/statement-fields.dto.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { BulkDecisionDto, DecisionDto, DecisionStatus } from './dto/decision.dto.js';
 import type { QueueQueryDto } from './dto/queue.dto.js';
-import { ModerationQueueRepository } from './moderation-queue.repository.js';
+import { ModerationQueueRepository, oldestOpenNotice } from './moderation-queue.repository.js';
 import { toAdminCommentView, toQueueItem } from './moderation.mapper.js';
 import type { AdminCommentDto, BulkResultDto, QueueItemDto, QueueSummaryDto } from './dto/moderation-response.dto.js';
 import type { Page } from '../common/openapi/page.dto.js';
 
 /** Audit action recorded for each decision. */
 const DECISION_ACTION: Record<DecisionStatus, string> = { approved: 'approve', rejected: 'reject', spam: 'spam' };
+
+/** What notifiers are told when a moderator approves a comment they sent a notice about, without a reason. */
+const KEPT = 'A moderator reviewed the comment and found it neither illegal nor against the site\'s rules.';
 
 export type BulkResult = { id: string; ok: true; status: DecisionStatus } | { id: string; ok: false; error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION'; message: string } };
 
@@ -25,6 +32,8 @@ export class ModerationService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: ModerationQueueRepository,
+    private readonly policy: StatementPolicy,
+    private readonly misuse: MisuseService,
   ) {}
 
   async list(q: QueueQueryDto): Promise<Page<QueueItemDto>> {
@@ -42,8 +51,12 @@ export class ModerationService {
   }
 
   async summary(): Promise<QueueSummaryDto> {
-    const { oldestPendingAt, oldestPendingAgeSeconds, ...counts } = await this.queue.counts();
-    return { counts, oldestPending: oldestPendingAt ? { createdAt: oldestPendingAt.toISOString(), ageSeconds: oldestPendingAgeSeconds ?? 0 } : null };
+    const [{ oldestPendingAt, oldestPendingAgeSeconds, ...counts }, notice] = await Promise.all([this.queue.counts(), oldestOpenNotice(this.prisma)]);
+    return {
+      counts,
+      oldestPending: oldestPendingAt ? { createdAt: oldestPendingAt.toISOString(), ageSeconds: oldestPendingAgeSeconds ?? 0 } : null,
+      oldestOpenNotice: notice ? { receivedAt: notice.receivedAt.toISOString(), ageSeconds: notice.ageSeconds } : null,
+    };
   }
 
   /**
@@ -52,11 +65,23 @@ export class ModerationService {
    * at once exactly one wins; the other gets 409 VERSION_CONFLICT.
    */
   async decide(actorId: string, id: string, dto: DecisionDto): Promise<AdminCommentDto> {
-    const outcome = await decideComment(this.prisma.pool, id, dto.status, {
-      reason: dto.reason ?? null,
-      expectedVersion: dto.version,
-      audit: { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
-    });
+    const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
+    const run = (db: Db) =>
+      decideComment(
+        db,
+        id,
+        dto.status,
+        { reason: dto.reason ?? null, expectedVersion: dto.version, audit: { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason } },
+        effects,
+      );
+    // Content found manifestly illegal may warn or suspend its author (DSA Art. 23): in the decision's own transaction.
+    const outcome = statement?.manifestlyIllegal
+      ? await transaction(this.prisma.pool, async (client) => {
+          const o = await run(client);
+          if (o.decided) await this.misuse.afterManifestlyIllegal(client, [o.decided.authorId], actorId);
+          return o;
+        })
+      : await run(this.prisma.pool);
     if (!outcome.current) throw commentNotFound();
     if (!outcome.decided) {
       if (dto.version === undefined || dto.version === outcome.current.version) {
@@ -77,6 +102,8 @@ export class ModerationService {
    * counters and their audit rows in one statement (five round trips for up to 500 comments).
    */
   async bulk(actorId: string, dto: BulkDecisionDto): Promise<BulkResultDto> {
+    // One statement of reasons per comment (the same fields for each), in the batch's own statement.
+    const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
     const results = await transaction(this.prisma.pool, async (client) => {
       const byId = new Map((await lockComments(client, dto.ids)).map((c) => [c.id, c]));
       const todo: CommentSnapshot[] = [];
@@ -93,11 +120,32 @@ export class ModerationService {
         todo,
         { status: dto.status, statusReason: dto.reason ?? null },
         { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
+        effects,
       );
+      if (statement?.manifestlyIllegal) await this.misuse.afterManifestlyIllegal(client, todo.map((c) => c.authorId), actorId);
       return outcome;
     });
     const applied = results.filter((r) => r.ok).length;
     this.logger.log({ msg: 'bulk moderation', moderatorId: actorId, status: dto.status, requested: dto.ids.length, applied });
     return { results, applied, failed: results.length - applied };
+  }
+
+  /**
+   * The DSA side of a decision (src/dsa/decision-effects.ts): a restriction gets its statement of reasons and closes
+   * the notices about the comment as acted upon; an approval closes them without action and lifts the restrictions
+   * still in force on it.
+   */
+  private dsaEffects(
+    actorId: string,
+    status: DecisionStatus,
+    reason: string | undefined,
+    fields: StatementFieldsDto | undefined,
+  ): { effects: StateEffect[]; statement?: ResolvedStatement } {
+    if (status === 'approved') {
+      if (fields) throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'statement', message: 'a statement of reasons goes with rejected or spam only' }]);
+      return { effects: approvalEffects(actorId, reason ?? KEPT) };
+    }
+    const statement = this.policy.resolve(fields, { action: status === 'spam' ? 'spam' : 'reject', decidedById: actorId, reason });
+    return { effects: restrictionEffects(statement), statement };
   }
 }

@@ -4,6 +4,8 @@ import { AppError } from '../common/errors/app-error.js';
 import { applyCommentChanges, type CommentSnapshot } from '../comments/comment-state.js';
 import { userBannedEvent, userUnbannedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { insertAccountStatement, restrictionEffects } from '../dsa/decision-effects.js';
+import { StatementPolicy } from '../dsa/statement-policy.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
 import { lockAccounts, requireActor, requireTarget } from '../users/account-locks.js';
@@ -21,7 +23,10 @@ const BAN_TX = { timeout: 30_000 };
 export class UserBansService {
   private readonly logger = new Logger(UserBansService.name);
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly policy: StatementPolicy,
+  ) {}
 
   async ban(actor: AuthUser, targetId: string, dto: BanDto): Promise<BanResultDto> {
     const until = dto.until ? new Date(dto.until) : null;
@@ -32,6 +37,12 @@ export class UserBansService {
     if (until && until.getUTCFullYear() > 9999) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be before the year 10000 (omit it for a permanent ban)' }]);
     }
+    if (dto.statement?.manifestlyIllegal !== undefined) {
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'statement.manifestlyIllegal', message: 'manifestlyIllegal applies to decisions on content, not to a ban' }]);
+    }
+    // DSA Art. 17: one statement for the account, one for each comment rejected with it.
+    const accountStatement = this.policy.resolve(dto.statement, { action: 'ban', decidedById: actor.id, reason: dto.reason, endsAt: until });
+    const commentStatement = this.policy.resolve(dto.statement, { action: 'ban_reject', decidedById: actor.id, reason: dto.reason });
     const result = await this.prisma.transaction(async (tx) => {
       await this.lockTarget(tx, actor, targetId);
       const now = new Date();
@@ -44,6 +55,8 @@ export class UserBansService {
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason } });
       // Before the rejections it causes (their comment.rejected events follow it in the log).
       await tx.domainEvent.create({ data: userBannedEvent(user, until, dto.reason), select: { id: true } });
+      // Created at the ban's own timestamp: an appeal against it lifts this ban, not a later one.
+      await insertAccountStatement(tx, accountStatement, { userId: targetId, contentDate: user.createdAt, createdAt: now });
       let rejectedComments = 0;
       if (dto.rejectPending) {
         const pending = await tx.$queryRaw<CommentSnapshot[]>`
@@ -51,7 +64,13 @@ export class UserBansService {
                  deleted_at AS "deletedAt", version
           FROM comments WHERE author_id = ${targetId}::uuid AND status = 'pending' AND deleted_at IS NULL
           ORDER BY id FOR UPDATE`;
-        await applyCommentChanges(tx, pending, { status: 'rejected', statusReason: dto.reason }, { action: 'ban_reject', actorId: actor.id, reason: dto.reason });
+        await applyCommentChanges(
+          tx,
+          pending,
+          { status: 'rejected', statusReason: dto.reason },
+          { action: 'ban_reject', actorId: actor.id, reason: dto.reason },
+          restrictionEffects(commentStatement),
+        );
         rejectedComments = pending.length;
       }
       return { user: toAdminUserView(user), rejectedComments, revokedSessions };
@@ -71,6 +90,10 @@ export class UserBansService {
       });
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'unban' } });
       await tx.domainEvent.create({ data: userUnbannedEvent(updated), select: { id: true } });
+      // The account restrictions in force end here (DSA statements of reasons, misuse suspensions).
+      const now = new Date();
+      await tx.statementOfReasons.updateMany({ where: { userId: targetId, decisionAccount: { not: null }, reversedAt: null }, data: { reversedAt: now, reversedBy: 'moderation' } });
+      await tx.misuseMeasure.updateMany({ where: { userId: targetId, kind: 'author_suspension', liftedAt: null }, data: { liftedAt: now } });
       return updated;
     });
     this.logger.log({ msg: 'user unbanned', userId: targetId, moderatorId: actor.id });

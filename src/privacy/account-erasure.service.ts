@@ -5,6 +5,7 @@ import { SsoTokenVerifier } from '../auth/sso/sso-token.verifier.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comments/comment-state.js';
+import { authorDeletionEffects } from '../dsa/decision-effects.js';
 import { AppConfig } from '../config/app-config.js';
 import { userErasedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -132,6 +133,11 @@ export class AccountErasureService {
       }
       const now = new Date();
       const placeholder = `deleted:${randomBytes(8).toString('hex')}`;
+      // Contact data the account left in DSA notices: filed signed in, or anonymously with the same address.
+      const { email } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+      await tx.$executeRaw`
+        UPDATE notices SET notifier_name = NULL, notifier_email = NULL
+        WHERE notifier_user_id = ${userId}::uuid OR (${email}::text IS NOT NULL AND lower(notifier_email) = lower(${email}::text))`;
       await tx.user.update({
         where: { id: userId },
         data: {
@@ -218,7 +224,8 @@ export class AccountErasureService {
     const softDelete: CommentChange = { deletedAt: now, deletedById: actor.id, body: '' };
     // In chunks: each statement stays well inside DB_STATEMENT_TIMEOUT_MS however many comments the account wrote
     // (20,000 took 2.2 s as one statement on the development machine).
-    for (const chunk of chunks(shown)) await applyCommentChanges(tx, chunk, softDelete, audit);
+    // A notice about a comment that loses its words has nothing left to act on (DSA: closed as content unavailable).
+    for (const chunk of chunks(shown)) await applyCommentChanges(tx, chunk, softDelete, audit, authorDeletionEffects);
     for (const chunk of chunks(deleted)) await applyCommentChanges(tx, chunk, { body: '' }, audit);
     for (const chunk of chunks(rows)) await tx.$queryRaw`SELECT erase_comment_revisions(${chunk.map((r) => r.id)}::uuid[])`;
     return rows.length;

@@ -69,6 +69,43 @@ SELECT json_build_object('id', r.id, 'commentId', r.comment_id, 'articleId', (SE
 FROM comment_reports r WHERE r.reporter_id = $1::uuid ORDER BY r.created_at, r.id`,
   },
   {
+    // DSA notices the holder filed while signed in, with their own contact data as given and the outcome; the comment
+    // noticed is only an id.
+    key: 'notices',
+    sql: `
+SELECT json_build_object('id', n.id, 'commentId', n.comment_id, 'category', n.category, 'categorySpecification', n.category_specification,
+                         'explanation', n.explanation, 'notifierName', n.notifier_name, 'notifierEmail', n.notifier_email,
+                         'receivedAt', ${isoUtc('n.received_at')}, 'status', CASE WHEN n.status = 'open' THEN 'received' ELSE 'decided' END,
+                         'outcome', n.outcome, 'decisionExplanation', n.decision_explanation, 'manifestlyUnfounded', n.manifestly_unfounded,
+                         'decidedAt', ${isoUtc('n.decided_at')})::text AS j
+FROM notices n WHERE n.notifier_user_id = $1::uuid ORDER BY n.received_at, n.id`,
+  },
+  {
+    // DSA statements of reasons about the holder's comments and account, every field as they read it.
+    key: 'decisions',
+    sql: `
+SELECT json_build_object(
+  'id', s.id, 'puid', s.puid, 'action', s.action, 'commentId', s.comment_id, 'decisionVisibility', s.decision_visibility,
+  'decisionAccount', s.decision_account, 'decisionProvision', s.decision_provision, 'restrictionEndsAt', ${isoUtc('s.restriction_ends_at')},
+  'decisionGround', s.decision_ground, 'decisionGroundReferenceUrl', s.decision_ground_reference_url,
+  'illegalContentLegalGround', s.illegal_content_legal_ground, 'illegalContentExplanation', s.illegal_content_explanation,
+  'incompatibleContentGround', s.incompatible_content_ground, 'incompatibleContentExplanation', s.incompatible_content_explanation,
+  'incompatibleContentIllegal', s.incompatible_content_illegal, 'category', s.category, 'categorySpecification', s.category_specification,
+  'decisionFacts', s.decision_facts, 'sourceType', s.source_type, 'automatedDetection', s.automated_detection,
+  'automatedDecision', s.automated_decision, 'territorialScope', s.territorial_scope, 'manifestlyIllegal', s.manifestly_illegal,
+  'createdAt', ${isoUtc('s.created_at')}, 'reversedAt', ${isoUtc('s.reversed_at')}, 'reversedBy', s.reversed_by,
+  'by', ${actor('s.decided_by_id')})::text AS j
+FROM statements_of_reasons s WHERE s.user_id = $1::uuid ORDER BY s.created_at, s.id`,
+  },
+  {
+    // DSA appeals the holder lodged, with their outcome.
+    key: 'appeals',
+    sql: `
+SELECT json_build_object('id', a.id, 'decisionId', a.statement_id, 'status', a.status, 'explanation', a.explanation,
+                         'outcomeExplanation', a.outcome_explanation, 'createdAt', ${isoUtc('a.created_at')}, 'decidedAt', ${isoUtc('a.decided_at')})::text AS j
+FROM appeals a WHERE a.appellant_id = $1::uuid ORDER BY a.created_at, a.id`,
+  },
+  {
     // Decisions about the account itself. Their `details` (e.g. the publisher's issuer for a role from a token) stay
     // in the audit log.
     key: 'accountHistory',

@@ -13,6 +13,8 @@ const FIRST_RUN_MAX_DELAY_MS = 60_000;
 export interface RetentionRun {
   /** Sessions (refresh tokens) deleted because they expired more than RETENTION_SESSION_DAYS ago. */
   sessions: number;
+  /** Notices whose notifier's name and email were removed, RETENTION_NOTICE_CONTACT_DAYS after their decision. */
+  noticeContacts: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.timer = setTimeout(() => {
       void this.runOnce()
         .then((r) => {
-          if (r?.sessions) this.logger.log({ msg: 'retention: deleted expired personal data', ...r });
+          if (r?.sessions || r?.noticeContacts) this.logger.log({ msg: 'retention: deleted expired personal data', ...r });
         })
         .catch((err: unknown) => this.logger.warn({ msg: 'retention run failed; retrying at the next interval', error: err instanceof Error ? err.message : String(err) }))
         .finally(() => this.schedule(this.config.get('RETENTION_INTERVAL_SECONDS') * 1000));
@@ -111,10 +113,25 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
          SELECT id FROM refresh_tokens WHERE expires_at < $1 ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
       [sessionCutoff],
     );
-    return { sessions };
+    const contactCutoff = new Date(now.getTime() - this.config.get('RETENTION_NOTICE_CONTACT_DAYS') * 86_400_000);
+    const noticeContacts = await this.inBatches(
+      client,
+      `UPDATE notices SET notifier_name = NULL, notifier_email = NULL WHERE id IN (
+         SELECT id FROM notices WHERE decided_at < $1 AND (notifier_name IS NOT NULL OR notifier_email IS NOT NULL)
+         ORDER BY decided_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+      [contactCutoff],
+    );
+    const keyCutoff = new Date(now.getTime() - this.config.get('DSA_MISUSE_WINDOW_DAYS') * 86_400_000);
+    await this.inBatches(
+      client,
+      `UPDATE notices SET notifier_key = NULL WHERE id IN (
+         SELECT id FROM notices WHERE decided_at < $1 AND notifier_key IS NOT NULL ORDER BY decided_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+      [keyCutoff],
+    );
+    return { sessions, noticeContacts };
   }
 
-  /** Runs a batched DELETE until it deletes less than a batch (or the process is stopping); returns the total. */
+  /** Runs a batched DELETE or UPDATE until it changes less than a batch (or the process is stopping); returns the total. */
   private async inBatches(client: pg.PoolClient, sql: string, params: unknown[]): Promise<number> {
     let total = 0;
     for (;;) {

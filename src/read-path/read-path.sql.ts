@@ -267,12 +267,14 @@ export interface CommentForChangeRow {
   moderation_mode: 'pre' | 'post';
   trusted_bypass: boolean;
   author_approved: number;
+  /** Notices (DSA Art. 16) not yet decided: while there are any, an edit never approves the comment by itself. */
+  open_notice_count: number;
 }
 
 /** A comment with what an edit or a delete checks (its article's moderation settings, its author's standing). */
 export const COMMENT_FOR_CHANGE = statement<[id: string], CommentForChangeRow>(
   'read:comment-for-change',
-  `SELECT c.id, c.article_id, c.author_id, c.status::text AS status, c.deleted_at, c.version, c.body, c.created_at,
+  `SELECT c.id, c.article_id, c.author_id, c.status::text AS status, c.deleted_at, c.version, c.body, c.created_at, c.open_notice_count,
           a.comments_open, a.moderation_mode::text AS moderation_mode, a.trusted_bypass, u.approved_comment_count AS author_approved
    FROM comments c JOIN articles a ON a.id = c.article_id JOIN users u ON u.id = c.author_id
    WHERE c.id = $1`,

@@ -1,4 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { StatementOfReasonsDto } from '../../dsa/dto/decision.dto.js';
+import { NoticeDto } from '../../dsa/dto/notice.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
 import { CommentStatus } from '../../generated/prisma/enums.js';
@@ -38,6 +40,14 @@ export class CommentDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   editedAt: string | null;
+
+  @ApiPropertyOptional({
+    type: StatementOfReasonsDto,
+    nullable: true,
+    description: 'GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none',
+    example: null,
+  })
+  decision?: StatementOfReasonsDto | null;
 }
 
 export class CommentResponse {
@@ -64,6 +74,9 @@ export class ReportDto {
 export class ReportResponse {
   @ApiProperty()
   report: ReportDto;
+
+  @ApiPropertyOptional({ type: NoticeDto, description: 'when the report was also a notice (DSA Art. 16): its receipt; read its outcome at GET /api/notices/{id} while signed in' })
+  notice?: NoticeDto;
 }
 
 export class CommentCountDto {

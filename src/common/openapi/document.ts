@@ -20,7 +20,8 @@ const TAGS: [string, string][] = [
   ['articles', 'Published articles (public reads; creation under admin).'],
   ['comments', 'Reading, posting, editing, deleting and reporting comments; comment counts for article and listing pages.'],
   ['auth', 'Accounts and sessions: register, sign in, rotate and revoke refresh tokens.'],
-  ['admin', 'Moderation queue and decisions, bans, word filters, article comment settings, roles, the audit log. Moderators and admins.'],
+  ['admin', 'Moderation queue and decisions, bans, word filters, article comment settings, roles, the audit log, appeals and transparency reports. Moderators and admins.'],
+  ['dsa', 'Digital Services Act: notices of illegal content (Art. 16), the statements of reasons you received (Art. 17) and appeals against them (Art. 20).'],
   ['health', 'Liveness and readiness probes.'],
 ];
 

@@ -32,6 +32,11 @@ export interface EndpointOptions {
   noDatabase?: boolean;
   /** A `text/event-stream` response (Server-Sent Events) instead of JSON: its description and an example stream. */
   eventStream?: { description: string; example: string };
+  /**
+   * A success body that is not JSON: its media type, and a schema with an example of what it carries (for NDJSON,
+   * of one line, as OpenAPI 3.2's `itemSchema` would).
+   */
+  produces?: { mediaType: string; schema: Record<string, unknown>; example: unknown };
 }
 
 /** What the document builder reads back (the decorator's options, normalised). */
@@ -76,7 +81,9 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
           description: options.eventStream.description,
           content: { 'text/event-stream': { schema: { type: 'string' }, example: options.eventStream.example } },
         })
-      : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
+      : options.produces
+        ? ApiResponse({ status, description: successDescription(status), content: { [options.produces.mediaType]: { schema: options.produces.schema, example: options.produces.example } } })
+        : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
     HttpCode(status),
   ];
   if (location) decorators.push(SetMetadata(LOCATION_KEY, location), UseInterceptors(LocationInterceptor));

@@ -28,6 +28,7 @@ const RULES: Record<string, Apply | null> = {
   isUuid: (s) => Object.assign(s, { type: 'string', format: 'uuid' }),
   isEmail: (s) => Object.assign(s, { type: 'string', format: 'email' }),
   isIso8601: (s) => Object.assign(s, { type: 'string', format: 'date-time' }),
+  isUrl: (s) => Object.assign(s, { type: 'string', format: 'uri' }),
   isIn: (s, [values]) => void (s.enum = [...(values as unknown[])]),
   matches: (s, [pattern]) => void (s.pattern = (pattern as RegExp).source),
   minLength: (s, [n]) => void (s.minLength = n),

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { StatementFieldsDto } from '../../dsa/dto/statement-fields.dto.js';
 
 export class BanDto {
   @ApiProperty({ example: 'Повтарящи се обиди към други читатели' })
@@ -19,4 +20,14 @@ export class BanDto {
   @IsOptional()
   @IsBoolean()
   rejectPending?: boolean;
+
+  @ApiPropertyOptional({
+    type: StatementFieldsDto,
+    description:
+      'the statement of reasons the user receives for the suspension of the account and for each rejected comment (DSA Art. 17); defaults from `reason`. `manifestlyIllegal` does not apply to a ban.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StatementFieldsDto)
+  statement?: StatementFieldsDto;
 }

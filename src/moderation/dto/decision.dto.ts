@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { StatementFieldsDto } from '../../dsa/dto/statement-fields.dto.js';
 
 export const DECISION_STATUSES = ['approved', 'rejected', 'spam'] as const;
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
@@ -22,6 +23,16 @@ export class DecisionDto {
   @MaxLength(500)
   reason?: string;
 
+  @ApiPropertyOptional({
+    type: StatementFieldsDto,
+    description:
+      'rejected and spam only: the statement of reasons the author receives (DSA Art. 17), in the Transparency Database\'s terms; every field has a default from the decision (README "Legal duties")',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StatementFieldsDto)
+  statement?: StatementFieldsDto;
+
   @ApiPropertyOptional({ description: 'the version the moderator saw; a different current version answers 409 VERSION_CONFLICT' })
   @IsOptional()
   @IsInt()
@@ -30,7 +41,7 @@ export class DecisionDto {
 }
 
 /** The same decision (status, reason) applied to many comments at once. */
-export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason'] as const) {
+export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason', 'statement'] as const) {
   @ApiProperty({ type: [String], example: ['0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10', '7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f'] })
   @IsArray()
   @ArrayMinSize(1)

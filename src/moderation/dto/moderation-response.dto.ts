@@ -3,6 +3,7 @@ import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
 import { CommentStatus } from '../../generated/prisma/enums.js';
+import { QueueNoticeDto } from '../../dsa/dto/notice.dto.js';
 import { UserRefDto } from '../../users/dto/user.dto.js';
 import { WordFilterDto } from '../../word-filter/word-filter.dto.js';
 import { DECISION_STATUSES } from './decision.dto.js';
@@ -69,6 +70,9 @@ export class QueueItemDto {
 
   @ApiProperty({ type: [String], description: 'newest first, at most 20', example: [] })
   reportReasons: string[];
+
+  @ApiProperty({ type: [QueueNoticeDto], description: 'open notices of illegal content (DSA Art. 16) with their category and age, oldest first, at most 20' })
+  notices: QueueNoticeDto[];
 }
 
 export const QueuePage = PageOf(QueueItemDto, 'QueuePage');
@@ -89,6 +93,9 @@ export class StatusCountsDto {
   @ApiProperty({ type: 'integer', description: 'not deleted, reported at least once (also counted under their status)', example: 1 })
   reported: number;
 
+  @ApiProperty({ type: 'integer', description: 'not deleted, with notices of illegal content to decide (also counted under their status)', example: 1 })
+  noticed: number;
+
   @ApiProperty({ type: 'integer', example: 3 })
   deleted: number;
 }
@@ -101,12 +108,23 @@ export class OldestPendingDto {
   ageSeconds: number;
 }
 
+export class OldestNoticeDto {
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  receivedAt: string;
+
+  @ApiProperty({ type: 'integer', example: 5400 })
+  ageSeconds: number;
+}
+
 export class QueueSummaryDto {
   @ApiProperty()
   counts: StatusCountsDto;
 
   @ApiProperty({ type: OldestPendingDto, nullable: true, description: 'null when nothing is pending' })
   oldestPending: OldestPendingDto | null;
+
+  @ApiProperty({ type: OldestNoticeDto, nullable: true, description: 'the notice of illegal content waiting longest for a decision (DSA Art. 16); null when none' })
+  oldestOpenNotice: OldestNoticeDto | null;
 }
 
 export class ArticleCommentCountsDto {

@@ -4,14 +4,14 @@ import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } fro
 import { PageQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../articles/slugify.js';
 
-export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'deleted'] as const;
+export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'noticed', 'deleted'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
 
 export class QueueQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: QUEUE_STATUSES,
     default: 'pending',
-    description: 'pending is oldest first (work the queue in order); every other view is newest first',
+    description: 'pending and noticed (comments with notices of illegal content to decide, DSA Art. 16) are oldest first (work the queue in order); every other view is newest first',
   })
   @IsOptional()
   @IsIn(QUEUE_STATUSES)

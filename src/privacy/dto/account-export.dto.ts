@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType, PickType } from '@nestjs/swagger';
 import { EXAMPLE } from '../../common/openapi/examples.js';
+import { AppealDto, StatementOfReasonsDto } from '../../dsa/dto/decision.dto.js';
+import { NOTICE_EXAMPLE, NOTICE_OUTCOMES, NoticeDto } from '../../dsa/dto/notice.dto.js';
 import { CommentStatus, Role } from '../../generated/prisma/enums.js';
 import { ArticleRefDto } from '../../moderation/dto/moderation-response.dto.js';
 
@@ -240,6 +242,38 @@ export class ExportStaffActionDto {
   reason: string | null;
 }
 
+export class ExportNoticeDto extends PickType(NoticeDto, ['id', 'commentId', 'category', 'categorySpecification', 'receivedAt', 'status'] as const) {
+  @ApiProperty({ example: NOTICE_EXAMPLE.explanation })
+  explanation: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'as you gave it (removed RETENTION_NOTICE_CONTACT_DAYS after the decision)', example: 'Мария Георгиева' })
+  notifierName: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'maria.georgieva@example.bg' })
+  notifierEmail: string | null;
+
+  @ApiProperty({ enum: NOTICE_OUTCOMES, nullable: true, example: 'no_action' })
+  outcome: (typeof NOTICE_OUTCOMES)[number] | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "the moderator's explanation when the comment was kept", example: 'Мнение, не клевета.' })
+  decisionExplanation: string | null;
+
+  @ApiProperty({ example: false })
+  manifestlyUnfounded: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-28T11:40:00.000Z' })
+  decidedAt: string | null;
+}
+
+/** A statement of reasons about you, as GET /api/me/decisions shows it, with who decided as `staff` or `system`. */
+export class ExportDecisionDto extends OmitType(StatementOfReasonsDto, ['comment', 'misuseWarning', 'appeals', 'redress'] as const) {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the comment concerned; null for account decisions', example: EXAMPLE.commentId })
+  commentId: string | null;
+
+  @ApiProperty({ enum: ACTORS, example: 'staff' })
+  by: ExportActor;
+}
+
 export class AccountExportDto {
   @ApiProperty({ enum: [EXPORT_FORMAT], example: EXPORT_FORMAT })
   format: typeof EXPORT_FORMAT;
@@ -264,6 +298,15 @@ export class AccountExportDto {
 
   @ApiProperty({ type: [ExportReportDto], description: 'reports you filed' })
   reports: ExportReportDto[];
+
+  @ApiProperty({ type: [ExportNoticeDto], description: 'notices of illegal content you sent while signed in (DSA Art. 16)' })
+  notices: ExportNoticeDto[];
+
+  @ApiProperty({ type: [ExportDecisionDto], description: 'statements of reasons about your comments and account (DSA Art. 17)' })
+  decisions: ExportDecisionDto[];
+
+  @ApiProperty({ type: [AppealDto], description: 'your appeals against them (DSA Art. 20)' })
+  appeals: AppealDto[];
 
   @ApiProperty({ type: [ExportAccountEventDto], description: 'decisions about the account itself (bans, role changes)' })
   accountHistory: ExportAccountEventDto[];

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import type { AuthUser } from '../common/auth/auth-user.js';
+import { CurrentUser } from '../common/auth/decorators.js';
+import { Endpoint } from '../common/openapi/endpoint.decorator.js';
+import type { Page } from '../common/openapi/page.dto.js';
+import { PageQueryDto } from '../common/pagination.js';
+import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { IdParamDto } from '../moderation/dto/queue.dto.js';
+import { AppealsService } from './appeals.service.js';
+import { DecisionsService } from './decisions.service.js';
+import { AppealResponse, CreateAppealDto, type StatementOfReasonsDto, DecisionPage, DecisionResponse } from './dto/decision.dto.js';
+
+export class AppealParamsDto {
+  @ApiProperty({ format: 'uuid', description: 'the decision (statement of reasons)' })
+  @IsUUID()
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  appealId: string;
+}
+
+/** Statements of reasons (DSA Art. 17) as their recipients read them, and appeals against them (Art. 20). */
+@ApiTags('dsa')
+@Controller()
+export class DecisionsController {
+  constructor(
+    private readonly decisions: DecisionsService,
+    private readonly appeals: AppealsService,
+  ) {}
+
+  @Get('me/decisions')
+  @Endpoint({
+    operationId: 'listMyDecisions',
+    summary: 'Decisions that restricted your comments or your account (DSA Art. 17)',
+    description: 'Newest first: each with its statement of reasons (Transparency Database fields), its appeals and the redress still open.',
+    type: DecisionPage,
+  })
+  mine(@Query() q: PageQueryDto, @CurrentUser() user: AuthUser): Promise<Page<StatementOfReasonsDto>> {
+    return this.decisions.mine(user, q);
+  }
+
+  @Get('decisions/:id')
+  @Endpoint({ operationId: 'getDecision', summary: 'One decision and its appeals', description: 'For the recipient of the decision, and for staff.', type: DecisionResponse, errors: ['DECISION_NOT_FOUND'] })
+  async get(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<DecisionResponse> {
+    return { decision: await this.decisions.get(id, user) };
+  }
+
+  @RateLimit({ name: 'appeal', limit: 10, windowSeconds: 3600, per: 'user' })
+  @Post('decisions/:id/appeals')
+  @Endpoint({
+    operationId: 'appealDecision',
+    summary: 'Appeal a decision (DSA Art. 20)',
+    description:
+      'Free, by the recipient of the decision, within DSA_APPEAL_WINDOW_MONTHS (6 by default) after it; one open appeal per decision. A member of staff other than the one who decided answers it; the outcome appears in the decision and in GET /api/me/decisions.',
+    status: 201,
+    type: AppealResponse,
+    errors: ['DECISION_NOT_FOUND', 'APPEAL_WINDOW_CLOSED', 'APPEAL_ALREADY_OPEN', 'DECISION_REVERSED'],
+    location: (body: AppealResponse) => `/api/decisions/${body.appeal.decisionId}/appeals/${body.appeal.id}`,
+  })
+  async appeal(@Param() { id }: IdParamDto, @Body() dto: CreateAppealDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
+    return { appeal: await this.appeals.create(user, id, dto) };
+  }
+
+  @Get('decisions/:id/appeals/:appealId')
+  @Endpoint({ operationId: 'getMyAppeal', summary: 'Your appeal and its outcome', type: AppealResponse, errors: ['APPEAL_NOT_FOUND'] })
+  async getAppeal(@Param() { id, appealId }: AppealParamsDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
+    return { appeal: await this.appeals.get(user, id, appealId) };
+  }
+}
