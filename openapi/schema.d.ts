@@ -836,6 +836,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/articles/{slug}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article's live updates (Server-Sent Events)
+         * @description First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).
+         */
+        get: operations["streamArticleEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/counts/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live comment counts of up to 100 articles (Server-Sent Events)
+         * @description For listing pages, with the slug rules of GET /api/comments/counts: first one `count` per requested slug (unknown slugs count 0 and never change), then `count` `{ slug, count }` whenever an approved count changes. A comment line at least every SSE_HEARTBEAT_SECONDS.
+         */
+        get: operations["streamCommentCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/webhooks": {
         parameters: {
             query?: never;
@@ -3109,8 +3149,68 @@ export interface components {
             /** @example 0.8 */
             latencyMs: number;
         };
+        RedisCheckDto: {
+            /**
+             * @example up
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /**
+             * @description PING round trip; absent while Redis does not answer
+             * @example 0.4
+             */
+            latencyMs?: number;
+        };
+        RateLimitsCheckDto: {
+            /**
+             * @description `redis` with REDIS_URL, else `memory` (one process)
+             * @example redis
+             * @enum {string}
+             */
+            store: "redis" | "memory";
+            /**
+             * @description Whether every instance counts in the same buckets right now (false: per instance, e.g. while Redis is away)
+             * @example true
+             */
+            shared: boolean;
+            /**
+             * Format: date-time
+             * @description While Redis is not answering: since when the limits are counted in memory, per instance
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            fallbackSince?: string;
+            /** @description With REDIS_URL only */
+            redis?: components["schemas"]["RedisCheckDto"];
+        };
+        LiveUpdatesCheckDto: {
+            /**
+             * @description This instance's LISTEN connection for domain events (down: reconnecting; streams pause and catch up)
+             * @example up
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /**
+             * @description Live-update streams open on this instance
+             * @example 412
+             */
+            streams: number;
+        };
         HealthChecksDto: {
             database: components["schemas"]["DatabaseCheckDto"];
+            /**
+             * @description Informational: the service answers without Redis (limits then hold per instance), so this never makes it unavailable
+             * @example {
+             *       "store": "redis",
+             *       "shared": true,
+             *       "redis": {
+             *         "status": "up",
+             *         "latencyMs": 0.4
+             *       }
+             *     }
+             */
+            rateLimits: components["schemas"]["RateLimitsCheckDto"];
+            /** @description Informational, like rateLimits */
+            liveUpdates: components["schemas"]["LiveUpdatesCheckDto"];
         };
         HealthDto: {
             /**
@@ -3548,14 +3648,16 @@ export interface components {
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json`. |
          *     | `IDEMPOTENCY_KEY_REUSED` | 422 | This Idempotency-Key was used for a different comment. |
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds (see the RateLimit headers). |
+         *     | `TOO_MANY_STREAMS` | 429 | This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds. |
          *     | `HEADERS_TOO_LARGE` | 431 | The request headers are too large. |
          *     | `INTERNAL_ERROR` | 500 | A bug: the request failed unexpectedly (logged with its request id). |
          *     | `DATABASE_UNAVAILABLE` | 503 | The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key). |
          *     | `SSO_KEYS_UNAVAILABLE` | 503 | The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds. |
+         *     | `STREAMS_AT_CAPACITY` | 503 | This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance). |
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -14494,6 +14596,18 @@ export interface operations {
                      *         "database": {
                      *           "status": "up",
                      *           "latencyMs": 0.8
+                     *         },
+                     *         "rateLimits": {
+                     *           "store": "redis",
+                     *           "shared": true,
+                     *           "redis": {
+                     *             "status": "up",
+                     *             "latencyMs": 0.4
+                     *           }
+                     *         },
+                     *         "liveUpdates": {
+                     *           "status": "up",
+                     *           "streams": 412
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -14533,6 +14647,18 @@ export interface operations {
                      *         "database": {
                      *           "status": "up",
                      *           "latencyMs": 0.8
+                     *         },
+                     *         "rateLimits": {
+                     *           "store": "redis",
+                     *           "shared": true,
+                     *           "redis": {
+                     *             "status": "up",
+                     *             "latencyMs": 0.4
+                     *           }
+                     *         },
+                     *         "liveUpdates": {
+                     *           "status": "up",
+                     *           "streams": 412
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -14566,6 +14692,358 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["LivenessDto"];
+                };
+            };
+        };
+    };
+    streamArticleEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`. */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 3412
+                     *
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
+                     *
+                     *     id: 48214
+                     *     event: comment
+                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov"},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null}
+                     *
+                     *     id: 48215
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
+                     *
+                     *     :
+                     *
+                     *     id: 48230
+                     *     event: comment-removed
+                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "ARTICLE_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
+             *
+             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    streamCommentCounts: {
+        parameters: {
+            query: {
+                /** @description comma-separated article slugs, 1..100 */
+                articles: string[];
+            };
+            header?: {
+                /** @description Sent by the browser when it reconnects: the `id` of the last event it received. Events after it (within SSE_RESUME_WINDOW_SECONDS) are replayed first; an older or unknown id gets a `reset` event instead. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `text/event-stream` that stays open: `count` events. */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2870
+                     *
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":12}
+                     *
+                     *     event: count
+                     *     data: {"slug":"nyama-takava-statia","count":0}
+                     *
+                     *     id: 48215
+                     *     event: count
+                     *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers).
+             *
+             *     `TOO_MANY_STREAMS`: This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED" | "TOO_MANY_STREAMS";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `STREAMS_AT_CAPACITY`: This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
                 };
             };
         };
