@@ -151,7 +151,7 @@ async function handle(req, res) {
   if (req.method === 'POST' && path === '/api/auth/login') {
     const body = await readBody(req);
     const [user] = await q(
-      { name: 'floor:login', text: `SELECT id, email, username, role::text AS role, created_at, password_hash, banned_at, banned_until, deleted_at FROM users WHERE username_normalized = $1 LIMIT 1` },
+      { name: 'floor:login', text: `SELECT id, email, username, display_name, role::text AS role, created_at, password_hash, banned_at, banned_until, ban_reason, deleted_at FROM users WHERE username_normalized = $1 LIMIT 1` },
       [String(body.login).trim().toLowerCase()],
     );
     const ok = user ? await argon2Verify(user.password_hash, String(body.password)).catch(() => false) : false;
@@ -163,7 +163,10 @@ async function handle(req, res) {
     );
     const now = Math.floor(Date.now() / 1000);
     const accessToken = signJwt({ sub: user.id, typ: 'access', iat: now, exp: now + 900 });
-    const self = { id: user.id, email: user.email, username: user.username, role: user.role, createdAt: user.created_at.toISOString() };
+    // A banned account signs in too; its user view says so (the service's toSelfUserView).
+    const banned = user.banned_at && (!user.banned_until || user.banned_until > new Date());
+    const ban = banned ? { until: user.banned_until?.toISOString() ?? null, reason: user.ban_reason } : null;
+    const self = { id: user.id, email: user.email, username: user.username, displayName: user.display_name, role: user.role, createdAt: user.created_at.toISOString(), ban };
     return send(res, 200, JSON.stringify({ user: self, accessToken, refreshToken, expiresIn: 900 }), { 'cache-control': 'no-store' });
   }
   if (req.method === 'POST' && (m = COMMENTS.exec(path))) {

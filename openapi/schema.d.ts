@@ -31,7 +31,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email or username
-         * @description One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account, an account created by a publisher sign-in, which has no password). 403 `LOCAL_AUTH_DISABLED` with LOCAL_AUTH=false, and with LOCAL_AUTH=staff for a reader (after the right password).
+         * @description One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account, an account created by a publisher sign-in, which has no password). 403 `LOCAL_AUTH_DISABLED` with LOCAL_AUTH=false, and with LOCAL_AUTH=staff for a reader (after the right password). A banned (suspended) account signs in too: `user.ban` says so, and every route except those open to it answers 403 `USER_BANNED` (see `x-allow-banned`).
          */
         post: operations["login"];
         delete?: never;
@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Trade a refresh token for a new token pair
-         * @description The presented token is spent; presenting it again revokes the whole session.
+         * @description The presented token is spent; presenting it again revokes the whole session. A banned account refreshes like any other (`user.ban` set).
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -87,7 +87,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your account */
+        /**
+         * Your account
+         * @description `user.ban` is set while the account is banned (suspended).
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -342,7 +345,7 @@ export interface paths {
         put?: never;
         /**
          * Notify illegal content in a comment (DSA Art. 16)
-         * @description Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader's own name and email fill them in. The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.
+         * @description Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader's own name and email fill them in (not a banned account's: its token is ignored here, and it sends a notice as anyone may). The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.
          */
         post: operations["createNotice"];
         delete?: never;
@@ -1011,6 +1014,19 @@ export interface components {
              */
             password: string;
         };
+        UserBanDto: {
+            /**
+             * Format: date-time
+             * @description when it lifts itself; null = until lifted (by staff, or by an appeal)
+             * @example 2026-12-24T10:00:00.000Z
+             */
+            until: string | null;
+            /**
+             * @description the reason given with the ban (a moderator's, or the DSA Art. 23(1) suspension's)
+             * @example repeated insults
+             */
+            reason: string | null;
+        };
         UserDto: {
             /**
              * Format: uuid
@@ -1040,6 +1056,11 @@ export interface components {
              * @example 2026-10-02T18:04:11.000Z
              */
             createdAt: string;
+            /**
+             * @description null unless the account is banned (suspended) now. A banned account may sign in, read the decisions about it and appeal them, export and erase its data; everything else answers 403 `USER_BANNED`.
+             * @example null
+             */
+            ban: components["schemas"]["UserBanDto"] | null;
         };
         AuthTokensDto: {
             user: components["schemas"]["UserDto"];
@@ -1116,6 +1137,11 @@ export interface components {
              * @example 2026-10-02T18:04:11.000Z
              */
             createdAt: string;
+            /**
+             * @description null unless the account is banned (suspended) now. A banned account may sign in, read the decisions about it and appeal them, export and erase its data; everything else answers 403 `USER_BANNED`.
+             * @example null
+             */
+            ban: components["schemas"]["UserBanDto"] | null;
             /**
              * @description a ban is in force now (timed bans lift themselves)
              * @example false
@@ -3591,7 +3617,7 @@ export interface components {
          *     | `SSO_TOKEN_TOO_OLD` | 401 | The token was issued (`iat`) more than SSO_MAX_TOKEN_AGE_SECONDS ago; get a fresh one from the publisher. |
          *     | `SSO_MISSING_CLAIM` | 401 | A required claim (`sub`, `iss`, `aud`, `exp` or `iat`) is missing; `details` names it. |
          *     | `FORBIDDEN` | 403 | Your role does not allow this action. |
-         *     | `USER_BANNED` | 403 | The account is banned. |
+         *     | `USER_BANNED` | 403 | The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`. |
          *     | `COMMENTS_CLOSED` | 403 | Comments are closed for this article. |
          *     | `NOT_COMMENT_AUTHOR` | 403 | Only the author (or, for deletion, a moderator) may do this. |
          *     | `EDIT_WINDOW_CLOSED` | 403 | The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed. |
@@ -3723,7 +3749,8 @@ export interface operations {
                      *         "email": "ivan.petrov@example.bg",
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
-                     *         "createdAt": "2026-10-02T18:04:11.000Z"
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null
                      *       },
                      *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZDhlMmYxYSJ9.c2lnbmF0dXJl",
                      *       "refreshToken": "Xq3v9Jm2LwP0sT7yR4nB8cD1eF6gH5iK2lM9oN0pQ3r",
@@ -3972,7 +3999,8 @@ export interface operations {
                      *         "email": "ivan.petrov@example.bg",
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
-                     *         "createdAt": "2026-10-02T18:04:11.000Z"
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null
                      *       },
                      *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZDhlMmYxYSJ9.c2lnbmF0dXJl",
                      *       "refreshToken": "Xq3v9Jm2LwP0sT7yR4nB8cD1eF6gH5iK2lM9oN0pQ3r",
@@ -4036,11 +4064,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `USER_BANNED`: The account is banned.
-             *
-             *     `LOCAL_AUTH_DISABLED`: Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso).
-             */
+            /** @description `LOCAL_AUTH_DISABLED`: Password sign-in or registration is turned off here (LOCAL_AUTH): sign in with the publisher (POST /api/auth/sso). */
             403: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -4055,7 +4079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED" | "LOCAL_AUTH_DISABLED";
+                            code: "LOCAL_AUTH_DISABLED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4220,7 +4244,8 @@ export interface operations {
                      *         "email": "ivan.petrov@example.bg",
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
-                     *         "createdAt": "2026-10-02T18:04:11.000Z"
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null
                      *       },
                      *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZDhlMmYxYSJ9.c2lnbmF0dXJl",
                      *       "refreshToken": "Xq3v9Jm2LwP0sT7yR4nB8cD1eF6gH5iK2lM9oN0pQ3r",
@@ -4282,28 +4307,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4634,7 +4637,8 @@ export interface operations {
                      *         "email": "ivan.petrov@example.bg",
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
-                     *         "createdAt": "2026-10-02T18:04:11.000Z"
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null
                      *       }
                      *     }
                      */
@@ -4661,24 +4665,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -4768,7 +4754,8 @@ export interface operations {
                      *         "email": "ivan.petrov@example.bg",
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
-                     *         "createdAt": "2026-10-02T18:04:11.000Z"
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null
                      *       },
                      *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZDhlMmYxYSJ9.c2lnbmF0dXJl",
                      *       "refreshToken": "Xq3v9Jm2LwP0sT7yR4nB8cD1eF6gH5iK2lM9oN0pQ3r",
@@ -4854,11 +4841,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `USER_BANNED`: The account is banned.
-             *
-             *     `SSO_ACCOUNT_DELETED`: The account linked to this publisher sign-in was deleted.
-             */
+            /** @description `SSO_ACCOUNT_DELETED`: The account linked to this publisher sign-in was deleted. */
             403: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -4873,7 +4856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED" | "SSO_ACCOUNT_DELETED";
+                            code: "SSO_ACCOUNT_DELETED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -5074,6 +5057,7 @@ export interface operations {
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null,
                      *         "banned": false,
                      *         "bannedAt": null,
                      *         "bannedUntil": null,
@@ -5136,7 +5120,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -5336,7 +5320,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
              */
@@ -5530,6 +5514,7 @@ export interface operations {
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null,
                      *         "banned": false,
                      *         "bannedAt": null,
                      *         "bannedUntil": null,
@@ -5596,7 +5581,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
              */
@@ -6149,7 +6134,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -6823,7 +6808,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `USER_BANNED`: The account is banned.
+             * @description `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `COMMENTS_CLOSED`: Comments are closed for this article.
              */
@@ -7288,7 +7273,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `USER_BANNED`: The account is banned.
+             * @description `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `NOT_COMMENT_AUTHOR`: Only the author (or, for deletion, a moderator) may do this.
              */
@@ -7559,7 +7544,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `USER_BANNED`: The account is banned.
+             * @description `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `COMMENTS_CLOSED`: Comments are closed for this article.
              *
@@ -7914,7 +7899,7 @@ export interface operations {
                 };
             };
             /**
-             * @description `USER_BANNED`: The account is banned.
+             * @description `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `CANNOT_REPORT_OWN_COMMENT`: Readers cannot report their own comments.
              *
@@ -8228,24 +8213,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -8901,24 +8868,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
@@ -9077,24 +9026,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -9291,11 +9222,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `USER_BANNED`: The account is banned.
-             *
-             *     `APPEAL_WINDOW_CLOSED`: The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here.
-             */
+            /** @description `APPEAL_WINDOW_CLOSED`: The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here. */
             403: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -9310,7 +9237,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED" | "APPEAL_WINDOW_CLOSED";
+                            code: "APPEAL_WINDOW_CLOSED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -9592,24 +9519,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `APPEAL_NOT_FOUND`: No such appeal, or it is not yours. */
             404: {
                 headers: {
@@ -9803,7 +9712,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -10104,7 +10013,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -10269,7 +10178,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `APPEAL_SAME_DECIDER`: An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).
              */
@@ -10571,7 +10480,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -10795,7 +10704,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -10993,7 +10902,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -11146,7 +11055,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -11330,7 +11239,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -11610,7 +11519,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -11798,7 +11707,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -12002,7 +11911,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -12193,6 +12102,7 @@ export interface operations {
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null,
                      *         "banned": false,
                      *         "bannedAt": null,
                      *         "bannedUntil": null,
@@ -12261,7 +12171,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `CANNOT_BAN_SELF`: Nobody can ban or unban themselves.
              *
@@ -12432,6 +12342,7 @@ export interface operations {
                      *         "displayName": "Иван Петров",
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null,
                      *         "banned": false,
                      *         "bannedAt": null,
                      *         "bannedUntil": null,
@@ -12496,7 +12407,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `CANNOT_BAN_SELF`: Nobody can ban or unban themselves.
              *
@@ -12753,7 +12664,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -12922,7 +12833,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -13129,7 +13040,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -13303,7 +13214,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -13554,7 +13465,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -13848,28 +13759,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description `USER_BANNED`: The account is banned. */
-            403: {
-                headers: {
-                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
-                    "RateLimit-Policy"?: string;
-                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
-                    RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
             429: {
                 headers: {
@@ -14053,11 +13942,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description `USER_BANNED`: The account is banned.
-             *
-             *     `REAUTHENTICATION_FAILED`: The password, or the publisher's sign-in token, does not confirm this account (erasing an account needs one of them; `details` says what was wrong).
-             */
+            /** @description `REAUTHENTICATION_FAILED`: The password, or the publisher's sign-in token, does not confirm this account (erasing an account needs one of them; `details` says what was wrong). */
             403: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -14072,7 +13957,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "USER_BANNED" | "REAUTHENTICATION_FAILED";
+                            code: "REAUTHENTICATION_FAILED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -14471,7 +14356,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -15151,7 +15036,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -15353,7 +15238,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -15568,7 +15453,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -15746,7 +15631,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -16008,7 +15893,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -16267,7 +16152,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -16479,7 +16364,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -16695,7 +16580,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {
@@ -16970,7 +16855,7 @@ export interface operations {
             /**
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
-             *     `USER_BANNED`: The account is banned.
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              */
             403: {
                 headers: {

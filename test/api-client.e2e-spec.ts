@@ -171,8 +171,10 @@ describe('typed client generated from the OpenAPI document', () => {
 
     const banned = await mod.POST('/api/admin/users/{id}/ban', { params: { path: { id: reader.id } }, body: { reason: 'Спам', rejectPending: true } });
     expect(banned.data!.user).toMatchObject({ id: reader.id, banned: true, banReason: 'Спам' });
-    const refused = await readerApi.GET('/api/auth/me');
+    const refused = await readerApi.POST('/api/articles/{slug}/comments', { params: { path: { slug } }, body: { body: 'Забранен' } });
     expect(refused.error?.error.code).toBe('USER_BANNED');
+    const me = await readerApi.GET('/api/auth/me');
+    expect(me.data!.user.ban).toEqual({ until: null, reason: 'Спам' });
     const view = await mod.GET('/api/admin/users/{id}', { params: { path: { id: reader.id } } });
     expect(view.data!.user.banned).toBe(true);
     const lifted = await mod.DELETE('/api/admin/users/{id}/ban', { params: { path: { id: reader.id } } });

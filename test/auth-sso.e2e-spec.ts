@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { SEED_SLUG, startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, createUser, TEST_PASSWORD, type TestUser } from './helpers/users.js';
 import {
   AUDIENCE,
@@ -324,17 +324,18 @@ describe('POST /api/auth/sso: accounts without a password, bans', () => {
     }
   });
 
-  it('should refuse a banned reader with the login’s USER_BANNED, and let them in once the ban is lifted', async () => {
+  it('should sign a banned reader in like the login does (user.ban set, posting refused), and drop the ban once lifted', async () => {
     const sub = subject();
     const first = await sso(t, { token: await signWithKey(rsa, { claims: { sub } }) }).expect(200);
+    expect(first.body.user.ban).toBeNull();
     const admin = await createUser(t, { role: 'admin' });
     await t.http.post(`/api/admin/users/${first.body.user.id}/ban`).set('Authorization', bearer(admin)).send({ reason: 'обиди' }).expect(200);
-    const banned = await sso(t, { token: await signWithKey(rsa, { claims: { sub, name: 'Нов Псевдоним' } }) }).expect(403);
-    expect(code(banned)).toBe('USER_BANNED');
-    // Nothing about the banned account changed.
-    expect((await t.prisma.user.findUniqueOrThrow({ where: { id: first.body.user.id } })).displayName).toBeNull();
+    const banned = await sso(t, { token: await signWithKey(rsa, { claims: { sub, name: 'Нов Псевдоним' } }) }).expect(200);
+    expect(banned.body.user).toMatchObject({ id: first.body.user.id, displayName: 'Нов Псевдоним', ban: { until: null, reason: 'обиди' } });
+    const post = await t.http.post(`/api/articles/${SEED_SLUG}/comments`).set('Authorization', `Bearer ${banned.body.accessToken}`).send({ body: 'Пак съм тук' }).expect(403);
+    expect(code(post)).toBe('USER_BANNED');
     await t.http.delete(`/api/admin/users/${first.body.user.id}/ban`).set('Authorization', bearer(admin)).expect(200);
-    await sso(t, { token: await signWithKey(rsa, { claims: { sub } }) }).expect(200);
+    expect((await sso(t, { token: await signWithKey(rsa, { claims: { sub } }) }).expect(200)).body.user.ban).toBeNull();
   });
 
   it('should refuse a deleted account with SSO_ACCOUNT_DELETED', async () => {

@@ -123,28 +123,36 @@ describe('auth: access tokens, refresh rotation, bans', () => {
   });
 
   describe('banned and deleted users', () => {
-    it('should refuse a token issued before a ban at once with 403 USER_BANNED', async () => {
+    it('should apply a ban at once to a token issued before it: 403 USER_BANNED on writes, its own account still readable', async () => {
       const u = await registerUser(t);
-      await me(u.accessToken).expect(200);
+      expect((await me(u.accessToken).expect(200)).body.user.ban).toBeNull();
       await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date(), banReason: 'spam' } });
-      const res = await me(u.accessToken).expect(403);
-      expect(res.body).toEqual({ error: { code: 'USER_BANNED', message: expect.any(String) } });
+      const post = await t.http.post('/api/articles/no-such-article/comments').set(bearer(u.accessToken)).send({ body: 'още' }).expect(403);
+      expect(post.body).toEqual({ error: { code: 'USER_BANNED', message: expect.any(String) } });
+      expect((await me(u.accessToken).expect(200)).body.user.ban).toEqual({ until: null, reason: 'spam' });
     });
 
-    it('should refuse refresh and login for a banned user (login only says so after the right password)', async () => {
+    it('should let a banned user refresh and sign in, with the ban in the user view (and a wrong password is still the uniform 401)', async () => {
       const u = await registerUser(t);
-      await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date() } });
-      expect((await t.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(403)).body.error.code).toBe('USER_BANNED');
-      expect((await t.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(403)).body.error.code).toBe('USER_BANNED');
+      const until = new Date(Date.now() + 86_400_000);
+      await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date(), bannedUntil: until, banReason: 'обиди' } });
+      const ban = { until: until.toISOString(), reason: 'обиди' };
+      const refreshed = await t.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200);
+      expect(refreshed.body.user).toMatchObject({ id: u.id, ban });
+      const login = await t.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200);
+      expect(login.body.user).toMatchObject({ id: u.id, ban });
+      expect((await me(login.body.accessToken).expect(200)).body.user.ban).toEqual(ban);
       expect((await t.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401)).body.error.code).toBe('INVALID_CREDENTIALS');
     });
 
     it('should let a user back in when a timed ban has expired', async () => {
       const u = await registerUser(t);
+      const comment = (token: string) => t.http.post('/api/articles/no-such-article/comments').set(bearer(token)).send({ body: 'x' });
       await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date(Date.now() - 7_200_000), bannedUntil: new Date(Date.now() - 1000) } });
-      await me(u.accessToken).expect(200);
+      expect((await me(u.accessToken).expect(200)).body.user.ban).toBeNull();
+      expect((await comment(u.accessToken).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
       await t.prisma.user.update({ where: { id: u.id }, data: { bannedUntil: new Date(Date.now() + 3_600_000) } });
-      await me(u.accessToken).expect(403);
+      expect((await comment(u.accessToken).expect(403)).body.error.code).toBe('USER_BANNED');
     });
 
     it('should refuse a deleted user everywhere with 401, and login without revealing the account', async () => {

@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, PASSWORD, registerUser, uniq } from './helpers/auth-fixtures.js';
 
-const SELF_KEYS = ['createdAt', 'displayName', 'email', 'id', 'role', 'username'];
+const SELF_KEYS = ['ban', 'createdAt', 'displayName', 'email', 'id', 'role', 'username'];
 /** A unique suffix of digits only (hex would put Latin letters into a Cyrillic name). */
 const digits = () => `${Date.now() % 1e7}${Math.floor(Math.random() * 1e5)}`;
 
@@ -19,7 +19,7 @@ describe('auth: register, login, me', () => {
       const username = uniq('New_');
       const res = await t.http.post('/api/auth/register').send({ email: `${username}@example.com`, username, password: PASSWORD }).expect(201);
       expect(res.body).toEqual({
-        user: { id: expect.any(String), email: `${username.toLowerCase()}@example.com`, username, displayName: null, role: 'reader', createdAt: expect.any(String) },
+        user: { id: expect.any(String), email: `${username.toLowerCase()}@example.com`, username, displayName: null, role: 'reader', createdAt: expect.any(String), ban: null },
         accessToken: expect.any(String),
         refreshToken: expect.any(String),
         expiresIn: 900,

@@ -72,8 +72,10 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     expect(user.bannedUntil!.getTime() - Date.now()).toBeGreaterThan(9.9 * 86_400_000);
     expect(user.bannedUntil!.getTime() - Date.now()).toBeLessThan(10.1 * 86_400_000);
     expect(user.banReason).toContain('Art. 23(1)');
-    expect((await t.http.get('/api/me/decisions').set(as(author)).expect(403)).body.error.code).toBe('USER_BANNED');
-    expect((await t.http.post('/api/auth/login').send({ login: author.email, password: TEST_PASSWORD }).expect(403)).body.error.code).toBe('USER_BANNED');
+    // Suspended: no more posting, but the author signs in, sees the suspension and reads its statement of reasons.
+    expect((await t.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body: 'Още?' }).expect(403)).body.error.code).toBe('USER_BANNED');
+    const signedIn = await t.http.post('/api/auth/login').send({ login: author.email, password: TEST_PASSWORD }).expect(200);
+    expect(signedIn.body.user.ban).toEqual({ until: user.bannedUntil!.toISOString(), reason: user.banReason });
     expect(await auditFor(author.id)).toEqual(['misuse_suspend', 'misuse_warning']);
     const suspension = await t.prisma.statementOfReasons.findFirstOrThrow({ where: { userId: author.id, action: 'misuse_suspension' } });
     expect(suspension).toMatchObject({
@@ -86,13 +88,17 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     expect(suspension.restrictionEndsAt?.getTime()).toBe(user.bannedUntil!.getTime());
     expect(suspension.illegalContentExplanation).toMatch(/^3 comments found manifestly illegal between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}, after a warning on/);
 
-    // Locked out, the author appeals once the suspension has run (well within the 6 months); staff reverse it.
-    await t.prisma.user.update({ where: { id: author.id }, data: { bannedUntil: new Date(Date.now() - 1000) } });
+    const [listed] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items as { id: string; decisionAccount: string }[];
+    expect(listed).toMatchObject({ id: suspension.id, decisionAccount: 'DECISION_ACCOUNT_SUSPENDED' });
+
+    // While suspended, the author appeals it (Art. 20(1)(c)); staff reverse it, and the author may post again.
     const appeal = await t.http.post(`/api/decisions/${suspension.id}/appeals`).set(as(author)).send({ explanation: 'Бях хакнат.' }).expect(201);
     await t.http.patch(`/api/admin/appeals/${appeal.body.appeal.id}`).set(as(admin)).send({ outcome: 'reversed', explanation: 'Доказан пробив в профила.' }).expect(200);
     const lifted = await t.prisma.misuseMeasure.findFirstOrThrow({ where: { statementId: suspension.id } });
     expect(lifted.liftedAt).not.toBeNull();
     expect((await t.prisma.statementOfReasons.findUniqueOrThrow({ where: { id: suspension.id } })).reversedBy).toBe('appeal');
+    expect((await t.http.get('/api/auth/me').set(as(author)).expect(200)).body.user.ban).toBeNull();
+    await post(slug, author);
   });
 
   it('should not count a decision that was reversed on appeal', async () => {

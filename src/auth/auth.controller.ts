@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
-import { CurrentUser, Public } from '../common/auth/decorators.js';
+import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { UserResponse } from '../users/dto/user.dto.js';
@@ -65,9 +65,10 @@ export class AuthController {
     summary: 'Sign in with email or username',
     description:
       'One `401 INVALID_CREDENTIALS` for every failure (unknown account, wrong password, deleted account, an account created by a publisher ' +
-      'sign-in, which has no password). 403 `LOCAL_AUTH_DISABLED` with LOCAL_AUTH=false, and with LOCAL_AUTH=staff for a reader (after the right password).',
+      'sign-in, which has no password). 403 `LOCAL_AUTH_DISABLED` with LOCAL_AUTH=false, and with LOCAL_AUTH=staff for a reader (after the right password). ' +
+      'A banned (suspended) account signs in too: `user.ban` says so, and every route except those open to it answers 403 `USER_BANNED` (see `x-allow-banned`).',
     type: AuthTokensDto,
-    errors: ['INVALID_CREDENTIALS', 'USER_BANNED', 'LOCAL_AUTH_DISABLED'],
+    errors: ['INVALID_CREDENTIALS', 'LOCAL_AUTH_DISABLED'],
     noStore: true,
   })
   async login(@Req() req: FastifyRequest, @Body() dto: LoginDto): Promise<AuthTokensDto> {
@@ -84,9 +85,9 @@ export class AuthController {
   @Endpoint({
     operationId: 'refreshTokens',
     summary: 'Trade a refresh token for a new token pair',
-    description: 'The presented token is spent; presenting it again revokes the whole session.',
+    description: 'The presented token is spent; presenting it again revokes the whole session. A banned account refreshes like any other (`user.ban` set).',
     type: AuthTokensDto,
-    errors: ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'USER_BANNED'],
+    errors: ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'],
     noStore: true,
   })
   refresh(@Body() dto: RefreshDto): Promise<AuthTokensDto> {
@@ -102,8 +103,9 @@ export class AuthController {
     await this.auth.logout(dto.refreshToken);
   }
 
+  @AllowBanned()
   @Get('me')
-  @Endpoint({ operationId: 'getMe', summary: 'Your account', type: UserResponse })
+  @Endpoint({ operationId: 'getMe', summary: 'Your account', description: '`user.ban` is set while the account is banned (suspended).', type: UserResponse })
   async me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return { user: await this.auth.me(user.id) };
   }

@@ -86,8 +86,9 @@ export class AuthService {
   /**
    * The passport-local strategy's check. Unknown accounts, wrong passwords and deleted accounts all answer null
    * (one 401 INVALID_CREDENTIALS), with the same work (one indexed lookup + one argon2 verification) on every path,
-   * so neither the answer nor its timing tells whether an account exists. A banned account hears so (403
-   * USER_BANNED) only after the right password.
+   * so neither the answer nor its timing tells whether an account exists. A banned account signs in like any other
+   * (its user view carries `ban`): a suspension leaves it its legal rights (read the statement of reasons, appeal,
+   * export and erase its data), and JwtAuthGuard refuses everything else with USER_BANNED.
    *
    * Attempts are counted per account before the password is checked: one bucket for the account whether it is
    * named by its email or its username (an unknown name gets a bucket of its own, so the limit behaves the same).
@@ -98,12 +99,11 @@ export class AuthService {
     const lookup = byEmail ? normalizeEmail(key) : normalizeUsername(key);
     const user = await this.prisma.user.findFirst({
       where: byEmail ? { email: lookup } : { usernameNormalized: lookup },
-      select: { ...selfUserSelect, passwordHash: true, bannedAt: true, bannedUntil: true, deletedAt: true },
+      select: { ...selfUserSelect, passwordHash: true, deletedAt: true },
     });
     await this.limiter.consume([{ rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` }]);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.deletedAt) return null;
-    if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
     return toSelfUserView(user);
   }
 
@@ -115,7 +115,8 @@ export class AuthService {
   /**
    * The passport-jwt strategy's check, run on a payload whose HS256 signature and expiry passport-jwt has verified.
    * The user is loaded on every request: a ban, a deletion or a role change applies at once, even to tokens issued
-   * before it.
+   * before it. A banned user is returned with `banned: true`: JwtAuthGuard decides, from the route's metadata,
+   * whether they may call it (@AllowBanned()).
    */
   async userForAccessToken(payload: unknown): Promise<AuthUser> {
     const { sub, typ, exp, iat } = (payload ?? {}) as { sub?: unknown; typ?: unknown; exp?: unknown; iat?: unknown };
@@ -126,8 +127,7 @@ export class AuthService {
     // A prepared statement on the read path: this runs on every authenticated request.
     const user = await this.reads.authUser(sub);
     if (!user || user.deleted_at) throw invalidToken();
-    if (isBanned({ bannedAt: user.banned_at, bannedUntil: user.banned_until })) throw AppError.forbidden('USER_BANNED', 'This account is banned');
-    return { id: user.id, email: user.email, username: user.username, role: user.role };
+    return { id: user.id, email: user.email, username: user.username, role: user.role, banned: isBanned({ bannedAt: user.banned_at, bannedUntil: user.banned_until }) };
   }
 
   async me(userId: string): Promise<SelfUserView> {
@@ -155,10 +155,10 @@ export class AuthService {
     }
     const user = await this.prisma.user.findUnique({
       where: { id: row.userId },
-      select: { ...selfUserSelect, bannedAt: true, bannedUntil: true, deletedAt: true },
+      select: { ...selfUserSelect, deletedAt: true },
     });
+    // A banned account keeps its session (see validateCredentials); the user view says it is banned.
     if (!user || user.deletedAt) throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token is invalid');
-    if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
 
     const next = this.newRefreshToken();
     const nextId = randomUUID();

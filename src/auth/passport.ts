@@ -79,7 +79,7 @@ export const passportProvider: FactoryProvider<PassportInstance> = {
 
 /**
  * What a strategy's plain failure (no user, no error) means to the client. Errors from the verify callbacks
- * (AppErrors such as INVALID_TOKEN / USER_BANNED, or database failures) pass through unchanged.
+ * (AppErrors such as INVALID_TOKEN / LOCAL_AUTH_DISABLED, or database failures) pass through unchanged.
  */
 const FAILURES: Record<StrategyName, (info: unknown) => AppError> = {
   // passport-jwt fails with `new Error('No auth token')` when there is no Bearer token, and with jsonwebtoken's

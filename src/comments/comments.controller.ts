@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
-import { CurrentUser, Public } from '../common/auth/decorators.js';
+import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { PAGE_CACHE, sendJson } from '../common/http-cache.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
@@ -27,6 +27,7 @@ export class CommentsController {
   ) {}
 
   @Public()
+  @AllowBanned()
   @Get('articles/:slug/comments')
   @Endpoint({
     operationId: 'listComments',
@@ -59,6 +60,7 @@ export class CommentsController {
   }
 
   @Public()
+  @AllowBanned()
   @Get('comments/:id')
   @Endpoint({
     operationId: 'getComment',
@@ -114,6 +116,7 @@ export class CommentsController {
     return this.reports.report(user, id, dto);
   }
 
+  @AllowBanned()
   @Get('comments/:id/reports/mine')
   @Endpoint({ operationId: 'getMyReport', summary: 'Your report on a comment', description: 'Whether (and why) you reported it.', type: ReportResponse, errors: ['REPORT_NOT_FOUND'] })
   async myReport(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReportResponse> {

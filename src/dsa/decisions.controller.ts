@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import type { AuthUser } from '../common/auth/auth-user.js';
-import { CurrentUser } from '../common/auth/decorators.js';
+import { AllowBanned, CurrentUser } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { PageQueryDto } from '../common/pagination.js';
@@ -22,7 +22,11 @@ export class AppealParamsDto {
   appealId: string;
 }
 
-/** Statements of reasons (DSA Art. 17) as their recipients read them, and appeals against them (Art. 20). */
+/**
+ * Statements of reasons (DSA Art. 17) as their recipients read them, and appeals against them (Art. 20). Every route
+ * is open to a banned account (@AllowBanned): a suspension is itself a decision its recipient must be able to read
+ * and appeal (Art. 17(1)(c), 20(1)(c)).
+ */
 @ApiTags('dsa')
 @Controller()
 export class DecisionsController {
@@ -31,6 +35,7 @@ export class DecisionsController {
     private readonly appeals: AppealsService,
   ) {}
 
+  @AllowBanned()
   @Get('me/decisions')
   @Endpoint({
     operationId: 'listMyDecisions',
@@ -42,12 +47,14 @@ export class DecisionsController {
     return this.decisions.mine(user, q);
   }
 
+  @AllowBanned()
   @Get('decisions/:id')
   @Endpoint({ operationId: 'getDecision', summary: 'One decision and its appeals', description: 'For the recipient of the decision, and for staff.', type: DecisionResponse, errors: ['DECISION_NOT_FOUND'] })
   async get(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<DecisionResponse> {
     return { decision: await this.decisions.get(id, user) };
   }
 
+  @AllowBanned()
   @RateLimit({ name: 'appeal', limit: 10, windowSeconds: 3600, per: 'user' })
   @Post('decisions/:id/appeals')
   @Endpoint({
@@ -64,6 +71,7 @@ export class DecisionsController {
     return { appeal: await this.appeals.create(user, id, dto) };
   }
 
+  @AllowBanned()
   @Get('decisions/:id/appeals/:appealId')
   @Endpoint({ operationId: 'getMyAppeal', summary: 'Your appeal and its outcome', type: AppealResponse, errors: ['APPEAL_NOT_FOUND'] })
   async getAppeal(@Param() { id, appealId }: AppealParamsDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {

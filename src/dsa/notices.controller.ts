@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Post } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
-import { CurrentUser, Public } from '../common/auth/decorators.js';
+import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
 import { IdParamDto } from '../moderation/dto/queue.dto.js';
@@ -25,7 +25,7 @@ export class NoticesController {
     operationId: 'createNotice',
     summary: 'Notify illegal content in a comment (DSA Art. 16)',
     description:
-      'Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader\'s own name and email fill them in. The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.',
+      'Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader\'s own name and email fill them in (not a banned account\'s: its token is ignored here, and it sends a notice as anyone may). The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.',
     status: 201,
     type: NoticeReceiptDto,
     errors: ['COMMENT_NOT_FOUND', 'CANNOT_REPORT_OWN_COMMENT', 'NOTIFIER_ON_HOLD', 'DUPLICATE_NOTICE'],
@@ -37,6 +37,7 @@ export class NoticesController {
   }
 
   @Public()
+  @AllowBanned()
   @ApiHeader({ name: 'Notice-Key', required: false, description: 'the `accessKey` from the receipt; not needed when signed in as the notifier', schema: { type: 'string', maxLength: 100 } })
   @Get(':id')
   @Endpoint({

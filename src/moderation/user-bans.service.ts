@@ -16,8 +16,10 @@ import type { BanDto } from './dto/ban.dto.js';
 const BAN_TX = { timeout: 30_000 };
 
 /**
- * Bans take effect at once: the JWT strategy and login reload the user and check `isBanned` on every request,
- * and the user's refresh tokens are revoked, so no session survives. Timed bans lift themselves (`bannedUntil`).
+ * Bans take effect at once: the JWT strategy reloads the user on every request and JwtAuthGuard refuses a banned
+ * one (403 USER_BANNED) everywhere but the @AllowBanned routes, and the user's refresh tokens are revoked, so no
+ * session survives; signing in again shows the ban (`user.ban`) and leads to its statement of reasons and appeal.
+ * Timed bans lift themselves (`bannedUntil`).
  */
 @Injectable()
 export class UserBansService {

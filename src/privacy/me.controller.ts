@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, StreamableFile } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
-import { CurrentUser } from '../common/auth/decorators.js';
+import { AllowBanned, CurrentUser } from '../common/auth/decorators.js';
 import { AppError } from '../common/errors/app-error.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
@@ -21,7 +21,10 @@ const ERASE_LIMIT = { name: 'account-erase', limit: 5, windowSeconds: 15 * 60, p
 /** What the account holder's own token hears once the account is gone (the same as any other route). */
 const accountGone = () => AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
 
-/** The account holder's GDPR rights: access and portability (Art. 15, 20), erasure (Art. 17). README "Legal duties". */
+/**
+ * The account holder's GDPR rights: access and portability (Art. 15, 20), erasure (Art. 17). README "Legal duties".
+ * Open to a banned account (@AllowBanned): these rights do not depend on good standing.
+ */
 @ApiTags('account')
 @Controller('me')
 export class MeController {
@@ -30,6 +33,7 @@ export class MeController {
     private readonly erasure: AccountErasureService,
   ) {}
 
+  @AllowBanned()
   @RateLimit(EXPORT_LIMIT)
   @Get('export')
   @Endpoint({
@@ -47,6 +51,7 @@ export class MeController {
     return exportFile(await this.exports.open(user.id, accountGone));
   }
 
+  @AllowBanned()
   @RateLimit(ERASE_LIMIT)
   @Delete()
   @Endpoint({

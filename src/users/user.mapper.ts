@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.js';
-import type { AdminUserDto, UserDto } from './dto/user.dto.js';
+import type { AdminUserDto, UserBanDto, UserDto } from './dto/user.dto.js';
 
-/** Columns a user may see about themselves. Never the password hash or internal counters. */
+/** Columns a user may see about themselves (their ban included). Never the password hash or internal counters. */
 export const selfUserSelect = {
   id: true,
   email: true,
@@ -9,6 +9,9 @@ export const selfUserSelect = {
   displayName: true,
   role: true,
   createdAt: true,
+  bannedAt: true,
+  bannedUntil: true,
+  banReason: true,
 } satisfies Prisma.UserSelect;
 
 export type SelfUserRow = Prisma.UserGetPayload<{ select: typeof selfUserSelect }>;
@@ -16,7 +19,20 @@ export type SelfUserRow = Prisma.UserGetPayload<{ select: typeof selfUserSelect 
 export type SelfUserView = UserDto;
 
 export function toSelfUserView(u: SelfUserRow): SelfUserView {
-  return { id: u.id, email: u.email, username: u.username, displayName: u.displayName, role: u.role, createdAt: u.createdAt.toISOString() };
+  return {
+    id: u.id,
+    email: u.email,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    createdAt: u.createdAt.toISOString(),
+    ban: toBanView(u),
+  };
+}
+
+/** The ban in force, as its holder sees it; null when there is none (never banned, lifted, or a timed ban that ran out). */
+export function toBanView(u: { bannedAt: Date | null; bannedUntil: Date | null; banReason: string | null }): UserBanDto | null {
+  return isBanned(u) ? { until: u.bannedUntil?.toISOString() ?? null, reason: u.banReason } : null;
 }
 
 /** Normalised email, used for uniqueness and lookup (usernames: see username-rules.ts). */
@@ -49,12 +65,7 @@ export type AdminUserView = AdminUserDto;
 
 export function toAdminUserView(u: AdminUserRow): AdminUserView {
   return {
-    id: u.id,
-    email: u.email,
-    username: u.username,
-    displayName: u.displayName,
-    role: u.role,
-    createdAt: u.createdAt.toISOString(),
+    ...toSelfUserView(u),
     banned: isBanned(u),
     bannedAt: u.bannedAt?.toISOString() ?? null,
     bannedUntil: u.bannedUntil?.toISOString() ?? null,

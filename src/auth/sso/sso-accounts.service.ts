@@ -5,7 +5,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Role } from '../../generated/prisma/enums.js';
 import { PrismaService } from '../../prisma/prisma.service.js';
 import { isActive, lockAccounts } from '../../users/account-locks.js';
-import { isBanned, selfUserSelect, type SelfUserView, toSelfUserView } from '../../users/user.mapper.js';
+import { selfUserSelect, type SelfUserView, toSelfUserView } from '../../users/user.mapper.js';
 import { usernameBase } from '../../users/username-rules.js';
 import { UsernamesService } from '../../users/usernames.service.js';
 import { AuthService } from '../auth.service.js';
@@ -16,12 +16,12 @@ const MAX_ATTEMPTS = 3;
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-const accountSelect = { ...selfUserSelect, bannedAt: true, bannedUntil: true, deletedAt: true } satisfies Prisma.UserSelect;
+const accountSelect = { ...selfUserSelect, deletedAt: true } satisfies Prisma.UserSelect;
 
 /**
  * Accounts behind publisher sign-ins (POST /api/auth/sso). A verified token's (issuer, sub) is looked up in
  * `user_identities`:
- *   - known: the linked account signs in (banned → 403 USER_BANNED, like login); its email and display name follow
+ *   - known: the linked account signs in (a banned one too, like login: its user view carries `ban`); its email and display name follow
  *     the token (a claim the token leaves out changes nothing; an email another account holds is not taken);
  *   - first sight: a new reader account without a password, its username derived from the token's `username` or
  *     `name` (never from the email, which would be published) and made unique with the registration rules;
@@ -82,7 +82,7 @@ export class SsoAccountsService {
         "An account with this email already exists here; send that account's password with the token to link it to your sign-in",
       );
     }
-    // Rate-limited per account and uniform like a login; 403 USER_BANNED only after the right password.
+    // Rate-limited per account and uniform like a login.
     const account = await this.auth.validateCredentials(email, password);
     if (!account) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
     return this.prisma.transaction(async (tx) => {
@@ -118,13 +118,13 @@ export class SsoAccountsService {
   }
 
   /**
-   * A known identity signs in: refuse a banned or deleted account, then bring the account up to date with the
-   * token (email, display name, and the role when trusted) and note when the identity was last seen.
+   * A known identity signs in: refuse a deleted account, then bring the account up to date with the token (email,
+   * display name, and the role when trusted) and note when the identity was last seen. A banned account signs in
+   * as with a password (AuthService.validateCredentials); what it may do then is JwtAuthGuard's to decide.
    */
   private async refresh(tx: Prisma.TransactionClient, identity: { id: string; userId: string }, profile: SsoProfile): Promise<SelfUserView> {
     let user = await tx.user.findUniqueOrThrow({ where: { id: identity.userId }, select: accountSelect });
     if (user.deletedAt) throw AppError.forbidden('SSO_ACCOUNT_DELETED', 'The account linked to this sign-in was deleted');
-    if (isBanned(user)) throw AppError.forbidden('USER_BANNED', 'This account is banned');
 
     const data: Prisma.UserUpdateInput = {};
     if (profile.displayName !== undefined && profile.displayName !== user.displayName) data.displayName = profile.displayName;

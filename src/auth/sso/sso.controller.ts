@@ -50,7 +50,6 @@ export class SsoController {
       'SSO_TOKEN_TOO_OLD',
       'SSO_MISSING_CLAIM',
       'INVALID_CREDENTIALS',
-      'USER_BANNED',
       'SSO_ACCOUNT_DELETED',
       'SSO_NOT_CONFIGURED',
       'SSO_EMAIL_CONFLICT',

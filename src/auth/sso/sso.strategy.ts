@@ -15,7 +15,7 @@ export type SsoVerify = (profile: SsoProfile, password: string | undefined) => P
 /**
  * Passport strategy "sso": authenticates a request by the publisher-signed token in its body. A token that does
  * not verify, or whose claims are unusable, is a failure (401 with the reason's code, see SsoTokenVerifier); what
- * happens to the account (created, linked, refused because banned…) is the verify callback's (SsoAccountsService),
+ * happens to the account (created, linked, refused because deleted…) is the verify callback's (SsoAccountsService),
  * and its errors pass through as they are.
  */
 export class SsoStrategy extends Strategy {

@@ -7,4 +7,9 @@ export interface AuthUser {
   email: string | null;
   username: string;
   role: Role;
+  /**
+   * A ban is in force. Only @AllowBanned() routes ever see such a user (JwtAuthGuard refuses or anonymises them
+   * elsewhere), and staff powers do not apply to them (isModerator, RolesGuard).
+   */
+  banned: boolean;
 }

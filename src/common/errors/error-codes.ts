@@ -56,7 +56,7 @@ export const ERROR_CATALOG = {
   SSO_MISSING_CLAIM: { status: 401, description: 'A required claim (`sub`, `iss`, `aud`, `exp` or `iat`) is missing; `details` names it.' },
   // 403
   FORBIDDEN: { status: 403, description: 'Your role does not allow this action.', bearerError: 'insufficient_scope' },
-  USER_BANNED: { status: 403, description: 'The account is banned.' },
+  USER_BANNED: { status: 403, description: 'The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.' },
   COMMENTS_CLOSED: { status: 403, description: 'Comments are closed for this article.' },
   NOT_COMMENT_AUTHOR: { status: 403, description: 'Only the author (or, for deletion, a moderator) may do this.' },
   EDIT_WINDOW_CLOSED: { status: 403, description: 'The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed.' },

@@ -6,7 +6,7 @@ import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { HeaderObject, OperationObject, ParameterObject, ReferenceObject, RequestBodyObject, ResponseObject } from '@nestjs/swagger';
 import { SLUG_PATTERN } from '../../articles/slugify.js';
-import { IS_PUBLIC_KEY, ROLES_KEY } from '../auth/decorators.js';
+import { ALLOW_BANNED_KEY, IS_PUBLIC_KEY, ROLES_KEY } from '../auth/decorators.js';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import { cacheControl } from '../http-cache.js';
 import { RATE_LIMIT_KEY, type RateLimitRule } from '../rate-limit/rate-limit.decorator.js';
@@ -32,6 +32,11 @@ const DESCRIPTION = `Articles, readers, moderated comments and exact comment cou
 - **Authentication**: \`Authorization: Bearer <accessToken>\` from register/login/refresh. Routes with
   \`security: []\` are public. A 401 carries \`WWW-Authenticate: Bearer\` (with \`error="invalid_token"\` when the
   token itself was rejected).
+- **Banned (suspended) accounts** sign in as usual (\`user.ban\` is set), but every operation that needs a token
+  answers them 403 \`USER_BANNED\` unless it is marked \`x-allow-banned: true\`: their account, the decisions about it
+  and appeals against them (DSA Art. 17, 20), the export and erasure of their data (GDPR Art. 15, 17, 20), their own
+  reports. Public operations with that mark still recognise them (their own pending comments, their notices); on
+  the other public operations a banned account's token is ignored, as if none had been sent.
 - **Caching**: public reads carry \`ETag\` and \`Cache-Control\`; send \`If-None-Match\` to get 304. Responses to
   signed-in callers, token responses and every admin response are \`Cache-Control: no-store\`.
 - **Rate limits**: limited routes send \`RateLimit-Policy\` and \`RateLimit\` (IETF draft) on every response,
@@ -65,6 +70,8 @@ interface DiscoveredEndpoint {
   key: string;
   meta: EndpointMetadata;
   isPublic: boolean;
+  /** @AllowBanned() on a route without @Roles() (JwtAuthGuard's rule). */
+  allowBanned: boolean;
   roles: string[];
   rateLimits: RateLimitRule[];
   params: DtoParam[];
@@ -101,11 +108,13 @@ function discoverEndpoints(app: INestApplication): Map<string, DiscoveredEndpoin
         const type = paramTypes[arg.index];
         if (kind && type) params.push({ kind, type, name: typeof arg.data === 'string' ? arg.data : undefined });
       }
+      const roles = reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [handler, controller]) ?? [];
       found.set(meta.operationId, {
         key,
         meta,
         isPublic: publicMark === true || publicMark === 'anonymous',
-        roles: reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [handler, controller]) ?? [],
+        allowBanned: reflector.getAllAndOverride<boolean | undefined>(ALLOW_BANNED_KEY, [handler, controller]) === true && !roles.length,
+        roles,
         rateLimits: reflector.getAllAndOverride<RateLimitRule[] | undefined>(RATE_LIMIT_KEY, [handler, controller]) ?? [],
         params,
       });
@@ -216,7 +225,8 @@ function errorResponse(status: number, codes: ErrorCode[], rateLimited: boolean)
 /** The codes a route can answer with: its own, plus those its guards, parameters and body make possible. */
 function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject, method: string): ErrorCode[] {
   const codes = new Set<ErrorCode>(ep.meta.errors ?? []);
-  if (!ep.isPublic) for (const c of ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'USER_BANNED'] as const) codes.add(c);
+  if (!ep.isPublic) for (const c of ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED'] as const) codes.add(c);
+  if (!ep.isPublic && !ep.allowBanned) codes.add('USER_BANNED');
   if (ep.roles.length) codes.add('FORBIDDEN');
   if (ep.rateLimits.length) codes.add('RATE_LIMITED');
   const params = (op.parameters ?? []) as ParameterObject[];
@@ -254,6 +264,7 @@ function completeDocument(document: OpenAPIObject, endpoints: Map<string, Discov
       if (!ep) throw new Error(`${method.toUpperCase()} ${path}: no @Endpoint (operationId "${op.operationId}")`);
       seen.add(ep.meta.operationId);
       op.security = ep.isPublic ? [] : [{ bearer: [] }];
+      if (ep.allowBanned) (op as OperationObject & { 'x-allow-banned'?: boolean })['x-allow-banned'] = true;
       for (const p of ep.params) {
         if (p.kind === 'body') requestSchemas.set(p.type.name, p.type);
         else constrainParameters(op, p);

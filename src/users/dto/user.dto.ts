@@ -14,6 +14,15 @@ export class UserRefDto {
   username: string;
 }
 
+/** A ban in force, as the account sees it (DSA Art. 17: the statement of reasons is in GET /api/me/decisions). */
+export class UserBanDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it lifts itself; null = until lifted (by staff, or by an appeal)', example: '2026-12-24T10:00:00.000Z' })
+  until: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "the reason given with the ban (a moderator's, or the DSA Art. 23(1) suspension's)", example: 'repeated insults' })
+  reason: string | null;
+}
+
 export class UserDto extends UserRefDto {
   @ApiProperty({
     type: String,
@@ -37,6 +46,15 @@ export class UserDto extends UserRefDto {
 
   @ApiProperty({ format: 'date-time', example: '2026-10-02T18:04:11.000Z' })
   createdAt: string;
+
+  @ApiProperty({
+    type: UserBanDto,
+    nullable: true,
+    description:
+      'null unless the account is banned (suspended) now. A banned account may sign in, read the decisions about it and appeal them, export and erase its data; everything else answers 403 `USER_BANNED`.',
+    example: null,
+  })
+  ban: UserBanDto | null;
 }
 
 export class AdminUserDto extends UserDto {
