@@ -1,6 +1,7 @@
 // Live-update fan-out, run by bench/run.mjs as its own process (fork): N subscribers on one article's SSE stream,
 // then R moderator approvals, one at a time; for each, when every subscriber had the `comment` event, relative to
-// the moment the approving request's response arrived. Protocol over IPC: receive { type: 'open', url, slug,
+// the moment the approving request was sent. (Not to its response: this process also reads the 1,000 streams, so
+// the response is often handled only after the events it caused, which made "after the response" negative.) Protocol over IPC: receive { type: 'open', url, slug,
 // subscribers } → { type: 'opened', ms }; then { type: 'approve', url, slug, token, readerToken, rounds } →
 // { type: 'result', result }; errors → { type: 'error', message }.
 import http from 'node:http';
@@ -64,17 +65,20 @@ const percentile = (xs, p) => {
 async function approve({ url, slug, token, readerToken, rounds, runId }) {
   const last = [];
   const first = [];
+  const answer = [];
   for (let r = 0; r < rounds; r++) {
     const { comment } = await api(url, 'POST', `/api/articles/${slug}/comments`, readerToken, { body: `Коментар за разпращане ${runId}-${r}: добре написано.` });
     for (const s of streams) s.want.add(comment.id);
+    const sent = now();
     await api(url, 'PATCH', `/api/admin/comments/${comment.id}`, token, { status: 'approved' });
     const answered = now();
+    answer.push(answered - sent);
     const deadline = answered + 10_000;
     while (streams.some((s) => !s.seen.has(comment.id)) && now() < deadline) await new Promise((res) => setTimeout(res, 1));
     const arrivals = streams.map((s) => s.seen.get(comment.id)).filter((t) => t !== undefined);
     if (arrivals.length !== streams.length) throw new Error(`${streams.length - arrivals.length} of ${streams.length} subscribers missed an event`);
-    last.push(Math.max(...arrivals) - answered);
-    first.push(Math.min(...arrivals) - answered);
+    last.push(Math.max(...arrivals) - sent);
+    first.push(Math.min(...arrivals) - sent);
     for (const s of streams) s.seen.delete(comment.id);
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -86,6 +90,7 @@ async function approve({ url, slug, token, readerToken, rounds, runId }) {
     lastP99: percentile(last, 99),
     lastMax: Math.max(...last),
     firstP50: percentile(first, 50),
+    answerP50: percentile(answer, 50),
     last,
   };
 }
