@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from './helpers/db.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
@@ -193,7 +194,46 @@ describe('webhooks admin API', () => {
       details: { webhook: { id: created.id, url: receiver.url } },
     });
   });
+  it('should delete an endpoint while the worker records an attempt of one of its deliveries, without a deadlock', async () => {
+    // The worker records an outcome in one statement that locks the delivery, then its endpoint (last_success_at).
+    // Deleting the endpoint used to lock the endpoint, then (cascade) its deliveries: the opposite order. Here a
+    // transaction plays the worker, holding a delivery while the DELETE arrives; with a short deadlock_timeout it is
+    // the one PostgreSQL would abort if the two waited on each other.
+    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as { id: string; secret: string };
+    receiver.useSecret(created.secret);
+    await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+    const [delivery] = await t.prisma.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_deliveries WHERE endpoint_id = ${created.id}::uuid`;
+
+    const worker = new pg.Client({ connectionString: db.url });
+    await worker.connect();
+    try {
+      await worker.query("BEGIN; SET LOCAL deadlock_timeout = '50ms'");
+      await worker.query('UPDATE webhook_deliveries SET last_duration_ms = 1 WHERE id = $1::uuid', [delivery!.id]);
+      const deleting = t.http.delete(`${hooks}/${created.id}`).set(as(admin)).then((r) => r);
+      // Let the DELETE reach its first lock wait, then take the endpoint's row lock as the worker's statement does.
+      await waitForLockWait(worker);
+      await worker.query('UPDATE webhook_endpoints SET last_success_at = now() WHERE id = $1::uuid', [created.id]);
+      await worker.query('COMMIT');
+      expect((await deleting).status).toBe(204);
+    } finally {
+      await worker.query('ROLLBACK').catch(() => {});
+      await worker.end();
+    }
+    expect(await t.prisma.webhookEndpoint.count({ where: { id: created.id } })).toBe(0);
+  });
 });
+
+/** Resolves once another session of this database waits for a row lock (the request under test). */
+async function waitForLockWait(observer: pg.Client): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await observer.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+    );
+    if (rows[0]!.n > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the request never waited for a lock');
+}
 
 describe('webhook secret keys', () => {
   it('should re-encrypt secrets under a new WEBHOOK_SECRET_KEY at start-up and keep signing with them', async () => {

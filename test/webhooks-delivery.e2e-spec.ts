@@ -5,7 +5,7 @@ import { HostResolver } from '../src/webhooks/webhook-target.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from './helpers/db.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
-import { eventually, WebhookReceiver } from './helpers/webhook-receiver.js';
+import { deleteAllWebhookEndpoints, eventually, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
  * Webhook delivery end to end: real PostgreSQL (a database of its own, so no other spec's events reach these
@@ -76,7 +76,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   // Each test's endpoints only: later tests' events must not go to receivers that are gone.
-  await t.prisma.webhookEndpoint.deleteMany();
+  await deleteAllWebhookEndpoints(t.prisma);
   vi.restoreAllMocks();
 });
 afterAll(async () => {

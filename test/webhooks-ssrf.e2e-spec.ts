@@ -2,7 +2,7 @@ import { HostResolver, type ResolvedAddress } from '../src/webhooks/webhook-targ
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from './helpers/db.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
-import { eventually, WebhookReceiver } from './helpers/webhook-receiver.js';
+import { deleteAllWebhookEndpoints, eventually, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 /**
  * The SSRF rule with its default (WEBHOOK_ALLOW_PRIVATE_TARGETS=false): only http(s) URLs whose host resolves to
@@ -99,7 +99,7 @@ describe('webhook targets (SSRF)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('WEBHOOK_TARGET_NOT_ALLOWED');
     expect((await t.http.get(`/api/admin/webhooks/${created.body.webhook.id}`).set(as(admin)).expect(200)).body.webhook.url).toBe('https://hooks.example.bg/comments');
-    await t.prisma.webhookEndpoint.deleteMany();
+    await deleteAllWebhookEndpoints(t.prisma);
   });
 
   it('should check again at every delivery: a name that turns private after creation (DNS rebinding) gets no request', async () => {

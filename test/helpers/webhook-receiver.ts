@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import type { PrismaService } from '../../src/prisma/prisma.service.js';
 
 export interface ReceivedWebhook {
   /** `webhook-id` */
@@ -118,4 +119,15 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): 
     value = await check();
   }
   return value;
+}
+
+/**
+ * Deletes every webhook endpoint (and, by cascade, its deliveries) in the worker's lock order, deliveries first, as
+ * the admin DELETE does: a plain deleteMany can deadlock with the worker recording an attempt.
+ */
+export async function deleteAllWebhookEndpoints(prisma: PrismaService): Promise<void> {
+  await prisma.transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM webhook_deliveries ORDER BY id FOR UPDATE`;
+    await tx.webhookEndpoint.deleteMany();
+  });
 }
