@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { inject } from 'vitest';
+import { createPool } from '../src/database/pool.js';
 import { SEED_SLUG, startTestApp } from './helpers/app.js';
 
 describe('graceful shutdown', () => {
@@ -27,5 +28,21 @@ describe('graceful shutdown', () => {
     } finally {
       await locker.end();
     }
+  });
+
+  it("has closed every database connection when the pool's end() resolves, so the database can stop right after", async () => {
+    // pg-pool's own end() resolves once it has asked its clients to close, before their connections are closed: an
+    // embedded database stopped right then made the idle ones fail ("idle database connection failed" on a clean stop).
+    const errors: Error[] = [];
+    const pool = createPool(inject('databaseUrl'), { max: 4 }, (err) => errors.push(err));
+    const ended: boolean[] = [];
+    pool.on('connect', (client) => {
+      const i = ended.push(false) - 1;
+      client.on('end', () => (ended[i] = true));
+    });
+    await Promise.all(Array.from({ length: 4 }, () => pool.query('SELECT pg_sleep(0.05)')));
+    await pool.end();
+    expect(ended).toEqual([true, true, true, true]);
+    expect(errors).toEqual([]);
   });
 });

@@ -77,7 +77,30 @@ class ResilientPool extends pg.Pool {
     }
     return super.connect().catch((err: unknown) => Promise.reject(unavailable(err)));
   }
+
+  /**
+   * Resolves once every connection is closed. pg-pool's own end() resolves as soon as it has asked its clients to
+   * close (client.end() is asynchronous): a database stopped right then, as the embedded one is after the pool at
+   * shutdown, made the idle connections fail and the pool report errors for a clean stop.
+   */
+  override end(): Promise<void>;
+  override end(callback: () => void): void;
+  override end(callback?: () => void): Promise<void> | void {
+    const open = this.totalCount;
+    let closed = 0;
+    const allClosed = new Promise<void>((resolve) => {
+      if (open === 0) return resolve();
+      this.on('remove', () => ++closed >= open && resolve());
+      // A client still connecting when end() is called may never be removed; do not wait for it for ever.
+      setTimeout(resolve, END_WAIT_MS).unref();
+    });
+    const ended = super.end().then(() => allClosed);
+    if (!callback) return ended;
+    void ended.then(callback, callback);
+  }
 }
+
+const END_WAIT_MS = 5_000;
 
 /**
  * A pg pool that survives database restarts: an `error` listener keeps idle-client errors from killing the
