@@ -86,6 +86,30 @@ afterAll(async () => {
 });
 
 describe('webhook delivery', () => {
+  it('should start a delivery as soon as its change commits, on an instance that polls only once a minute', async () => {
+    // The worker hears the domain events' notifications (any instance's commits) instead of waiting for its poll. A
+    // database of its own: the suite's app polls every 50 ms and would deliver it anyway.
+    const own = await scratchDatabase('webhooks_nudge', { migrated: true });
+    const slow = await startTestApp({ DATABASE_URL: own.url, ...FAST, WEBHOOK_POLL_INTERVAL_MS: '60000' });
+    try {
+      const [boss, author] = await Promise.all([createUser(slow, { role: 'admin' }), createUser(slow)]);
+      const r = await receiver();
+      const hook = await slow.http.post('/api/admin/webhooks').set(as(boss)).send({ url: r.url, events: ['comment.approved'] }).expect(201);
+      r.useSecret(hook.body.webhook.secret as string);
+      const a = await createArticle(slow);
+      const id = await postComment(slow, a.slug, 'Коментар, за който уебкуката научава веднага', author);
+      await sleep(200); // past the start-up poll: from here on the worker would only poll in a minute
+      const approvedAt = Date.now();
+      await slow.http.patch(`/api/admin/comments/${id}`).set(as(boss)).send({ status: 'approved' }).expect(200);
+      const ofThis = (x: WebhookReceiver) => x.of('comment.approved').some((m) => (m.payload.data.comment as { id?: string } | undefined)?.id === id);
+      expect(await r.waitFor(ofThis, 2000)).toBe(true);
+      expect(Date.now() - approvedAt).toBeLessThan(1000);
+    } finally {
+      await slow.close();
+      await own.drop();
+    }
+  });
+
   it('should deliver comment.approved and article.comment_count.changed within 2 s of an approval, signed, and nothing unsubscribed', async () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved', 'article.comment_count.changed']);

@@ -50,8 +50,17 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
   private readonly recent = new Set<string>();
   private wasLost = false;
   private failures = 0;
+  private readonly committedCallbacks: (() => void)[] = [];
 
   constructor(private readonly config: AppConfig) {}
+
+  /**
+   * Called on every notification, i.e. whenever some instance committed domain events (no rows are read for it).
+   * The webhook worker uses it to look for new deliveries at once instead of at its next poll.
+   */
+  onCommitted(callback: () => void): void {
+    this.committedCallbacks.push(callback);
+  }
 
   /** The consumer (live-update streams). One per instance. */
   attach(sink: DomainEventSink): void {
@@ -150,6 +159,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
     const ids = payload.split(',');
     const last = BigInt(ids[ids.length - 1]!);
     if (this.lastSeenId === undefined || last > this.lastSeenId) this.lastSeenId = last;
+    for (const callback of this.committedCallbacks) callback();
     // Nobody here listens: nothing to read (the ids are still remembered for a later catch-up).
     if (!this.sink || this.sink.articleIds().length === 0) return;
     const first = this.pending.length === 0;

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DomainEventListener } from '../events/domain-event-listener.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { claimDueDeliveries, pruneDeliveries } from './webhook-queue.js';
@@ -7,10 +8,14 @@ import { WebhookSettings } from './webhook-settings.js';
 const PRUNE_EVERY_MS = 3_600_000;
 const PRUNE_BATCH = 1000;
 const MAX_ERROR_BACKOFF_MS = 30_000;
+/** Committed events wake the worker at most this often (a busy site commits hundreds a second). */
+const NUDGE_GAP_MS = 50;
 
 /**
- * The delivery worker: every instance with WEBHOOK_WORKER=true runs one. It polls the queue (webhook-queue.ts) every
- * WEBHOOK_POLL_INTERVAL_MS, and at once when woken (a retry requested through the API, a slot freed, a new event),
+ * The delivery worker: every instance with WEBHOOK_WORKER=true runs one. It looks at the queue (webhook-queue.ts)
+ * when domain events were committed on any instance (the LISTEN connection's notifications, at most every
+ * NUDGE_GAP_MS), every WEBHOOK_POLL_INTERVAL_MS (due retries; notifications missed while that connection was down),
+ * and at once when woken (a retry requested through the API, a slot freed),
  * keeping up to WEBHOOK_CONCURRENCY attempts in flight. Instances share the queue safely (SKIP LOCKED leases), so
  * scaling out needs no coordination. It also deletes finished deliveries older than
  * WEBHOOK_DELIVERY_RETENTION_DAYS, in small batches, once an hour.
@@ -29,11 +34,14 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private woken = false;
   private errors = 0;
   private nextPruneAt = Date.now() + 60_000;
+  private lastClaimAt = 0;
+  private nudgeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly settings: WebhookSettings,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly events: DomainEventListener,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +50,21 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.log('webhooks are off: WEBHOOK_SECRET_KEY is not set');
       return;
     }
+    this.events.onCommitted(() => this.nudge());
     this.loop = this.run();
+  }
+
+  /** New domain events were committed (maybe with deliveries): look soon, but not more often than NUDGE_GAP_MS. */
+  private nudge(): void {
+    if (this.nudgeTimer || this.stopping) return;
+    this.nudgeTimer = setTimeout(
+      () => {
+        this.nudgeTimer = null;
+        this.wake();
+      },
+      Math.max(0, this.lastClaimAt + NUDGE_GAP_MS - Date.now()),
+    );
+    this.nudgeTimer.unref();
   }
 
   /** Look for due deliveries now instead of at the next poll. */
@@ -53,6 +75,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    if (this.nudgeTimer) clearTimeout(this.nudgeTimer);
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
@@ -64,6 +87,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       let claimed = 0;
       if (free > 0) {
         try {
+          this.lastClaimAt = Date.now();
           const due = await claimDueDeliveries(this.prisma.pool, free, this.settings.leaseMs);
           claimed = due.length;
           for (const d of due) this.track(this.dispatcher.attempt(d));

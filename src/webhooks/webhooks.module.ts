@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookSettings } from './webhook-settings.js';
 import { HostResolver } from './webhook-target.js';
@@ -12,6 +13,7 @@ import { WebhooksService } from './webhooks.service.js';
  * no code path that changes comments or users depends on this module.
  */
 @Module({
+  imports: [EventsModule],
   controllers: [WebhooksController],
   providers: [WebhookSettings, HostResolver, WebhookDispatcher, WebhookWorker, WebhooksService],
   exports: [WebhookWorker],
