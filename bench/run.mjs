@@ -9,6 +9,7 @@
 // "count,article": only these scenario ids), BENCH_SKIP_BUILD=1, BENCH_DATABASE_URL (a server where this user may
 // CREATE DATABASE; a scratch database is created and dropped there; default: embedded PostgreSQL in a temp
 // folder), BENCH_NODE_ARGS (extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// BENCH_SERVICE_ENV (extra settings for the service, e.g. "LOG_LEVEL=warn"; the report says which).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -213,6 +214,16 @@ const PRODUCTION_NODE_ARGS = ['--enable-source-maps', '--max-old-space-size=160'
  * address and 200 accounts make thousands of requests a second), the access-token lifetime (a run outlasts 15
  * minutes) and the live-update streams per client address (the fan-out's subscribers all come from 127.0.0.1).
  */
+/** BENCH_SERVICE_ENV: extra settings for the service, "KEY=value KEY=value" (e.g. "LOG_LEVEL=warn"), to measure what a setting costs. */
+function serviceEnv() {
+  return Object.fromEntries(
+    (process.env.BENCH_SERVICE_ENV ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+}
+
 async function startService(databaseUrl, jwtSecret, name = 'service') {
   const port = await freePort();
   const logFile = openSync(join(resultsDir, name === 'service' ? 'server.log' : `${name}.log`), 'w');
@@ -232,6 +243,7 @@ async function startService(databaseUrl, jwtSecret, name = 'service') {
       RATE_LIMIT_ENABLED: 'false',
       SSE_MAX_STREAMS_PER_IP: String(cfg.subscribers + 10),
       SSE_MAX_STREAMS: String(Math.max(2000, cfg.subscribers + 10)),
+      ...serviceEnv(),
     },
   });
   cleanups.push(() => stopProcess(child));
@@ -384,7 +396,7 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGb} GiB RAM, Linux ${machine.kernel}; Node ${machine.node}; ${machine.pg}.`,
     `Load: autocannon, ${cfg.connections} connections, from a separate process on the same cores as the servers and PostgreSQL; ${cfg.rounds} alternating rounds per server and scenario (floor first in odd rounds, service first in even ones), each ${cfg.warmup} s warm-up + ${cfg.duration} s measured.`,
     `Data: ${fmt(dataset.users)} users, ${fmt(dataset.articles)} articles, ${fmt(dataset.comments)} comments (${Object.entries(dataset.by_status).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved.`,
-    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
+    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out${process.env.BENCH_SERVICE_ENV ? `; changed for this run: ${process.env.BENCH_SERVICE_ENV}` : ''}. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
     '',
     '| scenario | service req/s | floor req/s | service ÷ floor, median (min–max) | service p50 / p99 ms | floor p99 ms | CPU µs/req service / floor | PostgreSQL CPU µs/req service / floor | service peak RSS MB | non-2xx service / floor | other CPU s |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -8,7 +8,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { clientErrorHandler, frameworkErrors, securityHeaders, useStrictJsonBodies } from './common/http-hardening.js';
 import { useConditionalGet } from './common/http-cache.js';
-import { createLogger } from './common/logger.js';
+import { createLogger, requestLogger } from './common/logger.js';
 import { buildOpenApiDocument } from './common/openapi/document.js';
 import type { Env } from './config/env.js';
 
@@ -85,11 +85,11 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   });
   // Registered only when 'log' is enabled: with LOG_LEVEL=warn the hot routes pay nothing for request logging.
   if (['log', 'debug', 'verbose'].includes(env.LOG_LEVEL)) {
-    const httpLog = new Logger('HTTP');
+    const requestLog = requestLogger(logger);
     fastify.addHook('onResponse', (req, reply, done) => {
       // Health probes arrive every few seconds from orchestrators: visible at LOG_LEVEL=debug, not in the normal log.
       const level = req.url.startsWith('/api/health') ? 'debug' : 'log';
-      httpLog[level]({ msg: 'request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, reqId: req.id });
+      requestLog(level, { msg: 'request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, reqId: req.id });
       done();
     });
   }

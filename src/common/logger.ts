@@ -1,4 +1,4 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import type { Env } from '../config/env.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -14,6 +14,9 @@ const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesReso
  * output stays plain text. JSON mode (production) keeps Nest's one-object-per-line format.
  */
 class AppLogger extends ConsoleLogger {
+  /** JSON mode only: the fast writer for the per-request lines. */
+  jsonLines?: JsonLineWriter;
+
   override log(message: unknown, ...rest: unknown[]): void {
     const context = rest.at(-1);
     if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) {
@@ -35,6 +38,61 @@ class AppLogger extends ConsoleLogger {
   }
 }
 
+/** The fields of the per-request log line (see app.factory.ts). */
+export interface RequestLogFields {
+  msg: 'request';
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+  reqId: string;
+}
+
+/**
+ * Writes JSON lines in Nest's own format ({ level, pid, timestamp, message, context }) without Nest's generic path:
+ * that path runs a replacer over every key (it must survive circular and huge objects) and writes each line with
+ * its own synchronous system call, about 35 µs per request in all, a third of a count request's CPU. The request
+ * line has only strings and numbers, so plain JSON.stringify is safe; lines are collected and written once per
+ * event-loop turn (and at exit, so none is lost on a normal stop).
+ */
+class JsonLineWriter {
+  private buffer = '';
+  private scheduled = false;
+
+  constructor(private readonly write: (chunk: string) => void) {
+    process.on('exit', () => this.flush());
+  }
+
+  line(level: LogLevel, context: string, message: object): void {
+    this.buffer += `${JSON.stringify({ level, pid: process.pid, timestamp: Date.now(), message, context })}\n`;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (!this.buffer) return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    this.write(chunk);
+  }
+}
+
+/**
+ * The per-request log line, at `level` ('log', or 'debug' for health checks) when that level is enabled: through
+ * the fast JSON writer when `logger` is this service's own JSON logger, else through `logger` like any other line
+ * (text mode in development, and the tests' silent logger).
+ */
+export function requestLogger(logger: LoggerService): (level: 'log' | 'debug', fields: RequestLogFields) => void {
+  if (logger instanceof AppLogger && logger.jsonLines) {
+    const out = logger.jsonLines;
+    return (level, fields) => logger.isLevelEnabled(level) && out.line(level, 'HTTP', fields);
+  }
+  const http = new Logger('HTTP');
+  return (level, fields) => http[level](fields);
+}
+
 function useColours(stream: NodeJS.WriteStream = process.stdout): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
@@ -42,6 +100,10 @@ function useColours(stream: NodeJS.WriteStream = process.stdout): boolean {
 /** JSON lines in production (one object per line, for log shippers), one-line text in development. */
 export function createLogger(env: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>): ConsoleLogger {
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1);
-  if (env.LOG_FORMAT === 'json') return new AppLogger({ json: true, colors: false, logLevels });
+  if (env.LOG_FORMAT === 'json') {
+    const logger = new AppLogger({ json: true, colors: false, logLevels });
+    logger.jsonLines = new JsonLineWriter((chunk) => process.stdout.write(chunk));
+    return logger;
+  }
   return new AppLogger({ colors: useColours(), compact: true, breakLength: Infinity, logLevels });
 }
