@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional } from './validation/is-optional.decorator.js';
 import { AppError } from './errors/app-error.js';
 import { encodeCursor, type Keyset } from './cursor.js';
 import type { Page } from './openapi/page.dto.js';

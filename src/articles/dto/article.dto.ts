@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { EXAMPLE } from '../../common/openapi/examples.js';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 
 export class ArticleBlockDto {
   @ApiProperty({ enum: ['paragraph', 'heading'], example: 'paragraph' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsString, IsUUID } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { NormalizedText, TextLength } from '../comment-text.js';
 
 export const COMMENT_MAX_LENGTH = 5000;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export class ListCommentsQueryDto extends PageQueryDto {

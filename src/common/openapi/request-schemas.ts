@@ -64,6 +64,10 @@ export function validationRules(dto: Function): Map<string, PropertyRules> {
   }
   const out = new Map<string, PropertyRules>();
   for (const [property, metas] of byProperty) {
+    // class-validator's @IsOptional() lets null through, and no request field is documented as nullable.
+    if (metas.some((m) => m.type === 'conditionalValidation' && m.name === 'isOptional')) {
+      throw new Error(`${dto.name}.${property}: use IsOptional from common/validation/is-optional.decorator.ts (class-validator's accepts null)`);
+    }
     const optional = metas.some((m) => m.type === 'conditionalValidation');
     const nestedMeta = metas.find((m) => m.type === 'nestedValidation');
     out.set(property, {

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, IsUrl, MaxLength } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { NormalizedText, TextLength } from '../../comments/comment-text.js';
 import { DECISION_GROUNDS, type DecisionGround, KEYWORDS, type Keyword, STATEMENT_CATEGORIES, type StatementCategory, TDB_LIMITS } from '../transparency-database.js';
 

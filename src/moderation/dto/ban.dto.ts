@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsISO8601, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { StatementFieldsDto } from '../../dsa/dto/statement-fields.dto.js';
 
 export class BanDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../articles/slugify.js';
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export const WORD_FILTER_KINDS = ['banned', 'suspect'] as const;

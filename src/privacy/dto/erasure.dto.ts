@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PASSWORD_MAX } from '../../auth/credential-rules.js';
 
 /** A publisher's token is a few hundred bytes (auth/sso/sso.dto.ts). */
