@@ -487,6 +487,15 @@ describe('articles: counts and settings', () => {
     }
     expect((await t.http.patch('/api/admin/articles/no-such-slug').set(as(admin)).send({ commentsOpen: true }).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
   });
+
+  it('should refuse null for an optional setting with 400, not pass it to the database (found by the contract fuzz)', async () => {
+    const a = await createArticle();
+    for (const field of ['commentsOpen', 'moderation', 'trustedBypass', 'reason']) {
+      const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send({ commentsOpen: false, [field]: null }).expect(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field, message: `${field} must not be null` }] });
+    }
+    expect(await t.prisma.moderationAction.count({ where: { articleId: a.id } })).toBe(0);
+  });
 });
 
 describe('GET /api/admin/audit-log', () => {
