@@ -332,6 +332,21 @@ function casesFor(op: Operation, r: Rng): Case[] {
     const obj = validBody && typeof validBody === 'object' && !Array.isArray(validBody) ? (validBody as Record<string, Json>) : {};
     for (const [k, ps] of Object.entries(s.properties ?? {})) {
       for (const [n, v] of invalid(ps, r)) rest.push(json({ ...obj, [k]: v }, `body ${k}: ${n}`));
+      // One level down: the fields of a nested object (a statement of reasons, a notice) or of an array's first item.
+      const inner = resolve(ps);
+      const item = inner.type === 'array' ? resolve(inner.items) : inner;
+      if (item.type !== 'object' || !item.properties) continue;
+      const current = obj[k] ?? valid(ps);
+      const base = (Array.isArray(current) ? current[0] : current) ?? valid(item);
+      if (!base || typeof base !== 'object' || Array.isArray(base)) continue;
+      for (const [k2, ps2] of Object.entries(item.properties)) {
+        for (const [n, v] of invalid(ps2, r)) {
+          const changed = { ...base, [k2]: v };
+          rest.push(json({ ...obj, [k]: inner.type === 'array' ? [changed] : changed }, `body ${k}.${k2}: ${n}`));
+        }
+        const { [k2]: _, ...without } = base;
+        rest.push(json({ ...obj, [k]: inner.type === 'array' ? [without] : without }, `body ${k} without ${k2}`));
+      }
     }
     for (const k of s.required ?? []) {
       const { [k]: _, ...without } = obj;
