@@ -1,4 +1,7 @@
-import { loadEnv } from './env.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../database/paths.js';
+import { envSchema, loadEnv } from './env.js';
 
 const SECRET = 'a-real-random-secret-of-at-least-32-characters';
 
@@ -125,5 +128,18 @@ describe('webhook configuration', () => {
     [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }, /WEBHOOK_ALLOW_PRIVATE_TARGETS/],
   ])('should refuse %o with a message naming the variable', (source, message) => {
     expect(() => loadEnv({ ...production, ...source } as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});
+
+describe('configuration documentation', () => {
+  // envSchema is an object schema followed by transforms (a pipe); its input object lists every variable.
+  const keys = Object.keys((envSchema as unknown as { in: { shape: Record<string, unknown> } }).in.shape);
+
+  it('lists every variable in README and in .env.example', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const example = readFileSync(join(projectRoot, '.env.example'), 'utf8');
+    expect(keys.length).toBeGreaterThan(50);
+    expect(keys.filter((k) => !readme.includes(`| \`${k}\``) && !readme.includes(`\`${k}\` /`) && !readme.includes(`/ \`${k}\``))).toEqual([]);
+    expect(keys.filter((k) => !new RegExp(`(^|[\\s#])${k}=`, 'm').test(example))).toEqual([]);
   });
 });
