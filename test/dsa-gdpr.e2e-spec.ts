@@ -113,6 +113,23 @@ describe('erasure and retention of DSA records', () => {
     expect((queue.body.items as { decision: { id: string } }[]).some((i) => i.decision.id === decision.id)).toBe(true);
   });
 
+  it('should decide an appeal whose author erased their account meanwhile: reversed, nothing left to restore, no 500', async () => {
+    const reader = await createUser(t);
+    const id = await published(reader);
+    const slug = (await t.prisma.comment.findUniqueOrThrow({ where: { id }, select: { article: { select: { slug: true } } } })).article.slug;
+    await t.http.delete(`/api/comments/${id}`).set(as(moderator)).expect(204);
+    const [decision] = (await t.http.get('/api/me/decisions').set(as(reader)).expect(200)).body.items;
+    const appeal = await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(reader)).send({ explanation: 'Не е обида.' }).expect(201);
+    await t.http.delete('/api/me').set(as(reader)).send({ password: TEST_PASSWORD }).expect(200);
+
+    // Restoring the removed comment would bring back a comment without words: it stays deleted.
+    const res = await t.http.patch(`/api/admin/appeals/${appeal.body.appeal.id}`).set(as(admin)).send({ outcome: 'reversed', explanation: 'Решението е отменено.' });
+    expect(res.status).toBe(200);
+    expect(res.body.appeal).toMatchObject({ status: 'reversed' });
+    expect(await t.prisma.comment.findUniqueOrThrow({ where: { id }, select: { body: true, deletedAt: true } })).toEqual({ body: '', deletedAt: expect.any(Date) });
+    expect((await t.http.get(`/api/articles/${slug}/comments/count`).expect(200)).body.count).toBe(0);
+  });
+
   it("should remove notifiers' contact data RETENTION_NOTICE_CONTACT_DAYS after the decision, and nothing sooner", async () => {
     const author = await createUser(t);
     const [a, b, c] = [await published(author), await published(author), await published(author)];

@@ -137,13 +137,15 @@ export class AppealsService {
     now: Date,
   ): Promise<void> {
     if (s.commentId && s.decisionVisibility.length) {
-      const [before] = await tx.$queryRaw<(CommentSnapshot & { deletedById: string | null })[]>`
+      const [row] = await tx.$queryRaw<(CommentSnapshot & { deletedById: string | null; erased: boolean })[]>`
         SELECT id, article_id AS "articleId", author_id AS "authorId", status::text AS status, deleted_at AS "deletedAt", version,
-               deleted_by_id AS "deletedById"
+               deleted_by_id AS "deletedById", body = '' AS erased
         FROM comments WHERE id = ${s.commentId}::uuid FOR UPDATE`;
-      if (before) {
-        // Removed by staff: restored. Deleted by its own author: that stays their choice.
-        const restore = before.deletedAt !== null && s.action === 'delete' && before.deletedById !== before.authorId;
+      if (row) {
+        const { deletedById, erased, ...before } = row;
+        // Removed by staff: restored. Deleted by its own author: that stays their choice. Erased with its author's
+        // account (GDPR): there are no words left to restore.
+        const restore = before.deletedAt !== null && s.action === 'delete' && deletedById !== before.authorId && !erased;
         const approve = before.status !== 'approved' && (before.deletedAt === null || restore);
         if (restore || approve) {
           // Through the transition table's statement: counters, the audit row and the lifting of the comment's statements together.
@@ -166,7 +168,8 @@ export class AppealsService {
       }
     }
     await tx.misuseMeasure.updateMany({ where: { statementId: s.id, liftedAt: null }, data: { liftedAt: now } });
-    await tx.statementOfReasons.update({ where: { id: s.id }, data: { reversedAt: now, reversedBy: 'appeal' } });
+    // Only if nothing lifted it meanwhile (a moderator's later decision on the comment records its own reversal).
+    await tx.statementOfReasons.updateMany({ where: { id: s.id, reversedAt: null }, data: { reversedAt: now, reversedBy: 'appeal' } });
   }
 }
 
