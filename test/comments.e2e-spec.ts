@@ -421,7 +421,11 @@ describe('PATCH /api/comments/:id', () => {
     const a = await createArticle();
     const user = await createUser(t);
     const id = (await post(user, a.slug, { body: 'чака' }).expect(201)).body.comment.id;
-    await t.http.patch(`/api/comments/${id}`).set('Authorization', bearer(user)).send({ body: 'чака' }).expect(200);
+    const same = await t.http.patch(`/api/comments/${id}`).set('Authorization', bearer(user)).send({ body: 'чака' }).expect(200);
+    // The same shape as any edit's answer: the comment, without GET's `decision`.
+    expect(Object.keys(same.body)).toEqual(['comment']);
+    expect(same.body.comment).toMatchObject({ id, body: 'чака', status: 'pending' });
+    expect(same.body.comment.decision).toBeUndefined();
     expect(await t.prisma.commentRevision.count({ where: { commentId: id } })).toBe(0);
     const res = await t.http.patch(`/api/comments/${id}`).set('Authorization', bearer(user)).send({ body: 'чака още' }).expect(200);
     expect(res.body.comment.status).toBe('pending');

@@ -145,7 +145,12 @@ export class CommentsService {
     if (Date.now() - row.created_at.getTime() > windowSeconds * 1000) {
       throw AppError.forbidden('EDIT_WINDOW_CLOSED', `Comments can be edited for ${formatDuration(windowSeconds)} after posting`);
     }
-    if (dto.body === row.body) return JSON.parse(await this.get(id, user)).comment as CommentView; // nothing changed
+    if (dto.body === row.body) {
+      // Nothing changed: the comment as it is, in the same shape as an edit's answer (no `decision`: GET has that).
+      const current = await this.reads.comment(id);
+      if (!current) throw commentNotFound();
+      return JSON.parse(current.json) as CommentView;
+    }
 
     const verdict = await this.wordFilter.check(dto.body);
     const decision = decideStatus(
