@@ -137,6 +137,12 @@ describe('GET /api/admin/transparency/report', () => {
     const bad = await t.http.get('/api/admin/transparency/report').set(as(admin)).query({ from: PERIOD.to, to: PERIOD.from }).expect(400);
     expect(bad.body.error.details).toEqual([{ field: 'to', message: 'to must be after from' }]);
     await t.http.get('/api/admin/transparency/report').set(as(admin)).query({ from: 'yesterday', to: PERIOD.to }).expect(400);
+    // Valid ISO 8601, but year 10000 in UTC: PostgreSQL cannot store it, so it is refused before it gets there.
+    for (const path of ['report', 'statements']) {
+      const far = await t.http.get(`/api/admin/transparency/${path}`).set(as(admin)).query({ from: PERIOD.from, to: '9999-12-31T23:59:59-14:00' });
+      expect(far.status).toBe(400);
+      expect(far.body.error.details).toEqual([{ field: 'to', message: 'to must be before the year 10000' }]);
+    }
     await t.http.get('/api/admin/transparency/report').set(as(moderator)).query(PERIOD).expect(403);
   });
 });
