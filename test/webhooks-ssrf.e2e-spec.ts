@@ -123,7 +123,8 @@ describe('webhook targets (SSRF)', () => {
     await t.http.patch(`/api/admin/comments/${comment.body.comment.id}`).set(as(admin)).send({ status: 'approved' }).expect(200);
     const attempted = await eventually(async () => {
       const res = await t.http.get(`/api/admin/webhooks/${id}/deliveries`).set(as(admin)).query({ status: 'pending' }).expect(200);
-      return (res.body.items as { attempts: number; lastError: string | null }[]).find((d) => d.attempts >= 1);
+      // attempts counts a claimed attempt at once; its outcome (lastError) is written when it ends.
+      return (res.body.items as { attempts: number; lastError: string | null }[]).find((d) => d.attempts >= 1 && d.lastError !== null);
     });
     expect(attempted).toMatchObject({ lastError: expect.stringContaining('target refused: 127.0.0.1 is not a public address') });
     expect(receiver.requests).toBe(0);
