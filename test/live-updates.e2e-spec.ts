@@ -252,6 +252,35 @@ describe('shutdown and reconnection', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('should deliver what committed while its listener was away even when other changes keep committing', async () => {
+    // On a busy site other changes commit all the time; their notifications arrive while the listener reconnects,
+    // and used to move the catch-up's starting point past what it had missed. Here 8 sessions announce the newest
+    // event id as fast as they can, standing in for that traffic.
+    const a = await createArticle();
+    const es = await open(`/api/articles/${a.slug}/events`);
+    await es.next();
+    const listener = t.app.get(DomainEventListener);
+    const admin_ = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin_.connect();
+    let running = true;
+    const traffic = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (running) await t.prisma.$executeRaw`SELECT pg_notify('domain_events', (SELECT coalesce(max(id), 0) FROM domain_events)::text)`;
+      }),
+    );
+    try {
+      await admin_.query('SELECT pg_terminate_backend($1)', [listener.backendPid]);
+      const id = await post(a.slug, 'Докато слушателят липсва, а другите пишат');
+      await decide(id, 'approved');
+      await es.next((e) => e.event === 'comment' && json(e).id === id, 10_000);
+      await es.next(isCount(a.slug, 1));
+    } finally {
+      running = false;
+      await traffic;
+      await admin_.end();
+    }
+  });
+
   it('should keep delivering after its listener connection is cut, including what committed meanwhile', async () => {
     const a = await createArticle();
     const es = await open(`/api/articles/${a.slug}/events`);

@@ -47,6 +47,12 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
   /** Every read and delivery runs one after the other, so events leave in commit order. */
   private work: Promise<void> = Promise.resolve();
   private lastSeenId?: bigint;
+  /**
+   * Events after this id may not have reached the sink: the connection was away, or reading announced ids failed.
+   * Set when that happens (not from lastSeenId later: notifications arriving while reconnecting move lastSeenId past
+   * the gap), read from by the next catch-up.
+   */
+  private resumeFrom?: bigint;
   private readonly recent = new Set<string>();
   private wasLost = false;
   private failures = 0;
@@ -117,7 +123,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
       clearInterval(this.pinger);
       this.pinger = setInterval(() => void this.ping(client), PING_EVERY_MS);
       this.pinger.unref();
-      if (this.wasLost) {
+      if (this.wasLost || this.resumeFrom !== undefined) {
         this.wasLost = false;
         this.logger.log({ msg: 'listening for domain events again; catching up' });
         this.enqueue(() => this.catchUp(client));
@@ -137,6 +143,8 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
     if (this.retryTimer) return; // a retry is already scheduled
     if (!this.wasLost) this.logger.warn({ msg: 'lost the domain event listener connection; reconnecting (live updates pause meanwhile)', reason });
     this.wasLost = true;
+    // Announced but unread ids, and everything after the last one seen, are read again after reconnecting.
+    if (this.lastSeenId !== undefined) this.gapAfter(this.pending.length ? minId(this.pending) - 1n : this.lastSeenId);
     clearInterval(this.pinger);
     const delay = Math.min(250 * 2 ** this.failures++, 5_000);
     this.retryTimer = setTimeout(() => {
@@ -178,15 +186,35 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
       const ids = this.pending.splice(0, FETCH_BATCH);
       const client = this.client;
       const articles = this.sink?.articleIds() ?? [];
-      if (!client || !articles.length) continue; // lost meanwhile: the catch-up reads them
-      this.deliver(await run(client, EVENTS_BY_ID, [ids, articles]));
+      if (!articles.length) {
+        this.resumeFrom = undefined; // nobody here listens: a new stream starts from the present
+        continue;
+      }
+      if (!client) {
+        this.gapAfter(minId(ids) - 1n); // lost meanwhile: the catch-up after reconnecting reads them
+        continue;
+      }
+      try {
+        if (this.resumeFrom !== undefined) await this.catchUp(client); // an earlier read failed: first what it missed
+        this.deliver(await run(client, EVENTS_BY_ID, [ids, articles]));
+      } catch (err) {
+        this.gapAfter(minId(ids) - 1n);
+        throw err;
+      }
     }
+  }
+
+  private gapAfter(id: bigint): void {
+    if (this.resumeFrom === undefined || id < this.resumeFrom) this.resumeFrom = id;
   }
 
   private async catchUp(client: pg.Client): Promise<void> {
     const articles = this.sink?.articleIds() ?? [];
-    if (!articles.length || this.lastSeenId === undefined) return;
-    const events = await run(client, EVENTS_AFTER, [articles, this.lastSeenId.toString(), this.config.get('SSE_RESUME_WINDOW_SECONDS'), CATCH_UP_LIMIT + 1]);
+    const from = this.resumeFrom ?? this.lastSeenId;
+    if (!articles.length) this.resumeFrom = undefined; // nobody to catch up for: a new stream starts from the present
+    if (!articles.length || from === undefined) return;
+    const events = await run(client, EVENTS_AFTER, [articles, from.toString(), this.config.get('SSE_RESUME_WINDOW_SECONDS'), CATCH_UP_LIMIT + 1]);
+    if (this.resumeFrom === from) this.resumeFrom = undefined;
     if (events.length > CATCH_UP_LIMIT) {
       this.logger.warn({ msg: 'too many domain events missed while reconnecting; subscribers are asked to resync', missed: `> ${CATCH_UP_LIMIT}` });
       this.sink?.resync();
@@ -206,3 +234,5 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
     this.sink?.deliver(events);
   }
 }
+
+const minId = (ids: string[]): bigint => ids.reduce((min, id) => (BigInt(id) < min ? BigInt(id) : min), BigInt(ids[0]!));
