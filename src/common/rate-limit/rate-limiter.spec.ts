@@ -43,6 +43,24 @@ describe(RateLimiter.name, () => {
     expect(again.headers?.ratelimit).toBe('"ip-ip";r=0;t=60, "other-ip";r=1;t=60');
   });
 
+  it('should count every rule of a request at once, not one round trip after another', async () => {
+    // A backend that answers after a delay, like a Redis that is slow (up to REDIS_COMMAND_TIMEOUT_MS a call).
+    let inFlight = 0;
+    let most = 0;
+    const slow = {
+      consume: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return { remainingPoints: 1, msBeforeNext: 60_000 };
+      },
+    } as unknown as RateLimitBackend;
+    const values: Partial<Env> = { RATE_LIMIT_ENABLED: true };
+    const config = { get: (k: keyof Env) => values[k] } as unknown as AppConfig;
+    await new RateLimiter(slow, config).consume([rule('ip'), rule('account'), rule('user')]);
+    expect(most).toBe(3);
+  });
+
   it('should count nothing when rate limits are off', async () => {
     const values: Partial<Env> = { RATE_LIMIT_ENABLED: false, REDIS_KEY_PREFIX: 'spec:' };
     const config = { get: (k: keyof Env) => values[k] } as unknown as AppConfig;

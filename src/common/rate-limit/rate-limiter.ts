@@ -36,33 +36,33 @@ export class RateLimiter {
   }
 
   /**
-   * Counts one request for each rule and subject, all or nothing: the rules are counted in order and the first
-   * exhausted one stops the request, giving back what the earlier ones counted (a blocked caller does not extend
-   * its block, and an IP block does not also burn the account's budget). Returns the IETF RateLimit fields
-   * (draft-ietf-httpapi-ratelimit-headers: every policy that applies and what is left of it) for the caller to send;
-   * when a limit is exhausted, throws 429 RATE_LIMITED carrying them and Retry-After.
+   * Counts one request for each rule and subject, all or nothing: the rules are counted at once (one round trip to
+   * Redis, not one per rule) and if any is exhausted, everything this request counted is given back (a blocked
+   * caller does not extend its block, and an IP block does not also burn the account's budget). Returns the IETF
+   * RateLimit fields (draft-ietf-httpapi-ratelimit-headers: every policy that applies and what is left of it) for
+   * the caller to send; when a limit is exhausted, throws 429 RATE_LIMITED carrying them and Retry-After (from the
+   * first exhausted rule, in the order given).
    */
   async consume(hits: readonly { rule: LimitRule; subject: string }[]): Promise<Record<string, string>> {
     if (!this.enabled || !hits.length) return {};
     const counted = hits.map(({ rule, subject }) => ({ rule, bucket: bucketOf(rule), key: subject, policy: policyName(rule) }));
-    const states: { remainingPoints: number; msBeforeNext: number }[] = [];
-    let blocked: RateLimiterRes | undefined;
-    for (const h of counted) {
-      try {
-        states.push(await this.backend.consume(h.bucket, h.key));
-      } catch (err) {
-        if (!(err instanceof RateLimiterRes)) throw err;
-        blocked = err;
-        break;
-      }
+    const results = await Promise.allSettled(counted.map((h) => this.backend.consume(h.bucket, h.key)));
+    const limited = (r: PromiseSettledResult<unknown>) => r.status === 'rejected' && r.reason instanceof RateLimiterRes;
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !limited(r));
+    const blockedAt = results.findIndex(limited);
+    // Refused or failed: give back every count this request made (a limited bucket counted the hit too).
+    if (blockedAt >= 0 || failure) {
+      await Promise.all(counted.filter((_, i) => results[i]!.status === 'fulfilled' || limited(results[i]!)).map((h) => this.backend.refund(h.bucket, h.key)));
     }
-    const blockedAt = states.length;
-    if (blocked) {
-      // Give back everything this request counted (the blocked bucket included), then read the rest as they are.
-      await Promise.all(counted.slice(0, blockedAt + 1).map((h) => this.backend.refund(h.bucket, h.key)));
-      states.push({ remainingPoints: 0, msBeforeNext: blocked.msBeforeNext });
-      for (const h of counted.slice(states.length)) states.push(await this.backend.peek(h.bucket, h.key));
-    }
+    if (failure) throw failure.reason;
+    // A refused request's other counts were given back: what is left of them is one more than their answer said.
+    const giveBack = blockedAt >= 0 ? 1 : 0;
+    const states = counted.map((h, i) => {
+      const r = results[i]!;
+      if (r.status === 'rejected') return { remainingPoints: 0, msBeforeNext: (r.reason as RateLimiterRes).msBeforeNext };
+      return { remainingPoints: Math.min(h.rule.limit, r.value.remainingPoints + giveBack), msBeforeNext: r.value.msBeforeNext };
+    });
+    const blocked = blockedAt >= 0 ? ((results[blockedAt] as PromiseRejectedResult).reason as RateLimiterRes) : undefined;
     const headers = {
       'ratelimit-policy': counted.map((h) => `"${h.policy}";q=${h.rule.limit};w=${h.rule.windowSeconds}`).join(', '),
       ratelimit: counted.map((h, i) => `"${h.policy}";r=${states[i]!.remainingPoints};t=${resetSeconds(states[i]!.msBeforeNext, h.rule)}`).join(', '),
