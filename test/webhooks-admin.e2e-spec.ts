@@ -202,13 +202,16 @@ describe('webhooks admin API', () => {
     const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as { id: string; secret: string };
     receiver.useSecret(created.secret);
     await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
-    const [delivery] = await t.prisma.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_deliveries WHERE endpoint_id = ${created.id}::uuid`;
+    // Pending again (due in an hour, so the real worker leaves it alone): the worker only records attempts of those.
+    const [delivery] = await t.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE webhook_deliveries SET status = 'pending', completed_at = NULL, next_attempt_at = now() + interval '1 hour'
+      WHERE endpoint_id = ${created.id}::uuid RETURNING id`;
 
     const worker = new pg.Client({ connectionString: db.url });
     await worker.connect();
     try {
       await worker.query("BEGIN; SET LOCAL deadlock_timeout = '50ms'");
-      await worker.query('UPDATE webhook_deliveries SET last_duration_ms = 1 WHERE id = $1::uuid', [delivery!.id]);
+      await worker.query("UPDATE webhook_deliveries SET last_duration_ms = 1 WHERE id = $1::uuid AND status = 'pending'", [delivery!.id]);
       const deleting = t.http.delete(`${hooks}/${created.id}`).set(as(admin)).then((r) => r);
       // Let the DELETE reach its first lock wait, then take the endpoint's row lock as the worker's statement does.
       await waitForLockWait(worker);

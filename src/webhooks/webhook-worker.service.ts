@@ -91,13 +91,14 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
           const due = await claimDueDeliveries(this.prisma.pool, free, this.settings.leaseMs);
           claimed = due.length;
           for (const d of due) this.track(this.dispatcher.attempt(d));
-          await this.prune();
           this.errors = 0;
         } catch (err) {
           this.errors++;
           // One line when the database goes away and every tenth after, not one per poll.
           if (this.errors === 1 || this.errors % 10 === 0) this.logger.warn({ msg: 'webhook queue unavailable; retrying', err: (err as Error).message, failures: this.errors });
         }
+        // Not part of claiming: a slow or failing clean-up neither holds up deliveries nor counts as the queue failing.
+        await this.prune().catch((err: unknown) => this.logger.warn({ msg: 'deleting old webhook deliveries failed; retrying in an hour', err: (err as Error).message }));
       }
       if (this.stopping) break;
       if (free > 0 && claimed === free) continue; // a full batch: more may be due right away

@@ -228,10 +228,10 @@ export class WebhooksService implements OnApplicationBootstrap {
     this.secrets();
     try {
       await this.prisma.transaction(async (tx) => {
-        // Lock order as the worker's: a delivery, then its endpoint. The worker records an attempt's outcome in one
-        // statement that updates the delivery and then the endpoint (last_success_at, or disabling it); the cascade
-        // of a plain DELETE would lock the endpoint first and then wait for that delivery: a deadlock.
-        await tx.$queryRaw`SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ${id}::uuid ORDER BY id FOR UPDATE`;
+        // Lock order as the worker's: a pending delivery, then its endpoint. The worker records an attempt's outcome
+        // in one statement that updates the delivery and then the endpoint (last_success_at, or disabling it); the
+        // cascade of a plain DELETE would lock the endpoint first and then wait for that delivery: a deadlock.
+        await tx.$queryRaw`SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ${id}::uuid AND status = 'pending' ORDER BY id FOR UPDATE`;
         const removed = await tx.webhookEndpoint.delete({ where: { id }, select: { id: true, url: true, events: true, description: true, enabled: true } });
         await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'webhook_delete', reason: removed.url, details: { webhook: auditView(removed) } } });
       });
