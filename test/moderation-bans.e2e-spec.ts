@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countNewVisibleComment } from '../src/comments/comment-state.js';
+import { commentSnapshotSelect, recordNewComment } from '../src/comments/comment-state.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, createUser, TEST_PASSWORD, type TestUser } from './helpers/users.js';
 
@@ -36,8 +36,8 @@ describe('POST /api/admin/users/:id/ban', () => {
     const session = await login(user).expect(200);
     const pending = [(await post(user, a.slug, 'first pending').expect(201)).body.comment.id, (await post(user, a.slug, 'second pending').expect(201)).body.comment.id];
     const approved = await t.prisma.$transaction(async (tx) => {
-      const c = await tx.comment.create({ data: { articleId: a.id, authorId: user.id, body: 'already approved', status: 'approved' } });
-      await countNewVisibleComment(tx, a.id, user.id);
+      const c = await tx.comment.create({ data: { articleId: a.id, authorId: user.id, body: 'already approved', status: 'approved' }, select: commentSnapshotSelect });
+      await recordNewComment(tx, c, null);
       return c;
     });
 

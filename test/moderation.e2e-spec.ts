@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countNewVisibleComment } from '../src/comments/comment-state.js';
+import { commentSnapshotSelect, recordNewComment } from '../src/comments/comment-state.js';
 import type { CommentStatus } from '../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, createUser, type TestUser } from './helpers/users.js';
@@ -34,10 +34,10 @@ async function insertComment(
         deletedAt: opts.deleted ? new Date() : null,
         reportCount: opts.reportCount ?? 0,
       },
-      select: { id: true, version: true },
+      select: commentSnapshotSelect,
     });
-    if (opts.status === 'approved' && !opts.deleted) await countNewVisibleComment(tx, articleId, authorId);
-    return c;
+    await recordNewComment(tx, c, null);
+    return { id: c.id, version: c.version };
   });
 }
 

@@ -468,17 +468,6 @@ export async function insertComment(
   return { kind: 'replay', view: prior.view, hash: prior.hash };
 }
 
-/** Counts a comment inserted by other means (tests, data imports) that is visible at once, in the caller's transaction. */
-export async function countNewVisibleComment(db: Db, articleId: string, authorId: string): Promise<void> {
-  await query(
-    db,
-    `WITH a AS (UPDATE articles SET approved_comment_count = approved_comment_count + 1, updated_at = now() WHERE id = $1::uuid RETURNING id)
-     UPDATE users SET approved_comment_count = approved_comment_count + 1, updated_at = now()
-     WHERE id = $2::uuid AND (SELECT count(*) FROM a) >= 0`,
-    [articleId, authorId],
-  );
-}
-
 /**
  * For a comment inserted by other means (tests, data imports) directly in its first state: counts it when
  * visible and appends the audit row (fromStatus null), in the caller's transaction.
