@@ -95,6 +95,7 @@ async function approve({ url, slug, token, readerToken, rounds, runId }) {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches its own errors
 process.on('message', async (msg) => {
   try {
     if (msg?.type === 'open') process.send({ type: 'opened', ...(await open(msg)) });

@@ -48,6 +48,7 @@ function run(opts) {
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches its own errors
 process.on('message', async (msg) => {
   if (msg?.type !== 'run') return;
   try {

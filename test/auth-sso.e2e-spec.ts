@@ -12,7 +12,6 @@ import {
   signWithSecret,
   startJwksServer,
   tamper,
-  type TokenOptions,
   unsecuredToken,
 } from './helpers/publisher.js';
 

@@ -25,6 +25,7 @@ beforeAll(async () => {
   // Every query the application sends, through the pool directly or on a checked-out client (transactions).
   const pool = t.prisma.pool;
   const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- pg's query has callback and promise forms
   vi.spyOn(pool, 'query').mockImplementation(((...args: unknown[]) => {
     statements.push(textOf(args[0]));
     return poolQuery(...args);
@@ -39,6 +40,7 @@ beforeAll(async () => {
     }) as typeof client.query;
     return client;
   };
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- pg's connect has callback and promise forms
   vi.spyOn(pool, 'connect').mockImplementation(((cb?: unknown) => {
     if (typeof cb === 'function') return connect(cb);
     return connect()!.then((client) => {

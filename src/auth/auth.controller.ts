@@ -75,7 +75,7 @@ export class AuthController {
     // The global ValidationPipe has checked (and trimmed) the body: 400 VALIDATION_FAILED with details otherwise.
     // passport-local reads `login` / `password` from `req.body`, so it gets a view of the request whose body is
     // that validated DTO (the original request is left as it is).
-    const user = await this.passport.authenticate<SelfUserView>('local', Object.create(req, { body: { value: dto } }));
+    const user = await this.passport.authenticate<SelfUserView>('local', Object.create(req, { body: { value: dto } }) as object);
     return this.auth.login(user);
   }
 

@@ -108,11 +108,12 @@ export class PassportAuthenticator {
    */
   authenticate<User>(name: StrategyName, req: object, res: object = {}): Promise<User> {
     return new Promise<User>((resolve, reject) => {
+      // passport's typings declare the returned middleware as `any`.
       const middleware = this.passport.authenticate(name, { session: false }, (err: unknown, user: User | false | undefined, info: unknown) => {
         if (err) reject(err);
         else if (user) resolve(user);
         else reject(FAILURES[name](info));
-      });
+      }) as (req: object, res: object, next: (err?: unknown) => void) => void;
       // `next` is only reached if the strategy neither succeeds nor fails (pass()) or is not registered.
       middleware(req, res, (err?: unknown) => reject(err ?? new Error(`passport strategy "${name}" did not decide`)));
     });

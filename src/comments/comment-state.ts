@@ -453,7 +453,7 @@ export async function insertComment(
     from: '(SELECT 1) one LEFT JOIN changed d ON true',
   });
   const [row] = await query<ChangedComment & { verdict: 'ok' | 'prior' | 'duplicate' | 'gone' }>(db, text, p.values);
-  const { verdict, ...created } = row!;
+  const { verdict, ...created } = row;
   if (created.id) return { kind: 'created', comment: created };
   if (verdict === 'duplicate' || verdict === 'gone') return { kind: verdict };
   // The key is taken: seen by the gate, or by the unique index when a concurrent post with it committed first.

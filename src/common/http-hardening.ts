@@ -47,7 +47,7 @@ export function useStrictJsonBodies(fastify: FastifyInstance): void {
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
       return done(AppError.badRequest('INVALID_JSON', `Request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     }
-    parse(req, text, done);
+    void parse(req, text, done);
   });
 }
 

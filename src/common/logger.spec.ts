@@ -25,14 +25,14 @@ describe('request log lines', () => {
     expect(writes).toEqual([]); // not yet: written once per turn
     await nextTurn();
     expect(writes).toHaveLength(1);
-    const lines = writes[0]!.split('\n');
+    const lines = writes[0].split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
-    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const first = JSON.parse(lines[0]) as Record<string, unknown>;
     expect(Object.keys(first)).toEqual(Object.keys(nest));
     expect({ ...first, timestamp: 0 }).toEqual({ ...nest, timestamp: 0 });
     expect(typeof first.timestamp).toBe('number');
-    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'log', context: 'HTTP', message: { url: '/api/comments/counts' } });
+    expect(JSON.parse(lines[1])).toMatchObject({ level: 'log', context: 'HTTP', message: { url: '/api/comments/counts' } });
   });
 
   it('should leave out the levels that are not enabled (health checks at debug)', async () => {

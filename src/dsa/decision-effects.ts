@@ -128,7 +128,7 @@ export async function insertAccountStatement(
      RETURNING id`,
     p.values,
   );
-  return row!.id;
+  return row.id;
 }
 
 /** Appends an audit-log row that is not a comment status change (misuse measures, notice and appeal decisions). */

@@ -158,7 +158,7 @@ export class TransparencyService {
         (SELECT count(*) FROM appeals WHERE created_at >= ${from} AND created_at < ${to} AND (decided_at IS NULL OR decided_at >= ${to}))::int AS appeals_open,
         (SELECT jsonb_object_agg(kind, n) FROM (
            SELECT kind::text AS kind, count(*)::int AS n FROM misuse_measures WHERE created_at >= ${from} AND created_at < ${to} GROUP BY 1) x) AS misuse`;
-    const r = row!;
+    const r = row;
     const round = (v: number | null) => (v === null ? null : Math.round(v));
     return {
       period: { from: from.toISOString(), to: to.toISOString() },

@@ -79,7 +79,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
 
   /** The listening connection's server process id (tests cut it with pg_terminate_backend). */
   get backendPid(): number | undefined {
-    return (this.client as (pg.Client & { processID?: number }) | undefined)?.processID;
+    return (this.client as { processID?: number } | undefined)?.processID;
   }
 
   onApplicationBootstrap(): void {
@@ -128,7 +128,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
         this.logger.log({ msg: 'listening for domain events again; catching up' });
         this.enqueue(() => this.catchUp(client));
       } else {
-        this.lastSeenId = BigInt(last!.id);
+        this.lastSeenId = BigInt(last.id);
       }
     } catch (err) {
       await client.end().catch(() => {});
@@ -165,7 +165,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
 
   private announced(payload: string): void {
     const ids = payload.split(',');
-    const last = BigInt(ids[ids.length - 1]!);
+    const last = BigInt(ids[ids.length - 1]);
     if (this.lastSeenId === undefined || last > this.lastSeenId) this.lastSeenId = last;
     for (const callback of this.committedCallbacks) callback();
     // Nobody here listens: nothing to read (the ids are still remembered for a later catch-up).
@@ -235,4 +235,4 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
   }
 }
 
-const minId = (ids: string[]): bigint => ids.reduce((min, id) => (BigInt(id) < min ? BigInt(id) : min), BigInt(ids[0]!));
+const minId = (ids: string[]): bigint => ids.reduce((min, id) => (BigInt(id) < min ? BigInt(id) : min), BigInt(ids[0]));

@@ -64,7 +64,7 @@ export class EventRetentionService implements OnApplicationBootstrap, OnApplicat
          SELECT (SELECT held FROM lock) AS held, (SELECT count(*) FROM deleted)::int AS deleted`,
         [RETENTION_LOCK.toString(), hours, BATCH],
       );
-      const { held, deleted } = rows[0]!;
+      const { held, deleted } = rows[0];
       if (!held) return total > 0 ? total : null;
       total += deleted;
       if (deleted < BATCH || this.stopped) break;

@@ -62,7 +62,7 @@ export class ModerationQueueRepository {
         floor(extract(epoch FROM now() - min(created_at) FILTER (WHERE deleted_at IS NULL AND status = 'pending')))::int
           AS "oldestPendingAgeSeconds"
       FROM comments ${scope}`;
-    return row!;
+    return row;
   }
 }
 

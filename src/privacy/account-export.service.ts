@@ -90,7 +90,7 @@ export class AccountExportService {
         started = true;
         let complete = false;
         try {
-          yield* sections(held, userId, account!);
+          yield* sections(held, userId, account);
           complete = true;
         } finally {
           // Also when the download was cut off: the stream is destroyed and the generator returns here.

@@ -41,11 +41,11 @@ export class SecretBox {
 
   /** The id of the key new secrets are encrypted with. */
   get currentKeyId(): string {
-    return this.keys[0]!.id;
+    return this.keys[0].id;
   }
 
   seal(plaintext: string, endpointId: string): string {
-    const { id, key } = this.keys[0]!;
+    const { id, key } = this.keys[0];
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(endpointId, 'utf8'));

@@ -121,7 +121,7 @@ function pinnedLookup(addresses: ResolvedAddress[]) {
       return;
     }
     if (options.all) callback(null, matching);
-    else callback(null, matching[0]!.address, matching[0]!.family);
+    else callback(null, matching[0].address, matching[0].family);
   };
 }
 

@@ -83,7 +83,7 @@ export function forbiddenAddressReason(address: string): string | null {
 function embeddedIpv4(address: string): string | null {
   const lower = address.toLowerCase();
   const dotted = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
-  if (dotted) return dotted[1]!;
+  if (dotted) return dotted[1];
   const groups = lower.split(':');
   const [hi, lo] = groups.slice(-2).map((g) => parseInt(g || '0', 16));
   if (hi === undefined || lo === undefined || Number.isNaN(hi) || Number.isNaN(lo)) return null;

@@ -34,7 +34,7 @@ function disguises(word: string): [string, string][] {
   const forms: [string, string][] = [
     ['as is', word],
     ['upper case', word.toUpperCase()],
-    ['capitalised', word[0]!.toUpperCase() + word.slice(1)],
+    ['capitalised', word[0].toUpperCase() + word.slice(1)],
     ['spaced letters', l.join(' ')],
     ['dotted letters', l.join('.')],
     ['hyphenated letters', l.join('-')],

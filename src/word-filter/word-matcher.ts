@@ -77,7 +77,7 @@ export class WordMatcher {
       for (const sequence of [tokens.words, tokens.stream]) {
         const variants = sequence.map(tokenVariants);
         for (const p of this.phrases) {
-          const at = (i: number) => p.words.every((w, k) => i + k < variants.length && wordMatches(w.word, w.forms, variants[i + k]!));
+          const at = (i: number) => p.words.every((w, k) => i + k < variants.length && wordMatches(w.word, w.forms, variants[i + k]));
           if (variants.some((_, i) => at(i))) hit(p);
         }
       }

@@ -232,11 +232,11 @@ export function tokenize(text: string): Tokens {
     let end = start + 1; // the chain is found[start, end)
     while (end < found.length && spaced[end] !== undefined) end++;
     for (let i = start; i < end; i++) {
-      let text = found[i]!.text;
+      let text = found[i].text;
       let crossesSpace = false;
       for (let j = i + 1; j < end; j++) {
         crossesSpace ||= spaced[j]!;
-        text += found[j]!.text;
+        text += found[j].text;
         if (text.length > MAX_JOINED) break;
         if (counts(i, j, crossesSpace)) joined.add(text);
       }

@@ -20,6 +20,7 @@ export async function requireRedis(url = TEST_REDIS_URL): Promise<void> {
   } catch (err) {
     throw new Error(
       `these tests need Redis and none answers at ${url} (${(err as Error).message}): start one (redis-server) or set TEST_REDIS_URL; .ci/run starts a throw-away one when needed`,
+      { cause: err },
     );
   } finally {
     redis.disconnect();

@@ -47,7 +47,7 @@ const NoInvisibleCharacters = () =>
 
 export class RegisterDto {
   @ApiProperty({ example: 'ivan.petrov@example.bg' })
-  @Transform(({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeEmail(value) : value))
   @IsString()
   @MaxLength(254)
   @NoInvisibleCharacters()
@@ -58,7 +58,7 @@ export class RegisterDto {
     example: 'ivan_petrov',
     description: '3-32 letters of one script (Latin or Cyrillic), digits, _ or -; unique, also against look-alike names',
   })
-  @Transform(({ value }) => (typeof value === 'string' ? canonicalUsername(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalUsername(value) : value))
   @IsString()
   @IsUsername()
   username: string;

@@ -59,7 +59,7 @@ export class SsoController {
   })
   async signIn(@Req() req: FastifyRequest, @Body() dto: SsoSignInDto): Promise<AuthTokensDto> {
     // Like login: the strategy reads the validated DTO through a view of the request (the request is left as it is).
-    const user = await this.passport.authenticate<SelfUserView>('sso', Object.create(req, { body: { value: dto } }));
+    const user = await this.passport.authenticate<SelfUserView>('sso', Object.create(req, { body: { value: dto } }) as object);
     return this.auth.login(user);
   }
 }

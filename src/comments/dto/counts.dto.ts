@@ -5,7 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-
 
 export class BulkCountsQueryDto {
   @ApiProperty({ description: 'comma-separated article slugs, 1..100', example: [EXAMPLE.slug, 'nyama-takava-statia'], type: [String] })
-  @Transform(({ value }) =>
+  @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string'
       ? [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))]
       : value,

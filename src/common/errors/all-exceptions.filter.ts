@@ -128,7 +128,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  */
 function methodNotAllowed(mapped: Mapped, request: FastifyRequest | undefined): Mapped {
   if (mapped.body.error.code !== 'ROUTE_NOT_FOUND' || !request?.server) return mapped;
-  const url = request.url.split('?')[0]!;
+  const url = request.url.split('?')[0];
   const allowed = METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
   if (!allowed.length) return mapped;
   return {

@@ -55,11 +55,11 @@ class CachingValidationPipe extends ValidationPipe {
       return super.transform(value, metadata);
     }
     let cache = this.queries.get(metatype);
-    if (!cache) this.queries.set(metatype, (cache = new Map()));
+    if (!cache) this.queries.set(metatype, (cache = new Map<string, unknown>()));
     const key = JSON.stringify(value);
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
-    const dto = deepFreeze(await super.transform(value, metadata));
+    const dto = deepFreeze((await super.transform(value, metadata)) as unknown);
     if (cache.size >= QUERY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, dto);
     return dto;

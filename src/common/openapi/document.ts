@@ -4,7 +4,7 @@ import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/com
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { HeaderObject, OperationObject, ParameterObject, ReferenceObject, RequestBodyObject, ResponseObject } from '@nestjs/swagger';
+import type { HeaderObject, OperationObject, ParameterObject, RequestBodyObject, ResponseObject } from '@nestjs/swagger';
 import { SLUG_PATTERN } from '../../articles/slugify.js';
 import { ALLOW_BANNED_KEY, IS_PUBLIC_KEY, ROLES_KEY } from '../auth/decorators.js';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
@@ -12,7 +12,7 @@ import { cacheControl } from '../http-cache.js';
 import { RATE_LIMIT_KEY, type RateLimitRule } from '../rate-limit/rate-limit.decorator.js';
 import { ENDPOINT_KEY, type EndpointMetadata } from './endpoint.decorator.js';
 import { exampleOf } from './examples.js';
-import { type JsonSchema, validationRules } from './request-schemas.js';
+import { type JsonSchema, validationRules, type DtoClass } from './request-schemas.js';
 
 export const API_VERSION = '0.2.0';
 
@@ -61,7 +61,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 interface DtoParam {
   kind: 'body' | 'query' | 'param';
-  type: Function;
+  type: DtoClass;
   /** @Param('slug') names one parameter; a DTO covers all of its properties. */
   name?: string;
 }
@@ -100,7 +100,7 @@ function discoverEndpoints(app: INestApplication): Map<string, DiscoveredEndpoin
       if (!meta) throw new Error(`${key}: every route needs @Endpoint({ operationId, summary, ... }) (see README, "Adding a route")`);
       if (found.has(meta.operationId)) throw new Error(`${key}: operationId "${meta.operationId}" is used twice`);
       const publicMark = reflector.getAllAndOverride<boolean | 'anonymous' | undefined>(IS_PUBLIC_KEY, [handler, controller]);
-      const paramTypes = (Reflect.getMetadata('design:paramtypes', prototype, name) as Function[] | undefined) ?? [];
+      const paramTypes = (Reflect.getMetadata('design:paramtypes', prototype, name) as DtoClass[] | undefined) ?? [];
       const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, { index: number; data?: unknown }> | undefined) ?? {};
       const params: DtoParam[] = [];
       for (const [argKey, arg] of Object.entries(args)) {
@@ -255,7 +255,7 @@ function completeDocument(document: OpenAPIObject, endpoints: Map<string, Discov
   (document as OpenAPIObject & { 'x-error-codes': unknown })['x-error-codes'] = Object.fromEntries(ERROR_CODES.map((c) => [c, { ...ERROR_CATALOG[c] }]));
 
   const seen = new Set<string>();
-  const requestSchemas = new Map<string, Function>();
+  const requestSchemas = new Map<string, DtoClass>();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const op = item[method];
@@ -327,7 +327,7 @@ function constrainParameters(op: OperationObject, p: DtoParam): void {
   for (const [property, rules] of validationRules(p.type)) {
     const param = params.find((x) => x.name === property && x.in === (p.kind === 'query' ? 'query' : 'path'));
     if (!param) throw new Error(`${op.operationId}: ${p.type.name}.${property} is validated but not documented as a ${p.kind} parameter`);
-    const schema = { ...(param.schema as JsonSchema) } as JsonSchema;
+    const schema = { ...(param.schema as JsonSchema) };
     delete schema.$ref;
     rules.apply(schema);
     param.schema = schema;
@@ -338,7 +338,7 @@ function constrainParameters(op: OperationObject, p: DtoParam): void {
 }
 
 /** Request body schemas: validation's rules, required fields, and no unknown properties (forbidNonWhitelisted). */
-function constrainBody(schemas: Record<string, JsonSchema>, name: string, dto: Function): void {
+function constrainBody(schemas: Record<string, JsonSchema>, name: string, dto: DtoClass): void {
   const schema = schemas[name];
   if (!schema) throw new Error(`request body ${name} is not in components.schemas`);
   if (schema.additionalProperties === false) return;

@@ -43,7 +43,7 @@ export function exampleOf(schema: JsonSchema, schemas: Record<string, JsonSchema
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
     const parts = schema[key] as JsonSchema[] | undefined;
     if (!parts?.length) continue;
-    if (key !== 'allOf') return exampleOf(parts[0]!, schemas, depth + 1);
+    if (key !== 'allOf') return exampleOf(parts[0], schemas, depth + 1);
     return Object.assign({}, ...parts.map((p) => exampleOf(p, schemas, depth + 1) as object));
   }
   if (schema.enum?.length) return schema.enum[0];

@@ -48,14 +48,17 @@ const RULES: Record<string, Apply | null> = {
   noInvisibleCharacters: null,
 };
 
+/** A DTO class, as decorators see it (its prototype carries the metadata). */
+export type DtoClass = abstract new (...args: never[]) => unknown;
+
 export interface PropertyRules {
   optional: boolean;
-  nested?: Function;
+  nested?: DtoClass;
   apply(schema: JsonSchema): void;
 }
 
 /** The validation rules of each property of a DTO class (including inherited ones). */
-export function validationRules(dto: Function): Map<string, PropertyRules> {
+export function validationRules(dto: DtoClass): Map<string, PropertyRules> {
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const m of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
     const list = byProperty.get(m.propertyName) ?? [];
@@ -80,7 +83,7 @@ export function validationRules(dto: Function): Map<string, PropertyRules> {
           if (!(name in RULES)) throw new Error(`${dto.name}.${property}: validation rule "${name}" has no JSON Schema mapping (common/openapi/request-schemas.ts)`);
           const rule = RULES[name];
           if (!rule) continue;
-          const target = m.each ? ((schema.items ??= {}) as JsonSchema) : schema;
+          const target = m.each ? ((schema.items ??= {})) : schema;
           rule(target, (m.constraints as unknown[] | undefined) ?? []);
         }
         // Numbers and arrays declared with @ApiProperty keep what the rules made of them; drop stale $ref/type mixes.
@@ -92,10 +95,10 @@ export function validationRules(dto: Function): Map<string, PropertyRules> {
 }
 
 /** The class of a @ValidateNested property: its design type, or for arrays the type given to @ApiProperty. */
-function nestedType(dto: Function, property: string): Function | undefined {
-  const designType = Reflect.getMetadata('design:type', dto.prototype as object, property) as Function | undefined;
+function nestedType(dto: DtoClass, property: string): DtoClass | undefined {
+  const designType = Reflect.getMetadata('design:type', dto.prototype as object, property) as DtoClass | undefined;
   if (designType && designType !== Array && designType !== Object) return designType;
   const api = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, dto.prototype as object, property) as { type?: unknown } | undefined;
   const t = Array.isArray(api?.type) ? (api.type[0] as unknown) : api?.type;
-  return typeof t === 'function' ? (t as Function) : undefined;
+  return typeof t === 'function' ? (t as DtoClass) : undefined;
 }

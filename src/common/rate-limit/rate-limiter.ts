@@ -52,23 +52,23 @@ export class RateLimiter {
     const blockedAt = results.findIndex(limited);
     // Refused or failed: give back every count this request made (a limited bucket counted the hit too).
     if (blockedAt >= 0 || failure) {
-      await Promise.all(counted.filter((_, i) => results[i]!.status === 'fulfilled' || limited(results[i]!)).map((h) => this.backend.refund(h.bucket, h.key)));
+      await Promise.all(counted.filter((_, i) => results[i].status === 'fulfilled' || limited(results[i])).map((h) => this.backend.refund(h.bucket, h.key)));
     }
     if (failure) throw failure.reason;
     // A refused request's other counts were given back: what is left of them is one more than their answer said.
     const giveBack = blockedAt >= 0 ? 1 : 0;
     const states = counted.map((h, i) => {
-      const r = results[i]!;
+      const r = results[i];
       if (r.status === 'rejected') return { remainingPoints: 0, msBeforeNext: (r.reason as RateLimiterRes).msBeforeNext };
       return { remainingPoints: Math.min(h.rule.limit, r.value.remainingPoints + giveBack), msBeforeNext: r.value.msBeforeNext };
     });
     const blocked = blockedAt >= 0 ? ((results[blockedAt] as PromiseRejectedResult).reason as RateLimiterRes) : undefined;
     const headers = {
       'ratelimit-policy': counted.map((h) => `"${h.policy}";q=${h.rule.limit};w=${h.rule.windowSeconds}`).join(', '),
-      ratelimit: counted.map((h, i) => `"${h.policy}";r=${states[i]!.remainingPoints};t=${resetSeconds(states[i]!.msBeforeNext, h.rule)}`).join(', '),
+      ratelimit: counted.map((h, i) => `"${h.policy}";r=${states[i].remainingPoints};t=${resetSeconds(states[i].msBeforeNext, h.rule)}`).join(', '),
     };
     if (blocked) {
-      const retryAfter = resetSeconds(blocked.msBeforeNext, counted[blockedAt]!.rule);
+      const retryAfter = resetSeconds(blocked.msBeforeNext, counted[blockedAt].rule);
       throw new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfter} s`, undefined, { ...headers, 'retry-after': String(retryAfter) });
     }
     return headers;

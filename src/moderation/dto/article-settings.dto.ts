@@ -21,7 +21,7 @@ export class ArticleSettingsDto {
 
   @ApiPropertyOptional({ description: 'recorded in the audit log', example: 'Темата привлича обиди' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1)
   @MaxLength(500)

@@ -6,7 +6,7 @@ import { StatementFieldsDto } from '../../dsa/dto/statement-fields.dto.js';
 
 export class BanDto {
   @ApiProperty({ example: 'Повтарящи се обиди към други читатели' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1)
   @MaxLength(500)

@@ -30,7 +30,7 @@ export class QueueQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'case-insensitive substring of the body' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1)
   @MaxLength(200)
