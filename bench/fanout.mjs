@@ -51,7 +51,11 @@ async function open({ url, slug, subscribers }) {
 }
 
 async function api(url, method, path, token, body) {
-  const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -67,7 +71,9 @@ async function approve({ url, slug, token, readerToken, rounds, runId }) {
   const first = [];
   const answer = [];
   for (let r = 0; r < rounds; r++) {
-    const { comment } = await api(url, 'POST', `/api/articles/${slug}/comments`, readerToken, { body: `Коментар за разпращане ${runId}-${r}: добре написано.` });
+    const { comment } = await api(url, 'POST', `/api/articles/${slug}/comments`, readerToken, {
+      body: `Коментар за разпращане ${runId}-${r}: добре написано.`,
+    });
     for (const s of streams) s.want.add(comment.id);
     const sent = now();
     await api(url, 'PATCH', `/api/admin/comments/${comment.id}`, token, { status: 'approved' });
@@ -76,7 +82,8 @@ async function approve({ url, slug, token, readerToken, rounds, runId }) {
     const deadline = answered + 10_000;
     while (streams.some((s) => !s.seen.has(comment.id)) && now() < deadline) await new Promise((res) => setTimeout(res, 1));
     const arrivals = streams.map((s) => s.seen.get(comment.id)).filter((t) => t !== undefined);
-    if (arrivals.length !== streams.length) throw new Error(`${streams.length - arrivals.length} of ${streams.length} subscribers missed an event`);
+    if (arrivals.length !== streams.length)
+      throw new Error(`${streams.length - arrivals.length} of ${streams.length} subscribers missed an event`);
     last.push(Math.max(...arrivals) - sent);
     first.push(Math.min(...arrivals) - sent);
     for (const s of streams) s.seen.delete(comment.id);

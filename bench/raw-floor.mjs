@@ -35,7 +35,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const q = async (s, values) => (await pool.query({ name: s.name, text: s.text, values })).rows;
 
 function send(res, status, json, extra) {
-  res.writeHead(status, { ...STATIC_HEADERS, 'x-request-id': randomUUID(), ...extra, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    ...STATIC_HEADERS,
+    'x-request-id': randomUUID(),
+    ...extra,
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
@@ -117,7 +123,14 @@ async function handle(req, res) {
       return row ? sendCacheable(req, res, JSON.stringify({ slug: m[1], count: row.c }), COUNT_CACHE) : fail(res, 404, 'ARTICLE_NOT_FOUND');
     }
     if (path === '/api/comments/counts') {
-      const slugs = [...new Set((params.get('articles') ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+      const slugs = [
+        ...new Set(
+          (params.get('articles') ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       if (slugs.length < 1 || slugs.length > 100 || slugs.some((s) => s.length > 120)) return fail(res, 400, 'VALIDATION_FAILED');
       const found = new Map((await q(COUNT_MANY, [slugs])).map((r) => [r.slug, r.c]));
       const counts = Object.create(null);
@@ -151,14 +164,20 @@ async function handle(req, res) {
   if (req.method === 'POST' && path === '/api/auth/login') {
     const body = await readBody(req);
     const [user] = await q(
-      { name: 'floor:login', text: `SELECT id, email, username, display_name, role::text AS role, created_at, password_hash, banned_at, banned_until, ban_reason, deleted_at FROM users WHERE username_normalized = $1 LIMIT 1` },
+      {
+        name: 'floor:login',
+        text: `SELECT id, email, username, display_name, role::text AS role, created_at, password_hash, banned_at, banned_until, ban_reason, deleted_at FROM users WHERE username_normalized = $1 LIMIT 1`,
+      },
       [String(body.login).trim().toLowerCase()],
     );
     const ok = user ? await argon2Verify(user.password_hash, String(body.password)).catch(() => false) : false;
     if (!ok || user.deleted_at) return fail(res, 401, 'INVALID_CREDENTIALS');
     const refreshToken = randomBytes(32).toString('base64url');
     await q(
-      { name: 'floor:refresh', text: `INSERT INTO refresh_tokens (id, user_id, family_id, family_started_at, token_hash, expires_at, created_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), now(), $2, $3, now())` },
+      {
+        name: 'floor:refresh',
+        text: `INSERT INTO refresh_tokens (id, user_id, family_id, family_started_at, token_hash, expires_at, created_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), now(), $2, $3, now())`,
+      },
       [user.id, createHash('sha256').update(refreshToken).digest('hex'), new Date(Date.now() + 30 * 86_400_000)],
     );
     const now = Math.floor(Date.now() / 1000);
@@ -166,7 +185,15 @@ async function handle(req, res) {
     // A banned account signs in too; its user view says so (the service's toSelfUserView).
     const banned = user.banned_at && (!user.banned_until || user.banned_until > new Date());
     const ban = banned ? { until: user.banned_until?.toISOString() ?? null, reason: user.ban_reason } : null;
-    const self = { id: user.id, email: user.email, username: user.username, displayName: user.display_name, role: user.role, createdAt: user.created_at.toISOString(), ban };
+    const self = {
+      id: user.id,
+      email: user.email,
+      username: user.username,
+      displayName: user.display_name,
+      role: user.role,
+      createdAt: user.created_at.toISOString(),
+      ban,
+    };
     return send(res, 200, JSON.stringify({ user: self, accessToken, refreshToken, expiresIn: 900 }), { 'cache-control': 'no-store' });
   }
   if (req.method === 'POST' && (m = COMMENTS.exec(path))) {
@@ -182,7 +209,10 @@ async function handle(req, res) {
     const outcome = await insertComment(
       pool,
       { articleId: ctx.article_id, authorId: user.id, parentId: null, rootId: null, depth: 0, body: text, status, statusReason: null },
-      { duplicateWindowSeconds: 60, audit: status === 'approved' ? { action: 'auto_approve', actorId: null, reason: 'post-moderated article' } : null },
+      {
+        duplicateWindowSeconds: 60,
+        audit: status === 'approved' ? { action: 'auto_approve', actorId: null, reason: 'post-moderated article' } : null,
+      },
     );
     if (outcome.kind === 'duplicate') return fail(res, 409, 'DUPLICATE_COMMENT');
     if (outcome.kind === 'gone') return fail(res, 401, 'INVALID_TOKEN');

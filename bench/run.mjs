@@ -81,7 +81,8 @@ function descendants(table, rootPid) {
   return out;
 }
 
-const ticksBetween = (before, after, pids) => [...pids].reduce((sum, pid) => sum + (after.get(pid)?.ticks ?? 0) - (before.get(pid)?.ticks ?? 0), 0);
+const ticksBetween = (before, after, pids) =>
+  [...pids].reduce((sum, pid) => sum + (after.get(pid)?.ticks ?? 0) - (before.get(pid)?.ticks ?? 0), 0);
 
 /**
  * CPU seconds used in a window by user processes outside this benchmark (other jobs on the machine: the noise
@@ -99,7 +100,8 @@ function windowCpu(before, after) {
   return { foreignCpuS: foreign / 100, pgCpuUs: ticksBetween(before, after, postgres) * TICK_US };
 }
 
-const statusKb = (pid, field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const statusKb = (pid, field) =>
+  Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 /** Samples the target's VmRSS every 100 ms and CPU before/after, for one measured window. */
 function startWindow(pid) {
@@ -255,14 +257,31 @@ async function startService(databaseUrl, jwtSecret, name = 'service') {
 /** The service's fixed response headers (security headers), which the floor sends too. */
 async function staticHeaders(base) {
   const res = await fetch(`${base}/api/health`);
-  const skip = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'x-request-id', 'etag', 'cache-control', 'vary', 'transfer-encoding']);
+  const skip = new Set([
+    'date',
+    'connection',
+    'keep-alive',
+    'content-length',
+    'content-type',
+    'x-request-id',
+    'etag',
+    'cache-control',
+    'vary',
+    'transfer-encoding',
+  ]);
   return Object.fromEntries([...res.headers].filter(([k]) => !skip.has(k)));
 }
 
 async function startFloor(databaseUrl, jwtSecret, headers) {
   const port = await freePort();
   const child = fork(join(root, 'bench', 'raw-floor.mjs'), [], {
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, PORT: String(port), JWT_SECRET: jwtSecret, STATIC_HEADERS: JSON.stringify(headers) },
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      JWT_SECRET: jwtSecret,
+      STATIC_HEADERS: JSON.stringify(headers),
+    },
   });
   cleanups.push(() => stopProcess(child));
   const base = `http://127.0.0.1:${port}`;
@@ -280,7 +299,8 @@ async function login(base, username) {
     body: JSON.stringify({ login: username, password: BENCH_PASSWORD }),
   });
   const body = await res.json();
-  if (res.status !== 200 || typeof body.accessToken !== 'string') throw new Error(`login ${username}: ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || typeof body.accessToken !== 'string')
+    throw new Error(`login ${username}: ${res.status} ${JSON.stringify(body)}`);
   return body.accessToken;
 }
 
@@ -299,7 +319,13 @@ function runScenario(load, target, scenario) {
       }
     };
     load.on('message', onMessage);
-    load.send({ type: 'run', scenario: { ...scenario, url: target.base }, connections: cfg.connections, duration: cfg.duration, warmup: cfg.warmup });
+    load.send({
+      type: 'run',
+      scenario: { ...scenario, url: target.base },
+      connections: cfg.connections,
+      duration: cfg.duration,
+      warmup: cfg.warmup,
+    });
   });
 }
 
@@ -335,11 +361,30 @@ async function runFanout(databaseUrl, jwtSecret, s) {
   await settle();
   const rssWithMb = statusKb(service.child.pid, 'VmRSS') / 1024;
   const end = startWindow(service.child.pid);
-  const { result } = await ask(child, { type: 'approve', url: service.base, slug: s.slug, token: s.token, readerToken: s.readerToken, rounds: cfg.fanoutRounds, runId: s.runId }, 'result');
+  const { result } = await ask(
+    child,
+    {
+      type: 'approve',
+      url: service.base,
+      slug: s.slug,
+      token: s.token,
+      readerToken: s.readerToken,
+      rounds: cfg.fanoutRounds,
+      runId: s.runId,
+    },
+    'result',
+  );
   const window = end();
   await stopProcess(child);
   await stopProcess(service.child);
-  return { ...result, openMs: opened.ms, rssBeforeMb, rssWithMb, kbPerSubscriber: ((rssWithMb - rssBeforeMb) * 1024) / result.subscribers, ...window };
+  return {
+    ...result,
+    openMs: opened.ms,
+    rssBeforeMb,
+    rssWithMb,
+    kbPerSubscriber: ((rssWithMb - rssBeforeMb) * 1024) / result.subscribers,
+    ...window,
+  };
 }
 
 /** Same status and same JSON from both servers, and the same header names: the floor answers what the service answers. */
@@ -356,7 +401,8 @@ async function compareAnswers(service, floor, path, headers) {
 // ---------------------------------------------------------------------------------------------------------
 // Report
 
-const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const fmt = (n, d = 0) =>
+  n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : undefined;
@@ -372,8 +418,23 @@ function summarise(s, runs) {
     id: s.id,
     label: s.label,
     goal: s.goal,
-    service: { rps: median(svc.map((r) => r.rps)), p50: median(svc.map((r) => r.p50)), p99: median(svc.map((r) => r.p99)), p99Max: Math.max(...svc.map((r) => r.p99)), cpuUs: perReq(svc, 'targetCpuUs'), pgUs: perReq(svc, 'pgCpuUs'), rssMb: Math.max(...svc.map((r) => r.peakRssMb)), failures: svc.reduce((n, r) => n + failures(r), 0) },
-    floor: { rps: median(flo.map((r) => r.rps)), p99: median(flo.map((r) => r.p99)), cpuUs: perReq(flo, 'targetCpuUs'), pgUs: perReq(flo, 'pgCpuUs'), failures: flo.reduce((n, r) => n + failures(r), 0) },
+    service: {
+      rps: median(svc.map((r) => r.rps)),
+      p50: median(svc.map((r) => r.p50)),
+      p99: median(svc.map((r) => r.p99)),
+      p99Max: Math.max(...svc.map((r) => r.p99)),
+      cpuUs: perReq(svc, 'targetCpuUs'),
+      pgUs: perReq(svc, 'pgCpuUs'),
+      rssMb: Math.max(...svc.map((r) => r.peakRssMb)),
+      failures: svc.reduce((n, r) => n + failures(r), 0),
+    },
+    floor: {
+      rps: median(flo.map((r) => r.rps)),
+      p99: median(flo.map((r) => r.p99)),
+      cpuUs: perReq(flo, 'targetCpuUs'),
+      pgUs: perReq(flo, 'pgCpuUs'),
+      failures: flo.reduce((n, r) => n + failures(r), 0),
+    },
     ratio: { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) },
     foreignCpuS: Math.max(...runs.map((r) => r.foreignCpuS)),
   };
@@ -395,7 +456,13 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
   const lines = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGb} GiB RAM, Linux ${machine.kernel}; Node ${machine.node}; ${machine.pg}.`,
     `Load: autocannon, ${cfg.connections} connections, from a separate process on the same cores as the servers and PostgreSQL; ${cfg.rounds} alternating rounds per server and scenario (floor first in odd rounds, service first in even ones), each ${cfg.warmup} s warm-up + ${cfg.duration} s measured.`,
-    `Data: ${fmt(dataset.users)} users, ${fmt(dataset.articles)} articles, ${fmt(dataset.comments)} comments (${Object.entries(dataset.by_status).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved.`,
+    `Data: ${fmt(dataset.users)} users, ${fmt(dataset.articles)} articles, ${fmt(dataset.comments)} comments (${Object.entries(
+      dataset.by_status,
+    )
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(
+        ', ',
+      )}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved.`,
     `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out${process.env.BENCH_SERVICE_ENV ? `; changed for this run: ${process.env.BENCH_SERVICE_ENV}` : ''}. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
     '',
     '| scenario | service req/s | floor req/s | service ÷ floor, median (min–max) | service p50 / p99 ms | floor p99 ms | CPU µs/req service / floor | PostgreSQL CPU µs/req service / floor | service peak RSS MB | non-2xx service / floor | other CPU s |',
@@ -411,16 +478,28 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
   const checks = [];
   for (const x of summaries) {
     const g = x.goal;
-    if (g.ratio !== undefined) checks.push(`- ${x.label}: ${x.ratio.median >= g.ratio ? 'MET' : 'GAP'} ${fmt(x.ratio.median, 2)} × floor (goal ≥ ${fmt(g.ratio, 2)})`);
-    if (g.p99 !== undefined) checks.push(`- ${x.label}: p99 ${x.service.p99 < g.p99 ? 'MET' : 'GAP'} ${x.service.p99} ms (goal < ${g.p99})`);
-    if (g.rps !== undefined) checks.push(`- ${x.label}: ${x.service.rps >= g.rps ? 'MET' : 'GAP'} ${fmt(x.service.rps)} req/s (goal ≥ ${fmt(g.rps)})`);
+    if (g.ratio !== undefined)
+      checks.push(
+        `- ${x.label}: ${x.ratio.median >= g.ratio ? 'MET' : 'GAP'} ${fmt(x.ratio.median, 2)} × floor (goal ≥ ${fmt(g.ratio, 2)})`,
+      );
+    if (g.p99 !== undefined)
+      checks.push(`- ${x.label}: p99 ${x.service.p99 < g.p99 ? 'MET' : 'GAP'} ${x.service.p99} ms (goal < ${g.p99})`);
+    if (g.rps !== undefined)
+      checks.push(`- ${x.label}: ${x.service.rps >= g.rps ? 'MET' : 'GAP'} ${fmt(x.service.rps)} req/s (goal ≥ ${fmt(g.rps)})`);
   }
   if (by['big-first'] && by['big-deep']) {
-    checks.push(`- deep page (45,000 in) vs first page of the big article: ${fmt(by['big-deep'].service.rps / by['big-first'].service.rps, 2)} × the first page's throughput (index-bound: ≈ 1)`);
+    checks.push(
+      `- deep page (45,000 in) vs first page of the big article: ${fmt(by['big-deep'].service.rps / by['big-first'].service.rps, 2)} × the first page's throughput (index-bound: ≈ 1)`,
+    );
   }
   const peak = Math.max(hwmMb, ...summaries.map((x) => x.service.rssMb));
-  checks.push(`- service RSS: ${peak < 250 ? 'MET' : 'GAP'} peak ${fmt(peak)} MB over the whole run incl. startup and 50 concurrent logins (goal < 250)`);
-  if (fanout) checks.push(`- fan-out: every one of ${fmt(fanout.subscribers)} subscribers had each approval within ${fmt(fanout.lastMax, 1)} ms of its sending (p99 ${fmt(fanout.lastP99, 1)} ms); ${fmt(fanout.kbPerSubscriber, 1)} KB of service memory per open stream`);
+  checks.push(
+    `- service RSS: ${peak < 250 ? 'MET' : 'GAP'} peak ${fmt(peak)} MB over the whole run incl. startup and 50 concurrent logins (goal < 250)`,
+  );
+  if (fanout)
+    checks.push(
+      `- fan-out: every one of ${fmt(fanout.subscribers)} subscribers had each approval within ${fmt(fanout.lastMax, 1)} ms of its sending (p99 ${fmt(fanout.lastP99, 1)} ms); ${fmt(fanout.kbPerSubscriber, 1)} KB of service memory per open stream`,
+    );
   lines.push('', 'Goals:', ...checks, '');
   lines.push(
     'Latency has whole-millisecond resolution (autocannon): p50 0 means under 1 ms. "other CPU s" is the most CPU any measured window saw',
@@ -467,7 +546,12 @@ async function main() {
   const listing = Array.from({ length: 50 }, (_, i) => benchSlug(i + 1)).join(',');
   const key = await listKeyAt(db.url, BIG_SLUG, 45_000);
   const deepCursor = Buffer.from(JSON.stringify(key)).toString('base64url');
-  const lorem = ['Съгласен съм с автора.', 'Интересна гледна точка, но липсват източници.', 'Кога ще има продължение?', 'This is a longer comment. '.repeat(8)];
+  const lorem = [
+    'Съгласен съм с автора.',
+    'Интересна гледна точка, но липсват източници.',
+    'Кога ще има продължение?',
+    'This is a longer comment. '.repeat(8),
+  ];
   const ids = await pendingCommentIds(db.url, 100_000);
   const READ = { ratio: 0.7, p99: 50 };
   const scenarios = [
@@ -476,8 +560,20 @@ async function main() {
     { id: 'article', label: 'GET article', kind: 'get', path: `/api/articles/${typical}`, goal: READ },
     { id: 'articles', label: 'GET articles, first page', kind: 'get', path: '/api/articles', goal: { ratio: 0.7 } },
     { id: 'list', label: 'GET comments, first page (typical article)', kind: 'get', path: `/api/articles/${typical}/comments`, goal: READ },
-    { id: 'big-first', label: 'GET comments, first page (50k article)', kind: 'get', path: `/api/articles/${BIG_SLUG}/comments`, goal: READ },
-    { id: 'big-deep', label: 'GET comments, 45,000 deep (50k article)', kind: 'get', path: `/api/articles/${BIG_SLUG}/comments?cursor=${deepCursor}`, goal: { ratio: 0.7 } },
+    {
+      id: 'big-first',
+      label: 'GET comments, first page (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments`,
+      goal: READ,
+    },
+    {
+      id: 'big-deep',
+      label: 'GET comments, 45,000 deep (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?cursor=${deepCursor}`,
+      goal: { ratio: 0.7 },
+    },
     {
       id: 'big-signed-in',
       label: 'GET comments, signed-in reader (50k article)',
@@ -560,7 +656,10 @@ async function main() {
   const md = report(machine, dataset, summaries, hwmMb, answerProblems, fanout);
   const date = new Date().toISOString();
   writeFileSync(join(resultsDir, 'latest.md'), `# Benchmark ${date}\n\n${md}\n`);
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ date, machine, config: cfg, dataset, serviceVmHwmMb: hwmMb, answerProblems, summaries, fanout, runs }, null, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, 'latest.json'),
+    `${JSON.stringify({ date, machine, config: cfg, dataset, serviceVmHwmMb: hwmMb, answerProblems, summaries, fanout, runs }, null, 2)}\n`,
+  );
   console.log(`\n${md}\n\nWritten to bench/results/latest.md and latest.json`);
 }
 

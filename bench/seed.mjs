@@ -43,8 +43,12 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
        FROM generate_series(1, $1::int) i`,
       [articles],
     );
-    await db.query(`CREATE TEMP TABLE u ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY username) AS n, id FROM users WHERE username LIKE 'bench\\_%'`);
-    await db.query(`CREATE TEMP TABLE a ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY published_at DESC) AS n, id FROM articles WHERE slug LIKE 'bench-article-%'`);
+    await db.query(
+      `CREATE TEMP TABLE u ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY username) AS n, id FROM users WHERE username LIKE 'bench\\_%'`,
+    );
+    await db.query(
+      `CREATE TEMP TABLE a ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY published_at DESC) AS n, id FROM articles WHERE slug LIKE 'bench-article-%'`,
+    );
     await db.query('CREATE UNIQUE INDEX ON u (n); CREATE UNIQUE INDEX ON a (n); ANALYZE u; ANALYZE a');
     const topLevel = Math.round(comments * 0.8);
     // power(random(), 2) skews towards article 1; statuses and deletion come from independent draws.

@@ -126,7 +126,9 @@ export async function build({ clean = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const r = await build({ clean: process.argv.includes('--clean') });
-    console.log(`build: ${r.compiled} file(s) compiled, ${r.removed} removed${r.generated ? ', Prisma client generated' : ''} in ${r.ms} ms`);
+    console.log(
+      `build: ${r.compiled} file(s) compiled, ${r.removed} removed${r.generated ? ', Prisma client generated' : ''} in ${r.ms} ms`,
+    );
   } catch (err) {
     console.error(`build failed: ${err.message}`);
     process.exit(1);

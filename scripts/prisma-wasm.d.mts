@@ -30,7 +30,12 @@ export interface StatusResult {
     | null
     | { diagnostic: 'databaseIsBehind'; unappliedMigrationNames: string[] }
     | { diagnostic: 'migrationsDirectoryIsBehind'; unpersistedMigrationNames: string[] }
-    | { diagnostic: 'historiesDiverge'; lastCommonMigrationName: string | null; unpersistedMigrationNames: string[]; unappliedMigrationNames: string[] };
+    | {
+        diagnostic: 'historiesDiverge';
+        lastCommonMigrationName: string | null;
+        unpersistedMigrationNames: string[];
+        unappliedMigrationNames: string[];
+      };
 }
 
 export interface DeployResult {

@@ -89,7 +89,14 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     fastify.addHook('onResponse', (req, reply, done) => {
       // Health probes arrive every few seconds from orchestrators: visible at LOG_LEVEL=debug, not in the normal log.
       const level = req.url.startsWith('/api/health') ? 'debug' : 'log';
-      requestLog(level, { msg: 'request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, reqId: req.id });
+      requestLog(level, {
+        msg: 'request',
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        reqId: req.id,
+      });
       done();
     });
   }

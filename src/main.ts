@@ -81,7 +81,9 @@ async function main(): Promise<void> {
       if (cancelled()) return; // a signal arrived meanwhile: stopAll is under way
       env = { ...env, DATABASE_URL: embedded.url };
       process.env.DATABASE_URL = embedded.url;
-      log.log(`no database configured: embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}, data in ${env.EMBEDDED_PG_DIR}, log in ${embedded.logFile}`);
+      log.log(
+        `no database configured: embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}, data in ${env.EMBEDDED_PG_DIR}, log in ${embedded.logFile}`,
+      );
     }
     const url = env.DATABASE_URL!;
     if (env.MIGRATE_ON_START) {
@@ -135,13 +137,19 @@ async function listen(app: NestFastifyApplication, env: Env): Promise<void> {
 function listenError(code: string | undefined, env: Env): StartupError | undefined {
   switch (code) {
     case 'EADDRINUSE':
-      return new StartupError(`PORT=${env.PORT} is already in use on ${env.HOST} (another instance, or another program): set PORT to a free port`);
+      return new StartupError(
+        `PORT=${env.PORT} is already in use on ${env.HOST} (another instance, or another program): set PORT to a free port`,
+      );
     case 'EACCES':
-      return new StartupError(`not allowed to listen on ${env.HOST}:${env.PORT} (ports below 1024 need privileges): set PORT to 1024 or above`);
+      return new StartupError(
+        `not allowed to listen on ${env.HOST}:${env.PORT} (ports below 1024 need privileges): set PORT to 1024 or above`,
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new StartupError(`HOST=${env.HOST} is not an address of this machine: set HOST (0.0.0.0 for every interface, 127.0.0.1 for this machine only)`);
+      return new StartupError(
+        `HOST=${env.HOST} is not an address of this machine: set HOST (0.0.0.0 for every interface, 127.0.0.1 for this machine only)`,
+      );
     default:
       return code ? new StartupError(`cannot listen on ${env.HOST}:${env.PORT} (${code}): check HOST and PORT`) : undefined;
   }

@@ -15,7 +15,34 @@ const ALLOWED_ORIGIN = 'https://allowed.example';
 const BODY_LIMIT = 1_048_576;
 const TABLES = ['users', 'articles', 'comments', 'moderation_actions'] as const;
 // Field names some DTO accepts: random objects made only of these could be valid requests, so they are not sent.
-const KNOWN_FIELDS = new Set(['body', 'parentId', 'reason', 'status', 'version', 'ids', 'email', 'username', 'password', 'login', 'refreshToken', 'word', 'kind', 'role', 'until', 'commentsOpen', 'moderationMode', 'trustedBypass', 'title', 'slug', 'blocks', 'language', 'limit', 'cursor', 'sort', 'articles']);
+const KNOWN_FIELDS = new Set([
+  'body',
+  'parentId',
+  'reason',
+  'status',
+  'version',
+  'ids',
+  'email',
+  'username',
+  'password',
+  'login',
+  'refreshToken',
+  'word',
+  'kind',
+  'role',
+  'until',
+  'commentsOpen',
+  'moderationMode',
+  'trustedBypass',
+  'title',
+  'slug',
+  'blocks',
+  'language',
+  'limit',
+  'cursor',
+  'sort',
+  'articles',
+]);
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 interface Route {
@@ -39,7 +66,11 @@ let bodyRoutes: Route[];
 let rowsBefore: Record<string, number>;
 
 /** A raw HTTP request: exact bytes, exact headers (no client-side defaults), any method with any body. */
-function request(method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer; token?: string } = {}): Promise<RawResponse> {
+function request(
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer; token?: string } = {},
+): Promise<RawResponse> {
   const headers: Record<string, string | number> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
@@ -78,7 +109,9 @@ function expectSafe(res: RawResponse, what: string): void {
   expect(res.status, `${what} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500);
   expect(res.headers['x-powered-by'], what).toBeUndefined();
   if (res.status >= 400) {
-    expect(res.body, `${what}: error body`).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/), message: expect.any(String) }) });
+    expect(res.body, `${what}: error body`).toEqual({
+      error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/), message: expect.any(String) }),
+    });
     expect(res.text, `${what}: no stack or SQL`).not.toMatch(/\bat .+:\d+:\d+|node_modules|prisma\.|SELECT |INSERT /);
   }
 }
@@ -87,12 +120,16 @@ const fill = (path: string, values: Record<string, string> = {}) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? (name === 'slug' ? SEED_SLUG : randomUUID())));
 
 async function rowCounts(): Promise<Record<string, number>> {
-  const [row] = await t.prisma.$queryRawUnsafe<Record<string, bigint>[]>(`SELECT ${TABLES.map((x) => `(SELECT count(*) FROM ${x}) AS ${x}`).join(', ')}`);
+  const [row] = await t.prisma.$queryRawUnsafe<Record<string, bigint>[]>(
+    `SELECT ${TABLES.map((x) => `(SELECT count(*) FROM ${x}) AS ${x}`).join(', ')}`,
+  );
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
 }
 
 /** Random JSON that no DTO accepts as valid: a non-object, or an object with at least one unknown field. */
-const hostileJson = fc.jsonValue({ maxDepth: 4 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).some((k) => !KNOWN_FIELDS.has(k)));
+const hostileJson = fc
+  .jsonValue({ maxDepth: 4 })
+  .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).some((k) => !KNOWN_FIELDS.has(k)));
 
 beforeAll(async () => {
   db = await scratchDatabase('newsroom_abuse', { migrated: true });
@@ -139,7 +176,10 @@ describe('abuse: hostile input never breaks the service', () => {
   it('should answer random JSON bodies with 4xx and the error body, signed in or not', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...bodyRoutes), hostileJson, fc.boolean(), async (route, value, signedIn) => {
-        const res = await request(route.method, fill(route.path), { ...json(signedIn ? admin.token : undefined), body: JSON.stringify(value) });
+        const res = await request(route.method, fill(route.path), {
+          ...json(signedIn ? admin.token : undefined),
+          body: JSON.stringify(value),
+        });
         expectSafe(res, `${route.method} ${route.path} ${JSON.stringify(value).slice(0, 100)}`);
         expect(res.status).toBeGreaterThanOrEqual(400);
       }),
@@ -149,17 +189,37 @@ describe('abuse: hostile input never breaks the service', () => {
 
   it('should answer junk path parameters with 4xx, never 5xx', async () => {
     const withParams = routes.filter((r) => r.path.includes('{'));
-    const junk = fc.oneof(
-      fc.string({ maxLength: 40 }),
-      fc.string({ unit: 'grapheme', maxLength: 20 }),
-      fc.constantFrom('..', '.', '%', '%zz', '%00', '%C0%AF', 'null', '-1', '0', '1e309', 'a'.repeat(301), '00000000-0000-0000-0000-000000000000', "' OR 1=1 --", '{id}'),
-    ).filter((v) => v !== ''); // an empty segment is another route (/api/articles/ is the list)
+    const junk = fc
+      .oneof(
+        fc.string({ maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.constantFrom(
+          '..',
+          '.',
+          '%',
+          '%zz',
+          '%00',
+          '%C0%AF',
+          'null',
+          '-1',
+          '0',
+          '1e309',
+          'a'.repeat(301),
+          '00000000-0000-0000-0000-000000000000',
+          "' OR 1=1 --",
+          '{id}',
+        ),
+      )
+      .filter((v) => v !== ''); // an empty segment is another route (/api/articles/ is the list)
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...withParams), junk, fc.boolean(), async (route, value, raw) => {
         // Half the time the value goes in unescaped: malformed percent-encoding must be a clean 400 too.
         const segment = raw && /^[\x21-\x7e]+$/.test(value) && !/[/?#]/.test(value) ? value : encodeURIComponent(value);
         const path = route.path.replace(/\{\w+\}/g, segment);
-        const res = await request(route.method, path, { ...json(admin.token), body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{"x":1}' });
+        const res = await request(route.method, path, {
+          ...json(admin.token),
+          body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{"x":1}',
+        });
         expectSafe(res, `${route.method} ${path}`);
         expect(res.status).toBeGreaterThanOrEqual(400);
       }),
@@ -169,7 +229,11 @@ describe('abuse: hostile input never breaks the service', () => {
 
   it('should answer random query strings on GET routes without 5xx', async () => {
     const gets = routes.filter((r) => r.method === 'GET' && !r.path.startsWith('/api/docs'));
-    const params = fc.dictionary(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('limit', 'cursor', 'sort', 'articles', 'status', '__proto__', 'constructor')), fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 })), { maxKeys: 4 });
+    const params = fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('limit', 'cursor', 'sort', 'articles', 'status', '__proto__', 'constructor')),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 })),
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...gets), params, async (route, query) => {
         const qs = Object.entries(query)
@@ -203,7 +267,11 @@ describe('abuse: hostile input never breaks the service', () => {
     ];
     for (const route of bodyRoutes) {
       for (const [type, body] of variants) {
-        const res = await request(route.method, fill(route.path), { headers: type ? { 'content-type': type } : {}, token: admin.token, body });
+        const res = await request(route.method, fill(route.path), {
+          headers: type ? { 'content-type': type } : {},
+          token: admin.token,
+          body,
+        });
         expectSafe(res, `${route.method} ${route.path} as ${type ?? 'no content type'}`);
         expect(res.status, `${route.method} ${route.path} as ${type ?? 'no content type'}`).toBe(415);
         expect((res.body as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -215,7 +283,10 @@ describe('abuse: hostile input never breaks the service', () => {
     const bodies: [string, string | Buffer][] = [
       ['10k nested arrays', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
       ['10k nested objects', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`],
-      ['invalid UTF-8 in a string', Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","login":"x","password":"y"}')])],
+      [
+        'invalid UTF-8 in a string',
+        Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","login":"x","password":"y"}')]),
+      ],
       ['overlong UTF-8 encoding', Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')])],
       ['UTF-16 surrogate encoded in UTF-8', Buffer.concat([Buffer.from('{"body":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')])],
       ['truncated JSON', '{"body":'],
@@ -311,7 +382,11 @@ describe('abuse: headers, CORS and limits from configuration', () => {
 
     const preflight = (origin: string) =>
       request('OPTIONS', `/api/articles/${SEED_SLUG}/comments`, {
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,idempotency-key',
+        },
       });
     const ok = await preflight(ALLOWED_ORIGIN);
     expect(ok.status).toBeLessThan(300);

@@ -40,7 +40,9 @@ describe('typed client generated from the OpenAPI document', () => {
     const api = client(session);
     const username = `reader_${randomUUID().slice(0, 8)}`;
 
-    const reg = await api.POST('/api/auth/register', { body: { email: `${username}@example.bg`, username, password: 'липов цвят над Витоша' } });
+    const reg = await api.POST('/api/auth/register', {
+      body: { email: `${username}@example.bg`, username, password: 'липов цвят над Витоша' },
+    });
     expect(reg.response.status).toBe(201);
     expect(reg.response.headers.get('location')).toBe('/api/auth/me');
     expect(reg.response.headers.get('cache-control')).toBe('no-store');
@@ -61,7 +63,10 @@ describe('typed client generated from the OpenAPI document', () => {
 
     // Comments go on an article of this test's own (other test files expect the seed article to have none).
     const own = await client({ token: (await createUser(t, { role: 'admin' })).token }).POST('/api/admin/articles', {
-      body: { title: `Япония и Украйна договориха съвместно производство ${randomUUID().slice(0, 6)}`, blocks: [{ type: 'paragraph', text: 'Първите системи се очакват догодина.' }] },
+      body: {
+        title: `Япония и Украйна договориха съвместно производство ${randomUUID().slice(0, 6)}`,
+        blocks: [{ type: 'paragraph', text: 'Първите системи се очакват догодина.' }],
+      },
     });
     const slug = own.data!.article.slug;
     const posted = await api.POST('/api/articles/{slug}/comments', {
@@ -79,15 +84,24 @@ describe('typed client generated from the OpenAPI document', () => {
     expect(mine.data!.items.map((c) => c.id)).toContain(comment.id);
     expect(mine.response.headers.get('cache-control')).toBe('no-store');
 
-    const edited = await api.PATCH('/api/comments/{id}', { params: { path: { id: comment.id } }, body: { body: 'Поправка: разумна и навременна стъпка.' } });
+    const edited = await api.PATCH('/api/comments/{id}', {
+      params: { path: { id: comment.id } },
+      body: { body: 'Поправка: разумна и навременна стъпка.' },
+    });
     expect(edited.data!.comment.editedAt).not.toBeNull();
 
     const other = await createUser(t, { role: 'moderator' });
-    const approved = await client({ token: other.token }).PATCH('/api/admin/comments/{id}', { params: { path: { id: comment.id } }, body: { status: 'approved' } });
+    const approved = await client({ token: other.token }).PATCH('/api/admin/comments/{id}', {
+      params: { path: { id: comment.id } },
+      body: { status: 'approved' },
+    });
     expect(approved.data!.comment.status).toBe('approved');
 
     const stranger = client({ token: (await createUser(t)).token });
-    const report = await stranger.POST('/api/comments/{id}/reports', { params: { path: { id: comment.id } }, body: { reason: 'Обиди към други читатели' } });
+    const report = await stranger.POST('/api/comments/{id}/reports', {
+      params: { path: { id: comment.id } },
+      body: { reason: 'Обиди към други читатели' },
+    });
     expect(report.response.status).toBe(201);
     const myReport = await stranger.GET('/api/comments/{id}/reports/mine', { params: { path: { id: comment.id } } });
     expect(report.response.headers.get('location')).toBe(`/api/comments/${comment.id}/reports/mine`);
@@ -98,7 +112,9 @@ describe('typed client generated from the OpenAPI document', () => {
     const count = await client().GET('/api/articles/{slug}/comments/count', { params: { path: { slug } } });
     expect(count.data!.count).toBe(1);
     expect(count.response.headers.get('cache-control')).toBe('public, max-age=5, stale-while-revalidate=30, stale-if-error=600');
-    const counts = await client().GET('/api/comments/counts', { params: { query: { articles: [slug, SEED_SLUG, 'nyama-takava-statia'] } } });
+    const counts = await client().GET('/api/comments/counts', {
+      params: { query: { articles: [slug, SEED_SLUG, 'nyama-takava-statia'] } },
+    });
     expect(counts.data).toEqual({ counts: { [slug]: 1, [SEED_SLUG]: 0, 'nyama-takava-statia': 0 }, unknown: ['nyama-takava-statia'] });
     const notModified = await fetch(`${baseUrl}/api/comments/counts?articles=${slug}`, { headers: { 'If-None-Match': '*' } });
     expect(notModified.status).toBe(304);
@@ -131,7 +147,10 @@ describe('typed client generated from the OpenAPI document', () => {
     const readerApi = client({ token: reader.token });
 
     const created = await adminApi.POST('/api/admin/articles', {
-      body: { title: `Софийският метрополитен пуска нова линия ${randomUUID().slice(0, 6)}`, blocks: [{ type: 'paragraph', text: 'Новата линия ще свърже Люлин с центъра.' }] },
+      body: {
+        title: `Софийският метрополитен пуска нова линия ${randomUUID().slice(0, 6)}`,
+        blocks: [{ type: 'paragraph', text: 'Новата линия ще свърже Люлин с центъра.' }],
+      },
     });
     expect(created.response.status).toBe(201);
     const slug = created.data!.article.slug;
@@ -151,25 +170,42 @@ describe('typed client generated from the OpenAPI document', () => {
     const summary = await mod.GET('/api/admin/queue/summary');
     expect(summary.data!.counts.pending).toBeGreaterThanOrEqual(3);
 
-    const decided = await mod.PATCH('/api/admin/comments/{id}', { params: { path: { id: first.id } }, body: { status: 'approved', version: first.version } });
+    const decided = await mod.PATCH('/api/admin/comments/{id}', {
+      params: { path: { id: first.id } },
+      body: { status: 'approved', version: first.version },
+    });
     expect(decided.data!.comment).toMatchObject({ status: 'approved', version: first.version + 1 });
-    const stale = await mod.PATCH('/api/admin/comments/{id}', { params: { path: { id: first.id } }, body: { status: 'rejected', version: first.version } });
+    const stale = await mod.PATCH('/api/admin/comments/{id}', {
+      params: { path: { id: first.id } },
+      body: { status: 'rejected', version: first.version },
+    });
     expect(stale.error?.error.code).toBe('VERSION_CONFLICT');
 
-    const bulk = await mod.POST('/api/admin/comments/bulk', { body: { ids: [ids[1]!, ids[2]!, randomUUID()], status: 'spam', reason: 'реклама' } });
+    const bulk = await mod.POST('/api/admin/comments/bulk', {
+      body: { ids: [ids[1]!, ids[2]!, randomUUID()], status: 'spam', reason: 'реклама' },
+    });
     expect(bulk.response.status).toBe(200);
     expect(bulk.data).toMatchObject({ applied: 2, failed: 1 });
     expect(bulk.data!.results[2]).toMatchObject({ ok: false, error: { code: 'COMMENT_NOT_FOUND' } });
 
     const perArticle = await mod.GET('/api/admin/articles/{slug}/comment-counts', { params: { path: { slug } } });
-    expect(perArticle.data).toEqual({ slug, counts: { pending: 0, approved: 1, rejected: 0, spam: 2, reported: 0, noticed: 0, deleted: 0 } });
+    expect(perArticle.data).toEqual({
+      slug,
+      counts: { pending: 0, approved: 1, rejected: 0, spam: 2, reported: 0, noticed: 0, deleted: 0 },
+    });
 
-    const settings = await mod.PATCH('/api/admin/articles/{slug}', { params: { path: { slug } }, body: { commentsOpen: false, reason: 'Темата привлича обиди' } });
+    const settings = await mod.PATCH('/api/admin/articles/{slug}', {
+      params: { path: { slug } },
+      body: { commentsOpen: false, reason: 'Темата привлича обиди' },
+    });
     expect(settings.data!.article.commentsOpen).toBe(false);
     const closed = await readerApi.POST('/api/articles/{slug}/comments', { params: { path: { slug } }, body: { body: 'Още един' } });
     expect(closed.error?.error.code).toBe('COMMENTS_CLOSED');
 
-    const banned = await mod.POST('/api/admin/users/{id}/ban', { params: { path: { id: reader.id } }, body: { reason: 'Спам', rejectPending: true } });
+    const banned = await mod.POST('/api/admin/users/{id}/ban', {
+      params: { path: { id: reader.id } },
+      body: { reason: 'Спам', rejectPending: true },
+    });
     expect(banned.data!.user).toMatchObject({ id: reader.id, banned: true, banReason: 'Спам' });
     const refused = await readerApi.POST('/api/articles/{slug}/comments', { params: { path: { slug } }, body: { body: 'Забранен' } });
     expect(refused.error?.error.code).toBe('USER_BANNED');
@@ -192,7 +228,9 @@ describe('typed client generated from the OpenAPI document', () => {
     expect(fetched.data!.filter.word).toBe(word);
     const filters = await mod.GET('/api/admin/word-filters', { params: { query: { kind: 'suspect' } } });
     expect(filters.data!.items.map((f) => f.id)).toContain(filter.data!.filter.id);
-    expect((await adminApi.DELETE('/api/admin/word-filters/{id}', { params: { path: { id: filter.data!.filter.id } } })).response.status).toBe(204);
+    expect(
+      (await adminApi.DELETE('/api/admin/word-filters/{id}', { params: { path: { id: filter.data!.filter.id } } })).response.status,
+    ).toBe(204);
 
     const promoted = await adminApi.PATCH('/api/admin/users/{id}', { params: { path: { id: reader.id } }, body: { role: 'moderator' } });
     expect(promoted.data!.user.role).toBe('moderator');

@@ -9,7 +9,20 @@ import { UsernamesService } from '../src/users/usernames.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { bearer, PASSWORD, registerUser, uniq } from './helpers/auth-fixtures.js';
 
-const ADMIN_VIEW_KEYS = ['approvedCommentCount', 'ban', 'banReason', 'banned', 'bannedAt', 'bannedUntil', 'createdAt', 'displayName', 'email', 'id', 'role', 'username'];
+const ADMIN_VIEW_KEYS = [
+  'approvedCommentCount',
+  'ban',
+  'banReason',
+  'banned',
+  'bannedAt',
+  'bannedUntil',
+  'createdAt',
+  'displayName',
+  'email',
+  'id',
+  'role',
+  'username',
+];
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
 /** AppConfig reads process.env when constructed: build one with overrides, as a restart with that env would. */
@@ -92,7 +105,13 @@ describe('auth: first admin and role administration', () => {
       const taken = await registerUser(t);
       const env = adminEnv();
       expect(await ensureAdmin({ ...env, ADMIN_USERNAME: taken.username.toUpperCase() })).toBe('username-taken');
-      expect(await ensureAdmin({ ...env, ADMIN_PASSWORD: `${env.ADMIN_USERNAME}`.padEnd(10, '_'), ADMIN_USERNAME: `${env.ADMIN_USERNAME}`.padEnd(10, '_') })).toBe('invalid');
+      expect(
+        await ensureAdmin({
+          ...env,
+          ADMIN_PASSWORD: `${env.ADMIN_USERNAME}`.padEnd(10, '_'),
+          ADMIN_USERNAME: `${env.ADMIN_USERNAME}`.padEnd(10, '_'),
+        }),
+      ).toBe('invalid');
       expect(await t.prisma.user.count({ where: { email: env.ADMIN_EMAIL.toLowerCase() } })).toBe(0);
     });
   });
@@ -100,19 +119,33 @@ describe('auth: first admin and role administration', () => {
   describe('GET /api/admin/users/:id', () => {
     it('should give moderators and admins the admin view of a user', async () => {
       const target = await registerUser(t);
-      await t.prisma.user.update({ where: { id: target.id }, data: { bannedAt: new Date('2030-01-01T00:00:00Z'), banReason: 'spam', approvedCommentCount: 3 } });
+      await t.prisma.user.update({
+        where: { id: target.id },
+        data: { bannedAt: new Date('2030-01-01T00:00:00Z'), banReason: 'spam', approvedCommentCount: 3 },
+      });
       for (const role of ['moderator', 'admin'] as const) {
         const viewer = await registerUser(t, { role });
         const res = await t.http.get(`/api/admin/users/${target.id}`).set(bearer(viewer.accessToken)).expect(200);
         expect(Object.keys(res.body.user).sort()).toEqual(ADMIN_VIEW_KEYS);
-        expect(res.body.user).toMatchObject({ id: target.id, email: target.email, username: target.username, role: 'reader', bannedAt: '2030-01-01T00:00:00.000Z', bannedUntil: null, banReason: 'spam', approvedCommentCount: 3 });
+        expect(res.body.user).toMatchObject({
+          id: target.id,
+          email: target.email,
+          username: target.username,
+          role: 'reader',
+          bannedAt: '2030-01-01T00:00:00.000Z',
+          bannedUntil: null,
+          banReason: 'spam',
+          approvedCommentCount: 3,
+        });
         expect(JSON.stringify(res.body)).not.toMatch(/argon2|password/i);
       }
     });
 
     it('should answer a reader with 403 and an anonymous caller with 401', async () => {
       const reader = await registerUser(t);
-      expect((await t.http.get(`/api/admin/users/${reader.id}`).set(bearer(reader.accessToken)).expect(403)).body.error.code).toBe('FORBIDDEN');
+      expect((await t.http.get(`/api/admin/users/${reader.id}`).set(bearer(reader.accessToken)).expect(403)).body.error.code).toBe(
+        'FORBIDDEN',
+      );
       expect((await t.http.get(`/api/admin/users/${reader.id}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
     });
 
@@ -135,7 +168,11 @@ describe('auth: first admin and role administration', () => {
       const reader = await registerUser(t);
       const peer = await registerUser(t);
       await t.http.get(`/api/admin/users/${peer.id}`).set(bearer(reader.accessToken)).expect(403);
-      const res = await t.http.patch(`/api/admin/users/${reader.id}`).set(bearer(admin.accessToken)).send({ role: 'moderator' }).expect(200);
+      const res = await t.http
+        .patch(`/api/admin/users/${reader.id}`)
+        .set(bearer(admin.accessToken))
+        .send({ role: 'moderator' })
+        .expect(200);
       expect(res.body.user).toMatchObject({ id: reader.id, role: 'moderator' });
       expect(Object.keys(res.body.user).sort()).toEqual(ADMIN_VIEW_KEYS);
       await t.http.get(`/api/admin/users/${peer.id}`).set(bearer(reader.accessToken)).expect(200);
@@ -150,14 +187,20 @@ describe('auth: first admin and role administration', () => {
         const res = await t.http.patch(`/api/admin/users/${target.id}`).set(bearer(caller.accessToken)).send({ role: 'admin' }).expect(403);
         expect(res.body.error.code).toBe('FORBIDDEN');
       }
-      expect((await t.http.patch(`/api/admin/users/${target.id}`).send({ role: 'admin' }).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
+      expect((await t.http.patch(`/api/admin/users/${target.id}`).send({ role: 'admin' }).expect(401)).body.error.code).toBe(
+        'UNAUTHENTICATED',
+      );
       expect((await t.prisma.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe('reader');
     });
 
     it('should answer 404 USER_NOT_FOUND for an unknown user and 400 for a bad id or role', async () => {
       const admin = await registerUser(t, { role: 'admin' });
       const reader = await registerUser(t);
-      const missing = await t.http.patch(`/api/admin/users/${MISSING_ID}`).set(bearer(admin.accessToken)).send({ role: 'moderator' }).expect(404);
+      const missing = await t.http
+        .patch(`/api/admin/users/${MISSING_ID}`)
+        .set(bearer(admin.accessToken))
+        .send({ role: 'moderator' })
+        .expect(404);
       expect(missing.body.error.code).toBe('USER_NOT_FOUND');
       const badId = await t.http.patch('/api/admin/users/123').set(bearer(admin.accessToken)).send({ role: 'moderator' }).expect(400);
       expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
@@ -227,8 +270,15 @@ describe('auth: first admin and role administration', () => {
       const active = (await iso.prisma.user.findFirstOrThrow({ where: { role: 'admin' } })).id;
       const other = await registerUser(iso, { role: 'admin' });
       await iso.prisma.user.update({ where: { id: other.id }, data: { bannedAt: new Date() } });
-      const login = await iso.http.post('/api/auth/login').send({ login: (await iso.prisma.user.findUniqueOrThrow({ where: { id: active } })).email, password: PASSWORD }).expect(200);
-      const res = await iso.http.patch(`/api/admin/users/${active}`).set(bearer(login.body.accessToken)).send({ role: 'reader' }).expect(409);
+      const login = await iso.http
+        .post('/api/auth/login')
+        .send({ login: (await iso.prisma.user.findUniqueOrThrow({ where: { id: active } })).email, password: PASSWORD })
+        .expect(200);
+      const res = await iso.http
+        .patch(`/api/admin/users/${active}`)
+        .set(bearer(login.body.accessToken))
+        .send({ role: 'reader' })
+        .expect(409);
       expect(res.body.error.code).toBe('LAST_ADMIN');
     });
 

@@ -45,9 +45,9 @@ describe('auth: one Passport instance per application', () => {
     expect(me.body.user.id).toBe(u.id);
     const login = await a.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200);
     await a.http.get('/api/auth/me').set(bearer(login.body.accessToken)).expect(200);
-    expect((await a.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401)).body.error.code).toBe(
-      'INVALID_CREDENTIALS',
-    );
+    expect(
+      (await a.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401)).body.error.code,
+    ).toBe('INVALID_CREDENTIALS');
     // Optional authentication on a public route still goes through app A's strategy.
     await a.http.get('/api/articles').set(bearer(u.accessToken)).expect(200);
   });

@@ -26,7 +26,10 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
 
   const login = (ip: string, body: object) => t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send(body);
 
-  const expectLimited = (res: { status: number; body: { error: { code: string } }; headers: Record<string, string> }, maxSeconds: number) => {
+  const expectLimited = (
+    res: { status: number; body: { error: { code: string } }; headers: Record<string, string> },
+    maxSeconds: number,
+  ) => {
     expect(res.status).toBe(429);
     expect(res.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
     const retryAfter = Number(res.headers['retry-after']);
@@ -65,7 +68,8 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
   it('should not let a client dodge the per-IP limit by writing its own X-Forwarded-For entries', async () => {
     const ip = freshIp();
     // The one trusted proxy appends the real address; whatever the client put before it is ignored.
-    const spoofed = (i: number) => login(`203.0.113.${i}, ${'x'.repeat(50)}, ${ip}`, { login: uniq('nobody'), password: 'wrong password!' });
+    const spoofed = (i: number) =>
+      login(`203.0.113.${i}, ${'x'.repeat(50)}, ${ip}`, { login: uniq('nobody'), password: 'wrong password!' });
     for (let i = 0; i < 10; i++) await spoofed(i).expect(401);
     expectLimited(await spoofed(99), 60);
   });
@@ -77,7 +81,8 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
   });
 
   it('should group IPv6 clients by /64', async () => {
-    for (let i = 1; i <= 10; i++) await login(`2001:db8:77:1::${i.toString(16)}`, { login: uniq('nobody'), password: 'wrong password!' }).expect(401);
+    for (let i = 1; i <= 10; i++)
+      await login(`2001:db8:77:1::${i.toString(16)}`, { login: uniq('nobody'), password: 'wrong password!' }).expect(401);
     expectLimited(await login('2001:db8:77:1:ffff::1', { login: uniq('nobody'), password: 'wrong password!' }), 60);
     await login('2001:db8:77:2::1', { login: uniq('nobody'), password: 'wrong password!' }).expect(401);
   });
@@ -86,7 +91,10 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
     const ip = freshIp();
     const register = () => {
       const name = uniq();
-      return t.http.post('/api/auth/register').set('X-Forwarded-For', ip).send({ email: `${name}@example.com`, username: name, password: PASSWORD });
+      return t.http
+        .post('/api/auth/register')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `${name}@example.com`, username: name, password: PASSWORD });
     };
     for (let i = 0; i < 10; i++) await register().expect(201);
     expectLimited(await register(), 15 * 60);
@@ -95,16 +103,34 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
   it('should allow 5 registration attempts per 15 minutes per email', async () => {
     const email = `${uniq('dup')}@example.com`;
     for (let i = 0; i < 5; i++) {
-      await t.http.post('/api/auth/register').set('X-Forwarded-For', freshIp()).send({ email, username: uniq(), password: 'short' }).expect(400);
+      await t.http
+        .post('/api/auth/register')
+        .set('X-Forwarded-For', freshIp())
+        .send({ email, username: uniq(), password: 'short' })
+        .expect(400);
     }
-    const res = await t.http.post('/api/auth/register').set('X-Forwarded-For', freshIp()).send({ email: email.toUpperCase(), username: uniq(), password: PASSWORD });
+    const res = await t.http
+      .post('/api/auth/register')
+      .set('X-Forwarded-For', freshIp())
+      .send({ email: email.toUpperCase(), username: uniq(), password: PASSWORD });
     expectLimited(res, 15 * 60);
   });
 
   it('should allow 30 refreshes a minute per IP', async () => {
     const ip = freshIp();
-    for (let i = 0; i < 30; i++) await t.http.post('/api/auth/refresh').set('X-Forwarded-For', ip).send({ refreshToken: 'z'.repeat(43) }).expect(401);
-    expectLimited(await t.http.post('/api/auth/refresh').set('X-Forwarded-For', ip).send({ refreshToken: 'z'.repeat(43) }), 60);
+    for (let i = 0; i < 30; i++)
+      await t.http
+        .post('/api/auth/refresh')
+        .set('X-Forwarded-For', ip)
+        .send({ refreshToken: 'z'.repeat(43) })
+        .expect(401);
+    expectLimited(
+      await t.http
+        .post('/api/auth/refresh')
+        .set('X-Forwarded-For', ip)
+        .send({ refreshToken: 'z'.repeat(43) }),
+      60,
+    );
   });
 
   it('should leave routes without @RateLimit alone', async () => {

@@ -32,11 +32,16 @@ let t: TestApp;
 const sso = (app: TestApp, body: Record<string, unknown>) => app.http.post('/api/auth/sso').send(body);
 const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
 /** The publisher's public key as PEM text: what a key-confusion attacker would use as an HMAC secret. */
-const publicPem = (key: PublisherKey) => createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+const publicPem = (key: PublisherKey) =>
+  createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
 const subject = () => `pub-${Math.random().toString(36).slice(2, 12)}`;
 
 beforeAll(async () => {
-  [rsa, ec, ed] = await Promise.all([publisherKey('rsa-2026-11', 'RS256'), publisherKey('ec-2026-11', 'ES256'), publisherKey('ed-2026-11', 'EdDSA')]);
+  [rsa, ec, ed] = await Promise.all([
+    publisherKey('rsa-2026-11', 'RS256'),
+    publisherKey('ec-2026-11', 'ES256'),
+    publisherKey('ed-2026-11', 'EdDSA'),
+  ]);
   jwks = await startJwksServer([rsa.publicJwk, ec.publicJwk, ed.publicJwk]);
   t = await startTestApp({ SSO_JWKS_URL: jwks.url, SSO_SECRET, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE, SSO_ROLE_CLAIM: ROLE_CLAIM });
 });
@@ -48,27 +53,47 @@ afterAll(async () => {
 describe('POST /api/auth/sso: a valid token', () => {
   it('should create a reader on first sight and open a session whose access and refresh tokens work', async () => {
     const sub = subject();
-    const token = await signWithKey(rsa, { claims: { sub, email: `${sub}@Publisher.test`, username: 'Мария_Иванова', name: 'Мария Иванова' } });
+    const token = await signWithKey(rsa, {
+      claims: { sub, email: `${sub}@Publisher.test`, username: 'Мария_Иванова', name: 'Мария Иванова' },
+    });
     const res = await sso(t, { token }).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toMatchObject({
       user: { email: `${sub}@publisher.test`, username: 'Мария_Иванова', displayName: 'Мария Иванова', role: 'reader' },
       expiresIn: 900,
     });
-    const me = await t.http.get('/api/auth/me').set('Authorization', bearer({ token: res.body.accessToken })).expect(200);
+    const me = await t.http
+      .get('/api/auth/me')
+      .set('Authorization', bearer({ token: res.body.accessToken }))
+      .expect(200);
     expect(me.body.user.id).toBe(res.body.user.id);
     const refreshed = await t.http.post('/api/auth/refresh').send({ refreshToken: res.body.refreshToken }).expect(200);
-    await t.http.get('/api/auth/me').set('Authorization', bearer({ token: refreshed.body.accessToken })).expect(200);
+    await t.http
+      .get('/api/auth/me')
+      .set('Authorization', bearer({ token: refreshed.body.accessToken }))
+      .expect(200);
 
-    const stored = await t.prisma.user.findUniqueOrThrow({ where: { id: res.body.user.id }, select: { passwordHash: true, identities: { select: { issuer: true, subject: true } } } });
+    const stored = await t.prisma.user.findUniqueOrThrow({
+      where: { id: res.body.user.id },
+      select: { passwordHash: true, identities: { select: { issuer: true, subject: true } } },
+    });
     expect(stored).toEqual({ passwordHash: null, identities: [{ issuer: ISSUER, subject: sub }] });
   });
 
   it('should find the same account again and follow the publisher’s email and display name, keeping the username', async () => {
     const sub = subject();
-    const first = await sso(t, { token: await signWithKey(rsa, { claims: { sub, email: `${sub}@publisher.test`, name: 'Петър Петров' } }) }).expect(200);
-    const again = await sso(t, { token: await signWithKey(ec, { claims: { sub, email: `${sub}.new@publisher.test`, name: 'Петър Г. Петров' } }) }).expect(200);
-    expect(again.body.user).toMatchObject({ id: first.body.user.id, username: first.body.user.username, email: `${sub}.new@publisher.test`, displayName: 'Петър Г. Петров' });
+    const first = await sso(t, {
+      token: await signWithKey(rsa, { claims: { sub, email: `${sub}@publisher.test`, name: 'Петър Петров' } }),
+    }).expect(200);
+    const again = await sso(t, {
+      token: await signWithKey(ec, { claims: { sub, email: `${sub}.new@publisher.test`, name: 'Петър Г. Петров' } }),
+    }).expect(200);
+    expect(again.body.user).toMatchObject({
+      id: first.body.user.id,
+      username: first.body.user.username,
+      email: `${sub}.new@publisher.test`,
+      displayName: 'Петър Г. Петров',
+    });
     // A claim the token leaves out changes nothing.
     const bare = await sso(t, { token: await signWithKey(ed, { claims: { sub } }) }).expect(200);
     expect(bare.body.user).toMatchObject({ id: first.body.user.id, email: `${sub}.new@publisher.test`, displayName: 'Петър Г. Петров' });
@@ -99,7 +124,9 @@ describe('POST /api/auth/sso: a valid token', () => {
     expect(reserved.body.user.username).toMatch(/^Георги_Русев\d*$/);
     // Only an email: the handle does not reveal it.
     const sub = subject();
-    const anonymous = await sso(t, { token: await signWithKey(rsa, { claims: { sub, email: `ivan.petrov.${sub}@publisher.test` } }) }).expect(200);
+    const anonymous = await sso(t, {
+      token: await signWithKey(rsa, { claims: { sub, email: `ivan.petrov.${sub}@publisher.test` } }),
+    }).expect(200);
     expect(anonymous.body.user.username).toMatch(/^reader\d*$/);
   });
 
@@ -114,7 +141,11 @@ describe('POST /api/auth/sso: refused tokens', () => {
     ['a wrong issuer', () => signWithKey(rsa, { claims: { iss: 'https://evil.test' } }), 'SSO_WRONG_ISSUER'],
     ['a wrong audience', () => signWithKey(rsa, { claims: { aud: 'another-service' } }), 'SSO_WRONG_AUDIENCE'],
     ['an expired token', () => signWithKey(rsa, { iatOffset: -200, expiresIn: -100 }), 'SSO_TOKEN_EXPIRED'],
-    ['a token not valid yet (nbf)', () => signWithKey(rsa, { claims: { nbf: Math.floor(Date.now() / 1000) + 600 } }), 'SSO_TOKEN_NOT_YET_VALID'],
+    [
+      'a token not valid yet (nbf)',
+      () => signWithKey(rsa, { claims: { nbf: Math.floor(Date.now() / 1000) + 600 } }),
+      'SSO_TOKEN_NOT_YET_VALID',
+    ],
     ['a token issued in the future', () => signWithKey(rsa, { iatOffset: 600, expiresIn: 900 }), 'SSO_TOKEN_NOT_YET_VALID'],
     ['a token issued too long ago (still unexpired)', () => signWithKey(rsa, { iatOffset: -3600, expiresIn: 3600 }), 'SSO_TOKEN_TOO_OLD'],
     ['a token without sub', () => signWithKey(rsa, { claims: { sub: undefined } }), 'SSO_MISSING_CLAIM'],
@@ -125,7 +156,11 @@ describe('POST /api/auth/sso: refused tokens', () => {
     ['an unknown kid', () => signWithKey(rsa, { kid: 'rsa-unknown' }), 'SSO_UNKNOWN_KEY'],
     ['alg none', async () => unsecuredToken(), 'SSO_ALG_NOT_ALLOWED'],
     ['an algorithm not on the list (HS512)', () => signWithSecret(SSO_SECRET, { alg: 'HS512' }), 'SSO_ALG_NOT_ALLOWED'],
-    ['an algorithm not on the list (RS384)', async () => signWithKey({ ...(await publisherKey('rsa-384', 'RS384')) }), 'SSO_ALG_NOT_ALLOWED'],
+    [
+      'an algorithm not on the list (RS384)',
+      async () => signWithKey({ ...(await publisherKey('rsa-384', 'RS384')) }),
+      'SSO_ALG_NOT_ALLOWED',
+    ],
     ['a sub that is not a string', () => signWithKey(rsa, { claims: { sub: 4217 } }), 'SSO_TOKEN_MALFORMED'],
     ['an email that is not an address', () => signWithKey(rsa, { claims: { email: 'not an email' } }), 'SSO_TOKEN_MALFORMED'],
     ['something that is not a JWT', async () => 'not-a-jwt', 'SSO_TOKEN_MALFORMED'],
@@ -235,7 +270,8 @@ describe('POST /api/auth/sso: the publisher’s key set', () => {
   it('should re-read the key set at most once per cooldown however many unknown kids arrive', async () => {
     await sso(app, { token: await signWithKey(rsa) }).expect(200);
     const hits = keys.hits;
-    for (let i = 0; i < 5; i++) expect(code(await sso(app, { token: await signWithKey(rsa, { kid: `random-${i}` }) }))).toBe('SSO_UNKNOWN_KEY');
+    for (let i = 0; i < 5; i++)
+      expect(code(await sso(app, { token: await signWithKey(rsa, { kid: `random-${i}` }) }))).toBe('SSO_UNKNOWN_KEY');
     expect(keys.hits - hits).toBeLessThanOrEqual(1);
   });
 
@@ -282,13 +318,19 @@ describe('POST /api/auth/sso: an email an account here already holds', () => {
   });
 
   it('should refuse a wrong password with the login’s uniform 401', async () => {
-    const res = await sso(t, { token: await signWithKey(rsa, { claims: { email: local.email } }), password: 'not the password at all' }).expect(401);
+    const res = await sso(t, {
+      token: await signWithKey(rsa, { claims: { email: local.email } }),
+      password: 'not the password at all',
+    }).expect(401);
     expect(code(res)).toBe('INVALID_CREDENTIALS');
   });
 
   it('should link the identity to the account when its password is sent, and sign in there afterwards', async () => {
     const sub = subject();
-    const linked = await sso(t, { token: await signWithKey(rsa, { claims: { sub, email: local.email, name: 'Иван Петров' } }), password: TEST_PASSWORD }).expect(200);
+    const linked = await sso(t, {
+      token: await signWithKey(rsa, { claims: { sub, email: local.email, name: 'Иван Петров' } }),
+      password: TEST_PASSWORD,
+    }).expect(200);
     expect(linked.body.user).toMatchObject({ id: local.id, username: local.username, email: local.email, displayName: 'Иван Петров' });
     const later = await sso(t, { token: await signWithKey(ec, { claims: { sub } }) }).expect(200);
     expect(later.body.user.id).toBe(local.id);
@@ -313,7 +355,9 @@ describe('POST /api/auth/sso: an email an account here already holds', () => {
 describe('POST /api/auth/sso: accounts without a password, bans', () => {
   it('should refuse password login for an account created by SSO with the uniform INVALID_CREDENTIALS', async () => {
     const sub = subject();
-    const res = await sso(t, { token: await signWithKey(rsa, { claims: { sub, email: `${sub}@publisher.test`, username: `sso_${sub.slice(4)}` } }) }).expect(200);
+    const res = await sso(t, {
+      token: await signWithKey(rsa, { claims: { sub, email: `${sub}@publisher.test`, username: `sso_${sub.slice(4)}` } }),
+    }).expect(200);
     for (const login of [res.body.user.email, res.body.user.username]) {
       for (const password of ['', 'correct-horse-battery-staple', 'x'.repeat(20)]) {
         const attempt = await t.http.post('/api/auth/login').send({ login, password });
@@ -328,10 +372,18 @@ describe('POST /api/auth/sso: accounts without a password, bans', () => {
     const first = await sso(t, { token: await signWithKey(rsa, { claims: { sub } }) }).expect(200);
     expect(first.body.user.ban).toBeNull();
     const admin = await createUser(t, { role: 'admin' });
-    await t.http.post(`/api/admin/users/${first.body.user.id}/ban`).set('Authorization', bearer(admin)).send({ reason: 'обиди' }).expect(200);
+    await t.http
+      .post(`/api/admin/users/${first.body.user.id}/ban`)
+      .set('Authorization', bearer(admin))
+      .send({ reason: 'обиди' })
+      .expect(200);
     const banned = await sso(t, { token: await signWithKey(rsa, { claims: { sub, name: 'Нов Псевдоним' } }) }).expect(200);
     expect(banned.body.user).toMatchObject({ id: first.body.user.id, displayName: 'Нов Псевдоним', ban: { until: null, reason: 'обиди' } });
-    const post = await t.http.post(`/api/articles/${SEED_SLUG}/comments`).set('Authorization', `Bearer ${banned.body.accessToken}`).send({ body: 'Пак съм тук' }).expect(403);
+    const post = await t.http
+      .post(`/api/articles/${SEED_SLUG}/comments`)
+      .set('Authorization', `Bearer ${banned.body.accessToken}`)
+      .send({ body: 'Пак съм тук' })
+      .expect(403);
     expect(code(post)).toBe('USER_BANNED');
     await t.http.delete(`/api/admin/users/${first.body.user.id}/ban`).set('Authorization', bearer(admin)).expect(200);
     expect((await sso(t, { token: await signWithKey(rsa, { claims: { sub } }) }).expect(200)).body.user.ban).toBeNull();
@@ -360,7 +412,13 @@ describe('POST /api/auth/sso: roles', () => {
     let trusted: TestApp;
     let admin: TestUser;
     beforeAll(async () => {
-      trusted = await startTestApp({ SSO_JWKS_URL: jwks.url, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE, SSO_ROLE_CLAIM: ROLE_CLAIM, SSO_TRUST_ROLES: 'true' });
+      trusted = await startTestApp({
+        SSO_JWKS_URL: jwks.url,
+        SSO_ISSUER: ISSUER,
+        SSO_AUDIENCE: AUDIENCE,
+        SSO_ROLE_CLAIM: ROLE_CLAIM,
+        SSO_TRUST_ROLES: 'true',
+      });
       admin = await createUser(trusted, { role: 'admin' });
     });
     afterAll(async () => {
@@ -368,7 +426,8 @@ describe('POST /api/auth/sso: roles', () => {
     });
 
     const auditFor = async (userId: string) =>
-      (await trusted.http.get('/api/admin/audit-log').set('Authorization', bearer(admin)).query({ targetUser: userId }).expect(200)).body.items as {
+      (await trusted.http.get('/api/admin/audit-log').set('Authorization', bearer(admin)).query({ targetUser: userId }).expect(200)).body
+        .items as {
         action: string;
         moderator: unknown;
         reason: string;
@@ -377,7 +436,9 @@ describe('POST /api/auth/sso: roles', () => {
 
     it('should take the role from the claim, promote and demote with it, and audit each change', async () => {
       const sub = subject();
-      const created = await sso(trusted, { token: await signWithKey(rsa, { claims: { sub, [ROLE_CLAIM]: ['subscriber', 'Moderator'] } }) }).expect(200);
+      const created = await sso(trusted, {
+        token: await signWithKey(rsa, { claims: { sub, [ROLE_CLAIM]: ['subscriber', 'Moderator'] } }),
+      }).expect(200);
       expect(created.body.user.role).toBe('moderator');
       const promoted = await sso(trusted, { token: await signWithKey(rsa, { claims: { sub, [ROLE_CLAIM]: 'admin' } }) }).expect(200);
       expect(promoted.body.user.role).toBe('admin');
@@ -394,7 +455,10 @@ describe('POST /api/auth/sso: roles', () => {
       ]);
       expect(audit[0]!.details).toMatchObject({ source: 'sso', issuer: ISSUER, claim: ROLE_CLAIM });
       // The new role applies to the session at once (the access token is checked against the account).
-      await trusted.http.get('/api/admin/audit-log').set('Authorization', bearer({ token: demoted.body.accessToken })).expect(403);
+      await trusted.http
+        .get('/api/admin/audit-log')
+        .set('Authorization', bearer({ token: demoted.body.accessToken }))
+        .expect(403);
     });
 
     it('should refuse a role claim of the wrong type', async () => {
@@ -420,7 +484,10 @@ describe('LOCAL_AUTH and SSO availability', () => {
     const existing = await createUser(t);
     const off = await startTestApp({ LOCAL_AUTH: 'false', SSO_SECRET, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE });
     try {
-      const reg = await off.http.post('/api/auth/register').send({ email: 'new.reader@example.test', username: 'new_reader_x', password: TEST_PASSWORD }).expect(403);
+      const reg = await off.http
+        .post('/api/auth/register')
+        .send({ email: 'new.reader@example.test', username: 'new_reader_x', password: TEST_PASSWORD })
+        .expect(403);
       expect(code(reg)).toBe('LOCAL_AUTH_DISABLED');
       const login = await off.http.post('/api/auth/login').send({ login: existing.email, password: TEST_PASSWORD }).expect(403);
       expect(code(login)).toBe('LOCAL_AUTH_DISABLED');
@@ -436,13 +503,22 @@ describe('LOCAL_AUTH and SSO availability', () => {
     const moderator = await createUser(t, { role: 'moderator' });
     const staffOnly = await startTestApp({ LOCAL_AUTH: 'staff', SSO_SECRET, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE });
     try {
-      expect(code(await staffOnly.http.post('/api/auth/register').send({ email: 'x.reader@example.test', username: 'x_reader_y', password: TEST_PASSWORD }).expect(403))).toBe(
-        'LOCAL_AUTH_DISABLED',
-      );
+      expect(
+        code(
+          await staffOnly.http
+            .post('/api/auth/register')
+            .send({ email: 'x.reader@example.test', username: 'x_reader_y', password: TEST_PASSWORD })
+            .expect(403),
+        ),
+      ).toBe('LOCAL_AUTH_DISABLED');
       await staffOnly.http.post('/api/auth/login').send({ login: moderator.email, password: TEST_PASSWORD }).expect(200);
       // A reader hears that password sign-in is off only after the right password; a wrong one is the uniform 401.
-      expect(code(await staffOnly.http.post('/api/auth/login').send({ login: reader.email, password: TEST_PASSWORD }).expect(403))).toBe('LOCAL_AUTH_DISABLED');
-      expect(code(await staffOnly.http.post('/api/auth/login').send({ login: reader.email, password: 'wrong password here' }).expect(401))).toBe('INVALID_CREDENTIALS');
+      expect(code(await staffOnly.http.post('/api/auth/login').send({ login: reader.email, password: TEST_PASSWORD }).expect(403))).toBe(
+        'LOCAL_AUTH_DISABLED',
+      );
+      expect(
+        code(await staffOnly.http.post('/api/auth/login').send({ login: reader.email, password: 'wrong password here' }).expect(401)),
+      ).toBe('INVALID_CREDENTIALS');
     } finally {
       await staffOnly.close();
     }

@@ -72,7 +72,10 @@ describe('auth: access tokens, refresh rotation, bans', () => {
 
     it('should reject a token signed with another secret', async () => {
       const u = await registerUser(t);
-      const token = jwt.sign({ sub: u.id, typ: 'access' }, { secret: 'another-secret-that-is-also-long-enough-0123', algorithm: 'HS256', expiresIn: 60 });
+      const token = jwt.sign(
+        { sub: u.id, typ: 'access' },
+        { secret: 'another-secret-that-is-also-long-enough-0123', algorithm: 'HS256', expiresIn: 60 },
+      );
       expect((await me(token).expect(401)).body.error.code).toBe('INVALID_TOKEN');
     });
 
@@ -84,7 +87,12 @@ describe('auth: access tokens, refresh rotation, bans', () => {
 
     it('should reject a correctly signed token that is not an access token or has a malformed subject', async () => {
       const u = await registerUser(t);
-      for (const payload of [{ sub: u.id }, { sub: u.id, typ: 'refresh' }, { sub: 'not-a-uuid', typ: 'access' }, { sub: 42, typ: 'access' }]) {
+      for (const payload of [
+        { sub: u.id },
+        { sub: u.id, typ: 'refresh' },
+        { sub: 'not-a-uuid', typ: 'access' },
+        { sub: 42, typ: 'access' },
+      ]) {
         const token = jwt.sign(payload, { secret, algorithm: 'HS256', expiresIn: 60 });
         expect((await me(token).expect(401)).body.error.code).toBe('INVALID_TOKEN');
       }
@@ -142,13 +150,18 @@ describe('auth: access tokens, refresh rotation, bans', () => {
       const login = await t.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200);
       expect(login.body.user).toMatchObject({ id: u.id, ban });
       expect((await me(login.body.accessToken).expect(200)).body.user.ban).toEqual(ban);
-      expect((await t.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401)).body.error.code).toBe('INVALID_CREDENTIALS');
+      expect(
+        (await t.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401)).body.error.code,
+      ).toBe('INVALID_CREDENTIALS');
     });
 
     it('should let a user back in when a timed ban has expired', async () => {
       const u = await registerUser(t);
       const comment = (token: string) => t.http.post('/api/articles/no-such-article/comments').set(bearer(token)).send({ body: 'x' });
-      await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date(Date.now() - 7_200_000), bannedUntil: new Date(Date.now() - 1000) } });
+      await t.prisma.user.update({
+        where: { id: u.id },
+        data: { bannedAt: new Date(Date.now() - 7_200_000), bannedUntil: new Date(Date.now() - 1000) },
+      });
       expect((await me(u.accessToken).expect(200)).body.user.ban).toBeNull();
       expect((await comment(u.accessToken).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
       await t.prisma.user.update({ where: { id: u.id }, data: { bannedUntil: new Date(Date.now() + 3_600_000) } });
@@ -159,7 +172,9 @@ describe('auth: access tokens, refresh rotation, bans', () => {
       const u = await registerUser(t);
       await t.prisma.user.update({ where: { id: u.id }, data: { deletedAt: new Date() } });
       expect((await me(u.accessToken).expect(401)).body.error.code).toBe('INVALID_TOKEN');
-      expect((await t.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(401)).body.error.code).toBe('INVALID_REFRESH_TOKEN');
+      expect((await t.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(401)).body.error.code).toBe(
+        'INVALID_REFRESH_TOKEN',
+      );
       const login = await t.http.post('/api/auth/login').send({ login: u.email, password: u.password }).expect(401);
       expect(login.body.error.code).toBe('INVALID_CREDENTIALS');
     });
@@ -187,7 +202,12 @@ describe('auth: access tokens, refresh rotation, bans', () => {
     it('should rotate: a refresh returns a new pair and the new tokens work', async () => {
       const u = await registerUser(t);
       const res = await refresh(u.refreshToken).expect(200);
-      expect(res.body).toEqual({ user: expect.objectContaining({ id: u.id }), accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+      expect(res.body).toEqual({
+        user: expect.objectContaining({ id: u.id }),
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresIn: 900,
+      });
       expect(res.body.refreshToken).not.toBe(u.refreshToken);
       await me(res.body.accessToken).expect(200);
       await refresh(res.body.refreshToken).expect(200);
@@ -216,7 +236,8 @@ describe('auth: access tokens, refresh rotation, bans', () => {
 
     it('should keep other sessions alive when one session family is revoked', async () => {
       const u = await registerUser(t);
-      const other = (await t.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200)).body.refreshToken as string;
+      const other = (await t.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200)).body
+        .refreshToken as string;
       await refresh(u.refreshToken).expect(200);
       await refresh(u.refreshToken).expect(401); // reuse: this family dies
       await refresh(other).expect(200);
@@ -232,7 +253,10 @@ describe('auth: access tokens, refresh rotation, bans', () => {
     it('should end a session at its absolute lifetime (90 days by default), however recently it was refreshed', async () => {
       const u = await registerUser(t);
       const next = (await refresh(u.refreshToken).expect(200)).body.refreshToken as string;
-      await t.prisma.refreshToken.updateMany({ where: { userId: u.id }, data: { familyStartedAt: new Date(Date.now() - 91 * 86_400_000) } });
+      await t.prisma.refreshToken.updateMany({
+        where: { userId: u.id },
+        data: { familyStartedAt: new Date(Date.now() - 91 * 86_400_000) },
+      });
       const res = await refresh(next).expect(401);
       expect(res.body.error.code).toBe('INVALID_REFRESH_TOKEN');
     });
@@ -274,12 +298,16 @@ describe('auth: access tokens, refresh rotation, bans', () => {
       const u = await registerUser(t);
       await t.http.post('/api/auth/logout').send({ refreshToken: u.refreshToken }).expect(204);
       await t.http.post('/api/auth/logout').send({ refreshToken: u.refreshToken }).expect(204);
-      await t.http.post('/api/auth/logout').send({ refreshToken: 'y'.repeat(43) }).expect(204);
+      await t.http
+        .post('/api/auth/logout')
+        .send({ refreshToken: 'y'.repeat(43) })
+        .expect(204);
     });
 
     it('should leave the user’s other sessions alone', async () => {
       const u = await registerUser(t);
-      const other = (await t.http.post('/api/auth/login').send({ login: u.email, password: u.password }).expect(200)).body.refreshToken as string;
+      const other = (await t.http.post('/api/auth/login').send({ login: u.email, password: u.password }).expect(200)).body
+        .refreshToken as string;
       await t.http.post('/api/auth/logout').send({ refreshToken: u.refreshToken }).expect(204);
       await t.http.post('/api/auth/refresh').send({ refreshToken: other }).expect(200);
     });

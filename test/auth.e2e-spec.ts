@@ -17,9 +17,20 @@ describe('auth: register, login, me', () => {
   describe('POST /api/auth/register', () => {
     it('should create a reader and return the user with tokens', async () => {
       const username = uniq('New_');
-      const res = await t.http.post('/api/auth/register').send({ email: `${username}@example.com`, username, password: PASSWORD }).expect(201);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${username}@example.com`, username, password: PASSWORD })
+        .expect(201);
       expect(res.body).toEqual({
-        user: { id: expect.any(String), email: `${username.toLowerCase()}@example.com`, username, displayName: null, role: 'reader', createdAt: expect.any(String), ban: null },
+        user: {
+          id: expect.any(String),
+          email: `${username.toLowerCase()}@example.com`,
+          username,
+          displayName: null,
+          role: 'reader',
+          createdAt: expect.any(String),
+          ban: null,
+        },
         accessToken: expect.any(String),
         refreshToken: expect.any(String),
         expiresIn: 900,
@@ -31,35 +42,56 @@ describe('auth: register, login, me', () => {
 
     it('should normalise the email (trim, lower case)', async () => {
       const name = uniq();
-      const res = await t.http.post('/api/auth/register').send({ email: `  ${name.toUpperCase()}@Example.COM `, username: name, password: PASSWORD }).expect(201);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `  ${name.toUpperCase()}@Example.COM `, username: name, password: PASSWORD })
+        .expect(201);
       expect(res.body.user.email).toBe(`${name}@example.com`);
     });
 
     it('should answer 409 EMAIL_TAKEN for an email that differs only in case', async () => {
       const u = await registerUser(t);
-      const res = await t.http.post('/api/auth/register').send({ email: u.email.toUpperCase(), username: uniq(), password: PASSWORD }).expect(409);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: u.email.toUpperCase(), username: uniq(), password: PASSWORD })
+        .expect(409);
       expect(res.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: expect.any(String) } });
     });
 
     it('should answer 409 USERNAME_TAKEN for a username that differs only in case', async () => {
       const u = await registerUser(t);
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: u.username.toUpperCase(), password: PASSWORD }).expect(409);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: u.username.toUpperCase(), password: PASSWORD })
+        .expect(409);
       expect(res.body).toEqual({ error: { code: 'USERNAME_TAKEN', message: expect.any(String) } });
     });
 
     it('should compare Cyrillic usernames case-insensitively', async () => {
       const suffix = digits();
-      await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: `Иван_${suffix}`, password: PASSWORD }).expect(201);
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: `иВАН_${suffix}`, password: PASSWORD }).expect(409);
+      await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: `Иван_${suffix}`, password: PASSWORD })
+        .expect(201);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: `иВАН_${suffix}`, password: PASSWORD })
+        .expect(409);
       expect(res.body.error.code).toBe('USERNAME_TAKEN');
     });
 
     it('should treat fullwidth look-alikes as the same username and store the NFKC form', async () => {
       const name = uniq('fw');
       const fullwidth = [...name].map((c) => (/[a-z]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('');
-      const first = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: fullwidth, password: PASSWORD }).expect(201);
+      const first = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: fullwidth, password: PASSWORD })
+        .expect(201);
       expect(first.body.user.username).toBe(name);
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: name, password: PASSWORD }).expect(409);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: name, password: PASSWORD })
+        .expect(409);
       expect(res.body.error.code).toBe('USERNAME_TAKEN');
     });
 
@@ -69,7 +101,10 @@ describe('auth: register, login, me', () => {
       ['Cyrillic letters, digits, _ and -', () => `Ёжик-в_тумане_${digits()}`],
     ])('should accept a username of %s', async (_label, make) => {
       const username = make();
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(201);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+        .expect(201);
       expect(res.body.user.username).toBe(username);
     });
 
@@ -84,7 +119,10 @@ describe('auth: register, login, me', () => {
       ['an emoji', 'ivan😀x'],
       ['non-ASCII digits', 'ivan١٢٣'],
     ])('should reject a username with %s', async (_label, username) => {
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(400);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+        .expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'username' })]);
     });
@@ -96,7 +134,10 @@ describe('auth: register, login, me', () => {
       ['a Hangul filler', 'ivan_\u3164x', 'username must not contain invisible or formatting characters'],
       ['a small capital', 'ᴀlex_x', 'username must be 3-32 characters: Latin or Cyrillic letters, digits, _ or -'],
     ])('should reject a username with %s, saying why', async (_label, username, message) => {
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(400);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+        .expect(400);
       expect(res.body.error.details).toEqual([{ field: 'username', message }]);
     });
 
@@ -114,15 +155,24 @@ describe('auth: register, login, me', () => {
       ['a zero for an O', (d: string) => `bob_${d}_o`, (d: string) => `bob_${d}_0`],
     ])('should answer 409 USERNAME_TAKEN for a look-alike of an existing username (%s)', async (_label, original, lookAlike) => {
       const d = digits();
-      await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: original(d), password: PASSWORD }).expect(201);
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: lookAlike(d), password: PASSWORD }).expect(409);
+      await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: original(d), password: PASSWORD })
+        .expect(201);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: lookAlike(d), password: PASSWORD })
+        .expect(409);
       expect(res.body).toEqual({ error: { code: 'USERNAME_TAKEN', message: expect.any(String) } });
     });
 
     it.each(['admin', 'Administrator', 'the_admin', 'adm1n', 'Support2', 'Модератор', 'редакция'])(
       'should answer 409 USERNAME_RESERVED for %s: names that impersonate staff are for staff accounts',
       async (username) => {
-        const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(409);
+        const res = await t.http
+          .post('/api/auth/register')
+          .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+          .expect(409);
         expect(res.body).toEqual({ error: { code: 'USERNAME_RESERVED', message: expect.any(String) } });
       },
     );
@@ -131,10 +181,16 @@ describe('auth: register, login, me', () => {
       const site = await startTestApp({ RESERVED_USERNAMES: 'Dnevnik, Капитал' });
       try {
         for (const username of ['dnevnik', 'dnevnik_bg', 'капитал']) {
-          const res = await site.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: PASSWORD }).expect(409);
+          const res = await site.http
+            .post('/api/auth/register')
+            .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+            .expect(409);
           expect(res.body.error.code).toBe('USERNAME_RESERVED');
         }
-        await site.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: `badminton_${digits()}`, password: PASSWORD }).expect(201);
+        await site.http
+          .post('/api/auth/register')
+          .send({ email: `${uniq()}@example.com`, username: `badminton_${digits()}`, password: PASSWORD })
+          .expect(201);
       } finally {
         await site.close();
       }
@@ -147,7 +203,10 @@ describe('auth: register, login, me', () => {
       [129, 400],
     ])('should answer a %i-character password with %i', async (length, status) => {
       const password = 'p'.repeat(length);
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username: uniq(), password }).expect(status);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: uniq(), password })
+        .expect(status);
       if (status === 400) expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'password' })]);
     });
 
@@ -166,7 +225,10 @@ describe('auth: register, login, me', () => {
 
     it('should reject a password equal to the username, ignoring case', async () => {
       const username = `Long_${uniq('name')}`;
-      const res = await t.http.post('/api/auth/register').send({ email: `${uniq()}@example.com`, username, password: username.toLowerCase() }).expect(400);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username, password: username.toLowerCase() })
+        .expect(400);
       expect(res.body.error.details).toEqual([{ field: 'password', message: 'password must not equal the email or the username' }]);
     });
 
@@ -198,7 +260,10 @@ describe('auth: register, login, me', () => {
 
     it('should refuse a role in the registration body (no self-promotion)', async () => {
       const name = uniq();
-      const res = await t.http.post('/api/auth/register').send({ email: `${name}@example.com`, username: name, password: PASSWORD, role: 'admin' }).expect(400);
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${name}@example.com`, username: name, password: PASSWORD, role: 'admin' })
+        .expect(400);
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'role' })]);
       expect(await t.prisma.user.count({ where: { email: `${name}@example.com` } })).toBe(0);
     });
@@ -208,21 +273,35 @@ describe('auth: register, login, me', () => {
     it('should log in by username in another case', async () => {
       const u = await registerUser(t);
       const res = await t.http.post('/api/auth/login').send({ login: u.username.toUpperCase(), password: u.password }).expect(200);
-      expect(res.body).toEqual({ user: expect.objectContaining({ id: u.id, username: u.username }), accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+      expect(res.body).toEqual({
+        user: expect.objectContaining({ id: u.id, username: u.username }),
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresIn: 900,
+      });
       await t.http.get('/api/auth/me').set(bearer(res.body.accessToken)).expect(200);
     });
 
     it('should log in by email in another case, with surrounding spaces', async () => {
       const u = await registerUser(t);
-      const res = await t.http.post('/api/auth/login').send({ login: `  ${u.email.toUpperCase()} `, password: u.password }).expect(200);
+      const res = await t.http
+        .post('/api/auth/login')
+        .send({ login: `  ${u.email.toUpperCase()} `, password: u.password })
+        .expect(200);
       expect(res.body.user.id).toBe(u.id);
     });
 
     it('should answer the same 401 INVALID_CREDENTIALS for a wrong password and an unknown account', async () => {
       const u = await registerUser(t);
       const wrong = await t.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401);
-      const unknownName = await t.http.post('/api/auth/login').send({ login: uniq('ghost'), password: u.password }).expect(401);
-      const unknownEmail = await t.http.post('/api/auth/login').send({ login: `${uniq('ghost')}@example.com`, password: u.password }).expect(401);
+      const unknownName = await t.http
+        .post('/api/auth/login')
+        .send({ login: uniq('ghost'), password: u.password })
+        .expect(401);
+      const unknownEmail = await t.http
+        .post('/api/auth/login')
+        .send({ login: `${uniq('ghost')}@example.com`, password: u.password })
+        .expect(401);
       const expected = { error: { code: 'INVALID_CREDENTIALS', message: 'Invalid login or password' } };
       expect(wrong.body).toEqual(expected);
       expect(unknownName.body).toEqual(expected);

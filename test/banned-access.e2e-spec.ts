@@ -28,10 +28,14 @@ afterAll(async () => {
 
 async function createArticle(moderationMode: 'pre' | 'post' = 'pre') {
   const slug = `banned-access-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Banned ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode }, select: { slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Banned ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode },
+    select: { slug: true },
+  });
 }
 
-const post = (slug: string, u: Pick<TestUser, 'token'>, body = `Коментар ${++seq}`) => t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body });
+const post = (slug: string, u: Pick<TestUser, 'token'>, body = `Коментар ${++seq}`) =>
+  t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body });
 const postId = async (slug: string, u: TestUser, body?: string) => (await post(slug, u, body).expect(201)).body.comment.id as string;
 const login = (u: TestUser) => t.http.post('/api/auth/login').send({ login: u.email, password: TEST_PASSWORD });
 const me = (u: Pick<TestUser, 'token'>) => t.http.get('/api/auth/me').set(as(u));
@@ -90,14 +94,35 @@ describe('a reader banned by a moderator', () => {
     expect(code(await post(slug, banned).expect(403))).toBe('USER_BANNED');
 
     // 3. Appeals (Art. 20(1)(c): decisions to suspend the account) and follows the appeal.
-    const appeal = await t.http.post(decision.redress.appealUrl!).set(as(banned)).send({ explanation: 'Цитирах статията, не обиждах никого.' }).expect(201);
-    expect((await t.http.get(appeal.headers.location as string).set(as(banned)).expect(200)).body.appeal).toMatchObject({ status: 'open', decisionId: decision.id });
-    expect(code(await t.http.post(decision.redress.appealUrl!).set(as(banned)).send({ explanation: 'Пак' }).expect(409))).toBe('APPEAL_ALREADY_OPEN');
+    const appeal = await t.http
+      .post(decision.redress.appealUrl!)
+      .set(as(banned))
+      .send({ explanation: 'Цитирах статията, не обиждах никого.' })
+      .expect(201);
+    expect(
+      (
+        await t.http
+          .get(appeal.headers.location as string)
+          .set(as(banned))
+          .expect(200)
+      ).body.appeal,
+    ).toMatchObject({ status: 'open', decisionId: decision.id });
+    expect(code(await t.http.post(decision.redress.appealUrl!).set(as(banned)).send({ explanation: 'Пак' }).expect(409))).toBe(
+      'APPEAL_ALREADY_OPEN',
+    );
 
     // 4. Not the moderator who banned: another member of staff reverses it (Art. 20(6)).
     const appealId = appeal.body.appeal.id as string;
-    expect(code(await t.http.patch(`/api/admin/appeals/${appealId}`).set(as(moderator)).send({ outcome: 'reversed', explanation: 'x' }).expect(403))).toBe('APPEAL_SAME_DECIDER');
-    await t.http.patch(`/api/admin/appeals/${appealId}`).set(as(admin)).send({ outcome: 'reversed', explanation: 'Цитат от статията, не обида.' }).expect(200);
+    expect(
+      code(
+        await t.http.patch(`/api/admin/appeals/${appealId}`).set(as(moderator)).send({ outcome: 'reversed', explanation: 'x' }).expect(403),
+      ),
+    ).toBe('APPEAL_SAME_DECIDER');
+    await t.http
+      .patch(`/api/admin/appeals/${appealId}`)
+      .set(as(admin))
+      .send({ outcome: 'reversed', explanation: 'Цитат от статията, не обида.' })
+      .expect(200);
 
     // 5. The same token: the ban is gone, and the reader posts again.
     expect((await me(banned).expect(200)).body.user.ban).toBeNull();
@@ -111,7 +136,11 @@ describe('a reader banned by a moderator', () => {
     const [reader, other] = await Promise.all([createUser(t), createUser(t)]);
     const own = await postId(slug, reader, 'Мой коментар');
     const theirs = await postId(slug, other, 'Чужд коментар');
-    await t.http.post(`/api/admin/users/${reader.id}/ban`).set(as(moderator)).send({ reason: 'Спам', until: new Date(Date.now() + 86_400_000).toISOString() }).expect(200);
+    await t.http
+      .post(`/api/admin/users/${reader.id}/ban`)
+      .set(as(moderator))
+      .send({ reason: 'Спам', until: new Date(Date.now() + 86_400_000).toISOString() })
+      .expect(200);
 
     const refused = [
       post(slug, reader),
@@ -122,7 +151,11 @@ describe('a reader banned by a moderator', () => {
     ];
     for (const res of await Promise.all(refused)) expect([res.status, code(res)]).toEqual([403, 'USER_BANNED']);
     // Nothing changed: no new comment, no edit, no deletion, no report.
-    const stored = await t.prisma.comment.findMany({ where: { article: { slug } }, select: { id: true, body: true, deletedAt: true, reportCount: true }, orderBy: { createdAt: 'asc' } });
+    const stored = await t.prisma.comment.findMany({
+      where: { article: { slug } },
+      select: { id: true, body: true, deletedAt: true, reportCount: true },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(stored).toEqual([
       { id: own, body: 'Мой коментар', deletedAt: null, reportCount: 0 },
       { id: theirs, body: 'Чужд коментар', deletedAt: null, reportCount: 0 },
@@ -138,21 +171,34 @@ describe('a reader banned by a moderator', () => {
     const { slug } = await createArticle('post');
     const [reader, other] = await Promise.all([createUser(t), createUser(t)]);
     const theirs = await postId(slug, other, 'Съседът краде');
-    const notice = { commentId: theirs, category: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH', explanation: 'Клевета без доказателства.', goodFaith: true };
+    const notice = {
+      commentId: theirs,
+      category: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+      explanation: 'Клевета без доказателства.',
+      goodFaith: true,
+    };
     const before = await t.http.post('/api/notices').set(as(reader)).send(notice).expect(201);
     await t.http.post(`/api/admin/users/${reader.id}/ban`).set(as(moderator)).send({ reason: 'Спам' }).expect(200);
 
     // Signed in, the account's name and email would fill in the notifier; a banned account is anonymous here.
-    const unnamed = await t.http.post('/api/notices').set(as(reader)).send({ ...notice, explanation: 'Пак клевета.' }).expect(400);
+    const unnamed = await t.http
+      .post('/api/notices')
+      .set(as(reader))
+      .send({ ...notice, explanation: 'Пак клевета.' })
+      .expect(400);
     expect(unnamed.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['notifierEmail', 'notifierName']);
     const named = await t.http
       .post('/api/notices')
       .set(as(reader))
       .send({ ...notice, explanation: 'Пак клевета.', notifierName: 'Иван', notifierEmail: `ivan.${randomUUID()}@example.bg` })
       .expect(201);
-    expect((await t.prisma.notice.findUniqueOrThrow({ where: { id: named.body.notice.id }, select: { notifierUserId: true } })).notifierUserId).toBeNull();
+    expect(
+      (await t.prisma.notice.findUniqueOrThrow({ where: { id: named.body.notice.id }, select: { notifierUserId: true } })).notifierUserId,
+    ).toBeNull();
     // The notice sent while in good standing is still theirs to follow (Art. 16(5)).
-    expect((await t.http.get(`/api/notices/${before.body.notice.id}`).set(as(reader)).expect(200)).body.notice.id).toBe(before.body.notice.id);
+    expect((await t.http.get(`/api/notices/${before.body.notice.id}`).set(as(reader)).expect(200)).body.notice.id).toBe(
+      before.body.notice.id,
+    );
   });
 });
 
@@ -160,9 +206,25 @@ describe('an author suspended for manifestly illegal content (DSA Art. 23(1))', 
   it('should sign in, read the suspension, appeal it while suspended, and post again once it is reversed', async () => {
     const { slug } = await createArticle('post');
     const author = await createUser(t);
-    const illegal = { status: 'rejected', reason: 'Заплаха', statement: { illegalContentLegalGround: 'чл. 144, ал. 3 от Наказателния кодекс (заплаха)', category: 'STATEMENT_CATEGORY_VIOLENCE', manifestlyIllegal: true } };
-    await t.http.patch(`/api/admin/comments/${await postId(slug, author)}`).set(as(moderator)).send(illegal).expect(200); // the warning
-    await t.http.patch(`/api/admin/comments/${await postId(slug, author)}`).set(as(moderator)).send(illegal).expect(200); // the suspension
+    const illegal = {
+      status: 'rejected',
+      reason: 'Заплаха',
+      statement: {
+        illegalContentLegalGround: 'чл. 144, ал. 3 от Наказателния кодекс (заплаха)',
+        category: 'STATEMENT_CATEGORY_VIOLENCE',
+        manifestlyIllegal: true,
+      },
+    };
+    await t.http
+      .patch(`/api/admin/comments/${await postId(slug, author)}`)
+      .set(as(moderator))
+      .send(illegal)
+      .expect(200); // the warning
+    await t.http
+      .patch(`/api/admin/comments/${await postId(slug, author)}`)
+      .set(as(moderator))
+      .send(illegal)
+      .expect(200); // the suspension
 
     // The suspension applies to the token the author already holds; the author signs in and sees it.
     expect(code(await post(slug, author).expect(403))).toBe('USER_BANNED');
@@ -173,9 +235,21 @@ describe('an author suspended for manifestly illegal content (DSA Art. 23(1))', 
 
     const decisions = (await t.http.get('/api/me/decisions').set(as(suspended)).expect(200)).body.items as Decision[];
     const suspension = decisions.find((d) => d.decisionAccount === 'DECISION_ACCOUNT_SUSPENDED')!;
-    expect(suspension).toMatchObject({ action: 'misuse_suspension', decisionGround: 'DECISION_GROUND_ILLEGAL_CONTENT', redress: { appealUrl: `/api/decisions/${suspension.id}/appeals` } });
-    const appeal = await t.http.post(suspension.redress.appealUrl!).set(as(suspended)).send({ explanation: 'Профилът ми беше откраднат.' }).expect(201);
-    await t.http.patch(`/api/admin/appeals/${appeal.body.appeal.id}`).set(as(admin)).send({ outcome: 'reversed', explanation: 'Доказан пробив в профила.' }).expect(200);
+    expect(suspension).toMatchObject({
+      action: 'misuse_suspension',
+      decisionGround: 'DECISION_GROUND_ILLEGAL_CONTENT',
+      redress: { appealUrl: `/api/decisions/${suspension.id}/appeals` },
+    });
+    const appeal = await t.http
+      .post(suspension.redress.appealUrl!)
+      .set(as(suspended))
+      .send({ explanation: 'Профилът ми беше откраднат.' })
+      .expect(201);
+    await t.http
+      .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
+      .set(as(admin))
+      .send({ outcome: 'reversed', explanation: 'Доказан пробив в профила.' })
+      .expect(200);
 
     expect((await me(suspended).expect(200)).body.user.ban).toBeNull();
     await post(slug, suspended).expect(201);
@@ -192,7 +266,11 @@ describe('GDPR rights of a banned reader', () => {
 
     const exported = await t.http.get('/api/me/export').set(as(banned)).expect(200);
     expect(exported.headers['content-disposition']).toContain('attachment');
-    const doc = JSON.parse(exported.text) as { account: { id: string; ban: unknown }; comments: { body: string }[]; decisions: { action: string }[] };
+    const doc = JSON.parse(exported.text) as {
+      account: { id: string; ban: unknown };
+      comments: { body: string }[];
+      decisions: { action: string }[];
+    };
     expect(doc.account).toMatchObject({ id: reader.id, ban: { bannedUntil: null, reason: 'Реклами' } });
     expect(doc.comments.map((c) => c.body)).toEqual(['Нещо мое']);
     expect(doc.decisions.map((d) => d.action)).toContain('ban');
@@ -209,7 +287,11 @@ describe('a banned member of staff', () => {
     const { slug } = await createArticle();
     const [mod, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     const pending = await postId(slug, reader, 'Чака модератор');
-    await t.http.patch(`/api/admin/comments/${await postId(slug, reader)}`).set(as(mod)).send({ status: 'rejected', reason: 'Обида' }).expect(200);
+    await t.http
+      .patch(`/api/admin/comments/${await postId(slug, reader)}`)
+      .set(as(mod))
+      .send({ status: 'rejected', reason: 'Обида' })
+      .expect(200);
     const [readerDecision] = (await t.http.get('/api/me/decisions').set(as(reader)).expect(200)).body.items as Decision[];
     // In good standing the moderator sees both.
     await t.http.get(`/api/comments/${pending}`).set(as(mod)).expect(200);
@@ -218,7 +300,10 @@ describe('a banned member of staff', () => {
     await t.http.post(`/api/admin/users/${mod.id}/ban`).set(as(admin)).send({ reason: 'Злоупотреба с правата' }).expect(200);
     // The token from before the ban, and a new one: the role is still moderator, the powers are not.
     const banned = await signInAgain(mod);
-    expect((await me(banned).expect(200)).body.user).toMatchObject({ role: 'moderator', ban: { until: null, reason: 'Злоупотреба с правата' } });
+    expect((await me(banned).expect(200)).body.user).toMatchObject({
+      role: 'moderator',
+      ban: { until: null, reason: 'Злоупотреба с правата' },
+    });
     for (const u of [mod, banned]) {
       const refused = await Promise.all([
         t.http.get('/api/admin/comments').set(as(u)),

@@ -23,7 +23,9 @@ const notify: StateEffect = {
 async function newComment() {
   const author = await createUser(t);
   const slug = `state-effects-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const article = await t.prisma.article.create({ data: { slug, title: 'Effects', blocks: [], publishedAt: new Date('2000-01-01T00:00:00Z') } });
+  const article = await t.prisma.article.create({
+    data: { slug, title: 'Effects', blocks: [], publishedAt: new Date('2000-01-01T00:00:00Z') },
+  });
   return t.prisma.comment.create({ data: { articleId: article.id, authorId: author.id, body: 'x' }, select: commentSnapshotSelect });
 }
 
@@ -51,7 +53,9 @@ describe('StateEffect', () => {
     const after = await applyCommentChange(t.prisma.pool, c, { status: 'approved' }, { action: 'approve', actorId: null }, [notify]);
     expect(after.status).toBe('approved');
     expect(await notifications(1)).toEqual([`${c.id}:approved`]);
-    const outcome = await decideComment(t.prisma.pool, c.id, 'rejected', { reason: null, audit: { action: 'reject', actorId: null } }, [notify]);
+    const outcome = await decideComment(t.prisma.pool, c.id, 'rejected', { reason: null, audit: { action: 'reject', actorId: null } }, [
+      notify,
+    ]);
     expect(outcome.decided?.status).toBe('rejected');
     expect(await notifications(1)).toEqual([`${c.id}:rejected`]);
   });
@@ -62,7 +66,9 @@ describe('StateEffect', () => {
     const stale = await applyCommentChange(t.prisma.pool, c, { status: 'spam' }, null, [notify]).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(AppError);
     expect(stale).toMatchObject({ code: 'VERSION_CONFLICT' });
-    const refused = await decideComment(t.prisma.pool, c.id, 'approved', { reason: null, audit: { action: 'approve', actorId: null } }, [notify]);
+    const refused = await decideComment(t.prisma.pool, c.id, 'approved', { reason: null, audit: { action: 'approve', actorId: null } }, [
+      notify,
+    ]);
     expect(refused.decided).toBeUndefined();
     expect(await notifications(1)).toEqual([]);
     expect(await t.prisma.moderationAction.count({ where: { commentId: c.id } })).toBe(0);

@@ -14,7 +14,10 @@ const TX = { maxWait: 15_000, timeout: 30_000 };
 
 async function createArticle(data: { moderationMode?: ModerationMode } = {}) {
   const slug = `consistency-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Consistency ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: OLD, ...data }, select: { id: true, slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Consistency ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: OLD, ...data },
+    select: { id: true, slug: true },
+  });
 }
 
 /** A moderator decision through comment-state; false when it lost a race (409 VERSION_CONFLICT). */
@@ -31,7 +34,8 @@ async function decide(id: string, status: CommentStatus): Promise<boolean> {
   }
 }
 
-const post = (user: TestUser, slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(user)).send({ body });
+const post = (user: TestUser, slug: string, body: string) =>
+  t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(user)).send({ body });
 const countOf = async (slug: string) => (await t.http.get(`/api/articles/${slug}/comments/count`).expect(200)).body.count as number;
 const visibleInDb = (articleId: string) => t.prisma.comment.count({ where: { articleId, status: 'approved', deletedAt: null } });
 
@@ -61,7 +65,13 @@ describe('pagination', () => {
     for (let i = 0; i < n; i++) {
       const id = await t.prisma.$transaction(async (tx) => {
         const c = await tx.comment.create({
-          data: { articleId: a.id, authorId: user.id, body: `c${i}`, status: 'approved', createdAt: i < 5 ? tie : new Date(tie.getTime() + i * 1000) },
+          data: {
+            articleId: a.id,
+            authorId: user.id,
+            body: `c${i}`,
+            status: 'approved',
+            createdAt: i < 5 ? tie : new Date(tie.getTime() + i * 1000),
+          },
           select: commentSnapshotSelect,
         });
         await recordNewComment(tx, c, null);
@@ -113,7 +123,9 @@ describe('pagination', () => {
 
   it('should reject a malformed cursor and out-of-range limits', async () => {
     const a = await createArticle();
-    expect((await t.http.get(`/api/articles/${a.slug}/comments`).query({ cursor: 'garbage' }).expect(400)).body.error.code).toBe('INVALID_CURSOR');
+    expect((await t.http.get(`/api/articles/${a.slug}/comments`).query({ cursor: 'garbage' }).expect(400)).body.error.code).toBe(
+      'INVALID_CURSOR',
+    );
     await t.http.get(`/api/articles/${a.slug}/comments`).query({ limit: 0 }).expect(400);
     await t.http.get(`/api/articles/${a.slug}/comments`).query({ limit: 101 }).expect(400);
     await t.http.get(`/api/articles/${a.slug}/comments`).query({ sort: 'random' }).expect(400);
@@ -140,8 +152,20 @@ describe('counter exactness under concurrency', () => {
       ops.push(decide(id, 'approved'));
       if (i % 5 === 0) ops.push(decide(id, 'approved'));
       if (i % 7 === 0) ops.push(decide(id, 'rejected'));
-      if (i % 6 === 0) ops.push(t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(users[i % 10])).then((r) => r.status));
-      if (i % 9 === 0) ops.push(t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(moderator)).then((r) => r.status));
+      if (i % 6 === 0)
+        ops.push(
+          t.http
+            .delete(`/api/comments/${id}`)
+            .set('Authorization', bearer(users[i % 10]))
+            .then((r) => r.status),
+        );
+      if (i % 9 === 0)
+        ops.push(
+          t.http
+            .delete(`/api/comments/${id}`)
+            .set('Authorization', bearer(moderator))
+            .then((r) => r.status),
+        );
     });
     const outcomes = await Promise.all(ops);
     for (const o of outcomes) if (typeof o === 'number') expect([204, 404, 409]).toContain(o);
@@ -152,11 +176,16 @@ describe('counter exactness under concurrency', () => {
       expect((await t.prisma.article.findUniqueOrThrow({ where: { id: a.id } })).approvedCommentCount).toBe(actual);
     }
     expect(await visibleInDb(pre.id)).toBeGreaterThan(0);
-    const bulk = await t.http.get('/api/comments/counts').query({ articles: `${pre.slug},${post_.slug}` }).expect(200);
+    const bulk = await t.http
+      .get('/api/comments/counts')
+      .query({ articles: `${pre.slug},${post_.slug}` })
+      .expect(200);
     expect(bulk.body.counts).toEqual({ [pre.slug]: await visibleInDb(pre.id), [post_.slug]: await visibleInDb(post_.id) });
     for (const u of users) {
       const row = await t.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
-      expect(row.approvedCommentCount).toBe(await t.prisma.comment.count({ where: { authorId: u.id, status: 'approved', deletedAt: null } }));
+      expect(row.approvedCommentCount).toBe(
+        await t.prisma.comment.count({ where: { authorId: u.id, status: 'approved', deletedAt: null } }),
+      );
     }
     const drift = await recount(t.prisma.pool, { repair: false });
     expect(drift.articles.filter((d) => d.id === pre.id || d.id === post_.id)).toEqual([]);
@@ -170,21 +199,35 @@ describe('bulk counts', () => {
     const user = await createUser(t);
     await post(user, a.slug, 'едно').expect(201);
     await post(user, a.slug, 'две').expect(201);
-    const res = await t.http.get('/api/comments/counts').query({ articles: `${a.slug},no-such-slug` }).expect(200);
+    const res = await t.http
+      .get('/api/comments/counts')
+      .query({ articles: `${a.slug},no-such-slug` })
+      .expect(200);
     expect(res.body).toEqual({ counts: { [a.slug]: 2, 'no-such-slug': 0 }, unknown: ['no-such-slug'] });
-    await t.http.get('/api/comments/counts').set('If-None-Match', res.headers.etag).query({ articles: `${a.slug},no-such-slug` }).expect(304);
+    await t.http
+      .get('/api/comments/counts')
+      .set('If-None-Match', res.headers.etag)
+      .query({ articles: `${a.slug},no-such-slug` })
+      .expect(304);
     const tooMany = Array.from({ length: 101 }, (_, i) => `s${i}`).join(',');
     expect((await t.http.get('/api/comments/counts').query({ articles: tooMany }).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
     await t.http.get('/api/comments/counts').expect(400);
     // A new comment changes the representation, so the old ETag no longer matches.
     await post(user, a.slug, 'три').expect(201);
-    const after = await t.http.get('/api/comments/counts').set('If-None-Match', res.headers.etag).query({ articles: `${a.slug},no-such-slug` }).expect(200);
+    const after = await t.http
+      .get('/api/comments/counts')
+      .set('If-None-Match', res.headers.etag)
+      .query({ articles: `${a.slug},no-such-slug` })
+      .expect(200);
     expect(after.body.counts[a.slug]).toBe(3);
   });
 
   it('should list slugs named like Object.prototype members in counts too', async () => {
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
-    const res = await t.http.get('/api/comments/counts').query({ articles: names.join(',') }).expect(200);
+    const res = await t.http
+      .get('/api/comments/counts')
+      .query({ articles: names.join(',') })
+      .expect(200);
     // Parsed without a reviver: `__proto__` is then an own key, as the client sees it.
     const body = JSON.parse(res.text) as { counts: Record<string, number>; unknown: string[] };
     expect(Object.keys(body.counts).sort()).toEqual([...names].sort());

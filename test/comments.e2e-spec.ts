@@ -13,7 +13,10 @@ const OLD = new Date('2000-01-01T00:00:00Z');
 
 async function createArticle(data: { commentsOpen?: boolean; moderationMode?: ModerationMode; trustedBypass?: boolean } = {}) {
   const slug = `comments-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Comments ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: OLD, ...data }, select: { id: true, slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Comments ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: OLD, ...data },
+    select: { id: true, slug: true },
+  });
 }
 
 /** A moderator decision through the one code path that keeps counters and audit exact. */
@@ -84,7 +87,9 @@ describe('POST /api/articles/:slug/comments', () => {
 
     await approve(id);
     const list = await t.http.get(`/api/articles/${a.slug}/comments`).expect(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ id, body: 'Първи коментар', status: 'approved', author: { id: author.id, username: author.username } })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id, body: 'Първи коментар', status: 'approved', author: { id: author.id, username: author.username } }),
+    ]);
     expect(await countOf(a.slug)).toBe(1);
     const bulk = await t.http.get('/api/comments/counts').query({ articles: a.slug }).expect(200);
     expect(bulk.body.counts).toEqual({ [a.slug]: 1 });
@@ -108,7 +113,11 @@ describe('POST /api/articles/:slug/comments', () => {
       [mine, 'pending'],
       [third, 'approved'],
     ]);
-    const newest = await t.http.get(`/api/articles/${a.slug}/comments`).query({ sort: 'newest' }).set('Authorization', bearer(other)).expect(200);
+    const newest = await t.http
+      .get(`/api/articles/${a.slug}/comments`)
+      .query({ sort: 'newest' })
+      .set('Authorization', bearer(other))
+      .expect(200);
     expect(newest.body.items.map((i: { id: string }) => i.id)).toEqual([othersPending, third, first]);
   });
 
@@ -181,11 +190,21 @@ describe('POST /api/articles/:slug/comments', () => {
       const before = await t.prisma.comment.count({ where: { authorId: user.id } });
       expect((await post(user, 'no-such-article', { body: 'ok' }).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
       expect((await post(user, 'x'.repeat(300), { body: 'ok' }).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
-      expect((await t.http.post(`/api/articles/${a.slug}/comments`).send({ body: 'ok' }).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
-      const badJson = await t.http.post(`/api/articles/${a.slug}/comments`).set('Authorization', bearer(user)).set('content-type', 'application/json').send('{"body":');
+      expect((await t.http.post(`/api/articles/${a.slug}/comments`).send({ body: 'ok' }).expect(401)).body.error.code).toBe(
+        'UNAUTHENTICATED',
+      );
+      const badJson = await t.http
+        .post(`/api/articles/${a.slug}/comments`)
+        .set('Authorization', bearer(user))
+        .set('content-type', 'application/json')
+        .send('{"body":');
       expect(badJson.status).toBe(400);
       expect(badJson.body.error.code).toBe('INVALID_JSON');
-      const text = await t.http.post(`/api/articles/${a.slug}/comments`).set('Authorization', bearer(user)).set('content-type', 'text/plain').send('hello');
+      const text = await t.http
+        .post(`/api/articles/${a.slug}/comments`)
+        .set('Authorization', bearer(user))
+        .set('content-type', 'text/plain')
+        .send('hello');
       expect(text.status).toBe(415);
       expect(text.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       for (const key of ['', 'has space', 'k'.repeat(101), 'clé', 'a\tb']) {
@@ -288,7 +307,9 @@ describe('POST /api/articles/:slug/comments', () => {
     it('should create one comment for concurrent retries with the same key', async () => {
       const a = await createArticle();
       const user = await createUser(t);
-      const results = await Promise.all(Array.from({ length: 10 }, () => post(user, a.slug, { body: 'бързо' }).set('Idempotency-Key', 'race-key')));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => post(user, a.slug, { body: 'бързо' }).set('Idempotency-Key', 'race-key')),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
       expect(new Set(results.map((r) => r.body.comment.id)).size).toBe(1);
       expect(await t.prisma.comment.count({ where: { articleId: a.id } })).toBe(1);
@@ -393,7 +414,11 @@ describe('PATCH /api/comments/:id', () => {
     const a = await createArticle({ moderationMode: 'post' });
     const user = await createUser(t);
     const id = (await post(user, a.slug, { body: 'бързо' }).expect(201)).body.comment.id;
-    const res = await t.http.patch(`/api/comments/${id}`).set('Authorization', bearer(user)).send({ body: 'бързо и поправено' }).expect(200);
+    const res = await t.http
+      .patch(`/api/comments/${id}`)
+      .set('Authorization', bearer(user))
+      .send({ body: 'бързо и поправено' })
+      .expect(200);
     expect(res.body.comment).toMatchObject({ status: 'approved', body: 'бързо и поправено' });
     expect(await countOf(a.slug)).toBe(1);
     expect(await t.prisma.commentRevision.count({ where: { commentId: id } })).toBe(1);
@@ -438,7 +463,8 @@ describe('PATCH /api/comments/:id', () => {
     const stranger = await createUser(t);
     const moderator = await createUser(t, { role: 'moderator' });
     const id = await postApproved(user, a.slug, 'мой');
-    const patch = (who: TestUser, cid: string, body: unknown) => t.http.patch(`/api/comments/${cid}`).set('Authorization', bearer(who)).send({ body });
+    const patch = (who: TestUser, cid: string, body: unknown) =>
+      t.http.patch(`/api/comments/${cid}`).set('Authorization', bearer(who)).send({ body });
 
     expect((await patch(stranger, id, 'чужд').expect(403)).body.error.code).toBe('NOT_COMMENT_AUTHOR');
     expect((await patch(moderator, id, 'модератор').expect(403)).body.error.code).toBe('NOT_COMMENT_AUTHOR');
@@ -494,7 +520,9 @@ describe('DELETE /api/comments/:id', () => {
     const audit = await t.prisma.moderationAction.findFirstOrThrow({ where: { commentId: parent, action: 'delete' } });
     expect(audit.moderatorId).toBe(user.id);
     // Deleting twice is 404: the comment no longer exists for its author.
-    expect((await t.http.delete(`/api/comments/${parent}`).set('Authorization', bearer(user)).expect(404)).body.error.code).toBe('COMMENT_NOT_FOUND');
+    expect((await t.http.delete(`/api/comments/${parent}`).set('Authorization', bearer(user)).expect(404)).body.error.code).toBe(
+      'COMMENT_NOT_FOUND',
+    );
     expect(await countOf(a.slug)).toBe(1);
   });
 
@@ -504,7 +532,9 @@ describe('DELETE /api/comments/:id', () => {
     const stranger = await createUser(t);
     const moderator = await createUser(t, { role: 'moderator' });
     const id = await postApproved(user, a.slug, 'спорен');
-    expect((await t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(stranger)).expect(403)).body.error.code).toBe('NOT_COMMENT_AUTHOR');
+    expect((await t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(stranger)).expect(403)).body.error.code).toBe(
+      'NOT_COMMENT_AUTHOR',
+    );
     await t.http.delete(`/api/comments/${id}`).expect(401);
     await t.http.delete('/api/comments/123').set('Authorization', bearer(user)).expect(400);
     expect(await countOf(a.slug)).toBe(1);
@@ -530,7 +560,8 @@ describe('POST /api/comments/:id/reports', () => {
     const author = await createUser(t);
     const readers = await Promise.all([1, 2, 3, 4].map(() => createUser(t)));
     const id = await postApproved(author, a.slug, 'спорно мнение');
-    const report = (who: TestUser, reason: unknown = 'обида') => t.http.post(`/api/comments/${id}/reports`).set('Authorization', bearer(who)).send({ reason });
+    const report = (who: TestUser, reason: unknown = 'обида') =>
+      t.http.post(`/api/comments/${id}/reports`).set('Authorization', bearer(who)).send({ reason });
 
     const first = await report(readers[0]).expect(201);
     expect(first.body.report).toEqual({ id: expect.any(String), commentId: id, reason: 'обида', createdAt: expect.any(String) });
@@ -586,7 +617,9 @@ describe('GET /api/comments/:id', () => {
     expect((await t.http.get(`/api/comments/${approved}`).expect(200)).body.comment).toMatchObject({ id: approved, body: 'видим' });
     expect((await t.http.get(`/api/comments/${pending}`).expect(404)).body.error.code).toBe('COMMENT_NOT_FOUND');
     await t.http.get(`/api/comments/${pending}`).set('Authorization', bearer(stranger)).expect(404);
-    expect((await t.http.get(`/api/comments/${pending}`).set('Authorization', bearer(author)).expect(200)).body.comment.status).toBe('pending');
+    expect((await t.http.get(`/api/comments/${pending}`).set('Authorization', bearer(author)).expect(200)).body.comment.status).toBe(
+      'pending',
+    );
     await t.http.get(`/api/comments/${pending}`).set('Authorization', bearer(moderator)).expect(200);
     await t.http.get('/api/comments/not-a-uuid').expect(400);
   });
@@ -608,7 +641,8 @@ describe('trusted authors', () => {
     const a = await createArticle();
     const strict = await createArticle({ trustedBypass: false });
     const user = await createUser(trusted);
-    const send = (slug: string, body: string) => trusted.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(user)).send({ body });
+    const send = (slug: string, body: string) =>
+      trusted.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(user)).send({ body });
     for (const body of ['едно', 'две']) {
       const res = await send(a.slug, body).expect(201);
       expect(res.body.comment.status).toBe('pending');
@@ -616,7 +650,9 @@ describe('trusted authors', () => {
     }
     const third = await send(a.slug, 'три').expect(201);
     expect(third.body.comment.status).toBe('approved');
-    expect(await trusted.prisma.moderationAction.findFirst({ where: { commentId: third.body.comment.id, action: 'auto_approve' } })).not.toBeNull();
+    expect(
+      await trusted.prisma.moderationAction.findFirst({ where: { commentId: third.body.comment.id, action: 'auto_approve' } }),
+    ).not.toBeNull();
     expect((await send(strict.slug, 'строго').expect(201)).body.comment.status).toBe('pending');
     expect(await countOf(a.slug)).toBe(3);
   });

@@ -48,7 +48,10 @@ describe.runIf('compose' in engine)('docker compose stack', () => {
     const deadline = Date.now() + 180_000;
     const healthy = (service: string) => {
       const ids = dc(['ps', '-q', service]).stdout.trim().split('\n').filter(Boolean);
-      return ids.length > 0 && ids.every((id) => sh('docker', ['inspect', '-f', '{{.State.Health.Status}}', id]).stdout.trim() === 'healthy') ? ids.length : 0;
+      return ids.length > 0 &&
+        ids.every((id) => sh('docker', ['inspect', '-f', '{{.State.Health.Status}}', id]).stdout.trim() === 'healthy')
+        ? ids.length
+        : 0;
     };
     while (Date.now() < deadline) {
       if (healthy('api') === REPLICAS && healthy('proxy') === 1 && healthy('redis') === 1) return;
@@ -96,7 +99,7 @@ describe.runIf('compose' in engine)('docker compose stack', () => {
     expect(first.stdout).toContain('counted after approval: single 1, bulk 1');
     // The approval reached the stream through the proxy, whichever replica served which request.
     await stream.next((e) => e.event === 'comment', 10_000);
-    expect(json((await stream.next((e) => e.event === 'count' && e.id !== undefined, 10_000)))).toMatchObject({ count: 1 });
+    expect(json(await stream.next((e) => e.event === 'count' && e.id !== undefined, 10_000))).toMatchObject({ count: 1 });
     stream.close();
     expect(dc(['port', 'proxy', '8080']).stdout.trim()).toBe(`127.0.0.1:${port}`);
     expect(dc(['ps', '-q', 'api']).stdout.trim().split('\n')).toHaveLength(REPLICAS);

@@ -111,13 +111,78 @@ const POISON = [
   ' ',
   '',
 ] as const;
-const BAD_IDS = ['not-a-uuid', '00000000-0000-0000-0000-000000000000', 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ', '123', '%zz', '%E0%A4%A', '%00', '..', '__proto__', 'constructor', '%E2%80%AE', 'a'.repeat(300), '1e309', '-1'];
-const BAD_SLUGS = ['UPPER-Case', 'sl%C3%BCg', '%zz', '%00', '..', '__proto__', 'constructor', 'a'.repeat(300), '%E2%80%8B', '-', 'a--b', '%2F'];
+const BAD_IDS = [
+  'not-a-uuid',
+  '00000000-0000-0000-0000-000000000000',
+  'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ',
+  '123',
+  '%zz',
+  '%E0%A4%A',
+  '%00',
+  '..',
+  '__proto__',
+  'constructor',
+  '%E2%80%AE',
+  'a'.repeat(300),
+  '1e309',
+  '-1',
+];
+const BAD_SLUGS = [
+  'UPPER-Case',
+  'sl%C3%BCg',
+  '%zz',
+  '%00',
+  '..',
+  '__proto__',
+  'constructor',
+  'a'.repeat(300),
+  '%E2%80%8B',
+  '-',
+  'a--b',
+  '%2F',
+];
 // Dates a validator accepts but a database or Date may not: outside PostgreSQL's and JS's ranges, impossible days.
-const EDGE_DATES = ['9999-12-31T23:59:59.999Z', '0001-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-11-30', '2026-11-30T24:00:00Z', '1970-01-01T00:00:00+14:00', '2026-11-30T10:00:00.123456789Z', '20261130T100000Z'];
-const EDGE_URLS = ['javascript:alert(1)', 'http://[::1]:1/', 'http://0x7f.1/', 'https://exa mple.test/', 'http://user:pass@example.test/', 'https://пример.бг/', 'https://example.test/#frag', 'http://example.test:99999/', 'http:///nohost', 'https://' + 'a'.repeat(250) + '.test/', 'file:///etc/passwd', 'https://example.test/\u0000'];
+const EDGE_DATES = [
+  '9999-12-31T23:59:59.999Z',
+  '0001-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-000001-01-01T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '2026-11-30',
+  '2026-11-30T24:00:00Z',
+  '1970-01-01T00:00:00+14:00',
+  '2026-11-30T10:00:00.123456789Z',
+  '20261130T100000Z',
+];
+const EDGE_URLS = [
+  'javascript:alert(1)',
+  'http://[::1]:1/',
+  'http://0x7f.1/',
+  'https://exa mple.test/',
+  'http://user:pass@example.test/',
+  'https://пример.бг/',
+  'https://example.test/#frag',
+  'http://example.test:99999/',
+  'http:///nohost',
+  'https://' + 'a'.repeat(250) + '.test/',
+  'file:///etc/passwd',
+  'https://example.test/\u0000',
+];
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
-const CURSORS = ['!!!!', '====', 'x', b64('garbage'), b64('{"a":1}'), b64('[1,2,3]'), b64('null'), b64('{"id":"not-a-uuid","createdAt":"yesterday"}'), b64('{"__proto__":{"x":1}}'), b64('{"k":[1e309]}'), b64('\u0000'), 'a'.repeat(600)];
+const CURSORS = [
+  '!!!!',
+  '====',
+  'x',
+  b64('garbage'),
+  b64('{"a":1}'),
+  b64('[1,2,3]'),
+  b64('null'),
+  b64('{"id":"not-a-uuid","createdAt":"yesterday"}'),
+  b64('{"__proto__":{"x":1}}'),
+  b64('{"k":[1e309]}'),
+  b64('\u0000'),
+  'a'.repeat(600),
+];
 
 // Made-up ids come from the seed too, so a replay sends the same requests (fixtures' ids are the database's).
 const idRng = rng(SEED ^ 0x5eed);
@@ -154,12 +219,30 @@ const fixtures = {
 };
 /** Body and query fields that name a resource: the fixture instead of the example's made-up id. */
 const byName = (name: string): Json | undefined =>
-  ({ commentId: fixtures.commentId, parentId: fixtures.commentId, rootId: fixtures.commentId, ids: [fixtures.commentId], articles: fixtures.slug, article: fixtures.slug })[name];
+  ({
+    commentId: fixtures.commentId,
+    parentId: fixtures.commentId,
+    rootId: fixtures.commentId,
+    ids: [fixtures.commentId],
+    articles: fixtures.slug,
+    article: fixtures.slug,
+  })[name];
 
 function resolve(s: Schema | undefined): Schema {
   if (!s) return {};
   if (s.$ref) return resolve(components[s.$ref.split('/').pop()!]);
-  if (s.allOf) return s.allOf.map(resolve).reduce<Schema>((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties }, required: [...(a.required ?? []), ...(b.required ?? [])] }), { ...s, allOf: undefined });
+  if (s.allOf)
+    return s.allOf
+      .map(resolve)
+      .reduce<Schema>(
+        (a, b) => ({
+          ...a,
+          ...b,
+          properties: { ...a.properties, ...b.properties },
+          required: [...(a.required ?? []), ...(b.required ?? [])],
+        }),
+        { ...s, allOf: undefined },
+      );
   if (s.oneOf ?? s.anyOf) return resolve((s.oneOf ?? s.anyOf)![0]);
   return s;
 }
@@ -196,21 +279,62 @@ function valid(raw: Schema | undefined, depth = 0): Json {
 /** Values the schema refuses (or that stress it): named for the report. */
 function invalid(raw: Schema, r: Rng): [string, Json][] {
   const s = resolve(raw);
-  const out: [string, Json][] = [['null', null], ['object', { x: 1 }], ['array of itself', [valid(s)]], ['poison string', r.pick(POISON)]];
+  const out: [string, Json][] = [
+    ['null', null],
+    ['object', { x: 1 }],
+    ['array of itself', [valid(s)]],
+    ['poison string', r.pick(POISON)],
+  ];
   if (s.type === 'integer' || s.type === 'number') {
-    out.push(['string', 'abc'], ['float', 1.5], ['below minimum', (s.minimum ?? 0) - 1], ['above maximum', (s.maximum ?? 2 ** 31) + 1], ['2^53', 2 ** 53], ['-2^63', -9223372036854775808], ['numeric string', '7']);
+    out.push(
+      ['string', 'abc'],
+      ['float', 1.5],
+      ['below minimum', (s.minimum ?? 0) - 1],
+      ['above maximum', (s.maximum ?? 2 ** 31) + 1],
+      ['2^53', 2 ** 53],
+      ['-2^63', -9223372036854775808],
+      ['numeric string', '7'],
+    );
   } else if (s.type === 'boolean') {
     out.push(['string "true"', 'true'], ['number 1', 1]);
   } else if (s.type === 'array') {
-    out.push(['scalar', 'x'], ['empty array', []], ['too many items', Array.from({ length: (s.maxItems ?? 100) + 1 }, () => valid(s.items))], ['wrong items', [r.pick([1, true, null, { a: 1 }])]]);
+    out.push(
+      ['scalar', 'x'],
+      ['empty array', []],
+      ['too many items', Array.from({ length: (s.maxItems ?? 100) + 1 }, () => valid(s.items))],
+      ['wrong items', [r.pick([1, true, null, { a: 1 }])]],
+    );
   } else if (s.type === 'object') {
-    out.push(['scalar', 1], ['__proto__ key', JSON.parse('{"__proto__":{"polluted":true}}') as Json], ['constructor key', { constructor: { prototype: { polluted: true } } }]);
+    out.push(
+      ['scalar', 1],
+      ['__proto__ key', JSON.parse('{"__proto__":{"polluted":true}}') as Json],
+      ['constructor key', { constructor: { prototype: { polluted: true } } }],
+    );
   } else {
-    out.push(['number', 42], ['boolean', true], ['over maxLength', 'é'.repeat((s.maxLength ?? 10_000) + 1)], ['poison string', r.pick(POISON)], ['RTL + zero-width', `\u202e${String(valid(s))}\u200b`], ['NUL inside', `${String(valid(s))}\u0000`]);
+    out.push(
+      ['number', 42],
+      ['boolean', true],
+      ['over maxLength', 'é'.repeat((s.maxLength ?? 10_000) + 1)],
+      ['poison string', r.pick(POISON)],
+      ['RTL + zero-width', `\u202e${String(valid(s))}\u200b`],
+      ['NUL inside', `${String(valid(s))}\u0000`],
+    );
     if (s.minLength) out.push(['under minLength', 'x'.repeat(s.minLength - 1)]);
-    if (s.format === 'uuid') out.push(['malformed uuid', 'not-a-uuid'], ['unknown uuid', randomUUID()], ['nil uuid', '00000000-0000-0000-0000-000000000000'], ['upper-case uuid', randomUUID().toUpperCase()]);
+    if (s.format === 'uuid')
+      out.push(
+        ['malformed uuid', 'not-a-uuid'],
+        ['unknown uuid', randomUUID()],
+        ['nil uuid', '00000000-0000-0000-0000-000000000000'],
+        ['upper-case uuid', randomUUID().toUpperCase()],
+      );
     if (s.format === 'date-time') for (const d of EDGE_DATES) out.push([`date ${d}`, d]);
-    if (s.format === 'email') out.push(['email with NUL', 'a\u0000@example.test'], ['very long email', `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.test`], ['unicode email', 'иван@пример.бг'], ['email quoted local', '"a b"@example.test']);
+    if (s.format === 'email')
+      out.push(
+        ['email with NUL', 'a\u0000@example.test'],
+        ['very long email', `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.test`],
+        ['unicode email', 'иван@пример.бг'],
+        ['email quoted local', '"a b"@example.test'],
+      );
     if (s.format === 'uri') for (const u of EDGE_URLS) out.push([`url ${u.slice(0, 30)}`, u]);
     if (s.enum) out.push(['not in enum', 'NOT_A_VALUE'], ['enum in upper case', String(s.enum[0]).toUpperCase()]);
   }
@@ -233,7 +357,8 @@ function pathValue(op: Operation, name: string): string {
   if (name === 'appealId') return fixtures.appealId;
   if (name === 'deliveryId') return fixtures.deliveryId;
   if (t.startsWith('/api/admin/users/')) return del && t === '/api/admin/users/{id}' ? fixtures.userToErase : fixtures.victimId;
-  if (t.startsWith('/api/comments/') || t.startsWith('/api/admin/comments/')) return del && t === '/api/comments/{id}' ? fixtures.commentToDelete : fixtures.commentId;
+  if (t.startsWith('/api/comments/') || t.startsWith('/api/admin/comments/'))
+    return del && t === '/api/comments/{id}' ? fixtures.commentToDelete : fixtures.commentId;
   if (t.startsWith('/api/admin/word-filters/')) return del ? fixtures.wordFilterToDelete : fixtures.wordFilterId;
   if (t.startsWith('/api/admin/webhooks/')) return del && t === '/api/admin/webhooks/{id}' ? fixtures.webhookToDelete : fixtures.webhookId;
   if (t.startsWith('/api/decisions/')) return fixtures.decisionId;
@@ -252,7 +377,9 @@ function exampleBody(op: Operation): Json | undefined {
 
 /** Every request this operation gets (before the per-operation cap): valid first, then the mutations. */
 function casesFor(op: Operation, r: Rng): Case[] {
-  const paramValues = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, encodeURIComponent(pathValue(op, p.name))]));
+  const paramValues = Object.fromEntries(
+    op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, encodeURIComponent(pathValue(op, p.name))]),
+  );
   const buildPath = (over: Record<string, string> = {}) => op.template.replace(/\{(\w+)\}/g, (_, n: string) => over[n] ?? paramValues[n]!);
   const validQuery = op.parameters
     .filter((p) => p.in === 'query' && p.required)
@@ -281,7 +408,13 @@ function casesFor(op: Operation, r: Rng): Case[] {
   // Valid: example (or generated) body, and with every optional query parameter set from its schema.
   must.push(plain('valid request', buildPath() + qs(validQuery)));
   const optional = op.parameters.filter((p) => p.in === 'query' && !p.required && p.name !== 'cursor');
-  if (optional.length) must.push(plain('valid, all query parameters', buildPath() + qs([...validQuery, ...optional.map((p) => `${p.name}=${enc(byName(p.name) ?? valid(p.schema))}`)])));
+  if (optional.length)
+    must.push(
+      plain(
+        'valid, all query parameters',
+        buildPath() + qs([...validQuery, ...optional.map((p) => `${p.name}=${enc(byName(p.name) ?? valid(p.schema))}`)]),
+      ),
+    );
 
   for (const p of op.parameters.filter((x) => x.in === 'path')) {
     const bad = p.name === 'slug' ? BAD_SLUGS : BAD_IDS;
@@ -292,15 +425,29 @@ function casesFor(op: Operation, r: Rng): Case[] {
   for (const p of op.parameters.filter((x) => x.in === 'query')) {
     const others = validQuery.filter((q) => !q.startsWith(`${p.name}=`));
     const variants: [string, string][] = invalid(p.schema, r).map(([n, v]) => [n, `${p.name}=${enc(v)}`]);
-    variants.push(['repeated', `${p.name}=${enc(valid(p.schema))}&${p.name}=${enc(valid(p.schema))}`], ['array brackets', `${p.name}[]=1&${p.name}[]=2`], ['object brackets', `${p.name}[a]=1`], ['empty', `${p.name}=`], ['no value', p.name], ['bad percent-encoding', `${p.name}=%E0%A4%A`], ['%zz', `${p.name}=%zz`]);
+    variants.push(
+      ['repeated', `${p.name}=${enc(valid(p.schema))}&${p.name}=${enc(valid(p.schema))}`],
+      ['array brackets', `${p.name}[]=1&${p.name}[]=2`],
+      ['object brackets', `${p.name}[a]=1`],
+      ['empty', `${p.name}=`],
+      ['no value', p.name],
+      ['bad percent-encoding', `${p.name}=%E0%A4%A`],
+      ['%zz', `${p.name}=%zz`],
+    );
     if (p.name === 'cursor') for (const c of CURSORS) variants.push([`cursor ${c.slice(0, 30)}`, `cursor=${c}`]);
-    if (p.name === 'articles') variants.push(['101 slugs', `articles=${Array.from({ length: 101 }, (_, i) => `s-${i}`).join(',')}`], ['empty slugs', 'articles=,,,'], ['bad slugs', `articles=${BAD_SLUGS.slice(0, 4).join(',')}`]);
+    if (p.name === 'articles')
+      variants.push(
+        ['101 slugs', `articles=${Array.from({ length: 101 }, (_, i) => `s-${i}`).join(',')}`],
+        ['empty slugs', 'articles=,,,'],
+        ['bad slugs', `articles=${BAD_SLUGS.slice(0, 4).join(',')}`],
+      );
     for (const [n, q] of variants) rest.push(plain(`query ${p.name}: ${n}`, buildPath() + qs([...others, q])));
     if (p.required) rest.push(plain(`query ${p.name} missing`, buildPath() + qs(others)));
   }
   rest.push(plain('unknown query parameters', buildPath() + qs([...validQuery, '__proto__[x]=1', 'constructor[prototype][y]=2', 'zz=1'])));
   for (const p of op.parameters.filter((x) => x.in === 'header')) {
-    for (const v of ['', ' ', 'x'.repeat(300), '\u00ff\u00fe', '-1', 'not-a-number', '__proto__']) rest.push(plain(`header ${p.name}: ${v.slice(0, 20)}`, buildPath() + qs(validQuery), { [p.name]: v }));
+    for (const v of ['', ' ', 'x'.repeat(300), '\u00ff\u00fe', '-1', 'not-a-number', '__proto__'])
+      rest.push(plain(`header ${p.name}: ${v.slice(0, 20)}`, buildPath() + qs(validQuery), { [p.name]: v }));
   }
   // Request headers any client may send: content negotiation, conditional requests, encodings, proxies.
   const HEADERS: Record<string, string>[] = [
@@ -369,8 +516,14 @@ function casesFor(op: Operation, r: Rng): Case[] {
       { ...json(obj, 'form content-type'), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
       { ...json(obj, 'no content-type'), headers: {} },
       { ...json(obj, 'json with charset latin1'), headers: { 'content-type': 'application/json; charset=latin1' } },
-      { ...json(null, 'body just over BODY_LIMIT_BYTES'), body: JSON.stringify({ ...obj, pad: 'x'.repeat(BODY_LIMIT) }).slice(0, BODY_LIMIT + 1) },
-      { ...json(null, 'body of lone surrogates (escaped)'), body: JSON.stringify(obj).replace(/"([^"]*)"(?=\s*[,}])/, '"\\ud800\\udbff$1"') },
+      {
+        ...json(null, 'body just over BODY_LIMIT_BYTES'),
+        body: JSON.stringify({ ...obj, pad: 'x'.repeat(BODY_LIMIT) }).slice(0, BODY_LIMIT + 1),
+      },
+      {
+        ...json(null, 'body of lone surrogates (escaped)'),
+        body: JSON.stringify(obj).replace(/"([^"]*)"(?=\s*[,}])/, '"\\ud800\\udbff$1"'),
+      },
     );
   } else if (op.method !== 'GET') {
     rest.push({ ...plain('unexpected JSON body', buildPath() + qs(validQuery), { 'content-type': 'application/json' }), body: '{"x":1}' });
@@ -398,7 +551,9 @@ function send(c: Case, token?: string): Promise<RawResponse> {
       }
       const chunks: Buffer[] = [];
       res.on('data', (b: Buffer) => chunks.push(b));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.setTimeout(10_000, () => req.destroy(new Error('no answer in 10 s')));
@@ -407,7 +562,8 @@ function send(c: Case, token?: string): Promise<RawResponse> {
   });
 }
 
-const LEAK = /\bat [\w.<>]+ \(|\.(?:ts|js):\d+:\d+|node_modules|prisma|\bP[12]\d{3}\b|\bSELECT\b|\bINSERT INTO\b|\bUPDATE "|\bDELETE FROM\b|invalid input syntax|violates [\w ]*constraint|syntax error at|\bpg_\w+|\b22P02\b|\b23505\b/i;
+const LEAK =
+  /\bat [\w.<>]+ \(|\.(?:ts|js):\d+:\d+|node_modules|prisma|\bP[12]\d{3}\b|\bSELECT\b|\bINSERT INTO\b|\bUPDATE "|\bDELETE FROM\b|invalid input syntax|violates [\w ]*constraint|syntax error at|\bpg_\w+|\b22P02\b|\b23505\b/i;
 
 /** What is wrong with one answer (empty: nothing). */
 function judge(res: RawResponse): string[] {
@@ -423,10 +579,12 @@ function judge(res: RawResponse): string[] {
     }
     const keys = body && typeof body === 'object' ? Object.keys(body) : [];
     const error = (body as { error?: Record<string, unknown> }).error;
-    if (keys.length !== 1 || keys[0] !== 'error' || !error || typeof error !== 'object') problems.push(`not { error }: ${res.text.slice(0, 120)}`);
+    if (keys.length !== 1 || keys[0] !== 'error' || !error || typeof error !== 'object')
+      problems.push(`not { error }: ${res.text.slice(0, 120)}`);
     else {
       if (!isErrorCode(error.code)) problems.push(`code ${String(error.code)} is not in the catalog`);
-      else if (ERROR_CATALOG[error.code].status !== res.status) problems.push(`code ${error.code} is a ${ERROR_CATALOG[error.code].status}, answered ${res.status}`);
+      else if (ERROR_CATALOG[error.code].status !== res.status)
+        problems.push(`code ${error.code} is a ${ERROR_CATALOG[error.code].status}, answered ${res.status}`);
       if (typeof error.message !== 'string') problems.push('error.message is not a string');
       if (error.details !== undefined && !Array.isArray(error.details)) problems.push('error.details is not an array');
       const extra = Object.keys(error).filter((k) => !['code', 'message', 'details'].includes(k));
@@ -448,18 +606,31 @@ function shed<T>(fn: () => Promise<T>): Promise<T> {
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
 beforeAll(async () => {
   db = await scratchDatabase('newsroom_fuzz', { migrated: true });
-  t = await startTestApp({ DATABASE_URL: db.url, BODY_LIMIT_BYTES: String(BODY_LIMIT), WEBHOOK_WORKER: 'false', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+  t = await startTestApp({
+    DATABASE_URL: db.url,
+    BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    WEBHOOK_WORKER: 'false',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.getHttpServer().address() as { port: number }).port;
   const doc = contractDocument(t.app) as unknown as {
-    paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema; example?: Json }> }; security?: unknown[] }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema; example?: Json }> }; security?: unknown[] }
+      >
+    >;
     components: { schemas: Record<string, Schema> };
   };
   components = doc.components.schemas;
@@ -492,7 +663,13 @@ beforeAll(async () => {
     return (res.body as Record<string, { id: string; slug: string }>)[key]!.id;
   };
   // An article of its own: the fuzz closes comments on it, changes its moderation mode, and so on.
-  await call('post', '/api/admin/articles', admin, { title: 'Fuzz article', slug: 'fuzz-article', blocks: [{ type: 'paragraph', text: 'Body.' }] }, 'article');
+  await call(
+    'post',
+    '/api/admin/articles',
+    admin,
+    { title: 'Fuzz article', slug: 'fuzz-article', blocks: [{ type: 'paragraph', text: 'Body.' }] },
+    'article',
+  );
   fixtures.slug = 'fuzz-article';
   const comment = (body: string) => call('post', `/api/articles/${fixtures.slug}/comments`, reader, { body }, 'comment');
   [fixtures.commentId, fixtures.commentToDelete] = await Promise.all([comment('A comment to fuzz.'), comment('A comment to delete.')]);
@@ -501,8 +678,20 @@ beforeAll(async () => {
   await call('patch', `/api/admin/comments/${rejected}`, moderator, { status: 'rejected', reason: 'Insult' }, 'comment');
   const decisions = await t.http.get('/api/me/decisions').set('Authorization', bearer(reader!));
   fixtures.decisionId = (decisions.body as { items: { id: string }[] }).items[0]!.id;
-  fixtures.appealId = await call('post', `/api/decisions/${fixtures.decisionId}/appeals`, reader, { explanation: 'I only quoted the article.' }, 'appeal');
-  fixtures.noticeId = await call('post', '/api/notices', undefined, { ...(exampleBody(operations.find((o) => o.template === '/api/notices')!) as object) }, 'notice');
+  fixtures.appealId = await call(
+    'post',
+    `/api/decisions/${fixtures.decisionId}/appeals`,
+    reader,
+    { explanation: 'I only quoted the article.' },
+    'appeal',
+  );
+  fixtures.noticeId = await call(
+    'post',
+    '/api/notices',
+    undefined,
+    { ...(exampleBody(operations.find((o) => o.template === '/api/notices')!) as object) },
+    'notice',
+  );
   fixtures.wordFilterId = await call('post', '/api/admin/word-filters', admin, { word: 'fuzzword', kind: 'suspect' }, 'filter');
   fixtures.wordFilterToDelete = await call('post', '/api/admin/word-filters', admin, { word: 'fuzzgone', kind: 'suspect' }, 'filter');
   const hook = { url: 'http://127.0.0.1:9/hook', events: ['comment.approved'] };
@@ -519,9 +708,23 @@ afterAll(async () => {
 
 describe('contract fuzz: any input to any operation', () => {
   it('should fail a test on an undocumented answer (the contract check reports it)', () => {
-    expect(checkResponse('GET', '/api/health/live', 418, { 'content-type': 'application/json' }, Buffer.from('{"error":{"code":"TEAPOT","message":"x"}}'))).not.toEqual([]);
+    expect(
+      checkResponse(
+        'GET',
+        '/api/health/live',
+        418,
+        { 'content-type': 'application/json' },
+        Buffer.from('{"error":{"code":"TEAPOT","message":"x"}}'),
+      ),
+    ).not.toEqual([]);
     expect(judge({ status: 500, headers: {}, text: '{"error":{"code":"INTERNAL_ERROR","message":"x"}}' })).not.toEqual([]);
-    expect(judge({ status: 400, headers: {}, text: '{"error":{"code":"VALIDATION_FAILED","message":"Invalid `prisma.comment.findMany()` invocation"}}' })).not.toEqual([]);
+    expect(
+      judge({
+        status: 400,
+        headers: {},
+        text: '{"error":{"code":"VALIDATION_FAILED","message":"Invalid `prisma.comment.findMany()` invocation"}}',
+      }),
+    ).not.toEqual([]);
   });
 
   it('should answer every generated request < 500, with catalog errors and only documented answers', async () => {
@@ -550,7 +753,8 @@ describe('contract fuzz: any input to any operation', () => {
             inFlight.delete(c);
           }
           sent++;
-          if (process.env.FUZZ_DEBUG) console.log(`DBG ${role} ${c.method} ${c.path.slice(0, 100)} [${c.name}] ${res.status} ${res.text.slice(0, 150)}`);
+          if (process.env.FUZZ_DEBUG)
+            console.log(`DBG ${role} ${c.method} ${c.path.slice(0, 100)} [${c.name}] ${res.status} ${res.text.slice(0, 150)}`);
           for (const p of judge(res)) findings.push({ role, case: c, problem: `${res.status}: ${p}` });
           // The check records a violation as the server answers; with requests in flight, it names the request by
           // method and path, which finds the case that caused it.
@@ -564,11 +768,22 @@ describe('contract fuzz: any input to any operation', () => {
     // Afterwards the service still works for everyone (no leaked export slot, pool connection or lock).
     for (const role of roles) {
       const path = role === 'anonymous' ? `/api/articles/${fixtures.slug}/comments` : '/api/me/export';
-      const res = await send({ name: 'after the fuzz', method: 'GET', path, headers: {} }, role === 'anonymous' ? undefined : users[role].token);
-      if (res.status !== 200) findings.push({ role, case: { name: 'after the fuzz', method: 'GET', path, headers: {} }, problem: `${res.status}: ${res.text.slice(0, 200)}` });
+      const res = await send(
+        { name: 'after the fuzz', method: 'GET', path, headers: {} },
+        role === 'anonymous' ? undefined : users[role].token,
+      );
+      if (res.status !== 200)
+        findings.push({
+          role,
+          case: { name: 'after the fuzz', method: 'GET', path, headers: {} },
+          problem: `${res.status}: ${res.text.slice(0, 200)}`,
+        });
     }
     console.log(`contract fuzz: ${sent} requests in ${Date.now() - started} ms, ${findings.length} findings`);
-    const report = findings.map((f) => `[${f.role}] ${f.case.method} ${f.case.path.slice(0, 160)} (${f.case.name}) body=${String(f.case.body ?? '').slice(0, 160)}\n    → ${f.problem.slice(0, 600)}`);
+    const report = findings.map(
+      (f) =>
+        `[${f.role}] ${f.case.method} ${f.case.path.slice(0, 160)} (${f.case.name}) body=${String(f.case.body ?? '').slice(0, 160)}\n    → ${f.problem.slice(0, 600)}`,
+    );
     expect(report, `replay with FUZZ_SEED=${SEED} FUZZ_ROUNDS=${ROUNDS}`).toEqual([]);
   });
 });

@@ -30,7 +30,9 @@ afterAll(async () => {
 
 function operations(doc: OpenAPIObject): [string, OperationObject][] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    (['get', 'post', 'put', 'patch', 'delete'] as const).flatMap((m) => (item[m] ? [[`${m.toUpperCase()} ${path}`, item[m]] as [string, OperationObject]] : [])),
+    (['get', 'post', 'put', 'patch', 'delete'] as const).flatMap((m) =>
+      item[m] ? [[`${m.toUpperCase()} ${path}`, item[m]] as [string, OperationObject]] : [],
+    ),
   );
 }
 
@@ -49,11 +51,18 @@ describe('OpenAPI contract', () => {
     const cli = new URL('../node_modules/@redocly/cli/bin/cli.js', import.meta.url).pathname;
     const run = promisify(execFile);
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
-    const { stdout, stderr } = await run(process.execPath, [cli, 'lint', 'openapi/openapi.json', '--format=json'], { env, cwd: new URL('..', import.meta.url).pathname }).catch(
-      (err: { stdout: string; stderr: string }) => err,
-    );
-    const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
-    expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`), stderr).toEqual([]);
+    const { stdout, stderr } = await run(process.execPath, [cli, 'lint', 'openapi/openapi.json', '--format=json'], {
+      env,
+      cwd: new URL('..', import.meta.url).pathname,
+    }).catch((err: { stdout: string; stderr: string }) => err);
+    const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string }[];
+    };
+    expect(
+      report.problems.map((p) => `${p.ruleId}: ${p.message}`),
+      stderr,
+    ).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   });
 
@@ -76,7 +85,8 @@ describe('OpenAPI contract', () => {
         const media = content['application/json'] ?? Object.values(content)[0];
         if (Number(status) >= 400 && JSON.stringify(media?.schema).includes('ErrorResponse')) {
           const codes = Object.keys(media?.examples ?? {});
-          if (!codes.length || codes.some((c) => ERROR_CATALOG[c as keyof typeof ERROR_CATALOG]?.status !== Number(status))) problems.push(`${key} ${status}: error examples`);
+          if (!codes.length || codes.some((c) => ERROR_CATALOG[c as keyof typeof ERROR_CATALOG]?.status !== Number(status)))
+            problems.push(`${key} ${status}: error examples`);
         } else if (!['204', '304'].includes(status) && (!media?.schema || media.example === undefined)) {
           problems.push(`${key} ${status}: schema and example`);
         }
@@ -102,10 +112,18 @@ describe('OpenAPI contract', () => {
     const body = (v: unknown) => Buffer.from(JSON.stringify(v));
     expect(checkResponse('GET', '/api/health/live', 200, json, body({ status: 'ok' }))).toEqual([]);
     expect(checkResponse('GET', '/api/health/live', 200, json, body({ status: 'fine' })).join()).toMatch(/does not match the schema/);
-    expect(checkResponse('GET', '/api/health/live', 418, json, body({ error: { code: 'NOPE', message: 'x' } })).join()).toMatch(/catalog code/);
-    expect(checkResponse('GET', '/api/articles/abc', 409, json, body({ error: { code: 'SLUG_TAKEN', message: 'x' } })).join()).toMatch(/status not documented/);
-    expect(checkResponse('GET', '/api/articles/abc', 404, json, body({ error: { code: 'COMMENT_NOT_FOUND', message: 'x' } })).join()).toMatch(/does not match/);
+    expect(checkResponse('GET', '/api/health/live', 418, json, body({ error: { code: 'NOPE', message: 'x' } })).join()).toMatch(
+      /catalog code/,
+    );
+    expect(checkResponse('GET', '/api/articles/abc', 409, json, body({ error: { code: 'SLUG_TAKEN', message: 'x' } })).join()).toMatch(
+      /status not documented/,
+    );
+    expect(
+      checkResponse('GET', '/api/articles/abc', 404, json, body({ error: { code: 'COMMENT_NOT_FOUND', message: 'x' } })).join(),
+    ).toMatch(/does not match/);
     expect(checkResponse('POST', '/api/admin/articles', 201, json, body({ article: {} })).join()).toMatch(/Location is missing/);
-    expect(checkResponse('DELETE', '/api/articles', 404, json, body({ error: { code: 'ROUTE_NOT_FOUND', message: 'x' } })).join()).toMatch(/405/);
+    expect(checkResponse('DELETE', '/api/articles', 404, json, body({ error: { code: 'ROUTE_NOT_FOUND', message: 'x' } })).join()).toMatch(
+      /405/,
+    );
   });
 });

@@ -56,9 +56,15 @@ describe('database roles and connection settings', () => {
   });
 
   it('should refuse to serve on a schema that is behind, naming the migration step', async () => {
-    const p = startProcess(process.execPath, ['dist/main.js'], serviceEnv({ ...parts(app), PORT: String(await freePort()), MIGRATE_ON_START: 'false' }));
+    const p = startProcess(
+      process.execPath,
+      ['dist/main.js'],
+      serviceEnv({ ...parts(app), PORT: String(await freePort()), MIGRATE_ON_START: 'false' }),
+    );
     expect(await p.exited).toBe(1);
-    expect(p.output()).toMatch(/FATAL \[Bootstrap\] the database schema is \d+ migration\(s\) behind \(\d+_init.*\): run the migrations first/);
+    expect(p.output()).toMatch(
+      /FATAL \[Bootstrap\] the database schema is \d+ migration\(s\) behind \(\d+_init.*\): run the migrations first/,
+    );
     expect(p.output()).not.toContain(ODD_PASSWORD);
   }, 60_000);
 
@@ -78,7 +84,9 @@ describe('database roles and connection settings', () => {
       await expect(c.query('SELECT count(*) FROM "_prisma_migrations"')).resolves.toMatchObject({ rowCount: 1 });
       await expect(c.query('SELECT count(*) FROM comments')).resolves.toMatchObject({ rowCount: 1 });
       // No such author (an erased or unknown account): refused, and callable by the service role.
-      await expect(c.query(`SELECT comment_post_gate(gen_random_uuid(), gen_random_uuid(), 'x', 60, NULL) AS verdict`)).resolves.toMatchObject({ rows: [{ verdict: 'gone' }] });
+      await expect(
+        c.query(`SELECT comment_post_gate(gen_random_uuid(), gen_random_uuid(), 'x', 60, NULL) AS verdict`),
+      ).resolves.toMatchObject({ rows: [{ verdict: 'gone' }] });
       // Account erasure may delete earlier versions through this function only (of erased comments: none here).
       await expect(c.query(`SELECT erase_comment_revisions(ARRAY[gen_random_uuid()]) AS n`)).resolves.toMatchObject({ rows: [{ n: 0 }] });
       await denied('CREATE TABLE intruder (id int)');
@@ -97,7 +105,14 @@ describe('database roles and connection settings', () => {
     const p = startProcess(
       process.execPath,
       ['dist/main.js'],
-      serviceEnv({ ...parts(app), ...SMOKE_ADMIN, PORT: String(port), MIGRATE_ON_START: 'false', NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') }),
+      serviceEnv({
+        ...parts(app),
+        ...SMOKE_ADMIN,
+        PORT: String(port),
+        MIGRATE_ON_START: 'false',
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+      }),
     );
     try {
       await p.waitUntilReady(port);

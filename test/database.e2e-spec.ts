@@ -28,7 +28,9 @@ describe('migrations', () => {
       expect(second.alreadyApplied).toEqual(files.map((f) => f.name));
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      const { rows } = await c.query('SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name');
+      const { rows } = await c.query(
+        'SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name',
+      );
       await c.end();
       expect(rows).toHaveLength(files.length);
       for (const [i, r] of rows.entries()) {

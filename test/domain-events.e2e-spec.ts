@@ -31,7 +31,8 @@ async function createArticle(moderation: 'pre' | 'post' = 'pre') {
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const post = (u: TestUser, slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body }).expect(201);
+const post = (u: TestUser, slug: string, body: string) =>
+  t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body }).expect(201);
 const decide = (id: string, status: string) => t.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status });
 
 /** The article's events in log order (ids as strings). */
@@ -75,7 +76,14 @@ describe('domain events of comment changes', () => {
     expect(created).toMatchObject({
       type: 'comment.created',
       articleId: a.id,
-      data: { comment: { id, status: 'pending', deleted: false }, article: { id: a.id, slug: a.slug }, fromStatus: null, toStatus: 'pending', visible: false, visibleDelta: 0 },
+      data: {
+        comment: { id, status: 'pending', deleted: false },
+        article: { id: a.id, slug: a.slug },
+        fromStatus: null,
+        toStatus: 'pending',
+        visible: false,
+        visibleDelta: 0,
+      },
     });
     expect(JSON.stringify(created!.data)).not.toContain('Тайният');
     expect(JSON.stringify(created!.data)).not.toContain(reader.email);
@@ -86,7 +94,15 @@ describe('domain events of comment changes', () => {
     expect(approved).toMatchObject({
       type: 'comment.approved',
       data: {
-        comment: { id, body: 'Тайният текст на чакащ коментар', author: { id: reader.id, username: reader.username }, status: 'approved', deleted: false, parentId: null, depth: 0 },
+        comment: {
+          id,
+          body: 'Тайният текст на чакащ коментар',
+          author: { id: reader.id, username: reader.username },
+          status: 'approved',
+          deleted: false,
+          parentId: null,
+          depth: 0,
+        },
         article: { id: a.id, slug: a.slug },
         fromStatus: 'pending',
         toStatus: 'approved',
@@ -94,7 +110,11 @@ describe('domain events of comment changes', () => {
         visibleDelta: 1,
       },
     });
-    expect(count).toMatchObject({ type: 'article.comment_count.changed', articleId: a.id, data: { article: { id: a.id, slug: a.slug }, count: 1 } });
+    expect(count).toMatchObject({
+      type: 'article.comment_count.changed',
+      articleId: a.id,
+      data: { article: { id: a.id, slug: a.slug }, count: 1 },
+    });
     expect(BigInt(count!.id)).toBeGreaterThan(BigInt(approved!.id));
     // The public view is the one the API serves for that comment.
     const served = (await t.http.get(`/api/comments/${id}`).expect(200)).body.comment as Record<string, unknown>;
@@ -122,10 +142,26 @@ describe('domain events of comment changes', () => {
       ['comment.deleted', undefined],
       ['article.comment_count.changed', 0],
     ]);
-    expect(events[0]!.data).toMatchObject({ comment: { id: first.id, body: 'Пост-модерация: видим веднага' }, visible: true, visibleDelta: 1 });
-    expect(events[4]!.data).toMatchObject({ comment: { id: first.id, status: 'spam' }, fromStatus: 'approved', toStatus: 'spam', visible: false, visibleDelta: -1 });
+    expect(events[0]!.data).toMatchObject({
+      comment: { id: first.id, body: 'Пост-модерация: видим веднага' },
+      visible: true,
+      visibleDelta: 1,
+    });
+    expect(events[4]!.data).toMatchObject({
+      comment: { id: first.id, status: 'spam' },
+      fromStatus: 'approved',
+      toStatus: 'spam',
+      visible: false,
+      visibleDelta: -1,
+    });
     expect(events[4]!.data.comment).not.toHaveProperty('body');
-    expect(events[6]!.data).toMatchObject({ comment: { id: second.id, deleted: true }, fromStatus: 'approved', toStatus: 'approved', visible: false, visibleDelta: -1 });
+    expect(events[6]!.data).toMatchObject({
+      comment: { id: second.id, deleted: true },
+      fromStatus: 'approved',
+      toStatus: 'approved',
+      visible: false,
+      visibleDelta: -1,
+    });
   });
 
   it('should record an edit as comment.updated and a bulk decision as one event per comment and one count per article', async () => {
@@ -141,8 +177,20 @@ describe('domain events of comment changes', () => {
     expect(bulk.body.applied).toBe(3);
 
     const ofA = await eventsOf(a.id);
-    expect(ofA.map((e) => e.type)).toEqual(['comment.created', 'comment.created', 'comment.updated', 'comment.approved', 'comment.approved', 'article.comment_count.changed']);
-    expect(ofA[2]!.data).toMatchObject({ comment: { id: ids[0], status: 'pending' }, fromStatus: 'pending', toStatus: 'pending', visibleDelta: 0 });
+    expect(ofA.map((e) => e.type)).toEqual([
+      'comment.created',
+      'comment.created',
+      'comment.updated',
+      'comment.approved',
+      'comment.approved',
+      'article.comment_count.changed',
+    ]);
+    expect(ofA[2]!.data).toMatchObject({
+      comment: { id: ids[0], status: 'pending' },
+      fromStatus: 'pending',
+      toStatus: 'pending',
+      visibleDelta: 0,
+    });
     expect(JSON.stringify(ofA[2]!.data)).not.toContain('поправен');
     expect(ofA[5]!.data).toMatchObject({ count: 2 });
     expect((await eventsOf(b.id)).map((e) => e.type)).toEqual(['comment.created', 'comment.approved', 'article.comment_count.changed']);
@@ -157,7 +205,9 @@ describe('domain events of comment changes', () => {
 
     expect((await decide(id, 'rejected')).status).toBe(409); // rejected → rejected is no transition
     const snapshot = await t.prisma.comment.findUniqueOrThrow({ where: { id }, select: commentSnapshotSelect });
-    await expect(applyCommentChange(t.prisma.pool, { ...snapshot, version: snapshot.version - 1 }, { status: 'approved' }, null)).rejects.toMatchObject({
+    await expect(
+      applyCommentChange(t.prisma.pool, { ...snapshot, version: snapshot.version - 1 }, { status: 'approved' }, null),
+    ).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',
     });
     await expect(
@@ -178,12 +228,20 @@ describe('domain events of bans', () => {
     const a = await createArticle();
     const reader = await createUser(t);
     const id = (await post(reader, a.slug, 'Чакащ преди бана')).body.comment.id as string;
-    const res = await t.http.post(`/api/admin/users/${reader.id}/ban`).set(as(admin)).send({ reason: 'обиди', until: '2999-01-01T00:00:00.000Z', rejectPending: true });
+    const res = await t.http
+      .post(`/api/admin/users/${reader.id}/ban`)
+      .set(as(admin))
+      .send({ reason: 'обиди', until: '2999-01-01T00:00:00.000Z', rejectPending: true });
     expect(res.status).toBe(200);
     await t.http.delete(`/api/admin/users/${reader.id}/ban`).set(as(admin)).expect(200);
 
     const rows = await t.prisma.domainEvent.findMany({
-      where: { OR: [{ type: { startsWith: 'user.' }, data: { path: ['user', 'id'], equals: reader.id } }, { articleId: a.id, type: 'comment.rejected' }] },
+      where: {
+        OR: [
+          { type: { startsWith: 'user.' }, data: { path: ['user', 'id'], equals: reader.id } },
+          { articleId: a.id, type: 'comment.rejected' },
+        ],
+      },
       orderBy: { id: 'asc' },
     });
     expect(rows.map((r) => [r.type, r.articleId])).toEqual([
@@ -191,7 +249,11 @@ describe('domain events of bans', () => {
       ['comment.rejected', a.id],
       ['user.unbanned', null],
     ]);
-    expect(rows[0]!.data).toEqual({ user: { id: reader.id, username: reader.username }, until: '2999-01-01T00:00:00.000Z', reason: 'обиди' });
+    expect(rows[0]!.data).toEqual({
+      user: { id: reader.id, username: reader.username },
+      until: '2999-01-01T00:00:00.000Z',
+      reason: 'обиди',
+    });
     expect(rows[1]!.data).toMatchObject({ comment: { id, status: 'rejected' }, toStatus: 'rejected', visibleDelta: 0 });
     expect(rows[2]!.data).toEqual({ user: { id: reader.id, username: reader.username } });
     expect(JSON.stringify(rows.map((r) => r.data))).not.toContain(reader.email);
@@ -223,7 +285,9 @@ describe('announcement', () => {
     await expect(
       t.prisma.$transaction(async (tx) => {
         await applyCommentChange(tx, snapshot, { status: 'rejected' }, null);
-        rolledBack = (await tx.domainEvent.findMany({ where: { articleId: a.id, id: { gt: BigInt(committed.at(-1)!) } } })).map((r) => r.id.toString());
+        rolledBack = (await tx.domainEvent.findMany({ where: { articleId: a.id, id: { gt: BigInt(committed.at(-1)!) } } })).map((r) =>
+          r.id.toString(),
+        );
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
@@ -243,7 +307,11 @@ describe('announcement', () => {
       select: { id: true },
     });
     announced.length = 0;
-    const bulk = await t.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids: comments.map((c) => c.id), status: 'approved' }).expect(200);
+    const bulk = await t.http
+      .post('/api/admin/comments/bulk')
+      .set(as(admin))
+      .send({ ids: comments.map((c) => c.id), status: 'approved' })
+      .expect(200);
     expect(bulk.body.applied).toBe(400);
     const ids = (await eventsOf(a.id)).map((e) => e.id);
     expect(ids).toHaveLength(401);
@@ -261,7 +329,12 @@ describe('retention', () => {
     const recent = new Date(Date.now() - 23 * 3600_000);
     await t.prisma.domainEvent.createMany({
       data: [
-        ...Array.from({ length: 3 }, () => ({ type: 'article.comment_count.changed', articleId: a.id, occurredAt: old, data: { count: 0 } })),
+        ...Array.from({ length: 3 }, () => ({
+          type: 'article.comment_count.changed',
+          articleId: a.id,
+          occurredAt: old,
+          data: { count: 0 },
+        })),
         { type: 'article.comment_count.changed', articleId: a.id, occurredAt: recent, data: { count: 1 } },
       ],
     });

@@ -26,16 +26,27 @@ const validateStatement = ajv.compile(TDB_STATEMENT_SCHEMA);
 
 /** A whole NDJSON body: the raw text, and its lines parsed. */
 async function exportOf(period: { from: string; to: string }) {
-  const res = await t.http.get('/api/admin/transparency/statements').set(as(admin)).query(period).buffer(true).parse((r, done) => {
-    let text = '';
-    r.setEncoding('utf8');
-    r.on('data', (c: string) => (text += c));
-    r.on('end', () => done(null, text));
-  });
+  const res = await t.http
+    .get('/api/admin/transparency/statements')
+    .set(as(admin))
+    .query(period)
+    .buffer(true)
+    .parse((r, done) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (text += c));
+      r.on('end', () => done(null, text));
+    });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
   const text = res.body as string;
-  return { text, lines: text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    text,
+    lines: text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 const notice = (commentId: string, category: string) => ({
@@ -55,17 +66,27 @@ beforeAll(async () => {
   [admin, moderator, author] = await Promise.all([createUser(t, { role: 'admin' }), createUser(t, { role: 'moderator' }), createUser(t)]);
   await t.http.post('/api/admin/word-filters').set(as(admin)).send({ word: 'отчетнадума', kind: 'banned' }).expect(201);
   const article = await t.prisma.article.create({
-    data: { slug: `dsa-transparency-${process.pid}-${Date.now().toString(36)}`, title: 'Transparency', blocks: [], publishedAt: new Date(Date.UTC(1993, 0, 1)), moderationMode: 'post' },
+    data: {
+      slug: `dsa-transparency-${process.pid}-${Date.now().toString(36)}`,
+      title: 'Transparency',
+      blocks: [],
+      publishedAt: new Date(Date.UTC(1993, 0, 1)),
+      moderationMode: 'post',
+    },
     select: { slug: true },
   });
   secretBody = `Лични данни на автора ${process.pid}`;
-  const post = async (body = `Коментар ${++seq}`) => (await t.http.post(`/api/articles/${article.slug}/comments`).set(as(author)).send({ body }).expect(201)).body.comment.id as string;
+  const post = async (body = `Коментар ${++seq}`) =>
+    (await t.http.post(`/api/articles/${article.slug}/comments`).set(as(author)).send({ body }).expect(201)).body.comment.id as string;
   const [c1, c2, c3, c4, c5] = [await post(secretBody), await post(), await post(), await post(), await post()];
 
   // Notices: two of illegal speech, one of fraud.
-  const n1 = (await t.http.post('/api/notices').send(notice(c1, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH')).expect(201)).body.notice.id as string;
-  const n2 = (await t.http.post('/api/notices').send(notice(c2, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH')).expect(201)).body.notice.id as string;
-  const n3 = (await t.http.post('/api/notices').send(notice(c3, 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD')).expect(201)).body.notice.id as string;
+  const n1 = (await t.http.post('/api/notices').send(notice(c1, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH')).expect(201)).body.notice
+    .id as string;
+  const n2 = (await t.http.post('/api/notices').send(notice(c2, 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH')).expect(201)).body.notice
+    .id as string;
+  const n3 = (await t.http.post('/api/notices').send(notice(c3, 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD')).expect(201)).body.notice
+    .id as string;
   // Decisions: an illegal-content rejection after a notice, a notice kept (manifestly unfounded), a spam removal,
   // a removal by staff, a rejection by the word filter, a ban. The third notice stays open.
   await t.http
@@ -73,23 +94,36 @@ beforeAll(async () => {
     .set(as(moderator))
     .send({ status: 'rejected', statement: { illegalContentLegalGround: 'чл. 148 НК (обида)', illegalContentExplanation: 'Обида.' } })
     .expect(200);
-  await t.http.patch(`/api/admin/notices/${n2}`).set(as(moderator)).send({ outcome: 'no_action', explanation: 'Мнение.', manifestlyUnfounded: true }).expect(200);
+  await t.http
+    .patch(`/api/admin/notices/${n2}`)
+    .set(as(moderator))
+    .send({ outcome: 'no_action', explanation: 'Мнение.', manifestlyUnfounded: true })
+    .expect(200);
   await t.http.patch(`/api/admin/comments/${c4}`).set(as(moderator)).send({ status: 'spam' }).expect(200);
   await t.http.delete(`/api/comments/${c5}`).set(as(moderator)).expect(204);
   await t.http.post(`/api/articles/${article.slug}/comments`).set(as(author)).send({ body: 'ти си отчетнадума' }).expect(201);
   const bannedUser = await createUser(t);
-  await t.http.post(`/api/admin/users/${bannedUser.id}/ban`).set(as(moderator)).send({ reason: 'Тролене', until: '2031-06-01T00:00:00.000Z' }).expect(200);
+  await t.http
+    .post(`/api/admin/users/${bannedUser.id}/ban`)
+    .set(as(moderator))
+    .send({ reason: 'Тролене', until: '2031-06-01T00:00:00.000Z' })
+    .expect(200);
 
   // Appeals against three of them: one upheld, one reversed, one left open.
   const decisions = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items as { id: string; action: string }[];
   const byAction = (a: string) => decisions.find((d) => d.action === a)!.id;
-  const appeal = async (decisionId: string) => (await t.http.post(`/api/decisions/${decisionId}/appeals`).set(as(author)).send({ explanation: 'Не съм съгласен.' }).expect(201)).body.appeal.id as string;
+  const appeal = async (decisionId: string) =>
+    (await t.http.post(`/api/decisions/${decisionId}/appeals`).set(as(author)).send({ explanation: 'Не съм съгласен.' }).expect(201)).body
+      .appeal.id as string;
   const [a1, a2, a3] = [await appeal(byAction('spam')), await appeal(byAction('delete')), await appeal(byAction('filter_reject'))];
   await t.http.patch(`/api/admin/appeals/${a1}`).set(as(admin)).send({ outcome: 'upheld', explanation: 'Спам.' }).expect(200);
   await t.http.patch(`/api/admin/appeals/${a2}`).set(as(admin)).send({ outcome: 'reversed', explanation: 'Грешка.' }).expect(200);
 
   // Into March 2031, with known times: notices decided after 30 min and 2 h, appeals after 1 h and 1 day.
-  const statementIds = [...decisions.map((d) => d.id), (await t.prisma.statementOfReasons.findFirstOrThrow({ where: { userId: bannedUser.id } })).id];
+  const statementIds = [
+    ...decisions.map((d) => d.id),
+    (await t.prisma.statementOfReasons.findFirstOrThrow({ where: { userId: bannedUser.id } })).id,
+  ];
   await t.prisma.$transaction([
     t.prisma.notice.update({ where: { id: n1 }, data: { receivedAt: at('10T10:00:00'), decidedAt: at('10T10:30:00') } }),
     t.prisma.notice.update({ where: { id: n2 }, data: { receivedAt: at('10T11:00:00'), decidedAt: at('10T13:00:00') } }),
@@ -117,12 +151,21 @@ describe('GET /api/admin/transparency/report', () => {
       medianSecondsToDecision: (1800 + 7200) / 2,
       openAtEnd: 1,
     });
-    expect(r.notices.receivedByCategory).toMatchObject({ STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH: 2, STATEMENT_CATEGORY_SCAMS_AND_FRAUD: 1, STATEMENT_CATEGORY_VIOLENCE: 0 });
+    expect(r.notices.receivedByCategory).toMatchObject({
+      STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH: 2,
+      STATEMENT_CATEGORY_SCAMS_AND_FRAUD: 1,
+      STATEMENT_CATEGORY_VIOLENCE: 0,
+    });
     expect(Object.keys(r.notices.receivedByCategory)).toHaveLength(16);
     expect(r.decisions).toEqual({
       total: 5,
       byGround: { DECISION_GROUND_ILLEGAL_CONTENT: 1, DECISION_GROUND_INCOMPATIBLE_CONTENT: 4 },
-      byRestriction: expect.objectContaining({ DECISION_VISIBILITY_CONTENT_REMOVED: 4, DECISION_ACCOUNT_SUSPENDED: 1, DECISION_ACCOUNT_TERMINATED: 0, DECISION_PROVISION_PARTIAL_SUSPENSION: 0 }),
+      byRestriction: expect.objectContaining({
+        DECISION_VISIBILITY_CONTENT_REMOVED: 4,
+        DECISION_ACCOUNT_SUSPENDED: 1,
+        DECISION_ACCOUNT_TERMINATED: 0,
+        DECISION_PROVISION_PARTIAL_SUSPENSION: 0,
+      }),
       byCategory: expect.objectContaining({ STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH: 2, STATEMENT_CATEGORY_OTHER_VIOLATION_TC: 3 }),
       bySource: { SOURCE_ARTICLE_16: 1, SOURCE_TRUSTED_FLAGGER: 0, SOURCE_TYPE_OTHER_NOTIFICATION: 0, SOURCE_VOLUNTARY: 4 },
       byAutomatedDetection: { Yes: 1, No: 4 },
@@ -139,7 +182,10 @@ describe('GET /api/admin/transparency/report', () => {
     await t.http.get('/api/admin/transparency/report').set(as(admin)).query({ from: 'yesterday', to: PERIOD.to }).expect(400);
     // Valid ISO 8601, but year 10000 in UTC: PostgreSQL cannot store it, so it is refused before it gets there.
     for (const path of ['report', 'statements']) {
-      const far = await t.http.get(`/api/admin/transparency/${path}`).set(as(admin)).query({ from: PERIOD.from, to: '9999-12-31T23:59:59-14:00' });
+      const far = await t.http
+        .get(`/api/admin/transparency/${path}`)
+        .set(as(admin))
+        .query({ from: PERIOD.from, to: '9999-12-31T23:59:59-14:00' });
       expect(far.status).toBe(400);
       expect(far.body.error.details).toEqual([{ field: 'to', message: 'to must be before the year 10000' }]);
     }
@@ -172,9 +218,14 @@ describe('GET /api/admin/transparency/statements', () => {
       automated_decision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
       territorial_scope: expect.arrayContaining(['BG', 'DE', 'NO']),
     });
-    expect(lines.find((l) => l.decision_account)).toMatchObject({ decision_account: 'DECISION_ACCOUNT_SUSPENDED', end_date_account_restriction: '2031-06-01', account_type: 'ACCOUNT_TYPE_PRIVATE' });
+    expect(lines.find((l) => l.decision_account)).toMatchObject({
+      decision_account: 'DECISION_ACCOUNT_SUSPENDED',
+      end_date_account_restriction: '2031-06-01',
+      account_type: 'ACCOUNT_TYPE_PRIVATE',
+    });
     // No personal data: no names, emails, ids of people or comment text.
-    for (const secret of [author.username, author.email, author.id, moderator.id, secretBody, 'Сигнализиращ Читател', '@example.bg']) expect(text).not.toContain(secret);
+    for (const secret of [author.username, author.email, author.id, moderator.id, secretBody, 'Сигнализиращ Читател', '@example.bg'])
+      expect(text).not.toContain(secret);
   });
 
   it('should catch a statement the database would refuse (the schema check can fail)', () => {
@@ -226,7 +277,11 @@ describe('GET /api/admin/transparency/statements', () => {
     const { lines } = await exportOf(period);
     expect(lines).toHaveLength(1203);
     expect(new Set(lines.map((l) => l.puid)).size).toBe(1203);
-    const rows = await t.prisma.statementOfReasons.findMany({ where: { createdAt: { gte: new Date(period.from), lt: new Date(period.to) } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { puid: true } });
+    const rows = await t.prisma.statementOfReasons.findMany({
+      where: { createdAt: { gte: new Date(period.from), lt: new Date(period.to) } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { puid: true },
+    });
     expect(lines.map((l) => l.puid)).toEqual(rows.map((r) => r.puid));
   });
 });

@@ -25,7 +25,6 @@ asyncExitHook.unhookEvent('exit');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -160,7 +159,12 @@ describe('faults: the database restarts during a stream of posts', () => {
 
 describe('faults: pool exhaustion', () => {
   it('should answer 503 within about the connection timeout while every connection is busy', async () => {
-    const app = await startTestApp({ DATABASE_URL: url, DB_POOL_MAX: '1', DB_CONNECTION_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '10000' });
+    const app = await startTestApp({
+      DATABASE_URL: url,
+      DB_POOL_MAX: '1',
+      DB_CONNECTION_TIMEOUT_MS: '300',
+      DB_STATEMENT_TIMEOUT_MS: '10000',
+    });
     try {
       const pool = app.prisma.pool;
       const held = pool.query('SELECT pg_sleep(2)');
@@ -267,7 +271,10 @@ interface Outcome {
   retryAfter?: string;
 }
 
-const outcome = (what: string, res: { status: number; body?: { error?: { code?: string } }; headers: Record<string, string> }): Outcome => ({
+const outcome = (
+  what: string,
+  res: { status: number; body?: { error?: { code?: string } }; headers: Record<string, string> },
+): Outcome => ({
   what,
   status: res.status,
   code: res.body?.error?.code,
@@ -276,66 +283,78 @@ const outcome = (what: string, res: { status: number; body?: { error?: { code?: 
 
 /** Every 5xx must be the database-unavailable answer, with Retry-After; never a 500. */
 function expectNo500(outcomes: Outcome[], allowed: number[]): void {
-  const unexpected = outcomes.filter((o) => !allowed.includes(o.status) && !(o.status === 503 && o.code === 'DATABASE_UNAVAILABLE' && o.retryAfter));
+  const unexpected = outcomes.filter(
+    (o) => !allowed.includes(o.status) && !(o.status === 503 && o.code === 'DATABASE_UNAVAILABLE' && o.retryAfter),
+  );
   expect(unexpected).toEqual([]);
 }
 
 describe('faults: one hot row locked for 10 s while the pool has 2 connections', () => {
-  it('should answer 30 concurrent decisions, unbans and role changes with 2xx, 409 or 503 DATABASE_UNAVAILABLE, never 500', { timeout: 90_000 }, async () => {
-    const [admin, moderator, author, banned, promoted] = await Promise.all([
-      createUser(t, { role: 'admin' }),
-      createUser(t, { role: 'moderator' }),
-      createUser(t),
-      createUser(t),
-      createUser(t),
-    ]);
-    const comment = (await post(t, author, 'A comment every moderator wants to decide at once').expect(201)).body.comment.id as string;
-    await t.prisma.user.update({ where: { id: banned.id }, data: { bannedAt: new Date(), banReason: 'spam' } });
+  it(
+    'should answer 30 concurrent decisions, unbans and role changes with 2xx, 409 or 503 DATABASE_UNAVAILABLE, never 500',
+    { timeout: 90_000 },
+    async () => {
+      const [admin, moderator, author, banned, promoted] = await Promise.all([
+        createUser(t, { role: 'admin' }),
+        createUser(t, { role: 'moderator' }),
+        createUser(t),
+        createUser(t),
+        createUser(t),
+      ]);
+      const comment = (await post(t, author, 'A comment every moderator wants to decide at once').expect(201)).body.comment.id as string;
+      await t.prisma.user.update({ where: { id: banned.id }, data: { bannedAt: new Date(), banReason: 'spam' } });
 
-    // Default connection wait (3 s) and statement timeout (5 s): Prisma's interactive transactions used to give up
-    // waiting for a connection after 2 s, with an error that was answered 500.
-    const small = await startTestApp({ DATABASE_URL: url, DB_POOL_MAX: '2' });
-    const locker = new pg.Client({ connectionString: url });
-    await locker.connect();
-    try {
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM comments WHERE id = $1 FOR UPDATE', [comment]);
-      await locker.query('SELECT 1 FROM users WHERE id = ANY($1::uuid[]) FOR UPDATE', [[banned.id, promoted.id]]);
-      const released = sleep(10_000).then(() => locker.query('ROLLBACK'));
-      const requests = Array.from({ length: 10 }, (_, i) => [
-        small.http
-          .patch(`/api/admin/comments/${comment}`)
-          .set('Authorization', bearer(moderator))
-          .send({ status: i % 2 ? 'approved' : 'rejected' })
-          .then((r) => outcome('decision', r)),
-        small.http
+      // Default connection wait (3 s) and statement timeout (5 s): Prisma's interactive transactions used to give up
+      // waiting for a connection after 2 s, with an error that was answered 500.
+      const small = await startTestApp({ DATABASE_URL: url, DB_POOL_MAX: '2' });
+      const locker = new pg.Client({ connectionString: url });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('SELECT 1 FROM comments WHERE id = $1 FOR UPDATE', [comment]);
+        await locker.query('SELECT 1 FROM users WHERE id = ANY($1::uuid[]) FOR UPDATE', [[banned.id, promoted.id]]);
+        const released = sleep(10_000).then(() => locker.query('ROLLBACK'));
+        const requests = Array.from({ length: 10 }, (_, i) => [
+          small.http
+            .patch(`/api/admin/comments/${comment}`)
+            .set('Authorization', bearer(moderator))
+            .send({ status: i % 2 ? 'approved' : 'rejected' })
+            .then((r) => outcome('decision', r)),
+          small.http
+            .delete(`/api/admin/users/${banned.id}/ban`)
+            .set('Authorization', bearer(moderator))
+            .then((r) => outcome('unban', r)),
+          small.http
+            .patch(`/api/admin/users/${promoted.id}`)
+            .set('Authorization', bearer(admin))
+            .send({ role: i % 2 ? 'moderator' : 'reader' })
+            .then((r) => outcome('role change', r)),
+        ]).flat();
+        const outcomes = await Promise.all(requests);
+        await released;
+        expectNo500(outcomes, [200, 409]);
+        expect(outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
+
+        // The same process serves normally once the lock is gone.
+        await small.http.get('/api/health').expect(200);
+        await small.http
           .delete(`/api/admin/users/${banned.id}/ban`)
           .set('Authorization', bearer(moderator))
-          .then((r) => outcome('unban', r)),
-        small.http
-          .patch(`/api/admin/users/${promoted.id}`)
-          .set('Authorization', bearer(admin))
-          .send({ role: i % 2 ? 'moderator' : 'reader' })
-          .then((r) => outcome('role change', r)),
-      ]).flat();
-      const outcomes = await Promise.all(requests);
-      await released;
-      expectNo500(outcomes, [200, 409]);
-      expect(outcomes.filter((o) => o.status === 503).length).toBeGreaterThan(0);
-
-      // The same process serves normally once the lock is gone.
-      await small.http.get('/api/health').expect(200);
-      await small.http.delete(`/api/admin/users/${banned.id}/ban`).set('Authorization', bearer(moderator)).expect((r) => expect([200, 409]).toContain(r.status));
-    } finally {
-      await locker.end();
-      await small.close();
-    }
-  });
+          .expect((r) => expect([200, 409]).toContain(r.status));
+      } finally {
+        await locker.end();
+        await small.close();
+      }
+    },
+  );
 });
 
 describe('faults: the database is killed (pg_ctl stop -m immediate) during a write load', () => {
   it('should store every comment it answered 201 and answer every failure 503, never 500', { timeout: 90_000 }, async () => {
-    const [moderator, ...writers] = await Promise.all([createUser(t, { role: 'moderator' }), ...Array.from({ length: 4 }, () => createUser(t))]);
+    const [moderator, ...writers] = await Promise.all([
+      createUser(t, { role: 'moderator' }),
+      ...Array.from({ length: 4 }, () => createUser(t)),
+    ]);
     const acked: string[] = [];
     const outcomes: Outcome[] = [];
     let stop = false;
@@ -384,7 +403,10 @@ describe('faults: deadlocks', () => {
   it('should run a transaction that lost a deadlock once more, so both colliding writes succeed', async () => {
     const articles = await Promise.all(
       [1, 2].map((i) =>
-        t.prisma.article.create({ data: { slug: `deadlock-${process.pid}-${Date.now()}-${i}`, title: 'Deadlock', blocks: [] }, select: { id: true } }),
+        t.prisma.article.create({
+          data: { slug: `deadlock-${process.pid}-${Date.now()}-${i}`, title: 'Deadlock', blocks: [] },
+          select: { id: true },
+        }),
       ),
     );
     const [a, b] = articles.map((x) => x.id);
@@ -407,6 +429,10 @@ describe('faults: deadlocks', () => {
         await tx.$executeRaw`DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$`;
       })
       .catch((e: unknown) => e);
-    expect(mapError(err)).toMatchObject({ status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE' } }, headers: { 'retry-after': expect.any(String) } });
+    expect(mapError(err)).toMatchObject({
+      status: 503,
+      body: { error: { code: 'DATABASE_UNAVAILABLE' } },
+      headers: { 'retry-after': expect.any(String) },
+    });
   });
 });

@@ -68,14 +68,22 @@ describe('foundation: seed article, read API, errors', () => {
     const stamp = Date.now();
     for (let i = 0; i < 5; i++) {
       await t.prisma.article.create({
-        data: { slug: `page-test-${stamp}-${i}`, title: `Page test ${i}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: new Date(Date.UTC(2001, 0, 1, 0, 0, i)) },
+        data: {
+          slug: `page-test-${stamp}-${i}`,
+          title: `Page test ${i}`,
+          blocks: [{ type: 'paragraph', text: 'x' }],
+          publishedAt: new Date(Date.UTC(2001, 0, 1, 0, 0, i)),
+        },
       });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { body: { items: { slug: string }[]; nextCursor: string | null } } = await t.http.get('/api/articles').query({ limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: { body: { items: { slug: string }[]; nextCursor: string | null } } = await t.http
+        .get('/api/articles')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((i: { slug: string }) => i.slug));
       cursor = res.body.nextCursor;
@@ -119,7 +127,12 @@ describe('foundation: seed article, read API, errors', () => {
   });
 
   it('answers an unknown slug with 404 ARTICLE_NOT_FOUND everywhere', async () => {
-    for (const path of ['/api/articles/no-such-article', '/api/articles/no-such-article/comments', '/api/articles/no-such-article/comments/count', '/api/articles/%D0%B1%D0%B3']) {
+    for (const path of [
+      '/api/articles/no-such-article',
+      '/api/articles/no-such-article/comments',
+      '/api/articles/no-such-article/comments/count',
+      '/api/articles/%D0%B1%D0%B3',
+    ]) {
       const res = await t.http.get(path).expect(404);
       expect(res.body).toEqual({ error: { code: 'ARTICLE_NOT_FOUND', message: expect.any(String) } });
     }
@@ -154,7 +167,9 @@ describe('foundation: seed article, read API, errors', () => {
     const doc = await t.http.get('/api/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     // Every route the application serves (the checked permission table lists them all) is documented.
-    const routes = Object.keys(JSON.parse(readFileSync(new URL('./route-permissions.json', import.meta.url), 'utf8')) as Record<string, string>);
+    const routes = Object.keys(
+      JSON.parse(readFileSync(new URL('./route-permissions.json', import.meta.url), 'utf8')) as Record<string, string>,
+    );
     const documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );

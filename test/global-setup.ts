@@ -20,7 +20,6 @@ declare module 'vitest' {
   }
 }
 
-
 /**
  * One real PostgreSQL for the whole run: TEST_DATABASE_URL when given (a server where we may create databases),
  * otherwise an embedded one on a free port in a temp folder. Migrations are applied with the project's runner.

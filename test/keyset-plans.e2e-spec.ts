@@ -116,9 +116,15 @@ beforeAll(async () => {
     SELECT gen_random_uuid(), r.article_id, (SELECT id FROM users ORDER BY id LIMIT 1), r.id, r.id, 1, 'reply ' || i, 'approved',
            timestamptz '2026-02-01' + make_interval(secs => i), now()
     FROM r, generate_series(1, 5000) i`);
-  ({ rows: [big] } = await client.query<{ id: string; slug: string }>(`SELECT id, slug FROM articles WHERE slug = 'keyset-1'`));
-  ({ rows: [{ id: root }] } = await client.query<{ id: string }>(`SELECT DISTINCT root_id AS id FROM comments WHERE root_id IS NOT NULL`));
-  ({ rows: [{ id: viewer }] } = await client.query<{ id: string }>(
+  ({
+    rows: [big],
+  } = await client.query<{ id: string; slug: string }>(`SELECT id, slug FROM articles WHERE slug = 'keyset-1'`));
+  ({
+    rows: [{ id: root }],
+  } = await client.query<{ id: string }>(`SELECT DISTINCT root_id AS id FROM comments WHERE root_id IS NOT NULL`));
+  ({
+    rows: [{ id: viewer }],
+  } = await client.query<{ id: string }>(
     `SELECT author_id AS id FROM comments WHERE article_id = $1 AND status = 'pending' AND deleted_at IS NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
     [big.id],
   ));
@@ -129,7 +135,9 @@ beforeAll(async () => {
      FROM generate_series(1, $2::int) i`,
     [viewer, viewerPendingElsewhere],
   );
-  ({ rows: [{ id: moderator }] } = await client.query<{ id: string }>(`SELECT id FROM users WHERE role = 'moderator'`));
+  ({
+    rows: [{ id: moderator }],
+  } = await client.query<{ id: string }>(`SELECT id FROM users WHERE role = 'moderator'`));
   await client.query(
     `INSERT INTO moderation_actions (id, comment_id, moderator_id, action, from_status, to_status, created_at)
      SELECT gen_random_uuid(), c.id, CASE WHEN c.n % 2 = 0 THEN $1::uuid END, 'approve', 'pending', 'approved', c.created_at + interval '1 hour'
@@ -145,13 +153,15 @@ afterAll(async () => {
 });
 
 describe('keyset pages on a 50,000-comment article', () => {
-  const approvedAsc = () => [
-    `SELECT created_at AS t, id FROM comments WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id`,
-    [big.id],
-  ] as const;
+  const approvedAsc = () =>
+    [`SELECT created_at AS t, id FROM comments WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id`, [big.id]] as const;
 
   it.each(MODES)('should read no discarded rows for the deepest public page, oldest and newest first (%s)', async (mode) => {
-    const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status = 'approved'`, [big.id]);
+    const {
+      rows: [{ n }],
+    } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status = 'approved'`, [
+      big.id,
+    ]);
     const last = await keyAt(...approvedAsc(), n - LIMIT / 2);
     const asc = await explain(commentPageStatement('article', 'asc', false).text, [big.slug, last.t, last.id, LIMIT], mode);
     expect(waste(asc, { maxRows: LIMIT + 1 })).toEqual([]);
@@ -161,7 +171,11 @@ describe('keyset pages on a 50,000-comment article', () => {
   });
 
   it.each(MODES)("should merge two index scans for a signed-in reader's deepest page (%s)", async (mode) => {
-    const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status = 'approved'`, [big.id]);
+    const {
+      rows: [{ n }],
+    } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status = 'approved'`, [
+      big.id,
+    ]);
     const last = await keyAt(...approvedAsc(), n - LIMIT * 3);
     const plan = await explain(commentPageStatement('article', 'asc', true).text, [big.slug, last.t, last.id, LIMIT, viewer], mode);
     const scans = scansOf(plan).filter((s) => s['Relation Name'] === 'comments');
@@ -171,25 +185,38 @@ describe('keyset pages on a 50,000-comment article', () => {
   });
 
   it.each(MODES)('should read no discarded rows for the deepest page of a 5,000-reply thread (%s)', async (mode) => {
-    const last = await keyAt(`SELECT created_at AS t, id FROM comments WHERE root_id = $1 ORDER BY created_at, id`, [root], 5000 - LIMIT / 2);
+    const last = await keyAt(
+      `SELECT created_at AS t, id FROM comments WHERE root_id = $1 ORDER BY created_at, id`,
+      [root],
+      5000 - LIMIT / 2,
+    );
     const plan = await explain(commentPageStatement('root', 'asc', false).text, [big.slug, last.t, last.id, LIMIT, root], mode);
     expect(waste(plan, { maxRows: LIMIT + 1 })).toEqual([]);
   });
 
-  it.each(CUSTOM_ONLY)('should read no discarded rows for the deepest page of the pending queue, overall and per article (%s)', async (mode) => {
-    const pending = `SELECT created_at AS t, id FROM comments WHERE status = 'pending' AND deleted_at IS NULL ORDER BY created_at, id`;
-    const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE status = 'pending' AND deleted_at IS NULL`);
-    const last = await keyAt(pending, [], n - LIMIT - 30);
-    for (const articleId of [undefined, big.id]) {
-      const { text, values } = prismaSql(queuePageSql({ status: 'pending', articleId, after: last, limit: LIMIT }));
-      const plan = await explain(text, values, mode);
-      // Deleted comments are kept out by a filter: the 3% of them in this page's range are all it may skip.
-      expect(waste(plan, { maxRows: LIMIT + 1, maxDiscarded: 3 })).toEqual([]);
-    }
-  });
+  it.each(CUSTOM_ONLY)(
+    'should read no discarded rows for the deepest page of the pending queue, overall and per article (%s)',
+    async (mode) => {
+      const pending = `SELECT created_at AS t, id FROM comments WHERE status = 'pending' AND deleted_at IS NULL ORDER BY created_at, id`;
+      const {
+        rows: [{ n }],
+      } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE status = 'pending' AND deleted_at IS NULL`);
+      const last = await keyAt(pending, [], n - LIMIT - 30);
+      for (const articleId of [undefined, big.id]) {
+        const { text, values } = prismaSql(queuePageSql({ status: 'pending', articleId, after: last, limit: LIMIT }));
+        const plan = await explain(text, values, mode);
+        // Deleted comments are kept out by a filter: the 3% of them in this page's range are all it may skip.
+        expect(waste(plan, { maxRows: LIMIT + 1, maxDiscarded: 3 })).toEqual([]);
+      }
+    },
+  );
 
   it.each(CUSTOM_ONLY)('should read no discarded rows for the deepest audit log page, overall and per moderator (%s)', async (mode) => {
-    const audit = await keyAt(`SELECT created_at AS t, id FROM moderation_actions ORDER BY created_at DESC, id DESC`, [], 30_000 - LIMIT / 2);
+    const audit = await keyAt(
+      `SELECT created_at AS t, id FROM moderation_actions ORDER BY created_at DESC, id DESC`,
+      [],
+      30_000 - LIMIT / 2,
+    );
     for (const moderatorId of [undefined, moderator]) {
       const { text, values } = prismaSql(auditPageSql({ moderator: moderatorId, after: audit, limit: LIMIT }));
       expect(waste(await explain(text, values, mode), { maxRows: LIMIT + 1 })).toEqual([]);
@@ -203,7 +230,11 @@ describe('keyset pages on a 50,000-comment article', () => {
   });
 
   it('should flag the OR-shaped cursor and visibility conditions this replaced (the check can fail)', async () => {
-    const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status = 'approved'`, [big.id]);
+    const {
+      rows: [{ n }],
+    } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status = 'approved'`, [
+      big.id,
+    ]);
     const last = await keyAt(...approvedAsc(), n - LIMIT / 2);
     const orCursor = await explain(
       `SELECT id FROM comments WHERE article_id = $1 AND status = 'approved' AND (created_at > $2::timestamptz OR (created_at = $2::timestamptz AND id > $3::uuid))

@@ -27,7 +27,8 @@ async function createArticle(moderation: 'pre' | 'post' = 'pre') {
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const post = async (slug: string, body: string) => (await t.http.post(`/api/articles/${slug}/comments`).set(as(reader)).send({ body }).expect(201)).body.comment.id as string;
+const post = async (slug: string, body: string) =>
+  (await t.http.post(`/api/articles/${slug}/comments`).set(as(reader)).send({ body }).expect(201)).body.comment.id as string;
 const decide = (id: string, status: string) => t.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status }).expect(200);
 
 async function open(path: string, headers: Record<string, string> = {}, at = base): Promise<SseClient> {
@@ -70,7 +71,12 @@ describe('GET /api/articles/:slug/events', () => {
     const id = await post(a.slug, 'Нов коментар на живо');
     await decide(id, 'approved');
     const comment = await es.next((e) => e.event === 'comment');
-    expect(json(comment)).toMatchObject({ id, body: 'Нов коментар на живо', status: 'approved', author: { id: reader.id, username: reader.username } });
+    expect(json(comment)).toMatchObject({
+      id,
+      body: 'Нов коментар на живо',
+      status: 'approved',
+      author: { id: reader.id, username: reader.username },
+    });
     expect(json(comment)).toEqual((await t.http.get(`/api/comments/${id}`).expect(200)).body.comment);
     const count = await es.next(isCount(a.slug, 2));
     expect(BigInt(count.id!)).toBeGreaterThan(BigInt(comment.id!));
@@ -155,9 +161,7 @@ describe('GET /api/comments/counts/events', () => {
     const [a, b, c] = [await createArticle(), await createArticle(), await createArticle()];
     const es = await open(`/api/comments/counts/events?articles=${a.slug},${b.slug},nyama-takava`);
     await es.next((e) => json(e).slug === 'nyama-takava');
-    expect(es.events.map((e) => json(e))).toEqual(
-      [a.slug, b.slug, 'nyama-takava'].map((slug) => ({ slug, count: 0 })),
-    );
+    expect(es.events.map((e) => json(e))).toEqual([a.slug, b.slug, 'nyama-takava'].map((slug) => ({ slug, count: 0 })));
     const inC = await post(c.slug, 'В друга статия');
     await decide(inC, 'approved');
     const inB = await post(b.slug, 'В статия Б');
@@ -227,7 +231,11 @@ describe('limits', () => {
           data: Array.from({ length: 200 }, () => ({ articleId: a.id, authorId: author.id, body })),
           select: { id: true },
         });
-        await t.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids: created.map((c) => c.id), status: 'approved' }).expect(200);
+        await t.http
+          .post('/api/admin/comments/bulk')
+          .set(as(admin))
+          .send({ ids: created.map((c) => c.id), status: 'approved' })
+          .expect(200);
         for (let i = 0; i < 25 && streams.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
       }
       expect(streams.size).toBe(0);
@@ -265,7 +273,8 @@ describe('shutdown and reconnection', () => {
     let running = true;
     const traffic = Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (running) await t.prisma.$executeRaw`SELECT pg_notify('domain_events', (SELECT coalesce(max(id), 0) FROM domain_events)::text)`;
+        while (running)
+          await t.prisma.$executeRaw`SELECT pg_notify('domain_events', (SELECT coalesce(max(id), 0) FROM domain_events)::text)`;
       }),
     );
     try {

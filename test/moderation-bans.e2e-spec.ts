@@ -12,11 +12,15 @@ const BACKDATED = new Date(Date.UTC(1990, 0, 1));
 
 async function createArticle() {
   const slug = `moderation-bans-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Bans ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED }, select: { id: true, slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Bans ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED },
+    select: { id: true, slug: true },
+  });
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const ban = (actor: TestUser, targetId: string, body: Record<string, unknown>) => t.http.post(`/api/admin/users/${targetId}/ban`).set(as(actor)).send(body);
+const ban = (actor: TestUser, targetId: string, body: Record<string, unknown>) =>
+  t.http.post(`/api/admin/users/${targetId}/ban`).set(as(actor)).send(body);
 const unban = (actor: TestUser, targetId: string) => t.http.delete(`/api/admin/users/${targetId}/ban`).set(as(actor));
 const login = (u: TestUser) => t.http.post('/api/auth/login').send({ login: u.email, password: TEST_PASSWORD });
 const post = (u: TestUser, slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body });
@@ -34,9 +38,15 @@ describe('POST /api/admin/users/:id/ban', () => {
     const a = await createArticle();
     const user = await createUser(t);
     const session = await login(user).expect(200);
-    const pending = [(await post(user, a.slug, 'first pending').expect(201)).body.comment.id, (await post(user, a.slug, 'second pending').expect(201)).body.comment.id];
+    const pending = [
+      (await post(user, a.slug, 'first pending').expect(201)).body.comment.id,
+      (await post(user, a.slug, 'second pending').expect(201)).body.comment.id,
+    ];
     const approved = await t.prisma.$transaction(async (tx) => {
-      const c = await tx.comment.create({ data: { articleId: a.id, authorId: user.id, body: 'already approved', status: 'approved' }, select: commentSnapshotSelect });
+      const c = await tx.comment.create({
+        data: { articleId: a.id, authorId: user.id, body: 'already approved', status: 'approved' },
+        select: commentSnapshotSelect,
+      });
       await recordNewComment(tx, c, null);
       return c;
     });
@@ -52,7 +62,9 @@ describe('POST /api/admin/users/:id/ban', () => {
     // and see its ban (and, with it, the statement of reasons and the appeal: test/banned-access.e2e-spec.ts).
     expect((await post(user, a.slug, 'can I still post?').expect(403)).body.error.code).toBe('USER_BANNED');
     expect(await t.prisma.refreshToken.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
-    expect((await t.http.post('/api/auth/refresh').send({ refreshToken: session.body.refreshToken }).expect(401)).body.error.code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await t.http.post('/api/auth/refresh').send({ refreshToken: session.body.refreshToken }).expect(401)).body.error.code).toBe(
+      'INVALID_REFRESH_TOKEN',
+    );
     expect((await t.http.get('/api/auth/me').set(as(user)).expect(200)).body.user.ban).toEqual({ until: null, reason: 'repeated insults' });
     const again = await login(user).expect(200);
     expect(again.body.user.ban).toEqual({ until: null, reason: 'repeated insults' });
@@ -69,7 +81,8 @@ describe('POST /api/admin/users/:id/ban', () => {
     ]);
     const rejects = audit.filter((r) => r.action === 'ban_reject');
     expect(rejects.map((r) => r.commentId).sort()).toEqual([...pending].sort());
-    for (const r of rejects) expect(r).toMatchObject({ moderatorId: moderator.id, fromStatus: 'pending', toStatus: 'rejected', reason: 'repeated insults' });
+    for (const r of rejects)
+      expect(r).toMatchObject({ moderatorId: moderator.id, fromStatus: 'pending', toStatus: 'rejected', reason: 'repeated insults' });
 
     const log = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ targetUser: user.id }).expect(200);
     expect(log.body.items.map((i: { action: string }) => i.action).sort()).toEqual(['ban', 'ban_reject', 'ban_reject']);
@@ -122,7 +135,10 @@ describe('POST /api/admin/users/:id/ban', () => {
     await ban(moderator, user.id, { reason: 'short', until: new Date(Date.now() + 60_000).toISOString() }).expect(200);
     expect((await post(user, a.slug, 'still banned').expect(403)).body.error.code).toBe('USER_BANNED');
     // As if the minute had passed.
-    await t.prisma.user.update({ where: { id: user.id }, data: { bannedAt: new Date(Date.now() - 120_000), bannedUntil: new Date(Date.now() - 1_000) } });
+    await t.prisma.user.update({
+      where: { id: user.id },
+      data: { bannedAt: new Date(Date.now() - 120_000), bannedUntil: new Date(Date.now() - 1_000) },
+    });
     expect((await t.http.get('/api/auth/me').set(as(user)).expect(200)).body.user.ban).toBeNull();
     expect((await login(user).expect(200)).body.user.ban).toBeNull();
     await post(user, a.slug, 'the ban is over').expect(201);
@@ -153,7 +169,16 @@ describe('POST /api/admin/users/:id/ban', () => {
     expect((await ban(moderator, randomUUID(), { reason: 'x' }).expect(404)).body.error.code).toBe('USER_NOT_FOUND');
     expect((await unban(moderator, randomUUID()).expect(404)).body.error.code).toBe('USER_NOT_FOUND');
     await ban(moderator, 'not-a-uuid', { reason: 'x' }).expect(400);
-    for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 'x', until: 'tomorrow' }, { reason: 'x', until: '9999-12-31T23:59:59-14:00' }, { reason: 'x', rejectPending: 'yes' }, { reason: 'x', extra: 1 }]) {
+    for (const body of [
+      {},
+      { reason: '' },
+      { reason: '   ' },
+      { reason: 'x'.repeat(501) },
+      { reason: 'x', until: 'tomorrow' },
+      { reason: 'x', until: '9999-12-31T23:59:59-14:00' },
+      { reason: 'x', rejectPending: 'yes' },
+      { reason: 'x', extra: 1 },
+    ]) {
       const res = await ban(moderator, user.id, body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }

@@ -26,11 +26,15 @@ function unique(stem: string, letters = PLAIN): string {
 
 async function createArticle(moderationMode: ModerationMode = 'pre') {
   const slug = `moderation-filters-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Filters ${seq}`, moderationMode, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED }, select: { id: true, slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Filters ${seq}`, moderationMode, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED },
+    select: { id: true, slug: true },
+  });
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const addFilter = (word: string, kind: 'banned' | 'suspect', u: TestUser = admin) => t.http.post('/api/admin/word-filters').set(as(u)).send({ word, kind });
+const addFilter = (word: string, kind: 'banned' | 'suspect', u: TestUser = admin) =>
+  t.http.post('/api/admin/word-filters').set(as(u)).send({ word, kind });
 const post = (slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body });
 
 beforeAll(async () => {
@@ -47,7 +51,9 @@ describe('/api/admin/word-filters', () => {
     await t.http.get('/api/admin/word-filters').set(as(moderator)).expect(200);
     expect((await addFilter(unique('зло'), 'banned', moderator).expect(403)).body.error.code).toBe('FORBIDDEN');
     const added = await addFilter(unique('зло'), 'banned').expect(201);
-    expect((await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(moderator)).expect(403)).body.error.code).toBe('FORBIDDEN');
+    expect((await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(moderator)).expect(403)).body.error.code).toBe(
+      'FORBIDDEN',
+    );
     await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(admin)).expect(204);
   });
 
@@ -63,7 +69,13 @@ describe('/api/admin/word-filters', () => {
       createdBy: { id: admin.id, username: admin.username },
     });
     const lower = word.toLowerCase();
-    for (const variant of [lower.toUpperCase(), lower.replace('о', 'o'), lower.replace('о', 'ооо'), `${lower.slice(0, 2)}\u200b${lower.slice(2)}`, ` ${lower} `]) {
+    for (const variant of [
+      lower.toUpperCase(),
+      lower.replace('о', 'o'),
+      lower.replace('о', 'ооо'),
+      `${lower.slice(0, 2)}\u200b${lower.slice(2)}`,
+      ` ${lower} `,
+    ]) {
       const dup = await addFilter(variant, 'suspect', admin).expect(409);
       expect(dup.body.error.code).toBe('WORD_FILTER_EXISTS');
     }
@@ -73,10 +85,14 @@ describe('/api/admin/word-filters', () => {
     expect(suspects.body.items.map((i: { id: string }) => i.id)).not.toContain(res.body.filter.id);
 
     await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(as(admin)).expect(204);
-    expect((await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(as(admin)).expect(404)).body.error.code).toBe('WORD_FILTER_NOT_FOUND');
+    expect((await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(as(admin)).expect(404)).body.error.code).toBe(
+      'WORD_FILTER_NOT_FOUND',
+    );
     await addFilter(lower, 'suspect').expect(201); // free again once removed
 
-    const audit = await t.prisma.moderationAction.findMany({ where: { action: { in: ['filter_add', 'filter_remove'] }, reason: { contains: word } } });
+    const audit = await t.prisma.moderationAction.findMany({
+      where: { action: { in: ['filter_add', 'filter_remove'] }, reason: { contains: word } },
+    });
     expect(audit.map((r) => [r.action, r.moderatorId]).sort()).toEqual([
       ['filter_add', admin.id],
       ['filter_remove', admin.id],
@@ -94,8 +110,15 @@ describe('/api/admin/word-filters', () => {
     for (const word of ['едно две три четири пет шест', '!!!', '\u200b', '*', 'зл*о']) {
       expect((await addFilter(word, 'banned').expect(400)).body.error.code).toBe('INVALID_WORD');
     }
-    for (const body of [{ word: '', kind: 'banned' }, { word: 'дума', kind: 'nasty' }, { word: 'x'.repeat(101), kind: 'banned' }, { kind: 'banned' }]) {
-      expect((await t.http.post('/api/admin/word-filters').set(as(admin)).send(body).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    for (const body of [
+      { word: '', kind: 'banned' },
+      { word: 'дума', kind: 'nasty' },
+      { word: 'x'.repeat(101), kind: 'banned' },
+      { kind: 'banned' },
+    ]) {
+      expect((await t.http.post('/api/admin/word-filters').set(as(admin)).send(body).expect(400)).body.error.code).toBe(
+        'VALIDATION_FAILED',
+      );
     }
     await t.http.delete('/api/admin/word-filters/not-a-uuid').set(as(admin)).expect(400);
     await t.http.delete(`/api/admin/word-filters/${randomUUID()}`).set(as(admin)).expect(404);

@@ -14,7 +14,10 @@ const BACKDATED = new Date(Date.UTC(1990, 0, 1));
 
 async function createArticle() {
   const slug = `moderation-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Moderation ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED }, select: { id: true, slug: true, title: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Moderation ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED },
+    select: { id: true, slug: true, title: true },
+  });
 }
 
 /** Inserts a comment directly; an approved one is counted the way the app counts it. */
@@ -43,7 +46,8 @@ async function insertComment(
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const decide = (u: TestUser, id: string, body: Record<string, unknown>) => t.http.patch(`/api/admin/comments/${id}`).set(as(u)).send(body);
-const queue = (u: TestUser, query: Record<string, string | number | undefined>) => t.http.get('/api/admin/comments').set(as(u)).query(query);
+const queue = (u: TestUser, query: Record<string, string | number | undefined>) =>
+  t.http.get('/api/admin/comments').set(as(u)).query(query);
 
 /** The denormalised counters equal the truth, and the public count agrees. */
 async function expectCountersExact(article: { id: string; slug: string }, authorIds: string[]) {
@@ -127,7 +131,10 @@ describe('GET /api/admin/comments (queue)', () => {
       ],
     });
 
-    const ids = async (status: string) => ((await queue(moderator, { status, article: a.slug }).expect(200)).body.items as { comment: { id: string } }[]).map((i) => i.comment.id);
+    const ids = async (status: string) =>
+      ((await queue(moderator, { status, article: a.slug }).expect(200)).body.items as { comment: { id: string } }[]).map(
+        (i) => i.comment.id,
+      );
     expect(await ids('pending')).toEqual([p1.id, p2.id]);
     expect(await ids('approved')).toEqual([ap.id]);
     expect(await ids('rejected')).toEqual([rj.id]);
@@ -166,11 +173,16 @@ describe('GET /api/admin/comments (queue)', () => {
     const a = await createArticle();
     const author = await createUser(t);
     const created: string[] = [];
-    for (let i = 0; i < 5; i++) created.push((await insertComment(a.id, author.id, { createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
+    for (let i = 0; i < 5; i++)
+      created.push((await insertComment(a.id, author.id, { createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { comment: { id: string } }[]; nextCursor: string | null } } = await queue(admin, { article: a.slug, limit: 2, cursor: cursor ?? undefined }).expect(200);
+      const res: { body: { items: { comment: { id: string } }[]; nextCursor: string | null } } = await queue(admin, {
+        article: a.slug,
+        limit: 2,
+        cursor: cursor ?? undefined,
+      }).expect(200);
       seen.push(...res.body.items.map((i) => i.comment.id));
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -181,7 +193,8 @@ describe('GET /api/admin/comments (queue)', () => {
     const a = await createArticle();
     const author = await createUser(t);
     const created: string[] = [];
-    for (let i = 0; i < 3; i++) created.push((await insertComment(a.id, author.id, { status: 'rejected', createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
+    for (let i = 0; i < 3; i++)
+      created.push((await insertComment(a.id, author.id, { status: 'rejected', createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
     const first = await queue(admin, { status: 'rejected', article: a.slug, limit: 2 }).expect(200);
     const second = await queue(admin, { status: 'rejected', article: a.slug, limit: 2, cursor: first.body.nextCursor }).expect(200);
     expect([...first.body.items, ...second.body.items].map((i: { comment: { id: string } }) => i.comment.id)).toEqual(created.reverse());
@@ -197,7 +210,9 @@ describe('GET /api/admin/comments (queue)', () => {
     await insertComment(a.id, u2.id, { body: 'snakeXcase here' });
     const cyr = await insertComment(a.id, u2.id, { body: 'Много ДОБРА статия' });
     const ids = async (query: Record<string, string>) =>
-      ((await queue(moderator, { article: a.slug, ...query }).expect(200)).body.items as { comment: { id: string } }[]).map((i) => i.comment.id);
+      ((await queue(moderator, { article: a.slug, ...query }).expect(200)).body.items as { comment: { id: string } }[]).map(
+        (i) => i.comment.id,
+      );
     expect(await ids({ q: '100%' })).toEqual([pct.id]);
     expect(await ids({ q: '0% sURE' })).toEqual([pct.id]);
     expect(await ids({ q: 'snake_case' })).toEqual([under.id]);
@@ -217,7 +232,15 @@ describe('GET /api/admin/comments (queue)', () => {
   });
 
   it('should reject bad filters with 400 and an unknown article with 404', async () => {
-    for (const query of [{ status: 'nope' }, { author: 'not-a-uuid' }, { limit: 0 }, { limit: 101 }, { article: 'Bad Slug' }, { cursor: 'x' }, { foo: 1 }]) {
+    for (const query of [
+      { status: 'nope' },
+      { author: 'not-a-uuid' },
+      { limit: 0 },
+      { limit: 101 },
+      { article: 'Bad Slug' },
+      { cursor: 'x' },
+      { foo: 1 },
+    ]) {
       const res = await queue(moderator, query).expect(400);
       expect(['VALIDATION_FAILED', 'INVALID_CURSOR']).toContain(res.body.error.code);
     }
@@ -288,7 +311,9 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
       const res = await decide(moderator, id, { status }).expect(409);
       expect(res.body.error.code).toBe('INVALID_TRANSITION');
     }
-    expect((await decide(moderator, ap.id, { status: 'approved' }).expect(409)).body.error.message).toBe('An approved comment cannot become approved');
+    expect((await decide(moderator, ap.id, { status: 'approved' }).expect(409)).body.error.message).toBe(
+      'An approved comment cannot become approved',
+    );
     const res = await decide(moderator, ap.id, { status: 'pending' }).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(await t.prisma.moderationAction.count({ where: { commentId: { in: [ap.id, dl.id] } } })).toBe(0);
@@ -320,7 +345,9 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
     const c = await insertComment(a.id, author.id);
     const targets: CommentStatus[] = ['approved', 'rejected', 'spam'];
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => decide(i % 2 ? admin : moderator, c.id, { status: targets[i % 3], version: 1, reason: `r${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        decide(i % 2 ? admin : moderator, c.id, { status: targets[i % 3], version: 1, reason: `r${i}` }),
+      ),
     );
     const ok = results.filter((r) => r.status === 200);
     const conflicts = results.filter((r) => r.status === 409);
@@ -338,7 +365,9 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
     const author = await createUser(t);
     const comments = await Promise.all(Array.from({ length: 3 }, () => insertComment(a.id, author.id)));
     const targets: CommentStatus[] = ['approved', 'rejected', 'spam'];
-    const results = await Promise.all(comments.flatMap((c) => Array.from({ length: 10 }, (_, i) => decide(moderator, c.id, { status: targets[i % 3] }))));
+    const results = await Promise.all(
+      comments.flatMap((c) => Array.from({ length: 10 }, (_, i) => decide(moderator, c.id, { status: targets[i % 3] }))),
+    );
     for (const r of results) {
       expect([200, 409]).toContain(r.status);
       if (r.status === 409) expect(['VERSION_CONFLICT', 'INVALID_TRANSITION']).toContain(r.body.error.code);
@@ -378,7 +407,14 @@ describe('POST /api/admin/comments/bulk', () => {
     });
     const audit = await t.prisma.moderationAction.findMany({ where: { commentId: { in: [p1.id, p2.id, ap.id, dl.id] } } });
     expect(audit).toHaveLength(2);
-    for (const row of audit) expect(row).toMatchObject({ action: 'approve', moderatorId: moderator.id, fromStatus: 'pending', toStatus: 'approved', reason: 'looks fine' });
+    for (const row of audit)
+      expect(row).toMatchObject({
+        action: 'approve',
+        moderatorId: moderator.id,
+        fromStatus: 'pending',
+        toStatus: 'approved',
+        reason: 'looks fine',
+      });
     await expectCountersExact(a, [author.id]);
     expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(3);
   });
@@ -390,7 +426,10 @@ describe('POST /api/admin/comments/bulk', () => {
     const c2 = await insertComment(a.id, author.id, { status: 'approved' });
     // Corrupt the article counter so the second decrement violates its CHECK (>= 0) mid-transaction.
     await t.prisma.article.update({ where: { id: a.id }, data: { approvedCommentCount: 1 } });
-    const res = await t.http.post('/api/admin/comments/bulk').set(as(moderator)).send({ ids: [c1.id, c2.id], status: 'rejected' });
+    const res = await t.http
+      .post('/api/admin/comments/bulk')
+      .set(as(moderator))
+      .send({ ids: [c1.id, c2.id], status: 'rejected' });
     expect(res.status).toBeGreaterThanOrEqual(500);
     const rows = await t.prisma.comment.findMany({ where: { id: { in: [c1.id, c2.id] } }, select: { status: true, version: true } });
     expect(rows).toEqual([
@@ -420,7 +459,9 @@ describe('POST /api/admin/comments/bulk', () => {
     const a = await createArticle();
     const authors = await Promise.all(Array.from({ length: 5 }, () => createUser(t)));
     const ids = Array.from({ length: 500 }, () => randomUUID());
-    await t.prisma.comment.createMany({ data: ids.map((id, i) => ({ id, articleId: a.id, authorId: authors[i % 5]!.id, body: `bulk ${i}` })) });
+    await t.prisma.comment.createMany({
+      data: ids.map((id, i) => ({ id, articleId: a.id, authorId: authors[i % 5]!.id, body: `bulk ${i}` })),
+    });
     const started = performance.now();
     const res = await t.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids, status: 'approved' }).expect(200);
     const ms = performance.now() - started;
@@ -428,7 +469,10 @@ describe('POST /api/admin/comments/bulk', () => {
     expect(res.body.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
     expect(ms).toBeLessThan(2_000); // ~0.4 s measured alone
     expect(await t.prisma.moderationAction.count({ where: { commentId: { in: ids } } })).toBe(500);
-    await expectCountersExact(a, authors.map((u) => u.id));
+    await expectCountersExact(
+      a,
+      authors.map((u) => u.id),
+    );
     expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(500);
   });
 });
@@ -444,17 +488,33 @@ describe('articles: counts and settings', () => {
     await insertComment(a.id, author.id, { status: 'rejected' });
     await insertComment(a.id, author.id, { status: 'spam', deleted: true });
     const res = await t.http.get(`/api/admin/articles/${a.slug}/comment-counts`).set(as(moderator)).expect(200);
-    expect(res.body).toEqual({ slug: a.slug, counts: { pending: 2, approved: 1, rejected: 1, spam: 0, reported: 0, noticed: 0, deleted: 2 } });
+    expect(res.body).toEqual({
+      slug: a.slug,
+      counts: { pending: 2, approved: 1, rejected: 1, spam: 0, reported: 0, noticed: 0, deleted: 2 },
+    });
     expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(res.body.counts.approved);
-    expect((await t.http.get('/api/admin/articles/no-such-slug/comment-counts').set(as(moderator)).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
+    expect((await t.http.get('/api/admin/articles/no-such-slug/comment-counts').set(as(moderator)).expect(404)).body.error.code).toBe(
+      'ARTICLE_NOT_FOUND',
+    );
   });
 
   it('should change settings without approving pending comments', async () => {
     const a = await createArticle();
     const author = await createUser(t);
     const pending = await insertComment(a.id, author.id);
-    const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ moderation: 'post', trustedBypass: false }).expect(200);
-    expect(res.body.article).toMatchObject({ id: a.id, slug: a.slug, moderation: 'post', trustedBypass: false, commentsOpen: true, commentCount: 0 });
+    const res = await t.http
+      .patch(`/api/admin/articles/${a.slug}`)
+      .set(as(moderator))
+      .send({ moderation: 'post', trustedBypass: false })
+      .expect(200);
+    expect(res.body.article).toMatchObject({
+      id: a.id,
+      slug: a.slug,
+      moderation: 'post',
+      trustedBypass: false,
+      commentsOpen: true,
+      commentCount: 0,
+    });
     expect((await t.prisma.comment.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe('pending');
     const closed = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send({ commentsOpen: false }).expect(200);
     expect(closed.body.article).toMatchObject({ commentsOpen: false, moderation: 'post' });
@@ -472,7 +532,10 @@ describe('articles: counts and settings', () => {
       moderator: { id: moderator.id, username: moderator.username },
       article: { id: a.id, slug: a.slug },
       reason: 'legal hold',
-      details: { from: { commentsOpen: true, moderation: 'pre', trustedBypass: true }, to: { commentsOpen: false, moderation: 'pre', trustedBypass: true } },
+      details: {
+        from: { commentsOpen: true, moderation: 'pre', trustedBypass: true },
+        to: { commentsOpen: false, moderation: 'pre', trustedBypass: true },
+      },
     });
     // A refused change writes nothing.
     await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ moderation: 'none' }).expect(400);
@@ -485,13 +548,19 @@ describe('articles: counts and settings', () => {
       const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send(body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    expect((await t.http.patch('/api/admin/articles/no-such-slug').set(as(admin)).send({ commentsOpen: true }).expect(404)).body.error.code).toBe('ARTICLE_NOT_FOUND');
+    expect(
+      (await t.http.patch('/api/admin/articles/no-such-slug').set(as(admin)).send({ commentsOpen: true }).expect(404)).body.error.code,
+    ).toBe('ARTICLE_NOT_FOUND');
   });
 
   it('should refuse null for an optional setting with 400, not pass it to the database (found by the contract fuzz)', async () => {
     const a = await createArticle();
     for (const field of ['commentsOpen', 'moderation', 'trustedBypass', 'reason']) {
-      const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send({ commentsOpen: false, [field]: null }).expect(400);
+      const res = await t.http
+        .patch(`/api/admin/articles/${a.slug}`)
+        .set(as(admin))
+        .send({ commentsOpen: false, [field]: null })
+        .expect(400);
       expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field, message: `${field} must not be null` }] });
     }
     expect(await t.prisma.moderationAction.count({ where: { articleId: a.id } })).toBe(0);
@@ -509,9 +578,27 @@ describe('GET /api/admin/audit-log', () => {
     await decide(moderator, c.id, { status: 'rejected' }).expect(200);
     const res = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ comment: c.id }).expect(200);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ action: 'reject', fromStatus: 'spam', toStatus: 'rejected', reason: null, moderator: { id: moderator.id, username: moderator.username } }),
-      expect.objectContaining({ action: 'spam', fromStatus: 'approved', toStatus: 'spam', reason: 'link farm', moderator: { id: mod2.id, username: mod2.username } }),
-      expect.objectContaining({ action: 'approve', fromStatus: 'pending', toStatus: 'approved', reason: 'fine', moderator: { id: moderator.id, username: moderator.username } }),
+      expect.objectContaining({
+        action: 'reject',
+        fromStatus: 'spam',
+        toStatus: 'rejected',
+        reason: null,
+        moderator: { id: moderator.id, username: moderator.username },
+      }),
+      expect.objectContaining({
+        action: 'spam',
+        fromStatus: 'approved',
+        toStatus: 'spam',
+        reason: 'link farm',
+        moderator: { id: mod2.id, username: mod2.username },
+      }),
+      expect.objectContaining({
+        action: 'approve',
+        fromStatus: 'pending',
+        toStatus: 'approved',
+        reason: 'fine',
+        moderator: { id: moderator.id, username: moderator.username },
+      }),
     ]);
     for (const item of res.body.items) {
       expect(item).toEqual({
@@ -531,8 +618,14 @@ describe('GET /api/admin/audit-log', () => {
     const byMod = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ moderator: mod2.id }).expect(200);
     expect(byMod.body.items.map((i: { action: string }) => i.action)).toEqual(['spam']);
     const page1 = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ comment: c.id, limit: 2 }).expect(200);
-    const page2 = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ comment: c.id, limit: 2, cursor: page1.body.nextCursor }).expect(200);
-    expect([...page1.body.items, ...page2.body.items].map((i: { id: string }) => i.id)).toEqual(res.body.items.map((i: { id: string }) => i.id));
+    const page2 = await t.http
+      .get('/api/admin/audit-log')
+      .set(as(admin))
+      .query({ comment: c.id, limit: 2, cursor: page1.body.nextCursor })
+      .expect(200);
+    expect([...page1.body.items, ...page2.body.items].map((i: { id: string }) => i.id)).toEqual(
+      res.body.items.map((i: { id: string }) => i.id),
+    );
     expect(page2.body.nextCursor).toBeNull();
   });
 
@@ -542,7 +635,9 @@ describe('GET /api/admin/audit-log', () => {
     const c = await insertComment(a.id, author.id);
     await decide(moderator, c.id, { status: 'approved' }).expect(200);
     const row = await t.prisma.moderationAction.findFirstOrThrow({ where: { commentId: c.id } });
-    await expect(t.prisma.$executeRaw`UPDATE moderation_actions SET reason = 'forged' WHERE id = ${row.id}::uuid`).rejects.toThrow(/append-only/);
+    await expect(t.prisma.$executeRaw`UPDATE moderation_actions SET reason = 'forged' WHERE id = ${row.id}::uuid`).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.prisma.$executeRaw`DELETE FROM moderation_actions WHERE id = ${row.id}::uuid`).rejects.toThrow(/append-only/);
     await expect(t.prisma.moderationAction.update({ where: { id: row.id }, data: { reason: 'forged' } })).rejects.toThrow();
     expect(await t.prisma.moderationAction.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);

@@ -28,18 +28,31 @@ const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.c
 
 async function createArticle(app: TestApp, moderationMode: ModerationMode = 'post') {
   const slug = `privacy-erasure-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return app.prisma.article.create({ data: { slug, title: `Erasure ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode }, select: { id: true, slug: true } });
+  return app.prisma.article.create({
+    data: { slug, title: `Erasure ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode },
+    select: { id: true, slug: true },
+  });
 }
 
 const post = (app: TestApp, u: TestUser, slug: string, body: string, parentId?: string) =>
-  app.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body, ...(parentId && { parentId }) });
+  app.http
+    .post(`/api/articles/${slug}/comments`)
+    .set(as(u))
+    .send({ body, ...(parentId && { parentId }) });
 
-const countOf = async (app: TestApp, slug: string) => (await app.http.get(`/api/articles/${slug}/comments/count`).expect(200)).body.count as number;
+const countOf = async (app: TestApp, slug: string) =>
+  (await app.http.get(`/api/articles/${slug}/comments/count`).expect(200)).body.count as number;
 
 /** The whole public thread of an article, oldest first. */
 async function page(app: TestApp, slug: string) {
   const res = await app.http.get(`/api/articles/${slug}/comments?limit=100`).expect(200);
-  return res.body.items as { id: string; body: string | null; author: { id: string; username: string } | null; deleted: boolean; parentId: string | null }[];
+  return res.body.items as {
+    id: string;
+    body: string | null;
+    author: { id: string; username: string } | null;
+    deleted: boolean;
+    parentId: string | null;
+  }[];
 }
 
 /** No counter of these articles or users differs from a recount of the comments themselves. */
@@ -50,7 +63,10 @@ async function expectNoDrift(app: TestApp, articleIds: string[], userIds: string
 }
 
 async function signIn(app: TestApp, u: TestUser) {
-  return (await app.http.post('/api/auth/login').send({ login: u.email, password: TEST_PASSWORD }).expect(200)).body as { accessToken: string; refreshToken: string };
+  return (await app.http.post('/api/auth/login').send({ login: u.email, password: TEST_PASSWORD }).expect(200)).body as {
+    accessToken: string;
+    refreshToken: string;
+  };
 }
 
 beforeAll(async () => {
@@ -76,10 +92,15 @@ describe('DELETE /api/me: confirmation', () => {
     const wrong = await t.http.delete('/api/me').set(as(u)).send({ password: 'not-the-password-1' }).expect(403);
     expect(wrong.body.error).toMatchObject({ code: 'REAUTHENTICATION_FAILED', details: [{ field: 'password' }] });
     expect(code(await t.http.delete('/api/me').set(as(u)).send({}).expect(400))).toBe('VALIDATION_FAILED');
-    expect(code(await t.http.delete('/api/me').set(as(u)).send({ password: TEST_PASSWORD, ssoToken: 'x.y.z' }).expect(400))).toBe('VALIDATION_FAILED');
+    expect(code(await t.http.delete('/api/me').set(as(u)).send({ password: TEST_PASSWORD, ssoToken: 'x.y.z' }).expect(400))).toBe(
+      'VALIDATION_FAILED',
+    );
     expect(code(await t.http.delete('/api/me').send({ password: TEST_PASSWORD }).expect(401))).toBe('UNAUTHENTICATED');
     await t.http.get('/api/auth/me').set(as(u)).expect(200);
-    await expect(t.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { deletedAt: true, email: true } })).resolves.toEqual({ deletedAt: null, email: u.email });
+    await expect(t.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { deletedAt: true, email: true } })).resolves.toEqual({
+      deletedAt: null,
+      email: u.email,
+    });
   });
 });
 
@@ -99,13 +120,21 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     const c4 = (await post(t, u, pre.slug, 'Чака одобрение').expect(201)).body.comment.id as string;
     await t.http.patch(`/api/comments/${c4}`).set(as(u)).send({ body: 'Чака одобрение, поправено' }).expect(200);
     await t.http.post(`/api/comments/${r1}/reports`).set(as(u)).send({ reason: 'Обида' }).expect(201);
-    await t.http.post(`/api/admin/users/${u.id}/ban`).set(as(moderator)).send({ reason: `${u.username} обижда` }).expect(200);
+    await t.http
+      .post(`/api/admin/users/${u.id}/ban`)
+      .set(as(moderator))
+      .send({ reason: `${u.username} обижда` })
+      .expect(200);
     await t.http.delete(`/api/admin/users/${u.id}/ban`).set(as(moderator)).expect(200);
     const relogin = await signIn(t, u);
     const before = { count: await countOf(t, a.slug), thread: await page(t, a.slug) };
     expect(before.count).toBe(3);
 
-    const res = await t.http.delete('/api/me').set(as({ token: relogin.accessToken })).send({ password: TEST_PASSWORD }).expect(200);
+    const res = await t.http
+      .delete('/api/me')
+      .set(as({ token: relogin.accessToken }))
+      .send({ password: TEST_PASSWORD })
+      .expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.erasure).toMatchObject({ mode: 'anonymize', comments: { anonymized: 2, erased: 2 }, sessionsEnded: 1 });
 
@@ -120,12 +149,23 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
 
     // The stored account: a tombstone with no personal data, no sessions.
     const stored = await t.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
-    expect(stored).toMatchObject({ email: null, passwordHash: null, displayName: null, usernameSkeleton: null, role: 'reader', bannedAt: null, banReason: null });
+    expect(stored).toMatchObject({
+      email: null,
+      passwordHash: null,
+      displayName: null,
+      usernameSkeleton: null,
+      role: 'reader',
+      bannedAt: null,
+      banReason: null,
+    });
     expect(stored.username).toMatch(/^deleted:[0-9a-f]{16}$/);
     expect(stored.deletedAt).not.toBeNull();
     expect(await t.prisma.refreshToken.count({ where: { userId: u.id } })).toBe(0);
     // Pending and self-deleted comments lost their words and earlier versions; published ones kept theirs.
-    const bodies = await t.prisma.comment.findMany({ where: { authorId: u.id }, select: { id: true, body: true, deletedAt: true, status: true } });
+    const bodies = await t.prisma.comment.findMany({
+      where: { authorId: u.id },
+      select: { id: true, body: true, deletedAt: true, status: true },
+    });
     expect(bodies.find((c) => c.id === c3)).toMatchObject({ body: '' });
     expect(bodies.find((c) => c.id === c4)).toMatchObject({ body: '', status: 'pending' });
     expect(bodies.find((c) => c.id === c4)!.deletedAt).not.toBeNull();
@@ -133,9 +173,12 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     expect(await t.prisma.commentRevision.count({ where: { commentId: c1 } })).toBe(1);
 
     // Every way in is closed: the access tokens from before, the refresh tokens, password login by email and name.
-    for (const token of [u.token, relogin.accessToken]) expect(code(await t.http.get('/api/auth/me').set(as({ token })).expect(401))).toBe('INVALID_TOKEN');
-    for (const refreshToken of [session.refreshToken, relogin.refreshToken]) expect(code(await t.http.post('/api/auth/refresh').send({ refreshToken }).expect(401))).toBe('INVALID_REFRESH_TOKEN');
-    for (const login of [u.email, u.username]) expect(code(await t.http.post('/api/auth/login').send({ login, password: TEST_PASSWORD }).expect(401))).toBe('INVALID_CREDENTIALS');
+    for (const token of [u.token, relogin.accessToken])
+      expect(code(await t.http.get('/api/auth/me').set(as({ token })).expect(401))).toBe('INVALID_TOKEN');
+    for (const refreshToken of [session.refreshToken, relogin.refreshToken])
+      expect(code(await t.http.post('/api/auth/refresh').send({ refreshToken }).expect(401))).toBe('INVALID_REFRESH_TOKEN');
+    for (const login of [u.email, u.username])
+      expect(code(await t.http.post('/api/auth/login').send({ login, password: TEST_PASSWORD }).expect(401))).toBe('INVALID_CREDENTIALS');
     expect(code(await post(t, u, a.slug, 'още съм тук?').expect(401))).toBe('INVALID_TOKEN');
 
     // The audit log keeps the rows about the account with its pseudonymous id only: the old name is nowhere.
@@ -145,10 +188,16 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     expect(text).not.toContain(u.email);
     expect(text).not.toMatch(new RegExp(`"username":"${u.username}"`));
     const erasedRow = await t.prisma.moderationAction.findFirstOrThrow({ where: { targetUserId: u.id, action: 'erase_account' } });
-    expect(erasedRow).toMatchObject({ moderatorId: u.id, details: { requestedBy: 'account holder', mode: 'anonymize', comments: { anonymized: 2, erased: 2 } } });
+    expect(erasedRow).toMatchObject({
+      moderatorId: u.id,
+      details: { requestedBy: 'account holder', mode: 'anonymize', comments: { anonymized: 2, erased: 2 } },
+    });
 
     // The domain event log (live updates, webhooks) no longer names the account; it says the account was erased.
-    const events = await t.prisma.domainEvent.findMany({ where: { OR: [{ articleId: { in: [a.id, pre.id] } }, { articleId: null, data: { path: ['user', 'id'], equals: u.id } }] }, orderBy: { id: 'asc' } });
+    const events = await t.prisma.domainEvent.findMany({
+      where: { OR: [{ articleId: { in: [a.id, pre.id] } }, { articleId: null, data: { path: ['user', 'id'], equals: u.id } }] },
+      orderBy: { id: 'asc' },
+    });
     expect(events.filter((e) => JSON.stringify(e.data).includes(`"id":"${c1}"`)).length).toBeGreaterThan(0);
     expect(JSON.stringify(events.map((e) => e.data))).not.toContain(u.username);
     expect(JSON.stringify(events.map((e) => e.data))).not.toContain('Чака одобрение');
@@ -158,7 +207,10 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     expect(published.data).toMatchObject({ comment: { id: c1, body: 'Първият ми коментар', author: null } });
 
     // The name is free again; the erased account is gone for admins too.
-    await t.http.post('/api/auth/register').send({ email: `again-${u.email}`, username: u.username, password: TEST_PASSWORD }).expect(201);
+    await t.http
+      .post('/api/auth/register')
+      .send({ email: `again-${u.email}`, username: u.username, password: TEST_PASSWORD })
+      .expect(201);
     expect(code(await t.http.get(`/api/admin/users/${u.id}`).set(as(moderator)).expect(404))).toBe('USER_NOT_FOUND');
   });
 });
@@ -190,7 +242,12 @@ describe('DELETE /api/me (ERASURE_MODE=delete)', () => {
     // The events that carried the words now carry none; readers' streams were told of each removal.
     const events = await del.prisma.domainEvent.findMany({ where: { articleId: a.id }, orderBy: { id: 'asc' } });
     expect(JSON.stringify(events.map((e) => e.data))).not.toMatch(/Моят коментар|Вторият ми коментар/);
-    expect(events.filter((e) => e.type === 'comment.deleted').map((e) => (e.data as { comment: { id: string } }).comment.id).sort()).toEqual([mine, second].sort());
+    expect(
+      events
+        .filter((e) => e.type === 'comment.deleted')
+        .map((e) => (e.data as { comment: { id: string } }).comment.id)
+        .sort(),
+    ).toEqual([mine, second].sort());
     // One audit row per erased comment, in the same statements as the changes.
     expect(await del.prisma.moderationAction.count({ where: { action: 'erase', commentId: { in: [mine, second] } } })).toBe(2);
   });
@@ -218,26 +275,41 @@ describe('DELETE /api/me for an account that signs in with the publisher', () =>
 
   it('should take a fresh publisher token for this reader, refuse others, and make sign-in to the erased account impossible', async () => {
     const sub = `erase-${Math.random().toString(36).slice(2, 12)}`;
-    const first = await sso({ token: await signWithSecret(SSO_SECRET, { claims: { sub, name: 'Мария Иванова', email: `${sub}@publisher.test` } }) }).expect(200);
+    const first = await sso({
+      token: await signWithSecret(SSO_SECRET, { claims: { sub, name: 'Мария Иванова', email: `${sub}@publisher.test` } }),
+    }).expect(200);
     const reader = { token: first.body.accessToken as string };
     const a = await createArticle(t, 'post');
-    const commentId = (await t.http.post(`/api/articles/${a.slug}/comments`).set(as(reader)).send({ body: 'Коментар през издателя' }).expect(201)).body.comment.id;
+    const commentId = (
+      await t.http.post(`/api/articles/${a.slug}/comments`).set(as(reader)).send({ body: 'Коментар през издателя' }).expect(201)
+    ).body.comment.id;
 
     const refuse = async (body: Record<string, unknown>, reason: string) => {
       const res = await t.http.delete('/api/me').set(as(reader)).send(body).expect(403);
       expect(res.body.error).toMatchObject({ code: 'REAUTHENTICATION_FAILED', details: [{ field: 'ssoToken', reason }] });
     };
     await refuse({ ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub: `${sub}-someone-else` } }) }, 'SSO_IDENTITY_NOT_LINKED');
-    await refuse({ ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub }, iatOffset: -3600, expiresIn: 600 }) }, 'SSO_TOKEN_TOO_OLD');
+    await refuse(
+      { ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub }, iatOffset: -3600, expiresIn: 600 }) },
+      'SSO_TOKEN_TOO_OLD',
+    );
     await refuse({ ssoToken: await signWithSecret('another-publisher-secret-0123456789abcdef', { claims: { sub } }) }, 'SSO_BAD_SIGNATURE');
     // A password-less account has no password to confirm with.
-    expect(code(await t.http.delete('/api/me').set(as(reader)).send({ password: TEST_PASSWORD }).expect(403))).toBe('REAUTHENTICATION_FAILED');
+    expect(code(await t.http.delete('/api/me').set(as(reader)).send({ password: TEST_PASSWORD }).expect(403))).toBe(
+      'REAUTHENTICATION_FAILED',
+    );
 
-    const res = await t.http.delete('/api/me').set(as(reader)).send({ ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub } }) }).expect(200);
+    const res = await t.http
+      .delete('/api/me')
+      .set(as(reader))
+      .send({ ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub } }) })
+      .expect(200);
     expect(res.body.erasure.comments).toEqual({ anonymized: 1, erased: 0 });
     expect(await t.prisma.userIdentity.count({ where: { userId: first.body.user.id } })).toBe(0);
     expect(code(await t.http.get('/api/auth/me').set(as(reader)).expect(401))).toBe('INVALID_TOKEN');
-    expect(code(await t.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken }).expect(401))).toBe('INVALID_REFRESH_TOKEN');
+    expect(code(await t.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken }).expect(401))).toBe(
+      'INVALID_REFRESH_TOKEN',
+    );
 
     // The publisher's reader can come back, but as a new, empty account: the erased one is out of reach.
     const again = await sso({ token: await signWithSecret(SSO_SECRET, { claims: { sub, name: 'Мария Иванова' } }) }).expect(200);
@@ -255,12 +327,16 @@ describe('staff erasing accounts', () => {
     const res = await t.http.delete(`/api/admin/users/${u.id}`).set(as(admin)).send({ reason: 'Искане по имейл №17' }).expect(200);
     expect(res.body.erasure.mode).toBe('anonymize');
     expect(code(await t.http.get('/api/auth/me').set(as(u)).expect(401))).toBe('INVALID_TOKEN');
-    await expect(t.prisma.moderationAction.findFirstOrThrow({ where: { targetUserId: u.id, action: 'erase_account' } })).resolves.toMatchObject({
+    await expect(
+      t.prisma.moderationAction.findFirstOrThrow({ where: { targetUserId: u.id, action: 'erase_account' } }),
+    ).resolves.toMatchObject({
       moderatorId: admin.id,
       reason: 'Искане по имейл №17',
       details: { requestedBy: 'admin' },
     });
-    expect(code(await t.http.delete(`/api/admin/users/${u.id}`).set(as(admin)).send({ reason: 'again' }).expect(404))).toBe('USER_NOT_FOUND');
+    expect(code(await t.http.delete(`/api/admin/users/${u.id}`).set(as(admin)).send({ reason: 'again' }).expect(404))).toBe(
+      'USER_NOT_FOUND',
+    );
   });
 
   it('should let a moderator erase their own account, keeping their decisions in the audit log under a pseudonym', async () => {

@@ -24,11 +24,17 @@ const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.c
 
 async function createArticle(moderationMode: ModerationMode) {
   const slug = `privacy-export-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Износ ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode }, select: { id: true, slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Износ ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode },
+    select: { id: true, slug: true },
+  });
 }
 
 const post = (u: Pick<TestUser, 'token'>, slug: string, body: string, parentId?: string) =>
-  t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body, ...(parentId && { parentId }) });
+  t.http
+    .post(`/api/articles/${slug}/comments`)
+    .set(as(u))
+    .send({ body, ...(parentId && { parentId }) });
 
 /** The export as text (what a reader downloads) and parsed. */
 async function exportOf(u: Pick<TestUser, 'token'>) {
@@ -43,7 +49,14 @@ interface ExportDoc {
   account: Record<string, unknown>;
   identities: Record<string, unknown>[];
   sessions: Record<string, unknown>[];
-  comments: { id: string; body: string; status: string; revisions: { body: string }[]; history: { action: string; by: string; reason: string | null }[]; deletedBy: string | null }[];
+  comments: {
+    id: string;
+    body: string;
+    status: string;
+    revisions: { body: string }[];
+    history: { action: string; by: string; reason: string | null }[];
+    deletedBy: string | null;
+  }[];
   reports: { commentId: string; reason: string }[];
   accountHistory: { action: string; by: string; reason: string | null }[];
   actionsAsStaff: { action: string; commentId: string | null; reason: string | null }[];
@@ -68,7 +81,13 @@ describe('GET /api/me/export', () => {
     const post_ = await createArticle('post');
     const pre = await createArticle('pre');
     const sub = `export-${Math.random().toString(36).slice(2, 12)}`;
-    const signIn = async () => (await t.http.post('/api/auth/sso').send({ token: await signWithSecret(SSO_SECRET, { claims: { sub, email: `${sub}@publisher.test`, name: 'Елена Димитрова' } }) }).expect(200)).body;
+    const signIn = async () =>
+      (
+        await t.http
+          .post('/api/auth/sso')
+          .send({ token: await signWithSecret(SSO_SECRET, { claims: { sub, email: `${sub}@publisher.test`, name: 'Елена Димитрова' } }) })
+          .expect(200)
+      ).body;
     const first = await signIn();
     const second = await signIn();
     await t.http.post('/api/auth/refresh').send({ refreshToken: second.refreshToken }).expect(200);
@@ -82,14 +101,22 @@ describe('GET /api/me/export', () => {
     const myReply = (await post(me, post_.slug, 'Моят отговор', othersReply).expect(201)).body.comment.id as string;
     const pending = (await post(me, pre.slug, 'Чакащ коментар').expect(201)).body.comment.id as string;
     const rejected = (await post(me, pre.slug, 'Отхвърлен коментар').expect(201)).body.comment.id as string;
-    await t.http.patch(`/api/admin/comments/${rejected}`).set(as(moderator)).send({ status: 'rejected', reason: 'Лични нападки' }).expect(200);
+    await t.http
+      .patch(`/api/admin/comments/${rejected}`)
+      .set(as(moderator))
+      .send({ status: 'rejected', reason: 'Лични нападки' })
+      .expect(200);
     const deleted = (await post(me, post_.slug, 'Изтрит от мен').expect(201)).body.comment.id as string;
     await t.http.delete(`/api/comments/${deleted}`).set(as(me)).expect(204);
     await t.http.post(`/api/comments/${othersReply}/reports`).set(as(me)).send({ reason: 'Подвеждащо' }).expect(201);
     // The other reader's activity around the holder's: a report on the holder's comment, an own comment.
     await t.http.post(`/api/comments/${approved}/reports`).set(as(other)).send({ reason: 'ЧУЖД ДОКЛАД' }).expect(201);
     await post(other, post_.slug, 'ЧУЖД КОМЕНТАР').expect(201);
-    await t.http.post(`/api/admin/users/${first.user.id}/ban`).set(as(moderator)).send({ reason: 'Кратка пауза', until: new Date(Date.now() + 3_600_000).toISOString() }).expect(200);
+    await t.http
+      .post(`/api/admin/users/${first.user.id}/ban`)
+      .set(as(moderator))
+      .send({ reason: 'Кратка пауза', until: new Date(Date.now() + 3_600_000).toISOString() })
+      .expect(200);
     await t.http.delete(`/api/admin/users/${first.user.id}/ban`).set(as(moderator)).expect(200);
     const after = await signIn();
 
@@ -98,18 +125,31 @@ describe('GET /api/me/export', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="account-export-\d{4}-\d{2}-\d{2}\.json"/);
     expect(doc).toMatchObject({ format: 'newsroom-comments.account-export', version: 1 });
-    expect(doc.account).toMatchObject({ id: first.user.id, username: first.user.username, email: `${sub}@publisher.test`, displayName: 'Елена Димитрова', role: 'reader', hasPassword: false, ban: null });
+    expect(doc.account).toMatchObject({
+      id: first.user.id,
+      username: first.user.username,
+      email: `${sub}@publisher.test`,
+      displayName: 'Елена Димитрова',
+      role: 'reader',
+      hasPassword: false,
+      ban: null,
+    });
     expect(doc.identities).toEqual([expect.objectContaining({ issuer: ISSUER, subject: sub })]);
     // Three sign-ins (the ban ended the first two), one refresh; never a token or its hash.
     expect(doc.sessions).toHaveLength(3);
     expect(doc.sessions.reduce((n, s) => n + Number(s.refreshes), 0)).toBe(1);
     expect(doc.sessions.filter((s) => s.active)).toHaveLength(1);
-    for (const secret of [first.refreshToken, second.refreshToken, after.refreshToken, first.accessToken]) expect(text).not.toContain(secret);
+    for (const secret of [first.refreshToken, second.refreshToken, after.refreshToken, first.accessToken])
+      expect(text).not.toContain(secret);
     const hashes = await t.prisma.refreshToken.findMany({ where: { userId: first.user.id }, select: { tokenHash: true } });
     for (const { tokenHash } of hashes) expect(text).not.toContain(tokenHash);
 
     // Every comment, whatever its state, with its versions and its history; staff unnamed.
-    const stored = await t.prisma.comment.findMany({ where: { authorId: first.user.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+    const stored = await t.prisma.comment.findMany({
+      where: { authorId: first.user.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
     expect(doc.comments.map((c) => c.id)).toEqual(stored.map((c) => c.id));
     expect(doc.comments.map((c) => c.id)).toEqual([approved, myReply, pending, rejected, deleted]);
     const byId = new Map(doc.comments.map((c) => [c.id, c]));
@@ -130,7 +170,8 @@ describe('GET /api/me/export', () => {
     expect(doc.actionsAsStaff).toEqual([]);
 
     // Nothing of the other reader (name, email, words, report) or of the moderator (name, email, id).
-    for (const foreign of [other.username, other.email, other.id, 'ЧУЖД', moderator.username, moderator.email, moderator.id]) expect(text).not.toContain(foreign);
+    for (const foreign of [other.username, other.email, other.id, 'ЧУЖД', moderator.username, moderator.email, moderator.id])
+      expect(text).not.toContain(foreign);
   });
 
   it('should stream a large account completely, in one consistent document', async () => {
@@ -138,7 +179,12 @@ describe('GET /api/me/export', () => {
     const u = await createUser(t);
     const n = 450; // more than two of the export's batches
     await t.prisma.comment.createMany({
-      data: Array.from({ length: n }, (_, i) => ({ articleId: a.id, authorId: u.id, body: `коментар ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) })),
+      data: Array.from({ length: n }, (_, i) => ({
+        articleId: a.id,
+        authorId: u.id,
+        body: `коментар ${i}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      })),
     });
     const { doc } = await exportOf(u);
     expect(doc.comments).toHaveLength(n);
@@ -189,13 +235,15 @@ describe('GET /api/me/export', () => {
 });
 
 describe('GET /api/admin/users/:id/export', () => {
-  it("should give an admin the same document for a request the newsroom received, and record it in the audit log", async () => {
+  it('should give an admin the same document for a request the newsroom received, and record it in the audit log', async () => {
     const u = await createUser(t);
     const own = (await exportOf(u)).doc;
     expect(code(await t.http.get(`/api/admin/users/${u.id}/export`).set(as(moderator)).expect(403))).toBe('FORBIDDEN');
     const res = await t.http.get(`/api/admin/users/${u.id}/export`).set(as(admin)).expect(200);
     const doc = JSON.parse(res.text) as ExportDoc;
     expect({ ...doc, generatedAt: own.generatedAt }).toEqual(own);
-    await expect(t.prisma.moderationAction.count({ where: { action: 'export_account', moderatorId: admin.id, targetUserId: u.id } })).resolves.toBe(1);
+    await expect(
+      t.prisma.moderationAction.count({ where: { action: 'export_account', moderatorId: admin.id, targetUserId: u.id } }),
+    ).resolves.toBe(1);
   });
 });

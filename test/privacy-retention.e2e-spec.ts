@@ -30,7 +30,8 @@ async function token(app: TestApp, userId: string, expiresAt: Date, revoked = fa
   return row.id;
 }
 
-const remaining = async (app: TestApp, ids: string[]) => (await app.prisma.refreshToken.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id).sort();
+const remaining = async (app: TestApp, ids: string[]) =>
+  (await app.prisma.refreshToken.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id).sort();
 
 beforeAll(async () => {
   [t, t2] = await Promise.all([startTestApp(), startTestApp()]);
@@ -43,7 +44,11 @@ describe('RetentionService', () => {
   it('should delete sessions that expired more than RETENTION_SESSION_DAYS ago and nothing else', async () => {
     const [u, other] = await Promise.all([createUser(t), createUser(t)]);
     const now = Date.now();
-    const due = [await token(t, u.id, new Date(now - 31 * DAY)), await token(t, u.id, new Date(now - 400 * DAY), true), await token(t, other.id, new Date(now - 45 * DAY))];
+    const due = [
+      await token(t, u.id, new Date(now - 31 * DAY)),
+      await token(t, u.id, new Date(now - 400 * DAY), true),
+      await token(t, other.id, new Date(now - 45 * DAY)),
+    ];
     const kept = [
       await token(t, u.id, new Date(now - 29 * DAY)), // expired, but within the period
       await token(t, u.id, new Date(now + 10 * DAY)), // live
@@ -60,7 +65,11 @@ describe('RetentionService', () => {
   it('should run once at a time across instances and delete each row once', async () => {
     const u = await createUser(t);
     const due = await Promise.all(Array.from({ length: 30 }, (_, i) => token(t, u.id, new Date(Date.now() - (40 + i) * DAY))));
-    const runs = await Promise.all([t.app.get(RetentionService).runOnce(), t2.app.get(RetentionService).runOnce(), t.app.get(RetentionService).runOnce()]);
+    const runs = await Promise.all([
+      t.app.get(RetentionService).runOnce(),
+      t2.app.get(RetentionService).runOnce(),
+      t.app.get(RetentionService).runOnce(),
+    ]);
     const done = runs.filter((r) => r !== null);
     expect(done.length).toBeGreaterThanOrEqual(1);
     expect(done.reduce((n, r) => n + r!.sessions, 0)).toBeGreaterThanOrEqual(due.length);

@@ -82,18 +82,28 @@ describe('database round trips per request', () => {
   });
 
   it('should answer a signed-in comment page with the user lookup and one query', async () => {
-    expect(await roundTrips(() => t.http.get(`/api/articles/${slug}/comments`).set('Authorization', bearer(author)).expect(200))).toHaveLength(2);
+    expect(
+      await roundTrips(() => t.http.get(`/api/articles/${slug}/comments`).set('Authorization', bearer(author)).expect(200)),
+    ).toHaveLength(2);
   });
 
   it('should post with the user lookup, one read and one statement (status, counters, audit and checks together)', async () => {
-    const trips = await roundTrips(() => t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(author)).send({ body: 'едно пътуване' }).expect(201));
+    const trips = await roundTrips(() =>
+      t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(author)).send({ body: 'едно пътуване' }).expect(201),
+    );
     expect(trips).toHaveLength(3);
     expect(trips.some((s) => /^(BEGIN|COMMIT)/i.test(s))).toBe(false);
   });
 
   it('should decide with the user lookup and one statement, and delete with one read more', async () => {
-    const id = (await t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(author)).send({ body: 'за решение' }).expect(201)).body.comment.id as string;
-    expect(await roundTrips(() => t.http.patch(`/api/admin/comments/${id}`).set('Authorization', bearer(moderator)).send({ status: 'approved' }).expect(200))).toHaveLength(2);
+    const id = (
+      await t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(author)).send({ body: 'за решение' }).expect(201)
+    ).body.comment.id as string;
+    expect(
+      await roundTrips(() =>
+        t.http.patch(`/api/admin/comments/${id}`).set('Authorization', bearer(moderator)).send({ status: 'approved' }).expect(200),
+      ),
+    ).toHaveLength(2);
     expect(await roundTrips(() => t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(author)).expect(204))).toHaveLength(3);
     expect(await t.prisma.moderationAction.count({ where: { commentId: id } })).toBe(2);
     expect((await t.prisma.article.findUniqueOrThrow({ where: { slug } })).approvedCommentCount).toBe(0);

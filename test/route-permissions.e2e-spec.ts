@@ -113,7 +113,9 @@ describe('route permissions snapshot', () => {
 
   it('should find the routes (sanity check of the enumeration)', () => {
     expect(routes.length).toBeGreaterThan(5);
-    expect(routes.map((r) => r.key)).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/auth/me', 'PATCH /api/admin/users/:id']));
+    expect(routes.map((r) => r.key)).toEqual(
+      expect.arrayContaining(['POST /api/auth/login', 'GET /api/auth/me', 'PATCH /api/admin/users/:id']),
+    );
   });
 
   it('should match test/route-permissions.json exactly', () => {
@@ -124,7 +126,8 @@ describe('route permissions snapshot', () => {
       if (!(key in table)) problems.push(`new route, not in the table (add it after checking who may call it):  "${key}": "${marking}",`);
       else if (table[key] !== marking) problems.push(`"${key}": the table says "${table[key]}" but the code says "${marking}"`);
     }
-    for (const key of Object.keys(table)) if (!actual.has(key)) problems.push(`"${key}" is in the table but no such route exists (removed or renamed?)`);
+    for (const key of Object.keys(table))
+      if (!actual.has(key)) problems.push(`"${key}" is in the table but no such route exists (removed or renamed?)`);
     if (problems.length) expect.fail(`Route permissions differ from test/route-permissions.json:\n  ${problems.join('\n  ')}`);
     expect(Object.keys(table)).toEqual([...Object.keys(table)].sort()); // keep the table sorted for reviewable diffs
   });
@@ -134,10 +137,13 @@ describe('route permissions snapshot', () => {
     const actual = new Map(routes.map((r) => [r.key, r.banned]));
     const problems: string[] = [];
     for (const [key, banned] of actual) {
-      if (!(key in table)) problems.push(`new route, not in the table (add it after deciding whether a banned account may call it):  "${key}": "${banned}",`);
-      else if (table[key] !== banned) problems.push(`"${key}": the table says "${table[key]}" for a banned caller but the code says "${banned}"`);
+      if (!(key in table))
+        problems.push(`new route, not in the table (add it after deciding whether a banned account may call it):  "${key}": "${banned}",`);
+      else if (table[key] !== banned)
+        problems.push(`"${key}": the table says "${table[key]}" for a banned caller but the code says "${banned}"`);
     }
-    for (const key of Object.keys(table)) if (!actual.has(key)) problems.push(`"${key}" is in the table but no such route exists (removed or renamed?)`);
+    for (const key of Object.keys(table))
+      if (!actual.has(key)) problems.push(`"${key}" is in the table but no such route exists (removed or renamed?)`);
     if (problems.length) expect.fail(`Banned access differs from test/route-banned-access.json:\n  ${problems.join('\n  ')}`);
     expect(Object.keys(table)).toEqual([...Object.keys(table)].sort());
   });
@@ -160,7 +166,10 @@ describe('route permissions snapshot', () => {
     let admin: TestUser;
     beforeAll(async () => {
       [reader, admin] = await Promise.all([createUser(t), createUser(t, { role: 'admin' })]);
-      await t.prisma.user.updateMany({ where: { id: { in: [reader.id, admin.id] } }, data: { bannedAt: new Date(), banReason: 'route sweep' } });
+      await t.prisma.user.updateMany({
+        where: { id: { in: [reader.id, admin.id] } },
+        data: { bannedAt: new Date(), banReason: 'route sweep' },
+      });
     });
 
     const call = (r: RouteInfo, u: TestUser) => {
@@ -176,7 +185,11 @@ describe('route permissions snapshot', () => {
       for (const r of refused) {
         for (const u of [reader, admin]) {
           const res = await call(r, u);
-          expect({ route: r.key, status: res.status, code: res.body?.error?.code }).toEqual({ route: r.key, status: 403, code: 'USER_BANNED' });
+          expect({ route: r.key, status: res.status, code: res.body?.error?.code }).toEqual({
+            route: r.key,
+            status: 403,
+            code: 'USER_BANNED',
+          });
         }
       }
     });
@@ -185,7 +198,10 @@ describe('route permissions snapshot', () => {
       // Event streams never look at the token (and never end by themselves).
       for (const r of routes.filter((x) => x.banned !== 'refused' && !x.eventStream)) {
         const res = await call(r, reader);
-        expect({ route: r.key, refused: res.status === 401 || res.body?.error?.code === 'USER_BANNED' }).toEqual({ route: r.key, refused: false });
+        expect({ route: r.key, refused: res.status === 401 || res.body?.error?.code === 'USER_BANNED' }).toEqual({
+          route: r.key,
+          refused: false,
+        });
       }
     });
   });

@@ -41,10 +41,14 @@ async function register(t: TestApp, role?: 'admin'): Promise<Account> {
 
 async function createArticle(t: TestApp) {
   const slug = `scale-out-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({ data: { slug, title: `Мащаб ${seq}`, blocks: [], publishedAt: new Date(Date.UTC(1990, 0, 1)) }, select: { id: true, slug: true } });
+  return t.prisma.article.create({
+    data: { slug, title: `Мащаб ${seq}`, blocks: [], publishedAt: new Date(Date.UTC(1990, 0, 1)) },
+    select: { id: true, slug: true },
+  });
 }
 
-const login = (t: TestApp, user: Account, password: string) => t.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ login: user.email, password });
+const login = (t: TestApp, user: Account, password: string) =>
+  t.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ login: user.email, password });
 const isCount = (slug: string, count: number) => (e: SseEvent) => e.event === 'count' && json(e).slug === slug && json(e).count === count;
 
 const shared = { RATE_LIMIT_ENABLED: 'true', TRUST_PROXY: '1', REDIS_KEY_PREFIX: PREFIX };
@@ -83,7 +87,12 @@ describe('several instances on one PostgreSQL and one Redis', () => {
       expect(res.headers.ratelimit).toMatch(/"login-account";r=0;t=\d+/);
     }
     // Both instances report the shared store.
-    for (const t of [a, b]) expect((await t.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({ store: 'redis', shared: true, redis: { status: 'up' } });
+    for (const t of [a, b])
+      expect((await t.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({
+        store: 'redis',
+        shared: true,
+        redis: { status: 'up' },
+      });
   });
 
   it('should keep every count exact with 50 concurrent posts and 100 concurrent decisions spread over the instances', async () => {
@@ -106,12 +115,15 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const ids = posts.map((p) => p.body.comment.id as string);
 
     // Two moderators decide every comment at the same moment, one through each instance: exactly one wins.
-    const decide = (t: TestApp, id: string, status: string) => t.http.patch(`/api/admin/comments/${id}`).set('Authorization', `Bearer ${admin.token}`).send({ status });
+    const decide = (t: TestApp, id: string, status: string) =>
+      t.http.patch(`/api/admin/comments/${id}`).set('Authorization', `Bearer ${admin.token}`).send({ status });
     const approvals = await Promise.all(ids.flatMap((id) => [decide(a, id, 'approved'), decide(b, id, 'approved')]));
     expect(approvals.filter((r) => r.status === 200)).toHaveLength(50);
     expect(approvals.filter((r) => r.status !== 200).every((r) => r.status === 409)).toBe(true);
     // Then half are rejected, spread over both instances, while the other half are approved again (no-ops refused).
-    const second = await Promise.all(ids.map((id, i) => (i < 25 ? decide(i % 2 ? a : b, id, 'rejected') : decide(i % 2 ? a : b, id, 'approved'))));
+    const second = await Promise.all(
+      ids.map((id, i) => (i < 25 ? decide(i % 2 ? a : b, id, 'rejected') : decide(i % 2 ? a : b, id, 'approved'))),
+    );
     expect(second.map((r) => r.status)).toEqual([...Array(25).fill(200), ...Array(25).fill(409)]);
 
     const stored = await a.prisma.article.findUniqueOrThrow({ where: { id: article.id }, select: { approvedCommentCount: true } });
@@ -121,8 +133,15 @@ describe('several instances on one PostgreSQL and one Redis', () => {
       expect((await t.http.get(`/api/articles/${article.slug}/comments/count`).expect(200)).body.count).toBe(25);
       expect((await t.http.get(`/api/comments/counts?articles=${article.slug}`).expect(200)).body.counts[article.slug]).toBe(25);
     }
-    const authors = await a.prisma.user.findMany({ where: { id: { in: readers.map((r) => r.id) } }, select: { id: true, approvedCommentCount: true } });
-    const approvedBy = new Set((await a.prisma.comment.findMany({ where: { id: { in: ids }, status: 'approved' }, select: { authorId: true } })).map((c) => c.authorId));
+    const authors = await a.prisma.user.findMany({
+      where: { id: { in: readers.map((r) => r.id) } },
+      select: { id: true, approvedCommentCount: true },
+    });
+    const approvedBy = new Set(
+      (await a.prisma.comment.findMany({ where: { id: { in: ids }, status: 'approved' }, select: { authorId: true } })).map(
+        (c) => c.authorId,
+      ),
+    );
     for (const u of authors) expect(u.approvedCommentCount).toBe(approvedBy.has(u.id) ? 1 : 0);
     // The subscriber on B saw the count climb to 50 and settle at 25, whichever instance made each change.
     await subscriber.next(isCount(article.slug, 50), 10_000);
@@ -134,7 +153,12 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const article = await createArticle(a);
     const reader = await register(a);
     const id = (
-      await a.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).set('X-Forwarded-For', freshIp()).send({ body: 'Бързо ли е?' }).expect(201)
+      await a.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', `Bearer ${reader.token}`)
+        .set('X-Forwarded-For', freshIp())
+        .send({ body: 'Бързо ли е?' })
+        .expect(201)
     ).body.comment.id as string;
     const subscriber = await SseClient.open(`${urlB}/api/articles/${article.slug}/events`);
     clients.push(subscriber);
@@ -151,7 +175,12 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     const article = await createArticle(a);
     const reader = await register(a);
     const post = (body: string) =>
-      a.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).set('X-Forwarded-For', freshIp()).send({ body }).expect(201);
+      a.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', `Bearer ${reader.token}`)
+        .set('X-Forwarded-For', freshIp())
+        .send({ body })
+        .expect(201);
     const doomed = (await post('Ще бъде върнат')).body.comment.id as string;
     const kept = (await post('Ще бъде одобрен')).body.comment.id as string;
     const subscriber = await SseClient.open(`${urlB}/api/articles/${article.slug}/events`);
@@ -166,7 +195,11 @@ describe('several instances on one PostgreSQL and one Redis', () => {
         throw new Error('rolled back on purpose');
       }),
     ).rejects.toThrow('rolled back on purpose');
-    await a.http.patch(`/api/admin/comments/${kept}`).set('Authorization', `Bearer ${admin.token}`).send({ status: 'approved' }).expect(200);
+    await a.http
+      .patch(`/api/admin/comments/${kept}`)
+      .set('Authorization', `Bearer ${admin.token}`)
+      .send({ status: 'approved' })
+      .expect(200);
 
     const first = await subscriber.next((e) => e.id !== undefined);
     expect([first.event, json(first).id]).toEqual(['comment', kept]);
@@ -200,7 +233,10 @@ describe('when Redis stops', () => {
       expect((await login(c, user, PASSWORD)).status).toBe(429);
       // Six sign-ins, each waiting at most the 200 ms timeout per rule, not for Redis.
       expect(performance.now() - started).toBeLessThan(15_000);
-      expect((await c.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({ shared: false, redis: { status: 'down' } });
+      expect((await c.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({
+        shared: false,
+        redis: { status: 'down' },
+      });
     } finally {
       redis.resume();
     }
@@ -216,7 +252,9 @@ describe('when Redis stops', () => {
     const said = (level: 'warn' | 'debug') => vi.spyOn(Logger.prototype, level);
     const [warn, debug] = [said('warn'), said('debug')];
     const notAnswering = () =>
-      [...warn.mock.calls, ...debug.mock.calls].filter(([entry]) => (entry as { msg?: string } | undefined)?.msg?.startsWith('Redis is not answering')).length;
+      [...warn.mock.calls, ...debug.mock.calls].filter(([entry]) =>
+        (entry as { msg?: string } | undefined)?.msg?.startsWith('Redis is not answering'),
+      ).length;
     await redis.kill();
     const during = await register(d);
     const statuses: number[] = [];
@@ -239,7 +277,10 @@ describe('when Redis stops', () => {
     const back = async (t: TestApp) => {
       for (let i = 0; i < 100; i++) {
         // Any limited request lets the instance notice; readiness then shows it.
-        await t.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ login: uniq('nobody'), password: 'x'.repeat(12) });
+        await t.http
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', freshIp())
+          .send({ login: uniq('nobody'), password: 'x'.repeat(12) });
         if ((await t.http.get('/api/health').expect(200)).body.checks.rateLimits.shared) return true;
         await new Promise((r) => setTimeout(r, 100));
       }

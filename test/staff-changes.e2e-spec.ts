@@ -20,8 +20,10 @@ afterAll(async () => {
 });
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const setRole = (actor: TestUser, target: TestUser, role: string) => t.http.patch(`/api/admin/users/${target.id}`).set(as(actor)).send({ role });
-const ban = (actor: TestUser, target: TestUser) => t.http.post(`/api/admin/users/${target.id}/ban`).set(as(actor)).send({ reason: 'racing' });
+const setRole = (actor: TestUser, target: TestUser, role: string) =>
+  t.http.patch(`/api/admin/users/${target.id}`).set(as(actor)).send({ role });
+const ban = (actor: TestUser, target: TestUser) =>
+  t.http.post(`/api/admin/users/${target.id}/ban`).set(as(actor)).send({ reason: 'racing' });
 const roleOf = async (u: TestUser) => (await t.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { role: true } })).role;
 const activeAdmins = () => t.prisma.user.count({ where: { role: 'admin', bannedAt: null, deletedAt: null } });
 
@@ -31,21 +33,25 @@ async function onlyAdmins(...keep: TestUser[]) {
 }
 
 describe('staff changes under concurrency', () => {
-  it('should let exactly one of two admins demoting each other at the same moment succeed, even with a third admin', { timeout: 60_000 }, async () => {
-    const third = await createUser(t, { role: 'admin' });
-    for (let round = 0; round < 8; round++) {
-      const [x, y] = await Promise.all([createUser(t, { role: 'admin' }), createUser(t, { role: 'admin' })]);
-      await onlyAdmins(x, y, third);
-      const results = await Promise.all([setRole(x, y, 'reader'), setRole(y, x, 'reader')]);
-      expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
-      // Decided in the transaction (both requests passed the guards), or by the roles guard when the loser arrived
-      // after the winner had committed.
-      const loser = results.find((r) => r.status === 403)!;
-      expect(['ACTOR_NO_LONGER_ALLOWED', 'FORBIDDEN']).toContain(loser.body.error.code);
-      expect([await roleOf(x), await roleOf(y)].sort()).toEqual(['admin', 'reader']);
-      expect(await activeAdmins()).toBe(2);
-    }
-  });
+  it(
+    'should let exactly one of two admins demoting each other at the same moment succeed, even with a third admin',
+    { timeout: 60_000 },
+    async () => {
+      const third = await createUser(t, { role: 'admin' });
+      for (let round = 0; round < 8; round++) {
+        const [x, y] = await Promise.all([createUser(t, { role: 'admin' }), createUser(t, { role: 'admin' })]);
+        await onlyAdmins(x, y, third);
+        const results = await Promise.all([setRole(x, y, 'reader'), setRole(y, x, 'reader')]);
+        expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
+        // Decided in the transaction (both requests passed the guards), or by the roles guard when the loser arrived
+        // after the winner had committed.
+        const loser = results.find((r) => r.status === 403)!;
+        expect(['ACTOR_NO_LONGER_ALLOWED', 'FORBIDDEN']).toContain(loser.body.error.code);
+        expect([await roleOf(x), await roleOf(y)].sort()).toEqual(['admin', 'reader']);
+        expect(await activeAdmins()).toBe(2);
+      }
+    },
+  );
 
   it('should keep one admin when the only two admins demote each other at the same moment', async () => {
     const [x, y] = await Promise.all([createUser(t, { role: 'admin' }), createUser(t, { role: 'admin' })]);
@@ -67,16 +73,21 @@ describe('staff changes under concurrency', () => {
     }
   });
 
-  it('should not let a moderator who is being demoted ban someone in the same instant without seeing the demotion', { timeout: 60_000 }, async () => {
-    const admin = await createUser(t, { role: 'admin' });
-    for (let round = 0; round < 8; round++) {
-      const [moderator, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
-      const [demoted, banned] = await Promise.all([setRole(admin, moderator, 'reader'), ban(moderator, reader)]);
-      expect(demoted.status).toBe(200);
-      // Either the ban came first (and stands), or the demotion did and the ban is refused: never a 5xx.
-      expect([200, 403]).toContain(banned.status);
-      const isBanned = (await t.prisma.user.findUniqueOrThrow({ where: { id: reader.id }, select: { bannedAt: true } })).bannedAt !== null;
-      expect(isBanned).toBe(banned.status === 200);
-    }
-  });
+  it(
+    'should not let a moderator who is being demoted ban someone in the same instant without seeing the demotion',
+    { timeout: 60_000 },
+    async () => {
+      const admin = await createUser(t, { role: 'admin' });
+      for (let round = 0; round < 8; round++) {
+        const [moderator, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
+        const [demoted, banned] = await Promise.all([setRole(admin, moderator, 'reader'), ban(moderator, reader)]);
+        expect(demoted.status).toBe(200);
+        // Either the ban came first (and stands), or the demotion did and the ban is refused: never a 5xx.
+        expect([200, 403]).toContain(banned.status);
+        const isBanned =
+          (await t.prisma.user.findUniqueOrThrow({ where: { id: reader.id }, select: { bannedAt: true } })).bannedAt !== null;
+        expect(isBanned).toBe(banned.status === 200);
+      }
+    },
+  );
 });

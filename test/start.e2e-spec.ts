@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SEED_SLUG } from './helpers/app.js';
 import { freePort } from './helpers/net.js';
-import { alive, buildDist, descendants, portIsFree, repoRoot, runSmoke, serviceEnv, SMOKE_ADMIN, startProcess, type StartedProcess } from './helpers/start-process.js';
+import {
+  alive,
+  buildDist,
+  descendants,
+  portIsFree,
+  repoRoot,
+  runSmoke,
+  serviceEnv,
+  SMOKE_ADMIN,
+  startProcess,
+  type StartedProcess,
+} from './helpers/start-process.js';
 
 // The real start command, spawned as a person runs it (`npm start` in its own process group, like a terminal job),
 // signalled through the top process. Every process it started must be gone afterwards and both ports free.
@@ -128,13 +139,17 @@ describe('npm start, as a person runs it', () => {
     });
 
     it('should refuse a second instance on the same data folder with one line naming EMBEDDED_PG_DIR', async () => {
-      const second = start(serviceEnv({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: dataDir }));
+      const second = start(
+        serviceEnv({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: dataDir }),
+      );
       expect(await second.exited).toBe(1);
       expectOneLineFailure(second.output(), /EMBEDDED_PG_DIR=.* is in use by another PostgreSQL \(pid \d+/);
     }, 60_000);
 
     it('should refuse a second instance on the same port with one line naming PORT', async () => {
-      const second = start(serviceEnv({ PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: join(work, 'other') }));
+      const second = start(
+        serviceEnv({ PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: join(work, 'other') }),
+      );
       expect(await second.exited).toBe(1);
       expectOneLineFailure(second.output(), new RegExp(`PORT=${port} is already in use.*set PORT`));
     }, 60_000);
@@ -175,7 +190,9 @@ describe('npm start, as a person runs it', () => {
     const taken = await holdPort(await freePort());
     try {
       const { port: busy } = taken.address() as { port: number };
-      const p = start(serviceEnv({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(busy), EMBEDDED_PG_DIR: join(work, 'pg-busy') }));
+      const p = start(
+        serviceEnv({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(busy), EMBEDDED_PG_DIR: join(work, 'pg-busy') }),
+      );
       expect(await p.exited).toBe(1);
       expectOneLineFailure(p.output(), new RegExp(`EMBEDDED_PG_PORT=${busy} is already in use.*set EMBEDDED_PG_PORT`));
       expect(alive(descendants(p.child.pid!))).toEqual([]);
@@ -186,21 +203,30 @@ describe('npm start, as a person runs it', () => {
 
   it('should name DATABASE_URL in one line when the database is unreachable, without its password', async () => {
     const closed = await freePort();
-    const p = start(serviceEnv({ PORT: String(await freePort()), DATABASE_URL: `postgresql://app:s3cret-pw@127.0.0.1:${closed}/newsroom` }));
+    const p = start(
+      serviceEnv({ PORT: String(await freePort()), DATABASE_URL: `postgresql://app:s3cret-pw@127.0.0.1:${closed}/newsroom` }),
+    );
     expect(await p.exited).toBe(1);
-    expectOneLineFailure(p.output(), new RegExp(`cannot connect to the database at 127.0.0.1:${closed}/newsroom as app: connection refused.*check DATABASE_URL`));
+    expectOneLineFailure(
+      p.output(),
+      new RegExp(`cannot connect to the database at 127.0.0.1:${closed}/newsroom as app: connection refused.*check DATABASE_URL`),
+    );
     expect(p.output()).not.toContain('s3cret-pw');
   }, 60_000);
 
-  it.runIf(process.getuid?.() === 0)('should name EMBEDDED_PG_DIR in one line when the data folder belongs to another user', async () => {
-    const foreign = join(work, 'foreign');
-    mkdirSync(foreign, { mode: 0o700 });
-    writeFileSync(join(foreign, 'PG_VERSION'), '18\n');
-    chownSync(foreign, 65534, 65534);
-    const p = start(serviceEnv({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: foreign }));
-    expect(await p.exited).toBe(1);
-    expectOneLineFailure(p.output(), /EMBEDDED_PG_DIR=.*foreign belongs to another user \(uid 65534\).*set EMBEDDED_PG_DIR/);
-  }, 60_000);
+  it.runIf(process.getuid?.() === 0)(
+    'should name EMBEDDED_PG_DIR in one line when the data folder belongs to another user',
+    async () => {
+      const foreign = join(work, 'foreign');
+      mkdirSync(foreign, { mode: 0o700 });
+      writeFileSync(join(foreign, 'PG_VERSION'), '18\n');
+      chownSync(foreign, 65534, 65534);
+      const p = start(serviceEnv({ PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: foreign }));
+      expect(await p.exited).toBe(1);
+      expectOneLineFailure(p.output(), /EMBEDDED_PG_DIR=.*foreign belongs to another user \(uid 65534\).*set EMBEDDED_PG_DIR/);
+    },
+    60_000,
+  );
 
   it('should read .env from the working directory, with variables already set winning (start:prod)', async () => {
     const cwd = join(work, 'envdir');
@@ -224,7 +250,10 @@ describe('npm start, as a person runs it', () => {
     const p = start();
     expect(await p.exited).toBe(1);
     const logFile = `${dataDir}.log`;
-    expectOneLineFailure(p.output(), new RegExp(`the embedded PostgreSQL stopped during start-up: .*\\(embedded PostgreSQL log: ${logFile}\\)`));
+    expectOneLineFailure(
+      p.output(),
+      new RegExp(`the embedded PostgreSQL stopped during start-up: .*\\(embedded PostgreSQL log: ${logFile}\\)`),
+    );
     expect(readFileSync(logFile, 'utf8')).toMatch(/invalid value for parameter "shared_buffers"/);
   }, 60_000);
 });

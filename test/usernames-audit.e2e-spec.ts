@@ -27,7 +27,14 @@ beforeAll(async () => {
   ] as const;
   for (const [i, [username, role, created]] of old.entries()) {
     const row = await seed.prisma.user.create({
-      data: { email: `old${i}@example.com`, username, usernameNormalized: username.toLowerCase(), passwordHash: 'x', role, createdAt: new Date(created) },
+      data: {
+        email: `old${i}@example.com`,
+        username,
+        usernameNormalized: username.toLowerCase(),
+        passwordHash: 'x',
+        role,
+        createdAt: new Date(created),
+      },
     });
     ids[username] = row.id;
   }
@@ -69,7 +76,10 @@ describe('usernames of accounts older than the rules', () => {
 
   it('should refuse a new look-alike of an existing account once its skeleton is stored', async () => {
     // A zero for the o: another lookup form, the same skeleton as the stored one.
-    const res = await t.http.post('/api/auth/register').send({ email: 'new@example.com', username: 'c0py_x', password: PASSWORD }).expect(409);
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'new@example.com', username: 'c0py_x', password: PASSWORD })
+      .expect(409);
     expect(res.body.error.code).toBe('USERNAME_TAKEN');
   });
 

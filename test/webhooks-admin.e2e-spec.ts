@@ -43,13 +43,24 @@ describe('webhooks admin API', () => {
       const list = await t.http.get(hooks).set(as(user));
       expect(list.status).toBe(403);
       expect(list.body.error.code).toBe('FORBIDDEN');
-      expect((await t.http.post(hooks).set(as(user)).send({ url: receiver.url, events: ['comment.approved'] })).status).toBe(403);
+      expect(
+        (
+          await t.http
+            .post(hooks)
+            .set(as(user))
+            .send({ url: receiver.url, events: ['comment.approved'] })
+        ).status,
+      ).toBe(403);
     }
     expect(await t.prisma.webhookEndpoint.count()).toBe(0);
   });
 
   it('should create an endpoint, show its secret once, keep it encrypted and audit the creation', async () => {
-    const res = await create({ url: receiver.url, events: ['comment.approved', 'article.comment_count.changed'], description: 'Изчистване на кеша на CDN' }).expect(201);
+    const res = await create({
+      url: receiver.url,
+      events: ['comment.approved', 'article.comment_count.changed'],
+      description: 'Изчистване на кеша на CDN',
+    }).expect(201);
     const webhook = res.body.webhook as { id: string; secret: string };
     expect(res.headers.location).toBe(`/api/admin/webhooks/${webhook.id}`);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -72,12 +83,18 @@ describe('webhooks admin API', () => {
     expect(JSON.stringify(list.body)).not.toContain(webhook.secret);
 
     // At rest: ciphertext only, and nothing about it in the audit trail.
-    const [row] = await t.prisma.$queryRaw<{ secret_ciphertext: string }[]>`SELECT secret_ciphertext FROM webhook_endpoints WHERE id = ${webhook.id}::uuid`;
+    const [row] = await t.prisma.$queryRaw<
+      { secret_ciphertext: string }[]
+    >`SELECT secret_ciphertext FROM webhook_endpoints WHERE id = ${webhook.id}::uuid`;
     expect(row!.secret_ciphertext).toMatch(/^v1:[0-9a-f]{8}:/);
     expect(row!.secret_ciphertext).not.toContain(webhook.secret.slice(6));
     const audit = await t.prisma.moderationAction.findMany({ where: { action: 'webhook_create' } });
     expect(audit).toEqual([
-      expect.objectContaining({ moderatorId: admin.id, reason: receiver.url, details: { webhook: expect.objectContaining({ id: webhook.id, url: receiver.url }) } }),
+      expect.objectContaining({
+        moderatorId: admin.id,
+        reason: receiver.url,
+        details: { webhook: expect.objectContaining({ id: webhook.id, url: receiver.url }) },
+      }),
     ]);
     expect(JSON.stringify(audit)).not.toContain(webhook.secret.slice(6));
 
@@ -104,7 +121,10 @@ describe('webhooks admin API', () => {
   });
 
   it('should change an endpoint, rotate its secret, and audit each change with before and after', async () => {
-    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as { id: string; secret: string };
+    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as {
+      id: string;
+      secret: string;
+    };
     const changed = await t.http
       .patch(`${hooks}/${created.id}`)
       .set(as(admin))
@@ -132,7 +152,11 @@ describe('webhooks admin API', () => {
 
     const updates = await t.prisma.moderationAction.findMany({ where: { action: 'webhook_update' }, orderBy: { createdAt: 'asc' } });
     expect(updates).toHaveLength(4);
-    expect(updates[0]!.details).toMatchObject({ webhookId: created.id, from: { events: ['comment.approved'] }, to: { events: ['comment.deleted', 'user.banned'] } });
+    expect(updates[0]!.details).toMatchObject({
+      webhookId: created.id,
+      from: { events: ['comment.approved'] },
+      to: { events: ['comment.deleted', 'user.banned'] },
+    });
     expect(updates[2]!.details).toMatchObject({ secretRotated: true });
     expect(updates[3]!.details).toMatchObject({ from: { enabled: true }, to: { enabled: false } });
     expect(JSON.stringify(updates)).not.toContain(secret.slice(6));
@@ -143,7 +167,10 @@ describe('webhooks admin API', () => {
   });
 
   it('should list deliveries newest first with a status filter and pages, and answer 404 for unknown ids', async () => {
-    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as { id: string; secret: string };
+    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as {
+      id: string;
+      secret: string;
+    };
     receiver.useSecret(created.secret);
     for (let i = 0; i < 3; i++) await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
     await receiver.stop();
@@ -153,7 +180,11 @@ describe('webhooks admin API', () => {
     const page1 = await t.http.get(`${hooks}/${created.id}/deliveries`).set(as(admin)).query({ limit: 2 }).expect(200);
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.items[0].status).toBe('failed'); // the newest
-    const page2 = await t.http.get(`${hooks}/${created.id}/deliveries`).set(as(admin)).query({ limit: 2, cursor: page1.body.nextCursor }).expect(200);
+    const page2 = await t.http
+      .get(`${hooks}/${created.id}/deliveries`)
+      .set(as(admin))
+      .query({ limit: 2, cursor: page1.body.nextCursor })
+      .expect(200);
     expect(page2.body.items).toHaveLength(2);
     expect(page2.body.nextCursor).toBeNull();
     const ids = [...page1.body.items, ...page2.body.items].map((d: { id: string }) => d.id);
@@ -179,7 +210,10 @@ describe('webhooks admin API', () => {
   });
 
   it('should delete an endpoint with its deliveries and audit it', async () => {
-    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as { id: string; secret: string };
+    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as {
+      id: string;
+      secret: string;
+    };
     receiver.useSecret(created.secret);
     await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
     await t.http.delete(`${hooks}/${created.id}`).set(as(admin)).expect(204);
@@ -199,7 +233,10 @@ describe('webhooks admin API', () => {
     // Deleting the endpoint used to lock the endpoint, then (cascade) its deliveries: the opposite order. Here a
     // transaction plays the worker, holding a delivery while the DELETE arrives; with a short deadlock_timeout it is
     // the one PostgreSQL would abort if the two waited on each other.
-    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as { id: string; secret: string };
+    const created = (await create({ url: receiver.url, events: ['comment.approved'] }).expect(201)).body.webhook as {
+      id: string;
+      secret: string;
+    };
     receiver.useSecret(created.secret);
     await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
     // Pending again (due in an hour, so the real worker leaves it alone): the worker only records attempts of those.
@@ -212,7 +249,10 @@ describe('webhooks admin API', () => {
     try {
       await worker.query("BEGIN; SET LOCAL deadlock_timeout = '50ms'");
       await worker.query("UPDATE webhook_deliveries SET last_duration_ms = 1 WHERE id = $1::uuid AND status = 'pending'", [delivery!.id]);
-      const deleting = t.http.delete(`${hooks}/${created.id}`).set(as(admin)).then((r) => r);
+      const deleting = t.http
+        .delete(`${hooks}/${created.id}`)
+        .set(as(admin))
+        .then((r) => r);
       // Let the DELETE reach its first lock wait, then take the endpoint's row lock as the worker's statement does.
       await waitForLockWait(worker);
       await worker.query('UPDATE webhook_endpoints SET last_success_at = now() WHERE id = $1::uuid', [created.id]);
@@ -240,9 +280,14 @@ async function waitForLockWait(observer: pg.Client): Promise<void> {
 
 describe('webhook secret keys', () => {
   it('should re-encrypt secrets under a new WEBHOOK_SECRET_KEY at start-up and keep signing with them', async () => {
-    const created = (await create({ url: receiver.url, events: ['user.banned'] }).expect(201)).body.webhook as { id: string; secret: string };
+    const created = (await create({ url: receiver.url, events: ['user.banned'] }).expect(201)).body.webhook as {
+      id: string;
+      secret: string;
+    };
     const kid = async (app: TestApp) =>
-      (await app.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id }, select: { secretCiphertext: true } })).secretCiphertext.split(':')[1];
+      (
+        await app.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id }, select: { secretCiphertext: true } })
+      ).secretCiphertext.split(':')[1];
     const before = await kid(t);
 
     // Rotation: the new key first, the old one still listed; start-up re-encrypts.
@@ -265,7 +310,10 @@ describe('webhook secret keys', () => {
     const wrong = await startTestApp({ DATABASE_URL: db.url, ...BASE, WEBHOOK_SECRET_KEY: 'some-other-webhook-secret-key-0123456789' });
     try {
       const ping = await wrong.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
-      expect(ping.body.delivery).toMatchObject({ status: 'failed', lastError: expect.stringContaining('cannot decrypt the signing secret') });
+      expect(ping.body.delivery).toMatchObject({
+        status: 'failed',
+        lastError: expect.stringContaining('cannot decrypt the signing secret'),
+      });
     } finally {
       await wrong.close();
     }
@@ -274,7 +322,10 @@ describe('webhook secret keys', () => {
   it('should turn webhooks off in production without WEBHOOK_SECRET_KEY', async () => {
     const production = await startTestApp({ DATABASE_URL: db.url, NODE_ENV: 'production', WEBHOOK_SECRET_KEY: '', SEED_ARTICLE: 'false' });
     try {
-      for (const res of [await production.http.get(hooks).set(as(admin)), await create({ url: 'https://hooks.example.org/in', events: ['comment.approved'] }, production)]) {
+      for (const res of [
+        await production.http.get(hooks).set(as(admin)),
+        await create({ url: 'https://hooks.example.org/in', events: ['comment.approved'] }, production),
+      ]) {
         expect(res.status).toBe(404);
         expect(res.body.error.code).toBe('WEBHOOKS_NOT_CONFIGURED');
       }

@@ -51,7 +51,8 @@ async function postComment(app: TestApp, slug: string, body: string, author = re
   return (await app.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body }).expect(201)).body.comment.id as string;
 }
 
-const decide = (app: TestApp, id: string, status: string) => app.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status }).expect(200);
+const decide = (app: TestApp, id: string, status: string) =>
+  app.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status }).expect(200);
 
 const deliveriesOf = async (app: TestApp, webhookId: string) =>
   (await app.http.get(`/api/admin/webhooks/${webhookId}/deliveries`).set(as(admin)).query({ limit: 100 }).expect(200)).body.items as {
@@ -66,7 +67,8 @@ const deliveriesOf = async (app: TestApp, webhookId: string) =>
     payload: { data: { article?: { id: string }; comment?: { id: string } } };
   }[];
 
-const aboutArticle = (articleId: string) => (m: { payload: { data: Record<string, unknown> } }) => (m.payload.data.article as { id?: string } | undefined)?.id === articleId;
+const aboutArticle = (articleId: string) => (m: { payload: { data: Record<string, unknown> } }) =>
+  (m.payload.data.article as { id?: string } | undefined)?.id === articleId;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -94,14 +96,19 @@ describe('webhook delivery', () => {
     try {
       const [boss, author] = await Promise.all([createUser(slow, { role: 'admin' }), createUser(slow)]);
       const r = await receiver();
-      const hook = await slow.http.post('/api/admin/webhooks').set(as(boss)).send({ url: r.url, events: ['comment.approved'] }).expect(201);
+      const hook = await slow.http
+        .post('/api/admin/webhooks')
+        .set(as(boss))
+        .send({ url: r.url, events: ['comment.approved'] })
+        .expect(201);
       r.useSecret(hook.body.webhook.secret as string);
       const a = await createArticle(slow);
       const id = await postComment(slow, a.slug, 'Коментар, за който уебкуката научава веднага', author);
       await sleep(200); // past the start-up poll: from here on the worker would only poll in a minute
       const approvedAt = Date.now();
       await slow.http.patch(`/api/admin/comments/${id}`).set(as(boss)).send({ status: 'approved' }).expect(200);
-      const ofThis = (x: WebhookReceiver) => x.of('comment.approved').some((m) => (m.payload.data.comment as { id?: string } | undefined)?.id === id);
+      const ofThis = (x: WebhookReceiver) =>
+        x.of('comment.approved').some((m) => (m.payload.data.comment as { id?: string } | undefined)?.id === id);
       expect(await r.waitFor(ofThis, 2000)).toBe(true);
       expect(Date.now() - approvedAt).toBeLessThan(1000);
     } finally {
@@ -135,11 +142,17 @@ describe('webhook delivery', () => {
       },
     });
     expect(new Date(approved[0]!.payload.timestamp).toISOString()).toBe(approved[0]!.payload.timestamp);
-    expect(counted[0]!.payload).toMatchObject({ type: 'article.comment_count.changed', data: { article: { id: a.id, slug: a.slug }, count: 1 } });
+    expect(counted[0]!.payload).toMatchObject({
+      type: 'article.comment_count.changed',
+      data: { article: { id: a.id, slug: a.slug }, count: 1 },
+    });
     // No email or other private data in what leaves the service.
     expect(JSON.stringify(approved[0]!.payload)).not.toContain(reader.email);
     expect(approved[0]!.id).toMatch(/^msg_\d+_[0-9a-f]{12}$/);
-    expect(approved[0]!.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': expect.stringMatching(/^newsroom-comments-webhooks/) });
+    expect(approved[0]!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': expect.stringMatching(/^newsroom-comments-webhooks/),
+    });
     expect(Math.abs(approved[0]!.timestamp - Date.now() / 1000)).toBeLessThan(60);
     expect(r.rejected).toEqual([]);
     // comment.created happened too (the post), but this endpoint did not subscribe to it.
@@ -166,7 +179,9 @@ describe('webhook delivery', () => {
     r.respond = () => (failing-- > 0 ? { status: 503 } : { status: 200 });
 
     await decide(t, id, 'approved');
-    const firstFailure = await eventually(async () => (await deliveriesOf(t, hook.id)).find((d) => d.attempts >= 1 && d.lastError !== null));
+    const firstFailure = await eventually(async () =>
+      (await deliveriesOf(t, hook.id)).find((d) => d.attempts >= 1 && d.lastError !== null),
+    );
     expect(firstFailure).toMatchObject({ status: 'pending', lastError: expect.stringContaining('ECONNREFUSED'), lastResponseCode: null });
     expect(firstFailure!.nextAttemptAt).not.toBeNull();
     await r.start();
@@ -218,7 +233,10 @@ describe('webhook delivery', () => {
       const res = await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200);
       return res.body.webhook.enabled === false ? res.body.webhook : null;
     }, 10_000);
-    expect(disabled).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('failed 6 attempts, the last with HTTP 500') });
+    expect(disabled).toMatchObject({
+      enabled: false,
+      disabledReason: expect.stringContaining('failed 6 attempts, the last with HTTP 500'),
+    });
     const [failed] = await deliveriesOf(t, hook.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 6, lastResponseCode: 500, lastError: 'HTTP 500', nextAttemptAt: null });
     expect(r.log.filter((m) => m.id === failed!.messageId)).toHaveLength(6);
@@ -227,7 +245,10 @@ describe('webhook delivery', () => {
     const entry = (log.body.items as { action: string; moderator: unknown; details: { webhook?: { id: string } } }[]).find(
       (e) => e.action === 'webhook_disable' && e.details.webhook?.id === hook.id,
     );
-    expect(entry).toMatchObject({ moderator: null, details: { webhook: { id: hook.id, url: r.url }, delivery: { id: failed!.id, attempts: 6, lastResponseCode: 500 } } });
+    expect(entry).toMatchObject({
+      moderator: null,
+      details: { webhook: { id: hook.id, url: r.url }, delivery: { id: failed!.id, attempts: 6, lastResponseCode: 500 } },
+    });
 
     // A disabled endpoint gets no new deliveries, and its failed ones cannot be retried until it is enabled.
     await decide(t, await postComment(t, a.slug, 'Докато е изключена'), 'approved');
@@ -268,7 +289,9 @@ describe('webhook delivery', () => {
     const paused = (await deliveriesOf(t, hook.id))[0]!;
     await decide(t, await postComment(t, a.slug, 'Одобрен по време на паузата'), 'approved');
     await sleep(800);
-    expect(await deliveriesOf(t, hook.id)).toEqual([expect.objectContaining({ id: paused.id, status: 'pending', attempts: paused.attempts })]);
+    expect(await deliveriesOf(t, hook.id)).toEqual([
+      expect.objectContaining({ id: paused.id, status: 'pending', attempts: paused.attempts }),
+    ]);
 
     await r.start();
     await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(as(admin)).send({ enabled: true }).expect(200);
@@ -305,16 +328,22 @@ describe('webhook delivery', () => {
     expect(await r.waitFor((x) => x.of('comment.approved').some(aboutArticle(a.id)))).toBe(true);
     await r.stop(); // the ban's message stays queued
     await t.http.post(`/api/admin/users/${victim.id}/ban`).set(as(admin)).send({ reason }).expect(200);
-    expect(await eventually(async () => (await deliveriesOf(t, hook.id)).some((d) => d.eventType === 'user.banned' && d.attempts >= 1))).toBe(true);
+    expect(
+      await eventually(async () => (await deliveriesOf(t, hook.id)).some((d) => d.eventType === 'user.banned' && d.attempts >= 1)),
+    ).toBe(true);
 
     await t.http.delete(`/api/admin/users/${victim.id}`).set(as(admin)).send({ reason: 'искане по чл. 17 GDPR' }).expect(200);
     const stored = await t.prisma.webhookDelivery.findMany({ where: { endpointId: hook.id }, select: { eventType: true, payload: true } });
     const text = stored.map((d) => d.payload).join('\n');
     expect(text).not.toContain(victim.username);
     expect(text).not.toContain(reason);
-    const payloadOf = (type: string) => JSON.parse(stored.find((d) => d.eventType === type)!.payload) as { type: string; data: Record<string, Record<string, unknown>> };
+    const payloadOf = (type: string) =>
+      JSON.parse(stored.find((d) => d.eventType === type)!.payload) as { type: string; data: Record<string, Record<string, unknown>> };
     expect(payloadOf('comment.approved').data.comment).toMatchObject({ id: sent, author: null, body: 'Думи, които остават без автор' });
-    expect(payloadOf('user.banned')).toMatchObject({ type: 'user.banned', data: { user: { id: victim.id, username: expect.stringMatching(/^deleted:/) }, reason: null } });
+    expect(payloadOf('user.banned')).toMatchObject({
+      type: 'user.banned',
+      data: { user: { id: victim.id, username: expect.stringMatching(/^deleted:/) }, reason: null },
+    });
 
     await r.start();
     expect(await r.waitFor((x) => x.of('user.erased').length === 1 && x.of('user.banned').length === 1, 5000)).toBe(true);
@@ -328,16 +357,30 @@ describe('webhook delivery', () => {
 
     const ok = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(as(admin)).expect(201);
     expect(ok.headers.location).toBe(`/api/admin/webhooks/${hook.id}/deliveries/${ok.body.delivery.id}`);
-    expect(ok.body.delivery).toMatchObject({ webhookId: hook.id, eventType: 'webhook.test', status: 'succeeded', attempts: 1, lastResponseCode: 200 });
+    expect(ok.body.delivery).toMatchObject({
+      webhookId: hook.id,
+      eventType: 'webhook.test',
+      status: 'succeeded',
+      attempts: 1,
+      lastResponseCode: 200,
+    });
     expect(r.of('webhook.test')).toHaveLength(1);
     expect(r.of('webhook.test')[0]!.payload.data).toMatchObject({ webhook: { id: hook.id, url: r.url } });
     expect(r.of('webhook.test')[0]!.id).toBe(ok.body.delivery.messageId);
-    const fetched = await t.http.get(ok.headers.location as string).set(as(admin)).expect(200);
+    const fetched = await t.http
+      .get(ok.headers.location as string)
+      .set(as(admin))
+      .expect(200);
     expect(fetched.body.delivery).toEqual(ok.body.delivery);
 
     await r.stop();
     const down = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(as(admin)).expect(201);
-    expect(down.body.delivery).toMatchObject({ status: 'failed', attempts: 1, lastResponseCode: null, lastError: expect.stringContaining('ECONNREFUSED') });
+    expect(down.body.delivery).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastResponseCode: null,
+      lastError: expect.stringContaining('ECONNREFUSED'),
+    });
     expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200)).body.webhook.enabled).toBe(true);
     expect(await t.prisma.moderationAction.count({ where: { action: 'webhook_test', moderatorId: admin.id } })).toBeGreaterThanOrEqual(2);
   });
@@ -433,7 +476,12 @@ describe('webhook delivery across restarts and instances', () => {
       await sleep(300);
       expect(r.received).toHaveLength(21);
       expect(new Set(r.received.map((m) => m.id)).size).toBe(21);
-      expect(r.of('comment.approved').map((m) => (m.payload.data.comment as { id: string }).id).sort()).toEqual([...ids].sort());
+      expect(
+        r
+          .of('comment.approved')
+          .map((m) => (m.payload.data.comment as { id: string }).id)
+          .sort(),
+      ).toEqual([...ids].sort());
       expect(r.of('article.comment_count.changed')[0]!.payload.data).toMatchObject({ count: 20 });
 
       // Shutdown: an attempt in flight finishes and is recorded before the app has closed.
@@ -448,7 +496,9 @@ describe('webhook delivery across restarts and instances', () => {
       const check = new pg.Client({ connectionString: own.url });
       await check.connect();
       try {
-        const { rows } = await check.query<{ status: string }>(`SELECT status::text FROM webhook_deliveries WHERE event_type = 'comment.approved' ORDER BY created_at DESC LIMIT 1`);
+        const { rows } = await check.query<{ status: string }>(
+          `SELECT status::text FROM webhook_deliveries WHERE event_type = 'comment.approved' ORDER BY created_at DESC LIMIT 1`,
+        );
         expect(rows[0]!.status).toBe('succeeded');
       } finally {
         await check.end();

@@ -21,7 +21,11 @@ const dns = new Map<string, ResolvedAddress[]>();
 const PUBLIC: ResolvedAddress = { address: '93.184.215.14', family: 4 };
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const create = (url: string) => t.http.post('/api/admin/webhooks').set(as(admin)).send({ url, events: ['comment.approved'] });
+const create = (url: string) =>
+  t.http
+    .post('/api/admin/webhooks')
+    .set(as(admin))
+    .send({ url, events: ['comment.approved'] });
 
 beforeAll(async () => {
   db = await scratchDatabase('webhooks_ssrf', { migrated: true });
@@ -32,7 +36,8 @@ beforeAll(async () => {
   vi.spyOn(t.app.get(HostResolver), 'resolve').mockImplementation(async (host) => {
     const answer = dns.get(host);
     if (answer) return answer;
-    if (host.endsWith('.invalid') || host.endsWith('.example.bg')) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    if (host.endsWith('.invalid') || host.endsWith('.example.bg'))
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
     return real.resolve(host); // IP literals and localhost, as the system resolves them
   });
 });
@@ -98,7 +103,9 @@ describe('webhook targets (SSRF)', () => {
     const res = await t.http.patch(`/api/admin/webhooks/${created.body.webhook.id}`).set(as(admin)).send({ url: 'http://192.168.0.1/' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('WEBHOOK_TARGET_NOT_ALLOWED');
-    expect((await t.http.get(`/api/admin/webhooks/${created.body.webhook.id}`).set(as(admin)).expect(200)).body.webhook.url).toBe('https://hooks.example.bg/comments');
+    expect((await t.http.get(`/api/admin/webhooks/${created.body.webhook.id}`).set(as(admin)).expect(200)).body.webhook.url).toBe(
+      'https://hooks.example.bg/comments',
+    );
     await deleteAllWebhookEndpoints(t.prisma);
   });
 
@@ -113,7 +120,11 @@ describe('webhook targets (SSRF)', () => {
     // Now the name points at this machine, where the receiver (standing in for an internal service) listens.
     dns.set('rebind.example.bg', [{ address: '127.0.0.1', family: 4 }]);
     const ping = await t.http.post(`/api/admin/webhooks/${id}/test`).set(as(admin)).expect(201);
-    expect(ping.body.delivery).toMatchObject({ status: 'failed', lastResponseCode: null, lastError: expect.stringContaining('127.0.0.1 is not a public address') });
+    expect(ping.body.delivery).toMatchObject({
+      status: 'failed',
+      lastResponseCode: null,
+      lastError: expect.stringContaining('127.0.0.1 is not a public address'),
+    });
 
     // The worker's deliveries are checked the same way.
     const reader = await createUser(t);

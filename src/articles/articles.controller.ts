@@ -24,7 +24,13 @@ export class ArticlesController {
 
   @Public()
   @Get(':slug')
-  @Endpoint({ operationId: 'getArticle', summary: 'Read an article', type: ArticleResponse, errors: ['ARTICLE_NOT_FOUND'], cache: PAGE_CACHE })
+  @Endpoint({
+    operationId: 'getArticle',
+    summary: 'Read an article',
+    type: ArticleResponse,
+    errors: ['ARTICLE_NOT_FOUND'],
+    cache: PAGE_CACHE,
+  })
   async get(@Param('slug') slug: string, @Res() reply: FastifyReply): Promise<void> {
     // An ArticleResponse as JSON text from the read path.
     sendJson(reply, await this.articles.getBySlug(slug));

@@ -39,7 +39,10 @@ export class ArticlesService {
 
   async create(dto: CreateArticleDto): Promise<ArticleDto> {
     const slug = dto.slug ?? slugify(dto.title);
-    if (!slug) throw AppError.badRequest('INVALID_SLUG', 'Cannot derive a slug from this title; send one', [{ field: 'slug', message: 'slug is required for this title' }]);
+    if (!slug)
+      throw AppError.badRequest('INVALID_SLUG', 'Cannot derive a slug from this title; send one', [
+        { field: 'slug', message: 'slug is required for this title' },
+      ]);
     try {
       const row = await this.prisma.article.create({
         data: { slug, title: dto.title, language: dto.language ?? 'bg', blocks: dto.blocks.map((b) => ({ type: b.type, text: b.text })) },

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { slugify } from './slugify.js';
 
-const seed = JSON.parse(readFileSync(new URL('../../prisma/seed/article.json', import.meta.url), 'utf8')) as { title: string; slug: string };
+const seed = JSON.parse(readFileSync(new URL('../../prisma/seed/article.json', import.meta.url), 'utf8')) as {
+  title: string;
+  slug: string;
+};
 
 describe('slugify (Bulgarian Streamlined System)', () => {
   it("turns the seed article's title into its published slug", () => {

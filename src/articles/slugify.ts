@@ -4,9 +4,36 @@
  * "България" → "Bulgaria" (the Act's exception). Latin letters pass through; anything else becomes a hyphen.
  */
 const BG: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
-  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'h', ц: 'ts', ч: 'ch', ш: 'sh',
-  щ: 'sht', ъ: 'a', ь: 'y', ю: 'yu', я: 'ya',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'sht',
+  ъ: 'a',
+  ь: 'y',
+  ю: 'yu',
+  я: 'ya',
 };
 
 export const MAX_SLUG_LENGTH = 120;
@@ -17,12 +44,14 @@ export const SLUG_PATTERN = /^[a-z0-9-]{1,120}$/;
 export const isSlug = (value: string): boolean => SLUG_PATTERN.test(value);
 
 export function transliterateBg(text: string): string {
-  return text
-    .toLowerCase()
-    // The Act's one named exception: the country's name is transliterated "Bulgaria".
-    .replace(/(?<![\p{L}\p{N}])българия(?![\p{L}\p{N}])/gu, 'bulgaria')
-    .replace(/ия(?![\p{L}\p{N}])/gu, 'ia')
-    .replace(/[\u0400-\u04ff]/g, (ch) => BG[ch] ?? '');
+  return (
+    text
+      .toLowerCase()
+      // The Act's one named exception: the country's name is transliterated "Bulgaria".
+      .replace(/(?<![\p{L}\p{N}])българия(?![\p{L}\p{N}])/gu, 'bulgaria')
+      .replace(/ия(?![\p{L}\p{N}])/gu, 'ia')
+      .replace(/[\u0400-\u04ff]/g, (ch) => BG[ch] ?? '')
+  );
 }
 
 export function slugify(title: string): string {

@@ -85,7 +85,8 @@ export class AuthController {
   @Endpoint({
     operationId: 'refreshTokens',
     summary: 'Trade a refresh token for a new token pair',
-    description: 'The presented token is spent; presenting it again revokes the whole session. A banned account refreshes like any other (`user.ban` set).',
+    description:
+      'The presented token is spent; presenting it again revokes the whole session. A banned account refreshes like any other (`user.ban` set).',
     type: AuthTokensDto,
     errors: ['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED'],
     noStore: true,
@@ -98,14 +99,24 @@ export class AuthController {
   @Public()
   @RateLimit(TOKEN_LIMIT)
   @Post('logout')
-  @Endpoint({ operationId: 'logout', summary: "Revoke the refresh token's session", description: 'Idempotent: an unknown token is fine.', status: 204 })
+  @Endpoint({
+    operationId: 'logout',
+    summary: "Revoke the refresh token's session",
+    description: 'Idempotent: an unknown token is fine.',
+    status: 204,
+  })
   async logout(@Body() dto: RefreshDto): Promise<void> {
     await this.auth.logout(dto.refreshToken);
   }
 
   @AllowBanned()
   @Get('me')
-  @Endpoint({ operationId: 'getMe', summary: 'Your account', description: '`user.ban` is set while the account is banned (suspended).', type: UserResponse })
+  @Endpoint({
+    operationId: 'getMe',
+    summary: 'Your account',
+    description: '`user.ban` is set while the account is banned (suspended).',
+    type: UserResponse,
+  })
   async me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return { user: await this.auth.me(user.id) };
   }

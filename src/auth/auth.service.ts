@@ -51,7 +51,8 @@ export class AuthService {
     const email = normalizeEmail(dto.email);
     const name = this.usernames.check(dto.username);
     if (!name.ok) {
-      if (name.problem === 'reserved') throw AppError.conflict('USERNAME_RESERVED', 'This username is reserved for the site and its staff; choose another');
+      if (name.problem === 'reserved')
+        throw AppError.conflict('USERNAME_RESERVED', 'This username is reserved for the site and its staff; choose another');
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'username', message: name.message }]);
     }
     const passwordHash = await this.passwords.hash(dto.password);
@@ -101,7 +102,9 @@ export class AuthService {
       where: byEmail ? { email: lookup } : { usernameNormalized: lookup },
       select: { ...selfUserSelect, passwordHash: true, deletedAt: true },
     });
-    await this.limiter.consume([{ rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` }]);
+    await this.limiter.consume([
+      { rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` },
+    ]);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.deletedAt) return null;
     return toSelfUserView(user);
@@ -123,11 +126,18 @@ export class AuthService {
     // `typ` keeps any other token we sign from passing as an access token; the uuid check keeps a malformed `sub`
     // from reaching the uuid column as a database error. Every token we issue has `exp` and `iat`: one without them
     // (signed with our key by something else, or by mistake) would never expire, so it is refused.
-    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat)) throw invalidToken();
+    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat))
+      throw invalidToken();
     // A prepared statement on the read path: this runs on every authenticated request.
     const user = await this.reads.authUser(sub);
     if (!user || user.deleted_at) throw invalidToken();
-    return { id: user.id, email: user.email, username: user.username, role: user.role, banned: isBanned({ bannedAt: user.banned_at, bannedUntil: user.banned_until }) };
+    return {
+      id: user.id,
+      email: user.email,
+      username: user.username,
+      role: user.role,
+      banned: isBanned({ bannedAt: user.banned_at, bannedUntil: user.banned_until }),
+    };
   }
 
   async me(userId: string): Promise<SelfUserView> {
@@ -185,7 +195,12 @@ export class AuthService {
       await this.revokeFamily(row.familyId);
       throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
     }
-    return { user: toSelfUserView(user), accessToken: await this.signAccessToken(row.userId), refreshToken: next, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+    return {
+      user: toSelfUserView(user),
+      accessToken: await this.signAccessToken(row.userId),
+      refreshToken: next,
+      expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS'),
+    };
   }
 
   /** Revokes the presented refresh token's whole family (this device's session). Idempotent. */
@@ -209,7 +224,10 @@ export class AuthService {
   private newSession() {
     const token = this.newRefreshToken();
     const familyStartedAt = new Date();
-    return { token, row: { familyId: randomUUID(), familyStartedAt, tokenHash: sha256(token), expiresAt: this.refreshExpiry(familyStartedAt) } };
+    return {
+      token,
+      row: { familyId: randomUUID(), familyStartedAt, tokenHash: sha256(token), expiresAt: this.refreshExpiry(familyStartedAt) },
+    };
   }
 
   private async result(userId: string, user: SelfUserView, refreshToken: string): Promise<AuthResult> {

@@ -69,8 +69,10 @@ export const passportProvider: FactoryProvider<PassportInstance> = {
     );
     passport.use(
       'sso',
-      new SsoStrategy(ssoTokens, { roleClaim: config.get('SSO_ROLE_CLAIM'), trustRoles: config.get('SSO_TRUST_ROLES') }, (profile, password): Promise<SelfUserView> =>
-        ssoAccounts.signIn(profile, password),
+      new SsoStrategy(
+        ssoTokens,
+        { roleClaim: config.get('SSO_ROLE_CLAIM'), trustRoles: config.get('SSO_TRUST_ROLES') },
+        (profile, password): Promise<SelfUserView> => ssoAccounts.signIn(profile, password),
       ),
     );
     return passport;
@@ -85,7 +87,8 @@ const FAILURES: Record<StrategyName, (info: unknown) => AppError> = {
   // passport-jwt fails with `new Error('No auth token')` when there is no Bearer token, and with jsonwebtoken's
   // TokenExpiredError / JsonWebTokenError / NotBeforeError when the token does not verify.
   jwt: (info) => {
-    if (info instanceof Error && info.name === 'TokenExpiredError') return AppError.unauthorized('TOKEN_EXPIRED', 'The access token has expired');
+    if (info instanceof Error && info.name === 'TokenExpiredError')
+      return AppError.unauthorized('TOKEN_EXPIRED', 'The access token has expired');
     if (info instanceof Error && info.message === 'No auth token') return unauthenticated();
     return AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
   },
@@ -109,11 +112,15 @@ export class PassportAuthenticator {
   authenticate<User>(name: StrategyName, req: object, res: object = {}): Promise<User> {
     return new Promise<User>((resolve, reject) => {
       // passport's typings declare the returned middleware as `any`.
-      const middleware = this.passport.authenticate(name, { session: false }, (err: unknown, user: User | false | undefined, info: unknown) => {
-        if (err) reject(err);
-        else if (user) resolve(user);
-        else reject(FAILURES[name](info));
-      }) as (req: object, res: object, next: (err?: unknown) => void) => void;
+      const middleware = this.passport.authenticate(
+        name,
+        { session: false },
+        (err: unknown, user: User | false | undefined, info: unknown) => {
+          if (err) reject(err);
+          else if (user) resolve(user);
+          else reject(FAILURES[name](info));
+        },
+      ) as (req: object, res: object, next: (err?: unknown) => void) => void;
       // `next` is only reached if the strategy neither succeeds nor fails (pass()) or is not registered.
       middleware(req, res, (err?: unknown) => reject(err ?? new Error(`passport strategy "${name}" did not decide`)));
     });

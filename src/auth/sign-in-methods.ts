@@ -14,7 +14,8 @@ export type SignInMethod = 'register' | 'password' | 'sso';
 
 const SIGN_IN_METHOD_KEY = 'auth:sign-in-method';
 
-export const localAuthDisabled = () => AppError.forbidden('LOCAL_AUTH_DISABLED', 'Password sign-in is turned off on this site; sign in with the publisher');
+export const localAuthDisabled = () =>
+  AppError.forbidden('LOCAL_AUTH_DISABLED', 'Password sign-in is turned off on this site; sign in with the publisher');
 
 /** Whether an account with this role may sign in with its password under LOCAL_AUTH (checked after the password). */
 export function passwordSignInAllowed(mode: Env['LOCAL_AUTH'], role: Role): boolean {
@@ -38,7 +39,8 @@ export class SignInMethodGuard implements CanActivate {
     const local = this.config.get('LOCAL_AUTH');
     switch (method) {
       case 'register':
-        if (local !== 'true') throw AppError.forbidden('LOCAL_AUTH_DISABLED', 'Registration is turned off on this site; sign in with the publisher');
+        if (local !== 'true')
+          throw AppError.forbidden('LOCAL_AUTH_DISABLED', 'Registration is turned off on this site; sign in with the publisher');
         return true;
       case 'password':
         if (local === 'false') throw localAuthDisabled();

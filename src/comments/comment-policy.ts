@@ -44,7 +44,8 @@ export function decideStatus(ctx: ModerationContext, verdict: FilterVerdict): St
 }
 
 /** Staff powers, which a ban suspends (a banned moderator reads like a reader on the routes open to them). */
-export const isModerator = (user: AuthUser | undefined): boolean => user !== undefined && !user.banned && (user.role === 'moderator' || user.role === 'admin');
+export const isModerator = (user: AuthUser | undefined): boolean =>
+  user !== undefined && !user.banned && (user.role === 'moderator' || user.role === 'admin');
 
 /** Readers see approved comments (deleted ones as placeholders); authors also their own, moderators everything. */
 export function canView(c: { status: CommentStatus; authorId: string; deletedAt: Date | null }, viewer: AuthUser | undefined): boolean {

@@ -33,7 +33,10 @@ export class CommentReportsService {
     const threshold = this.config.get('COMMENT_REPORT_THRESHOLD');
     try {
       const { report, noticeId } = await this.prisma.transaction(async (tx) => {
-        const comment = await tx.comment.findUnique({ where: { id: commentId }, select: { authorId: true, status: true, deletedAt: true } });
+        const comment = await tx.comment.findUnique({
+          where: { id: commentId },
+          select: { authorId: true, status: true, deletedAt: true },
+        });
         if (!comment || comment.status !== 'approved' || comment.deletedAt) throw commentNotFound();
         if (comment.authorId === user.id) throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot report your own comment');
         const report = await tx.commentReport.create({
@@ -54,7 +57,12 @@ export class CommentReportsService {
           : undefined;
         if (after.reportCount === threshold) {
           const reason = `reported by ${threshold} readers`;
-          await applyCommentChange(tx, after, { status: 'pending', statusReason: reason }, { action: 'report_threshold', actorId: null, reason });
+          await applyCommentChange(
+            tx,
+            after,
+            { status: 'pending', statusReason: reason },
+            { action: 'report_threshold', actorId: null, reason },
+          );
         }
         return { report: { ...report, createdAt: report.createdAt.toISOString() }, noticeId: notice?.id };
       }, TX_OPTIONS);
@@ -69,7 +77,10 @@ export class CommentReportsService {
 
   /** The reader's own report on a comment (the Location of POST .../reports). */
   async mine(user: AuthUser, commentId: string): Promise<ReportDto> {
-    const report = await this.prisma.commentReport.findUnique({ where: { commentId_reporterId: { commentId, reporterId: user.id } }, select: reportSelect });
+    const report = await this.prisma.commentReport.findUnique({
+      where: { commentId_reporterId: { commentId, reporterId: user.id } },
+      select: reportSelect,
+    });
     if (!report) throw AppError.notFound('REPORT_NOT_FOUND', 'You have not reported this comment');
     return { ...report, createdAt: report.createdAt.toISOString() };
   }

@@ -52,7 +52,8 @@ export function canModerate(from: CommentStatus, to: CommentStatus): boolean {
 /** Why a moderator may not move this comment to `to` (409 INVALID_TRANSITION), or null when the move is allowed. */
 export function transitionError(c: { status: CommentStatus; deletedAt: Date | null }, to: CommentStatus): AppError | null {
   if (c.deletedAt) return AppError.conflict('INVALID_TRANSITION', 'A deleted comment cannot be moderated');
-  if (!canModerate(c.status, to)) return AppError.conflict('INVALID_TRANSITION', `${capitalize(withArticle(c.status))} comment cannot become ${to}`);
+  if (!canModerate(c.status, to))
+    return AppError.conflict('INVALID_TRANSITION', `${capitalize(withArticle(c.status))} comment cannot become ${to}`);
   return null;
 }
 
@@ -204,7 +205,10 @@ function setList(change: CommentChange, p: SqlParams): string {
   if (change.status !== undefined) set.push(`status = ${p.p(change.status, '"CommentStatus"')}`);
   if (change.statusReason !== undefined) set.push(`status_reason = ${p.p(change.statusReason, 'text')}`);
   if (change.deletedAt !== undefined) {
-    set.push(`deleted_at = ${p.p(change.deletedAt.toISOString(), 'timestamptz')}`, `deleted_by_id = ${p.p(change.deletedById ?? null, 'uuid')}`);
+    set.push(
+      `deleted_at = ${p.p(change.deletedAt.toISOString(), 'timestamptz')}`,
+      `deleted_by_id = ${p.p(change.deletedById ?? null, 'uuid')}`,
+    );
   } else if (change.restore) {
     set.push('deleted_at = NULL', 'deleted_by_id = NULL');
   }
@@ -216,13 +220,19 @@ function setList(change: CommentChange, p: SqlParams): string {
 
 /** The domain event an update makes: a delete, an edit (which may also change the status), or a decision. */
 const updateEventType = (change: CommentChange) =>
-  change.deletedAt !== undefined ? commentEventType.deleted : change.body !== undefined ? commentEventType.edited : commentEventType.decided('c');
+  change.deletedAt !== undefined
+    ? commentEventType.deleted
+    : change.body !== undefined
+      ? commentEventType.edited
+      : commentEventType.decided('c');
 
 /** `changed` as an UPDATE of the `target(id, version, from_status, was_visible)` rows, each only at that version. */
 const updateTargets = (change: CommentChange, p: SqlParams) => `
   UPDATE comments c SET ${setList(change, p)}
   FROM target t WHERE c.id = t.id AND c.version = t.version
-  RETURNING ${CHANGED_RETURNING.split(',').map((col) => `c.${col.trim()}`).join(', ')}, t.from_status,
+  RETURNING ${CHANGED_RETURNING.split(',')
+    .map((col) => `c.${col.trim()}`)
+    .join(', ')}, t.from_status,
             ${visibleSql('c')} - t.was_visible AS delta, ${updateEventType(change)} AS event_type`;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -307,8 +317,20 @@ export async function applyCommentChanges(
     params: p,
     before: [
       `target(id, version, from_status, was_visible) AS (
-        SELECT * FROM unnest(${p.p(befores.map((b) => b.id), 'uuid[]')}, ${p.p(befores.map((b) => b.version), 'int[]')},
-                             ${p.p(befores.map((b) => b.status), 'text[]')}, ${p.p(befores.map((b) => Number(isVisible(b))), 'int[]')}))`,
+        SELECT * FROM unnest(${p.p(
+          befores.map((b) => b.id),
+          'uuid[]',
+        )}, ${p.p(
+          befores.map((b) => b.version),
+          'int[]',
+        )},
+                             ${p.p(
+                               befores.map((b) => b.status),
+                               'text[]',
+                             )}, ${p.p(
+                               befores.map((b) => Number(isVisible(b))),
+                               'int[]',
+                             )}))`,
     ],
     changed: updateTargets(change, p),
     audit,
@@ -382,7 +404,11 @@ export async function decideComment(
       d.depth, d.report_count AS "reportCount", d.created_at AS "createdAt", d.edited_at AS "editedAt", d.deleted_at AS "deletedAt"`,
     from: 'seen cur LEFT JOIN changed d ON true',
   });
-  const [row] = await query<DecidedComment & { currentStatus: CommentStatus; currentDeletedAt: Date | null; currentVersion: number }>(db, text, p.values);
+  const [row] = await query<DecidedComment & { currentStatus: CommentStatus; currentDeletedAt: Date | null; currentVersion: number }>(
+    db,
+    text,
+    p.values,
+  );
   if (!row) return {};
   const { currentStatus, currentDeletedAt, currentVersion, ...decided } = row;
   return {
@@ -436,7 +462,9 @@ export async function insertComment(
   const key = p.p(c.idempotency?.key ?? null, 'text');
   const text = buildStatement({
     params: p,
-    before: [`gate AS (SELECT comment_post_gate(${author}, ${article}, ${body}, ${p.p(opts.duplicateWindowSeconds, 'int')}, ${key}) AS verdict)`],
+    before: [
+      `gate AS (SELECT comment_post_gate(${author}, ${article}, ${body}, ${p.p(opts.duplicateWindowSeconds, 'int')}, ${key}) AS verdict)`,
+    ],
     changed: `
       INSERT INTO comments (id, article_id, author_id, parent_id, root_id, depth, body, status, status_reason,
                             idempotency_key, idempotency_hash, created_at, updated_at)

@@ -26,7 +26,8 @@ export function countCodePoints(s: string): number {
 }
 
 /** Normalises a string field with `normalizeCommentText`; other types pass through for @IsString to reject. */
-export const NormalizedText = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeCommentText(value) : value));
+export const NormalizedText = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeCommentText(value) : value));
 
 /**
  * 1..max code points of visible text (applied after `NormalizedText`). class-validator's @Length counts UTF-16

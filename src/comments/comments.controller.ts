@@ -38,13 +38,26 @@ export class CommentsController {
     errors: ['ARTICLE_NOT_FOUND'],
     cache: PAGE_CACHE,
   })
-  async list(@Param('slug') slug: string, @Query() q: ListCommentsQueryDto, @Res() reply: FastifyReply, @CurrentUser() viewer?: AuthUser): Promise<void> {
+  async list(
+    @Param('slug') slug: string,
+    @Query() q: ListCommentsQueryDto,
+    @Res() reply: FastifyReply,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<void> {
     // A CommentPage as JSON text from the read path (no objects per comment).
     sendJson(reply, await this.comments.listForArticle(slug, q, viewer));
   }
 
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-100 visible ASCII characters; a retry with the same key returns the first result', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,100}$' } })
-  @RateLimit({ name: 'comment-post', limit: 10, windowSeconds: 60, per: 'user' }, { name: 'comment-post-ip', limit: 30, windowSeconds: 60, per: 'ip' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-100 visible ASCII characters; a retry with the same key returns the first result',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,100}$' },
+  })
+  @RateLimit(
+    { name: 'comment-post', limit: 10, windowSeconds: 60, per: 'user' },
+    { name: 'comment-post-ip', limit: 30, windowSeconds: 60, per: 'ip' },
+  )
   @Post('articles/:slug/comments')
   @Endpoint({
     operationId: 'createComment',
@@ -52,10 +65,24 @@ export class CommentsController {
     description: 'Starts `pending` unless the article is post-moderated or the author trusted; banned words reject it at once.',
     status: 201,
     type: CommentResponse,
-    errors: ['INVALID_PARENT', 'INVALID_IDEMPOTENCY_KEY', 'INVALID_TEXT', 'COMMENTS_CLOSED', 'ARTICLE_NOT_FOUND', 'PARENT_NOT_FOUND', 'DUPLICATE_COMMENT', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: [
+      'INVALID_PARENT',
+      'INVALID_IDEMPOTENCY_KEY',
+      'INVALID_TEXT',
+      'COMMENTS_CLOSED',
+      'ARTICLE_NOT_FOUND',
+      'PARENT_NOT_FOUND',
+      'DUPLICATE_COMMENT',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
     location: commentLocation,
   })
-  async create(@Param('slug') slug: string, @Body() dto: CreateCommentDto, @CurrentUser() user: AuthUser, @IdempotencyKey() key?: string): Promise<CommentResponse> {
+  async create(
+    @Param('slug') slug: string,
+    @Body() dto: CreateCommentDto,
+    @CurrentUser() user: AuthUser,
+    @IdempotencyKey() key?: string,
+  ): Promise<CommentResponse> {
     return { comment: await this.comments.create(user, slug, dto, key) };
   }
 
@@ -80,9 +107,18 @@ export class CommentsController {
   @Endpoint({
     operationId: 'editComment',
     summary: 'Edit your comment',
-    description: 'Within the edit window. The old text is kept as a revision; an approved comment goes back to the queue unless the article is post-moderated.',
+    description:
+      'Within the edit window. The old text is kept as a revision; an approved comment goes back to the queue unless the article is post-moderated.',
     type: CommentResponse,
-    errors: ['INVALID_TEXT', 'COMMENTS_CLOSED', 'NOT_COMMENT_AUTHOR', 'EDIT_WINDOW_CLOSED', 'COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'COMMENT_NOT_EDITABLE'],
+    errors: [
+      'INVALID_TEXT',
+      'COMMENTS_CLOSED',
+      'NOT_COMMENT_AUTHOR',
+      'EDIT_WINDOW_CLOSED',
+      'COMMENT_NOT_FOUND',
+      'VERSION_CONFLICT',
+      'COMMENT_NOT_EDITABLE',
+    ],
   })
   async edit(@Param() { id }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser): Promise<CommentResponse> {
     return { comment: await this.comments.edit(user, id, dto) };
@@ -106,10 +142,17 @@ export class CommentsController {
     operationId: 'reportComment',
     summary: 'Report a comment',
     description:
-      'Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue. With `notice` the report is also a notice of illegal content (DSA Art. 16), with your account\'s name and email as the notifier\'s.',
+      "Once per reader. At COMMENT_REPORT_THRESHOLD reports an approved comment goes back to the queue. With `notice` the report is also a notice of illegal content (DSA Art. 16), with your account's name and email as the notifier's.",
     status: 201,
     type: ReportResponse,
-    errors: ['CANNOT_REPORT_OWN_COMMENT', 'COMMENT_NOT_FOUND', 'ALREADY_REPORTED', 'VERSION_CONFLICT', 'NOTIFIER_ON_HOLD', 'DUPLICATE_NOTICE'],
+    errors: [
+      'CANNOT_REPORT_OWN_COMMENT',
+      'COMMENT_NOT_FOUND',
+      'ALREADY_REPORTED',
+      'VERSION_CONFLICT',
+      'NOTIFIER_ON_HOLD',
+      'DUPLICATE_NOTICE',
+    ],
     location: (body: ReportResponse) => `/api/comments/${body.report.commentId}/reports/mine`,
   })
   async report(@Param() { id }: CommentIdParam, @Body() dto: ReportCommentDto, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
@@ -118,7 +161,13 @@ export class CommentsController {
 
   @AllowBanned()
   @Get('comments/:id/reports/mine')
-  @Endpoint({ operationId: 'getMyReport', summary: 'Your report on a comment', description: 'Whether (and why) you reported it.', type: ReportResponse, errors: ['REPORT_NOT_FOUND'] })
+  @Endpoint({
+    operationId: 'getMyReport',
+    summary: 'Your report on a comment',
+    description: 'Whether (and why) you reported it.',
+    type: ReportResponse,
+    errors: ['REPORT_NOT_FOUND'],
+  })
   async myReport(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
     return { report: await this.reports.mine(user, id) };
   }

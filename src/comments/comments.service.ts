@@ -59,9 +59,19 @@ export class CommentsService {
    */
   async listForArticle(slug: string, q: ListCommentsQueryDto, viewer?: AuthUser): Promise<string> {
     const after = decodeCursor(q.cursor);
-    const within = q.parentId ? { scope: 'parent' as const, id: q.parentId } : q.rootId ? { scope: 'root' as const, id: q.rootId } : undefined;
+    const within = q.parentId
+      ? { scope: 'parent' as const, id: q.parentId }
+      : q.rootId
+        ? { scope: 'root' as const, id: q.rootId }
+        : undefined;
     const page = isSlug(slug)
-      ? await this.reads.commentPage(slug, { limit: q.limit, order: q.sort === 'newest' ? 'desc' : 'asc', after, within, viewerId: viewer?.id })
+      ? await this.reads.commentPage(slug, {
+          limit: q.limit,
+          order: q.sort === 'newest' ? 'desc' : 'asc',
+          after,
+          within,
+          viewerId: viewer?.id,
+        })
       : undefined;
     if (page === undefined) throw articleNotFound(slug);
     return page;
@@ -89,7 +99,12 @@ export class CommentsService {
   async create(user: AuthUser, slug: string, dto: CreateCommentDto, idempotencyKey?: string): Promise<CommentView> {
     // The key is bound to what was sent: the same key with another payload is a client bug, not a retry.
     const idem = idempotencyKey
-      ? { key: idempotencyKey, hash: createHash('sha256').update(JSON.stringify([slug, dto.parentId ?? null, dto.body])).digest('hex') }
+      ? {
+          key: idempotencyKey,
+          hash: createHash('sha256')
+            .update(JSON.stringify([slug, dto.parentId ?? null, dto.body]))
+            .digest('hex'),
+        }
       : undefined;
     const ctx = await this.reads.postContext(isSlug(slug) ? slug : null, user.id, dto.parentId ?? null, idem?.key ?? null);
     if (ctx.prior_view !== null) return replay(ctx.prior_view, ctx.prior_hash, idem!.hash);
@@ -109,7 +124,15 @@ export class CommentsService {
     );
     const outcome = await insertComment(
       this.prisma.pool,
-      { articleId: ctx.article_id, authorId: user.id, ...thread, body: dto.body, status: decision.status, statusReason: decision.statusReason, idempotency: idem },
+      {
+        articleId: ctx.article_id,
+        authorId: user.id,
+        ...thread,
+        body: dto.body,
+        status: decision.status,
+        statusReason: decision.statusReason,
+        idempotency: idem,
+      },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
       decision.status === 'rejected' ? this.filterRejection(decision.statusReason) : [],
     );
@@ -133,11 +156,13 @@ export class CommentsService {
    */
   async edit(user: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
     const row = await this.reads.commentForChange(id);
-    if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user)) throw commentNotFound();
+    if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
+      throw commentNotFound();
     if (row.author_id !== user.id) throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author can edit a comment');
     // Closing an article freezes its discussion for everyone, staff included: what readers saw when it closed is
     // what stays (a correction goes through moderation, or reopening). Deleting one's own comment stays possible.
-    if (!row.comments_open) throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article; they can no longer be edited');
+    if (!row.comments_open)
+      throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article; they can no longer be edited');
     if (row.status === 'rejected' || row.status === 'spam') {
       throw AppError.conflict('COMMENT_NOT_EDITABLE', 'A rejected comment cannot be edited');
     }
@@ -177,7 +202,13 @@ export class CommentsService {
     // Banned words: the edit and the rejection are two audited steps of one transaction.
     const rejected = await transaction(this.prisma.pool, async (client) => {
       const edited = await edit(client);
-      return applyCommentChange(client, edited, { status: 'rejected', statusReason: decision.statusReason }, decision.audit, this.filterRejection(decision.statusReason));
+      return applyCommentChange(
+        client,
+        edited,
+        { status: 'rejected', statusReason: decision.statusReason },
+        decision.audit,
+        this.filterRejection(decision.statusReason),
+      );
     });
     return JSON.parse(rejected.view) as CommentView;
   }
@@ -185,15 +216,26 @@ export class CommentsService {
   /** Soft delete by the author or a moderator. The row stays so replies keep their thread. Deleting twice → 404. */
   async remove(user: AuthUser, id: string): Promise<void> {
     const row = await this.reads.commentForChange(id);
-    if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user)) throw commentNotFound();
+    if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
+      throw commentNotFound();
     if (row.author_id !== user.id && !isModerator(user)) {
       throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author or a moderator can delete a comment');
     }
     // Removed by staff: a restriction with its statement of reasons (unless it was already rejected: that one has
     // its own). Deleted by its author: the notices about it close, nothing is left to act on.
     const byStaff = row.author_id !== user.id;
-    const effects = !byStaff ? authorDeletionEffects : row.status === 'approved' || row.status === 'pending' ? restrictionEffects(this.policy.resolve(undefined, { action: 'delete', decidedById: user.id })) : [];
-    await applyCommentChange(this.prisma.pool, snapshotOf(row), { deletedAt: new Date(), deletedById: user.id }, { action: 'delete', actorId: user.id }, effects);
+    const effects = !byStaff
+      ? authorDeletionEffects
+      : row.status === 'approved' || row.status === 'pending'
+        ? restrictionEffects(this.policy.resolve(undefined, { action: 'delete', decidedById: user.id }))
+        : [];
+    await applyCommentChange(
+      this.prisma.pool,
+      snapshotOf(row),
+      { deletedAt: new Date(), deletedById: user.id },
+      { action: 'delete', actorId: user.id },
+      effects,
+    );
   }
 
   /** The statement of reasons of a rejection by the word filter (fully automated, DSA Art. 17(3)(c)). */

@@ -77,7 +77,12 @@ export async function recount(pool: pg.Pool, opts: { repair: boolean }): Promise
     const target = TABLES[key];
     const { rows } = await pool.query<CounterDrift>(driftSql(target));
     result[key] = rows;
-    if (opts.repair && rows.length) result.repaired += await repairTable(pool, target, rows.map((r) => r.id));
+    if (opts.repair && rows.length)
+      result.repaired += await repairTable(
+        pool,
+        target,
+        rows.map((r) => r.id),
+      );
   }
   return result;
 }

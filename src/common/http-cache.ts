@@ -48,23 +48,26 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 
 /** Registers the hook. Routes without a policy pay one property lookup. */
 export function useConditionalGet(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', (req: FastifyRequest & { user?: unknown }, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
-    const policy = (req.routeOptions.config as { [CACHE_ROUTE_CONFIG]?: CachePolicy } | undefined)?.[CACHE_ROUTE_CONFIG];
-    if (!policy || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return done(null, payload);
-    const etag = etagOf(payload);
-    void reply.header('etag', etag);
-    // A signed-in viewer's page is private (the guard set no-store); everyone else shares one cacheable copy.
-    if (!req.user) void reply.header('cache-control', cacheControl(policy));
-    // Append: CORS has already set `Vary: Origin`, which a shared cache needs too.
-    const vary = reply.getHeader('vary');
-    const ours = policy.perViewer ? 'Accept-Encoding, Authorization' : 'Accept-Encoding';
-    void reply.header('vary', vary ? `${String(vary)}, ${ours}` : ours);
-    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
-      void reply.code(304);
-      return done(null, '');
-    }
-    done(null, payload);
-  });
+  fastify.addHook(
+    'onSend',
+    (req: FastifyRequest & { user?: unknown }, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+      const policy = (req.routeOptions.config as { [CACHE_ROUTE_CONFIG]?: CachePolicy } | undefined)?.[CACHE_ROUTE_CONFIG];
+      if (!policy || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return done(null, payload);
+      const etag = etagOf(payload);
+      void reply.header('etag', etag);
+      // A signed-in viewer's page is private (the guard set no-store); everyone else shares one cacheable copy.
+      if (!req.user) void reply.header('cache-control', cacheControl(policy));
+      // Append: CORS has already set `Vary: Origin`, which a shared cache needs too.
+      const vary = reply.getHeader('vary');
+      const ours = policy.perViewer ? 'Accept-Encoding, Authorization' : 'Accept-Encoding';
+      void reply.header('vary', vary ? `${String(vary)}, ${ours}` : ours);
+      if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+        void reply.code(304);
+        return done(null, '');
+      }
+      done(null, payload);
+    },
+  );
 }
 
 /**

@@ -18,7 +18,8 @@ function nestsDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -45,7 +46,10 @@ export function useStrictJsonBodies(fastify: FastifyInstance): void {
       return done(AppError.badRequest('INVALID_JSON', 'Request body is not valid UTF-8'), undefined);
     }
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-      return done(AppError.badRequest('INVALID_JSON', `Request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return done(
+        AppError.badRequest('INVALID_JSON', `Request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`),
+        undefined,
+      );
     }
     void parse(req, text, done);
   });
@@ -98,8 +102,11 @@ function answerClientError(err: ConnectionError, socket: Socket, extraHeaders: s
   if (err.code === 'HPE_HEADER_OVERFLOW') {
     // The first packet of the request and still no line break: the request line, i.e. the URL, is too long.
     const packet: unknown = err.rawPacket;
-    const urlTooLong = Buffer.isBuffer(packet) && /^[A-Z]{3,7} \//.test(packet.subarray(0, 9).toString('latin1')) && !packet.includes('\r\n');
-    [status, code, message] = urlTooLong ? [414, 'URI_TOO_LONG', 'The URL is too long'] : [431, 'HEADERS_TOO_LARGE', 'The request headers are too large'];
+    const urlTooLong =
+      Buffer.isBuffer(packet) && /^[A-Z]{3,7} \//.test(packet.subarray(0, 9).toString('latin1')) && !packet.includes('\r\n');
+    [status, code, message] = urlTooLong
+      ? [414, 'URI_TOO_LONG', 'The URL is too long']
+      : [431, 'HEADERS_TOO_LARGE', 'The request headers are too large'];
   } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     [status, code, message] = [408, 'REQUEST_TIMEOUT', 'The request was not received in time'];
   }

@@ -15,7 +15,7 @@ export class PageQueryDto {
   @Max(100)
   limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'opaque cursor from the previous page\'s nextCursor' })
+  @ApiPropertyOptional({ description: "opaque cursor from the previous page's nextCursor" })
   @IsOptional()
   @IsString()
   @MaxLength(512)

@@ -8,13 +8,26 @@ const SECRET = 'a-real-random-secret-of-at-least-32-characters';
 describe('configuration', () => {
   it('applies documented defaults in development', () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, DB_POOL_MAX: 10, JWT_ACCESS_TTL_SECONDS: 900, COMMENT_REPORT_THRESHOLD: 3, LOG_FORMAT: 'pretty', CORS_ORIGINS: [] });
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DB_POOL_MAX: 10,
+      JWT_ACCESS_TTL_SECONDS: 900,
+      COMMENT_REPORT_THRESHOLD: 3,
+      LOG_FORMAT: 'pretty',
+      CORS_ORIGINS: [],
+    });
     expect(env.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
   it('types and splits values', () => {
-    const env = loadEnv({ PORT: '8080', RATE_LIMIT_ENABLED: 'false', CORS_ORIGINS: 'https://a.example, https://b.example', JWT_SECRET: SECRET });
+    const env = loadEnv({
+      PORT: '8080',
+      RATE_LIMIT_ENABLED: 'false',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      JWT_SECRET: SECRET,
+    });
     expect(env.PORT).toBe(8080);
     expect(env.RATE_LIMIT_ENABLED).toBe(false);
     expect(env.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
@@ -67,13 +80,25 @@ describe('configuration: sign-in with the publisher (SSO) and LOCAL_AUTH', () =>
 
   it('should leave SSO off and password sign-in on by default', () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ LOCAL_AUTH: 'true', SSO_TRUST_ROLES: false, SSO_MAX_TOKEN_AGE_SECONDS: 300, SSO_CLOCK_SKEW_SECONDS: 30, SSO_JWKS_ALGORITHMS: ['RS256', 'ES256', 'EdDSA'] });
+    expect(env).toMatchObject({
+      LOCAL_AUTH: 'true',
+      SSO_TRUST_ROLES: false,
+      SSO_MAX_TOKEN_AGE_SECONDS: 300,
+      SSO_CLOCK_SKEW_SECONDS: 30,
+      SSO_JWKS_ALGORITHMS: ['RS256', 'ES256', 'EdDSA'],
+    });
     expect(env.SSO_JWKS_URL).toBeUndefined();
     expect(env.SSO_SECRET).toBeUndefined();
   });
 
   it('should accept a complete SSO configuration', () => {
-    const env = loadEnv({ ...SSO, SSO_JWKS_URL: 'https://www.example.bg/.well-known/jwks.json', SSO_SECRET, SSO_JWKS_ALGORITHMS: 'ES256, EdDSA', LOCAL_AUTH: 'false' });
+    const env = loadEnv({
+      ...SSO,
+      SSO_JWKS_URL: 'https://www.example.bg/.well-known/jwks.json',
+      SSO_SECRET,
+      SSO_JWKS_ALGORITHMS: 'ES256, EdDSA',
+      LOCAL_AUTH: 'false',
+    });
     expect(env).toMatchObject({ SSO_JWKS_ALGORITHMS: ['ES256', 'EdDSA'], LOCAL_AUTH: 'false' });
   });
 
@@ -84,7 +109,10 @@ describe('configuration: sign-in with the publisher (SSO) and LOCAL_AUTH', () =>
     [{ ...SSO, SSO_SECRET: 'short-secret' }, /SSO_SECRET must be a random value of at least 32 characters/],
     [{ ...SSO, SSO_SECRET: SECRET, JWT_SECRET: SECRET }, /SSO_SECRET must differ from JWT_SECRET/],
     [{ ...SSO, SSO_JWKS_URL: 'ftp://example.bg/jwks' }, /SSO_JWKS_URL: must be an http\(s\) URL/],
-    [{ ...SSO, SSO_JWKS_URL: 'http://www.example.bg/jwks', NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: SECRET }, /must be https in production/],
+    [
+      { ...SSO, SSO_JWKS_URL: 'http://www.example.bg/jwks', NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: SECRET },
+      /must be https in production/,
+    ],
     [{ ...SSO, SSO_SECRET, SSO_JWKS_ALGORITHMS: 'RS256,HS256' }, /SSO_JWKS_ALGORITHMS: must be a comma-separated list/],
     [{ ...SSO, SSO_SECRET, SSO_JWKS_ALGORITHMS: 'none' }, /SSO_JWKS_ALGORITHMS/],
     [{ ...SSO, SSO_SECRET, SSO_TRUST_ROLES: 'true' }, /SSO_TRUST_ROLES=true needs SSO_ROLE_CLAIM/],
@@ -139,7 +167,9 @@ describe('configuration documentation', () => {
     const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
     const example = readFileSync(join(projectRoot, '.env.example'), 'utf8');
     expect(keys.length).toBeGreaterThan(50);
-    expect(keys.filter((k) => !readme.includes(`| \`${k}\``) && !readme.includes(`\`${k}\` /`) && !readme.includes(`/ \`${k}\``))).toEqual([]);
+    expect(keys.filter((k) => !readme.includes(`| \`${k}\``) && !readme.includes(`\`${k}\` /`) && !readme.includes(`/ \`${k}\``))).toEqual(
+      [],
+    );
     expect(keys.filter((k) => !new RegExp(`(^|[\\s#])${k}=`, 'm').test(example))).toEqual([]);
   });
 });

@@ -3,9 +3,7 @@ import { EEA_COUNTRY_CODES } from '../dsa/transparency-database.js';
 
 const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'please-change-this-secret-in-production']);
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** A comma-separated list; empty entries dropped. */
 const commaList = () =>
@@ -34,7 +32,19 @@ const databaseFields = {
   MIGRATE_GRANT_TO: z.string().min(1).optional(),
 };
 /** Algorithms a publisher may sign SSO tokens with from its published keys (SSO_JWKS_URL): asymmetric only. */
-export const SSO_JWKS_ALGORITHM_CHOICES = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export const SSO_JWKS_ALGORITHM_CHOICES = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
 export type SsoJwksAlgorithm = (typeof SSO_JWKS_ALGORITHM_CHOICES)[number];
 
 /** Every environment variable the service reads. README's configuration table mirrors this. */
@@ -52,9 +62,17 @@ export const envSchema = z
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
     JWT_SECRET: z.string().optional(),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-    JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+    JWT_REFRESH_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(30 * 86_400),
     // A session (refresh-token family) ends this long after its sign-in, however often it is refreshed.
-    JWT_REFRESH_ABSOLUTE_TTL_SECONDS: z.coerce.number().int().min(60).default(90 * 86_400),
+    JWT_REFRESH_ABSOLUTE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(90 * 86_400),
     ADMIN_EMAIL: z.string().email().optional(),
     ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
     ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
@@ -70,10 +88,16 @@ export const envSchema = z
       .string()
       .default('RS256,ES256,EdDSA')
       .transform((v, ctx): SsoJwksAlgorithm[] => {
-        const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+        const list = v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean);
         const bad = list.filter((a) => !(SSO_JWKS_ALGORITHM_CHOICES as readonly string[]).includes(a));
         if (bad.length || !list.length) {
-          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${SSO_JWKS_ALGORITHM_CHOICES.join(', ')} (asymmetric only)` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of ${SSO_JWKS_ALGORITHM_CHOICES.join(', ')} (asymmetric only)`,
+          });
           return z.NEVER;
         }
         return list as SsoJwksAlgorithm[];
@@ -103,7 +127,12 @@ export const envSchema = z
     // Retention: a notifier's name and email (DSA notices) are removed this many days after the notice's decision.
     RETENTION_NOTICE_CONTACT_DAYS: z.coerce.number().int().min(0).max(3650).default(190),
     // How often this process runs the retention job, in seconds; 0 = never (another instance or a cron job does).
-    RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+    RETENTION_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(3600),
     // Live updates (Server-Sent Events): open streams per instance, per client address (per instance), the
     // heartbeat, how far back Last-Event-ID may resume, and how much unsent data a slow client may hold up.
     SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(100_000).default(2_000),
@@ -116,16 +145,29 @@ export const envSchema = z
     DSA_APPEAL_WINDOW_MONTHS: z.coerce.number().int().min(6).max(120).default(6),
     // The site's terms (community rules): the ground and link of every decision taken on them (Art. 17(3)(e)).
     DSA_TERMS_GROUND: z.string().trim().min(1).max(500).default('Community rules of the comment section'),
-    DSA_TERMS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).optional(),
+    DSA_TERMS_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(500)
+      .optional(),
     // Where a removal applies (ISO codes of EU/EEA countries, the Transparency Database's `territorial_scope`).
     DSA_TERRITORIAL_SCOPE: z
       .string()
       .default(EEA_COUNTRY_CODES.join(','))
       .transform((v, ctx): string[] => {
-        const list = [...new Set(v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean))];
+        const list = [
+          ...new Set(
+            v
+              .split(',')
+              .map((c) => c.trim().toUpperCase())
+              .filter(Boolean),
+          ),
+        ];
         const bad = list.filter((c) => !(EEA_COUNTRY_CODES as readonly string[]).includes(c));
         if (bad.length || !list.length) {
-          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of EU/EEA country codes (${EEA_COUNTRY_CODES.join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of EU/EEA country codes (${EEA_COUNTRY_CODES.join(', ')})`,
+          });
           return z.NEVER;
         }
         return list.sort();
@@ -164,7 +206,10 @@ export const envSchema = z
         if (s === 'false' || s === '0' || s === '') return false;
         if (s === 'true') return 1;
         if (/^\d+$/.test(s)) return Number(s);
-        const list = s.split(',').map((p) => p.trim()).filter(Boolean);
+        const list = s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
         if (list.every((p) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p))) return list;
         ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a hop count, or a list of proxy addresses/CIDRs' });
         return z.NEVER;
@@ -179,7 +224,11 @@ export const envSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
-    WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).default(6 * 3_600_000),
+    WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(6 * 3_600_000),
     WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -217,7 +266,11 @@ export const envSchema = z
       return z.NEVER;
     }
     if (env.SSE_RESUME_WINDOW_SECONDS > env.DOMAIN_EVENTS_RETENTION_HOURS * 3600) {
-      ctx.addIssue({ code: 'custom', path: ['SSE_RESUME_WINDOW_SECONDS'], message: 'SSE_RESUME_WINDOW_SECONDS must not exceed DOMAIN_EVENTS_RETENTION_HOURS (the events it replays)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SSE_RESUME_WINDOW_SECONDS'],
+        message: 'SSE_RESUME_WINDOW_SECONDS must not exceed DOMAIN_EVENTS_RETENTION_HOURS (the events it replays)',
+      });
       return z.NEVER;
     }
     const sso = ssoIssues(env, secret);
@@ -227,7 +280,11 @@ export const envSchema = z
     }
     const webhookKeys = env.WEBHOOK_SECRET_KEY;
     if (webhookKeys.some((k) => k.length < 32 || PLACEHOLDER_SECRETS.has(k))) {
-      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: 'WEBHOOK_SECRET_KEY must be random values of at least 32 characters (comma-separated, newest first)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET_KEY'],
+        message: 'WEBHOOK_SECRET_KEY must be random values of at least 32 characters (comma-separated, newest first)',
+      });
       return z.NEVER;
     }
     if (webhookKeys.includes(secret)) {
@@ -250,24 +307,40 @@ export const envSchema = z
  * publisher could then mint our access tokens); published keys travel over TLS in production.
  */
 function ssoIssues(
-  env: { NODE_ENV: string; LOCAL_AUTH: string; SSO_JWKS_URL?: string; SSO_SECRET?: string; SSO_ISSUER?: string; SSO_AUDIENCE?: string; SSO_ROLE_CLAIM?: string; SSO_TRUST_ROLES: boolean },
+  env: {
+    NODE_ENV: string;
+    LOCAL_AUTH: string;
+    SSO_JWKS_URL?: string;
+    SSO_SECRET?: string;
+    SSO_ISSUER?: string;
+    SSO_AUDIENCE?: string;
+    SSO_ROLE_CLAIM?: string;
+    SSO_TRUST_ROLES: boolean;
+  },
   jwtSecret: string,
 ): [string, string][] {
   const issues: [string, string][] = [];
   const enabled = env.SSO_JWKS_URL !== undefined || env.SSO_SECRET !== undefined;
   if (enabled) {
-    if (!env.SSO_ISSUER) issues.push(['SSO_ISSUER', 'SSO_ISSUER is required with SSO_JWKS_URL or SSO_SECRET (the `iss` every token must carry)']);
-    if (!env.SSO_AUDIENCE) issues.push(['SSO_AUDIENCE', 'SSO_AUDIENCE is required with SSO_JWKS_URL or SSO_SECRET (the `aud` every token must carry)']);
+    if (!env.SSO_ISSUER)
+      issues.push(['SSO_ISSUER', 'SSO_ISSUER is required with SSO_JWKS_URL or SSO_SECRET (the `iss` every token must carry)']);
+    if (!env.SSO_AUDIENCE)
+      issues.push(['SSO_AUDIENCE', 'SSO_AUDIENCE is required with SSO_JWKS_URL or SSO_SECRET (the `aud` every token must carry)']);
   } else if (env.SSO_ISSUER || env.SSO_AUDIENCE) {
-    issues.push(['SSO_JWKS_URL', 'set SSO_JWKS_URL and/or SSO_SECRET: the keys that verify the publisher\'s tokens']);
+    issues.push(['SSO_JWKS_URL', "set SSO_JWKS_URL and/or SSO_SECRET: the keys that verify the publisher's tokens"]);
   }
   if (env.SSO_SECRET !== undefined) {
-    if (env.SSO_SECRET.length < 32 || PLACEHOLDER_SECRETS.has(env.SSO_SECRET)) issues.push(['SSO_SECRET', 'SSO_SECRET must be a random value of at least 32 characters']);
-    else if (env.SSO_SECRET === jwtSecret) issues.push(['SSO_SECRET', 'SSO_SECRET must differ from JWT_SECRET (the publisher must not be able to sign this service\'s tokens)']);
+    if (env.SSO_SECRET.length < 32 || PLACEHOLDER_SECRETS.has(env.SSO_SECRET))
+      issues.push(['SSO_SECRET', 'SSO_SECRET must be a random value of at least 32 characters']);
+    else if (env.SSO_SECRET === jwtSecret)
+      issues.push(['SSO_SECRET', "SSO_SECRET must differ from JWT_SECRET (the publisher must not be able to sign this service's tokens)"]);
   }
-  if (env.SSO_JWKS_URL?.startsWith('http:') && env.NODE_ENV === 'production') issues.push(['SSO_JWKS_URL', 'SSO_JWKS_URL must be https in production']);
-  if (env.SSO_TRUST_ROLES && !env.SSO_ROLE_CLAIM) issues.push(['SSO_ROLE_CLAIM', 'SSO_TRUST_ROLES=true needs SSO_ROLE_CLAIM (the claim that carries the role)']);
-  if (env.LOCAL_AUTH === 'false' && !enabled) issues.push(['LOCAL_AUTH', 'LOCAL_AUTH=false needs SSO (SSO_JWKS_URL or SSO_SECRET): otherwise nobody can sign in']);
+  if (env.SSO_JWKS_URL?.startsWith('http:') && env.NODE_ENV === 'production')
+    issues.push(['SSO_JWKS_URL', 'SSO_JWKS_URL must be https in production']);
+  if (env.SSO_TRUST_ROLES && !env.SSO_ROLE_CLAIM)
+    issues.push(['SSO_ROLE_CLAIM', 'SSO_TRUST_ROLES=true needs SSO_ROLE_CLAIM (the claim that carries the role)']);
+  if (env.LOCAL_AUTH === 'false' && !enabled)
+    issues.push(['LOCAL_AUTH', 'LOCAL_AUTH=false needs SSO (SSO_JWKS_URL or SSO_SECRET): otherwise nobody can sign in']);
   return issues;
 }
 
@@ -277,7 +350,11 @@ type DatabaseParts = z.output<z.ZodObject<typeof databaseFields>>;
 function databaseUrl(env: DatabaseParts, ctx: z.RefinementCtx): string | undefined | typeof z.NEVER {
   if (!env.DB_HOST) return env.DATABASE_URL;
   if (env.DATABASE_URL) {
-    ctx.addIssue({ code: 'custom', path: ['DB_HOST'], message: 'set either DATABASE_URL or DB_HOST (with DB_USER, DB_PASSWORD, DB_NAME), not both' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DB_HOST'],
+      message: 'set either DATABASE_URL or DB_HOST (with DB_USER, DB_PASSWORD, DB_NAME), not both',
+    });
     return z.NEVER;
   }
   const missing = (['DB_USER', 'DB_NAME'] as const).filter((k) => !env[k]);

@@ -4,14 +4,24 @@ import { databaseFault, DatabaseUnavailableError, sqlStates } from './database-e
 
 const pgError = (code: string) => Object.assign(new pg.DatabaseError('server said no', 0, 'error'), { code, severity: 'ERROR' });
 const socketError = (code: string) => Object.assign(new Error(`connect ${code}`), { code, syscall: 'connect', errno: -111 });
-const prismaError = (code: string, meta?: Record<string, unknown>) => new Prisma.PrismaClientKnownRequestError('prisma said no', { code, clientVersion: '7', meta });
+const prismaError = (code: string, meta?: Record<string, unknown>) =>
+  new Prisma.PrismaClientKnownRequestError('prisma said no', { code, clientVersion: '7', meta });
 /** How Prisma 7 reports a driver-adapter failure: the adapter's descriptor sits in meta.driverAdapterError.cause. */
-const adapterError = (cause: Record<string, unknown>) => prismaError('P2010', { driverAdapterError: Object.assign(new Error('adapter'), { name: 'DriverAdapterError', cause }) });
+const adapterError = (cause: Record<string, unknown>) =>
+  prismaError('P2010', { driverAdapterError: Object.assign(new Error('adapter'), { name: 'DriverAdapterError', cause }) });
 
 describe('databaseFault', () => {
   const cases: [string, unknown, 'unavailable' | 'conflict' | null][] = [
-    ['our pool: no connection to be had', new DatabaseUnavailableError('no database connection available', { cause: new Error('timeout') }), 'unavailable'],
-    ['our pool, wrapped by someone else', new Error('outer', { cause: new DatabaseUnavailableError('lost', { cause: null }) }), 'unavailable'],
+    [
+      'our pool: no connection to be had',
+      new DatabaseUnavailableError('no database connection available', { cause: new Error('timeout') }),
+      'unavailable',
+    ],
+    [
+      'our pool, wrapped by someone else',
+      new Error('outer', { cause: new DatabaseUnavailableError('lost', { cause: null }) }),
+      'unavailable',
+    ],
     ['pg: admin shutdown (57P01)', pgError('57P01'), 'unavailable'],
     ['pg: crash shutdown (57P02)', pgError('57P02'), 'unavailable'],
     ['pg: starting up (57P03)', pgError('57P03'), 'unavailable'],

@@ -1,6 +1,18 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import pg from 'pg';
@@ -57,7 +69,9 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
   try {
     mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
   } catch (err) {
-    throw new StartupError(`cannot create the folder for EMBEDDED_PG_DIR=${shown}: ${(err as Error).message}; set EMBEDDED_PG_DIR to a folder you can write to`);
+    throw new StartupError(
+      `cannot create the folder for EMBEDDED_PG_DIR=${shown}: ${(err as Error).message}; set EMBEDDED_PG_DIR to a folder you can write to`,
+    );
   }
   const runAs = postgresUser();
   if (runAs.uid !== undefined) assertTraversable(dirname(databaseDir));
@@ -81,8 +95,28 @@ export async function startEmbeddedDatabase(dir: string, port: number, log: (msg
   }
   const child = spawn(
     '/bin/sh',
-    ['-c', WATCHDOG, 'embedded-postgres', bin.postgres, '-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], uid: runAs.uid, gid: runAs.gid, cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' } },
+    [
+      '-c',
+      WATCHDOG,
+      'embedded-postgres',
+      bin.postgres,
+      '-D',
+      databaseDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', logFd, logFd, 'pipe'],
+      uid: runAs.uid,
+      gid: runAs.gid,
+      cwd: '/',
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    },
   );
   closeSync(logFd);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -150,7 +184,18 @@ function initdb(initdbBin: string, databaseDir: string, runAs: RunAs, logFd: num
       initdbBin,
       // The builtin C.UTF-8 locale (PostgreSQL 17+) sorts and case-folds the same on every machine, independent of
       // the operating system's locales; --no-sync because a development cluster can simply be created again.
-      ['-D', databaseDir, `--username=${USER}`, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-sync'],
+      [
+        '-D',
+        databaseDir,
+        `--username=${USER}`,
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--no-sync',
+      ],
       { stdio: ['ignore', logFd, logFd], uid: runAs.uid, gid: runAs.gid, cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' } },
     );
   } catch {
@@ -163,7 +208,9 @@ function initdb(initdbBin: string, databaseDir: string, runAs: RunAs, logFd: num
 
 function assertEmpty(databaseDir: string, shown: string): void {
   if (existsSync(databaseDir) && readdirSync(databaseDir).length > 0) {
-    throw new StartupError(`EMBEDDED_PG_DIR=${shown} is not empty and holds no PostgreSQL data: set EMBEDDED_PG_DIR to an empty or new folder`);
+    throw new StartupError(
+      `EMBEDDED_PG_DIR=${shown} is not empty and holds no PostgreSQL data: set EMBEDDED_PG_DIR to an empty or new folder`,
+    );
   }
 }
 
@@ -173,7 +220,7 @@ function assertOwner(databaseDir: string, shown: string, runAs: RunAs): void {
   if (expected !== undefined && owner !== expected) {
     throw new StartupError(
       `EMBEDDED_PG_DIR=${shown} belongs to another user (uid ${owner}) and PostgreSQL runs as ${runAs.name} (uid ${expected}): ` +
-        'set EMBEDDED_PG_DIR to a folder of your own, or start as that folder\'s owner',
+        "set EMBEDDED_PG_DIR to a folder of your own, or start as that folder's owner",
     );
   }
 }
@@ -226,7 +273,9 @@ function classifyExit(logText: string, shown: string, port: number, withLog: (m:
     return withLog(`PostgreSQL cannot use EMBEDDED_PG_DIR=${shown} (owner or permissions): set EMBEDDED_PG_DIR to a folder of your own`);
   }
   if (/database files are incompatible with server/.test(logText)) {
-    return withLog(`EMBEDDED_PG_DIR=${shown} was created by another PostgreSQL major version: set EMBEDDED_PG_DIR to a new folder (or move the old one away)`);
+    return withLog(
+      `EMBEDDED_PG_DIR=${shown} was created by another PostgreSQL major version: set EMBEDDED_PG_DIR to a new folder (or move the old one away)`,
+    );
   }
   const fatal = logText.split('\n').find((l) => /FATAL|PANIC/.test(l));
   return withLog(`the embedded PostgreSQL stopped during start-up${fatal ? `: ${fatal.replace(/^.*?(FATAL|PANIC):\s*/, '')}` : ''}`);
@@ -238,7 +287,14 @@ async function waitUntilReady(port: number, exited: Promise<number | null>, onEx
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (gone) throw onExit();
-    const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 1000 });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: USER,
+      password: PASSWORD,
+      database: 'postgres',
+      connectionTimeoutMillis: 1000,
+    });
     client.on('error', () => {});
     try {
       await client.connect();

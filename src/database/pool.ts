@@ -57,13 +57,16 @@ class ResilientClient extends pg.Client {
 }
 
 /** Failing to obtain a connection always means the database is unavailable to us right now. */
-const unavailable = (err: unknown) => (err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError('no database connection available', { cause: err }));
+const unavailable = (err: unknown) =>
+  err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError('no database connection available', { cause: err });
 
 class ResilientPool extends pg.Pool {
   constructor(config: pg.PoolConfig) {
     super(config);
     // pool.query() fails a query with the client's connection error directly when the connection dies under it.
-    mapQueryErrors(this, (err) => (typeof err === 'object' && err !== null && connectionErrors.has(err) && !explained(err) ? lostConnection(err) : err));
+    mapQueryErrors(this, (err) =>
+      typeof err === 'object' && err !== null && connectionErrors.has(err) && !explained(err) ? lostConnection(err) : err,
+    );
   }
 
   override connect(): Promise<pg.PoolClient>;

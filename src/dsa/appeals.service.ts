@@ -33,13 +33,20 @@ export class AppealsService {
   ) {}
 
   async create(user: AuthUser, decisionId: string, dto: CreateAppealDto): Promise<AppealDto> {
-    const statement = await this.prisma.statementOfReasons.findUnique({ where: { id: decisionId }, select: { userId: true, createdAt: true, reversedAt: true } });
+    const statement = await this.prisma.statementOfReasons.findUnique({
+      where: { id: decisionId },
+      select: { userId: true, createdAt: true, reversedAt: true },
+    });
     if (!statement || statement.userId !== user.id) throw decisionNotFound();
     if (statement.reversedAt) throw AppError.conflict('DECISION_REVERSED', 'This restriction has already been lifted');
     const deadline = this.decisions.appealDeadline(statement.createdAt);
-    if (deadline <= new Date()) throw AppError.forbidden('APPEAL_WINDOW_CLOSED', `Appeals against this decision were possible until ${deadline.toISOString()}`);
+    if (deadline <= new Date())
+      throw AppError.forbidden('APPEAL_WINDOW_CLOSED', `Appeals against this decision were possible until ${deadline.toISOString()}`);
     try {
-      const appeal = await this.prisma.appeal.create({ data: { statementId: decisionId, appellantId: user.id, explanation: dto.explanation }, select: appealSelect });
+      const appeal = await this.prisma.appeal.create({
+        data: { statementId: decisionId, appellantId: user.id, explanation: dto.explanation },
+        select: appealSelect,
+      });
       this.logger.log({ msg: 'appeal received', appealId: appeal.id, decisionId });
       return toAppealView(appeal);
     } catch (err) {
@@ -53,7 +60,10 @@ export class AppealsService {
 
   /** The appellant's own appeal (the Location of POST .../appeals). */
   async get(user: AuthUser, decisionId: string, appealId: string): Promise<AppealDto> {
-    const appeal = await this.prisma.appeal.findFirst({ where: { id: appealId, statementId: decisionId, appellantId: user.id }, select: appealSelect });
+    const appeal = await this.prisma.appeal.findFirst({
+      where: { id: appealId, statementId: decisionId, appellantId: user.id },
+      select: appealSelect,
+    });
     if (!appeal) throw appealNotFound();
     return toAppealView(appeal);
   }
@@ -74,7 +84,13 @@ export class AppealsService {
       select: {
         ...appealSelect,
         appellant: { select: { id: true, username: true } },
-        statement: { include: { ...decisionInclude, decidedBy: { select: { id: true, username: true } }, comment: { select: { id: true, body: true, article: { select: { slug: true } } } } } },
+        statement: {
+          include: {
+            ...decisionInclude,
+            decidedBy: { select: { id: true, username: true } },
+            comment: { select: { id: true, body: true, article: { select: { slug: true } } } },
+          },
+        },
       },
       orderBy: asc ? [{ createdAt: 'asc' }, { id: 'asc' }] : [{ createdAt: 'desc' }, { id: 'desc' }],
       take: q.limit + 1,
@@ -105,13 +121,25 @@ export class AppealsService {
       if (appeal.status !== 'open') throw AppError.conflict('APPEAL_ALREADY_DECIDED', 'This appeal has already been decided');
       const statement = await tx.statementOfReasons.findUniqueOrThrow({
         where: { id: appeal.statement_id },
-        select: { id: true, action: true, commentId: true, userId: true, decidedById: true, reversedAt: true, createdAt: true, decisionVisibility: true },
+        select: {
+          id: true,
+          action: true,
+          commentId: true,
+          userId: true,
+          decidedById: true,
+          reversedAt: true,
+          createdAt: true,
+          decisionVisibility: true,
+        },
       });
       if (statement.decidedById === actor.id) {
         throw AppError.forbidden('APPEAL_SAME_DECIDER', 'You took this decision: another member of staff must decide the appeal');
       }
       const now = new Date();
-      await tx.appeal.update({ where: { id: appealId }, data: { status: dto.outcome, outcomeExplanation: dto.explanation, decidedById: actor.id, decidedAt: now } });
+      await tx.appeal.update({
+        where: { id: appealId },
+        data: { status: dto.outcome, outcomeExplanation: dto.explanation, decidedById: actor.id, decidedAt: now },
+      });
       const details = { appealId, decisionId: statement.id };
       if (dto.outcome === 'reversed' && !statement.reversedAt) await this.reverse(tx, actor, statement, dto.explanation, now);
       await audit(tx, {
@@ -149,8 +177,13 @@ export class AppealsService {
         const approve = before.status !== 'approved' && (before.deletedAt === null || restore);
         if (restore || approve) {
           // Through the transition table's statement: counters, the audit row and the lifting of the comment's statements together.
-          const change: CommentChange = { ...(restore && { restore: true as const }), ...(approve && { status: 'approved' as const, statusReason: null }) };
-          await applyCommentChange(tx, before, change, { action: 'appeal_restore', actorId: actor.id, reason: explanation }, [liftStatements('appeal')]);
+          const change: CommentChange = {
+            ...(restore && { restore: true as const }),
+            ...(approve && { status: 'approved' as const, statusReason: null }),
+          };
+          await applyCommentChange(tx, before, change, { action: 'appeal_restore', actorId: actor.id, reason: explanation }, [
+            liftStatements('appeal'),
+          ]);
           return;
         }
       }
@@ -172,4 +205,3 @@ export class AppealsService {
     await tx.statementOfReasons.updateMany({ where: { id: s.id, reversedAt: null }, data: { reversedAt: now, reversedBy: 'appeal' } });
   }
 }
-

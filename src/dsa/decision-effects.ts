@@ -134,12 +134,26 @@ export async function insertAccountStatement(
 /** Appends an audit-log row that is not a comment status change (misuse measures, notice and appeal decisions). */
 export async function audit(
   db: Db,
-  entry: { action: string; actorId: string | null; targetUserId?: string | null; commentId?: string | null; reason?: string | null; details?: Record<string, unknown> },
+  entry: {
+    action: string;
+    actorId: string | null;
+    targetUserId?: string | null;
+    commentId?: string | null;
+    reason?: string | null;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await query(
     db,
     `INSERT INTO moderation_actions (id, comment_id, moderator_id, target_user_id, action, reason, details, created_at)
      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::jsonb, now())`,
-    [entry.commentId ?? null, entry.actorId, entry.targetUserId ?? null, entry.action, entry.reason ?? null, entry.details ? JSON.stringify(entry.details) : null],
+    [
+      entry.commentId ?? null,
+      entry.actorId,
+      entry.targetUserId ?? null,
+      entry.action,
+      entry.reason ?? null,
+      entry.details ? JSON.stringify(entry.details) : null,
+    ],
   );
 }

@@ -49,7 +49,13 @@ export class DecisionsController {
 
   @AllowBanned()
   @Get('decisions/:id')
-  @Endpoint({ operationId: 'getDecision', summary: 'One decision and its appeals', description: 'For the recipient of the decision, and for staff.', type: DecisionResponse, errors: ['DECISION_NOT_FOUND'] })
+  @Endpoint({
+    operationId: 'getDecision',
+    summary: 'One decision and its appeals',
+    description: 'For the recipient of the decision, and for staff.',
+    type: DecisionResponse,
+    errors: ['DECISION_NOT_FOUND'],
+  })
   async get(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<DecisionResponse> {
     return { decision: await this.decisions.get(id, user) };
   }

@@ -19,7 +19,8 @@ import type {
   StatementCategory,
 } from './transparency-database.js';
 
-export const OTHER_REDRESS = 'You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21; the list is on the European Commission\'s website) or to the courts.';
+export const OTHER_REDRESS =
+  "You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21; the list is on the European Commission's website) or to the courts.";
 
 const AUTHOR_WARNING =
   'Several of your comments were found manifestly illegal. If this continues, your account will be suspended for a period (DSA Art. 23(1)).';
@@ -81,7 +82,10 @@ export class DecisionsService {
     });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
-    return { items: page.map((r) => this.toView(r)), nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return {
+      items: page.map((r) => this.toView(r)),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
   }
 
   /** One decision: for the recipient, or for staff. */
@@ -93,7 +97,11 @@ export class DecisionsService {
 
   /** The latest statement about a comment, shown to its author with the comment. */
   async latestForComment(commentId: string): Promise<StatementOfReasonsDto | null> {
-    const row = await this.prisma.statementOfReasons.findFirst({ where: { commentId }, include: decisionInclude, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const row = await this.prisma.statementOfReasons.findFirst({
+      where: { commentId },
+      include: decisionInclude,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
     return row ? this.toView(row) : null;
   }
 

@@ -80,8 +80,7 @@ export class MisuseService {
         {
           decisionGround: 'DECISION_GROUND_ILLEGAL_CONTENT',
           illegalContentLegalGround: `Art. 23(1) Regulation (EU) 2022/2065; the content: ${grounds}`.slice(0, 500),
-          illegalContentExplanation:
-            `${items.n} comments found manifestly illegal between ${day(items.first_at)} and ${day(items.latest_at)}, after a warning on ${day(warning.created_at)}.`,
+          illegalContentExplanation: `${items.n} comments found manifestly illegal between ${day(items.first_at)} and ${day(items.latest_at)}, after a warning on ${day(warning.created_at)}.`,
           category: items.category as StatementCategory,
         },
         { action: 'misuse_suspension', decidedById: actorId, endsAt: until, automatedDecision: 'AUTOMATED_DECISION_PARTIALLY' },
@@ -100,13 +99,23 @@ export class MisuseService {
       const event = userBannedEvent({ id: userId, username: user.username }, until, reason);
       await query(db, 'INSERT INTO domain_events (type, data) VALUES ($1::text, $2::jsonb)', [event.type, JSON.stringify(event.data)]);
       await this.record(db, { kind: 'author_suspension', subject, userId, statementId, until });
-      await audit(db, { action: 'misuse_suspend', actorId: null, targetUserId: userId, reason, details: { statementId, until: until.toISOString(), items: items.n } });
+      await audit(db, {
+        action: 'misuse_suspend',
+        actorId: null,
+        targetUserId: userId,
+        reason,
+        details: { statementId, until: until.toISOString(), items: items.n },
+      });
       this.logger.log({ msg: 'author suspended for misuse', userId, until: until.toISOString() });
     }
   }
 
   /** After a notice was found manifestly unfounded. */
-  async afterUnfoundedNotice(db: Db, notice: { id: string; notifierKey: string | null; notifierUserId: string | null }, actorId: string): Promise<void> {
+  async afterUnfoundedNotice(
+    db: Db,
+    notice: { id: string; notifierKey: string | null; notifierUserId: string | null },
+    actorId: string,
+  ): Promise<void> {
     const threshold = this.config.get('DSA_MISUSE_UNFOUNDED_NOTICE_THRESHOLD');
     const subject = notice.notifierKey;
     if (threshold === 0 || !subject) return;
@@ -122,7 +131,14 @@ export class MisuseService {
     if (!items || items.n < threshold) return;
     const warning = await this.latestMeasure(db, subject, 'notifier_warning', windowDays);
     if (!warning) {
-      await this.warn(db, { kind: 'notifier_warning', subject, userId: notice.notifierUserId, triggerNoticeId: notice.id, actorId, count: items.n });
+      await this.warn(db, {
+        kind: 'notifier_warning',
+        subject,
+        userId: notice.notifierUserId,
+        triggerNoticeId: notice.id,
+        actorId,
+        count: items.n,
+      });
       return;
     }
     if (items.latest_at <= warning.created_at || (await this.activeMeasure(db, subject, 'notifier_hold'))) return;
@@ -130,8 +146,7 @@ export class MisuseService {
     const statement = this.policy.resolve(
       {
         incompatibleContentGround: `${this.config.get('DSA_TERMS_GROUND')}: misuse of the notice mechanism (DSA Art. 23(2))`.slice(0, 500),
-        incompatibleContentExplanation:
-          `${items.n} notices found manifestly unfounded between ${day(items.first_at)} and ${day(items.latest_at)}, after a warning on ${day(warning.created_at)}.`,
+        incompatibleContentExplanation: `${items.n} notices found manifestly unfounded between ${day(items.first_at)} and ${day(items.latest_at)}, after a warning on ${day(warning.created_at)}.`,
       },
       { action: 'notifier_hold', decidedById: actorId, endsAt: until, automatedDecision: 'AUTOMATED_DECISION_PARTIALLY' },
     );
@@ -155,27 +170,54 @@ export class MisuseService {
 
   private async warn(
     db: Db,
-    w: { kind: 'author_warning' | 'notifier_warning'; subject: string; userId: string | null; triggerStatementId?: string; triggerNoticeId?: string; actorId: string | null; count: number },
+    w: {
+      kind: 'author_warning' | 'notifier_warning';
+      subject: string;
+      userId: string | null;
+      triggerStatementId?: string;
+      triggerNoticeId?: string;
+      actorId: string | null;
+      count: number;
+    },
   ): Promise<void> {
     await this.record(db, w);
     await audit(db, {
       action: w.kind === 'author_warning' ? 'misuse_warning' : 'notifier_warning',
       actorId: null,
       targetUserId: w.userId,
-      reason: w.kind === 'author_warning' ? 'Warning: repeated manifestly illegal content (DSA Art. 23(1))' : 'Warning: repeated manifestly unfounded notices (DSA Art. 23(2))',
+      reason:
+        w.kind === 'author_warning'
+          ? 'Warning: repeated manifestly illegal content (DSA Art. 23(1))'
+          : 'Warning: repeated manifestly unfounded notices (DSA Art. 23(2))',
       details: { statementId: w.triggerStatementId, noticeId: w.triggerNoticeId, count: w.count, decidedBy: w.actorId },
     });
   }
 
   private async record(
     db: Db,
-    m: { kind: string; subject: string; userId: string | null; triggerStatementId?: string; triggerNoticeId?: string; statementId?: string; until?: Date },
+    m: {
+      kind: string;
+      subject: string;
+      userId: string | null;
+      triggerStatementId?: string;
+      triggerNoticeId?: string;
+      statementId?: string;
+      until?: Date;
+    },
   ): Promise<void> {
     await query(
       db,
       `INSERT INTO misuse_measures (id, kind, subject_key, user_id, trigger_statement_id, trigger_notice_id, statement_id, until, created_at)
        VALUES (gen_random_uuid(), $1::"MisuseKind", $2::text, $3::uuid, $4::uuid, $5::uuid, $6::uuid, $7::timestamptz, now())`,
-      [m.kind, m.subject, m.userId, m.triggerStatementId ?? null, m.triggerNoticeId ?? null, m.statementId ?? null, m.until?.toISOString() ?? null],
+      [
+        m.kind,
+        m.subject,
+        m.userId,
+        m.triggerStatementId ?? null,
+        m.triggerNoticeId ?? null,
+        m.statementId ?? null,
+        m.until?.toISOString() ?? null,
+      ],
     );
   }
 

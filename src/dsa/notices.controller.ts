@@ -19,13 +19,16 @@ export class NoticesController {
   constructor(private readonly notices: NoticesService) {}
 
   @Public()
-  @RateLimit({ name: 'notice-ip', limit: 10, windowSeconds: 600, per: 'ip' }, { name: 'notice-user', limit: 30, windowSeconds: 3600, per: 'user' })
+  @RateLimit(
+    { name: 'notice-ip', limit: 10, windowSeconds: 600, per: 'ip' },
+    { name: 'notice-user', limit: 30, windowSeconds: 3600, per: 'user' },
+  )
   @Post()
   @Endpoint({
     operationId: 'createNotice',
     summary: 'Notify illegal content in a comment (DSA Art. 16)',
     description:
-      'Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader\'s own name and email fill them in (not a banned account\'s: its token is ignored here, and it sends a notice as anyone may). The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.',
+      "Anyone may send one. `notifierName` and `notifierEmail` are required unless `categorySpecification` names child sexual abuse material (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL, KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE, KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS); a signed-in reader's own name and email fill them in (not a banned account's: its token is ignored here, and it sends a notice as anyone may). The answer is the receipt; keep `accessKey` (shown once) to read the decision. The comment stays visible until a moderator decides.",
     status: 201,
     type: NoticeReceiptDto,
     errors: ['COMMENT_NOT_FOUND', 'CANNOT_REPORT_OWN_COMMENT', 'NOTIFIER_ON_HOLD', 'DUPLICATE_NOTICE'],
@@ -38,7 +41,12 @@ export class NoticesController {
 
   @Public()
   @AllowBanned()
-  @ApiHeader({ name: 'Notice-Key', required: false, description: 'the `accessKey` from the receipt; not needed when signed in as the notifier', schema: { type: 'string', maxLength: 100 } })
+  @ApiHeader({
+    name: 'Notice-Key',
+    required: false,
+    description: 'the `accessKey` from the receipt; not needed when signed in as the notifier',
+    schema: { type: 'string', maxLength: 100 },
+  })
   @Get(':id')
   @Endpoint({
     operationId: 'getNotice',

@@ -12,7 +12,7 @@ import { ANONYMOUS_NOTICE_KEYWORDS, type Keyword, type StatementCategory } from 
 
 /** Redress open to a notifier (Art. 16(5)): this service has no complaint route for notifiers yet (README "Legal duties"). */
 export const NOTIFIER_REDRESS =
-  'You may turn to a certified out-of-court dispute settlement body (DSA Art. 21; the list is on the European Commission\'s website) or to the courts.';
+  "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21; the list is on the European Commission's website) or to the courts.";
 
 const NOTIFIER_WARNING =
   'Several of your notices were found manifestly unfounded. If this continues, your notices will not be processed for a period (DSA Art. 23(2)).';
@@ -61,7 +61,11 @@ export class NoticesService {
 
   async submit(dto: CreateNoticeDto, viewer?: AuthUser): Promise<NoticeReceiptDto> {
     const created = await this.prisma.transaction((tx) =>
-      this.create(tx, { ...dto, commentId: dto.commentId, explanation: dto.explanation, name: dto.notifierName, email: dto.notifierEmail }, viewer),
+      this.create(
+        tx,
+        { ...dto, commentId: dto.commentId, explanation: dto.explanation, name: dto.notifierName, email: dto.notifierEmail },
+        viewer,
+      ),
     );
     return { notice: await this.view(created.id), accessKey: created.accessKey };
   }
@@ -79,7 +83,8 @@ export class NoticesService {
       SELECT author_id FROM comments WHERE id = ${n.commentId}::uuid AND status = 'approved' AND deleted_at IS NULL FOR UPDATE`;
     // Only what readers can see can be noticed; anything else looks like a comment that does not exist.
     if (!comment) throw commentNotFound();
-    if (viewer && comment.author_id === viewer.id) throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot send a notice about your own comment');
+    if (viewer && comment.author_id === viewer.id)
+      throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot send a notice about your own comment');
     const spec = n.categorySpecification ?? [];
     const contact = await this.contact(tx, n, spec, viewer);
     const key = notifierKey({ userId: viewer?.id, email: contact.email });
@@ -128,8 +133,16 @@ export class NoticesService {
     }
     if (!spec.some((k) => ANONYMOUS_NOTICE_KEYWORDS.includes(k))) {
       const missing: ErrorDetail[] = [];
-      if (!name) missing.push({ field: 'notifierName', message: 'notifierName is required (DSA Art. 16(2)(c)), except for notices of child sexual abuse material' });
-      if (!email) missing.push({ field: 'notifierEmail', message: 'notifierEmail is required (DSA Art. 16(2)(c)), except for notices of child sexual abuse material' });
+      if (!name)
+        missing.push({
+          field: 'notifierName',
+          message: 'notifierName is required (DSA Art. 16(2)(c)), except for notices of child sexual abuse material',
+        });
+      if (!email)
+        missing.push({
+          field: 'notifierEmail',
+          message: 'notifierEmail is required (DSA Art. 16(2)(c)), except for notices of child sexual abuse material',
+        });
       if (missing.length) throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', missing);
     }
     return { name, email };
@@ -155,17 +168,37 @@ export class NoticesService {
    */
   async dismiss(actor: AuthUser, id: string, dto: DismissNoticeDto): Promise<NoticeDto> {
     await this.prisma.transaction(async (tx) => {
-      const [notice] = await tx.$queryRaw<{ id: string; comment_id: string; status: string; notifier_key: string | null; notifier_user_id: string | null }[]>`
+      const [notice] = await tx.$queryRaw<
+        { id: string; comment_id: string; status: string; notifier_key: string | null; notifier_user_id: string | null }[]
+      >`
         SELECT id, comment_id, status::text AS status, notifier_key, notifier_user_id FROM notices WHERE id = ${id}::uuid FOR UPDATE`;
       if (!notice) throw noticeNotFound();
       if (notice.status !== 'open') throw AppError.conflict('NOTICE_ALREADY_DECIDED', 'This notice has already been decided');
       const manifestlyUnfounded = dto.manifestlyUnfounded ?? false;
       await tx.notice.update({
         where: { id },
-        data: { status: 'decided', outcome: 'no_action', decisionExplanation: dto.explanation, manifestlyUnfounded, decidedById: actor.id, decidedAt: new Date() },
+        data: {
+          status: 'decided',
+          outcome: 'no_action',
+          decisionExplanation: dto.explanation,
+          manifestlyUnfounded,
+          decidedById: actor.id,
+          decidedAt: new Date(),
+        },
       });
-      await audit(tx, { action: 'notice_dismiss', actorId: actor.id, commentId: notice.comment_id, reason: dto.explanation, details: { noticeId: id, manifestlyUnfounded } });
-      if (manifestlyUnfounded) await this.misuse.afterUnfoundedNotice(tx, { id, notifierKey: notice.notifier_key, notifierUserId: notice.notifier_user_id }, actor.id);
+      await audit(tx, {
+        action: 'notice_dismiss',
+        actorId: actor.id,
+        commentId: notice.comment_id,
+        reason: dto.explanation,
+        details: { noticeId: id, manifestlyUnfounded },
+      });
+      if (manifestlyUnfounded)
+        await this.misuse.afterUnfoundedNotice(
+          tx,
+          { id, notifierKey: notice.notifier_key, notifierUserId: notice.notifier_user_id },
+          actor.id,
+        );
     });
     this.logger.log({ msg: 'notice dismissed', noticeId: id, moderatorId: actor.id });
     return this.view(id);
@@ -180,7 +213,10 @@ export function toNoticeView(n: NoticeRow): NoticeDto {
     commentId: n.commentId,
     category: n.category as StatementCategory,
     categorySpecification: n.categorySpecification as Keyword[],
-    decision: n.outcome && n.decidedAt ? { outcome: n.outcome, decidedAt: n.decidedAt.toISOString(), ...outcomeText(n), redress: NOTIFIER_REDRESS } : null,
+    decision:
+      n.outcome && n.decidedAt
+        ? { outcome: n.outcome, decidedAt: n.decidedAt.toISOString(), ...outcomeText(n), redress: NOTIFIER_REDRESS }
+        : null,
     warning: n.warnings[0] ? { issuedAt: n.warnings[0].createdAt.toISOString(), message: NOTIFIER_WARNING } : null,
   };
 }
@@ -189,10 +225,16 @@ function outcomeText(n: NoticeRow): { explanation: string; automatedDecision: bo
   const s = n.statement;
   if (n.outcome === 'action_taken' && s) {
     const illegal = s.decisionGround === 'DECISION_GROUND_ILLEGAL_CONTENT';
-    const ground = illegal ? `illegal content (${s.illegalContentLegalGround})` : `incompatible with the site's rules (${s.incompatibleContentGround})`;
+    const ground = illegal
+      ? `illegal content (${s.illegalContentLegalGround})`
+      : `incompatible with the site's rules (${s.incompatibleContentGround})`;
     const why = illegal ? s.illegalContentExplanation : s.incompatibleContentExplanation;
-    return { explanation: `The comment was removed as ${ground}: ${why}`, automatedDecision: s.automatedDecision !== 'AUTOMATED_DECISION_NOT_AUTOMATED' };
+    return {
+      explanation: `The comment was removed as ${ground}: ${why}`,
+      automatedDecision: s.automatedDecision !== 'AUTOMATED_DECISION_NOT_AUTOMATED',
+    };
   }
-  if (n.outcome === 'content_unavailable') return { explanation: 'The comment was deleted by its author before a decision was needed.', automatedDecision: false };
+  if (n.outcome === 'content_unavailable')
+    return { explanation: 'The comment was deleted by its author before a decision was needed.', automatedDecision: false };
   return { explanation: n.decisionExplanation ?? 'A moderator reviewed the comment and kept it.', automatedDecision: false };
 }

@@ -14,7 +14,8 @@ import type {
 } from './transparency-database.js';
 
 /** Every kind of restricting decision that gets a statement of reasons (DSA Art. 17(1)). */
-export type RestrictingAction = 'reject' | 'spam' | 'delete' | 'filter_reject' | 'ban_reject' | 'ban' | 'misuse_suspension' | 'notifier_hold';
+export type RestrictingAction =
+  'reject' | 'spam' | 'delete' | 'filter_reject' | 'ban_reject' | 'ban' | 'misuse_suspension' | 'notifier_hold';
 
 /** A statement of reasons with every field decided, ready to insert (src/dsa/decision-effects.ts). */
 export interface ResolvedStatement {
@@ -57,7 +58,10 @@ export interface DecisionContext {
 }
 
 /** What each kind of decision restricts (Art. 17(1)(a)-(d)), in the database's terms. */
-const RESTRICTION: Record<RestrictingAction, { visibility?: DecisionVisibility; account?: DecisionAccount; provision?: DecisionProvision }> = {
+const RESTRICTION: Record<
+  RestrictingAction,
+  { visibility?: DecisionVisibility; account?: DecisionAccount; provision?: DecisionProvision }
+> = {
   reject: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
   spam: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
   delete: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
@@ -73,11 +77,14 @@ const FACTS: Record<RestrictingAction, string> = {
   reject: 'A moderator reviewed the comment and rejected it',
   spam: 'A moderator reviewed the comment and removed it as spam',
   delete: 'A moderator removed the comment',
-  filter_reject: "The comment contains words on the site's list of banned words and was rejected automatically when it was posted or edited",
+  filter_reject:
+    "The comment contains words on the site's list of banned words and was rejected automatically when it was posted or edited",
   ban_reject: "The comment was waiting for review when a moderator suspended its author's account, and was rejected with it",
   ban: "A moderator suspended the account's access to the comment section",
-  misuse_suspension: 'The account was suspended after repeatedly posting manifestly illegal content, following a prior warning (DSA Art. 23(1))',
-  notifier_hold: 'Notices from this notifier are not processed for a period after repeated manifestly unfounded notices, following a prior warning (DSA Art. 23(2))',
+  misuse_suspension:
+    'The account was suspended after repeatedly posting manifestly illegal content, following a prior warning (DSA Art. 23(1))',
+  notifier_hold:
+    'Notices from this notifier are not processed for a period after repeated manifestly unfounded notices, following a prior warning (DSA Art. 23(2))',
 };
 
 /** The category when neither the moderator nor a notice names one. */
@@ -107,11 +114,15 @@ export class StatementPolicy {
   /** `field` names the body property the fields came in (for error details), e.g. `statement`. */
   resolve(fields: StatementFieldsDto | undefined, ctx: DecisionContext, field = 'statement'): ResolvedStatement {
     const f = fields ?? {};
-    const ground: DecisionGround = f.decisionGround ?? (f.illegalContentLegalGround ? 'DECISION_GROUND_ILLEGAL_CONTENT' : 'DECISION_GROUND_INCOMPATIBLE_CONTENT');
+    const ground: DecisionGround =
+      f.decisionGround ?? (f.illegalContentLegalGround ? 'DECISION_GROUND_ILLEGAL_CONTENT' : 'DECISION_GROUND_INCOMPATIBLE_CONTENT');
     const illegal = ground === 'DECISION_GROUND_ILLEGAL_CONTENT';
     const problems: ErrorDetail[] = [];
     if (illegal && !f.illegalContentLegalGround) {
-      problems.push({ field: `${field}.illegalContentLegalGround`, message: 'name the law relied on: required with DECISION_GROUND_ILLEGAL_CONTENT' });
+      problems.push({
+        field: `${field}.illegalContentLegalGround`,
+        message: 'name the law relied on: required with DECISION_GROUND_ILLEGAL_CONTENT',
+      });
     }
     const otherGround = illegal
       ? (['incompatibleContentGround', 'incompatibleContentExplanation', 'incompatibleContentIllegal'] as const)
@@ -119,7 +130,11 @@ export class StatementPolicy {
     for (const key of otherGround) {
       if (f[key] !== undefined) problems.push({ field: `${field}.${key}`, message: `${key} does not go with ${ground}` });
     }
-    if (f.manifestlyIllegal && !illegal) problems.push({ field: `${field}.manifestlyIllegal`, message: 'only content found illegal (DECISION_GROUND_ILLEGAL_CONTENT) can be manifestly illegal' });
+    if (f.manifestlyIllegal && !illegal)
+      problems.push({
+        field: `${field}.manifestlyIllegal`,
+        message: 'only content found illegal (DECISION_GROUND_ILLEGAL_CONTENT) can be manifestly illegal',
+      });
     if (problems.length) throw invalid(problems);
 
     const reason = ctx.reason?.trim() || null;

@@ -27,14 +27,30 @@ const oneOf = (values: readonly string[]) => ({ type: 'string', enum: [...values
 const listOf = (values: readonly string[]) => ({ type: 'array', minItems: 1, uniqueItems: true, items: oneOf(values) });
 const has = (...fields: string[]) => ({ anyOf: fields.map((f) => ({ required: [f] })) });
 const whenEquals = (field: string, value: string) => ({ properties: { [field]: { const: value } }, required: [field] });
-const whenContains = (field: string, value: string) => ({ properties: { [field]: { type: 'array', contains: { const: value } } }, required: [field] });
+const whenContains = (field: string, value: string) => ({
+  properties: { [field]: { type: 'array', contains: { const: value } } },
+  required: [field],
+});
 
 export const TDB_STATEMENT_SCHEMA: Record<string, unknown> = {
   title: 'TransparencyDatabaseStatement',
-  description: 'One statement of reasons as the DSA Transparency Database API accepts it (https://transparency.dsa.ec.europa.eu/page/api-documentation).',
+  description:
+    'One statement of reasons as the DSA Transparency Database API accepts it (https://transparency.dsa.ec.europa.eu/page/api-documentation).',
   type: 'object',
   additionalProperties: false,
-  required: ['decision_ground', 'content_type', 'category', 'territorial_scope', 'content_date', 'application_date', 'decision_facts', 'source_type', 'automated_detection', 'automated_decision', 'puid'],
+  required: [
+    'decision_ground',
+    'content_type',
+    'category',
+    'territorial_scope',
+    'content_date',
+    'application_date',
+    'decision_facts',
+    'source_type',
+    'automated_detection',
+    'automated_decision',
+    'puid',
+  ],
   properties: {
     decision_visibility: listOf(DECISION_VISIBILITIES),
     decision_visibility_other: text(500),
@@ -77,15 +93,33 @@ export const TDB_STATEMENT_SCHEMA: Record<string, unknown> = {
     has('decision_visibility', 'decision_monetary', 'decision_provision', 'decision_account'),
     {
       if: whenEquals('decision_ground', 'DECISION_GROUND_ILLEGAL_CONTENT'),
-      then: { required: ['illegal_content_legal_ground', 'illegal_content_explanation'], not: has('incompatible_content_ground', 'incompatible_content_explanation', 'incompatible_content_illegal') },
+      then: {
+        required: ['illegal_content_legal_ground', 'illegal_content_explanation'],
+        not: has('incompatible_content_ground', 'incompatible_content_explanation', 'incompatible_content_illegal'),
+      },
     },
     {
       if: whenEquals('decision_ground', 'DECISION_GROUND_INCOMPATIBLE_CONTENT'),
-      then: { required: ['incompatible_content_ground', 'incompatible_content_explanation'], not: has('illegal_content_legal_ground', 'illegal_content_explanation') },
+      then: {
+        required: ['incompatible_content_ground', 'incompatible_content_explanation'],
+        not: has('illegal_content_legal_ground', 'illegal_content_explanation'),
+      },
     },
-    { if: whenContains('decision_visibility', 'DECISION_VISIBILITY_OTHER'), then: { required: ['decision_visibility_other'] }, else: { not: has('decision_visibility_other') } },
-    { if: whenEquals('decision_monetary', 'DECISION_MONETARY_OTHER'), then: { required: ['decision_monetary_other'] }, else: { not: has('decision_monetary_other') } },
-    { if: whenContains('content_type', 'CONTENT_TYPE_OTHER'), then: { required: ['content_type_other'] }, else: { not: has('content_type_other') } },
+    {
+      if: whenContains('decision_visibility', 'DECISION_VISIBILITY_OTHER'),
+      then: { required: ['decision_visibility_other'] },
+      else: { not: has('decision_visibility_other') },
+    },
+    {
+      if: whenEquals('decision_monetary', 'DECISION_MONETARY_OTHER'),
+      then: { required: ['decision_monetary_other'] },
+      else: { not: has('decision_monetary_other') },
+    },
+    {
+      if: whenContains('content_type', 'CONTENT_TYPE_OTHER'),
+      then: { required: ['content_type_other'] },
+      else: { not: has('content_type_other') },
+    },
     // source_identity is ignored for the provider's own initiative.
     { if: whenEquals('source_type', 'SOURCE_VOLUNTARY'), then: { not: has('source_identity') } },
   ],

@@ -161,7 +161,11 @@ export const SOURCE_TYPES = ['SOURCE_ARTICLE_16', 'SOURCE_TRUSTED_FLAGGER', 'SOU
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
 /** `automated_decision` (required). `automated_detection` is the string "Yes" or "No". */
-export const AUTOMATED_DECISIONS = ['AUTOMATED_DECISION_FULLY', 'AUTOMATED_DECISION_PARTIALLY', 'AUTOMATED_DECISION_NOT_AUTOMATED'] as const;
+export const AUTOMATED_DECISIONS = [
+  'AUTOMATED_DECISION_FULLY',
+  'AUTOMATED_DECISION_PARTIALLY',
+  'AUTOMATED_DECISION_NOT_AUTOMATED',
+] as const;
 export type AutomatedDecision = (typeof AUTOMATED_DECISIONS)[number];
 
 /** `content_type` (required array): comments are text. */
@@ -178,8 +182,36 @@ export const CONTENT_TYPES = [
 
 /** `territorial_scope`: ISO 3166 codes of the EU and EEA countries the database accepts (Greece is `GR`). */
 export const EEA_COUNTRY_CODES = [
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE',
-  'IS', 'IT', 'LI', 'LT', 'LU', 'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IS',
+  'IT',
+  'LI',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
 ] as const;
 
 /** The field length limits of the store endpoint. */

@@ -19,7 +19,8 @@ export class TransparencyController {
   @Endpoint({
     operationId: 'getTransparencyReport',
     summary: 'Transparency report figures for a period (DSA Art. 15, 24(1))',
-    description: 'Notices by category, decisions by ground, restriction, category, source and automation, median times, appeals and their outcomes, misuse measures. See README "Legal duties" for how each figure is counted.',
+    description:
+      'Notices by category, decisions by ground, restriction, category, source and automation, median times, appeals and their outcomes, misuse measures. See README "Legal duties" for how each figure is counted.',
     type: TransparencyReportDto,
   })
   report(@Query() q: PeriodQueryDto): Promise<TransparencyReportDto> {
@@ -31,7 +32,7 @@ export class TransparencyController {
     operationId: 'exportStatements',
     summary: 'Statements of reasons of a period, for the Transparency Database (DSA Art. 24(5))',
     description:
-      'Newline-delimited JSON (application/x-ndjson): each line is one object as the schema below describes, one statement per line, oldest first, in the Transparency Database\'s field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used.',
+      "Newline-delimited JSON (application/x-ndjson): each line is one object as the schema below describes, one statement per line, oldest first, in the Transparency Database's field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used.",
     produces: { mediaType: 'application/x-ndjson', schema: TDB_STATEMENT_DOCUMENT_SCHEMA, example: TDB_STATEMENT_EXAMPLE },
   })
   async statements(@Query() q: PeriodQueryDto, @Res() reply: FastifyReply): Promise<void> {
@@ -44,6 +45,9 @@ export class TransparencyController {
         yield* lines;
       })(),
     );
-    void reply.header('content-disposition', 'attachment; filename="statements-of-reasons.ndjson"').type('application/x-ndjson; charset=utf-8').send(body);
+    void reply
+      .header('content-disposition', 'attachment; filename="statements-of-reasons.ndjson"')
+      .type('application/x-ndjson; charset=utf-8')
+      .send(body);
   }
 }

@@ -226,9 +226,16 @@ function period(q: PeriodQueryDto): { from: Date; to: Date } {
   const from = new Date(q.from);
   const to = new Date(q.to);
   // PostgreSQL stores years up to 9999; "9999-12-31T23:59:59-14:00" is already year 10000 in UTC.
-  for (const [field, d] of [['from', from], ['to', to]] as const) {
-    if (d.getUTCFullYear() > 9999) throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field, message: `${field} must be before the year 10000` }]);
+  for (const [field, d] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (d.getUTCFullYear() > 9999)
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
+        { field, message: `${field} must be before the year 10000` },
+      ]);
   }
-  if (!(to > from)) throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'to', message: 'to must be after from' }]);
+  if (!(to > from))
+    throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'to', message: 'to must be after from' }]);
   return { from, to };
 }

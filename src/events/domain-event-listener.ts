@@ -141,7 +141,8 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
     if (this.client === client) this.client = undefined;
     else if (this.client !== undefined) return; // an old connection's late event
     if (this.retryTimer) return; // a retry is already scheduled
-    if (!this.wasLost) this.logger.warn({ msg: 'lost the domain event listener connection; reconnecting (live updates pause meanwhile)', reason });
+    if (!this.wasLost)
+      this.logger.warn({ msg: 'lost the domain event listener connection; reconnecting (live updates pause meanwhile)', reason });
     this.wasLost = true;
     // Announced but unread ids, and everything after the last one seen, are read again after reconnecting.
     if (this.lastSeenId !== undefined) this.gapAfter(this.pending.length ? minId(this.pending) - 1n : this.lastSeenId);
@@ -213,10 +214,18 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
     const from = this.resumeFrom ?? this.lastSeenId;
     if (!articles.length) this.resumeFrom = undefined; // nobody to catch up for: a new stream starts from the present
     if (!articles.length || from === undefined) return;
-    const events = await run(client, EVENTS_AFTER, [articles, from.toString(), this.config.get('SSE_RESUME_WINDOW_SECONDS'), CATCH_UP_LIMIT + 1]);
+    const events = await run(client, EVENTS_AFTER, [
+      articles,
+      from.toString(),
+      this.config.get('SSE_RESUME_WINDOW_SECONDS'),
+      CATCH_UP_LIMIT + 1,
+    ]);
     if (this.resumeFrom === from) this.resumeFrom = undefined;
     if (events.length > CATCH_UP_LIMIT) {
-      this.logger.warn({ msg: 'too many domain events missed while reconnecting; subscribers are asked to resync', missed: `> ${CATCH_UP_LIMIT}` });
+      this.logger.warn({
+        msg: 'too many domain events missed while reconnecting; subscribers are asked to resync',
+        missed: `> ${CATCH_UP_LIMIT}`,
+      });
       this.sink?.resync();
       return;
     }

@@ -74,7 +74,8 @@ export const commentEventType = {
   created: `'comment.created'`,
   deleted: `'comment.deleted'`,
   edited: `'comment.updated'`,
-  decided: (c: string) => `CASE ${c}.status WHEN 'approved' THEN 'comment.approved' WHEN 'pending' THEN 'comment.requeued' ELSE 'comment.rejected' END`,
+  decided: (c: string) =>
+    `CASE ${c}.status WHEN 'approved' THEN 'comment.approved' WHEN 'pending' THEN 'comment.requeued' ELSE 'comment.rejected' END`,
 } as const;
 
 const visible = (c: string) => `(${c}.status = 'approved' AND ${c}.deleted_at IS NULL)`;

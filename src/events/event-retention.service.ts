@@ -31,11 +31,16 @@ export class EventRetentionService implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     const schedule = () => {
-      this.timer = setTimeout(() => {
-        this.running = this.purge()
-          .catch((err: unknown) => this.logger.warn({ msg: 'deleting expired domain events failed; retrying later', error: (err as Error).message }))
-          .finally(() => !this.stopped && schedule());
-      }, PURGE_EVERY_MS * (0.75 + Math.random() / 2));
+      this.timer = setTimeout(
+        () => {
+          this.running = this.purge()
+            .catch((err: unknown) =>
+              this.logger.warn({ msg: 'deleting expired domain events failed; retrying later', error: (err as Error).message }),
+            )
+            .finally(() => !this.stopped && schedule());
+        },
+        PURGE_EVERY_MS * (0.75 + Math.random() / 2),
+      );
       this.timer.unref();
     };
     schedule();

@@ -20,7 +20,10 @@ export class RateLimitsCheckDto {
   @ApiProperty({ enum: ['redis', 'memory'], example: 'redis', description: '`redis` with REDIS_URL, else `memory` (one process)' })
   store: 'redis' | 'memory';
 
-  @ApiProperty({ example: true, description: 'Whether every instance counts in the same buckets right now (false: per instance, e.g. while Redis is away)' })
+  @ApiProperty({
+    example: true,
+    description: 'Whether every instance counts in the same buckets right now (false: per instance, e.g. while Redis is away)',
+  })
   shared: boolean;
 
   @ApiProperty({
@@ -36,7 +39,11 @@ export class RateLimitsCheckDto {
 }
 
 export class LiveUpdatesCheckDto {
-  @ApiProperty({ enum: ['up', 'down'], example: 'up', description: "This instance's LISTEN connection for domain events (down: reconnecting; streams pause and catch up)" })
+  @ApiProperty({
+    enum: ['up', 'down'],
+    example: 'up',
+    description: "This instance's LISTEN connection for domain events (down: reconnecting; streams pause and catch up)",
+  })
   status: 'up' | 'down';
 
   @ApiProperty({ type: 'integer', example: 412, description: 'Live-update streams open on this instance' })

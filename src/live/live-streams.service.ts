@@ -37,7 +37,8 @@ const frame = (event: string, data: string, id?: string) => `${id ? `id: ${id}\n
 /** What a domain event means for an article stream: a `comment` that became visible (or was edited while visible) or a `comment-removed`. */
 function commentFrame(e: DomainEventRow): string | undefined {
   const d = e.data as unknown as CommentEventData;
-  if (d.visibleDelta === 1 || (d.visible && d.visibleDelta === 0 && e.type === 'comment.updated')) return frame('comment', JSON.stringify(d.comment), e.id);
+  if (d.visibleDelta === 1 || (d.visible && d.visibleDelta === 0 && e.type === 'comment.updated'))
+    return frame('comment', JSON.stringify(d.comment), e.id);
   if (d.visibleDelta === -1) return frame('comment-removed', JSON.stringify({ id: d.comment.id }), e.id);
   return undefined;
 }
@@ -79,9 +80,12 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
 
   onModuleInit(): void {
     this.listener.attach(this);
-    this.heartbeat = setInterval(() => {
-      for (const s of this.streams) if (!s.held) this.write(s, ':\n\n');
-    }, this.config.get('SSE_HEARTBEAT_SECONDS') * 1000);
+    this.heartbeat = setInterval(
+      () => {
+        for (const s of this.streams) if (!s.held) this.write(s, ':\n\n');
+      },
+      this.config.get('SSE_HEARTBEAT_SECONDS') * 1000,
+    );
     this.heartbeat.unref();
   }
 
@@ -160,15 +164,18 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
       if (gone) return this.release(ip); // the client left while we looked
       stream = { kind, res: reply.raw, ip, articles: new Map(known.map((a) => [a.id, a.slug])), held: [], closed: false };
       this.subscribe(stream);
-      const replay = lastEventId && known.length ? await this.replay(stream, lastEventId) : { frames: [], ids: new Set<string>(), reset: false };
+      const replay =
+        lastEventId && known.length ? await this.replay(stream, lastEventId) : { frames: [], ids: new Set<string>(), reset: false };
       // Read after subscribing: a change committed since is either in these counts or in the held events.
       const counts = new Map((await this.reads.streamArticles([...stream.articles.values()])).map((a) => [a.slug, a.count]));
       if (gone) return; // removed by onClose
-      if (this.closing || stream.closed) throw new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down; reconnect', undefined, { 'retry-after': '1' });
+      if (this.closing || stream.closed)
+        throw new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down; reconnect', undefined, { 'retry-after': '1' });
       this.start(req, reply, stream);
       for (const f of replay.frames) this.write(stream, f);
       if (replay.reset) this.write(stream, frame('reset', '{"reason":"resume-window"}'));
-      for (const slug of kind === 'article' ? [...stream.articles.values()] : slugs) this.write(stream, frame('count', JSON.stringify({ slug, count: counts.get(slug) ?? 0 })));
+      for (const slug of kind === 'article' ? [...stream.articles.values()] : slugs)
+        this.write(stream, frame('count', JSON.stringify({ slug, count: counts.get(slug) ?? 0 })));
       const held = stream.held ?? [];
       stream.held = null;
       for (const h of held) if (!replay.ids.has(h.id)) this.write(stream, h.frame);
@@ -185,15 +192,20 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
   }
 
   private reserve(ip: string): void {
-    if (this.closing) throw new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down; reconnect', undefined, { 'retry-after': '1' });
+    if (this.closing)
+      throw new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down; reconnect', undefined, { 'retry-after': '1' });
     const max = this.config.get('SSE_MAX_STREAMS');
     if (this.reserved >= max) {
-      throw new AppError('STREAMS_AT_CAPACITY', `This instance already serves ${max} live-update streams; retry shortly`, undefined, { 'retry-after': '10' });
+      throw new AppError('STREAMS_AT_CAPACITY', `This instance already serves ${max} live-update streams; retry shortly`, undefined, {
+        'retry-after': '10',
+      });
     }
     const n = this.perIp.get(ip) ?? 0;
     const perIp = this.config.get('SSE_MAX_STREAMS_PER_IP');
     if (n >= perIp) {
-      throw new AppError('TOO_MANY_STREAMS', `This address already holds ${perIp} live-update streams; close one first`, undefined, { 'retry-after': '30' });
+      throw new AppError('TOO_MANY_STREAMS', `This address already holds ${perIp} live-update streams; close one first`, undefined, {
+        'retry-after': '30',
+      });
     }
     this.perIp.set(ip, n + 1);
     this.reserved++;
@@ -239,7 +251,12 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     if (events.length > MAX_REPLAY) return { ...none, reset: s.kind === 'article' };
     const frames: string[] = [];
     for (const e of events) {
-      const f = e.type === 'article.comment_count.changed' ? countFrame(e) : s.kind === 'article' && e.type.startsWith('comment.') ? commentFrame(e) : undefined;
+      const f =
+        e.type === 'article.comment_count.changed'
+          ? countFrame(e)
+          : s.kind === 'article' && e.type.startsWith('comment.')
+            ? commentFrame(e)
+            : undefined;
       if (f) frames.push(f);
     }
     return { frames, ids: new Set(events.map((e) => e.id)), reset: false };

@@ -71,7 +71,10 @@ export class LiveController {
       'First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).',
     errors: ['ARTICLE_NOT_FOUND', 'TOO_MANY_STREAMS', 'STREAMS_AT_CAPACITY'],
     noStore: true,
-    eventStream: { description: 'A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`.', example: ARTICLE_STREAM },
+    eventStream: {
+      description: 'A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`.',
+      example: ARTICLE_STREAM,
+    },
   })
   async article(
     @Param('slug') slug: string,

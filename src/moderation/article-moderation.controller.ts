@@ -15,7 +15,12 @@ export class ArticleModerationController {
   constructor(private readonly articles: ArticleModerationService) {}
 
   @Get(':slug/comment-counts')
-  @Endpoint({ operationId: 'getArticleCommentCounts', summary: "An article's comments per status", type: ArticleCommentCountsDto, errors: ['ARTICLE_NOT_FOUND'] })
+  @Endpoint({
+    operationId: 'getArticleCommentCounts',
+    summary: "An article's comments per status",
+    type: ArticleCommentCountsDto,
+    errors: ['ARTICLE_NOT_FOUND'],
+  })
   counts(@Param('slug') slug: string): Promise<ArticleCommentCountsDto> {
     return this.articles.counts(slug);
   }
@@ -28,7 +33,11 @@ export class ArticleModerationController {
     type: ArticleSettingsResponse,
     errors: ['ARTICLE_NOT_FOUND'],
   })
-  async update(@Param('slug') slug: string, @Body() dto: ArticleSettingsDto, @CurrentUser() user: AuthUser): Promise<ArticleSettingsResponse> {
+  async update(
+    @Param('slug') slug: string,
+    @Body() dto: ArticleSettingsDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ArticleSettingsResponse> {
     return { article: await this.articles.updateSettings(slug, dto, user.id) };
   }
 }

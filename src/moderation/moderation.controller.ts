@@ -20,7 +20,8 @@ export class ModerationController {
   @Endpoint({
     operationId: 'listModerationQueue',
     summary: 'The moderation queue (or any status)',
-    description: 'Pending: oldest first (work the queue in order). Every other view: newest first. With article, author and report reasons.',
+    description:
+      'Pending: oldest first (work the queue in order). Every other view: newest first. With article, author and report reasons.',
     type: QueuePage,
     errors: ['ARTICLE_NOT_FOUND'],
   })

@@ -3,7 +3,15 @@ import { articleNotFound } from '../articles/articles.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { commentNotFound } from '../comments/comment-policy.js';
-import { applyCommentChanges, type CommentSnapshot, decideComment, type Db, lockComments, type StateEffect, transitionError } from '../comments/comment-state.js';
+import {
+  applyCommentChanges,
+  type CommentSnapshot,
+  decideComment,
+  type Db,
+  lockComments,
+  type StateEffect,
+  transitionError,
+} from '../comments/comment-state.js';
 import { transaction } from '../database/sql.js';
 import { approvalEffects, restrictionEffects } from '../dsa/decision-effects.js';
 import { MisuseService } from '../dsa/misuse.service.js';
@@ -21,9 +29,11 @@ import type { Page } from '../common/openapi/page.dto.js';
 const DECISION_ACTION: Record<DecisionStatus, string> = { approved: 'approve', rejected: 'reject', spam: 'spam' };
 
 /** What notifiers are told when a moderator approves a comment they sent a notice about, without a reason. */
-const KEPT = 'A moderator reviewed the comment and found it neither illegal nor against the site\'s rules.';
+const KEPT = "A moderator reviewed the comment and found it neither illegal nor against the site's rules.";
 
-export type BulkResult = { id: string; ok: true; status: DecisionStatus } | { id: string; ok: false; error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION'; message: string } };
+export type BulkResult =
+  | { id: string; ok: true; status: DecisionStatus }
+  | { id: string; ok: false; error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION'; message: string } };
 
 @Injectable()
 export class ModerationService {
@@ -51,7 +61,10 @@ export class ModerationService {
   }
 
   async summary(): Promise<QueueSummaryDto> {
-    const [{ oldestPendingAt, oldestPendingAgeSeconds, ...counts }, notice] = await Promise.all([this.queue.counts(), oldestOpenNotice(this.prisma)]);
+    const [{ oldestPendingAt, oldestPendingAgeSeconds, ...counts }, notice] = await Promise.all([
+      this.queue.counts(),
+      oldestOpenNotice(this.prisma),
+    ]);
     return {
       counts,
       oldestPending: oldestPendingAt ? { createdAt: oldestPendingAt.toISOString(), ageSeconds: oldestPendingAgeSeconds ?? 0 } : null,
@@ -71,7 +84,11 @@ export class ModerationService {
         db,
         id,
         dto.status,
-        { reason: dto.reason ?? null, expectedVersion: dto.version, audit: { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason } },
+        {
+          reason: dto.reason ?? null,
+          expectedVersion: dto.version,
+          audit: { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
+        },
         effects,
       );
     // Content found manifestly illegal may warn or suspend its author (DSA Art. 23): in the decision's own transaction.
@@ -111,7 +128,8 @@ export class ModerationService {
         const before = byId.get(id);
         const error = before ? transitionError(before, dto.status) : commentNotFound();
         // transitionError and commentNotFound only make these two codes.
-        if (error) return { id, ok: false, error: { code: error.code as 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION', message: error.message } };
+        if (error)
+          return { id, ok: false, error: { code: error.code as 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION', message: error.message } };
         todo.push(before!);
         return { id, ok: true, status: dto.status };
       });
@@ -122,7 +140,12 @@ export class ModerationService {
         { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
         effects,
       );
-      if (statement?.manifestlyIllegal) await this.misuse.afterManifestlyIllegal(client, todo.map((c) => c.authorId), actorId);
+      if (statement?.manifestlyIllegal)
+        await this.misuse.afterManifestlyIllegal(
+          client,
+          todo.map((c) => c.authorId),
+          actorId,
+        );
       return outcome;
     });
     const applied = results.filter((r) => r.ok).length;
@@ -142,7 +165,10 @@ export class ModerationService {
     fields: StatementFieldsDto | undefined,
   ): { effects: StateEffect[]; statement?: ResolvedStatement } {
     if (status === 'approved') {
-      if (fields) throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'statement', message: 'a statement of reasons goes with rejected or spam only' }]);
+      if (fields)
+        throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
+          { field: 'statement', message: 'a statement of reasons goes with rejected or spam only' },
+        ]);
       return { effects: approvalEffects(actorId, reason ?? KEPT) };
     }
     const statement = this.policy.resolve(fields, { action: status === 'spam' ? 'spam' : 'reject', decidedById: actorId, reason });

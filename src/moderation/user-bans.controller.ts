@@ -27,7 +27,12 @@ export class UserBansController {
   }
 
   @Delete(':id/ban')
-  @Endpoint({ operationId: 'unbanUser', summary: 'Lift a ban', type: AdminUserResponse, errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'USER_NOT_BANNED'] })
+  @Endpoint({
+    operationId: 'unbanUser',
+    summary: 'Lift a ban',
+    type: AdminUserResponse,
+    errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'USER_NOT_BANNED'],
+  })
   unban(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<AdminUserResponse> {
     return this.bans.unban(user, id);
   }

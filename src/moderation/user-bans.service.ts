@@ -33,17 +33,28 @@ export class UserBansService {
   async ban(actor: AuthUser, targetId: string, dto: BanDto): Promise<BanResultDto> {
     const until = dto.until ? new Date(dto.until) : null;
     if (until && until.getTime() <= Date.now()) {
-      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be in the future' }]);
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
+        { field: 'until', message: 'until must be in the future' },
+      ]);
     }
     // PostgreSQL stores years up to 9999; "9999-12-31T23:59-14:00" is already year 10000 in UTC. Omit `until` for a permanent ban.
     if (until && until.getUTCFullYear() > 9999) {
-      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'until', message: 'until must be before the year 10000 (omit it for a permanent ban)' }]);
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
+        { field: 'until', message: 'until must be before the year 10000 (omit it for a permanent ban)' },
+      ]);
     }
     if (dto.statement?.manifestlyIllegal !== undefined) {
-      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'statement.manifestlyIllegal', message: 'manifestlyIllegal applies to decisions on content, not to a ban' }]);
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
+        { field: 'statement.manifestlyIllegal', message: 'manifestlyIllegal applies to decisions on content, not to a ban' },
+      ]);
     }
     // DSA Art. 17: one statement for the account, one for each comment rejected with it.
-    const accountStatement = this.policy.resolve(dto.statement, { action: 'ban', decidedById: actor.id, reason: dto.reason, endsAt: until });
+    const accountStatement = this.policy.resolve(dto.statement, {
+      action: 'ban',
+      decidedById: actor.id,
+      reason: dto.reason,
+      endsAt: until,
+    });
     const commentStatement = this.policy.resolve(dto.statement, { action: 'ban_reject', decidedById: actor.id, reason: dto.reason });
     const result = await this.prisma.transaction(async (tx) => {
       await this.lockTarget(tx, actor, targetId);
@@ -53,7 +64,10 @@ export class UserBansService {
         data: { bannedAt: now, bannedUntil: until, banReason: dto.reason },
         select: adminUserSelect,
       });
-      const { count: revokedSessions } = await tx.refreshToken.updateMany({ where: { userId: targetId, revokedAt: null }, data: { revokedAt: now } });
+      const { count: revokedSessions } = await tx.refreshToken.updateMany({
+        where: { userId: targetId, revokedAt: null },
+        data: { revokedAt: now },
+      });
       await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason } });
       // Before the rejections it causes (their comment.rejected events follow it in the log).
       await tx.domainEvent.create({ data: userBannedEvent(user, until, dto.reason), select: { id: true } });
@@ -77,7 +91,13 @@ export class UserBansService {
       }
       return { user: toAdminUserView(user), rejectedComments, revokedSessions };
     }, BAN_TX);
-    this.logger.log({ msg: 'user banned', userId: targetId, moderatorId: actor.id, until: until?.toISOString() ?? null, rejectedComments: result.rejectedComments });
+    this.logger.log({
+      msg: 'user banned',
+      userId: targetId,
+      moderatorId: actor.id,
+      until: until?.toISOString() ?? null,
+      rejectedComments: result.rejectedComments,
+    });
     return result;
   }
 
@@ -94,8 +114,14 @@ export class UserBansService {
       await tx.domainEvent.create({ data: userUnbannedEvent(updated), select: { id: true } });
       // The account restrictions in force end here (DSA statements of reasons, misuse suspensions).
       const now = new Date();
-      await tx.statementOfReasons.updateMany({ where: { userId: targetId, decisionAccount: { not: null }, reversedAt: null }, data: { reversedAt: now, reversedBy: 'moderation' } });
-      await tx.misuseMeasure.updateMany({ where: { userId: targetId, kind: 'author_suspension', liftedAt: null }, data: { liftedAt: now } });
+      await tx.statementOfReasons.updateMany({
+        where: { userId: targetId, decisionAccount: { not: null }, reversedAt: null },
+        data: { reversedAt: now, reversedBy: 'moderation' },
+      });
+      await tx.misuseMeasure.updateMany({
+        where: { userId: targetId, kind: 'author_suspension', liftedAt: null },
+        data: { liftedAt: now },
+      });
       return updated;
     });
     this.logger.log({ msg: 'user unbanned', userId: targetId, moderatorId: actor.id });

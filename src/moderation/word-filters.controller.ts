@@ -34,7 +34,8 @@ export class WordFiltersController {
   @Endpoint({
     operationId: 'createWordFilter',
     summary: 'Add a banned or suspect word',
-    description: 'Matching ignores case, Unicode variants, Latin look-alikes of Cyrillic letters and repeated letters; a trailing * matches every word starting with it.',
+    description:
+      'Matching ignores case, Unicode variants, Latin look-alikes of Cyrillic letters and repeated letters; a trailing * matches every word starting with it.',
     status: 201,
     type: WordFilterResponse,
     errors: ['INVALID_WORD', 'WORD_FILTER_EXISTS'],

@@ -98,7 +98,8 @@ export class AccountErasureService {
     if (!account) throw AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
     if (dto.password !== undefined) {
       // The same work whether or not the account has a password (PasswordService verifies a dummy hash).
-      if (!(await this.passwords.verify(account.passwordHash, dto.password))) throw reauthFailed('The password is not this account’s password');
+      if (!(await this.passwords.verify(account.passwordHash, dto.password)))
+        throw reauthFailed('The password is not this account’s password');
       return;
     }
     let verified: { issuer: string; subject: unknown };
@@ -128,7 +129,11 @@ export class AccountErasureService {
         throw userNotFound();
       }
       if (!actor.self) requireActor(locked, actor.id, ['admin']);
-      if (target.role === 'admin' && isActive(target) && ![...locked.values()].some((u) => u.id !== userId && u.role === 'admin' && isActive(u))) {
+      if (
+        target.role === 'admin' &&
+        isActive(target) &&
+        ![...locked.values()].some((u) => u.id !== userId && u.role === 'admin' && isActive(u))
+      ) {
         throw AppError.conflict('LAST_ADMIN', 'The last admin cannot be erased; make another user admin first');
       }
       const now = new Date();
@@ -209,7 +214,13 @@ export class AccountErasureService {
    * ones still shown are soft-deleted with an empty body (counters move, one audit row each), the ones already deleted
    * only lose their body. Returns how many were erased.
    */
-  private async eraseComments(tx: Prisma.TransactionClient, userId: string, actor: Actor, mode: 'anonymize' | 'delete', now: Date): Promise<number> {
+  private async eraseComments(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    actor: Actor,
+    mode: 'anonymize' | 'delete',
+    now: Date,
+  ): Promise<number> {
     const rows = await tx.$queryRawUnsafe<CommentSnapshot[]>(
       `SELECT id, article_id AS "articleId", author_id AS "authorId", status::text AS status, deleted_at AS "deletedAt", version
        FROM comments
@@ -218,7 +229,11 @@ export class AccountErasureService {
       userId,
     );
     if (!rows.length) return 0;
-    const audit = { action: 'erase', actorId: actor.id, reason: actor.self ? 'account erased by its holder' : 'account erased by an admin' };
+    const audit = {
+      action: 'erase',
+      actorId: actor.id,
+      reason: actor.self ? 'account erased by its holder' : 'account erased by an admin',
+    };
     const shown = rows.filter((r) => r.deletedAt === null);
     const deleted = rows.filter((r) => r.deletedAt !== null);
     const softDelete: CommentChange = { deletedAt: now, deletedById: actor.id, body: '' };

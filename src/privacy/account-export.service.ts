@@ -55,7 +55,9 @@ export class AccountExportService {
   /** `notFound`: what an unknown or erased account answers (the holder's own request: its token is no longer valid). */
   async open(userId: string, notFound: () => AppError): Promise<AccountExport> {
     if (this.running >= MAX_CONCURRENT) {
-      throw new AppError('SERVICE_UNAVAILABLE', 'Too many exports are being prepared right now; retry in a moment', undefined, { 'retry-after': '10' });
+      throw new AppError('SERVICE_UNAVAILABLE', 'Too many exports are being prepared right now; retry in a moment', undefined, {
+        'retry-after': '10',
+      });
     }
     this.running++;
     let broken = false;

@@ -59,7 +59,7 @@ export class MeController {
     summary: 'Erase your account',
     description:
       'GDPR Art. 17. Confirm with `password`, or, for an account that signs in with the publisher, `ssoToken` (a fresh token for this ' +
-      'reader, as for POST /api/auth/sso); a wrong one is 403 `REAUTHENTICATION_FAILED`. The account\'s personal data, sessions and publisher ' +
+      "reader, as for POST /api/auth/sso); a wrong one is 403 `REAUTHENTICATION_FAILED`. The account's personal data, sessions and publisher " +
       'identities are erased at once: every token stops working and signing in to it is impossible. Comments are kept without an author ' +
       '(ERASURE_MODE=anonymize; pending ones and those you deleted lose their text) or all lose their text (ERASURE_MODE=delete); threads ' +
       'keep their shape and counts stay exact. The last active admin cannot erase their account (409 `LAST_ADMIN`).',

@@ -72,7 +72,12 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
         .then((r) => {
           if (r?.sessions || r?.noticeContacts) this.logger.log({ msg: 'retention: deleted expired personal data', ...r });
         })
-        .catch((err: unknown) => this.logger.warn({ msg: 'retention run failed; retrying at the next interval', error: err instanceof Error ? err.message : String(err) }))
+        .catch((err: unknown) =>
+          this.logger.warn({
+            msg: 'retention run failed; retrying at the next interval',
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
         .finally(() => this.schedule(this.config.get('RETENTION_INTERVAL_SECONDS') * 1000));
     }, delayMs);
     // The job never keeps the process alive on its own.

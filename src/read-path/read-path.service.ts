@@ -91,13 +91,17 @@ export class ReadPath {
     return run(this.prisma.pool, STREAM_ARTICLES, [slugs]);
   }
 
-
   async authUser(id: string): Promise<AuthUserRow | undefined> {
     return one(this.prisma.pool, AUTH_USER, [id]);
   }
 
   /** What posting a comment checks, in one round trip (always one row; absent things are null). */
-  async postContext(slug: string | null, authorId: string, parentId: string | null, idempotencyKey: string | null): Promise<PostContextRow> {
+  async postContext(
+    slug: string | null,
+    authorId: string,
+    parentId: string | null,
+    idempotencyKey: string | null,
+  ): Promise<PostContextRow> {
     return (await one(this.prisma.pool, POST_CONTEXT, [slug, authorId, parentId, idempotencyKey]))!;
   }
 

@@ -184,7 +184,10 @@ export const COMMENT = statement<[id: string], { status: string; author_id: stri
 // ---------------------------------------------------------------------------------------------------------
 // Counts: the counter column, kept exact in the same transaction as every visibility change (comment-state.ts).
 
-export const COUNT_ONE = statement<[slug: string], { c: number }>('read:count-one', 'SELECT approved_comment_count AS c FROM articles WHERE slug = $1');
+export const COUNT_ONE = statement<[slug: string], { c: number }>(
+  'read:count-one',
+  'SELECT approved_comment_count AS c FROM articles WHERE slug = $1',
+);
 
 export const COUNT_MANY = statement<[slugs: string[]], { slug: string; c: number }>(
   'read:count-many',

@@ -24,7 +24,11 @@ export const userNotFound = () => AppError.notFound('USER_NOT_FOUND', 'No user w
 export const isActive = (u: LockedAccount, now = new Date()) => u.deletedAt === null && !isBanned(u, now);
 
 /** Locks the given accounts (and, with `admins`, every admin account) FOR UPDATE in id order. */
-export async function lockAccounts(tx: Prisma.TransactionClient, ids: string[], opts: { admins?: boolean } = {}): Promise<Map<string, LockedAccount>> {
+export async function lockAccounts(
+  tx: Prisma.TransactionClient,
+  ids: string[],
+  opts: { admins?: boolean } = {},
+): Promise<Map<string, LockedAccount>> {
   const rows = await tx.$queryRaw<LockedAccount[]>`
     SELECT id, role::text AS role, banned_at AS "bannedAt", banned_until AS "bannedUntil", deleted_at AS "deletedAt"
     FROM users
@@ -41,7 +45,10 @@ export async function lockAccounts(tx: Prisma.TransactionClient, ids: string[], 
 export function requireActor(locked: Map<string, LockedAccount>, actorId: string, roles: readonly Role[]): LockedAccount {
   const actor = locked.get(actorId);
   if (!actor || !isActive(actor) || !roles.includes(actor.role)) {
-    throw AppError.forbidden('ACTOR_NO_LONGER_ALLOWED', 'Your account no longer has the rights for this action (its role or ban changed meanwhile)');
+    throw AppError.forbidden(
+      'ACTOR_NO_LONGER_ALLOWED',
+      'Your account no longer has the rights for this action (its role or ban changed meanwhile)',
+    );
   }
   return actor;
 }

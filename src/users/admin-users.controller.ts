@@ -15,7 +15,13 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get(':id')
-  @Endpoint({ operationId: 'getUser', summary: "A user's admin view", description: 'Role, ban state and approved comments.', type: AdminUserResponse, errors: ['USER_NOT_FOUND'] })
+  @Endpoint({
+    operationId: 'getUser',
+    summary: "A user's admin view",
+    description: 'Role, ban state and approved comments.',
+    type: AdminUserResponse,
+    errors: ['USER_NOT_FOUND'],
+  })
   async get(@Param() { id }: UserIdParam): Promise<AdminUserResponse> {
     return { user: await this.users.getAdminView(id) };
   }
@@ -23,7 +29,14 @@ export class AdminUsersController {
   /** Only admins grant or remove roles (moderators must not be able to promote themselves). */
   @Roles('admin')
   @Patch(':id')
-  @Endpoint({ operationId: 'changeUserRole', summary: "Change a user's role", description: 'Audited. The last active admin cannot be demoted; of two admins changing each other at once, the second finds it no longer may.', type: AdminUserResponse, errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'LAST_ADMIN'] })
+  @Endpoint({
+    operationId: 'changeUserRole',
+    summary: "Change a user's role",
+    description:
+      'Audited. The last active admin cannot be demoted; of two admins changing each other at once, the second finds it no longer may.',
+    type: AdminUserResponse,
+    errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'LAST_ADMIN'],
+  })
   async changeRole(@Param() { id }: UserIdParam, @Body() dto: ChangeRoleDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
     return { user: await this.users.changeRole(actor, id, dto.role) };
   }

@@ -79,8 +79,12 @@ export async function fillUsernameSkeletons(pool: pg.Pool): Promise<{ filled: nu
             filled++;
             continue;
           }
-          const { rows: taken } = await client.query<{ id: string; username: string }>('SELECT id, username FROM users WHERE username_skeleton = $1', [r.skeleton]);
-          if (taken[0]) collisions.push({ userId: r.id, username: r.username, collidesWith: { userId: taken[0].id, username: taken[0].username } });
+          const { rows: taken } = await client.query<{ id: string; username: string }>(
+            'SELECT id, username FROM users WHERE username_skeleton = $1',
+            [r.skeleton],
+          );
+          if (taken[0])
+            collisions.push({ userId: r.id, username: r.username, collidesWith: { userId: taken[0].id, username: taken[0].username } });
         }
       }
       return { filled, collisions };

@@ -61,7 +61,12 @@ describe('username rules', () => {
     });
 
     it('should normalise compatibility forms before judging and return the stored forms', () => {
-      expect(checkUsername('  ｉｖａｎ_ｐｅｔｒｏｖ ')).toEqual({ ok: true, username: 'ivan_petrov', normalized: 'ivan_petrov', skeleton: usernameSkeleton('ivan_petrov') });
+      expect(checkUsername('  ｉｖａｎ_ｐｅｔｒｏｖ ')).toEqual({
+        ok: true,
+        username: 'ivan_petrov',
+        normalized: 'ivan_petrov',
+        skeleton: usernameSkeleton('ivan_petrov'),
+      });
     });
   });
 
@@ -90,9 +95,12 @@ describe('username rules', () => {
       expect(problem(name, true)).toBe('ok');
     });
 
-    it.each(['badminton', 'supporter', 'modest', 'model', 'editorial_fan', 'ivan_moderna', 'stafford'])('should leave %s to readers', (name) => {
-      expect(problem(name)).toBe('ok');
-    });
+    it.each(['badminton', 'supporter', 'modest', 'model', 'editorial_fan', 'ivan_moderna', 'stafford'])(
+      'should leave %s to readers',
+      (name) => {
+        expect(problem(name)).toBe('ok');
+      },
+    );
 
     it('should not apply the list when none is given (shape checks only)', () => {
       expect(checkUsername('admin').ok).toBe(true);

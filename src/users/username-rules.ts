@@ -104,8 +104,25 @@ const reservedKey = (s: string) => usernameSkeleton(s).replace(SEPARATORS, '');
 
 /** Always reserved for staff; RESERVED_USERNAMES adds the site's own names (its title, brands). */
 export const BUILT_IN_RESERVED_USERNAMES: readonly string[] = [
-  'admin', 'administrator', 'sysadmin', 'root', 'system', 'moderator', 'mod', 'support', 'staff', 'editor', 'newsroom', 'official', 'webmaster',
-  'админ', 'администратор', 'модератор', 'редактор', 'редакция', 'поддръжка',
+  'admin',
+  'administrator',
+  'sysadmin',
+  'root',
+  'system',
+  'moderator',
+  'mod',
+  'support',
+  'staff',
+  'editor',
+  'newsroom',
+  'official',
+  'webmaster',
+  'админ',
+  'администратор',
+  'модератор',
+  'редактор',
+  'редакция',
+  'поддръжка',
 ];
 
 /**
@@ -172,7 +189,11 @@ export function usernameBase(seed: string, opts: { reserved?: ReservedUsernames;
   const latin = [...text].filter((c) => LATIN_LETTER.test(c)).length;
   const cyrillic = [...text].filter((c) => CYRILLIC_LETTER.test(c)).length;
   if (latin && cyrillic) text = [...text].filter((c) => !(cyrillic > latin ? LATIN_LETTER : CYRILLIC_LETTER).test(c)).join('');
-  const base = text.replace(/_{2,}/g, '_').replace(/^[_-]+|[_-]+$/g, '').slice(0, USERNAME_MAX - 4).replace(/[_-]+$/, '');
+  const base = text
+    .replace(/_{2,}/g, '_')
+    .replace(/^[_-]+|[_-]+$/g, '')
+    .slice(0, USERNAME_MAX - 4)
+    .replace(/[_-]+$/, '');
   if (!checkUsername(base, opts).ok) return 'reader';
   return base;
 }

@@ -19,7 +19,15 @@ try {
   for (const c of filled.collisions) console.log(JSON.stringify({ level: 'warn', msg: 'look-alike usernames', ...c }));
   const violations = await findUsernameViolations(pool, ReservedUsernames.forSite(env.RESERVED_USERNAMES));
   for (const v of violations) console.log(JSON.stringify({ level: 'warn', msg: 'username breaks the rules', ...v }));
-  console.log(JSON.stringify({ level: 'info', msg: 'usernames checked', filled: filled.filled, collisions: filled.collisions.length, violations: violations.length }));
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: 'usernames checked',
+      filled: filled.filled,
+      collisions: filled.collisions.length,
+      violations: violations.length,
+    }),
+  );
   process.exitCode = filled.collisions.length + violations.length > 0 ? 1 : 0;
 } catch (err) {
   console.error(JSON.stringify({ level: 'error', msg: 'username check failed', error: (err as Error).message }));

@@ -37,7 +37,12 @@ export class UsernamesService implements OnApplicationBootstrap {
         .map((name) => this.check(name, opts))
         .filter((c): c is UsernameCheck & { ok: true } => c.ok);
       const taken = await this.prisma.user.findMany({
-        where: { OR: [{ usernameNormalized: { in: candidates.map((c) => c.normalized) } }, { usernameSkeleton: { in: candidates.map((c) => c.skeleton) } }] },
+        where: {
+          OR: [
+            { usernameNormalized: { in: candidates.map((c) => c.normalized) } },
+            { usernameSkeleton: { in: candidates.map((c) => c.skeleton) } },
+          ],
+        },
         select: { usernameNormalized: true, usernameSkeleton: true },
       });
       const normalized = new Set(taken.map((t) => t.usernameNormalized));

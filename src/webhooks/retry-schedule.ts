@@ -19,6 +19,7 @@ export function retryDelayMs(attempt: number, schedule: RetrySchedule, random: (
 /** The total of the waits between the first and the last attempt, without jitter (README quotes it). */
 export function retryWindowMs(schedule: RetrySchedule): number {
   let total = 0;
-  for (let attempt = 1; attempt < schedule.maxAttempts; attempt++) total += Math.min(schedule.baseMs * 2 ** Math.min(attempt - 1, 40), schedule.maxDelayMs);
+  for (let attempt = 1; attempt < schedule.maxAttempts; attempt++)
+    total += Math.min(schedule.baseMs * 2 ** Math.min(attempt - 1, 40), schedule.maxDelayMs);
   return total;
 }

@@ -32,7 +32,17 @@ export class WebhookDispatcher {
     // A test ping is one attempt: the admin who sent it sees the result at once.
     const last = d.eventType === WEBHOOK_TEST_EVENT || d.attempts >= this.settings.schedule.maxAttempts;
     const state = outcome.ok ? 'succeeded' : last ? 'failed' : 'retrying';
-    const log = { msg: '', deliveryId: d.id, webhookId: d.endpointId, messageId: d.messageId, type: d.eventType, attempt: d.attempts, status: outcome.status, error: outcome.error, ms: outcome.durationMs };
+    const log = {
+      msg: '',
+      deliveryId: d.id,
+      webhookId: d.endpointId,
+      messageId: d.messageId,
+      type: d.eventType,
+      attempt: d.attempts,
+      status: outcome.status,
+      error: outcome.error,
+      ms: outcome.durationMs,
+    };
     try {
       if (outcome.ok) {
         await markSucceeded(this.prisma.pool, d, outcome);
@@ -40,7 +50,12 @@ export class WebhookDispatcher {
       } else if (last) {
         const { disabledEndpoint } = await markFailed(this.prisma.pool, d, outcome);
         this.logger.warn({ ...log, msg: 'webhook delivery failed for good' });
-        if (disabledEndpoint) this.logger.warn({ msg: 'webhook endpoint disabled: it kept failing', webhookId: disabledEndpoint.id, url: disabledEndpoint.url });
+        if (disabledEndpoint)
+          this.logger.warn({
+            msg: 'webhook endpoint disabled: it kept failing',
+            webhookId: disabledEndpoint.id,
+            url: disabledEndpoint.url,
+          });
       } else {
         const backoff = retryDelayMs(d.attempts, this.settings.schedule);
         const delay = Math.max(backoff, Math.min(outcome.retryAfterMs ?? 0, this.settings.schedule.maxDelayMs));
@@ -48,7 +63,11 @@ export class WebhookDispatcher {
         this.logger.debug({ ...log, msg: 'webhook attempt failed; retrying', retryInMs: delay });
       }
     } catch (err) {
-      this.logger.warn({ ...log, msg: 'could not record a webhook attempt; it will be repeated when its lease ends', err: (err as Error).message });
+      this.logger.warn({
+        ...log,
+        msg: 'could not record a webhook attempt; it will be repeated when its lease ends',
+        err: (err as Error).message,
+      });
     }
     return { status: outcome.status, error: outcome.error, durationMs: outcome.durationMs, state };
   }
@@ -60,7 +79,13 @@ export class WebhookDispatcher {
       secret = this.settings.secrets.open(d.secretCiphertext, d.endpointId);
     } catch (err) {
       this.logger.error({ msg: 'cannot decrypt a webhook signing secret', webhookId: d.endpointId, err: (err as Error).message });
-      return { ok: false, status: null, error: `cannot decrypt the signing secret: ${(err as Error).message}`, durationMs: 0, retryAfterMs: null };
+      return {
+        ok: false,
+        status: null,
+        error: `cannot decrypt the signing secret: ${(err as Error).message}`,
+        durationMs: 0,
+        retryAfterMs: null,
+      };
     }
     return sendWebhook({
       url: d.url,

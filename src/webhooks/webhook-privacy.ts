@@ -1,7 +1,8 @@
 import type { Prisma } from '../generated/prisma/client.js';
 
 /** A stored payload `{ type, timestamp, data }` with new data, in the order it was sent (`p` is the payload as jsonb). */
-const rebuilt = (p: string, data: string) => `format('{"type":%s,"timestamp":%s,"data":%s}', to_json(${p}->>'type'), to_json(${p}->>'timestamp'), (${data})::text)`;
+const rebuilt = (p: string, data: string) =>
+  `format('{"type":%s,"timestamp":%s,"data":%s}', to_json(${p}->>'type'), to_json(${p}->>'timestamp'), (${data})::text)`;
 
 /**
  * An account's erasure (privacy/account-erasure.service.ts) reaches the webhook deliveries too: they keep a copy of

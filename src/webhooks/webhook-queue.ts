@@ -90,7 +90,10 @@ export async function markSucceeded(db: Queryable, d: ClaimedDelivery, o: Attemp
   await run(db, succeeded, [d.id, d.attempts, o.status, o.durationMs]);
 }
 
-const retryLater = statement<[id: string, attempts: number, status: number | null, error: string | null, durationMs: number, delayMs: number], { id: string }>(
+const retryLater = statement<
+  [id: string, attempts: number, status: number | null, error: string | null, durationMs: number, delayMs: number],
+  { id: string }
+>(
   'webhook_retry_later',
   `UPDATE webhook_deliveries
    SET next_attempt_at = now() + make_interval(secs => $6::bigint / 1000.0),

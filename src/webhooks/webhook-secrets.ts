@@ -58,7 +58,8 @@ export class SecretBox {
     const [format, keyId, iv, sealed] = stored.split(':');
     if (format !== FORMAT || !keyId || !iv || !sealed) throw new Error('unrecognised secret format');
     const key = this.keys.find((k) => k.id === keyId);
-    if (!key) throw new Error(`the secret was encrypted with a key that is not configured (key id ${keyId}): add it back to WEBHOOK_SECRET_KEY`);
+    if (!key)
+      throw new Error(`the secret was encrypted with a key that is not configured (key id ${keyId}): add it back to WEBHOOK_SECRET_KEY`);
     const data = Buffer.from(sealed, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(endpointId, 'utf8'));

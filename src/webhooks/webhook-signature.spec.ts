@@ -3,7 +3,11 @@ import { generateSigningSecret } from './webhook-secrets.js';
 import { signatureHeaders } from './webhook-signature.js';
 
 describe('signatureHeaders', () => {
-  const body = JSON.stringify({ type: 'comment.approved', timestamp: '2026-11-28T09:30:01.870Z', data: { comment: { id: 'x', body: 'Здравейте' } } });
+  const body = JSON.stringify({
+    type: 'comment.approved',
+    timestamp: '2026-11-28T09:30:01.870Z',
+    data: { comment: { id: 'x', body: 'Здравейте' } },
+  });
 
   it('should produce headers the standardwebhooks reference library verifies', () => {
     const secret = generateSigningSecret();

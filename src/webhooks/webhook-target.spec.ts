@@ -87,9 +87,17 @@ describe('resolveTarget', () => {
     }) as HostResolver;
 
   it('should return every address of a public name, and refuse a name with any private one', async () => {
-    const dns = resolver({ 'ok.example.bg': [{ address: '93.184.215.14', family: 4 }], 'bad.example.bg': [{ address: '93.184.215.14', family: 4 }, { address: '10.0.0.1', family: 4 }] });
+    const dns = resolver({
+      'ok.example.bg': [{ address: '93.184.215.14', family: 4 }],
+      'bad.example.bg': [
+        { address: '93.184.215.14', family: 4 },
+        { address: '10.0.0.1', family: 4 },
+      ],
+    });
     await expect(resolveTarget(dns, 'ok.example.bg', false)).resolves.toEqual([{ address: '93.184.215.14', family: 4 }]);
-    await expect(resolveTarget(dns, 'bad.example.bg', false)).rejects.toThrow('10.0.0.1 is not a public address: private (10.0.0.0/8) (bad.example.bg resolves to 10.0.0.1)');
+    await expect(resolveTarget(dns, 'bad.example.bg', false)).rejects.toThrow(
+      '10.0.0.1 is not a public address: private (10.0.0.0/8) (bad.example.bg resolves to 10.0.0.1)',
+    );
   });
 
   it('should allow private addresses only when told to, and refuse names that do not resolve either way', async () => {

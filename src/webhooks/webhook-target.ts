@@ -108,9 +108,11 @@ export function checkWebhookUrl(raw: string): UrlCheck {
   } catch {
     return { ok: false, reason: 'is not an absolute URL' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: `must be http or https, not ${url.protocol.slice(0, -1)}` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, reason: `must be http or https, not ${url.protocol.slice(0, -1)}` };
   if (!url.hostname) return { ok: false, reason: 'has no host' };
-  if (url.username || url.password) return { ok: false, reason: 'must not contain credentials (user:password@); put a token in the path or query instead' };
+  if (url.username || url.password)
+    return { ok: false, reason: 'must not contain credentials (user:password@); put a token in the path or query instead' };
   if (url.hash) return { ok: false, reason: 'must not contain a fragment (#…)' };
   return { ok: true, url };
 }

@@ -95,14 +95,19 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
         } catch (err) {
           this.errors++;
           // One line when the database goes away and every tenth after, not one per poll.
-          if (this.errors === 1 || this.errors % 10 === 0) this.logger.warn({ msg: 'webhook queue unavailable; retrying', err: (err as Error).message, failures: this.errors });
+          if (this.errors === 1 || this.errors % 10 === 0)
+            this.logger.warn({ msg: 'webhook queue unavailable; retrying', err: (err as Error).message, failures: this.errors });
         }
         // Not part of claiming: a slow or failing clean-up neither holds up deliveries nor counts as the queue failing.
-        await this.prune().catch((err: unknown) => this.logger.warn({ msg: 'deleting old webhook deliveries failed; retrying in an hour', err: (err as Error).message }));
+        await this.prune().catch((err: unknown) =>
+          this.logger.warn({ msg: 'deleting old webhook deliveries failed; retrying in an hour', err: (err as Error).message }),
+        );
       }
       if (this.stopping) break;
       if (free > 0 && claimed === free) continue; // a full batch: more may be due right away
-      await this.sleep(this.errors ? Math.min(MAX_ERROR_BACKOFF_MS, this.settings.pollIntervalMs * 2 ** this.errors) : this.settings.pollIntervalMs);
+      await this.sleep(
+        this.errors ? Math.min(MAX_ERROR_BACKOFF_MS, this.settings.pollIntervalMs * 2 ** this.errors) : this.settings.pollIntervalMs,
+      );
     }
   }
 

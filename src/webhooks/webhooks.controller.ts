@@ -5,7 +5,13 @@ import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { PageQueryDto } from '../common/pagination.js';
-import { CreateWebhookDto, UpdateWebhookDto, WebhookDeliveryListQueryDto, WebhookDeliveryParamDto, WebhookIdParamDto } from './dto/webhook.dto.js';
+import {
+  CreateWebhookDto,
+  UpdateWebhookDto,
+  WebhookDeliveryListQueryDto,
+  WebhookDeliveryParamDto,
+  WebhookIdParamDto,
+} from './dto/webhook.dto.js';
 import {
   CreatedWebhookResponse,
   UpdatedWebhookResponse,
@@ -65,12 +71,21 @@ export class WebhooksController {
     type: UpdatedWebhookResponse,
     errors: ['WEBHOOK_NOT_FOUND', 'INVALID_WEBHOOK_URL', 'WEBHOOK_TARGET_NOT_ALLOWED', OFF],
   })
-  async update(@Param() { id }: WebhookIdParamDto, @Body() dto: UpdateWebhookDto, @CurrentUser() user: AuthUser): Promise<UpdatedWebhookResponse> {
+  async update(
+    @Param() { id }: WebhookIdParamDto,
+    @Body() dto: UpdateWebhookDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<UpdatedWebhookResponse> {
     return { webhook: await this.webhooks.update(user.id, id, dto) };
   }
 
   @Delete(':id')
-  @Endpoint({ operationId: 'deleteWebhook', summary: 'Remove a webhook endpoint and its deliveries', status: 204, errors: ['WEBHOOK_NOT_FOUND', OFF] })
+  @Endpoint({
+    operationId: 'deleteWebhook',
+    summary: 'Remove a webhook endpoint and its deliveries',
+    status: 204,
+    errors: ['WEBHOOK_NOT_FOUND', OFF],
+  })
   async remove(@Param() { id }: WebhookIdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
     await this.webhooks.remove(user.id, id);
   }
@@ -87,7 +102,12 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries/:deliveryId')
-  @Endpoint({ operationId: 'getWebhookDelivery', summary: 'One delivery', type: WebhookDeliveryResponse, errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', OFF] })
+  @Endpoint({
+    operationId: 'getWebhookDelivery',
+    summary: 'One delivery',
+    type: WebhookDeliveryResponse,
+    errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', OFF],
+  })
   async delivery(@Param() { id, deliveryId }: WebhookDeliveryParamDto): Promise<WebhookDeliveryResponse> {
     return { delivery: await this.webhooks.delivery(id, deliveryId) };
   }
@@ -96,7 +116,8 @@ export class WebhooksController {
   @Endpoint({
     operationId: 'retryWebhookDelivery',
     summary: 'Send a succeeded or failed delivery again (same webhook-id), now',
-    description: 'Queues the same message again with a fresh retry schedule; the worker sends it within moments. The answer is the queued delivery.',
+    description:
+      'Queues the same message again with a fresh retry schedule; the worker sends it within moments. The answer is the queued delivery.',
     type: WebhookDeliveryResponse,
     errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', 'WEBHOOK_DELIVERY_PENDING', 'WEBHOOK_DISABLED', OFF],
   })
@@ -108,7 +129,8 @@ export class WebhooksController {
   @Endpoint({
     operationId: 'testWebhook',
     summary: 'Send a signed test message (webhook.test) now and answer with the result',
-    description: 'One attempt (up to WEBHOOK_TIMEOUT_MS), no retries; also for a disabled endpoint. The result is the delivery, recorded in the list.',
+    description:
+      'One attempt (up to WEBHOOK_TIMEOUT_MS), no retries; also for a disabled endpoint. The result is the delivery, recorded in the list.',
     status: 201,
     type: WebhookDeliveryResponse,
     errors: ['WEBHOOK_NOT_FOUND', OFF],

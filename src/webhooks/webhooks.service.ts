@@ -127,7 +127,12 @@ export class WebhooksService implements OnApplicationBootstrap {
       for (const row of rows.filter((r) => box.isStale(r.secretCiphertext))) {
         const sealed = box.seal(box.open(row.secretCiphertext, row.id), row.id);
         // Only if nobody changed it meanwhile (another instance doing the same, a rotation through the API).
-        resealed += (await this.prisma.webhookEndpoint.updateMany({ where: { id: row.id, secretCiphertext: row.secretCiphertext }, data: { secretCiphertext: sealed } })).count;
+        resealed += (
+          await this.prisma.webhookEndpoint.updateMany({
+            where: { id: row.id, secretCiphertext: row.secretCiphertext },
+            data: { secretCiphertext: sealed },
+          })
+        ).count;
       }
       if (resealed) this.logger.log({ msg: 'webhook secrets re-encrypted with the newest WEBHOOK_SECRET_KEY', count: resealed });
     } catch (err) {
@@ -146,7 +151,9 @@ export class WebhooksService implements OnApplicationBootstrap {
         data: { id, url, events: dto.events, description, secretCiphertext: box.seal(secret, id), createdById: actorId },
         select: webhookSelect,
       });
-      await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'webhook_create', reason: url, details: { webhook: auditView(created) } } });
+      await tx.moderationAction.create({
+        data: { moderatorId: actorId, action: 'webhook_create', reason: url, details: { webhook: auditView(created) } },
+      });
       return created;
     });
     return { ...toWebhookView(row), secret };
@@ -232,8 +239,13 @@ export class WebhooksService implements OnApplicationBootstrap {
         // in one statement that updates the delivery and then the endpoint (last_success_at, or disabling it); the
         // cascade of a plain DELETE would lock the endpoint first and then wait for that delivery: a deadlock.
         await tx.$queryRaw`SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ${id}::uuid AND status = 'pending' ORDER BY id FOR UPDATE`;
-        const removed = await tx.webhookEndpoint.delete({ where: { id }, select: { id: true, url: true, events: true, description: true, enabled: true } });
-        await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'webhook_delete', reason: removed.url, details: { webhook: auditView(removed) } } });
+        const removed = await tx.webhookEndpoint.delete({
+          where: { id },
+          select: { id: true, url: true, events: true, description: true, enabled: true },
+        });
+        await tx.moderationAction.create({
+          data: { moderatorId: actorId, action: 'webhook_delete', reason: removed.url, details: { webhook: auditView(removed) } },
+        });
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') throw webhookNotFound();
@@ -279,8 +291,10 @@ export class WebhooksService implements OnApplicationBootstrap {
         if (!(await tx.webhookEndpoint.findUnique({ where: { id }, select: { id: true } }))) throw webhookNotFound();
         throw deliveryNotFound();
       }
-      if (current.status === 'pending') throw AppError.conflict('WEBHOOK_DELIVERY_PENDING', 'This delivery is still queued; it will be attempted at its next attempt time');
-      if (!current.enabled) throw AppError.conflict('WEBHOOK_DISABLED', 'The webhook endpoint is disabled; enable it before retrying its deliveries');
+      if (current.status === 'pending')
+        throw AppError.conflict('WEBHOOK_DELIVERY_PENDING', 'This delivery is still queued; it will be attempted at its next attempt time');
+      if (!current.enabled)
+        throw AppError.conflict('WEBHOOK_DISABLED', 'The webhook endpoint is disabled; enable it before retrying its deliveries');
       const updated = await tx.webhookDelivery.update({
         where: { id: deliveryId },
         data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), completedAt: null },
@@ -291,7 +305,10 @@ export class WebhooksService implements OnApplicationBootstrap {
           moderatorId: actorId,
           action: 'webhook_retry',
           reason: current.url,
-          details: { webhookId: id, delivery: { id: deliveryId, messageId: current.message_id, eventType: current.event_type, previousStatus: current.status } },
+          details: {
+            webhookId: id,
+            delivery: { id: deliveryId, messageId: current.message_id, eventType: current.event_type, previousStatus: current.status },
+          },
         },
       });
       return updated;
@@ -313,7 +330,10 @@ export class WebhooksService implements OnApplicationBootstrap {
       const payload = JSON.stringify({
         type: WEBHOOK_TEST_EVENT,
         timestamp: new Date().toISOString(),
-        data: { webhook: { id: endpoint.id, url: endpoint.url }, message: 'A test message from the comments service: signature and delivery work.' },
+        data: {
+          webhook: { id: endpoint.id, url: endpoint.url },
+          message: 'A test message from the comments service: signature and delivery work.',
+        },
       });
       // Due only after a lease: the worker must not pick it up while this request sends it.
       await tx.webhookDelivery.create({
@@ -326,7 +346,14 @@ export class WebhooksService implements OnApplicationBootstrap {
           nextAttemptAt: new Date(Date.now() + this.settings.leaseMs),
         },
       });
-      await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'webhook_test', reason: endpoint.url, details: { webhookId: id, delivery: { id: deliveryId } } } });
+      await tx.moderationAction.create({
+        data: {
+          moderatorId: actorId,
+          action: 'webhook_test',
+          reason: endpoint.url,
+          details: { webhookId: id, delivery: { id: deliveryId } },
+        },
+      });
     });
     const claimed = await claimDelivery(this.prisma.pool, deliveryId, this.settings.leaseMs);
     if (claimed) await this.dispatcher.attempt(claimed);
@@ -335,14 +362,18 @@ export class WebhooksService implements OnApplicationBootstrap {
 
   /** Webhooks need a key to keep secrets encrypted: without one (production without WEBHOOK_SECRET_KEY) they are off. */
   private secrets(): SecretBox {
-    if (!this.settings.secrets) throw AppError.notFound('WEBHOOKS_NOT_CONFIGURED', 'Webhooks are not set up on this site: set WEBHOOK_SECRET_KEY');
+    if (!this.settings.secrets)
+      throw AppError.notFound('WEBHOOKS_NOT_CONFIGURED', 'Webhooks are not set up on this site: set WEBHOOK_SECRET_KEY');
     return this.settings.secrets;
   }
 
   /** The URL, normalised, if its shape is allowed and its host resolves to allowed addresses (the SSRF rule). */
   private async checkTarget(raw: string): Promise<string> {
     const checked = checkWebhookUrl(raw);
-    if (!checked.ok) throw AppError.badRequest('INVALID_WEBHOOK_URL', `The webhook URL ${checked.reason}`, [{ field: 'url', message: `url ${checked.reason}` }]);
+    if (!checked.ok)
+      throw AppError.badRequest('INVALID_WEBHOOK_URL', `The webhook URL ${checked.reason}`, [
+        { field: 'url', message: `url ${checked.reason}` },
+      ]);
     try {
       await resolveTarget(this.resolver, checked.url.hostname, this.settings.allowPrivateTargets);
     } catch (err) {

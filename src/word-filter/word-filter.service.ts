@@ -106,7 +106,9 @@ export class WordFilterService {
     try {
       await this.prisma.transaction(async (tx) => {
         const removed = await tx.wordFilter.delete({ where: { id }, select: { word: true, kind: true } });
-        await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'filter_remove', reason: `${removed.kind}: ${removed.word}` } });
+        await tx.moderationAction.create({
+          data: { moderatorId: actorId, action: 'filter_remove', reason: `${removed.kind}: ${removed.word}` },
+        });
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') {

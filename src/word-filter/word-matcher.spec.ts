@@ -4,11 +4,54 @@ import { WordMatcher } from './word-matcher.js';
 
 /** Common Bulgarian insults and obscenities (words and phrases), as a newsroom would list them. */
 const BULGARIAN_INSULTS = [
-  'идиот', 'кретен', 'дебил', 'глупак', 'тъпак', 'тъпанар', 'простак', 'малоумник', 'олигофрен', 'даун', 'боклук',
-  'отрепка', 'изрод', 'мръсник', 'копеле', 'курва', 'кучка', 'путка', 'педераст', 'педал', 'хуй', 'лайно', 'лайнар',
-  'гъз', 'шибан', 'шибаняк', 'смотаняк', 'нещастник', 'некадърник', 'говедо', 'скот', 'мизерник', 'паплач',
-  'гадина', 'дръвник', 'мърша', 'загубеняк', 'келеш', 'мангал', 'еба*', 'мамка ти', 'майка ти да еба',
-  'кучи син', 'тъпа крава', 'да ти еба майката', 'idiot', 'moron', 'fuck*',
+  'идиот',
+  'кретен',
+  'дебил',
+  'глупак',
+  'тъпак',
+  'тъпанар',
+  'простак',
+  'малоумник',
+  'олигофрен',
+  'даун',
+  'боклук',
+  'отрепка',
+  'изрод',
+  'мръсник',
+  'копеле',
+  'курва',
+  'кучка',
+  'путка',
+  'педераст',
+  'педал',
+  'хуй',
+  'лайно',
+  'лайнар',
+  'гъз',
+  'шибан',
+  'шибаняк',
+  'смотаняк',
+  'нещастник',
+  'некадърник',
+  'говедо',
+  'скот',
+  'мизерник',
+  'паплач',
+  'гадина',
+  'дръвник',
+  'мърша',
+  'загубеняк',
+  'келеш',
+  'мангал',
+  'еба*',
+  'мамка ти',
+  'майка ти да еба',
+  'кучи син',
+  'тъпа крава',
+  'да ти еба майката',
+  'idiot',
+  'moron',
+  'fuck*',
 ];
 
 const banned = (words: readonly string[]) => new WordMatcher(words.map((word) => ({ word, kind: 'banned' as const })));
@@ -16,10 +59,31 @@ const insults = banned(BULGARIAN_INSULTS);
 const caught = (matcher: WordMatcher, text: string) => matcher.check(text).verdict !== 'clean';
 
 // Look-alike letters a writer can swap in (Cyrillic letter → look-alike).
-const SMALL_CAPITALS = new Map(Object.entries({ а: 'ᴀ', в: 'ʙ', е: 'ᴇ', и: 'ᴎ', к: 'ᴋ', м: 'ᴍ', н: 'ʜ', о: 'ᴏ', п: 'ᴨ', р: 'ᴩ', т: 'ᴛ', г: 'ᴦ', л: 'ᴫ', я: 'ᴙ', с: 'ᴄ', у: 'ʏ' }));
+const SMALL_CAPITALS = new Map(
+  Object.entries({
+    а: 'ᴀ',
+    в: 'ʙ',
+    е: 'ᴇ',
+    и: 'ᴎ',
+    к: 'ᴋ',
+    м: 'ᴍ',
+    н: 'ʜ',
+    о: 'ᴏ',
+    п: 'ᴨ',
+    р: 'ᴩ',
+    т: 'ᴛ',
+    г: 'ᴦ',
+    л: 'ᴫ',
+    я: 'ᴙ',
+    с: 'ᴄ',
+    у: 'ʏ',
+  }),
+);
 const IPA = new Map(Object.entries({ а: 'ɑ', е: 'ɛ', и: 'ɩ', о: 'ɵ', р: 'ρ', к: 'κ', т: 'τ' }));
 const LATIN = new Map(Object.entries({ а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x' }));
-const LATIN_CAPS_IPA = new Map(Object.entries({ a: 'ɑ', d: 'ᴅ', e: 'ᴇ', g: 'ɡ', i: 'ɪ', j: 'ȷ', m: 'ᴍ', n: 'ɴ', o: 'ᴏ', r: 'ʀ', t: 'ᴛ', u: 'ᴜ' }));
+const LATIN_CAPS_IPA = new Map(
+  Object.entries({ a: 'ɑ', d: 'ᴅ', e: 'ᴇ', g: 'ɡ', i: 'ɪ', j: 'ȷ', m: 'ᴍ', n: 'ɴ', o: 'ᴏ', r: 'ʀ', t: 'ᴛ', u: 'ᴜ' }),
+);
 const DOTLESS = new Map(Object.entries({ i: 'ı', j: 'ȷ' }));
 const CYRILLIC_FOR_LATIN = new Map(Object.entries({ a: 'а', c: 'с', e: 'е', i: 'і', o: 'о', p: 'р', x: 'х', y: 'у' }));
 
@@ -41,7 +105,13 @@ function disguises(word: string): [string, string][] {
     ['underscored letters', l.join('_')],
     ['letters split by " - "', l.join(' - ')],
     ['letters split by ". "', l.join('. ')],
-    ['letters split by mixed separators', l.map((c, i) => c + ['.', '-', ' ', '_', '*'][i % 5]).join('').slice(0, -1)],
+    [
+      'letters split by mixed separators',
+      l
+        .map((c, i) => c + ['.', '-', ' ', '_', '*'][i % 5])
+        .join('')
+        .slice(0, -1),
+    ],
     ['split by a hyphen', `${l.slice(0, mid).join('')}-${l.slice(mid).join('')}`],
     ['split by a dot', `${l.slice(0, mid).join('')}.${l.slice(mid).join('')}`],
     ['split by an asterisk', `${l.slice(0, mid).join('')}*${l.slice(mid).join('')}`],
@@ -155,7 +225,9 @@ describe('WordMatcher', () => {
 
     it('should match any entry against itself, however it is cased (property)', () => {
       fc.assert(
-        fc.property(fc.stringMatching(/^[а-яa-z]{2,12}( [а-яa-z]{2,12}){0,2}$/), (entry) => caught(banned([entry]), ` ${entry.toUpperCase()} `)),
+        fc.property(fc.stringMatching(/^[а-яa-z]{2,12}( [а-яa-z]{2,12}){0,2}$/), (entry) =>
+          caught(banned([entry]), ` ${entry.toUpperCase()} `),
+        ),
       );
     });
   });

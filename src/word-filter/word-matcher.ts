@@ -1,5 +1,14 @@
 import type { WordFilterKind } from '../generated/prisma/enums.js';
-import { collapseRepeats, normalizeEntry, type NormalizedWord, textForms, tokenize, tokenVariants, wordForms, wordMatches } from './word-normalizer.js';
+import {
+  collapseRepeats,
+  normalizeEntry,
+  type NormalizedWord,
+  textForms,
+  tokenize,
+  tokenVariants,
+  wordForms,
+  wordMatches,
+} from './word-normalizer.js';
 
 export type FilterVerdict = { verdict: 'clean' } | { verdict: 'banned' | 'suspect'; matched: string[] };
 

@@ -157,7 +157,9 @@ describe('word normaliser', () => {
 
   describe('wordForms', () => {
     it('should add Bulgarian inflections to a Cyrillic word, English ones to a Latin word', () => {
-      expect(wordForms({ stem: 'идиот', prefix: false, cyrillic: true })).toEqual(expect.arrayContaining(['идиот', 'идиотът', 'идиоти', 'идиотите', 'идиотски']));
+      expect(wordForms({ stem: 'идиот', prefix: false, cyrillic: true })).toEqual(
+        expect.arrayContaining(['идиот', 'идиотът', 'идиоти', 'идиотите', 'идиотски']),
+      );
       expect(wordForms({ stem: 'курва', prefix: false, cyrillic: true })).toEqual(expect.arrayContaining(['курви', 'курвите']));
       expect(wordForms({ stem: 'idiot', prefix: false, cyrillic: false })).toEqual(expect.arrayContaining(['idiots', 'idiotic']));
       expect(wordForms({ stem: 'ти', prefix: false, cyrillic: true })).toEqual(['ти']);

@@ -26,7 +26,14 @@ export async function registerUser(t: TestApp, opts: { role?: Role; password?: s
   const password = opts.password ?? PASSWORD;
   const res = await t.http.post('/api/auth/register').send({ email, username, password });
   expect(res.status).toBe(201);
-  const user: TestUser = { id: res.body.user.id, email, username, password, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+  const user: TestUser = {
+    id: res.body.user.id,
+    email,
+    username,
+    password,
+    accessToken: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+  };
   if (opts.role && opts.role !== 'reader') await t.prisma.user.update({ where: { id: user.id }, data: { role: opts.role } });
   return user;
 }

@@ -95,7 +95,8 @@ function check(c: Contract, method: string, url: string, status: number, headers
   if (type && !type.startsWith('application/json') && mediaTypes.some((m) => m !== 'application/json' && type.startsWith(m))) return [];
   let json: unknown;
   if (body.length) {
-    if (!type.startsWith('application/json')) return [`${what}: body of type "${type}", the document says ${mediaTypes.join(', ') || 'no body'}`];
+    if (!type.startsWith('application/json'))
+      return [`${what}: body of type "${type}", the document says ${mediaTypes.join(', ') || 'no body'}`];
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
@@ -106,20 +107,28 @@ function check(c: Contract, method: string, url: string, status: number, headers
   // Error statuses carry the error body, except where the operation documents its own (readiness: 503 + health report).
   const ownBody = found && !JSON.stringify(found.op.responses[String(status)] ?? {}).includes('ErrorResponse');
   if (status >= 400 && !(ownBody && found.op.responses[String(status)])) {
-    if (!error || !isErrorCode(error.code)) problems.push(`${what}: error body without a catalog code: ${body.toString('utf8').slice(0, 200)}`);
-    else if (ERROR_CATALOG[error.code].status !== status) problems.push(`${what}: code ${error.code} belongs to status ${ERROR_CATALOG[error.code].status}`);
+    if (!error || !isErrorCode(error.code))
+      problems.push(`${what}: error body without a catalog code: ${body.toString('utf8').slice(0, 200)}`);
+    else if (ERROR_CATALOG[error.code].status !== status)
+      problems.push(`${what}: code ${error.code} belongs to status ${ERROR_CATALOG[error.code].status}`);
   }
   if (!found) {
     // Not an operation: only the router's answers are possible.
     const code = typeof error?.code === 'string' ? error.code : '';
-    if (candidates.length && !(status === 405 && code === 'METHOD_NOT_ALLOWED' && header('allow'))) problems.push(`${what}: the path has ${candidates.map((o) => o.method).join(', ')}; expected 405 METHOD_NOT_ALLOWED with Allow`);
+    if (candidates.length && !(status === 405 && code === 'METHOD_NOT_ALLOWED' && header('allow')))
+      problems.push(`${what}: the path has ${candidates.map((o) => o.method).join(', ')}; expected 405 METHOD_NOT_ALLOWED with Allow`);
     if (!candidates.length && status < 400) problems.push(`${what}: no operation in the document matches`);
     return problems;
   }
   const response = documented;
-  if (!response) return [...problems, `${what}: status not documented for ${found.method} ${found.template} (documented: ${Object.keys(found.op.responses).join(', ')})`];
+  if (!response)
+    return [
+      ...problems,
+      `${what}: status not documented for ${found.method} ${found.template} (documented: ${Object.keys(found.op.responses).join(', ')})`,
+    ];
   for (const [name, h] of Object.entries(response.headers ?? {})) {
-    if ((h as { required?: boolean }).required && header(name) === undefined) problems.push(`${what}: documented header ${name} is missing`);
+    if ((h as { required?: boolean }).required && header(name) === undefined)
+      problems.push(`${what}: documented header ${name} is missing`);
   }
   const media = response.content?.['application/json'];
   if (!media) {
@@ -129,9 +138,14 @@ function check(c: Contract, method: string, url: string, status: number, headers
   if (method === 'HEAD') return problems;
   if (!body.length) return [...problems, `${what}: empty body, the document describes one`];
   // The schema narrows `error.code` to the codes this operation documents for this status.
-  const validate = validatorFor(c, pointer('paths', found.template, found.method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema'));
+  const validate = validatorFor(
+    c,
+    pointer('paths', found.template, found.method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema'),
+  );
   if (!validate(json)) {
-    problems.push(`${what}: body does not match the schema: ${c.ajv.errorsText(validate.errors, { separator: '; ' })}\n    body: ${body.toString('utf8').slice(0, 300)}`);
+    problems.push(
+      `${what}: body does not match the schema: ${c.ajv.errorsText(validate.errors, { separator: '; ' })}\n    body: ${body.toString('utf8').slice(0, 300)}`,
+    );
   }
   return problems;
 }
@@ -145,7 +159,12 @@ export function installContractCheck(app: NestFastifyApplication): void {
     let headers: OutgoingHttpHeaders = {};
     const { writeHead, write, end } = res;
     const keep = (chunk: unknown, encoding?: unknown) => {
-      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+      if (chunk && typeof chunk !== 'function')
+        chunks.push(
+          Buffer.isBuffer(chunk)
+            ? chunk
+            : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+        );
     };
     res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
       const extra = args.find((a) => a && typeof a === 'object' && !Array.isArray(a)) as OutgoingHttpHeaders | undefined;

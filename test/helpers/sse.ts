@@ -74,7 +74,11 @@ export class SseClient {
       const waiter = { test, from: skip, resolve: (e: SseEvent) => (clearTimeout(timer), resolve(e)) };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no matching event within ${timeoutMs} ms; got: ${JSON.stringify(this.events.map((e) => [e.id, e.event, e.data.slice(0, 80)]))}`));
+        reject(
+          new Error(
+            `no matching event within ${timeoutMs} ms; got: ${JSON.stringify(this.events.map((e) => [e.id, e.event, e.data.slice(0, 80)]))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });

@@ -45,7 +45,10 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (gone) throw new Error(`process exited before it was ready:\n${out}`);
-        const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) return;
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -12,7 +12,10 @@ export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
 }
 
-type Responder = (req: http.IncomingMessage, payload: ReceivedWebhook['payload']) => { status: number; headers?: Record<string, string>; delayMs?: number };
+type Responder = (
+  req: http.IncomingMessage,
+  payload: ReceivedWebhook['payload'],
+) => { status: number; headers?: Record<string, string>; delayMs?: number };
 
 /**
  * A webhook receiver on 127.0.0.1, as a publisher would write one: every request is verified with the

@@ -60,7 +60,9 @@ export class SsoAccountsService {
         // next round finds the identity, or derives another name, or sees the email conflict.
         if (!isUniqueViolation(err)) throw err;
         if (attempt >= MAX_ATTEMPTS) {
-          throw new AppError('SERVICE_UNAVAILABLE', 'The sign-in collided with concurrent ones; retry in a moment', undefined, { 'retry-after': '1' });
+          throw new AppError('SERVICE_UNAVAILABLE', 'The sign-in collided with concurrent ones; retry in a moment', undefined, {
+            'retry-after': '1',
+          });
         }
       }
     }
@@ -86,9 +88,16 @@ export class SsoAccountsService {
     const account = await this.auth.validateCredentials(email, password);
     if (!account) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
     return this.prisma.transaction(async (tx) => {
-      const other = await tx.userIdentity.findUnique({ where: { userId_issuer: { userId: account.id, issuer: profile.issuer } }, select: { id: true } });
-      if (other) throw AppError.conflict('SSO_EMAIL_CONFLICT', 'The account with this email is already linked to another account at the publisher');
-      const identity = await tx.userIdentity.create({ data: { userId: account.id, issuer: profile.issuer, subject: profile.subject }, select: { id: true, userId: true } });
+      const other = await tx.userIdentity.findUnique({
+        where: { userId_issuer: { userId: account.id, issuer: profile.issuer } },
+        select: { id: true },
+      });
+      if (other)
+        throw AppError.conflict('SSO_EMAIL_CONFLICT', 'The account with this email is already linked to another account at the publisher');
+      const identity = await tx.userIdentity.create({
+        data: { userId: account.id, issuer: profile.issuer, subject: profile.subject },
+        select: { id: true, userId: true },
+      });
       this.logger.log({ msg: 'publisher identity linked to an existing account', userId: account.id });
       return this.refresh(tx, identity, profile);
     });
@@ -122,7 +131,11 @@ export class SsoAccountsService {
    * display name, and the role when trusted) and note when the identity was last seen. A banned account signs in
    * as with a password (AuthService.validateCredentials); what it may do then is JwtAuthGuard's to decide.
    */
-  private async refresh(tx: Prisma.TransactionClient, identity: { id: string; userId: string }, profile: SsoProfile): Promise<SelfUserView> {
+  private async refresh(
+    tx: Prisma.TransactionClient,
+    identity: { id: string; userId: string },
+    profile: SsoProfile,
+  ): Promise<SelfUserView> {
     let user = await tx.user.findUniqueOrThrow({ where: { id: identity.userId }, select: accountSelect });
     if (user.deletedAt) throw AppError.forbidden('SSO_ACCOUNT_DELETED', 'The account linked to this sign-in was deleted');
 
@@ -134,7 +147,8 @@ export class SsoAccountsService {
       else data.email = profile.email;
     }
     if (Object.keys(data).length) user = await tx.user.update({ where: { id: user.id }, data, select: accountSelect });
-    if (profile.role !== undefined && profile.role !== user.role) user = { ...user, role: await this.applyRole(tx, user.id, user.role, profile.role, profile.issuer) };
+    if (profile.role !== undefined && profile.role !== user.role)
+      user = { ...user, role: await this.applyRole(tx, user.id, user.role, profile.role, profile.issuer) };
     await tx.userIdentity.update({ where: { id: identity.id }, data: { lastSeenAt: new Date() } });
     return toSelfUserView(user);
   }
@@ -160,7 +174,14 @@ export class SsoAccountsService {
     return to;
   }
 
-  private async auditRoleChange(tx: Prisma.TransactionClient, userId: string, from: Role, to: Role, issuer: string, newAccount: boolean): Promise<void> {
+  private async auditRoleChange(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    from: Role,
+    to: Role,
+    issuer: string,
+    newAccount: boolean,
+  ): Promise<void> {
     await tx.moderationAction.create({
       data: {
         action: 'role_change',

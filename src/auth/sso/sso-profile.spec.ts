@@ -6,7 +6,9 @@ const trusted = { roleClaim: 'newsroom_role', trustRoles: true };
 
 describe('readSsoProfile', () => {
   it('should read sub, a normalised email, the username seed and the display name', () => {
-    expect(readSsoProfile(ISSUER, { sub: '4217', email: ' Ivan.Petrov@Example.BG ', preferred_username: 'ivan', name: 'Иван Петров' }, trusted)).toEqual({
+    expect(
+      readSsoProfile(ISSUER, { sub: '4217', email: ' Ivan.Petrov@Example.BG ', preferred_username: 'ivan', name: 'Иван Петров' }, trusted),
+    ).toEqual({
       issuer: ISSUER,
       subject: '4217',
       email: 'ivan.petrov@example.bg',

@@ -29,7 +29,8 @@ const SUBJECT_MAX = 255;
 const DISPLAY_NAME_MAX = 100;
 const USERNAME_SEED_MAX = 200;
 
-const malformed = (claim: string, message: string) => new AppError('SSO_TOKEN_MALFORMED', `The sign-in token's "${claim}" claim ${message}`, [{ field: claim, message }]);
+const malformed = (claim: string, message: string) =>
+  new AppError('SSO_TOKEN_MALFORMED', `The sign-in token's "${claim}" claim ${message}`, [{ field: claim, message }]);
 
 /**
  * Reads the reader's profile from a verified token's claims. A claim of the wrong type is the publisher's bug and
@@ -50,11 +51,13 @@ export function readSsoProfile(issuer: string, claims: JWTPayload, opts: SsoProf
     if (claims.email_verified !== false) profile.email = normalizeEmail(email);
   }
 
-  profile.preferredUsername = optionalString(claims, 'username', USERNAME_SEED_MAX) ?? optionalString(claims, 'preferred_username', USERNAME_SEED_MAX);
+  profile.preferredUsername =
+    optionalString(claims, 'username', USERNAME_SEED_MAX) ?? optionalString(claims, 'preferred_username', USERNAME_SEED_MAX);
   const name = optionalString(claims, 'name', 1000);
   if (name !== undefined) profile.displayName = cleanDisplayName(name);
 
-  if (opts.trustRoles && opts.roleClaim && claims[opts.roleClaim] !== undefined) profile.role = roleFromClaim(opts.roleClaim, claims[opts.roleClaim]);
+  if (opts.trustRoles && opts.roleClaim && claims[opts.roleClaim] !== undefined)
+    profile.role = roleFromClaim(opts.roleClaim, claims[opts.roleClaim]);
   return profile;
 }
 
@@ -67,7 +70,16 @@ function optionalString(claims: JWTPayload, claim: string, max: number): string 
 
 /** Free text for display: invisible and control characters dropped (no bidi tricks), spaces collapsed, ≤ 100 characters. */
 export function cleanDisplayName(name: string): string | undefined {
-  const clean = [...name.normalize('NFC').replace(INVISIBLE_CHARACTERS, '').replace(/[\p{Cc}\s]+/gu, ' ').trim()].slice(0, DISPLAY_NAME_MAX).join('').trim();
+  const clean = [
+    ...name
+      .normalize('NFC')
+      .replace(INVISIBLE_CHARACTERS, '')
+      .replace(/[\p{Cc}\s]+/gu, ' ')
+      .trim(),
+  ]
+    .slice(0, DISPLAY_NAME_MAX)
+    .join('')
+    .trim();
   return clean || undefined;
 }
 
@@ -78,7 +90,8 @@ export function cleanDisplayName(name: string): string | undefined {
  */
 export function roleFromClaim(claim: string, value: unknown): Role {
   const values = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw malformed(claim, 'must be a string or an array of strings');
+  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string'))
+    throw malformed(claim, 'must be a string or an array of strings');
   const lower = new Set((values as string[]).map((v) => v.trim().toLowerCase()));
   if (lower.has('admin')) return 'admin';
   if (lower.has('moderator')) return 'moderator';

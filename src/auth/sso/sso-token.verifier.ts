@@ -35,7 +35,8 @@ export interface VerifiedSsoToken {
 
 type Sso401 = ErrorCodeWithStatus<401>;
 
-const reject = (code: Sso401, message: string, claim?: string) => new AppError(code, message, claim ? [{ field: claim, message }] : undefined);
+const reject = (code: Sso401, message: string, claim?: string) =>
+  new AppError(code, message, claim ? [{ field: claim, message }] : undefined);
 
 /**
  * Verifies a publisher-signed sign-in token (POST /api/auth/sso) with jose. Two key sources, each with its own
@@ -105,7 +106,10 @@ export class SsoTokenVerifier {
       return jwtVerify(token, this.secret, { ...this.options, algorithms: [...SECRET_ALGORITHMS] });
     }
     if (this.jwks && (this.jwksAlgorithms as readonly unknown[]).includes(alg)) {
-      return jwtVerify(token, (header, input) => this.publishedKey(header, input), { ...this.options, algorithms: [...this.jwksAlgorithms] });
+      return jwtVerify(token, (header, input) => this.publishedKey(header, input), {
+        ...this.options,
+        algorithms: [...this.jwksAlgorithms],
+      });
     }
     throw reject('SSO_ALG_NOT_ALLOWED', `The sign-in token's algorithm ${typeof alg === 'string' ? `"${alg}" ` : ''}is not allowed`);
   }
@@ -122,7 +126,11 @@ export class SsoTokenVerifier {
     } catch (err) {
       if (isTokenProblem(err)) throw err;
       const cached = jwks.jwks();
-      this.logger.warn({ msg: 'publisher key set unavailable', error: err instanceof Error ? err.message : String(err), cachedKeys: cached?.keys.length ?? 0 });
+      this.logger.warn({
+        msg: 'publisher key set unavailable',
+        error: err instanceof Error ? err.message : String(err),
+        cachedKeys: cached?.keys.length ?? 0,
+      });
       if (cached) {
         try {
           return await createLocalJWKSet(cached)(header, input);
@@ -130,7 +138,9 @@ export class SsoTokenVerifier {
           if (!(staleErr instanceof errors.JWKSNoMatchingKey)) throw staleErr;
         }
       }
-      throw new AppError('SSO_KEYS_UNAVAILABLE', "The publisher's signing keys cannot be fetched right now", undefined, { 'retry-after': '5' });
+      throw new AppError('SSO_KEYS_UNAVAILABLE', "The publisher's signing keys cannot be fetched right now", undefined, {
+        'retry-after': '5',
+      });
     }
   }
 
@@ -143,7 +153,8 @@ export class SsoTokenVerifier {
     }
     if (err instanceof errors.JWTClaimValidationFailed) {
       if (err.reason === 'missing') return reject('SSO_MISSING_CLAIM', `The sign-in token has no "${err.claim}" claim`, err.claim);
-      if (err.reason !== 'check_failed') return reject('SSO_TOKEN_MALFORMED', `The sign-in token's "${err.claim}" claim is not valid`, err.claim);
+      if (err.reason !== 'check_failed')
+        return reject('SSO_TOKEN_MALFORMED', `The sign-in token's "${err.claim}" claim is not valid`, err.claim);
       switch (err.claim) {
         case 'iss':
           return reject('SSO_WRONG_ISSUER', 'The sign-in token was issued by someone else');
@@ -157,9 +168,11 @@ export class SsoTokenVerifier {
       }
     }
     if (err instanceof errors.JOSEAlgNotAllowed) return reject('SSO_ALG_NOT_ALLOWED', "The sign-in token's algorithm is not allowed");
-    if (err instanceof errors.JWSSignatureVerificationFailed) return reject('SSO_BAD_SIGNATURE', "The sign-in token's signature does not verify");
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      return reject('SSO_BAD_SIGNATURE', "The sign-in token's signature does not verify");
     if (err instanceof errors.JWKSNoMatchingKey) return reject('SSO_UNKNOWN_KEY', "No published key matches the sign-in token's key id");
-    if (err instanceof errors.JWKSMultipleMatchingKeys) return reject('SSO_UNKNOWN_KEY', 'The sign-in token names no key id and several published keys could have signed it');
+    if (err instanceof errors.JWKSMultipleMatchingKeys)
+      return reject('SSO_UNKNOWN_KEY', 'The sign-in token names no key id and several published keys could have signed it');
     // JWSInvalid, JWTInvalid (e.g. a claims set that is not JSON), JOSENotSupported (e.g. a `crit` header we do not know).
     if (err instanceof errors.JOSEError) return reject('SSO_TOKEN_MALFORMED', 'The sign-in token is not a valid JWT');
     // jose throws TypeErrors for keys it refuses to use (an RSA key under 2048 bits): the publisher's problem,
@@ -174,5 +187,7 @@ export class SsoTokenVerifier {
 
 /** Errors from the key lookup that are about the token (its `kid` or `alg`), not about reading the key set. */
 function isTokenProblem(err: unknown): boolean {
-  return err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported;
+  return (
+    err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported
+  );
 }

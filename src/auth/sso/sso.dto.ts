@@ -8,7 +8,8 @@ const TOKEN_MAX = 8192;
 
 export class SsoSignInDto {
   @ApiProperty({
-    description: "a JWT the publisher signed for this reader (`iss` = SSO_ISSUER, `aud` = SSO_AUDIENCE, `sub`, `exp`, `iat`; optional `email`, `username`, `name`)",
+    description:
+      'a JWT the publisher signed for this reader (`iss` = SSO_ISSUER, `aud` = SSO_AUDIENCE, `sub`, `exp`, `iat`; optional `email`, `username`, `name`)',
     example:
       'eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwiYXVkIjoibmV3c3Jvb20tY29tbWVudHMiLCJzdWIiOiI0MjE3IiwibmFtZSI6ItCY0LLQsNC9INCf0LXRgtGA0L7QsiJ9.c2lnbmF0dXJl',
   })
@@ -19,7 +20,7 @@ export class SsoSignInDto {
 
   @ApiPropertyOptional({
     description:
-      'only to link a first publisher sign-in to an existing account with the same email (after 409 SSO_EMAIL_CONFLICT): that account\'s password',
+      "only to link a first publisher sign-in to an existing account with the same email (after 409 SSO_EMAIL_CONFLICT): that account's password",
     example: 'липов цвят над Витоша',
   })
   @IsOptional()

@@ -16,11 +16,16 @@ export class CommentDto {
   @ApiProperty({
     type: UserRefDto,
     nullable: true,
-    description: 'null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account")',
+    description:
+      'null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account")',
   })
   author: UserRefDto | null;
 
-  @ApiProperty({ enum: Object.values(CommentStatus), description: 'readers see approved ones, and their own pending ones', example: 'approved' })
+  @ApiProperty({
+    enum: Object.values(CommentStatus),
+    description: 'readers see approved ones, and their own pending ones',
+    example: 'approved',
+  })
   status: CommentStatus;
 
   @ApiProperty({ description: 'a deleted comment stays as a placeholder so its replies keep their thread', example: false })
@@ -44,7 +49,8 @@ export class CommentDto {
   @ApiPropertyOptional({
     type: StatementOfReasonsDto,
     nullable: true,
-    description: 'GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none',
+    description:
+      'GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none',
     example: null,
   })
   decision?: StatementOfReasonsDto | null;
@@ -75,7 +81,10 @@ export class ReportResponse {
   @ApiProperty()
   report: ReportDto;
 
-  @ApiPropertyOptional({ type: NoticeDto, description: 'when the report was also a notice (DSA Art. 16): its receipt; read its outcome at GET /api/notices/{id} while signed in' })
+  @ApiPropertyOptional({
+    type: NoticeDto,
+    description: 'when the report was also a notice (DSA Art. 16): its receipt; read its outcome at GET /api/notices/{id} while signed in',
+  })
   notice?: NoticeDto;
 }
 

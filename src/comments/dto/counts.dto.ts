@@ -7,7 +7,14 @@ export class BulkCountsQueryDto {
   @ApiProperty({ description: 'comma-separated article slugs, 1..100', example: [EXAMPLE.slug, 'nyama-takava-statia'], type: [String] })
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string'
-      ? [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))]
+      ? [
+          ...new Set(
+            value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
+        ]
       : value,
   )
   @IsArray({ message: 'articles must be a comma-separated list of slugs' })

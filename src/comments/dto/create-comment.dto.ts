@@ -7,7 +7,8 @@ export const COMMENT_MAX_LENGTH = 5000;
 
 export class CreateCommentDto {
   @ApiProperty({
-    description: 'Plain text, 1-5000 Unicode code points after trimming; CRLF becomes \\n, control characters other than \\n and \\t are removed',
+    description:
+      'Plain text, 1-5000 Unicode code points after trimming; CRLF becomes \\n, control characters other than \\n and \\t are removed',
     example: 'Много добра статия.',
   })
   @NormalizedText()

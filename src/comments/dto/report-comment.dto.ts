@@ -4,7 +4,10 @@ import { ReportWithNoticeFields } from '../../dsa/dto/notice.dto.js';
 import { NormalizedText, TextLength } from '../comment-text.js';
 
 export class ReportCommentDto extends ReportWithNoticeFields {
-  @ApiProperty({ description: 'why the comment breaks the rules: free text, 1-500 Unicode code points', example: 'Обиди към други читатели' })
+  @ApiProperty({
+    description: 'why the comment breaks the rules: free text, 1-500 Unicode code points',
+    example: 'Обиди към други читатели',
+  })
   @NormalizedText()
   @IsString()
   @TextLength(500)

@@ -87,7 +87,10 @@ function mapException(exception: unknown): Mapped {
     if (status === 503) return unavailable();
     const code = status < 500 ? STATUS_CODES[status] : undefined;
     // A 4xx the catalog has no code for is still the client's fault (400); an unexpected 5xx is a bug (500).
-    if (!code) return status < 500 ? { status: 400, body: body('BAD_REQUEST', message) } : { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
+    if (!code)
+      return status < 500
+        ? { status: 400, body: body('BAD_REQUEST', message) }
+        : { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
     return { status, body: body(code, message) };
   }
   // Fastify's own errors (body parser, content type, body limit) carry a statusCode.
@@ -100,7 +103,10 @@ function mapException(exception: unknown): Mapped {
       FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty but Content-Type is application/json',
       FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
     };
-    const code = fst.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fst.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'INVALID_JSON' : STATUS_CODES[status] ?? 'BAD_REQUEST';
+    const code =
+      fst.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fst.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'INVALID_JSON'
+        : (STATUS_CODES[status] ?? 'BAD_REQUEST');
     return { status, body: body(code, messages[fst.code] ?? 'Malformed request') };
   }
   if (exception instanceof SyntaxError && /JSON/.test(exception.message)) {

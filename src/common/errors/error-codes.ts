@@ -26,37 +26,60 @@ export const ERROR_CATALOG = {
   INVALID_TEXT: { status: 400, description: 'The text contains characters PostgreSQL cannot store (NUL).' },
   INVALID_WEBHOOK_URL: {
     status: 400,
-    description: 'The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not).',
+    description:
+      'The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not).',
   },
   WEBHOOK_TARGET_NOT_ALLOWED: {
     status: 400,
-    description: 'The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them).',
+    description:
+      'The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them).',
   },
   BAD_REQUEST: { status: 400, description: 'The HTTP request itself is malformed (URL encoding, request line).' },
   // 401: always with `WWW-Authenticate: Bearer realm="newsroom"` (RFC 9110 §11.6.1, RFC 6750 §3)
   UNAUTHENTICATED: { status: 401, description: 'The route needs a Bearer access token and none was sent.' },
-  INVALID_TOKEN: { status: 401, description: 'The access token is malformed, forged or its account is gone.', bearerError: 'invalid_token' },
+  INVALID_TOKEN: {
+    status: 401,
+    description: 'The access token is malformed, forged or its account is gone.',
+    bearerError: 'invalid_token',
+  },
   TOKEN_EXPIRED: { status: 401, description: 'The access token has expired; refresh it.', bearerError: 'invalid_token' },
   INVALID_CREDENTIALS: { status: 401, description: 'Wrong login or password (the same answer whether or not the account exists).' },
   INVALID_REFRESH_TOKEN: { status: 401, description: 'The refresh token is unknown, expired or revoked; sign in again.' },
-  REFRESH_TOKEN_REUSED: { status: 401, description: 'An already used refresh token came back: the whole session is revoked; sign in again.' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    description: 'An already used refresh token came back: the whole session is revoked; sign in again.',
+  },
   // 401 for the publisher's sign-in token (POST /api/auth/sso): one code per reason, so an integrator sees what to fix
-  SSO_TOKEN_MALFORMED: { status: 401, description: 'The sign-in token is not a compact JWS / JWT, or a claim has the wrong type (`details` names it).' },
+  SSO_TOKEN_MALFORMED: {
+    status: 401,
+    description: 'The sign-in token is not a compact JWS / JWT, or a claim has the wrong type (`details` names it).',
+  },
   SSO_ALG_NOT_ALLOWED: {
     status: 401,
-    description: 'The token\'s `alg` is not allowed: never `none`; HS256 only with SSO_SECRET; otherwise one of SSO_JWKS_ALGORITHMS with SSO_JWKS_URL.',
+    description:
+      "The token's `alg` is not allowed: never `none`; HS256 only with SSO_SECRET; otherwise one of SSO_JWKS_ALGORITHMS with SSO_JWKS_URL.",
   },
-  SSO_UNKNOWN_KEY: { status: 401, description: 'No key the publisher publishes matches the token\'s `kid` (the key set was re-read); a token must name its `kid` when several keys are published.' },
-  SSO_BAD_SIGNATURE: { status: 401, description: 'The token\'s signature does not verify: it was altered, or signed with another key.' },
-  SSO_WRONG_ISSUER: { status: 401, description: 'The token\'s `iss` is not SSO_ISSUER.' },
-  SSO_WRONG_AUDIENCE: { status: 401, description: 'The token\'s `aud` does not name SSO_AUDIENCE.' },
-  SSO_TOKEN_EXPIRED: { status: 401, description: 'The token\'s `exp` has passed (allowing SSO_CLOCK_SKEW_SECONDS).' },
-  SSO_TOKEN_NOT_YET_VALID: { status: 401, description: 'The token\'s `nbf` or `iat` is in the future (beyond SSO_CLOCK_SKEW_SECONDS).' },
-  SSO_TOKEN_TOO_OLD: { status: 401, description: 'The token was issued (`iat`) more than SSO_MAX_TOKEN_AGE_SECONDS ago; get a fresh one from the publisher.' },
+  SSO_UNKNOWN_KEY: {
+    status: 401,
+    description:
+      "No key the publisher publishes matches the token's `kid` (the key set was re-read); a token must name its `kid` when several keys are published.",
+  },
+  SSO_BAD_SIGNATURE: { status: 401, description: "The token's signature does not verify: it was altered, or signed with another key." },
+  SSO_WRONG_ISSUER: { status: 401, description: "The token's `iss` is not SSO_ISSUER." },
+  SSO_WRONG_AUDIENCE: { status: 401, description: "The token's `aud` does not name SSO_AUDIENCE." },
+  SSO_TOKEN_EXPIRED: { status: 401, description: "The token's `exp` has passed (allowing SSO_CLOCK_SKEW_SECONDS)." },
+  SSO_TOKEN_NOT_YET_VALID: { status: 401, description: "The token's `nbf` or `iat` is in the future (beyond SSO_CLOCK_SKEW_SECONDS)." },
+  SSO_TOKEN_TOO_OLD: {
+    status: 401,
+    description: 'The token was issued (`iat`) more than SSO_MAX_TOKEN_AGE_SECONDS ago; get a fresh one from the publisher.',
+  },
   SSO_MISSING_CLAIM: { status: 401, description: 'A required claim (`sub`, `iss`, `aud`, `exp` or `iat`) is missing; `details` names it.' },
   // 403
   FORBIDDEN: { status: 403, description: 'Your role does not allow this action.', bearerError: 'insufficient_scope' },
-  USER_BANNED: { status: 403, description: 'The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.' },
+  USER_BANNED: {
+    status: 403,
+    description: 'The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.',
+  },
   COMMENTS_CLOSED: { status: 403, description: 'Comments are closed for this article.' },
   NOT_COMMENT_AUTHOR: { status: 403, description: 'Only the author (or, for deletion, a moderator) may do this.' },
   EDIT_WINDOW_CLOSED: { status: 403, description: 'The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed.' },
@@ -75,14 +98,22 @@ export const ERROR_CATALOG = {
   },
   ACTOR_NO_LONGER_ALLOWED: {
     status: 403,
-    description: 'Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.',
+    description:
+      'Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.',
   },
   NOTIFIER_ON_HOLD: {
     status: 403,
-    description: 'Notices from you are not processed until the date in the message: too many of your notices were manifestly unfounded (DSA Art. 23(2)).',
+    description:
+      'Notices from you are not processed until the date in the message: too many of your notices were manifestly unfounded (DSA Art. 23(2)).',
   },
-  APPEAL_WINDOW_CLOSED: { status: 403, description: 'The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here.' },
-  APPEAL_SAME_DECIDER: { status: 403, description: 'An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).' },
+  APPEAL_WINDOW_CLOSED: {
+    status: 403,
+    description: 'The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here.',
+  },
+  APPEAL_SAME_DECIDER: {
+    status: 403,
+    description: 'An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).',
+  },
   // 404
   ROUTE_NOT_FOUND: { status: 404, description: 'No route has this path.' },
   NOT_FOUND: { status: 404, description: 'The resource disappeared while the request ran.' },
@@ -95,9 +126,15 @@ export const ERROR_CATALOG = {
   NOTICE_NOT_FOUND: { status: 404, description: 'No such notice, or the Notice-Key header does not match it.' },
   DECISION_NOT_FOUND: { status: 404, description: 'No such decision (statement of reasons), or it does not concern you.' },
   APPEAL_NOT_FOUND: { status: 404, description: 'No such appeal, or it is not yours.' },
-  SSO_NOT_CONFIGURED: { status: 404, description: 'Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET).' },
+  SSO_NOT_CONFIGURED: {
+    status: 404,
+    description: 'Sign-in with the publisher is not set up on this site (no SSO_JWKS_URL or SSO_SECRET).',
+  },
   WEBHOOK_NOT_FOUND: { status: 404, description: 'No webhook endpoint has this id.' },
-  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, description: 'This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS).' },
+  WEBHOOK_DELIVERY_NOT_FOUND: {
+    status: 404,
+    description: 'This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS).',
+  },
   WEBHOOKS_NOT_CONFIGURED: { status: 404, description: 'Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
@@ -109,21 +146,33 @@ export const ERROR_CATALOG = {
   INVALID_TRANSITION: { status: 409, description: 'The comment cannot move to that status from its current one (or is deleted).' },
   EMAIL_TAKEN: { status: 409, description: 'An account with this email exists.' },
   USERNAME_TAKEN: { status: 409, description: 'The username, or one that looks the same (a Unicode confusable), is taken.' },
-  USERNAME_RESERVED: { status: 409, description: 'The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only.' },
+  USERNAME_RESERVED: {
+    status: 409,
+    description: 'The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only.',
+  },
   SSO_EMAIL_CONFLICT: {
     status: 409,
     description:
-      'First publisher sign-in with an email that an account here already holds: it is never taken over silently; send that account\'s `password` with the token to link them.',
+      "First publisher sign-in with an email that an account here already holds: it is never taken over silently; send that account's `password` with the token to link them.",
   },
   SLUG_TAKEN: { status: 409, description: 'An article with this slug exists.' },
-  DUPLICATE_COMMENT: { status: 409, description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).' },
+  DUPLICATE_COMMENT: {
+    status: 409,
+    description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).',
+  },
   COMMENT_NOT_EDITABLE: { status: 409, description: 'A rejected or spam comment cannot be edited.' },
   ALREADY_REPORTED: { status: 409, description: 'You have already reported this comment.' },
   WORD_FILTER_EXISTS: { status: 409, description: 'The word (in its normalised form) is already in the filter.' },
   USER_NOT_BANNED: { status: 409, description: 'The user is not banned.' },
   LAST_ADMIN: { status: 409, description: 'The last active admin cannot be demoted or erased.' },
-  WEBHOOK_DELIVERY_PENDING: { status: 409, description: 'The delivery is still queued (waiting for its next attempt); only a succeeded or failed delivery can be sent again.' },
-  WEBHOOK_DISABLED: { status: 409, description: 'The webhook endpoint is disabled: enable it (PATCH enabled: true) before retrying its deliveries.' },
+  WEBHOOK_DELIVERY_PENDING: {
+    status: 409,
+    description: 'The delivery is still queued (waiting for its next attempt); only a succeeded or failed delivery can be sent again.',
+  },
+  WEBHOOK_DISABLED: {
+    status: 409,
+    description: 'The webhook endpoint is disabled: enable it (PATCH enabled: true) before retrying its deliveries.',
+  },
   DUPLICATE_NOTICE: { status: 409, description: 'You already have an open notice about this comment.' },
   NOTICE_ALREADY_DECIDED: { status: 409, description: 'The notice has already been decided.' },
   APPEAL_ALREADY_OPEN: { status: 409, description: 'This decision already has an open appeal; wait for its outcome.' },
@@ -139,7 +188,8 @@ export const ERROR_CATALOG = {
   RATE_LIMITED: { status: 429, description: 'Too many requests; wait `Retry-After` seconds (see the RateLimit headers).' },
   TOO_MANY_STREAMS: {
     status: 429,
-    description: 'This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.',
+    description:
+      'This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds.',
   },
   // 431
   HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are too large.' },
@@ -152,22 +202,27 @@ export const ERROR_CATALOG = {
   },
   SSO_KEYS_UNAVAILABLE: {
     status: 503,
-    description: "The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.",
+    description:
+      "The publisher's key set (SSO_JWKS_URL) cannot be fetched and no cached key verifies the token; retry after `Retry-After` seconds.",
   },
   STREAMS_AT_CAPACITY: {
     status: 503,
-    description: 'This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).',
+    description:
+      'This instance already holds SSE_MAX_STREAMS live-update streams; retry after `Retry-After` seconds (possibly reaching another instance).',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,
-    description: 'The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.',
+    description:
+      'The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
 /** The codes whose catalog status is `S` (so `AppError.notFound` only takes 404 codes). */
-export type ErrorCodeWithStatus<S extends number> = { [K in ErrorCode]: (typeof ERROR_CATALOG)[K]['status'] extends S ? K : never }[ErrorCode];
+export type ErrorCodeWithStatus<S extends number> = {
+  [K in ErrorCode]: (typeof ERROR_CATALOG)[K]['status'] extends S ? K : never;
+}[ErrorCode];
 
 export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
 

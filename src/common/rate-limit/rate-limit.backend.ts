@@ -185,7 +185,10 @@ export class RateLimitBackend implements OnModuleInit, OnApplicationShutdown {
     this.fallbackSince = new Date();
     this.quiet = Date.now() - this.lastOutageAt < 60_000;
     this.lastOutageAt = Date.now();
-    this.logger[this.quiet ? 'debug' : 'warn']({ msg: 'Redis is not answering: rate limits are counted per instance in memory until it is back', reason });
+    this.logger[this.quiet ? 'debug' : 'warn']({
+      msg: 'Redis is not answering: rate limits are counted per instance in memory until it is back',
+      reason,
+    });
   }
 
   private recovered(): void {
@@ -193,6 +196,9 @@ export class RateLimitBackend implements OnModuleInit, OnApplicationShutdown {
     const seconds = Math.round((Date.now() - this.fallbackSince!.getTime()) / 1000);
     this.mode = 'redis';
     this.fallbackSince = undefined;
-    this.logger[this.quiet ? 'debug' : 'log']({ msg: 'Redis answers again: rate limits are shared by every instance again', afterSeconds: seconds });
+    this.logger[this.quiet ? 'debug' : 'log']({
+      msg: 'Redis answers again: rate limits are shared by every instance again',
+      afterSeconds: seconds,
+    });
   }
 }

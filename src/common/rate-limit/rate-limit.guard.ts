@@ -39,7 +39,10 @@ export class RateLimitGuard implements CanActivate {
       // No email in the body: the request fails validation anyway, and the route's IP rule still counts it.
       if (subject !== undefined) hits.push({ rule, subject });
     }
-    void context.switchToHttp().getResponse<FastifyReply>().headers(await this.limiter.consume(hits));
+    void context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .headers(await this.limiter.consume(hits));
     return true;
   }
 

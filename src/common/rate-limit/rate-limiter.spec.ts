@@ -12,7 +12,10 @@ function memoryLimiter(): RateLimiter {
   return new RateLimiter(new RateLimitBackend(config), config);
 }
 
-const rule = (name: string, limit = 2, windowSeconds = 60) => ({ rule: { name, limit, windowSeconds, per: 'ip' }, subject: 'ip:203.0.113.7' });
+const rule = (name: string, limit = 2, windowSeconds = 60) => ({
+  rule: { name, limit, windowSeconds, per: 'ip' },
+  subject: 'ip:203.0.113.7',
+});
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(

@@ -52,7 +52,9 @@ export class RateLimiter {
     const blockedAt = results.findIndex(limited);
     // Refused or failed: give back every count this request made (a limited bucket counted the hit too).
     if (blockedAt >= 0 || failure) {
-      await Promise.all(counted.filter((_, i) => results[i].status === 'fulfilled' || limited(results[i])).map((h) => this.backend.refund(h.bucket, h.key)));
+      await Promise.all(
+        counted.filter((_, i) => results[i].status === 'fulfilled' || limited(results[i])).map((h) => this.backend.refund(h.bucket, h.key)),
+      );
     }
     if (failure) throw failure.reason;
     // A refused request's other counts were given back: what is left of them is one more than their answer said.
@@ -65,11 +67,16 @@ export class RateLimiter {
     const blocked = blockedAt >= 0 ? ((results[blockedAt] as PromiseRejectedResult).reason as RateLimiterRes) : undefined;
     const headers = {
       'ratelimit-policy': counted.map((h) => `"${h.policy}";q=${h.rule.limit};w=${h.rule.windowSeconds}`).join(', '),
-      ratelimit: counted.map((h, i) => `"${h.policy}";r=${states[i].remainingPoints};t=${resetSeconds(states[i].msBeforeNext, h.rule)}`).join(', '),
+      ratelimit: counted
+        .map((h, i) => `"${h.policy}";r=${states[i].remainingPoints};t=${resetSeconds(states[i].msBeforeNext, h.rule)}`)
+        .join(', '),
     };
     if (blocked) {
       const retryAfter = resetSeconds(blocked.msBeforeNext, counted[blockedAt].rule);
-      throw new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfter} s`, undefined, { ...headers, 'retry-after': String(retryAfter) });
+      throw new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfter} s`, undefined, {
+        ...headers,
+        'retry-after': String(retryAfter),
+      });
     }
     return headers;
   }

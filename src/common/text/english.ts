@@ -7,7 +7,12 @@ export function withArticle(word: string): string {
 
 /** A duration in the largest unit that divides it evenly: "15 minutes", "1 hour", "90 seconds". */
 export function formatDuration(seconds: number): string {
-  const [amount, unit] = seconds % 3600 === 0 && seconds > 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 && seconds > 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  const [amount, unit] =
+    seconds % 3600 === 0 && seconds > 0
+      ? [seconds / 3600, 'hour']
+      : seconds % 60 === 0 && seconds > 0
+        ? [seconds / 60, 'minute']
+        : [seconds, 'second'];
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 

@@ -60,13 +60,27 @@ export class AppealResponse {
 }
 
 export class RedressDto {
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'the last moment to appeal here (DSA_APPEAL_WINDOW_MONTHS after the decision); null: not appealable any more', example: '2027-05-28T09:30:00.000Z' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'the last moment to appeal here (DSA_APPEAL_WINDOW_MONTHS after the decision); null: not appealable any more',
+    example: '2027-05-28T09:30:00.000Z',
+  })
   appealUntil: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'where to send the appeal (POST, free of charge)', example: `/api/decisions/${DECISION_EXAMPLE_ID}/appeals` })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'where to send the appeal (POST, free of charge)',
+    example: `/api/decisions/${DECISION_EXAMPLE_ID}/appeals`,
+  })
   appealUrl: string | null;
 
-  @ApiProperty({ description: 'other redress (Art. 17(3)(f))', example: 'You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts.' })
+  @ApiProperty({
+    description: 'other redress (Art. 17(3)(f))',
+    example: 'You may also turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts.',
+  })
   otherRedress: string;
 }
 
@@ -82,7 +96,10 @@ export class MisuseWarningRefDto {
   @ApiProperty({ format: 'date-time', example: '2026-11-28T09:30:00.000Z' })
   issuedAt: string;
 
-  @ApiProperty({ example: 'Several of your comments were found manifestly illegal. If this continues, your account will be suspended for a period (DSA Art. 23(1)).' })
+  @ApiProperty({
+    example:
+      'Several of your comments were found manifestly illegal. If this continues, your account will be suspended for a period (DSA Art. 23(1)).',
+  })
   message: string;
 }
 
@@ -97,7 +114,10 @@ export class StatementOfReasonsDto {
   @ApiProperty({ description: 'the Platform Unique Identifier sent to the Transparency Database', example: DECISION_EXAMPLE_ID })
   puid: string;
 
-  @ApiProperty({ enum: ['reject', 'spam', 'delete', 'filter_reject', 'ban_reject', 'ban', 'misuse_suspension', 'notifier_hold'], example: 'reject' })
+  @ApiProperty({
+    enum: ['reject', 'spam', 'delete', 'filter_reject', 'ban_reject', 'ban', 'misuse_suspension', 'notifier_hold'],
+    example: 'reject',
+  })
   action: string;
 
   @ApiProperty({ type: CommentRefDto, nullable: true, description: 'the comment concerned; null for account decisions' })
@@ -112,7 +132,13 @@ export class StatementOfReasonsDto {
   @ApiProperty({ enum: DECISION_PROVISIONS, nullable: true, example: null })
   decisionProvision: DecisionProvision | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when an account or service restriction ends; null: indefinite (or a content decision)', example: null })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when an account or service restriction ends; null: indefinite (or a content decision)',
+    example: null,
+  })
   restrictionEndsAt: string | null;
 
   @ApiProperty({ enum: DECISION_GROUNDS, example: 'DECISION_GROUND_INCOMPATIBLE_CONTENT' })
@@ -142,10 +168,17 @@ export class StatementOfReasonsDto {
   @ApiProperty({ enum: KEYWORDS, isArray: true, example: [] })
   categorySpecification: Keyword[];
 
-  @ApiProperty({ description: 'the facts and circumstances relied on (Art. 17(3)(b))', example: 'A moderator reviewed the comment and rejected it: Лична обида' })
+  @ApiProperty({
+    description: 'the facts and circumstances relied on (Art. 17(3)(b))',
+    example: 'A moderator reviewed the comment and rejected it: Лична обида',
+  })
   decisionFacts: string;
 
-  @ApiProperty({ enum: SOURCE_TYPES, description: 'SOURCE_ARTICLE_16: after a notice; SOURCE_VOLUNTARY: own initiative', example: 'SOURCE_VOLUNTARY' })
+  @ApiProperty({
+    enum: SOURCE_TYPES,
+    description: 'SOURCE_ARTICLE_16: after a notice; SOURCE_VOLUNTARY: own initiative',
+    example: 'SOURCE_VOLUNTARY',
+  })
   sourceType: SourceType;
 
   @ApiProperty({ description: 'detected by automated means (the word filter)', example: false })
@@ -157,7 +190,10 @@ export class StatementOfReasonsDto {
   @ApiProperty({ type: [String], description: 'EU/EEA country codes where the restriction applies', example: ['BG', 'DE'] })
   territorialScope: string[];
 
-  @ApiProperty({ description: 'the content was found manifestly illegal (counts towards suspension for misuse, DSA Art. 23(1))', example: false })
+  @ApiProperty({
+    description: 'the content was found manifestly illegal (counts towards suspension for misuse, DSA Art. 23(1))',
+    example: false,
+  })
   manifestlyIllegal: boolean;
 
   @ApiProperty({ format: 'date-time', description: 'when the decision was taken and applied', example: '2026-11-28T09:30:00.000Z' })
@@ -166,7 +202,12 @@ export class StatementOfReasonsDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the restriction was lifted', example: null })
   reversedAt: string | null;
 
-  @ApiProperty({ enum: ['appeal', 'moderation'], nullable: true, description: 'by an appeal, or by a later moderation decision', example: null })
+  @ApiProperty({
+    enum: ['appeal', 'moderation'],
+    nullable: true,
+    description: 'by an appeal, or by a later moderation decision',
+    example: null,
+  })
   reversedBy: 'appeal' | 'moderation' | null;
 
   @ApiProperty({ type: MisuseWarningRefDto, nullable: true, description: 'a prior warning this decision led to (DSA Art. 23(1))' })
@@ -194,7 +235,10 @@ export class DecisionResponse {
 export const DecisionPage = PageOf(StatementOfReasonsDto, 'DecisionPage');
 
 export class CreateAppealDto {
-  @ApiProperty({ description: 'why the decision is wrong: 1-5000 Unicode code points', example: 'Не съм обидил никого: цитирах думите на политика от статията.' })
+  @ApiProperty({
+    description: 'why the decision is wrong: 1-5000 Unicode code points',
+    example: 'Не съм обидил никого: цитирах думите на политика от статията.',
+  })
   @NormalizedText()
   @IsString()
   @TextLength(5000)
@@ -202,11 +246,18 @@ export class CreateAppealDto {
 }
 
 export class DecideAppealDto {
-  @ApiProperty({ enum: ['upheld', 'reversed'], description: 'reversed lifts the restriction (the comment is published again, the suspension ends)', example: 'reversed' })
+  @ApiProperty({
+    enum: ['upheld', 'reversed'],
+    description: 'reversed lifts the restriction (the comment is published again, the suspension ends)',
+    example: 'reversed',
+  })
   @IsIn(['upheld', 'reversed'])
   outcome: 'upheld' | 'reversed';
 
-  @ApiProperty({ description: 'the reasoned decision the appellant reads: 1-5000 Unicode code points', example: 'Коментарът цитира статията и не е обиден; публикуван е отново.' })
+  @ApiProperty({
+    description: 'the reasoned decision the appellant reads: 1-5000 Unicode code points',
+    example: 'Коментарът цитира статията и не е обиден; публикуван е отново.',
+  })
   @NormalizedText()
   @IsString()
   @TextLength(5000)
@@ -230,10 +281,19 @@ export class AppealQueueItemDto {
   @ApiProperty({ type: UserRefDto, nullable: true, description: 'null once the account was erased' })
   appellant: UserRefDto | null;
 
-  @ApiProperty({ type: UserRefDto, nullable: true, description: 'who took the decision (they may not decide the appeal); null for automatic decisions' })
+  @ApiProperty({
+    type: UserRefDto,
+    nullable: true,
+    description: 'who took the decision (they may not decide the appeal); null for automatic decisions',
+  })
   decidedBy: UserRefDto | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'the comment as it was decided on (moderators only)', example: EXAMPLE.commentBody })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the comment as it was decided on (moderators only)',
+    example: EXAMPLE.commentBody,
+  })
   commentBody: string | null;
 }
 

@@ -5,7 +5,13 @@ import { Type } from 'class-transformer';
 import { NormalizedText, TextLength } from '../../comments/comment-text.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { CategorySpecification } from './statement-fields.dto.js';
-import { ANONYMOUS_NOTICE_KEYWORDS, KEYWORDS, type Keyword, STATEMENT_CATEGORIES, type StatementCategory } from '../transparency-database.js';
+import {
+  ANONYMOUS_NOTICE_KEYWORDS,
+  KEYWORDS,
+  type Keyword,
+  STATEMENT_CATEGORIES,
+  type StatementCategory,
+} from '../transparency-database.js';
 
 export const NOTICE_EXAMPLE = {
   id: 'a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c',
@@ -15,7 +21,11 @@ export const NOTICE_EXAMPLE = {
 
 /** The fields of a notice itself (DSA Art. 16(2)); shared by POST /api/notices and a report flagged as a notice. */
 export class NoticeFieldsDto {
-  @ApiProperty({ enum: STATEMENT_CATEGORIES, description: 'the kind of illegal content alleged (the Transparency Database categories)', example: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH' })
+  @ApiProperty({
+    enum: STATEMENT_CATEGORIES,
+    description: 'the kind of illegal content alleged (the Transparency Database categories)',
+    example: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+  })
   @IsIn(STATEMENT_CATEGORIES)
   category: StatementCategory;
 
@@ -28,7 +38,11 @@ export class NoticeFieldsDto {
   @CategorySpecification()
   categorySpecification?: Keyword[];
 
-  @ApiProperty({ enum: [true], description: 'you confirm in good faith that the notice is accurate and complete (Art. 16(2)(d)); must be true', example: true })
+  @ApiProperty({
+    enum: [true],
+    description: 'you confirm in good faith that the notice is accurate and complete (Art. 16(2)(d)); must be true',
+    example: true,
+  })
   @IsIn([true], { message: 'goodFaith must be true: confirm that the notice is accurate and complete' })
   goodFaith: true;
 }
@@ -38,20 +52,30 @@ export class CreateNoticeDto extends NoticeFieldsDto {
   @IsUUID()
   commentId: string;
 
-  @ApiProperty({ description: 'why the comment is illegal content (Art. 16(2)(a)): 1-5000 Unicode code points', example: NOTICE_EXAMPLE.explanation })
+  @ApiProperty({
+    description: 'why the comment is illegal content (Art. 16(2)(a)): 1-5000 Unicode code points',
+    example: NOTICE_EXAMPLE.explanation,
+  })
   @NormalizedText()
   @IsString()
   @TextLength(5000)
   explanation: string;
 
-  @ApiPropertyOptional({ description: "required unless the notice names a child sexual abuse keyword; a signed-in reader's account name by default", example: 'Мария Георгиева' })
+  @ApiPropertyOptional({
+    description: "required unless the notice names a child sexual abuse keyword; a signed-in reader's account name by default",
+    example: 'Мария Георгиева',
+  })
   @IsOptional()
   @NormalizedText()
   @IsString()
   @TextLength(200)
   notifierName?: string;
 
-  @ApiPropertyOptional({ format: 'email', description: "required unless the notice names a child sexual abuse keyword; a signed-in reader's account email by default", example: 'maria.georgieva@example.bg' })
+  @ApiPropertyOptional({
+    format: 'email',
+    description: "required unless the notice names a child sexual abuse keyword; a signed-in reader's account email by default",
+    example: 'maria.georgieva@example.bg',
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
@@ -62,24 +86,39 @@ export class CreateNoticeDto extends NoticeFieldsDto {
 export class ReportNoticeDto extends NoticeFieldsDto {}
 
 export class DismissNoticeDto {
-  @ApiProperty({ enum: ['no_action'], description: 'to act on a notice, decide its comment (PATCH /api/admin/comments/{id}): that closes every open notice on it', example: 'no_action' })
+  @ApiProperty({
+    enum: ['no_action'],
+    description: 'to act on a notice, decide its comment (PATCH /api/admin/comments/{id}): that closes every open notice on it',
+    example: 'no_action',
+  })
   @IsIn(['no_action'])
   outcome: 'no_action';
 
-  @ApiProperty({ description: 'what the notifier is told (Art. 16(5)); 1-2000 Unicode code points', example: 'Коментарът изразява мнение по обществено значим въпрос и не съдържа незаконно съдържание.' })
+  @ApiProperty({
+    description: 'what the notifier is told (Art. 16(5)); 1-2000 Unicode code points',
+    example: 'Коментарът изразява мнение по обществено значим въпрос и не съдържа незаконно съдържание.',
+  })
   @NormalizedText()
   @IsString()
   @TextLength(2000)
   explanation: string;
 
-  @ApiPropertyOptional({ default: false, description: 'the notice is manifestly unfounded: counts towards putting the notifier on hold (DSA Art. 23(2))', example: false })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'the notice is manifestly unfounded: counts towards putting the notifier on hold (DSA Art. 23(2))',
+    example: false,
+  })
   @IsOptional()
   @IsBoolean()
   manifestlyUnfounded?: boolean;
 }
 
 export class ReportWithNoticeFields {
-  @ApiPropertyOptional({ type: ReportNoticeDto, description: 'also a notice of illegal content (DSA Art. 16): its category and the good-faith confirmation; the reason is its explanation' })
+  @ApiPropertyOptional({
+    type: ReportNoticeDto,
+    description:
+      'also a notice of illegal content (DSA Art. 16): its category and the good-faith confirmation; the reason is its explanation',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ReportNoticeDto)
@@ -89,19 +128,29 @@ export class ReportWithNoticeFields {
 export const NOTICE_OUTCOMES = ['action_taken', 'no_action', 'content_unavailable'] as const;
 
 export class NoticeDecisionDto {
-  @ApiProperty({ enum: NOTICE_OUTCOMES, description: 'action_taken: the comment was restricted; no_action: it stays; content_unavailable: its author deleted it first', example: 'action_taken' })
+  @ApiProperty({
+    enum: NOTICE_OUTCOMES,
+    description: 'action_taken: the comment was restricted; no_action: it stays; content_unavailable: its author deleted it first',
+    example: 'action_taken',
+  })
   outcome: (typeof NOTICE_OUTCOMES)[number];
 
   @ApiProperty({ format: 'date-time', example: '2026-11-28T11:40:00.000Z' })
   decidedAt: string;
 
-  @ApiProperty({ description: 'why (the ground and explanation of the restriction, or the moderator\'s explanation)', example: 'Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.' })
+  @ApiProperty({
+    description: "why (the ground and explanation of the restriction, or the moderator's explanation)",
+    example: 'Съдържанието е незаконно (чл. 147 НК): коментарът е премахнат.',
+  })
   explanation: string;
 
   @ApiProperty({ description: 'whether the decision was taken by automated means (Art. 16(6))', example: false })
   automatedDecision: boolean;
 
-  @ApiProperty({ description: 'how to contest the decision (Art. 16(5))', example: 'You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts.' })
+  @ApiProperty({
+    description: 'how to contest the decision (Art. 16(5))',
+    example: 'You may turn to a certified out-of-court dispute settlement body (DSA Art. 21) or to the courts.',
+  })
   redress: string;
 }
 
@@ -109,7 +158,9 @@ export class MisuseWarningDto {
   @ApiProperty({ format: 'date-time', example: '2026-11-28T11:40:00.000Z' })
   issuedAt: string;
 
-  @ApiProperty({ example: 'Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2)).' })
+  @ApiProperty({
+    example: 'Several of your notices were found manifestly unfounded. Further ones will not be processed for a period (DSA Art. 23(2)).',
+  })
   message: string;
 }
 
@@ -143,7 +194,10 @@ export class NoticeReceiptDto {
   @ApiProperty()
   notice: NoticeDto;
 
-  @ApiProperty({ description: 'shown once: send it as the Notice-Key header to read the outcome (GET /api/notices/{id})', example: NOTICE_EXAMPLE.accessKey })
+  @ApiProperty({
+    description: 'shown once: send it as the Notice-Key header to read the outcome (GET /api/notices/{id})',
+    example: NOTICE_EXAMPLE.accessKey,
+  })
   accessKey: string;
 }
 
@@ -172,7 +226,12 @@ export class QueueNoticeDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'how long it has been waiting', example: 5400 })
   ageSeconds: number;
 
-  @ApiProperty({ type: String, nullable: true, description: 'null for an anonymous notice (or after the retention period)', example: 'Мария Георгиева' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'null for an anonymous notice (or after the retention period)',
+    example: 'Мария Георгиева',
+  })
   notifierName: string | null;
 
   @ApiProperty({ description: 'filed by a signed-in reader', example: false })

@@ -30,7 +30,12 @@ export class NoticeFiguresDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'notices received in the period (Art. 15(1)(b))', example: 42 })
   received: number;
 
-  @ApiProperty(counts('notices received, by the category alleged (Transparency Database categories)', { STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH: 30, STATEMENT_CATEGORY_SCAMS_AND_FRAUD: 12 }))
+  @ApiProperty(
+    counts('notices received, by the category alleged (Transparency Database categories)', {
+      STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH: 30,
+      STATEMENT_CATEGORY_SCAMS_AND_FRAUD: 12,
+    }),
+  )
   receivedByCategory: Record<string, number>;
 
   @ApiProperty(counts('notices decided in the period, by outcome', { action_taken: 25, no_action: 14, content_unavailable: 1 }))
@@ -39,10 +44,20 @@ export class NoticeFiguresDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'of those decided: found manifestly unfounded', example: 2 })
   manifestlyUnfounded: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'notices processed by automated means (none: moderators decide every notice)', example: 0 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'notices processed by automated means (none: moderators decide every notice)',
+    example: 0,
+  })
   processedByAutomatedMeans: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'median seconds from receipt to decision, over the notices decided in the period', example: 5400 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'median seconds from receipt to decision, over the notices decided in the period',
+    example: 5400,
+  })
   medianSecondsToDecision: number | null;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'received in the period and not decided by its end', example: 2 })
@@ -50,13 +65,23 @@ export class NoticeFiguresDto {
 }
 
 export class DecisionFiguresDto {
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'statements of reasons issued in the period (restrictions, Art. 15(1)(c), 24(1))', example: 120 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'statements of reasons issued in the period (restrictions, Art. 15(1)(c), 24(1))',
+    example: 120,
+  })
   total: number;
 
   @ApiProperty(counts('by decision_ground', { DECISION_GROUND_ILLEGAL_CONTENT: 20, DECISION_GROUND_INCOMPATIBLE_CONTENT: 100 }))
   byGround: Record<string, number>;
 
-  @ApiProperty(counts('by restriction: decision_visibility, decision_account and decision_provision values', { DECISION_VISIBILITY_CONTENT_REMOVED: 115, DECISION_ACCOUNT_SUSPENDED: 5 }))
+  @ApiProperty(
+    counts('by restriction: decision_visibility, decision_account and decision_provision values', {
+      DECISION_VISIBILITY_CONTENT_REMOVED: 115,
+      DECISION_ACCOUNT_SUSPENDED: 5,
+    }),
+  )
   byRestriction: Record<string, number>;
 
   @ApiProperty(counts('by category', { STATEMENT_CATEGORY_OTHER_VIOLATION_TC: 80 }))
@@ -68,7 +93,13 @@ export class DecisionFiguresDto {
   @ApiProperty(counts('by automated_detection', { Yes: 30, No: 90 }))
   byAutomatedDetection: Record<string, number>;
 
-  @ApiProperty(counts('by automated_decision', { AUTOMATED_DECISION_FULLY: 28, AUTOMATED_DECISION_PARTIALLY: 1, AUTOMATED_DECISION_NOT_AUTOMATED: 91 }))
+  @ApiProperty(
+    counts('by automated_decision', {
+      AUTOMATED_DECISION_FULLY: 28,
+      AUTOMATED_DECISION_PARTIALLY: 1,
+      AUTOMATED_DECISION_NOT_AUTOMATED: 91,
+    }),
+  )
   byAutomatedDecision: Record<string, number>;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'of those: since lifted (appeal or later decision)', example: 6 })
@@ -85,7 +116,12 @@ export class AppealFiguresDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'decided in the period: the decision was reversed', example: 3 })
   reversed: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'median seconds from appeal to decision, over the appeals decided in the period', example: 86400 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'median seconds from appeal to decision, over the appeals decided in the period',
+    example: 86400,
+  })
   medianSecondsToDecision: number | null;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'received in the period and not decided by its end', example: 2 })
@@ -96,7 +132,12 @@ export class MisuseFiguresDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'prior warnings to authors (Art. 23(1))', example: 2 })
   authorWarnings: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'accounts suspended for manifestly illegal content (Art. 24(1)(b))', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'accounts suspended for manifestly illegal content (Art. 24(1)(b))',
+    example: 1,
+  })
   authorSuspensions: number;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'prior warnings to notifiers (Art. 23(2))', example: 1 })

@@ -12,7 +12,11 @@ export class BanDto {
   @MaxLength(500)
   reason: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'ban end (must be in the future); omitted = until lifted', example: '2026-12-31T22:00:00.000Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'ban end (must be in the future); omitted = until lifted',
+    example: '2026-12-31T22:00:00.000Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   until?: string;

@@ -18,7 +18,12 @@ export class AdminCommentDto extends PickType(CommentDto, ['id', 'parentId', 'de
   @ApiProperty({ enum: STATUSES, example: 'pending' })
   status: CommentStatus;
 
-  @ApiProperty({ type: String, nullable: true, description: 'why it is in this status (moderator reason, filter match, reports)', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why it is in this status (moderator reason, filter match, reports)',
+    example: null,
+  })
   statusReason: string | null;
 
   @ApiProperty({ type: 'integer', minimum: 1, description: 'send it back as `version` to decide only on what you saw', example: 1 })
@@ -71,7 +76,10 @@ export class QueueItemDto {
   @ApiProperty({ type: [String], description: 'newest first, at most 20', example: [] })
   reportReasons: string[];
 
-  @ApiProperty({ type: [QueueNoticeDto], description: 'open notices of illegal content (DSA Art. 16) with their category and age, oldest first, at most 20' })
+  @ApiProperty({
+    type: [QueueNoticeDto],
+    description: 'open notices of illegal content (DSA Art. 16) with their category and age, oldest first, at most 20',
+  })
   notices: QueueNoticeDto[];
 }
 
@@ -93,7 +101,11 @@ export class StatusCountsDto {
   @ApiProperty({ type: 'integer', description: 'not deleted, reported at least once (also counted under their status)', example: 1 })
   reported: number;
 
-  @ApiProperty({ type: 'integer', description: 'not deleted, with notices of illegal content to decide (also counted under their status)', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'not deleted, with notices of illegal content to decide (also counted under their status)',
+    example: 1,
+  })
   noticed: number;
 
   @ApiProperty({ type: 'integer', example: 3 })
@@ -123,7 +135,11 @@ export class QueueSummaryDto {
   @ApiProperty({ type: OldestPendingDto, nullable: true, description: 'null when nothing is pending' })
   oldestPending: OldestPendingDto | null;
 
-  @ApiProperty({ type: OldestNoticeDto, nullable: true, description: 'the notice of illegal content waiting longest for a decision (DSA Art. 16); null when none' })
+  @ApiProperty({
+    type: OldestNoticeDto,
+    nullable: true,
+    description: 'the notice of illegal content waiting longest for a decision (DSA Art. 16); null when none',
+  })
   oldestOpenNotice: OldestNoticeDto | null;
 }
 
@@ -202,7 +218,8 @@ export class AuditEntryDto {
   id: string;
 
   @ApiProperty({
-    description: 'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable',
+    description:
+      'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable',
     example: 'approve',
   })
   action: string;
@@ -228,7 +245,14 @@ export class AuditEntryDto {
   @ApiProperty({ type: ArticleRefDto, nullable: true, description: 'for article settings changes' })
   article: ArticleRefDto | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'what changed, for actions that are not status changes: article settings or a webhook endpoint before and after, the endpoint and delivery of webhook actions', example: null })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'what changed, for actions that are not status changes: article settings or a webhook endpoint before and after, the endpoint and delivery of webhook actions',
+    example: null,
+  })
   details: Record<string, unknown> | null;
 
   @ApiProperty({ type: UserRefDto, nullable: true, description: 'the user acted on: the comment author, or the banned / promoted user' })

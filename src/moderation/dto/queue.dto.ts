@@ -12,7 +12,8 @@ export class QueueQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: QUEUE_STATUSES,
     default: 'pending',
-    description: 'pending and noticed (comments with notices of illegal content to decide, DSA Art. 16) are oldest first (work the queue in order); every other view is newest first',
+    description:
+      'pending and noticed (comments with notices of illegal content to decide, DSA Art. 16) are oldest first (work the queue in order); every other view is newest first',
   })
   @IsOptional()
   @IsIn(QUEUE_STATUSES)

@@ -80,7 +80,11 @@ export class ExportIdentityDto {
 }
 
 export class ExportSessionDto {
-  @ApiProperty({ format: 'uuid', description: 'the session (one sign-in and its refreshes)', example: 'c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'the session (one sign-in and its refreshes)',
+    example: 'c7d8e9f0-1a2b-4c3d-8e4f-5a6b7c8d9e0f',
+  })
   id: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-27T20:01:00.000Z' })
@@ -92,7 +96,13 @@ export class ExportSessionDto {
   @ApiProperty({ format: 'date-time', example: '2026-12-28T09:12:45.120Z' })
   expiresAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it was ended (sign-out, ban, a reused refresh token)', example: null })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when it was ended (sign-out, ban, a reused refresh token)',
+    example: null,
+  })
   endedAt: string | null;
 
   @ApiProperty({ description: 'still usable', example: true })
@@ -122,7 +132,10 @@ export class ExportHistoryEntryDto {
   @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
   at: string;
 
-  @ApiProperty({ description: 'e.g. approve, reject, spam, edit, delete, report_threshold, filter_reject, auto_approve', example: 'approve' })
+  @ApiProperty({
+    description: 'e.g. approve, reject, spam, edit, delete, report_threshold, filter_reject, auto_approve',
+    example: 'approve',
+  })
   action: string;
 
   @ApiProperty({ type: String, enum: Object.values(CommentStatus), nullable: true, example: 'pending' })
@@ -145,7 +158,13 @@ export class ExportCommentDto {
   @ApiProperty({ type: ExportArticleRefDto })
   article: ExportArticleRefDto;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the comment replied to (its text is not exported)', example: null })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the comment replied to (its text is not exported)',
+    example: null,
+  })
   parentId: string | null;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
@@ -242,11 +261,23 @@ export class ExportStaffActionDto {
   reason: string | null;
 }
 
-export class ExportNoticeDto extends PickType(NoticeDto, ['id', 'commentId', 'category', 'categorySpecification', 'receivedAt', 'status'] as const) {
+export class ExportNoticeDto extends PickType(NoticeDto, [
+  'id',
+  'commentId',
+  'category',
+  'categorySpecification',
+  'receivedAt',
+  'status',
+] as const) {
   @ApiProperty({ example: NOTICE_EXAMPLE.explanation })
   explanation: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'as you gave it (removed RETENTION_NOTICE_CONTACT_DAYS after the decision)', example: 'Мария Георгиева' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'as you gave it (removed RETENTION_NOTICE_CONTACT_DAYS after the decision)',
+    example: 'Мария Георгиева',
+  })
   notifierName: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'maria.georgieva@example.bg' })
@@ -255,7 +286,12 @@ export class ExportNoticeDto extends PickType(NoticeDto, ['id', 'commentId', 'ca
   @ApiProperty({ enum: NOTICE_OUTCOMES, nullable: true, example: 'no_action' })
   outcome: (typeof NOTICE_OUTCOMES)[number] | null;
 
-  @ApiProperty({ type: String, nullable: true, description: "the moderator's explanation when the comment was kept", example: 'Мнение, не клевета.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "the moderator's explanation when the comment was kept",
+    example: 'Мнение, не клевета.',
+  })
   decisionExplanation: string | null;
 
   @ApiProperty({ example: false })
@@ -267,7 +303,13 @@ export class ExportNoticeDto extends PickType(NoticeDto, ['id', 'commentId', 'ca
 
 /** A statement of reasons about you, as GET /api/me/decisions shows it, with who decided as `staff` or `system`. */
 export class ExportDecisionDto extends OmitType(StatementOfReasonsDto, ['comment', 'misuseWarning', 'appeals', 'redress'] as const) {
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the comment concerned; null for account decisions', example: EXAMPLE.commentId })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the comment concerned; null for account decisions',
+    example: EXAMPLE.commentId,
+  })
   commentId: string | null;
 
   @ApiProperty({ enum: ACTORS, example: 'staff' })
@@ -281,7 +323,11 @@ export class AccountExportDto {
   @ApiProperty({ type: 'integer', enum: [EXPORT_VERSION], example: EXPORT_VERSION })
   version: number;
 
-  @ApiProperty({ format: 'date-time', description: 'the moment the document shows (one consistent snapshot)', example: '2026-12-01T10:00:00.000Z' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'the moment the document shows (one consistent snapshot)',
+    example: '2026-12-01T10:00:00.000Z',
+  })
   generatedAt: string;
 
   @ApiProperty({ type: ExportAccountDto })
@@ -290,10 +336,16 @@ export class AccountExportDto {
   @ApiProperty({ type: [ExportIdentityDto], description: 'publisher sign-ins (SSO) linked to the account' })
   identities: ExportIdentityDto[];
 
-  @ApiProperty({ type: [ExportSessionDto], description: 'sign-ins still stored (ended ones are deleted RETENTION_SESSION_DAYS after they expired); no tokens' })
+  @ApiProperty({
+    type: [ExportSessionDto],
+    description: 'sign-ins still stored (ended ones are deleted RETENTION_SESSION_DAYS after they expired); no tokens',
+  })
   sessions: ExportSessionDto[];
 
-  @ApiProperty({ type: [ExportCommentDto], description: 'every comment you wrote, whatever its status, deleted ones included, oldest first' })
+  @ApiProperty({
+    type: [ExportCommentDto],
+    description: 'every comment you wrote, whatever its status, deleted ones included, oldest first',
+  })
   comments: ExportCommentDto[];
 
   @ApiProperty({ type: [ExportReportDto], description: 'reports you filed' })

@@ -22,7 +22,8 @@ export class EraseAccountDto {
     description:
       'for accounts that sign in with the publisher: a fresh token the publisher signed for this reader (as for POST /api/auth/sso; issued at most ' +
       'SSO_MAX_TOKEN_AGE_SECONDS ago), whose (`iss`, `sub`) is linked to this account',
-    example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwic3ViIjoiNDIxNyJ9.c2lnbmF0dXJl',
+    example:
+      'eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwic3ViIjoiNDIxNyJ9.c2lnbmF0dXJl',
   })
   @IsOptional()
   @IsString()
@@ -33,7 +34,10 @@ export class EraseAccountDto {
 
 /** DELETE /api/admin/users/:id: an erasure the newsroom carries out on a request it received (and verified) itself. */
 export class AdminEraseAccountDto {
-  @ApiProperty({ description: 'why, for the audit log (e.g. the ticket of the request)', example: 'Искане по чл. 17 GDPR, получено по имейл, №2026-118' })
+  @ApiProperty({
+    description: 'why, for the audit log (e.g. the ticket of the request)',
+    example: 'Искане по чл. 17 GDPR, получено по имейл, №2026-118',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(500)
@@ -44,7 +48,12 @@ export class ErasedCommentsDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'comments kept without an author (their text stays)', example: 14 })
   anonymized: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'comments whose text was erased (each stays as a deleted placeholder in its thread)', example: 3 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'comments whose text was erased (each stays as a deleted placeholder in its thread)',
+    example: 3,
+  })
   erased: number;
 }
 
@@ -58,7 +67,12 @@ export class ErasureDto {
   @ApiProperty({ type: ErasedCommentsDto })
   comments: ErasedCommentsDto;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'sessions that were still open and were ended (every stored session is deleted)', example: 2 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'sessions that were still open and were ended (every stored session is deleted)',
+    example: 2,
+  })
   sessionsEnded: number;
 }
 

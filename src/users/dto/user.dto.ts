@@ -16,10 +16,21 @@ export class UserRefDto {
 
 /** A ban in force, as the account sees it (DSA Art. 17: the statement of reasons is in GET /api/me/decisions). */
 export class UserBanDto {
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it lifts itself; null = until lifted (by staff, or by an appeal)', example: '2026-12-24T10:00:00.000Z' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when it lifts itself; null = until lifted (by staff, or by an appeal)',
+    example: '2026-12-24T10:00:00.000Z',
+  })
   until: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: "the reason given with the ban (a moderator's, or the DSA Art. 23(1) suspension's)", example: 'repeated insults' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "the reason given with the ban (a moderator's, or the DSA Art. 23(1) suspension's)",
+    example: 'repeated insults',
+  })
   reason: string | null;
 }
 

@@ -22,7 +22,10 @@ export class WebhookDto {
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['comment.approved', 'article.comment_count.changed'] })
   events: string[];
 
-  @ApiProperty({ description: 'false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)', example: true })
+  @ApiProperty({
+    description: 'false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)',
+    example: true,
+  })
   enabled: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
@@ -31,7 +34,13 @@ export class WebhookDto {
   @ApiProperty({ type: String, nullable: true, description: 'why it was disabled', example: null })
   disabledReason: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'the last successful delivery (or test ping)', example: '2026-11-28T09:30:02.000Z' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'the last successful delivery (or test ping)',
+    example: '2026-11-28T09:30:02.000Z',
+  })
   lastSuccessAt: string | null;
 
   @ApiProperty({ type: UserRefDto, nullable: true, description: 'the admin who created it' })
@@ -45,12 +54,18 @@ export class WebhookDto {
 }
 
 export class CreatedWebhookDto extends WebhookDto {
-  @ApiProperty({ description: 'the signing secret (Standard Webhooks): shown only in this answer; store it with the receiver', example: SECRET_EXAMPLE })
+  @ApiProperty({
+    description: 'the signing secret (Standard Webhooks): shown only in this answer; store it with the receiver',
+    example: SECRET_EXAMPLE,
+  })
   secret: string;
 }
 
 export class UpdatedWebhookDto extends WebhookDto {
-  @ApiPropertyOptional({ description: 'the new signing secret, only when rotateSecret was true: shown only in this answer', example: SECRET_EXAMPLE })
+  @ApiPropertyOptional({
+    description: 'the new signing secret, only when rotateSecret was true: shown only in this answer',
+    example: SECRET_EXAMPLE,
+  })
   secret?: string;
 }
 
@@ -78,7 +93,10 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid', example: WEBHOOK_ID })
   webhookId: string;
 
-  @ApiProperty({ description: 'the `webhook-id` header: the same on every attempt (de-duplicate on it)', example: 'msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5' })
+  @ApiProperty({
+    description: 'the `webhook-id` header: the same on every attempt (de-duplicate on it)',
+    example: 'msg_2f9c4b7d1e8a4c36b0d5e7f1a2c3b4d5',
+  })
   messageId: string;
 
   @ApiProperty({ description: `one of ${WEBHOOK_EVENT_TYPES.join(', ')}, or webhook.test`, example: 'comment.approved' })
@@ -90,7 +108,13 @@ export class WebhookDeliveryDto {
   @ApiProperty({ description: 'attempts made so far', example: 1 })
   attempts: number;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'pending only: when the next attempt is due', example: null })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'pending only: when the next attempt is due',
+    example: null,
+  })
   nextAttemptAt: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-28T09:30:02.000Z' })
@@ -99,7 +123,12 @@ export class WebhookDeliveryDto {
   @ApiProperty({ type: Number, nullable: true, description: 'the HTTP status the receiver answered the last attempt with', example: 200 })
   lastResponseCode: number | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'why the last attempt failed (network error, timeout, refused target, HTTP status)', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why the last attempt failed (network error, timeout, refused target, HTTP status)',
+    example: null,
+  })
   lastError: string | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'how long the last attempt took, in ms', example: 84 })

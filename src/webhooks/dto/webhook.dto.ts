@@ -9,12 +9,16 @@ import { MAX_WEBHOOK_URL_LENGTH } from '../webhook-target.js';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 const URL_DOC = {
-  description: 'where to POST: http(s) only, no credentials, no fragment; must resolve to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true)',
+  description:
+    'where to POST: http(s) only, no credentials, no fragment; must resolve to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true)',
   example: 'https://www.example.bg/hooks/comments',
   maxLength: MAX_WEBHOOK_URL_LENGTH,
 };
 const EVENTS_DOC = { enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['comment.approved', 'article.comment_count.changed'] };
-const DESCRIPTION_DOC = { description: 'for the admins: what this endpoint is for', example: 'Изчистване на кеша на CDN за страниците на статиите' };
+const DESCRIPTION_DOC = {
+  description: 'for the admins: what this endpoint is for',
+  example: 'Изчистване на кеша на CDN за страниците на статиите',
+};
 
 export class CreateWebhookDto {
   @ApiProperty(URL_DOC)
@@ -66,14 +70,18 @@ export class UpdateWebhookDto {
   description?: string;
 
   @ApiPropertyOptional({
-    description: 'false pauses deliveries (queued ones wait); true resumes an endpoint (also one disabled for failing): its queued deliveries are due at once, with a fresh retry schedule',
+    description:
+      'false pauses deliveries (queued ones wait); true resumes an endpoint (also one disabled for failing): its queued deliveries are due at once, with a fresh retry schedule',
     example: true,
   })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ description: 'true: a new signing secret replaces the old one at once; the answer shows it, once', example: false })
+  @ApiPropertyOptional({
+    description: 'true: a new signing secret replaces the old one at once; the answer shows it, once',
+    example: false,
+  })
   @IsOptional()
   @IsBoolean()
   rotateSecret?: boolean;
