@@ -9,7 +9,7 @@ process.env.LOG_LEVEL ??= 'error';
 process.env.LOG_FORMAT ??= 'json';
 process.env.JWT_SECRET ??= 'test-secret-that-is-long-enough-0123456789abcdef';
 process.env.RATE_LIMIT_ENABLED ??= 'false';
-// Test apps share one database: the retention job runs only where a test starts it (test/privacy-retention.e2e-spec.ts).
+// Test apps share one database: the retention job runs only where a test starts it (test/e2e/privacy/privacy-retention.e2e-spec.ts).
 process.env.RETENTION_INTERVAL_SECONDS ??= '0';
 process.env.SEED_ARTICLE ??= 'true';
 

@@ -24,7 +24,7 @@ import { publicCommentJson } from '../read-path/read-path.sql.js';
  * The seam for what comes next (live updates via pg NOTIFY, webhook outbox rows, DSA statements of reasons): a
  * StateEffect. It becomes one more CTE of the same statement, reads the `changed` rows (id, article_id, author_id,
  * status, from_status, deleted_at, version, delta, …) and commits or rolls back with the change itself, at no extra
- * round trip (test/comment-state-effects.e2e-spec.ts shows it with pg_notify). An effect is referenced from the
+ * round trip (test/e2e/comments/comment-state-effects.e2e-spec.ts shows it with pg_notify). An effect is referenced from the
  * final SELECT, so even a plain `SELECT pg_notify(…) FROM changed` runs. Work that every change needs (an outbox row
  * per change) belongs in buildStatement next to `audit`, so no caller can forget it; work for one operation is
  * passed by its caller (the edit's revision row is one). Work that needs its own statement can still join: the

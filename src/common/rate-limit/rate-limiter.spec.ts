@@ -5,7 +5,7 @@ import { clientIpKey } from './client-ip.js';
 import { RateLimitBackend } from './rate-limit.backend.js';
 import { RateLimiter } from './rate-limiter.js';
 
-/** A limiter on the in-memory backend (no REDIS_URL); the Redis backend is tested in test/scale-out.e2e-spec.ts. */
+/** A limiter on the in-memory backend (no REDIS_URL); the Redis backend is tested in test/e2e/platform/scale-out.e2e-spec.ts. */
 function memoryLimiter(): RateLimiter {
   const values: Partial<Env> = { RATE_LIMIT_ENABLED: true, REDIS_KEY_PREFIX: 'spec:', REDIS_COMMAND_TIMEOUT_MS: 200 };
   const config = { get: (k: keyof Env) => values[k] } as unknown as AppConfig;
