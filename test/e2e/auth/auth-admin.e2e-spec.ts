@@ -7,7 +7,7 @@ import { AppConfig } from '../../../src/config/app-config.js';
 import { migrate } from '../../../src/database/migrator.js';
 import { UsernamesService } from '../../../src/users/usernames.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, PASSWORD, registerUser, uniq } from '../../helpers/auth-fixtures.js';
+import { authHeader, createUser, TEST_PASSWORD, uniq } from '../../factories/index.js';
 
 const ADMIN_VIEW_KEYS = [
   'approvedCommentCount',
@@ -87,7 +87,7 @@ describe('auth: first admin and role administration', () => {
     });
 
     it('should leave an existing non-admin account with that email alone (no silent escalation)', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const before = await t.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
       expect(await ensureAdmin({ ADMIN_EMAIL: u.email, ADMIN_PASSWORD: 'some other password', ADMIN_USERNAME: uniq() })).toBe('not-admin');
       const after = await t.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
@@ -102,7 +102,7 @@ describe('auth: first admin and role administration', () => {
     });
 
     it('should not create an admin whose username is taken or whose password equals the username', async () => {
-      const taken = await registerUser(t);
+      const taken = await createUser(t);
       const env = adminEnv();
       expect(await ensureAdmin({ ...env, ADMIN_USERNAME: taken.username.toUpperCase() })).toBe('username-taken');
       expect(
@@ -118,14 +118,14 @@ describe('auth: first admin and role administration', () => {
 
   describe('GET /api/admin/users/:id', () => {
     it('should give moderators and admins the admin view of a user', async () => {
-      const target = await registerUser(t);
+      const target = await createUser(t);
       await t.prisma.user.update({
         where: { id: target.id },
         data: { bannedAt: new Date('2030-01-01T00:00:00Z'), banReason: 'spam', approvedCommentCount: 3 },
       });
       for (const role of ['moderator', 'admin'] as const) {
-        const viewer = await registerUser(t, { role });
-        const res = await t.http.get(`/api/admin/users/${target.id}`).set(bearer(viewer.accessToken)).expect(200);
+        const viewer = await createUser(t, { role });
+        const res = await t.http.get(`/api/admin/users/${target.id}`).set(authHeader(viewer.token)).expect(200);
         expect(Object.keys(res.body.user).sort()).toEqual(ADMIN_VIEW_KEYS);
         expect(res.body.user).toMatchObject({
           id: target.id,
@@ -142,49 +142,45 @@ describe('auth: first admin and role administration', () => {
     });
 
     it('should answer a reader with 403 and an anonymous caller with 401', async () => {
-      const reader = await registerUser(t);
-      expect((await t.http.get(`/api/admin/users/${reader.id}`).set(bearer(reader.accessToken)).expect(403)).body.error.code).toBe(
+      const reader = await createUser(t);
+      expect((await t.http.get(`/api/admin/users/${reader.id}`).set(authHeader(reader.token)).expect(403)).body.error.code).toBe(
         'FORBIDDEN',
       );
       expect((await t.http.get(`/api/admin/users/${reader.id}`).expect(401)).body.error.code).toBe('UNAUTHENTICATED');
     });
 
     it('should answer 404 USER_NOT_FOUND for an unknown or deleted user and 400 for a malformed id', async () => {
-      const mod = await registerUser(t, { role: 'moderator' });
-      const gone = await registerUser(t);
+      const mod = await createUser(t, { role: 'moderator' });
+      const gone = await createUser(t);
       await t.prisma.user.update({ where: { id: gone.id }, data: { deletedAt: new Date() } });
       for (const id of [MISSING_ID, gone.id]) {
-        const res = await t.http.get(`/api/admin/users/${id}`).set(bearer(mod.accessToken)).expect(404);
+        const res = await t.http.get(`/api/admin/users/${id}`).set(authHeader(mod.token)).expect(404);
         expect(res.body).toEqual({ error: { code: 'USER_NOT_FOUND', message: expect.any(String) } });
       }
-      const bad = await t.http.get('/api/admin/users/not-a-uuid').set(bearer(mod.accessToken)).expect(400);
+      const bad = await t.http.get('/api/admin/users/not-a-uuid').set(authHeader(mod.token)).expect(400);
       expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id', message: 'id must be a UUID' }] });
     });
   });
 
   describe('PATCH /api/admin/users/:id', () => {
     it('should let an admin make a reader a moderator, effective for that user’s existing token', async () => {
-      const admin = await registerUser(t, { role: 'admin' });
-      const reader = await registerUser(t);
-      const peer = await registerUser(t);
-      await t.http.get(`/api/admin/users/${peer.id}`).set(bearer(reader.accessToken)).expect(403);
-      const res = await t.http
-        .patch(`/api/admin/users/${reader.id}`)
-        .set(bearer(admin.accessToken))
-        .send({ role: 'moderator' })
-        .expect(200);
+      const admin = await createUser(t, { role: 'admin' });
+      const reader = await createUser(t);
+      const peer = await createUser(t);
+      await t.http.get(`/api/admin/users/${peer.id}`).set(authHeader(reader.token)).expect(403);
+      const res = await t.http.patch(`/api/admin/users/${reader.id}`).set(authHeader(admin.token)).send({ role: 'moderator' }).expect(200);
       expect(res.body.user).toMatchObject({ id: reader.id, role: 'moderator' });
       expect(Object.keys(res.body.user).sort()).toEqual(ADMIN_VIEW_KEYS);
-      await t.http.get(`/api/admin/users/${peer.id}`).set(bearer(reader.accessToken)).expect(200);
+      await t.http.get(`/api/admin/users/${peer.id}`).set(authHeader(reader.token)).expect(200);
       const audit = await t.prisma.moderationAction.findMany({ where: { targetUserId: reader.id, action: 'role_change' } });
       expect(audit).toEqual([expect.objectContaining({ moderatorId: admin.id, reason: 'reader -> moderator' })]);
     });
 
     it('should refuse readers (403), moderators (403) and anonymous callers (401)', async () => {
-      const target = await registerUser(t);
+      const target = await createUser(t);
       for (const role of ['reader', 'moderator'] as const) {
-        const caller = await registerUser(t, { role });
-        const res = await t.http.patch(`/api/admin/users/${target.id}`).set(bearer(caller.accessToken)).send({ role: 'admin' }).expect(403);
+        const caller = await createUser(t, { role });
+        const res = await t.http.patch(`/api/admin/users/${target.id}`).set(authHeader(caller.token)).send({ role: 'admin' }).expect(403);
         expect(res.body.error.code).toBe('FORBIDDEN');
       }
       expect((await t.http.patch(`/api/admin/users/${target.id}`).send({ role: 'admin' }).expect(401)).body.error.code).toBe(
@@ -194,29 +190,29 @@ describe('auth: first admin and role administration', () => {
     });
 
     it('should answer 404 USER_NOT_FOUND for an unknown user and 400 for a bad id or role', async () => {
-      const admin = await registerUser(t, { role: 'admin' });
-      const reader = await registerUser(t);
+      const admin = await createUser(t, { role: 'admin' });
+      const reader = await createUser(t);
       const missing = await t.http
         .patch(`/api/admin/users/${MISSING_ID}`)
-        .set(bearer(admin.accessToken))
+        .set(authHeader(admin.token))
         .send({ role: 'moderator' })
         .expect(404);
       expect(missing.body.error.code).toBe('USER_NOT_FOUND');
-      const badId = await t.http.patch('/api/admin/users/123').set(bearer(admin.accessToken)).send({ role: 'moderator' }).expect(400);
+      const badId = await t.http.patch('/api/admin/users/123').set(authHeader(admin.token)).send({ role: 'moderator' }).expect(400);
       expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
       for (const body of [{ role: 'superuser' }, {}, { role: 'moderator', email: 'x@example.com' }]) {
-        const res = await t.http.patch(`/api/admin/users/${reader.id}`).set(bearer(admin.accessToken)).send(body).expect(400);
+        const res = await t.http.patch(`/api/admin/users/${reader.id}`).set(authHeader(admin.token)).send(body).expect(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');
       }
     });
 
     it('should let an admin demote themselves while another active admin exists', async () => {
       // The shared test database has other admins; the last-admin rule is tested on a database of its own below.
-      const a = await registerUser(t, { role: 'admin' });
-      await registerUser(t, { role: 'admin' });
-      const res = await t.http.patch(`/api/admin/users/${a.id}`).set(bearer(a.accessToken)).send({ role: 'reader' }).expect(200);
+      const a = await createUser(t, { role: 'admin' });
+      await createUser(t, { role: 'admin' });
+      const res = await t.http.patch(`/api/admin/users/${a.id}`).set(authHeader(a.token)).send({ role: 'reader' }).expect(200);
       expect(res.body.user.role).toBe('reader');
-      await t.http.patch(`/api/admin/users/${a.id}`).set(bearer(a.accessToken)).send({ role: 'admin' }).expect(403);
+      await t.http.patch(`/api/admin/users/${a.id}`).set(authHeader(a.token)).send({ role: 'admin' }).expect(403);
     });
   });
 
@@ -249,46 +245,46 @@ describe('auth: first admin and role administration', () => {
     });
 
     it('should refuse to demote the last admin with 409 LAST_ADMIN, and allow it once another admin exists', async () => {
-      const a = await registerUser(iso, { role: 'admin' });
-      const b = await registerUser(iso);
+      const a = await createUser(iso, { role: 'admin' });
+      const b = await createUser(iso);
       expect(await iso.prisma.user.count({ where: { role: 'admin' } })).toBe(1);
 
-      const refused = await iso.http.patch(`/api/admin/users/${a.id}`).set(bearer(a.accessToken)).send({ role: 'moderator' }).expect(409);
+      const refused = await iso.http.patch(`/api/admin/users/${a.id}`).set(authHeader(a.token)).send({ role: 'moderator' }).expect(409);
       expect(refused.body).toEqual({ error: { code: 'LAST_ADMIN', message: expect.any(String) } });
       expect((await iso.prisma.user.findUniqueOrThrow({ where: { id: a.id } })).role).toBe('admin');
 
       // Setting the role it already has is not a demotion.
-      await iso.http.patch(`/api/admin/users/${a.id}`).set(bearer(a.accessToken)).send({ role: 'admin' }).expect(200);
+      await iso.http.patch(`/api/admin/users/${a.id}`).set(authHeader(a.token)).send({ role: 'admin' }).expect(200);
 
-      await iso.http.patch(`/api/admin/users/${b.id}`).set(bearer(a.accessToken)).send({ role: 'admin' }).expect(200);
-      await iso.http.patch(`/api/admin/users/${a.id}`).set(bearer(a.accessToken)).send({ role: 'reader' }).expect(200);
-      const last = await iso.http.patch(`/api/admin/users/${b.id}`).set(bearer(b.accessToken)).send({ role: 'reader' }).expect(409);
+      await iso.http.patch(`/api/admin/users/${b.id}`).set(authHeader(a.token)).send({ role: 'admin' }).expect(200);
+      await iso.http.patch(`/api/admin/users/${a.id}`).set(authHeader(a.token)).send({ role: 'reader' }).expect(200);
+      const last = await iso.http.patch(`/api/admin/users/${b.id}`).set(authHeader(b.token)).send({ role: 'reader' }).expect(409);
       expect(last.body.error.code).toBe('LAST_ADMIN');
     });
 
     it('should not count a banned admin as the remaining admin', async () => {
       const active = (await iso.prisma.user.findFirstOrThrow({ where: { role: 'admin' } })).id;
-      const other = await registerUser(iso, { role: 'admin' });
+      const other = await createUser(iso, { role: 'admin' });
       await iso.prisma.user.update({ where: { id: other.id }, data: { bannedAt: new Date() } });
       const login = await iso.http
         .post('/api/auth/login')
-        .send({ login: (await iso.prisma.user.findUniqueOrThrow({ where: { id: active } })).email, password: PASSWORD })
+        .send({ login: (await iso.prisma.user.findUniqueOrThrow({ where: { id: active } })).email, password: TEST_PASSWORD })
         .expect(200);
       const res = await iso.http
         .patch(`/api/admin/users/${active}`)
-        .set(bearer(login.body.accessToken))
+        .set(authHeader(login.body.accessToken))
         .send({ role: 'reader' })
         .expect(409);
       expect(res.body.error.code).toBe('LAST_ADMIN');
     });
 
     it('should keep one admin when two admins demote each other at the same time', async () => {
-      const [x, y] = [await registerUser(iso, { role: 'admin' }), await registerUser(iso, { role: 'admin' })];
+      const [x, y] = [await createUser(iso, { role: 'admin' }), await createUser(iso, { role: 'admin' })];
       // Leave exactly x and y as active admins.
       await iso.prisma.user.updateMany({ where: { role: 'admin', id: { notIn: [x.id, y.id] } }, data: { role: 'moderator' } });
       const results = await Promise.all([
-        iso.http.patch(`/api/admin/users/${y.id}`).set(bearer(x.accessToken)).send({ role: 'reader' }),
-        iso.http.patch(`/api/admin/users/${x.id}`).set(bearer(y.accessToken)).send({ role: 'reader' }),
+        iso.http.patch(`/api/admin/users/${y.id}`).set(authHeader(x.token)).send({ role: 'reader' }),
+        iso.http.patch(`/api/admin/users/${x.id}`).set(authHeader(y.token)).send({ role: 'reader' }),
       ]);
       expect(results.map((r) => r.status).sort()).toEqual(expect.arrayContaining([200]));
       expect(await iso.prisma.user.count({ where: { role: 'admin', bannedAt: null, deletedAt: null } })).toBe(1);

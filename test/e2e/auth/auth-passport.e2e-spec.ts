@@ -1,6 +1,6 @@
 import passport from 'passport';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, registerUser } from '../../helpers/auth-fixtures.js';
+import { authHeader, createUser } from '../../factories/index.js';
 
 /**
  * Authentication is Passport (passport-jwt, passport-local), but each application has its own `new Passport()`
@@ -27,28 +27,28 @@ describe('auth: one Passport instance per application', () => {
   });
 
   it('should have each app verify tokens with its own strategy (its own secret)', async () => {
-    const ua = await registerUser(a);
-    const ub = await registerUser(b!);
-    await a.http.get('/api/auth/me').set(bearer(ua.accessToken)).expect(200);
-    await b!.http.get('/api/auth/me').set(bearer(ub.accessToken)).expect(200);
+    const ua = await createUser(a);
+    const ub = await createUser(b!);
+    await a.http.get('/api/auth/me').set(authHeader(ua.token)).expect(200);
+    await b!.http.get('/api/auth/me').set(authHeader(ub.token)).expect(200);
     // The user exists in the shared database, but the other app's secret did not sign the token.
-    expect((await a.http.get('/api/auth/me').set(bearer(ub.accessToken)).expect(401)).body.error.code).toBe('INVALID_TOKEN');
-    expect((await b!.http.get('/api/auth/me').set(bearer(ua.accessToken)).expect(401)).body.error.code).toBe('INVALID_TOKEN');
+    expect((await a.http.get('/api/auth/me').set(authHeader(ub.token)).expect(401)).body.error.code).toBe('INVALID_TOKEN');
+    expect((await b!.http.get('/api/auth/me').set(authHeader(ua.token)).expect(401)).body.error.code).toBe('INVALID_TOKEN');
   });
 
   it('should keep authenticating in app A (jwt and local) after app B is closed', async () => {
-    const u = await registerUser(a);
+    const u = await createUser(a);
     await b!.close();
     b = undefined;
     // With the global registry these went through app B's strategies and its closed PrismaService: 503.
-    const me = await a.http.get('/api/auth/me').set(bearer(u.accessToken)).expect(200);
+    const me = await a.http.get('/api/auth/me').set(authHeader(u.token)).expect(200);
     expect(me.body.user.id).toBe(u.id);
     const login = await a.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200);
-    await a.http.get('/api/auth/me').set(bearer(login.body.accessToken)).expect(200);
+    await a.http.get('/api/auth/me').set(authHeader(login.body.accessToken)).expect(200);
     expect(
       (await a.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401)).body.error.code,
     ).toBe('INVALID_CREDENTIALS');
     // Optional authentication on a public route still goes through app A's strategy.
-    await a.http.get('/api/articles').set(bearer(u.accessToken)).expect(200);
+    await a.http.get('/api/articles').set(authHeader(u.token)).expect(200);
   });
 });

@@ -9,7 +9,7 @@ import { AllExceptionsFilter } from '../../../src/common/errors/all-exceptions.f
 import { createValidationPipe } from '../../../src/common/errors/validation.js';
 import { RateLimit } from '../../../src/common/rate-limit/rate-limit.decorator.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, PASSWORD, registerUser, uniq } from '../../helpers/auth-fixtures.js';
+import { authHeader, createUser, TEST_PASSWORD, uniq } from '../../factories/index.js';
 
 let ipSeq = 0;
 /** A fresh client address per scenario (TRUST_PROXY=true = one trusted proxy hop: the app reads X-Forwarded-For). */
@@ -47,18 +47,18 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
   });
 
   it('should allow 5 logins a minute per account from any number of IPs, then block even the right password', async () => {
-    const u = await registerUser(t);
+    const u = await createUser(t);
     for (let i = 0; i < 5; i++) await login(freshIp(), { login: u.username, password: 'wrong password!' }).expect(401);
     expectLimited(await login(freshIp(), { login: u.username, password: u.password }), 60);
     // Spelling variants of the same account share the bucket…
     expectLimited(await login(freshIp(), { login: `  ${u.username.toUpperCase()} `, password: u.password }), 60);
     // …another account from the same address does not.
-    const other = await registerUser(t);
+    const other = await createUser(t);
     await login(freshIp(), { login: other.email, password: other.password }).expect(200);
   });
 
   it('should count one account once, whether it is named by email or by username', async () => {
-    const u = await registerUser(t);
+    const u = await createUser(t);
     const names = [u.email, u.username, u.email.toUpperCase(), ` ${u.username.toUpperCase()}`, u.email];
     for (const name of names) await login(freshIp(), { login: name, password: 'wrong password!' }).expect(401);
     expectLimited(await login(freshIp(), { login: u.username, password: u.password }), 60);
@@ -94,7 +94,7 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
       return t.http
         .post('/api/auth/register')
         .set('X-Forwarded-For', ip)
-        .send({ email: `${name}@example.com`, username: name, password: PASSWORD });
+        .send({ email: `${name}@example.com`, username: name, password: TEST_PASSWORD });
     };
     for (let i = 0; i < 10; i++) await register().expect(201);
     expectLimited(await register(), 15 * 60);
@@ -112,7 +112,7 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
     const res = await t.http
       .post('/api/auth/register')
       .set('X-Forwarded-For', freshIp())
-      .send({ email: email.toUpperCase(), username: uniq(), password: PASSWORD });
+      .send({ email: email.toUpperCase(), username: uniq(), password: TEST_PASSWORD });
     expectLimited(res, 15 * 60);
   });
 
@@ -175,13 +175,13 @@ describe("auth: per: 'user' limits see the authenticated user (guard order)", ()
 
   it('should count per user, not per address', async () => {
     const http = supertest(app.getHttpServer());
-    const [a, b] = [await registerUser(t), await registerUser(t)];
-    await http.post('/api/rate-limit-probe').set(bearer(a.accessToken)).expect(201);
-    await http.post('/api/rate-limit-probe').set(bearer(a.accessToken)).expect(201);
-    const limited = await http.post('/api/rate-limit-probe').set(bearer(a.accessToken)).expect(429);
+    const [a, b] = [await createUser(t), await createUser(t)];
+    await http.post('/api/rate-limit-probe').set(authHeader(a.token)).expect(201);
+    await http.post('/api/rate-limit-probe').set(authHeader(a.token)).expect(201);
+    const limited = await http.post('/api/rate-limit-probe').set(authHeader(a.token)).expect(429);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
     // Same address, different user: a separate budget, which proves the guard saw req.user.
-    await http.post('/api/rate-limit-probe').set(bearer(b.accessToken)).expect(201);
+    await http.post('/api/rate-limit-probe').set(authHeader(b.token)).expect(201);
     await http.post('/api/rate-limit-probe').expect(401);
   });
 });

@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 import {
   AUDIENCE,
   ISSUER,

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, PASSWORD, registerUser, uniq } from '../../helpers/auth-fixtures.js';
+import { authHeader, createUser, TEST_PASSWORD, uniq } from '../../factories/index.js';
 
 const SELF_KEYS = ['ban', 'createdAt', 'displayName', 'email', 'id', 'role', 'username'];
 /** A unique suffix of digits only (hex would put Latin letters into a Cyrillic name). */
@@ -19,7 +19,7 @@ describe('auth: register, login, me', () => {
       const username = uniq('New_');
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${username}@example.com`, username, password: PASSWORD })
+        .send({ email: `${username}@example.com`, username, password: TEST_PASSWORD })
         .expect(201);
       expect(res.body).toEqual({
         user: {
@@ -44,25 +44,25 @@ describe('auth: register, login, me', () => {
       const name = uniq();
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `  ${name.toUpperCase()}@Example.COM `, username: name, password: PASSWORD })
+        .send({ email: `  ${name.toUpperCase()}@Example.COM `, username: name, password: TEST_PASSWORD })
         .expect(201);
       expect(res.body.user.email).toBe(`${name}@example.com`);
     });
 
     it('should answer 409 EMAIL_TAKEN for an email that differs only in case', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: u.email.toUpperCase(), username: uniq(), password: PASSWORD })
+        .send({ email: u.email.toUpperCase(), username: uniq(), password: TEST_PASSWORD })
         .expect(409);
       expect(res.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: expect.any(String) } });
     });
 
     it('should answer 409 USERNAME_TAKEN for a username that differs only in case', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: u.username.toUpperCase(), password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: u.username.toUpperCase(), password: TEST_PASSWORD })
         .expect(409);
       expect(res.body).toEqual({ error: { code: 'USERNAME_TAKEN', message: expect.any(String) } });
     });
@@ -71,11 +71,11 @@ describe('auth: register, login, me', () => {
       const suffix = digits();
       await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: `Иван_${suffix}`, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: `Иван_${suffix}`, password: TEST_PASSWORD })
         .expect(201);
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: `иВАН_${suffix}`, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: `иВАН_${suffix}`, password: TEST_PASSWORD })
         .expect(409);
       expect(res.body.error.code).toBe('USERNAME_TAKEN');
     });
@@ -85,12 +85,12 @@ describe('auth: register, login, me', () => {
       const fullwidth = [...name].map((c) => (/[a-z]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('');
       const first = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: fullwidth, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: fullwidth, password: TEST_PASSWORD })
         .expect(201);
       expect(first.body.user.username).toBe(name);
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: name, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: name, password: TEST_PASSWORD })
         .expect(409);
       expect(res.body.error.code).toBe('USERNAME_TAKEN');
     });
@@ -103,7 +103,7 @@ describe('auth: register, login, me', () => {
       const username = make();
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username, password: TEST_PASSWORD })
         .expect(201);
       expect(res.body.user.username).toBe(username);
     });
@@ -121,7 +121,7 @@ describe('auth: register, login, me', () => {
     ])('should reject a username with %s', async (_label, username) => {
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username, password: TEST_PASSWORD })
         .expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'username' })]);
@@ -136,14 +136,14 @@ describe('auth: register, login, me', () => {
     ])('should reject a username with %s, saying why', async (_label, username, message) => {
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username, password: TEST_PASSWORD })
         .expect(400);
       expect(res.body.error.details).toEqual([{ field: 'username', message }]);
     });
 
     it('should reject an email with invisible characters', async () => {
       for (const email of [`iv\u200ban${digits()}@example.com`, `ivan${digits()}@exa\u00admple.com`]) {
-        const res = await t.http.post('/api/auth/register').send({ email, username: uniq(), password: PASSWORD }).expect(400);
+        const res = await t.http.post('/api/auth/register').send({ email, username: uniq(), password: TEST_PASSWORD }).expect(400);
         expect(res.body.error.details).toEqual([{ field: 'email', message: 'email must not contain invisible or formatting characters' }]);
       }
     });
@@ -157,11 +157,11 @@ describe('auth: register, login, me', () => {
       const d = digits();
       await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: original(d), password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: original(d), password: TEST_PASSWORD })
         .expect(201);
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${uniq()}@example.com`, username: lookAlike(d), password: PASSWORD })
+        .send({ email: `${uniq()}@example.com`, username: lookAlike(d), password: TEST_PASSWORD })
         .expect(409);
       expect(res.body).toEqual({ error: { code: 'USERNAME_TAKEN', message: expect.any(String) } });
     });
@@ -171,7 +171,7 @@ describe('auth: register, login, me', () => {
       async (username) => {
         const res = await t.http
           .post('/api/auth/register')
-          .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+          .send({ email: `${uniq()}@example.com`, username, password: TEST_PASSWORD })
           .expect(409);
         expect(res.body).toEqual({ error: { code: 'USERNAME_RESERVED', message: expect.any(String) } });
       },
@@ -183,13 +183,13 @@ describe('auth: register, login, me', () => {
         for (const username of ['dnevnik', 'dnevnik_bg', 'капитал']) {
           const res = await site.http
             .post('/api/auth/register')
-            .send({ email: `${uniq()}@example.com`, username, password: PASSWORD })
+            .send({ email: `${uniq()}@example.com`, username, password: TEST_PASSWORD })
             .expect(409);
           expect(res.body.error.code).toBe('USERNAME_RESERVED');
         }
         await site.http
           .post('/api/auth/register')
-          .send({ email: `${uniq()}@example.com`, username: `badminton_${digits()}`, password: PASSWORD })
+          .send({ email: `${uniq()}@example.com`, username: `badminton_${digits()}`, password: TEST_PASSWORD })
           .expect(201);
       } finally {
         await site.close();
@@ -246,7 +246,7 @@ describe('auth: register, login, me', () => {
         { field: 'username', message: 'username is required' },
         { field: 'password', message: 'password is required' },
       ]);
-      const nulls = await t.http.post('/api/auth/register').send({ email: null, username: uniq(), password: PASSWORD }).expect(400);
+      const nulls = await t.http.post('/api/auth/register').send({ email: null, username: uniq(), password: TEST_PASSWORD }).expect(400);
       expect(nulls.body.error.details).toEqual([{ field: 'email', message: 'email must not be null' }]);
     });
 
@@ -262,7 +262,7 @@ describe('auth: register, login, me', () => {
       const name = uniq();
       const res = await t.http
         .post('/api/auth/register')
-        .send({ email: `${name}@example.com`, username: name, password: PASSWORD, role: 'admin' })
+        .send({ email: `${name}@example.com`, username: name, password: TEST_PASSWORD, role: 'admin' })
         .expect(400);
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'role' })]);
       expect(await t.prisma.user.count({ where: { email: `${name}@example.com` } })).toBe(0);
@@ -271,7 +271,7 @@ describe('auth: register, login, me', () => {
 
   describe('POST /api/auth/login', () => {
     it('should log in by username in another case', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const res = await t.http.post('/api/auth/login').send({ login: u.username.toUpperCase(), password: u.password }).expect(200);
       expect(res.body).toEqual({
         user: expect.objectContaining({ id: u.id, username: u.username }),
@@ -279,11 +279,11 @@ describe('auth: register, login, me', () => {
         refreshToken: expect.any(String),
         expiresIn: 900,
       });
-      await t.http.get('/api/auth/me').set(bearer(res.body.accessToken)).expect(200);
+      await t.http.get('/api/auth/me').set(authHeader(res.body.accessToken)).expect(200);
     });
 
     it('should log in by email in another case, with surrounding spaces', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const res = await t.http
         .post('/api/auth/login')
         .send({ login: `  ${u.email.toUpperCase()} `, password: u.password })
@@ -292,7 +292,7 @@ describe('auth: register, login, me', () => {
     });
 
     it('should answer the same 401 INVALID_CREDENTIALS for a wrong password and an unknown account', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const wrong = await t.http.post('/api/auth/login').send({ login: u.username, password: 'wrong password!' }).expect(401);
       const unknownName = await t.http
         .post('/api/auth/login')
@@ -309,17 +309,17 @@ describe('auth: register, login, me', () => {
     });
 
     it('should not accept the password in another case', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       await t.http.post('/api/auth/login').send({ login: u.username, password: u.password.toUpperCase() }).expect(401);
     });
 
     it.each([
       ['no password', { login: 'someone' }, ['password']],
-      ['no login', { password: PASSWORD }, ['login']],
+      ['no login', { password: TEST_PASSWORD }, ['login']],
       ['an empty body', {}, ['login', 'password']],
       ['non-string fields', { login: 5, password: { $ne: '' } }, ['login', 'password']],
-      ['an unknown field', { login: 'someone', password: PASSWORD, remember: true }, ['remember']],
-      ['a blank login', { login: '   ', password: PASSWORD }, ['login']],
+      ['an unknown field', { login: 'someone', password: TEST_PASSWORD, remember: true }, ['remember']],
+      ['a blank login', { login: '   ', password: TEST_PASSWORD }, ['login']],
     ])('should answer %s with 400 VALIDATION_FAILED and details', async (_label, body, fields) => {
       const res = await t.http.post('/api/auth/login').send(body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -332,7 +332,7 @@ describe('auth: register, login, me', () => {
     });
 
     it('should take similar time for an unknown account and a wrong password (no enumeration by timing)', async () => {
-      const u = await registerUser(t);
+      const u = await createUser(t);
       const time = async (login: string) => {
         const started = performance.now();
         await t.http.post('/api/auth/login').send({ login, password: 'wrong password!' }).expect(401);
@@ -355,8 +355,8 @@ describe('auth: register, login, me', () => {
 
   describe('GET /api/auth/me', () => {
     it('should return only the public self view, never the password hash or private columns', async () => {
-      const u = await registerUser(t);
-      const res = await t.http.get('/api/auth/me').set(bearer(u.accessToken)).expect(200);
+      const u = await createUser(t);
+      const res = await t.http.get('/api/auth/me').set(authHeader(u.token)).expect(200);
       expect(Object.keys(res.body)).toEqual(['user']);
       expect(Object.keys(res.body.user).sort()).toEqual(SELF_KEYS);
       expect(res.body.user).toMatchObject({ id: u.id, email: u.email, username: u.username, role: 'reader' });
@@ -369,7 +369,7 @@ describe('auth: register, login, me', () => {
     });
 
     it('should answer 401 INVALID_TOKEN for a malformed bearer token', async () => {
-      const res = await t.http.get('/api/auth/me').set(bearer('not.a.jwt')).expect(401);
+      const res = await t.http.get('/api/auth/me').set(authHeader('not.a.jwt')).expect(401);
       expect(res.body.error.code).toBe('INVALID_TOKEN');
     });
   });

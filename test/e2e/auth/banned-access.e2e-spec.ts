@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * A banned (suspended) account keeps its legal rights (DSA Art. 17, 20; GDPR Art. 15, 17, 20): it signs in, reads the

@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Concurrent staff changes (own database: the number of admins must be known). Role changes, bans of staff and

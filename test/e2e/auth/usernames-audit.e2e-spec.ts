@@ -2,7 +2,7 @@ import { fillUsernameSkeletons, findUsernameViolations } from '../../../src/user
 import { ReservedUsernames, usernameSkeleton } from '../../../src/users/username-rules.js';
 import { UsernamesService } from '../../../src/users/usernames.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { PASSWORD } from '../../helpers/auth-fixtures.js';
+import { TEST_PASSWORD } from '../../factories/index.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 
 /**
@@ -78,7 +78,7 @@ describe('usernames of accounts older than the rules', () => {
     // A zero for the o: another lookup form, the same skeleton as the stored one.
     const res = await t.http
       .post('/api/auth/register')
-      .send({ email: 'new@example.com', username: 'c0py_x', password: PASSWORD })
+      .send({ email: 'new@example.com', username: 'c0py_x', password: TEST_PASSWORD })
       .expect(409);
     expect(res.body.error.code).toBe('USERNAME_TAKEN');
   });

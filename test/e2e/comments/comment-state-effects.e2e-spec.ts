@@ -2,7 +2,7 @@ import pg from 'pg';
 import { AppError } from '../../../src/common/errors/app-error.js';
 import { applyCommentChange, commentSnapshotSelect, decideComment, type StateEffect } from '../../../src/comments/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser } from '../../helpers/users.js';
+import { createUser } from '../../factories/index.js';
 
 /**
  * The seam for work that must commit with a visibility change (live updates, webhook outbox rows, statements of

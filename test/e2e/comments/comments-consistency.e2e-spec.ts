@@ -4,7 +4,7 @@ import { recount } from '../../../src/comments/recount.js';
 import type { CommentStatus, ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let seq = 0;

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 describe('comment posting rate limits (RATE_LIMIT_ENABLED=true)', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Every database round trip costs more than the work it carries (network, protocol, kernel): the hot reads take

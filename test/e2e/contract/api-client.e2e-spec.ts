@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from '../../../openapi/schema.js';
 import { SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser, TEST_PASSWORD } from '../../helpers/users.js';
+import { createUser, TEST_PASSWORD } from '../../factories/index.js';
 
 /**
  * An integrator's view: a client generated from the committed document (openapi-typescript types + openapi-fetch)

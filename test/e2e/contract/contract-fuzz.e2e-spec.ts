@@ -3,7 +3,7 @@ import { ERROR_CATALOG, isErrorCode } from '../../../src/common/errors/error-cod
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { checkResponse, contractDocument, takeContractViolations } from '../../helpers/contract.js';
 import { scratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Contract fuzzer: walks every operation of the generated OpenAPI document and sends each a bounded, seeded set of
@@ -232,17 +232,15 @@ function resolve(s: Schema | undefined): Schema {
   if (!s) return {};
   if (s.$ref) return resolve(components[s.$ref.split('/').pop()!]);
   if (s.allOf)
-    return s.allOf
-      .map(resolve)
-      .reduce<Schema>(
-        (a, b) => ({
-          ...a,
-          ...b,
-          properties: { ...a.properties, ...b.properties },
-          required: [...(a.required ?? []), ...(b.required ?? [])],
-        }),
-        { ...s, allOf: undefined },
-      );
+    return s.allOf.map(resolve).reduce<Schema>(
+      (a, b) => ({
+        ...a,
+        ...b,
+        properties: { ...a.properties, ...b.properties },
+        required: [...(a.required ?? []), ...(b.required ?? [])],
+      }),
+      { ...s, allOf: undefined },
+    );
   if (s.oneOf ?? s.anyOf) return resolve((s.oneOf ?? s.anyOf)![0]);
   return s;
 }

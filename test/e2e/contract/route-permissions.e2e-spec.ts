@@ -7,7 +7,7 @@ import { ALLOW_BANNED_KEY, IS_PUBLIC_KEY, ROLES_KEY } from '../../../src/common/
 import { ENDPOINT_KEY, type EndpointMetadata } from '../../../src/common/openapi/endpoint.decorator.js';
 import { Role } from '../../../src/generated/prisma/enums.js';
 import { SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Permission snapshot: every route Nest registers, with who may call it, must match test/e2e/contract/route-permissions.json.

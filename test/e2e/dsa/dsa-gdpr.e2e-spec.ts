@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RetentionService } from '../../../src/privacy/retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * The DSA records in the GDPR rights: the export holds the notices a reader sent, the decisions about them and their

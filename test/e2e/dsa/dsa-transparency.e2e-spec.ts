@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { TDB_STATEMENT_SCHEMA } from '../../../src/dsa/transparency-database.schema.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Transparency (DSA Art. 15, 24): the report's figures on a known data set, and the export of statements of reasons

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
 import { EventRetentionService } from '../../../src/events/event-retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * The domain event log (src/events/domain-events.ts): rows appear exactly for changes that commit, carry the

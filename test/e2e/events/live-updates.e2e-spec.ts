@@ -4,7 +4,7 @@ import { DomainEventListener } from '../../../src/events/domain-event-listener.j
 import { LiveStreamsService } from '../../../src/live/live-streams.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { json, listen, SseClient, type SseEvent } from '../../helpers/sse.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Live updates over Server-Sent Events on one instance (test/e2e/platform/scale-out.e2e-spec.ts covers several): what a reader's

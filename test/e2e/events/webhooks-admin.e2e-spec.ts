@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 import { WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**

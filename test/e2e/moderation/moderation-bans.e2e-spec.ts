@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;

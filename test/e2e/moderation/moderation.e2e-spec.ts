@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
 import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;

@@ -3,7 +3,7 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase } from '../../helpers/db.js';
-import { createUser, type TestUser } from '../../helpers/users.js';
+import { createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Hostile input at every route: random JSON, oversized and deeply nested bodies, wrong content types, invalid

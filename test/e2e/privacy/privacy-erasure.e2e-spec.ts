@@ -4,7 +4,7 @@ import { WordFilterService } from '../../../src/word-filter/word-filter.service.
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * GDPR Art. 17: DELETE /api/me (and the admin's DELETE /api/admin/users/:id), against the real app and PostgreSQL.

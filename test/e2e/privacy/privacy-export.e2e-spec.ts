@@ -4,7 +4,7 @@ import { AccountExportService } from '../../../src/privacy/account-export.servic
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
-import { bearer, createUser, type TestUser } from '../../helpers/users.js';
+import { bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * GDPR Art. 15 and 20: GET /api/me/export (and the admin's GET /api/admin/users/:id/export) against the real app

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { RetentionService } from '../../../src/privacy/retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser } from '../../helpers/users.js';
+import { createUser } from '../../factories/index.js';
 
 /**
  * The retention job (GDPR Art. 5(1)(e)): deletes what is past its period and nothing else, runs once at a time
