@@ -22,6 +22,8 @@ export interface UserOverrides {
   username?: string;
   email?: string;
   password?: string;
+  /** Sent with the registration request, e.g. a fresh `X-Forwarded-For` where rate limits are on. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,10 @@ export async function createUser(t: TestApp, overrides: UserOverrides = {}): Pro
   const username = overrides.username ?? uniq('u');
   const email = overrides.email ?? `${username}@example.test`;
   const password = overrides.password ?? TEST_PASSWORD;
-  const res = await t.http.post('/api/auth/register').send({ email, username, password });
+  const res = await t.http
+    .post('/api/auth/register')
+    .set(overrides.headers ?? {})
+    .send({ email, username, password });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   const body = res.body as { user: { id: string; username: string }; accessToken: string; refreshToken: string };
   if (overrides.role && overrides.role !== 'reader')

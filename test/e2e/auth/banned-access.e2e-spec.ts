@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * A banned (suspended) account keeps its legal rights (DSA Art. 17, 20; GDPR Art. 15, 17, 20): it signs in, reads the
@@ -15,7 +15,6 @@ let seq = 0;
 
 const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
-const BACKDATED = new Date(Date.UTC(1991, 0, 1));
 
 beforeAll(async () => {
   // One manifestly illegal comment is the prior warning (Art. 23(1)), the next one suspends.
@@ -25,14 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-async function createArticle(moderationMode: 'pre' | 'post' = 'pre') {
-  const slug = `banned-access-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Banned ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode },
-    select: { slug: true },
-  });
-}
 
 const post = (slug: string, u: Pick<TestUser, 'token'>, body = `Коментар ${++seq}`) =>
   t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body });
@@ -55,7 +46,7 @@ interface Decision {
 
 describe('a reader banned by a moderator', () => {
   it('should sign in, see the ban and its statement of reasons, appeal it, and post again once another admin reverses it', async () => {
-    const { slug } = await createArticle();
+    const { slug } = await createArticle(t);
     const reader = await createUser(t);
     const pending = await postId(slug, reader, 'Чакам одобрение');
     const reason = 'Повтарящи се обиди към други читатели';
@@ -132,7 +123,7 @@ describe('a reader banned by a moderator', () => {
   });
 
   it('should refuse posting, replying, editing, deleting and reporting with 403 USER_BANNED at once, with a token issued before the ban', async () => {
-    const { slug } = await createArticle('post');
+    const { slug } = await createArticle(t, { moderationMode: 'post' });
     const [reader, other] = await Promise.all([createUser(t), createUser(t)]);
     const own = await postId(slug, reader, 'Мой коментар');
     const theirs = await postId(slug, other, 'Чужд коментар');
@@ -168,7 +159,7 @@ describe('a reader banned by a moderator', () => {
   });
 
   it('should let a banned reader send a notice only as anyone may (the token is ignored), and read the notices they sent before', async () => {
-    const { slug } = await createArticle('post');
+    const { slug } = await createArticle(t, { moderationMode: 'post' });
     const [reader, other] = await Promise.all([createUser(t), createUser(t)]);
     const theirs = await postId(slug, other, 'Съседът краде');
     const notice = {
@@ -204,7 +195,7 @@ describe('a reader banned by a moderator', () => {
 
 describe('an author suspended for manifestly illegal content (DSA Art. 23(1))', () => {
   it('should sign in, read the suspension, appeal it while suspended, and post again once it is reversed', async () => {
-    const { slug } = await createArticle('post');
+    const { slug } = await createArticle(t, { moderationMode: 'post' });
     const author = await createUser(t);
     const illegal = {
       status: 'rejected',
@@ -258,7 +249,7 @@ describe('an author suspended for manifestly illegal content (DSA Art. 23(1))', 
 
 describe('GDPR rights of a banned reader', () => {
   it('should let a banned reader export their data (the ban included) and erase their account', async () => {
-    const { slug } = await createArticle();
+    const { slug } = await createArticle(t);
     const reader = await createUser(t);
     await postId(slug, reader, 'Нещо мое');
     await t.http.post(`/api/admin/users/${reader.id}/ban`).set(as(moderator)).send({ reason: 'Реклами' }).expect(200);
@@ -284,7 +275,7 @@ describe('GDPR rights of a banned reader', () => {
 
 describe('a banned member of staff', () => {
   it('should keep no staff powers: /api/admin refused with USER_BANNED, no one else’s pending comments or decisions', async () => {
-    const { slug } = await createArticle();
+    const { slug } = await createArticle(t);
     const [mod, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     const pending = await postId(slug, reader, 'Чака модератор');
     await t.http

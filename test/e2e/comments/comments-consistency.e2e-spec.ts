@@ -1,24 +1,13 @@
 import { AppError } from '../../../src/common/errors/app-error.js';
 import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
 import { recount } from '../../../src/comments/recount.js';
-import type { CommentStatus, ModerationMode } from '../../../src/generated/prisma/enums.js';
+import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
-let seq = 0;
-// Published long ago so these articles never push others (the seed article) off the first page of /api/articles.
-const OLD = new Date('2000-01-01T00:00:00Z');
 const TX = { maxWait: 15_000, timeout: 30_000 };
-
-async function createArticle(data: { moderationMode?: ModerationMode } = {}) {
-  const slug = `consistency-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Consistency ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: OLD, ...data },
-    select: { id: true, slug: true },
-  });
-}
 
 /** A moderator decision through comment-state; false when it lost a race (409 VERSION_CONFLICT). */
 async function decide(id: string, status: CommentStatus): Promise<boolean> {
@@ -57,7 +46,7 @@ describe('pagination', () => {
   type Item = { id: string; createdAt: string };
 
   async function seed(n: number) {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     // Five comments share one timestamp so the id tiebreaker is exercised; inserted through comment-state.
     const tie = new Date(Date.now() - 60_000);
@@ -122,7 +111,7 @@ describe('pagination', () => {
   });
 
   it('should reject a malformed cursor and out-of-range limits', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     expect((await t.http.get(`/api/articles/${a.slug}/comments`).query({ cursor: 'garbage' }).expect(400)).body.error.code).toBe(
       'INVALID_CURSOR',
     );
@@ -134,8 +123,8 @@ describe('pagination', () => {
 
 describe('counter exactness under concurrency', () => {
   it('should keep the counts equal to count(*) after 50 concurrent posts, approvals, rejections and deletions', async () => {
-    const pre = await createArticle();
-    const post_ = await createArticle({ moderationMode: 'post' });
+    const pre = await createArticle(t);
+    const post_ = await createArticle(t, { moderationMode: 'post' });
     const moderator = await createUser(t, { role: 'moderator' });
     const users = await Promise.all(Array.from({ length: 10 }, () => createUser(t)));
 
@@ -195,7 +184,7 @@ describe('counter exactness under concurrency', () => {
 
 describe('bulk counts', () => {
   it('should count known slugs, list unknown ones, cap at 100 and answer 304 to a matching ETag', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const user = await createUser(t);
     await post(user, a.slug, 'едно').expect(201);
     await post(user, a.slug, 'две').expect(201);
@@ -238,7 +227,7 @@ describe('bulk counts', () => {
 
 describe('recount', () => {
   it('should report injected drift and repair it', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const user = await createUser(t);
     await post(user, a.slug, 'едно').expect(201);
     await post(user, a.slug, 'две').expect(201);
@@ -262,7 +251,7 @@ describe('recount', () => {
   });
 
   it('should repair correctly while comments are being approved concurrently', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const users = await Promise.all(Array.from({ length: 5 }, () => createUser(t)));
     await t.prisma.$executeRaw`UPDATE articles SET approved_comment_count = approved_comment_count + 3 WHERE id = ${a.id}::uuid`;
     await Promise.all([

@@ -1,40 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { MockInstance } from 'vitest';
-import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
-import type { CommentStatus, ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { approveComment, bearer, createArticle, createUser, postComment, setCommentStatus, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
-let seq = 0;
-// Published long ago so these articles never push others (the seed article) off the first page of /api/articles.
-const OLD = new Date('2000-01-01T00:00:00Z');
-
-async function createArticle(data: { commentsOpen?: boolean; moderationMode?: ModerationMode; trustedBypass?: boolean } = {}) {
-  const slug = `comments-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Comments ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: OLD, ...data },
-    select: { id: true, slug: true },
-  });
-}
-
-/** A moderator decision through the one code path that keeps counters and audit exact. */
-async function setStatus(id: string, status: CommentStatus) {
-  await t.prisma.$transaction(async (tx) => {
-    const before = await tx.comment.findUniqueOrThrow({ where: { id }, select: commentSnapshotSelect });
-    await applyCommentChange(tx, before, { status }, { action: status === 'approved' ? 'approve' : 'reject', actorId: null });
-  });
-}
-const approve = (id: string) => setStatus(id, 'approved');
 
 const post = (user: TestUser, slug: string, payload: Record<string, unknown>) =>
   t.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(user)).send(payload);
 
+/** Posted through the API, then approved the way a moderator's decision is recorded. */
 async function postApproved(user: TestUser, slug: string, body: string, parentId?: string): Promise<string> {
-  const res = await post(user, slug, { body, ...(parentId && { parentId }) }).expect(201);
-  await approve(res.body.comment.id);
-  return res.body.comment.id as string;
+  const { id } = await postComment(t, { slug }, user, { body, parentId });
+  await approveComment(t, id);
+  return id;
 }
 
 const countOf = async (slug: string) => (await t.http.get(`/api/articles/${slug}/comments/count`).expect(200)).body.count as number;
@@ -64,7 +43,7 @@ afterEach(() => {
 
 describe('POST /api/articles/:slug/comments', () => {
   it('should store a new comment as pending, hidden from readers and not counted until approved', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const other = await createUser(t);
     const res = await post(author, a.slug, { body: 'Първи коментар' }).expect(201);
@@ -85,7 +64,7 @@ describe('POST /api/articles/:slug/comments', () => {
     expect(await listIds(a.slug, other)).toEqual([]);
     expect(await countOf(a.slug)).toBe(0);
 
-    await approve(id);
+    await approveComment(t, id);
     const list = await t.http.get(`/api/articles/${a.slug}/comments`).expect(200);
     expect(list.body.items).toEqual([
       expect.objectContaining({ id, body: 'Първи коментар', status: 'approved', author: { id: author.id, username: author.username } }),
@@ -98,7 +77,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 
   it('should show the signed-in author their own pending comments merged into the ordering', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const other = await createUser(t);
     const first = await postApproved(other, a.slug, 'одобрен 1');
@@ -122,7 +101,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 
   it('should store SQL and HTML verbatim, normalise line breaks and strip control characters', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const user = await createUser(t);
     const raw = `  <script>alert("x")</script>\r\n'; DROP TABLE comments; --\u0000\u0007\u009b Здравей 👋\tсвят!\r<b>&amp;</b>  \n`;
     const stored = `<script>alert("x")</script>\n'; DROP TABLE comments; -- Здравей 👋\tсвят!\n<b>&amp;</b>`;
@@ -137,7 +116,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 
   it('should accept exactly 5000 code points, including astral characters that take two UTF-16 units', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     await post(user, a.slug, { body: 'а'.repeat(5000) }).expect(201);
     const emoji = '😀'.repeat(5000); // 10000 UTF-16 units, 5000 code points
@@ -154,8 +133,8 @@ describe('POST /api/articles/:slug/comments', () => {
     let foreignParent: string;
     let pendingParent: string;
     beforeAll(async () => {
-      a = await createArticle();
-      other = await createArticle();
+      a = await createArticle(t);
+      other = await createArticle(t);
       user = await createUser(t);
       foreignParent = await postApproved(user, other.slug, 'на друга статия');
       pendingParent = (await post(user, a.slug, { body: 'чака одобрение' }).expect(201)).body.comment.id;
@@ -217,7 +196,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 
   it('should answer 403 COMMENTS_CLOSED on a closed article and store nothing', async () => {
-    const a = await createArticle({ commentsOpen: false });
+    const a = await createArticle(t, { commentsOpen: false });
     const user = await createUser(t);
     const res = await post(user, a.slug, { body: 'затворено' }).expect(403);
     expect(res.body.error.code).toBe('COMMENTS_CLOSED');
@@ -225,7 +204,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 
   it('should refuse a banned user', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     await t.prisma.user.update({ where: { id: user.id }, data: { bannedAt: new Date() } });
     const res = await post(user, a.slug, { body: 'забранен' }).expect(403);
@@ -234,7 +213,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 
   it('should approve at once on a post-moderated article, count it and audit auto_approve', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const user = await createUser(t);
     const res = await post(user, a.slug, { body: 'веднага' }).expect(201);
     expect(res.body.comment.status).toBe('approved');
@@ -247,7 +226,7 @@ describe('POST /api/articles/:slug/comments', () => {
   describe('word filter', () => {
     it('should store a comment with banned words as rejected, tell the author, and audit filter_reject', async () => {
       filter.mockResolvedValueOnce({ verdict: 'banned', matched: ['лошадума'] });
-      const a = await createArticle({ moderationMode: 'post' });
+      const a = await createArticle(t, { moderationMode: 'post' });
       const user = await createUser(t);
       const res = await post(user, a.slug, { body: 'текст с лошадума' }).expect(201);
       expect(res.body.comment.status).toBe('rejected');
@@ -261,7 +240,7 @@ describe('POST /api/articles/:slug/comments', () => {
 
     it('should hold a comment with suspect words as pending even on a post-moderated article', async () => {
       filter.mockResolvedValueOnce({ verdict: 'suspect', matched: ['казино'] });
-      const a = await createArticle({ moderationMode: 'post' });
+      const a = await createArticle(t, { moderationMode: 'post' });
       const user = await createUser(t);
       const res = await post(user, a.slug, { body: 'онлайн казино' }).expect(201);
       expect(filter).toHaveBeenCalledWith('онлайн казино');
@@ -272,7 +251,7 @@ describe('POST /api/articles/:slug/comments', () => {
     });
 
     it('should filter edits too: banned words in an edit reject the comment', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const id = await postApproved(user, a.slug, 'чисто');
       filter.mockResolvedValueOnce({ verdict: 'banned', matched: ['мръсно'] });
@@ -290,7 +269,7 @@ describe('POST /api/articles/:slug/comments', () => {
 
   describe('Idempotency-Key', () => {
     it('should return the first result for a sequential retry and 422 for the same key with another payload', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const first = await post(user, a.slug, { body: 'веднъж' }).set('Idempotency-Key', 'key-1').expect(201);
       const again = await post(user, a.slug, { body: 'веднъж' }).set('Idempotency-Key', 'key-1').expect(201);
@@ -305,7 +284,7 @@ describe('POST /api/articles/:slug/comments', () => {
     });
 
     it('should create one comment for concurrent retries with the same key', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const results = await Promise.all(
         Array.from({ length: 10 }, () => post(user, a.slug, { body: 'бързо' }).set('Idempotency-Key', 'race-key')),
@@ -316,8 +295,8 @@ describe('POST /api/articles/:slug/comments', () => {
     });
 
     it('should let one of two concurrent uses of a key on different articles win and refuse the other', async () => {
-      const a = await createArticle();
-      const b = await createArticle();
+      const a = await createArticle(t);
+      const b = await createArticle(t);
       const user = await createUser(t);
       const results = await Promise.all([a, b].map((x) => post(user, x.slug, { body: 'същото' }).set('Idempotency-Key', 'cross-key')));
       expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
@@ -327,8 +306,8 @@ describe('POST /api/articles/:slug/comments', () => {
 
   describe('duplicates', () => {
     it('should refuse the same body on the same article within the window with 409 DUPLICATE_COMMENT', async () => {
-      const a = await createArticle();
-      const b = await createArticle();
+      const a = await createArticle(t);
+      const b = await createArticle(t);
       const user = await createUser(t);
       await post(user, a.slug, { body: 'повтарям се' }).expect(201);
       const dup = await post(user, a.slug, { body: '  повтарям се \r\n' }).expect(409);
@@ -341,7 +320,7 @@ describe('POST /api/articles/:slug/comments', () => {
     });
 
     it('should let exactly one of several concurrent identical posts through', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const results = await Promise.all(Array.from({ length: 6 }, () => post(user, a.slug, { body: 'двоен клик' })));
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
@@ -349,7 +328,7 @@ describe('POST /api/articles/:slug/comments', () => {
     });
 
     it('should allow the same body again after the author deleted it', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const id = (await post(user, a.slug, { body: 'грешка' }).expect(201)).body.comment.id;
       await t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(user)).expect(204);
@@ -359,15 +338,15 @@ describe('POST /api/articles/:slug/comments', () => {
 
   describe('replies', () => {
     it('should nest replies to any depth with rootId and depth, and filter by parentId and rootId', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const root = await postApproved(user, a.slug, 'корен');
       const r1 = await post(user, a.slug, { body: 'отговор', parentId: root }).expect(201);
       expect(r1.body.comment).toMatchObject({ parentId: root, rootId: root, depth: 1 });
-      await approve(r1.body.comment.id);
+      await approveComment(t, r1.body.comment.id);
       const r2 = await post(user, a.slug, { body: 'отговор на отговора', parentId: r1.body.comment.id }).expect(201);
       expect(r2.body.comment).toMatchObject({ parentId: r1.body.comment.id, rootId: root, depth: 2 });
-      await approve(r2.body.comment.id);
+      await approveComment(t, r2.body.comment.id);
       const other = await postApproved(user, a.slug, 'друг корен');
 
       expect(await listIds(a.slug)).toEqual([root, r1.body.comment.id, r2.body.comment.id, other]);
@@ -379,13 +358,13 @@ describe('POST /api/articles/:slug/comments', () => {
     });
 
     it('should refuse a reply to a deleted or rejected parent', async () => {
-      const a = await createArticle();
+      const a = await createArticle(t);
       const user = await createUser(t);
       const deleted = await postApproved(user, a.slug, 'ще изтрия');
       await t.http.delete(`/api/comments/${deleted}`).set('Authorization', bearer(user)).expect(204);
       expect((await post(user, a.slug, { body: 'x', parentId: deleted }).expect(404)).body.error.code).toBe('PARENT_NOT_FOUND');
       const rejected = await postApproved(user, a.slug, 'ще отхвърлят');
-      await setStatus(rejected, 'rejected');
+      await setCommentStatus(t, rejected, 'rejected');
       expect((await post(user, a.slug, { body: 'y', parentId: rejected }).expect(404)).body.error.code).toBe('PARENT_NOT_FOUND');
       expect(await t.prisma.comment.count({ where: { articleId: a.id, parentId: { not: null } } })).toBe(0);
     });
@@ -394,7 +373,7 @@ describe('POST /api/articles/:slug/comments', () => {
 
 describe('PATCH /api/comments/:id', () => {
   it('should store the old body as a revision, mark it edited and send an approved comment back to pending', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const id = await postApproved(user, a.slug, 'първа версия');
     expect(await countOf(a.slug)).toBe(1);
@@ -411,7 +390,7 @@ describe('PATCH /api/comments/:id', () => {
   });
 
   it('should keep an edit published on a post-moderated article, like a new comment there', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const user = await createUser(t);
     const id = (await post(user, a.slug, { body: 'бързо' }).expect(201)).body.comment.id;
     const res = await t.http
@@ -425,7 +404,7 @@ describe('PATCH /api/comments/:id', () => {
   });
 
   it('should freeze a closed article: nobody edits there, moderators included, but authors may still delete', async () => {
-    const a = await createArticle({ moderationMode: 'post' });
+    const a = await createArticle(t, { moderationMode: 'post' });
     const reader = await createUser(t);
     const moderator = await createUser(t, { role: 'moderator' });
     const own = (await post(reader, a.slug, { body: 'мнение на читател' }).expect(201)).body.comment.id as string;
@@ -443,7 +422,7 @@ describe('PATCH /api/comments/:id', () => {
   });
 
   it('should keep an edited comment pending and add no revision when the body is unchanged', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const id = (await post(user, a.slug, { body: 'чака' }).expect(201)).body.comment.id;
     const same = await t.http.patch(`/api/comments/${id}`).set('Authorization', bearer(user)).send({ body: 'чака' }).expect(200);
@@ -458,7 +437,7 @@ describe('PATCH /api/comments/:id', () => {
   });
 
   it('should refuse others, closed edit windows, rejected, deleted and unknown comments, and bad bodies', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const stranger = await createUser(t);
     const moderator = await createUser(t, { role: 'moderator' });
@@ -480,7 +459,7 @@ describe('PATCH /api/comments/:id', () => {
     expect(late.body.error).toEqual({ code: 'EDIT_WINDOW_CLOSED', message: 'Comments can be edited for 15 minutes after posting' });
 
     const rejected = (await post(user, a.slug, { body: 'ще бъде отхвърлен' }).expect(201)).body.comment.id;
-    await setStatus(rejected, 'rejected');
+    await setCommentStatus(t, rejected, 'rejected');
     expect((await patch(user, rejected, 'поправен').expect(409)).body.error.code).toBe('COMMENT_NOT_EDITABLE');
 
     const deleted = (await post(user, a.slug, { body: 'ще изтрия' }).expect(201)).body.comment.id;
@@ -499,7 +478,7 @@ describe('PATCH /api/comments/:id', () => {
 
 describe('DELETE /api/comments/:id', () => {
   it('should soft-delete for the author, keep replies and show a placeholder without body or author', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const replier = await createUser(t);
     const parent = await postApproved(user, a.slug, 'родител');
@@ -527,7 +506,7 @@ describe('DELETE /api/comments/:id', () => {
   });
 
   it('should let a moderator delete, refuse a stranger with 403 and an anonymous caller with 401', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const stranger = await createUser(t);
     const moderator = await createUser(t, { role: 'moderator' });
@@ -544,7 +523,7 @@ describe('DELETE /api/comments/:id', () => {
   });
 
   it('should let the author delete a pending comment without touching the counter', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     await postApproved(user, a.slug, 'остава');
     const id = (await post(user, a.slug, { body: 'чака' }).expect(201)).body.comment.id;
@@ -556,7 +535,7 @@ describe('DELETE /api/comments/:id', () => {
 
 describe('POST /api/comments/:id/reports', () => {
   it('should count reports once per reader and send the comment back to pending at the threshold', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const readers = await Promise.all([1, 2, 3, 4].map(() => createUser(t)));
     const id = await postApproved(author, a.slug, 'спорно мнение');
@@ -586,14 +565,14 @@ describe('POST /api/comments/:id/reports', () => {
     expect(await t.prisma.commentReport.count({ where: { commentId: id } })).toBe(3);
 
     // A moderator's approval after the threshold sticks; later reports are recorded only.
-    await approve(id);
+    await approveComment(t, id);
     await report(readers[3]).expect(201);
     expect(await t.prisma.comment.findUniqueOrThrow({ where: { id } })).toMatchObject({ reportCount: 4, status: 'approved' });
     expect(await countOf(a.slug)).toBe(1);
   });
 
   it('should answer 404 for pending, unknown and deleted comments', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const reader = await createUser(t);
     const pending = (await post(author, a.slug, { body: 'чака' }).expect(201)).body.comment.id;
@@ -608,7 +587,7 @@ describe('POST /api/comments/:id/reports', () => {
 
 describe('GET /api/comments/:id', () => {
   it('should show approved comments to everyone and pending ones only to the author and moderators', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const stranger = await createUser(t);
     const moderator = await createUser(t, { role: 'moderator' });
@@ -638,15 +617,15 @@ describe('trusted authors', () => {
   });
 
   it('should approve at once once the author has enough approved comments, unless the article opts out', async () => {
-    const a = await createArticle();
-    const strict = await createArticle({ trustedBypass: false });
+    const a = await createArticle(t);
+    const strict = await createArticle(t, { trustedBypass: false });
     const user = await createUser(trusted);
     const send = (slug: string, body: string) =>
       trusted.http.post(`/api/articles/${slug}/comments`).set('Authorization', bearer(user)).send({ body });
     for (const body of ['едно', 'две']) {
       const res = await send(a.slug, body).expect(201);
       expect(res.body.comment.status).toBe('pending');
-      await approve(res.body.comment.id);
+      await approveComment(t, res.body.comment.id);
     }
     const third = await send(a.slug, 'три').expect(201);
     expect(third.body.comment.status).toBe('approved');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RetentionService } from '../../../src/privacy/retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { createArticle, postComment, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * The DSA records in the GDPR rights: the export holds the notices a reader sent, the decisions about them and their
@@ -11,7 +11,6 @@ import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factorie
 let t: TestApp;
 let moderator: TestUser;
 let admin: TestUser;
-let seq = 0;
 
 const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 
@@ -24,18 +23,9 @@ afterAll(async () => {
   await t.close();
 });
 
+/** A comment by `author`, published at once (a post-moderated article of its own). */
 async function published(author: TestUser) {
-  const slug = `dsa-gdpr-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  await t.prisma.article.create({
-    data: { slug, title: `GDPR ${seq}`, blocks: [], publishedAt: new Date(Date.UTC(1994, 0, 1)), moderationMode: 'post' },
-  });
-  return (
-    await t.http
-      .post(`/api/articles/${slug}/comments`)
-      .set(as(author))
-      .send({ body: `Коментар ${seq}` })
-      .expect(201)
-  ).body.comment.id as string;
+  return (await postComment(t, await createArticle(t, { moderationMode: 'post' }), author)).id;
 }
 
 const notice = (commentId: string, extra: Record<string, unknown> = {}) => ({

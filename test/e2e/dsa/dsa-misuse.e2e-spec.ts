@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { createArticle, postComment, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * DSA Art. 23 with thresholds of 2: a prior warning when the threshold is reached, the measure with the next
@@ -9,7 +9,6 @@ import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factorie
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-let seq = 0;
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
 
@@ -26,23 +25,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function createArticle() {
-  const slug = `dsa-misuse-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Misuse ${seq}`, blocks: [], publishedAt: new Date(Date.UTC(1992, 0, 1)), moderationMode: 'post' },
-    select: { slug: true },
-  });
-}
-
-async function post(slug: string, author: TestUser) {
-  return (
-    await t.http
-      .post(`/api/articles/${slug}/comments`)
-      .set(as(author))
-      .send({ body: `Коментар ${++seq}` })
-      .expect(201)
-  ).body.comment.id as string;
-}
+const post = async (slug: string, author: TestUser) => (await postComment(t, { slug }, author)).id;
 
 const illegal = (manifestlyIllegal: boolean) => ({
   status: 'rejected',
@@ -62,7 +45,7 @@ const auditFor = async (userId: string) =>
 
 describe('authors of manifestly illegal content (Art. 23(1))', () => {
   it('should warn at the threshold, suspend at the next manifest case, and let the suspension be appealed', async () => {
-    const { slug } = await createArticle();
+    const { slug } = await createArticle(t, { moderationMode: 'post' });
     const author = await createUser(t);
     const reject = async (manifest: boolean) =>
       t.http
@@ -140,7 +123,7 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
   });
 
   it('should not count a decision that was reversed on appeal', async () => {
-    const { slug } = await createArticle();
+    const { slug } = await createArticle(t, { moderationMode: 'post' });
     const author = await createUser(t);
     const first = await post(slug, author);
     await t.http.patch(`/api/admin/comments/${first}`).set(as(moderator)).send(illegal(true)).expect(200);
@@ -162,7 +145,7 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
 
 describe('notifiers of manifestly unfounded notices (Art. 23(2))', () => {
   it('should warn at the threshold, then put the notifier on hold, with a statement and audit rows', async () => {
-    const { slug } = await createArticle();
+    const { slug } = await createArticle(t, { moderationMode: 'post' });
     const author = await createUser(t);
     const email = `chronic.${randomUUID()}@example.bg`;
     const send = async () => {

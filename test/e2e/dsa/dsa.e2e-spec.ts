@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, publishComment, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * DSA notice-and-action (Art. 16), statements of reasons (Art. 17) and appeals (Art. 20), end to end through the API:
@@ -9,10 +9,8 @@ import { bearer, createUser, type TestUser } from '../../factories/index.js';
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-let seq = 0;
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const BACKDATED = new Date(Date.UTC(1991, 0, 1));
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -21,29 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-async function createArticle(opts: { moderation?: 'pre' | 'post' } = {}) {
-  const slug = `dsa-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: {
-      slug,
-      title: `DSA ${seq}`,
-      blocks: [{ type: 'paragraph', text: 'x' }],
-      publishedAt: BACKDATED,
-      moderationMode: opts.moderation ?? 'pre',
-    },
-    select: { id: true, slug: true },
-  });
-}
-
-/** A comment posted by `author` and approved by a moderator, through the API. */
-async function publishedComment(article: { slug: string }, author: TestUser, body = `Коментар ${++seq}`) {
-  const posted = await t.http.post(`/api/articles/${article.slug}/comments`).set(as(author)).send({ body }).expect(201);
-  const id = posted.body.comment.id as string;
-  if (posted.body.comment.status !== 'approved')
-    await t.http.patch(`/api/admin/comments/${id}`).set(as(moderator)).send({ status: 'approved' }).expect(200);
-  return id;
-}
 
 const count = async (slug: string) => (await t.http.get(`/api/articles/${slug}/comments/count`).expect(200)).body.count as number;
 
@@ -67,9 +42,9 @@ async function auditOf(commentId: string) {
 
 describe('notice → decision with statement → author sees it → appeal → reversal', () => {
   it('should carry a notice through to a reversed decision, with exact counts, audit rows and both parties informed', async () => {
-    const article = await createArticle();
+    const article = await createArticle(t);
     const author = await createUser(t);
-    const commentId = await publishedComment(article, author, 'Съседът ми Петър краде от общината!');
+    const commentId = await publishComment(t, article, author, moderator, { body: 'Съседът ми Петър краде от общината!' });
     expect(await count(article.slug)).toBe(1);
 
     // 1. Anyone may notify, without an account: the receipt, and the key to read the outcome.
@@ -277,9 +252,9 @@ describe('notice → decision with statement → author sees it → appeal → r
   });
 
   it('should keep a decision whose appeal is upheld, and let nobody but staff decide appeals', async () => {
-    const article = await createArticle();
+    const article = await createArticle(t);
     const author = await createUser(t);
-    const commentId = await publishedComment(article, author);
+    const commentId = await publishComment(t, article, author, moderator);
     await t.http.patch(`/api/admin/comments/${commentId}`).set(as(admin)).send({ status: 'spam' }).expect(200);
     const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
     // Defaults from the decision itself: the terms, own initiative.
@@ -313,9 +288,9 @@ describe('notice → decision with statement → author sees it → appeal → r
   });
 
   it('should close appeals after DSA_APPEAL_WINDOW_MONTHS', async () => {
-    const article = await createArticle();
+    const article = await createArticle(t);
     const author = await createUser(t);
-    const commentId = await publishedComment(article, author);
+    const commentId = await publishComment(t, article, author, moderator);
     await t.http.patch(`/api/admin/comments/${commentId}`).set(as(moderator)).send({ status: 'rejected' }).expect(200);
     const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
     await t.prisma.statementOfReasons.update({ where: { id: decision.id }, data: { createdAt: new Date(Date.now() - 200 * 86_400_000) } });
@@ -332,8 +307,8 @@ describe('POST /api/notices', () => {
   let article: { id: string; slug: string };
   let commentId: string;
   beforeAll(async () => {
-    article = await createArticle();
-    commentId = await publishedComment(article, await createUser(t));
+    article = await createArticle(t);
+    commentId = await publishComment(t, article, await createUser(t), moderator);
   });
 
   it('should require name and email, except for child sexual abuse material (Art. 16(2)(c))', async () => {
@@ -420,7 +395,7 @@ describe('POST /api/notices', () => {
 
   it('should let a reader flag a report as a notice, and tell the notifier when the moderator keeps the comment', async () => {
     const reader = await createUser(t);
-    const target = await publishedComment(article, await createUser(t));
+    const target = await publishComment(t, article, await createUser(t), moderator);
     const res = await t.http
       .post(`/api/comments/${target}/reports`)
       .set(as(reader))
@@ -458,10 +433,10 @@ describe('POST /api/notices', () => {
   });
 
   it('should close the notices without action when a moderator approves the comment, and as unavailable when its author deletes it', async () => {
-    const post = await createArticle({ moderation: 'post' });
+    const post = await createArticle(t, { moderationMode: 'post' });
     const author = await createUser(t);
-    const a = await publishedComment(post, author);
-    const b = await publishedComment(post, author);
+    const a = await publishComment(t, post, author, moderator);
+    const b = await publishComment(t, post, author, moderator);
     const na = await t.http.post('/api/notices').send(notice(a)).expect(201);
     const nb = await t.http.post('/api/notices').send(notice(b)).expect(201);
     // Edited under notice on a post-moderated article: back to the queue instead of staying published.
@@ -490,7 +465,7 @@ describe('POST /api/notices', () => {
 describe('statements of reasons for every restriction', () => {
   it('should give a fully automated statement for a rejection by the word filter', async () => {
     await t.http.post('/api/admin/word-filters').set(as(admin)).send({ word: 'злословник', kind: 'banned' }).expect(201);
-    const article = await createArticle();
+    const article = await createArticle(t);
     const author = await createUser(t);
     const posted = await t.http
       .post(`/api/articles/${article.slug}/comments`)
@@ -519,9 +494,13 @@ describe('statements of reasons for every restriction', () => {
   });
 
   it('should give one statement per comment in a bulk decision, and refuse a statement with an approval', async () => {
-    const article = await createArticle();
+    const article = await createArticle(t);
     const [a1, a2] = [await createUser(t), await createUser(t)];
-    const ids = [await publishedComment(article, a1), await publishedComment(article, a2), await publishedComment(article, a2)];
+    const ids = [
+      await publishComment(t, article, a1, moderator),
+      await publishComment(t, article, a2, moderator),
+      await publishComment(t, article, a2, moderator),
+    ];
     const res = await t.http
       .post('/api/admin/comments/bulk')
       .set(as(moderator))
@@ -552,8 +531,8 @@ describe('statements of reasons for every restriction', () => {
   });
 
   it('should refuse inconsistent statement fields with clear details, and change nothing', async () => {
-    const article = await createArticle();
-    const id = await publishedComment(article, await createUser(t));
+    const article = await createArticle(t);
+    const id = await publishComment(t, article, await createUser(t), moderator);
     const cases: [Record<string, unknown>, string][] = [
       [{ decisionGround: 'DECISION_GROUND_ILLEGAL_CONTENT' }, 'statement.illegalContentLegalGround'],
       [{ manifestlyIllegal: true }, 'statement.manifestlyIllegal'],
@@ -568,9 +547,9 @@ describe('statements of reasons for every restriction', () => {
   });
 
   it('should give a statement for a removal by staff, and restore the comment when the appeal is reversed', async () => {
-    const article = await createArticle();
+    const article = await createArticle(t);
     const author = await createUser(t);
-    const id = await publishedComment(article, author);
+    const id = await publishComment(t, article, author, moderator);
     await t.http.delete(`/api/comments/${id}`).set(as(moderator)).expect(204);
     expect(await count(article.slug)).toBe(0);
     const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
@@ -588,13 +567,13 @@ describe('statements of reasons for every restriction', () => {
     expect(await count(article.slug)).toBe(1);
     expect((await t.http.get(`/api/comments/${id}`).expect(200)).body.comment).toMatchObject({ deleted: false, status: 'approved' });
     // An author's own deletion is no restriction: no statement.
-    const own = await publishedComment(article, author);
+    const own = await publishComment(t, article, author, moderator);
     await t.http.delete(`/api/comments/${own}`).set(as(author)).expect(204);
     expect(await t.prisma.statementOfReasons.count({ where: { commentId: own } })).toBe(0);
   });
 
   it('should give statements for a ban (account) and the comments it rejected, and lift the account one with the ban', async () => {
-    const article = await createArticle();
+    const article = await createArticle(t);
     const user = await createUser(t);
     const pending = (await t.http.post(`/api/articles/${article.slug}/comments`).set(as(user)).send({ body: 'чака' }).expect(201)).body
       .comment.id;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
 import { EventRetentionService } from '../../../src/events/event-retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * The domain event log (src/events/domain-events.ts): rows appear exactly for changes that commit, carry the
@@ -13,21 +13,12 @@ let t: TestApp;
 let admin: TestUser;
 let listener: pg.Client;
 const announced: string[] = [];
-let seq = 0;
 
 interface EventRow {
   id: string;
   type: string;
   articleId: string | null;
   data: Record<string, unknown>;
-}
-
-async function createArticle(moderation: 'pre' | 'post' = 'pre') {
-  const slug = `domain-events-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Събития ${seq}`, blocks: [], moderationMode: moderation, publishedAt: new Date(Date.UTC(1990, 0, 1)) },
-    select: { id: true, slug: true },
-  });
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
@@ -68,7 +59,7 @@ afterAll(async () => {
 
 describe('domain events of comment changes', () => {
   it('should record a pending comment without its body, then its approval with the public view and the new count', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const reader = await createUser(t);
     const id = (await post(reader, a.slug, 'Тайният текст на чакащ коментар')).body.comment.id as string;
 
@@ -123,7 +114,7 @@ describe('domain events of comment changes', () => {
   });
 
   it('should record spam as comment.rejected with toStatus spam, and a delete with the count going down', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const reader = await createUser(t);
     const first = (await post(reader, a.slug, 'Пост-модерация: видим веднага')).body.comment;
     expect(first.status).toBe('approved');
@@ -165,7 +156,7 @@ describe('domain events of comment changes', () => {
   });
 
   it('should record an edit as comment.updated and a bulk decision as one event per comment and one count per article', async () => {
-    const [a, b] = [await createArticle(), await createArticle()];
+    const [a, b] = [await createArticle(t), await createArticle(t)];
     const reader = await createUser(t);
     const ids = [
       (await post(reader, a.slug, 'Първи в А')).body.comment.id as string,
@@ -197,7 +188,7 @@ describe('domain events of comment changes', () => {
   });
 
   it('should record nothing for a refused decision, a lost version race or a rolled-back transaction', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const reader = await createUser(t);
     const id = (await post(reader, a.slug, 'Ще бъде отхвърлен')).body.comment.id as string;
     await decide(id, 'rejected').expect(200);
@@ -225,7 +216,7 @@ describe('domain events of comment changes', () => {
 
 describe('domain events of bans', () => {
   it('should record user.banned before the rejections it causes, and user.unbanned, without the email', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const reader = await createUser(t);
     const id = (await post(reader, a.slug, 'Чакащ преди бана')).body.comment.id as string;
     const res = await t.http
@@ -269,7 +260,7 @@ describe('domain events of bans', () => {
 
 describe('announcement', () => {
   it('should announce the ids of committed events on the domain_events channel, and never those rolled back', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const reader = await createUser(t);
     const id = (await post(reader, a.slug, 'Обявен')).body.comment.id as string;
     await decide(id, 'approved').expect(200);
@@ -300,7 +291,7 @@ describe('announcement', () => {
   });
 
   it('should split a large statement into several notifications below the payload limit', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const reader = await createUser(t);
     const comments = await t.prisma.comment.createManyAndReturn({
       data: Array.from({ length: 400 }, (_, i) => ({ articleId: a.id, authorId: reader.id, body: `Коментар ${i}` })),
@@ -324,7 +315,7 @@ describe('announcement', () => {
 
 describe('retention', () => {
   it('should delete events older than DOMAIN_EVENTS_RETENTION_HOURS and keep newer ones, one instance at a time', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const old = new Date(Date.now() - 25 * 3600_000);
     const recent = new Date(Date.now() - 23 * 3600_000);
     await t.prisma.domainEvent.createMany({

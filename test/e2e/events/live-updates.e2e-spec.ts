@@ -4,7 +4,7 @@ import { DomainEventListener } from '../../../src/events/domain-event-listener.j
 import { LiveStreamsService } from '../../../src/live/live-streams.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { json, listen, SseClient, type SseEvent } from '../../helpers/sse.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Live updates over Server-Sent Events on one instance (test/e2e/platform/scale-out.e2e-spec.ts covers several): what a reader's
@@ -15,16 +15,7 @@ let t: TestApp;
 let base: string;
 let admin: TestUser;
 let reader: TestUser;
-let seq = 0;
 const clients: SseClient[] = [];
-
-async function createArticle(moderation: 'pre' | 'post' = 'pre') {
-  const slug = `live-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `На живо ${seq}`, blocks: [], moderationMode: moderation, publishedAt: new Date(Date.UTC(1990, 0, 1)) },
-    select: { id: true, slug: true },
-  });
-}
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const post = async (slug: string, body: string) =>
@@ -53,7 +44,7 @@ afterAll(async () => {
 
 describe('GET /api/articles/:slug/events', () => {
   it('should send the current count, then comments that become visible and leave, with the new counts, in order', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const first = await post(a.slug, 'Вече одобрен');
     await decide(first, 'approved');
     const es = await open(`/api/articles/${a.slug}/events`);
@@ -90,7 +81,7 @@ describe('GET /api/articles/:slug/events', () => {
   });
 
   it('should send an edit of a visible comment, and a removal when the author deletes it', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const es = await open(`/api/articles/${a.slug}/events`);
     const id = await post(a.slug, 'Пост-модериран');
     await es.next((e) => e.event === 'comment' && json(e).id === id);
@@ -112,7 +103,7 @@ describe('GET /api/articles/:slug/events', () => {
   });
 
   it('should replay what was missed after Last-Event-ID, and ask for a reload when that point is unknown', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const es = await open(`/api/articles/${a.slug}/events`);
     const c1 = await post(a.slug, 'Първи');
     await decide(c1, 'approved');
@@ -142,7 +133,7 @@ describe('GET /api/articles/:slug/events', () => {
     const other = await startTestApp({ SSE_HEARTBEAT_SECONDS: '1', CORS_ORIGINS: 'https://www.example.bg' });
     try {
       const url = await listen(other.app);
-      const a = await createArticle();
+      const a = await createArticle(t);
       const es = await open(`/api/articles/${a.slug}/events`, { origin: 'https://www.example.bg' }, url);
       expect(es.headers['access-control-allow-origin']).toBe('https://www.example.bg');
       await es.next();
@@ -158,7 +149,7 @@ describe('GET /api/articles/:slug/events', () => {
 
 describe('GET /api/comments/counts/events', () => {
   it('should send every requested count first, then only count changes of those articles', async () => {
-    const [a, b, c] = [await createArticle(), await createArticle(), await createArticle()];
+    const [a, b, c] = [await createArticle(t), await createArticle(t), await createArticle(t)];
     const es = await open(`/api/comments/counts/events?articles=${a.slug},${b.slug},nyama-takava`);
     await es.next((e) => json(e).slug === 'nyama-takava');
     expect(es.events.map((e) => json(e))).toEqual([a.slug, b.slug, 'nyama-takava'].map((slug) => ({ slug, count: 0 })));
@@ -186,7 +177,7 @@ describe('limits', () => {
     const small = await startTestApp({ SSE_MAX_STREAMS: '3', SSE_MAX_STREAMS_PER_IP: '2', TRUST_PROXY: '1' });
     try {
       const url = await listen(small.app);
-      const a = await createArticle();
+      const a = await createArticle(t);
       const path = `/api/articles/${a.slug}/events`;
       const one = await open(path, { 'x-forwarded-for': '198.51.100.1' }, url);
       await open(path, { 'x-forwarded-for': '198.51.100.1' }, url);
@@ -214,7 +205,7 @@ describe('limits', () => {
     const small = await startTestApp({ SSE_MAX_BUFFERED_BYTES: '1024' });
     try {
       const url = new URL(await listen(small.app));
-      const a = await createArticle();
+      const a = await createArticle(t);
       // A client that sends its request and never reads a byte.
       const socket = connect(Number(url.port), '127.0.0.1');
       await new Promise((r) => socket.once('connect', r));
@@ -250,7 +241,7 @@ describe('shutdown and reconnection', () => {
   it('should end open streams at once when the service stops', async () => {
     const other = await startTestApp();
     const url = await listen(other.app);
-    const a = await createArticle();
+    const a = await createArticle(t);
     const es = await open(`/api/articles/${a.slug}/events`, {}, url);
     await es.next();
     const started = performance.now();
@@ -264,7 +255,7 @@ describe('shutdown and reconnection', () => {
     // On a busy site other changes commit all the time; their notifications arrive while the listener reconnects,
     // and used to move the catch-up's starting point past what it had missed. Here 8 sessions announce the newest
     // event id as fast as they can, standing in for that traffic.
-    const a = await createArticle();
+    const a = await createArticle(t);
     const es = await open(`/api/articles/${a.slug}/events`);
     await es.next();
     const listener = t.app.get(DomainEventListener);
@@ -291,7 +282,7 @@ describe('shutdown and reconnection', () => {
   });
 
   it('should keep delivering after its listener connection is cut, including what committed meanwhile', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const es = await open(`/api/articles/${a.slug}/events`);
     await es.next();
     const listener = t.app.get(DomainEventListener);

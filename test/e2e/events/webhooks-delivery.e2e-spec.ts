@@ -4,7 +4,7 @@ import { claimDueDeliveries } from '../../../src/webhooks/webhook-queue.js';
 import { HostResolver } from '../../../src/webhooks/webhook-target.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { decideComment, postComment, createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
 import { deleteAllWebhookEndpoints, eventually, WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
@@ -25,7 +25,6 @@ let db: ScratchDatabase;
 let t: TestApp;
 let admin: TestUser;
 let reader: TestUser;
-let seq = 0;
 const receivers: WebhookReceiver[] = [];
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
@@ -41,18 +40,6 @@ async function createEndpoint(app: TestApp, r: WebhookReceiver, events: string[]
   r.useSecret(res.body.webhook.secret as string);
   return res.body.webhook as { id: string; secret: string };
 }
-
-async function createArticle(app: TestApp) {
-  const slug = `webhooks-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return app.prisma.article.create({ data: { slug, title: `Уебкуки ${seq}`, blocks: [] }, select: { id: true, slug: true } });
-}
-
-async function postComment(app: TestApp, slug: string, body: string, author = reader): Promise<string> {
-  return (await app.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body }).expect(201)).body.comment.id as string;
-}
-
-const decide = (app: TestApp, id: string, status: string) =>
-  app.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status }).expect(200);
 
 const deliveriesOf = async (app: TestApp, webhookId: string) =>
   (await app.http.get(`/api/admin/webhooks/${webhookId}/deliveries`).set(as(admin)).query({ limit: 100 }).expect(200)).body.items as {
@@ -103,7 +90,7 @@ describe('webhook delivery', () => {
         .expect(201);
       r.useSecret(hook.body.webhook.secret as string);
       const a = await createArticle(slow);
-      const id = await postComment(slow, a.slug, 'Коментар, за който уебкуката научава веднага', author);
+      const id = (await postComment(slow, a, author, { body: 'Коментар, за който уебкуката научава веднага' })).id;
       await sleep(200); // past the start-up poll: from here on the worker would only poll in a minute
       const approvedAt = Date.now();
       await slow.http.patch(`/api/admin/comments/${id}`).set(as(boss)).send({ status: 'approved' }).expect(200);
@@ -121,9 +108,9 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved', 'article.comment_count.changed']);
     const a = await createArticle(t);
-    const id = await postComment(t, a.slug, 'Одобрен коментар за уебкуката');
+    const id = (await postComment(t, a, reader, { body: 'Одобрен коментар за уебкуката' })).id;
 
-    await decide(t, id, 'approved');
+    await decideComment(t, admin, id, 'approved');
     expect(await r.waitFor((x) => x.received.filter(aboutArticle(a.id)).length >= 2, 2000)).toBe(true);
 
     const approved = r.of('comment.approved').filter(aboutArticle(a.id));
@@ -173,12 +160,12 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved']);
     const a = await createArticle(t);
-    const id = await postComment(t, a.slug, 'Ще пристигне от третия път');
+    const id = (await postComment(t, a, reader, { body: 'Ще пристигне от третия път' })).id;
     await r.stop(); // connection refused
     let failing = 1;
     r.respond = () => (failing-- > 0 ? { status: 503 } : { status: 200 });
 
-    await decide(t, id, 'approved');
+    await decideComment(t, admin, id, 'approved');
     const firstFailure = await eventually(async () =>
       (await deliveriesOf(t, hook.id)).find((d) => d.attempts >= 1 && d.lastError !== null),
     );
@@ -201,7 +188,7 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved', 'article.comment_count.changed']);
     const a = await createArticle(t);
-    const id = await postComment(t, a.slug, 'Върнат назад');
+    const id = (await postComment(t, a, reader, { body: 'Върнат назад' })).id;
     const snapshot = await t.prisma.comment.findUniqueOrThrow({ where: { id }, select: commentSnapshotSelect });
 
     await expect(
@@ -217,7 +204,7 @@ describe('webhook delivery', () => {
     await sleep(500);
     expect(r.requests).toBe(0);
 
-    await decide(t, id, 'approved');
+    await decideComment(t, admin, id, 'approved');
     expect(await r.waitFor((x) => x.received.filter(aboutArticle(a.id)).length === 2, 5000)).toBe(true);
   });
 
@@ -226,9 +213,9 @@ describe('webhook delivery', () => {
     r.respond = () => ({ status: 500 });
     const hook = await createEndpoint(t, r, ['comment.approved']);
     const a = await createArticle(t);
-    const id = await postComment(t, a.slug, 'Никога не пристига');
+    const id = (await postComment(t, a, reader, { body: 'Никога не пристига' })).id;
 
-    await decide(t, id, 'approved');
+    await decideComment(t, admin, id, 'approved');
     const disabled = await eventually(async () => {
       const res = await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200);
       return res.body.webhook.enabled === false ? res.body.webhook : null;
@@ -251,7 +238,7 @@ describe('webhook delivery', () => {
     });
 
     // A disabled endpoint gets no new deliveries, and its failed ones cannot be retried until it is enabled.
-    await decide(t, await postComment(t, a.slug, 'Докато е изключена'), 'approved');
+    await decideComment(t, admin, (await postComment(t, a, reader, { body: 'Докато е изключена' })).id, 'approved');
     expect(await t.prisma.webhookDelivery.count({ where: { endpointId: hook.id } })).toBe(1);
     const refused = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(as(admin));
     expect(refused.status).toBe(409);
@@ -279,15 +266,15 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved']);
     const a = await createArticle(t);
-    const first = await postComment(t, a.slug, 'Чака паузата да свърши');
+    const first = (await postComment(t, a, reader, { body: 'Чака паузата да свърши' })).id;
     await r.stop();
-    await decide(t, first, 'approved');
+    await decideComment(t, admin, first, 'approved');
     expect(await eventually(async () => (await deliveriesOf(t, hook.id))[0]?.attempts)).toBeGreaterThanOrEqual(1);
 
     await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(as(admin)).send({ enabled: false }).expect(200);
     await sleep(200); // an attempt in flight at that moment finishes
     const paused = (await deliveriesOf(t, hook.id))[0]!;
-    await decide(t, await postComment(t, a.slug, 'Одобрен по време на паузата'), 'approved');
+    await decideComment(t, admin, (await postComment(t, a, reader, { body: 'Одобрен по време на паузата' })).id, 'approved');
     await sleep(800);
     expect(await deliveriesOf(t, hook.id)).toEqual([
       expect.objectContaining({ id: paused.id, status: 'pending', attempts: paused.attempts }),
@@ -303,11 +290,11 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved']);
     const a = await createArticle(t);
-    const bad = await postComment(t, a.slug, 'Този получателят отказва');
-    const good = await postComment(t, a.slug, 'Този получателят приема');
+    const bad = (await postComment(t, a, reader, { body: 'Този получателят отказва' })).id;
+    const good = (await postComment(t, a, reader, { body: 'Този получателят приема' })).id;
     r.respond = (_req, payload) => ({ status: (payload.data.comment as { id: string }).id === bad ? 422 : 200 });
-    await decide(t, bad, 'approved');
-    await decide(t, good, 'approved');
+    await decideComment(t, admin, bad, 'approved');
+    await decideComment(t, admin, good, 'approved');
 
     const settled = await eventually(async () => {
       const list = await deliveriesOf(t, hook.id);
@@ -323,8 +310,8 @@ describe('webhook delivery', () => {
     const a = await createArticle(t);
     const victim = await createUser(t);
     const reason = `Обиди от ${victim.username}`;
-    const sent = await postComment(t, a.slug, 'Думи, които остават без автор', victim);
-    await decide(t, sent, 'approved');
+    const sent = (await postComment(t, a, victim, { body: 'Думи, които остават без автор' })).id;
+    await decideComment(t, admin, sent, 'approved');
     expect(await r.waitFor((x) => x.of('comment.approved').some(aboutArticle(a.id)))).toBe(true);
     await r.stop(); // the ban's message stays queued
     await t.http.post(`/api/admin/users/${victim.id}/ban`).set(as(admin)).send({ reason }).expect(200);
@@ -428,8 +415,8 @@ describe('webhook delivery across restarts and instances', () => {
       admin = boss; // the helpers act as `admin`: from here on, this database's
       const hook = await createEndpoint(first, r, ['comment.approved', 'article.comment_count.changed']);
       const a = await createArticle(first);
-      const id = await postComment(first, a.slug, 'Преживява рестарт', author);
-      await decide(first, id, 'approved');
+      const id = (await postComment(first, a, author, { body: 'Преживява рестарт' })).id;
+      await decideComment(first, admin, id, 'approved');
       expect(await first.prisma.webhookDelivery.count({ where: { endpointId: hook.id, status: 'pending' } })).toBe(2);
       const pending = (await deliveriesOf(first, hook.id))[0]!;
       const queued = await first.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${pending.id}/retry`).set(as(admin));
@@ -468,7 +455,7 @@ describe('webhook delivery across restarts and instances', () => {
       await createEndpoint(one, r, ['comment.approved', 'article.comment_count.changed']);
       const a = await createArticle(one);
       const ids: string[] = [];
-      for (let i = 0; i < 20; i++) ids.push(await postComment(one, a.slug, `Коментар номер ${i} от двете инстанции`, author));
+      for (let i = 0; i < 20; i++) ids.push((await postComment(one, a, author, { body: `Коментар номер ${i} от двете инстанции` })).id);
       const bulk = await two.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids, status: 'approved' }).expect(200);
       expect(bulk.body.applied).toBe(20);
 
@@ -489,7 +476,7 @@ describe('webhook delivery across restarts and instances', () => {
       apps.pop();
       r.respond = () => ({ status: 200, delayMs: 800 });
       const before = r.requests;
-      await decide(one, await postComment(one, a.slug, 'Бавен получател', author), 'approved');
+      await decideComment(one, admin, (await postComment(one, a, author, { body: 'Бавен получател' })).id, 'approved');
       expect(await r.waitFor((x) => x.requests > before, 5000)).toBe(true); // arrived, not answered yet
       await one.close();
       apps.pop();

@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-let seq = 0;
-// Published long ago so these articles never crowd the first page of /api/articles other specs read.
-const BACKDATED = new Date(Date.UTC(1990, 0, 1));
-
-async function createArticle() {
-  const slug = `moderation-bans-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Bans ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED },
-    select: { id: true, slug: true },
-  });
-}
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const ban = (actor: TestUser, targetId: string, body: Record<string, unknown>) =>
@@ -35,7 +24,7 @@ afterAll(async () => {
 
 describe('POST /api/admin/users/:id/ban', () => {
   it('should lock the user out at once and reject their pending comments, with audit rows, in one go', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const session = await login(user).expect(200);
     const pending = [
@@ -94,7 +83,7 @@ describe('POST /api/admin/users/:id/ban', () => {
   });
 
   it('should leave pending comments alone without rejectPending', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     const id = (await post(user, a.slug, 'stays pending').expect(201)).body.comment.id;
     await ban(moderator, user.id, { reason: 'spam' }).expect(200);
@@ -103,7 +92,7 @@ describe('POST /api/admin/users/:id/ban', () => {
   });
 
   it('should restore access when the ban is lifted, and audit it', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     await ban(admin, user.id, { reason: 'cool down' }).expect(200);
     const res = await unban(moderator, user.id).expect(200);
@@ -130,7 +119,7 @@ describe('POST /api/admin/users/:id/ban', () => {
   });
 
   it('should let a timed ban expire by itself', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const user = await createUser(t);
     await ban(moderator, user.id, { reason: 'short', until: new Date(Date.now() + 60_000).toISOString() }).expect(200);
     expect((await post(user, a.slug, 'still banned').expect(403)).body.error.code).toBe('USER_BANNED');

@@ -1,16 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
 let author: TestUser;
-let seq = 0;
-// Published long ago so these articles never crowd the first page of /api/articles other specs read.
-const BACKDATED = new Date(Date.UTC(1990, 0, 1));
 
 // Test files share one database and the filter is global: every word here is unique to this run, built from
 // Cyrillic letters with no Latin look-alike (so only the deliberate substitutions below are look-alikes).
@@ -22,14 +18,6 @@ function unique(stem: string, letters = PLAIN): string {
     if (ch !== out.at(-1)) out += ch; // no doubled letters: the normaliser would collapse them
   }
   return out;
-}
-
-async function createArticle(moderationMode: ModerationMode = 'pre') {
-  const slug = `moderation-filters-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Filters ${seq}`, moderationMode, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED },
-    select: { id: true, slug: true },
-  });
 }
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
@@ -127,7 +115,7 @@ describe('/api/admin/word-filters', () => {
 
 describe('the filter on posting', () => {
   it('should reject a comment with a banned word at once, however it is disguised', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const word = unique('зло');
     await addFilter(word, 'banned').expect(201);
     const disguises = [
@@ -152,7 +140,7 @@ describe('the filter on posting', () => {
   });
 
   it('should reject a banned word split by separators or written with small capitals, IPA or dotless letters', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const word = unique('зло');
     // Latin letters that have no Cyrillic twin, so only the deliberate look-alikes below are look-alikes.
     const latin = unique('idiot', 'fjqvwz');
@@ -179,7 +167,7 @@ describe('the filter on posting', () => {
   });
 
   it('should reject a banned phrase in any of its forms, and only its words in a row', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const word = unique('зло');
     await addFilter(`мръсно ${word}`, 'banned').expect(201);
     for (const text of [`Ти си мръсно ${word}!`, `МРЪСНО ${word.toUpperCase()}`, `мръсното ${word}`, `м-р-ъ-с-н-о ${word}`]) {
@@ -191,7 +179,7 @@ describe('the filter on posting', () => {
   });
 
   it('should hold a comment with a suspect word for moderation even on a post-moderated article', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const word = unique('съмн');
     await addFilter(word, 'suspect').expect(201);
     const held = await post(a.slug, `Това е ${word.toUpperCase()} май`).expect(201);
@@ -204,7 +192,7 @@ describe('the filter on posting', () => {
   });
 
   it('should not flag a word that only contains a banned one', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const word = unique('зло');
     await addFilter(word, 'banned').expect(201);
     const res = await post(a.slug, `супер${word}ище? не, супер${word}`).expect(201);
@@ -212,7 +200,7 @@ describe('the filter on posting', () => {
   });
 
   it('should apply a change made through the API to the next post', async () => {
-    const a = await createArticle('post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const word = unique('зло');
     expect((await post(a.slug, `първо ${word}`).expect(201)).body.comment.status).toBe('approved');
     const added = await addFilter(word, 'banned').expect(201);

@@ -1,48 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
 import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, createComment, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
 let reader: TestUser;
-let seq = 0;
-// Published long ago so these articles never crowd the first page of /api/articles other specs read.
-const BACKDATED = new Date(Date.UTC(1990, 0, 1));
-
-async function createArticle() {
-  const slug = `moderation-spec-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Moderation ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED },
-    select: { id: true, slug: true, title: true },
-  });
-}
-
-/** Inserts a comment directly; an approved one is counted the way the app counts it. */
-async function insertComment(
-  articleId: string,
-  authorId: string,
-  opts: { status?: CommentStatus; body?: string; createdAt?: Date; deleted?: boolean; reportCount?: number } = {},
-) {
-  return t.prisma.$transaction(async (tx) => {
-    const c = await tx.comment.create({
-      data: {
-        articleId,
-        authorId,
-        body: opts.body ?? `comment ${++seq}`,
-        status: opts.status ?? 'pending',
-        createdAt: opts.createdAt,
-        deletedAt: opts.deleted ? new Date() : null,
-        reportCount: opts.reportCount ?? 0,
-      },
-      select: commentSnapshotSelect,
-    });
-    await recordNewComment(tx, c, null);
-    return { id: c.id, version: c.version };
-  });
-}
 
 const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const decide = (u: TestUser, id: string, body: Record<string, unknown>) => t.http.patch(`/api/admin/comments/${id}`).set(as(u)).send(body);
@@ -113,17 +77,17 @@ describe('admin route permissions', () => {
 
 describe('GET /api/admin/comments (queue)', () => {
   it('should list each status of an article with article, author and reports, pending oldest first', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const reporter = await createUser(t);
     const base = Date.now() - 3_600_000;
     const at = (s: number) => new Date(base + s * 1000);
-    const p2 = await insertComment(a.id, author.id, { createdAt: at(2) });
-    const p1 = await insertComment(a.id, author.id, { createdAt: at(1), body: 'the oldest pending' });
-    const ap = await insertComment(a.id, author.id, { status: 'approved', createdAt: at(3), reportCount: 2 });
-    const rj = await insertComment(a.id, author.id, { status: 'rejected', createdAt: at(4) });
-    const sp = await insertComment(a.id, author.id, { status: 'spam', createdAt: at(5) });
-    const dl = await insertComment(a.id, author.id, { createdAt: at(6), deleted: true, reportCount: 1 });
+    const p2 = await createComment(t, a, author, { createdAt: at(2) });
+    const p1 = await createComment(t, a, author, { createdAt: at(1), body: 'the oldest pending' });
+    const ap = await createComment(t, a, author, { status: 'approved', createdAt: at(3), reportCount: 2 });
+    const rj = await createComment(t, a, author, { status: 'rejected', createdAt: at(4) });
+    const sp = await createComment(t, a, author, { status: 'spam', createdAt: at(5) });
+    const dl = await createComment(t, a, author, { createdAt: at(6), deleted: true, reportCount: 1 });
     await t.prisma.commentReport.createMany({
       data: [
         { commentId: ap.id, reporterId: reporter.id, reason: 'insult', createdAt: at(10) },
@@ -170,11 +134,11 @@ describe('GET /api/admin/comments (queue)', () => {
   });
 
   it('should default to the pending queue and page through it without gaps or repeats', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const created: string[] = [];
     for (let i = 0; i < 5; i++)
-      created.push((await insertComment(a.id, author.id, { createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
+      created.push((await createComment(t, a, author, { createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -190,11 +154,11 @@ describe('GET /api/admin/comments (queue)', () => {
   });
 
   it('should page newest first for other statuses', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const created: string[] = [];
     for (let i = 0; i < 3; i++)
-      created.push((await insertComment(a.id, author.id, { status: 'rejected', createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
+      created.push((await createComment(t, a, author, { status: 'rejected', createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
     const first = await queue(admin, { status: 'rejected', article: a.slug, limit: 2 }).expect(200);
     const second = await queue(admin, { status: 'rejected', article: a.slug, limit: 2, cursor: first.body.nextCursor }).expect(200);
     expect([...first.body.items, ...second.body.items].map((i: { comment: { id: string } }) => i.comment.id)).toEqual(created.reverse());
@@ -202,13 +166,13 @@ describe('GET /api/admin/comments (queue)', () => {
   });
 
   it('should filter by author and by a case-insensitive substring, with % and _ taken literally', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const [u1, u2] = await Promise.all([createUser(t), createUser(t)]);
-    const pct = await insertComment(a.id, u1.id, { body: 'I am 100% Sure' });
-    await insertComment(a.id, u1.id, { body: 'I am 1000 sure' });
-    const under = await insertComment(a.id, u2.id, { body: 'snake_case here' });
-    await insertComment(a.id, u2.id, { body: 'snakeXcase here' });
-    const cyr = await insertComment(a.id, u2.id, { body: 'Много ДОБРА статия' });
+    const pct = await createComment(t, a, u1, { body: 'I am 100% Sure' });
+    await createComment(t, a, u1, { body: 'I am 1000 sure' });
+    const under = await createComment(t, a, u2, { body: 'snake_case here' });
+    await createComment(t, a, u2, { body: 'snakeXcase here' });
+    const cyr = await createComment(t, a, u2, { body: 'Много ДОБРА статия' });
     const ids = async (query: Record<string, string>) =>
       ((await queue(moderator, { article: a.slug, ...query }).expect(200)).body.items as { comment: { id: string } }[]).map(
         (i) => i.comment.id,
@@ -223,9 +187,9 @@ describe('GET /api/admin/comments (queue)', () => {
   });
 
   it('should flag a banned author', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    await insertComment(a.id, author.id);
+    await createComment(t, a, author);
     await t.prisma.user.update({ where: { id: author.id }, data: { bannedAt: new Date() } });
     const res = await queue(moderator, { article: a.slug }).expect(200);
     expect(res.body.items[0].author.banned).toBe(true);
@@ -251,13 +215,13 @@ describe('GET /api/admin/comments (queue)', () => {
 
 describe('GET /api/admin/queue/summary', () => {
   it('should count every status and report the oldest pending comment', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const before = (await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200)).body;
     const oldest = new Date(Date.UTC(1999, 0, 1));
-    const old = await insertComment(a.id, author.id, { createdAt: oldest });
-    await insertComment(a.id, author.id, { status: 'spam' });
-    await insertComment(a.id, author.id, { deleted: true });
+    const old = await createComment(t, a, author, { createdAt: oldest });
+    await createComment(t, a, author, { status: 'spam' });
+    await createComment(t, a, author, { deleted: true });
     const res = await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200);
     expect(Object.keys(res.body.counts).sort()).toEqual(['approved', 'deleted', 'noticed', 'pending', 'rejected', 'reported', 'spam']);
     expect(res.body.counts.pending).toBeGreaterThanOrEqual(before.counts.pending + 1);
@@ -273,9 +237,9 @@ describe('GET /api/admin/queue/summary', () => {
 
 describe('PATCH /api/admin/comments/:id (decisions)', () => {
   it('should apply every transition of the table, with counters and one audit row each', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const c = await insertComment(a.id, author.id);
+    const c = await createComment(t, a, author);
     const steps: [CommentStatus, string][] = [
       ['approved', 'approve'],
       ['rejected', 'reject'],
@@ -299,10 +263,10 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
   });
 
   it('should refuse the same status, a deleted comment and a pending target with 409 INVALID_TRANSITION', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const ap = await insertComment(a.id, author.id, { status: 'approved' });
-    const dl = await insertComment(a.id, author.id, { deleted: true });
+    const ap = await createComment(t, a, author, { status: 'approved' });
+    const dl = await createComment(t, a, author, { deleted: true });
     for (const [id, status] of [
       [ap.id, 'approved'],
       [dl.id, 'approved'],
@@ -321,9 +285,9 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
   });
 
   it('should answer a stale version with 409 VERSION_CONFLICT and change nothing', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const c = await insertComment(a.id, author.id);
+    const c = await createComment(t, a, author);
     await decide(moderator, c.id, { status: 'approved', version: 1 }).expect(200);
     const res = await decide(admin, c.id, { status: 'rejected', version: 1 }).expect(409);
     expect(res.body.error.code).toBe('VERSION_CONFLICT');
@@ -340,9 +304,9 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
   });
 
   it('should let exactly one of 10 concurrent decisions on the same version win', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const c = await insertComment(a.id, author.id);
+    const c = await createComment(t, a, author);
     const targets: CommentStatus[] = ['approved', 'rejected', 'spam'];
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -361,9 +325,9 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
   });
 
   it('should keep counters and audit exact under concurrent decisions without a version', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const comments = await Promise.all(Array.from({ length: 3 }, () => insertComment(a.id, author.id)));
+    const comments = await Promise.all(Array.from({ length: 3 }, () => createComment(t, a, author)));
     const targets: CommentStatus[] = ['approved', 'rejected', 'spam'];
     const results = await Promise.all(
       comments.flatMap((c) => Array.from({ length: 10 }, (_, i) => decide(moderator, c.id, { status: targets[i % 3] }))),
@@ -382,12 +346,12 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
 
 describe('POST /api/admin/comments/bulk', () => {
   it('should apply the valid ids in one go and report the others', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const p1 = await insertComment(a.id, author.id);
-    const p2 = await insertComment(a.id, author.id);
-    const ap = await insertComment(a.id, author.id, { status: 'approved' });
-    const dl = await insertComment(a.id, author.id, { deleted: true });
+    const p1 = await createComment(t, a, author);
+    const p2 = await createComment(t, a, author);
+    const ap = await createComment(t, a, author, { status: 'approved' });
+    const dl = await createComment(t, a, author, { deleted: true });
     const unknown = randomUUID();
     const res = await t.http
       .post('/api/admin/comments/bulk')
@@ -420,10 +384,10 @@ describe('POST /api/admin/comments/bulk', () => {
   });
 
   it('should apply nothing when the transaction fails part-way', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const c1 = await insertComment(a.id, author.id, { status: 'approved' });
-    const c2 = await insertComment(a.id, author.id, { status: 'approved' });
+    const c1 = await createComment(t, a, author, { status: 'approved' });
+    const c2 = await createComment(t, a, author, { status: 'approved' });
     // Corrupt the article counter so the second decrement violates its CHECK (>= 0) mid-transaction.
     await t.prisma.article.update({ where: { id: a.id }, data: { approvedCommentCount: 1 } });
     const res = await t.http
@@ -456,7 +420,7 @@ describe('POST /api/admin/comments/bulk', () => {
   });
 
   it('should approve 500 comments from several authors in one request, quickly', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const authors = await Promise.all(Array.from({ length: 5 }, () => createUser(t)));
     const ids = Array.from({ length: 500 }, () => randomUUID());
     await t.prisma.comment.createMany({
@@ -479,14 +443,14 @@ describe('POST /api/admin/comments/bulk', () => {
 
 describe('articles: counts and settings', () => {
   it('should count each status of one article, approved agreeing with the public count', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    await insertComment(a.id, author.id);
-    await insertComment(a.id, author.id);
-    await insertComment(a.id, author.id, { status: 'approved' });
-    await insertComment(a.id, author.id, { status: 'approved', deleted: true });
-    await insertComment(a.id, author.id, { status: 'rejected' });
-    await insertComment(a.id, author.id, { status: 'spam', deleted: true });
+    await createComment(t, a, author);
+    await createComment(t, a, author);
+    await createComment(t, a, author, { status: 'approved' });
+    await createComment(t, a, author, { status: 'approved', deleted: true });
+    await createComment(t, a, author, { status: 'rejected' });
+    await createComment(t, a, author, { status: 'spam', deleted: true });
     const res = await t.http.get(`/api/admin/articles/${a.slug}/comment-counts`).set(as(moderator)).expect(200);
     expect(res.body).toEqual({
       slug: a.slug,
@@ -499,9 +463,9 @@ describe('articles: counts and settings', () => {
   });
 
   it('should change settings without approving pending comments', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const pending = await insertComment(a.id, author.id);
+    const pending = await createComment(t, a, author);
     const res = await t.http
       .patch(`/api/admin/articles/${a.slug}`)
       .set(as(moderator))
@@ -523,7 +487,7 @@ describe('articles: counts and settings', () => {
   });
 
   it('should record every settings change in the audit log, with before, after and reason', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ commentsOpen: false, reason: 'legal hold' }).expect(200);
     const log = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ article: a.slug }).expect(200);
     expect(log.body.items).toHaveLength(1);
@@ -543,7 +507,7 @@ describe('articles: counts and settings', () => {
   });
 
   it('should validate settings', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     for (const body of [{}, { moderation: 'none' }, { commentsOpen: 'yes' }, { title: 'x' }]) {
       const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send(body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -554,7 +518,7 @@ describe('articles: counts and settings', () => {
   });
 
   it('should refuse null for an optional setting with 400, not pass it to the database (found by the contract fuzz)', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     for (const field of ['commentsOpen', 'moderation', 'trustedBypass', 'reason']) {
       const res = await t.http
         .patch(`/api/admin/articles/${a.slug}`)
@@ -569,10 +533,10 @@ describe('articles: counts and settings', () => {
 
 describe('GET /api/admin/audit-log', () => {
   it('should list who decided what and why, newest first, filtered by comment and moderator', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
     const mod2 = await createUser(t, { role: 'moderator' });
-    const c = await insertComment(a.id, author.id);
+    const c = await createComment(t, a, author);
     await decide(moderator, c.id, { status: 'approved', reason: 'fine' }).expect(200);
     await decide(mod2, c.id, { status: 'spam', reason: 'link farm' }).expect(200);
     await decide(moderator, c.id, { status: 'rejected' }).expect(200);
@@ -630,9 +594,9 @@ describe('GET /api/admin/audit-log', () => {
   });
 
   it('should be append-only in the database', async () => {
-    const a = await createArticle();
+    const a = await createArticle(t);
     const author = await createUser(t);
-    const c = await insertComment(a.id, author.id);
+    const c = await createComment(t, a, author);
     await decide(moderator, c.id, { status: 'approved' }).expect(200);
     const row = await t.prisma.moderationAction.findFirstOrThrow({ where: { commentId: c.id } });
     await expect(t.prisma.$executeRaw`UPDATE moderation_actions SET reason = 'forged' WHERE id = ${row.id}::uuid`).rejects.toThrow(

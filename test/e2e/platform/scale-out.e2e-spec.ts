@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
 import { transaction } from '../../../src/database/sql.js';
+import { createArticle, createUser, TEST_PASSWORD, type TestUser, uniq } from '../../factories/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { deleteKeys, requireRedis, ScratchRedis, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { json, listen, SseClient, type SseEvent } from '../../helpers/sse.js';
@@ -13,41 +14,16 @@ import { json, listen, SseClient, type SseEvent } from '../../helpers/sse.js';
  * Needs Redis (the machine's, TEST_REDIS_URL, or the one .ci/run starts): without one these tests fail, loudly.
  */
 
-const PASSWORD = 'correct horse battery';
 /** This run's keys in the shared Redis. */
 const PREFIX = `test:scale:${process.pid}:${randomBytes(4).toString('hex')}:`;
 let ipSeq = 0;
 /** A fresh client address (the instances trust one proxy hop, as behind the Compose proxy). */
 const freshIp = () => `203.0.113.${(++ipSeq % 250) + 1}`;
-let seq = 0;
 
-interface Account {
-  id: string;
-  username: string;
-  email: string;
-  token: string;
-}
+/** A reader (or admin) registered from a fresh client address, so registration's own rate limit never interferes. */
+const register = (t: TestApp, role?: 'admin') => createUser(t, { role, headers: { 'X-Forwarded-For': freshIp() } });
 
-const uniq = (p: string) => `${p}${randomBytes(5).toString('hex')}`;
-
-async function register(t: TestApp, role?: 'admin'): Promise<Account> {
-  const username = uniq('so_');
-  const email = `${username}@example.com`;
-  const res = await t.http.post('/api/auth/register').set('X-Forwarded-For', freshIp()).send({ email, username, password: PASSWORD });
-  if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
-  if (role) await t.prisma.user.update({ where: { id: res.body.user.id }, data: { role } });
-  return { id: res.body.user.id, username, email, token: res.body.accessToken };
-}
-
-async function createArticle(t: TestApp) {
-  const slug = `scale-out-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Мащаб ${seq}`, blocks: [], publishedAt: new Date(Date.UTC(1990, 0, 1)) },
-    select: { id: true, slug: true },
-  });
-}
-
-const login = (t: TestApp, user: Account, password: string) =>
+const login = (t: TestApp, user: TestUser, password: string) =>
   t.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ login: user.email, password });
 const isCount = (slug: string, count: number) => (e: SseEvent) => e.event === 'count' && json(e).slug === slug && json(e).count === count;
 
@@ -57,7 +33,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
   let a: TestApp;
   let b: TestApp;
   let urlB: string;
-  let admin: Account;
+  let admin: TestUser;
   const clients: SseClient[] = [];
 
   beforeAll(async () => {
@@ -81,7 +57,7 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     for (let i = 0; i < 5; i++) statuses.push((await login(i % 2 ? b : a, user, 'wrong password!')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
     for (const t of [a, b]) {
-      const res = await login(t, user, PASSWORD); // even the right password, from a fresh address
+      const res = await login(t, user, TEST_PASSWORD); // even the right password, from a fresh address
       expect(res.status).toBe(429);
       expect(res.body.error.code).toBe('RATE_LIMITED');
       expect(res.headers.ratelimit).toMatch(/"login-account";r=0;t=\d+/);
@@ -230,7 +206,7 @@ describe('when Redis stops', () => {
     try {
       const started = performance.now();
       for (let i = 0; i < 5; i++) await login(c, user, 'wrong password!').expect(401);
-      expect((await login(c, user, PASSWORD)).status).toBe(429);
+      expect((await login(c, user, TEST_PASSWORD)).status).toBe(429);
       // Six sign-ins, each waiting at most the 200 ms timeout per rule, not for Redis.
       expect(performance.now() - started).toBeLessThan(15_000);
       expect((await c.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({
@@ -245,7 +221,7 @@ describe('when Redis stops', () => {
   it('should keep answering without a 5xx, enforce the limits per instance, and share them again once Redis is back', async () => {
     const before = await register(c);
     for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, before, 'wrong password!').expect(401);
-    expect((await login(d, before, PASSWORD)).status).toBe(429); // shared while Redis runs
+    expect((await login(d, before, TEST_PASSWORD)).status).toBe(429); // shared while Redis runs
 
     // Each instance says so once per outage, not once per request (at debug level when it follows another outage
     // within a minute, as the paused Redis above did).
@@ -290,6 +266,6 @@ describe('when Redis stops', () => {
     expect(await back(d)).toBe(true);
     const after = await register(c);
     for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, after, 'wrong password!').expect(401);
-    expect((await login(c, after, PASSWORD)).status).toBe(429); // shared again
+    expect((await login(c, after, TEST_PASSWORD)).status).toBe(429); // shared again
   });
 });

@@ -1,10 +1,9 @@
 import { recount } from '../../../src/comments/recount.js';
-import type { ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
-import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * GDPR Art. 17: DELETE /api/me (and the admin's DELETE /api/admin/users/:id), against the real app and PostgreSQL.
@@ -13,26 +12,15 @@ import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factorie
  */
 
 const SSO = { SSO_SECRET, SSO_ISSUER: ISSUER, SSO_AUDIENCE: AUDIENCE };
-// Published long ago so these articles never crowd the first page of /api/articles other specs read.
-const BACKDATED = new Date(Date.UTC(1991, 0, 1));
 
 let t: TestApp;
 /** ERASURE_MODE=delete, same database. */
 let del: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-let seq = 0;
 
 const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
-
-async function createArticle(app: TestApp, moderationMode: ModerationMode = 'post') {
-  const slug = `privacy-erasure-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return app.prisma.article.create({
-    data: { slug, title: `Erasure ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode },
-    select: { id: true, slug: true },
-  });
-}
 
 const post = (app: TestApp, u: TestUser, slug: string, body: string, parentId?: string) =>
   app.http
@@ -106,8 +94,8 @@ describe('DELETE /api/me: confirmation', () => {
 
 describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
   it('should erase the account, keep published words without an author, erase pending and deleted ones, and keep threads and counts exact', async () => {
-    const a = await createArticle(t, 'post');
-    const pre = await createArticle(t, 'pre');
+    const a = await createArticle(t, { moderationMode: 'post' });
+    const pre = await createArticle(t, { moderationMode: 'pre' });
     const [u, other] = await Promise.all([createUser(t), createUser(t)]);
     const session = await signIn(t, u);
 
@@ -217,7 +205,7 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
 
 describe('DELETE /api/me (ERASURE_MODE=delete)', () => {
   it('should erase the words of every comment, keep each as a placeholder in its thread and lower the counts exactly', async () => {
-    const a = await createArticle(del, 'post');
+    const a = await createArticle(del, { moderationMode: 'post' });
     const [u, other] = await Promise.all([createUser(del), createUser(del)]);
     const mine = (await post(del, u, a.slug, 'Моят коментар').expect(201)).body.comment.id as string;
     await del.http.patch(`/api/comments/${mine}`).set(as(u)).send({ body: 'Моят коментар, поправен' }).expect(200);
@@ -253,7 +241,7 @@ describe('DELETE /api/me (ERASURE_MODE=delete)', () => {
   });
 
   it('should leave no comment with words behind when posts race with the erasure', async () => {
-    const a = await createArticle(del, 'post');
+    const a = await createArticle(del, { moderationMode: 'post' });
     const u = await createUser(del);
     await post(del, u, a.slug, 'преди изтриването').expect(201);
     const posts = Array.from({ length: 8 }, (_, i) => post(del, u, a.slug, `в движение ${i}`));
@@ -279,7 +267,7 @@ describe('DELETE /api/me for an account that signs in with the publisher', () =>
       token: await signWithSecret(SSO_SECRET, { claims: { sub, name: 'Мария Иванова', email: `${sub}@publisher.test` } }),
     }).expect(200);
     const reader = { token: first.body.accessToken as string };
-    const a = await createArticle(t, 'post');
+    const a = await createArticle(t, { moderationMode: 'post' });
     const commentId = (
       await t.http.post(`/api/articles/${a.slug}/comments`).set(as(reader)).send({ body: 'Коментар през издателя' }).expect(201)
     ).body.comment.id;
@@ -340,7 +328,7 @@ describe('staff erasing accounts', () => {
   });
 
   it('should let a moderator erase their own account, keeping their decisions in the audit log under a pseudonym', async () => {
-    const a = await createArticle(t, 'pre');
+    const a = await createArticle(t, { moderationMode: 'pre' });
     const [mod, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     const c = (await post(t, reader, a.slug, 'Моля, одобрете').expect(201)).body.comment.id as string;
     await t.http.patch(`/api/admin/comments/${c}`).set(as(mod)).send({ status: 'approved' }).expect(200);

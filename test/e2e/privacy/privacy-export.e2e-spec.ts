@@ -1,10 +1,9 @@
 import { AppError } from '../../../src/common/errors/app-error.js';
-import type { ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { AccountExportService } from '../../../src/privacy/account-export.service.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * GDPR Art. 15 and 20: GET /api/me/export (and the admin's GET /api/admin/users/:id/export) against the real app
@@ -12,23 +11,13 @@ import { bearer, createUser, type TestUser } from '../../factories/index.js';
  * staff whose data sits right next to it. The contract check validates every document against the OpenAPI schema.
  */
 
-const BACKDATED = new Date(Date.UTC(1992, 0, 1));
 
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-let seq = 0;
 
 const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
-
-async function createArticle(moderationMode: ModerationMode) {
-  const slug = `privacy-export-${process.pid}-${Date.now().toString(36)}-${++seq}`;
-  return t.prisma.article.create({
-    data: { slug, title: `Износ ${seq}`, blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: BACKDATED, moderationMode },
-    select: { id: true, slug: true },
-  });
-}
 
 const post = (u: Pick<TestUser, 'token'>, slug: string, body: string, parentId?: string) =>
   t.http
@@ -78,8 +67,8 @@ afterEach(() => {
 
 describe('GET /api/me/export', () => {
   it('should contain everything of the holder and nothing of the other reader or the staff beside it', async () => {
-    const post_ = await createArticle('post');
-    const pre = await createArticle('pre');
+    const post_ = await createArticle(t, { moderationMode: 'post' });
+    const pre = await createArticle(t, { moderationMode: 'pre' });
     const sub = `export-${Math.random().toString(36).slice(2, 12)}`;
     const signIn = async () =>
       (
@@ -175,7 +164,7 @@ describe('GET /api/me/export', () => {
   });
 
   it('should stream a large account completely, in one consistent document', async () => {
-    const a = await createArticle('pre');
+    const a = await createArticle(t, { moderationMode: 'pre' });
     const u = await createUser(t);
     const n = 450; // more than two of the export's batches
     await t.prisma.comment.createMany({
@@ -192,7 +181,7 @@ describe('GET /api/me/export', () => {
   });
 
   it("should list a staff member's own decisions without the people they concern", async () => {
-    const a = await createArticle('pre');
+    const a = await createArticle(t, { moderationMode: 'pre' });
     const [mod, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     const c = (await post(reader, a.slug, 'ЧИТАТЕЛСКИ ТЕКСТ').expect(201)).body.comment.id as string;
     await t.http.patch(`/api/admin/comments/${c}`).set(as(mod)).send({ status: 'rejected', reason: 'Спам' }).expect(200);
