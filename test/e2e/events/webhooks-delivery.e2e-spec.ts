@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
+import { WebhookDispatcher } from '../../../src/webhooks/webhook-dispatcher.js';
 import { claimDueDeliveries } from '../../../src/webhooks/webhook-queue.js';
 import { HostResolver } from '../../../src/webhooks/webhook-target.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
@@ -174,7 +175,8 @@ describe('webhook delivery', () => {
     await r.start();
 
     expect(await r.waitFor((x) => x.of('comment.approved').some(aboutArticle(a.id)), 5000)).toBe(true);
-    await sleep(500); // nothing more arrives once it succeeded
+    // Recorded as succeeded: the worker claims only pending deliveries, so nothing more can arrive for it.
+    expect(await eventually(async () => (await deliveriesOf(t, hook.id))[0]?.status === 'succeeded')).toBe(true);
     const mine = r.log.filter((m) => m.type === 'comment.approved');
     expect(mine.map((m) => m.status)).toEqual([503, 200]);
     expect(new Set(mine.map((m) => m.id)).size).toBe(1);
@@ -190,6 +192,8 @@ describe('webhook delivery', () => {
     const a = await createArticle(t);
     const id = (await postComment(t, a, reader, { body: 'Върнат назад' })).id;
     const snapshot = await t.prisma.comment.findUniqueOrThrow({ where: { id }, select: commentSnapshotSelect });
+    // Every delivery the worker attempts from here on (the spy calls through).
+    const attempts = vi.spyOn(t.app.get(WebhookDispatcher), 'attempt');
 
     await expect(
       t.prisma.$transaction(async (tx) => {
@@ -201,11 +205,20 @@ describe('webhook delivery', () => {
     ).rejects.toThrow('abort');
     // ...and they are gone with it.
     expect(await t.prisma.webhookDelivery.count({ where: { endpointId: hook.id } })).toBe(0);
-    await sleep(500);
-    expect(r.requests).toBe(0);
 
+    // The same change, committed. The worker claims due deliveries oldest first, so once it has attempted and
+    // recorded this change's two, it has gone past anything the rolled-back one could have left: what it attempted
+    // and what arrived are exactly these two messages.
     await decideComment(t, admin, id, 'approved');
-    expect(await r.waitFor((x) => x.received.filter(aboutArticle(a.id)).length === 2, 5000)).toBe(true);
+    const committed = (await t.prisma.webhookDelivery.findMany({ where: { endpointId: hook.id }, select: { messageId: true } }))
+      .map((d) => d.messageId)
+      .sort();
+    expect(committed).toHaveLength(2);
+    const settled = await eventually(async () => (await deliveriesOf(t, hook.id)).every((d) => d.status === 'succeeded'), 10_000);
+    expect(settled).toBe(true);
+    expect(attempts.mock.calls.map(([d]) => d.messageId).sort()).toEqual(committed);
+    expect(r.log.map((m) => m.id).sort()).toEqual(committed);
+    expect(r.received.filter(aboutArticle(a.id))).toHaveLength(2);
   });
 
   it('should fail a delivery after its last attempt, disable an endpoint that kept failing, audit it, and resume it when enabled', async () => {
