@@ -65,13 +65,22 @@ describe('notice → decision with statement → author sees it → appeal → r
       'NOTICE_NOT_FOUND',
     );
 
-    // 2. The comment stays visible, and enters the "noticed" queue with the notice's category and age.
+    // 2. The comment stays visible, and enters the "noticed" queue with the notice's category and age. The notice
+    //    is dated two hours back, so its age is a known number of seconds rather than about zero.
     expect(await count(article.slug)).toBe(1);
+    const receivedAt = new Date(Date.now() - 2 * 3600_000);
+    await t.prisma.notice.update({ where: { id: noticeId }, data: { receivedAt } });
+    const ageBetween = (from: number, to: number) => [
+      Math.floor((from - receivedAt.getTime()) / 1000),
+      Math.ceil((to - receivedAt.getTime()) / 1000),
+    ];
+    const asked = Date.now();
     const queue = await t.http
       .get('/api/admin/comments')
       .set(as(moderator))
       .query({ status: 'noticed', article: article.slug })
       .expect(200);
+    const [minAge, maxAge] = ageBetween(asked, Date.now());
     expect(queue.body.items).toHaveLength(1);
     expect(queue.body.items[0].notices).toEqual([
       expect.objectContaining({
@@ -82,10 +91,18 @@ describe('notice → decision with statement → author sees it → appeal → r
         notifierSignedIn: false,
       }),
     ]);
-    expect(queue.body.items[0].notices[0].ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(queue.body.items[0].notices[0]).toMatchObject({ receivedAt: receivedAt.toISOString() });
+    expect(queue.body.items[0].notices[0].ageSeconds).toBeGreaterThanOrEqual(minAge!);
+    expect(queue.body.items[0].notices[0].ageSeconds).toBeLessThanOrEqual(maxAge!);
+    // The oldest open notice (any file's: the database is shared) is at least as old as this one, its age is its own.
+    const summaryAsked = Date.now();
     const summary = await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200);
+    const summaryAnswered = Date.now();
     expect(summary.body.counts.noticed).toBeGreaterThanOrEqual(1);
-    expect(summary.body.oldestOpenNotice).toMatchObject({ ageSeconds: expect.any(Number) });
+    const oldest = summary.body.oldestOpenNotice as { receivedAt: string; ageSeconds: number };
+    expect(Date.parse(oldest.receivedAt)).toBeLessThanOrEqual(receivedAt.getTime());
+    expect(oldest.ageSeconds).toBeGreaterThanOrEqual(Math.floor((summaryAsked - Date.parse(oldest.receivedAt)) / 1000));
+    expect(oldest.ageSeconds).toBeLessThanOrEqual(Math.ceil((summaryAnswered - Date.parse(oldest.receivedAt)) / 1000));
 
     // 3. The moderator rejects it, on a legal ground, in the decision body.
     const decided = await t.http
