@@ -5,6 +5,9 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** it() and test(), the functions whose first argument is a test's title. */
+const TEST_FN = '/^(it|test)$/';
+
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'src/generated/', 'node_modules/', 'bench/results/', '.data/', 'scripts/*.d.mts'] },
   js.configs.recommended,
@@ -45,6 +48,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'error',
       '@typescript-eslint/require-await': 'error',
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+    },
+  },
+  {
+    // Tests read as specifications: every it()/test() title starts with "should", it.each, it.skip, it.runIf(…)
+    // and the like included (a title built at run time, e.g. from a variable, is not checked).
+    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          `[callee.name=${TEST_FN}]`,
+          `[callee.object.name=${TEST_FN}][callee.property.name=/^(skip|only|todo|fails|concurrent|sequential)$/]`,
+          `[callee.callee.object.name=${TEST_FN}]`,
+        ].flatMap((callee) =>
+          [
+            `[arguments.0.type='Literal']:not([arguments.0.value=/^should /])`,
+            `[arguments.0.type='TemplateLiteral']:not([arguments.0.quasis.0.value.raw=/^should /])`,
+          ].map((title) => ({
+            selector: `CallExpression${callee}${title}`,
+            message: 'Test titles start with "should": `it(\'should answer 404 for an unknown slug\')`.',
+          })),
+        ),
+      ],
     },
   },
   {

@@ -7,7 +7,7 @@ const seed = JSON.parse(readFileSync(new URL('../../prisma/seed/article.json', i
 };
 
 describe('slugify (Bulgarian Streamlined System)', () => {
-  it("turns the seed article's title into its published slug", () => {
+  it("should turn the seed article's title into its published slug", () => {
     expect(slugify(seed.title)).toBe(seed.slug);
   });
 
@@ -18,7 +18,7 @@ describe('slugify (Bulgarian Streamlined System)', () => {
     ['Жълт хляб', 'zhalt-hlyab'],
     ['Историята', 'istoriyata'],
     ['  Нов ден — ново начало!  ', 'nov-den-novo-nachalo'],
-  ])('%s → %s', (title, slug) => {
+  ])('should turn %s into %s', (title, slug) => {
     expect(slugify(title)).toBe(slug);
   });
 });

@@ -6,7 +6,7 @@ import { envSchema, loadEnv } from './env.js';
 const SECRET = 'a-real-random-secret-of-at-least-32-characters';
 
 describe('configuration', () => {
-  it('applies documented defaults in development', () => {
+  it('should apply the documented defaults in development', () => {
     const env = loadEnv({});
     expect(env).toMatchObject({
       NODE_ENV: 'development',
@@ -21,7 +21,7 @@ describe('configuration', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
-  it('types and splits values', () => {
+  it('should type and split values', () => {
     const env = loadEnv({
       PORT: '8080',
       RATE_LIMIT_ENABLED: 'false',
@@ -43,11 +43,11 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
-  ])('refuses %o with a message naming the variable', (source, message) => {
+  ])('should refuse %o with a message naming the variable', (source, message) => {
     expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
   });
 
-  it('accepts a complete production configuration and logs JSON there', () => {
+  it('should accept a complete production configuration and log JSON there', () => {
     const env = loadEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db:5432/newsroom', JWT_SECRET: SECRET });
     expect(env.LOG_FORMAT).toBe('json');
     expect(env.JWT_SECRET).toBe(SECRET);
@@ -163,7 +163,7 @@ describe('configuration documentation', () => {
   // envSchema is an object schema followed by transforms (a pipe); its input object lists every variable.
   const keys = Object.keys((envSchema as unknown as { in: { shape: Record<string, unknown> } }).in.shape);
 
-  it('lists every variable in README and in .env.example', () => {
+  it('should list every variable in README and in .env.example', () => {
     const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
     const example = readFileSync(join(projectRoot, '.env.example'), 'utf8');
     expect(keys.length).toBeGreaterThan(50);

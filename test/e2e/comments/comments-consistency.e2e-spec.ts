@@ -121,7 +121,7 @@ describe('pagination', () => {
   });
 });
 
-describe('counter exactness under concurrency', () => {
+describe('comment counters under concurrency', () => {
   it('should keep the counts equal to count(*) after 50 concurrent posts, approvals, rejections and deletions', async () => {
     const pre = await createArticle(t);
     const post_ = await createArticle(t, { moderationMode: 'post' });

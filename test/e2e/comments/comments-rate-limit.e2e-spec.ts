@@ -19,7 +19,7 @@ describe('comment posting rate limits (RATE_LIMIT_ENABLED=true)', () => {
     await t.close();
   });
 
-  it('answers the 11th post within a minute with 429 and Retry-After, per user, and stores nothing for it', async () => {
+  it('should answer the 11th post within a minute with 429 and Retry-After, per user, and stores nothing for it', async () => {
     for (let i = 0; i < 10; i++) {
       await t.http
         .post(`/api/articles/${slug}/comments`)

@@ -126,7 +126,7 @@ describe('POST /api/articles/:slug/comments', () => {
     expect(tooLong.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'body' })] });
   });
 
-  describe('rejects bad input with a 4xx and stores nothing', () => {
+  describe('bad input', () => {
     let a: { id: string; slug: string };
     let other: { id: string; slug: string };
     let user: TestUser;
@@ -158,7 +158,7 @@ describe('POST /api/articles/:slug/comments', () => {
       ['a pending parent', () => ({ body: 'ok', parentId: pendingParent }), 404, 'PARENT_NOT_FOUND'],
     ];
 
-    it.each(cases)('should reject %s', async (_name, payload, status, code) => {
+    it.each(cases)('should reject %s with a 4xx and store nothing', async (_name, payload, status, code) => {
       const before = await t.prisma.comment.count({ where: { authorId: user.id } });
       const res = await post(user, a.slug, payload()).expect(status);
       expect(res.body.error.code).toBe(code);

@@ -704,7 +704,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('contract fuzz: any input to any operation', () => {
+describe('contract fuzz: every operation of the OpenAPI document', () => {
   it('should fail a test on an undocumented answer (the contract check reports it)', () => {
     expect(
       checkResponse(

@@ -40,7 +40,7 @@ async function auditOf(commentId: string) {
   ).reverse();
 }
 
-describe('notice → decision with statement → author sees it → appeal → reversal', () => {
+describe('DSA notice-and-action: notice, decision with a statement, appeal, reversal', () => {
   it('should carry a notice through to a reversed decision, with exact counts, audit rows and both parties informed', async () => {
     const article = await createArticle(t);
     const author = await createUser(t);

@@ -173,7 +173,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('abuse: hostile input never breaks the service', () => {
+describe('abuse: hostile input at every route', () => {
   // Each attack below stores nothing: the database after it is the database before it, row for row.
   let before: Record<string, string>;
   beforeEach(async () => {

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const adminUrl = inject('adminDatabaseUrl');
 
 describe('migrations', () => {
-  it('apply once, record Prisma-compatible rows, and are idempotent', async () => {
+  it('should apply once, record Prisma-compatible rows, and be idempotent', async () => {
     const db = await scratchDatabase('mig');
     try {
       const files = await readMigrations();
@@ -46,7 +46,7 @@ describe('migrations', () => {
     }
   });
 
-  it('refuses an edited migration and stops after a failed one', async () => {
+  it('should refuse an edited migration and stop after a failed one', async () => {
     const db = await scratchDatabase('migbad');
     const dir = mkdtempSync(join(tmpdir(), 'migs-'));
     try {
@@ -71,7 +71,7 @@ describe('migrations', () => {
     }
   });
 
-  it('leave schema.prisma and the migrations in sync (no drift)', async () => {
+  it('should leave schema.prisma and the migrations in sync (no drift)', async () => {
     const { stdout } = await run(process.execPath, ['scripts/prisma-wasm.mjs', 'check'], {
       cwd: projectRoot,
       env: { ...process.env, DATABASE_URL: adminUrl },
@@ -82,7 +82,7 @@ describe('migrations', () => {
 });
 
 describe('embedded database for local runs', () => {
-  it('keeps data across a restart and seeds only once', async () => {
+  it('should keep data across a restart and seed only once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'newsroom-embedded-'));
     chmodSync(dir, 0o755); // as root, PostgreSQL runs as the postgres user, which must enter this folder
     const port = await freePort();

@@ -17,7 +17,7 @@ describe('foundation: seed article, read API, errors', () => {
     await t.close();
   });
 
-  it('serves the seed article byte-identical to the source text, with count 0', async () => {
+  it('should serve the seed article byte-identical to the source text, with count 0', async () => {
     const res = await t.http.get(`/api/articles/${SEED_SLUG}`).expect(200);
     const a = res.body.article;
     expect(a).toMatchObject({ slug: SEED_SLUG, title: seedJson.title, language: 'bg', commentCount: 0, commentsOpen: true });
@@ -36,7 +36,7 @@ describe('foundation: seed article, read API, errors', () => {
     expect(res.headers['content-type']).toMatch(/application\/json/);
   });
 
-  it('lists no comments and counts 0 for the seed article', async () => {
+  it('should list no comments and count 0 for the seed article', async () => {
     const list = await t.http.get(`/api/articles/${SEED_SLUG}/comments`).expect(200);
     expect(list.body).toEqual({ items: [], nextCursor: null });
     const count = await t.http.get(`/api/articles/${SEED_SLUG}/comments/count`).expect(200);
@@ -46,7 +46,7 @@ describe('foundation: seed article, read API, errors', () => {
     await t.http.get(`/api/articles/${SEED_SLUG}/comments/count`).set('If-None-Match', count.headers.etag).expect(304);
   });
 
-  it('lists articles with slug, title and commentCount', async () => {
+  it('should list articles with slug, title and commentCount', async () => {
     // Other test files add articles concurrently, so walk the pages until the seed article shows up.
     type Item = { slug: string; title: string; commentCount: number };
     let found: Item | undefined;
@@ -64,7 +64,7 @@ describe('foundation: seed article, read API, errors', () => {
     expect(found).toEqual(expect.objectContaining({ slug: SEED_SLUG, title: seedJson.title, commentCount: 0 }));
   });
 
-  it('paginates articles by cursor without gaps or repeats', async () => {
+  it('should paginate articles by cursor without gaps or repeats', async () => {
     const stamp = Date.now();
     for (let i = 0; i < 5; i++) {
       await t.prisma.article.create({
@@ -96,19 +96,19 @@ describe('foundation: seed article, read API, errors', () => {
     expect(mine).toEqual([4, 3, 2, 1, 0].map((i) => `page-test-${stamp}-${i}`));
   });
 
-  it.each([['0'], ['101'], ['-1'], ['abc'], ['1.5']])('rejects limit=%s with 400 and field details', async (limit) => {
+  it.each([['0'], ['101'], ['-1'], ['abc'], ['1.5']])('should reject limit=%s with 400 and field details', async (limit) => {
     const res = await t.http.get('/api/articles').query({ limit }).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'limit' })]));
   });
 
-  it('accepts limit bounds 1 and 100', async () => {
+  it('should accept the limit bounds 1 and 100', async () => {
     const one = await t.http.get('/api/articles').query({ limit: 1 }).expect(200);
     expect(one.body.items).toHaveLength(1);
     await t.http.get('/api/articles').query({ limit: 100 }).expect(200);
   });
 
-  it('rejects a malformed cursor with 400 INVALID_CURSOR', async () => {
+  it('should reject a malformed cursor with 400 INVALID_CURSOR', async () => {
     const res = await t.http.get('/api/articles').query({ cursor: 'not-a-cursor' }).expect(400);
     expect(res.body.error.code).toBe('INVALID_CURSOR');
     // Well-formed but forged: dates JavaScript parses and PostgreSQL cannot store.
@@ -121,12 +121,12 @@ describe('foundation: seed article, read API, errors', () => {
     }
   });
 
-  it('rejects unknown query parameters', async () => {
+  it('should reject unknown query parameters', async () => {
     const res = await t.http.get('/api/articles').query({ foo: 'bar' }).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it('answers an unknown slug with 404 ARTICLE_NOT_FOUND everywhere', async () => {
+  it('should answer an unknown slug with 404 ARTICLE_NOT_FOUND everywhere', async () => {
     for (const path of [
       '/api/articles/no-such-article',
       '/api/articles/no-such-article/comments',
@@ -138,7 +138,7 @@ describe('foundation: seed article, read API, errors', () => {
     }
   });
 
-  it('answers unknown routes with 404 ROUTE_NOT_FOUND in the error body', async () => {
+  it('should answer unknown routes with 404 ROUTE_NOT_FOUND in the error body', async () => {
     const res = await t.http.get('/api/nope').expect(404);
     expect(res.body).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String) } });
   });
@@ -151,19 +151,19 @@ describe('foundation: seed article, read API, errors', () => {
     expect(res2.headers.allow).toBe('GET, HEAD, PATCH, DELETE');
   });
 
-  it('answers malformed JSON with 400 INVALID_JSON and no stack trace', async () => {
+  it('should answer malformed JSON with 400 INVALID_JSON and no stack trace', async () => {
     const res = await t.http.post('/api/auth/register').set('content-type', 'application/json').send('{"email":').expect(400);
     expect(res.body.error.code).toBe('INVALID_JSON');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
-  it('reports health with database readiness', async () => {
+  it('should report health with database readiness', async () => {
     const res = await t.http.get('/api/health').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
     await t.http.get('/api/health/live').expect(200);
   });
 
-  it('serves the OpenAPI document and UI', async () => {
+  it('should serve the OpenAPI document and UI', async () => {
     const doc = await t.http.get('/api/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     // Every route the application serves (the checked permission table lists them all) is documented.
@@ -179,7 +179,7 @@ describe('foundation: seed article, read API, errors', () => {
     expect(ui.text).toMatch(/swagger/i);
   });
 
-  it('sends security headers and a request id', async () => {
+  it('should send security headers and a request id', async () => {
     const res = await t.http.get('/api/health/live').set('x-request-id', 'abc-123').expect(200);
     expect(res.headers['x-request-id']).toBe('abc-123');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -187,7 +187,7 @@ describe('foundation: seed article, read API, errors', () => {
     expect(res2.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('seeding again adds nothing', async () => {
+  it('should add nothing when seeding again', async () => {
     const before = await t.prisma.article.count({ where: { slug: SEED_SLUG } });
     const { ArticlesService } = await import('../../../src/articles/articles.service.js');
     expect(await t.app.get(ArticlesService).seed()).toBe(false);

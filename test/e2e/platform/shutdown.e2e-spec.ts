@@ -4,7 +4,7 @@ import { createPool } from '../../../src/database/pool.js';
 import { SEED_SLUG, startTestApp } from '../../helpers/app.js';
 
 describe('graceful shutdown', () => {
-  it('lets an in-flight request finish before the database pool closes', async () => {
+  it('should let an in-flight request finish before the database pool closes', async () => {
     const t = await startTestApp();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = t.app.getHttpServer().address() as { port: number };
@@ -30,7 +30,7 @@ describe('graceful shutdown', () => {
     }
   });
 
-  it("has closed every database connection when the pool's end() resolves, so the database can stop right after", async () => {
+  it("should have closed every database connection when the pool's end() resolves, so the database can stop right after", async () => {
     // pg-pool's own end() resolves once it has asked its clients to close, before their connections are closed: an
     // embedded database stopped right then made the idle ones fail ("idle database connection failed" on a clean stop).
     const errors: Error[] = [];

@@ -11,7 +11,6 @@ import { createArticle, bearer, createUser, type TestUser } from '../../factorie
  * staff whose data sits right next to it. The contract check validates every document against the OpenAPI schema.
  */
 
-
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
