@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Concurrent staff changes (own database: the number of admins must be known). Role changes, bans of staff and
@@ -19,11 +19,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const setRole = (actor: TestUser, target: TestUser, role: string) =>
-  t.http.patch(`/api/admin/users/${target.id}`).set(as(actor)).send({ role });
+  t.http.patch(`/api/admin/users/${target.id}`).set(authHeader(actor)).send({ role });
 const ban = (actor: TestUser, target: TestUser) =>
-  t.http.post(`/api/admin/users/${target.id}/ban`).set(as(actor)).send({ reason: 'racing' });
+  t.http.post(`/api/admin/users/${target.id}/ban`).set(authHeader(actor)).send({ reason: 'racing' });
 const roleOf = async (u: TestUser) => (await t.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { role: true } })).role;
 const activeAdmins = () => t.prisma.user.count({ where: { role: 'admin', bannedAt: null, deletedAt: null } });
 

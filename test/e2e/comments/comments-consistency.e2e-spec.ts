@@ -4,7 +4,7 @@ import { recount } from '../../../src/comments/recount.js';
 import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { bearer, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 const TX = { maxWait: 15_000, timeout: 30_000 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RetentionService } from '../../../src/privacy/retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, postComment, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, postComment, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * The DSA records in the GDPR rights: the export holds the notices a reader sent, the decisions about them and their
@@ -11,8 +11,6 @@ import { createArticle, postComment, bearer, createUser, TEST_PASSWORD, type Tes
 let t: TestApp;
 let moderator: TestUser;
 let admin: TestUser;
-
-const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 
 beforeAll(async () => {
   // Delete mode: an erased account's published comments lose their words too (and so their notices close).
@@ -41,23 +39,27 @@ describe('GET /api/me/export with DSA records', () => {
     const [reader, other] = [await createUser(t), await createUser(t)];
     // The reader notifies another reader's comment; someone else notifies the same comment.
     const target = await published(other);
-    const mine = await t.http.post('/api/notices').set(as(reader)).send(notice(target)).expect(201);
+    const mine = await t.http.post('/api/notices').set(authHeader(reader)).send(notice(target)).expect(201);
     await t.http
       .post('/api/notices')
       .send(notice(target, { notifierName: 'Друг Човек', notifierEmail: `someone.${randomUUID()}@example.bg` }))
       .expect(201);
     // A decision about the reader's own comment, and their appeal; a decision about the other reader.
     const own = await published(reader);
-    await t.http.patch(`/api/admin/comments/${own}`).set(as(moderator)).send({ status: 'rejected', reason: 'Обида' }).expect(200);
-    await t.http.patch(`/api/admin/comments/${target}`).set(as(moderator)).send({ status: 'rejected', reason: 'Друга обида' }).expect(200);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(reader)).expect(200)).body.items;
+    await t.http.patch(`/api/admin/comments/${own}`).set(authHeader(moderator)).send({ status: 'rejected', reason: 'Обида' }).expect(200);
+    await t.http
+      .patch(`/api/admin/comments/${target}`)
+      .set(authHeader(moderator))
+      .send({ status: 'rejected', reason: 'Друга обида' })
+      .expect(200);
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(reader)).expect(200)).body.items;
     const appeal = await t.http
       .post(`/api/decisions/${decision.id}/appeals`)
-      .set(as(reader))
+      .set(authHeader(reader))
       .send({ explanation: 'Не е обида.' })
       .expect(201);
 
-    const res = await t.http.get('/api/me/export').set(as(reader)).expect(200);
+    const res = await t.http.get('/api/me/export').set(authHeader(reader)).expect(200);
     const doc = JSON.parse(res.text) as {
       notices: Record<string, unknown>[];
       decisions: Record<string, unknown>[];
@@ -97,7 +99,7 @@ describe('erasure and retention of DSA records', () => {
     const reader = await createUser(t);
     const other = await createUser(t);
     const target = await published(other);
-    const signedIn = await t.http.post('/api/notices').set(as(reader)).send(notice(target)).expect(201);
+    const signedIn = await t.http.post('/api/notices').set(authHeader(reader)).send(notice(target)).expect(201);
     // Sent anonymously, but with the account's address.
     const anonymous = await t.http
       .post('/api/notices')
@@ -109,11 +111,11 @@ describe('erasure and retention of DSA records', () => {
       .send(notice(own, { notifierName: 'Съсед', notifierEmail: `neighbour.${randomUUID()}@example.bg` }))
       .expect(201);
     const other2 = await published(reader);
-    await t.http.patch(`/api/admin/comments/${other2}`).set(as(moderator)).send({ status: 'spam' }).expect(200);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(reader)).expect(200)).body.items;
-    await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(reader)).send({ explanation: 'Не е спам.' }).expect(201);
+    await t.http.patch(`/api/admin/comments/${other2}`).set(authHeader(moderator)).send({ status: 'spam' }).expect(200);
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(reader)).expect(200)).body.items;
+    await t.http.post(`/api/decisions/${decision.id}/appeals`).set(authHeader(reader)).send({ explanation: 'Не е спам.' }).expect(201);
 
-    await t.http.delete('/api/me').set(as(reader)).send({ password: TEST_PASSWORD }).expect(200);
+    await t.http.delete('/api/me').set(authHeader(reader)).send({ password: TEST_PASSWORD }).expect(200);
 
     const notices = await t.prisma.notice.findMany({
       where: { id: { in: [signedIn.body.notice.id, anonymous.body.notice.id] } },
@@ -139,7 +141,7 @@ describe('erasure and retention of DSA records', () => {
     expect(tombstone.email).toBeNull();
     expect(tombstone.username).toMatch(/^deleted:/);
     // Staff can still answer the appeal.
-    const queue = await t.http.get('/api/admin/appeals').set(as(admin)).query({ limit: 100 }).expect(200);
+    const queue = await t.http.get('/api/admin/appeals').set(authHeader(admin)).query({ limit: 100 }).expect(200);
     expect((queue.body.items as { decision: { id: string } }[]).some((i) => i.decision.id === decision.id)).toBe(true);
   });
 
@@ -148,19 +150,19 @@ describe('erasure and retention of DSA records', () => {
     const id = await published(reader);
     const slug = (await t.prisma.comment.findUniqueOrThrow({ where: { id }, select: { article: { select: { slug: true } } } })).article
       .slug;
-    await t.http.delete(`/api/comments/${id}`).set(as(moderator)).expect(204);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(reader)).expect(200)).body.items;
+    await t.http.delete(`/api/comments/${id}`).set(authHeader(moderator)).expect(204);
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(reader)).expect(200)).body.items;
     const appeal = await t.http
       .post(`/api/decisions/${decision.id}/appeals`)
-      .set(as(reader))
+      .set(authHeader(reader))
       .send({ explanation: 'Не е обида.' })
       .expect(201);
-    await t.http.delete('/api/me').set(as(reader)).send({ password: TEST_PASSWORD }).expect(200);
+    await t.http.delete('/api/me').set(authHeader(reader)).send({ password: TEST_PASSWORD }).expect(200);
 
     // Restoring the removed comment would bring back a comment without words: it stays deleted.
     const res = await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ outcome: 'reversed', explanation: 'Решението е отменено.' });
     expect(res.status).toBe(200);
     expect(res.body.appeal).toMatchObject({ status: 'reversed' });
@@ -183,7 +185,11 @@ describe('erasure and retention of DSA records', () => {
       ).body.notice.id as string;
     const [old, recent, open] = [await send(a), await send(b), await send(c)];
     for (const id of [old, recent])
-      await t.http.patch(`/api/admin/notices/${id}`).set(as(moderator)).send({ outcome: 'no_action', explanation: 'Мнение.' }).expect(200);
+      await t.http
+        .patch(`/api/admin/notices/${id}`)
+        .set(authHeader(moderator))
+        .send({ outcome: 'no_action', explanation: 'Мнение.' })
+        .expect(200);
     await t.prisma.notice.update({
       where: { id: old },
       data: { decidedAt: new Date(Date.now() - 101 * 86_400_000), receivedAt: new Date(Date.now() - 102 * 86_400_000) },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, postComment, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, postComment, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * DSA Art. 23 with thresholds of 2: a prior warning when the threshold is reached, the measure with the next
@@ -9,8 +9,6 @@ import { createArticle, postComment, bearer, createUser, TEST_PASSWORD, type Tes
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 
 beforeAll(async () => {
   t = await startTestApp({
@@ -39,7 +37,11 @@ const illegal = (manifestlyIllegal: boolean) => ({
 
 /** The misuse measures in the audit log about this user, newest first. */
 const auditFor = async (userId: string) =>
-  ((await t.http.get('/api/admin/audit-log').set(as(admin)).query({ targetUser: userId }).expect(200)).body.items as { action: string }[])
+  (
+    (await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ targetUser: userId }).expect(200)).body.items as {
+      action: string;
+    }[]
+  )
     .map((a) => a.action)
     .filter((a) => a.startsWith('misuse'));
 
@@ -50,7 +52,7 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     const reject = async (manifest: boolean) =>
       t.http
         .patch(`/api/admin/comments/${await post(slug, author)}`)
-        .set(as(moderator))
+        .set(authHeader(moderator))
         .send(illegal(manifest))
         .expect(200);
 
@@ -59,7 +61,7 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     expect(await t.prisma.misuseMeasure.count({ where: { userId: author.id } })).toBe(0);
     await reject(true);
     // Threshold reached: a prior warning, on the decision that reached it; no suspension yet.
-    const decisions = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items as {
+    const decisions = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items as {
       misuseWarning: unknown;
       manifestlyIllegal: boolean;
     }[];
@@ -70,7 +72,7 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
 
     // The next manifest case after the warning suspends the account for DSA_MISUSE_SUSPENSION_DAYS.
     const last = await post(slug, author);
-    await t.http.patch(`/api/admin/comments/${last}`).set(as(moderator)).send(illegal(true)).expect(200);
+    await t.http.patch(`/api/admin/comments/${last}`).set(authHeader(moderator)).send(illegal(true)).expect(200);
     const user = await t.prisma.user.findUniqueOrThrow({
       where: { id: author.id },
       select: { bannedAt: true, bannedUntil: true, banReason: true },
@@ -79,9 +81,9 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     expect(user.bannedUntil!.getTime() - Date.now()).toBeLessThan(10.1 * 86_400_000);
     expect(user.banReason).toContain('Art. 23(1)');
     // Suspended: no more posting, but the author signs in, sees the suspension and reads its statement of reasons.
-    expect((await t.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body: 'Още?' }).expect(403)).body.error.code).toBe(
-      'USER_BANNED',
-    );
+    expect(
+      (await t.http.post(`/api/articles/${slug}/comments`).set(authHeader(author)).send({ body: 'Още?' }).expect(403)).body.error.code,
+    ).toBe('USER_BANNED');
     const signedIn = await t.http.post('/api/auth/login').send({ login: author.email, password: TEST_PASSWORD }).expect(200);
     expect(signedIn.body.user.ban).toEqual({ until: user.bannedUntil!.toISOString(), reason: user.banReason });
     expect(await auditFor(author.id)).toEqual(['misuse_suspend', 'misuse_warning']);
@@ -98,7 +100,7 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
       /^3 comments found manifestly illegal between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}, after a warning on/,
     );
 
-    const [listed] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items as {
+    const [listed] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items as {
       id: string;
       decisionAccount: string;
     }[];
@@ -107,18 +109,18 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     // While suspended, the author appeals it (Art. 20(1)(c)); staff reverse it, and the author may post again.
     const appeal = await t.http
       .post(`/api/decisions/${suspension.id}/appeals`)
-      .set(as(author))
+      .set(authHeader(author))
       .send({ explanation: 'Бях хакнат.' })
       .expect(201);
     await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ outcome: 'reversed', explanation: 'Доказан пробив в профила.' })
       .expect(200);
     const lifted = await t.prisma.misuseMeasure.findFirstOrThrow({ where: { statementId: suspension.id } });
     expect(lifted.liftedAt).not.toBeNull();
     expect((await t.prisma.statementOfReasons.findUniqueOrThrow({ where: { id: suspension.id } })).reversedBy).toBe('appeal');
-    expect((await t.http.get('/api/auth/me').set(as(author)).expect(200)).body.user.ban).toBeNull();
+    expect((await t.http.get('/api/auth/me').set(authHeader(author)).expect(200)).body.user.ban).toBeNull();
     await post(slug, author);
   });
 
@@ -126,17 +128,21 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
     const { slug } = await createArticle(t, { moderationMode: 'post' });
     const author = await createUser(t);
     const first = await post(slug, author);
-    await t.http.patch(`/api/admin/comments/${first}`).set(as(moderator)).send(illegal(true)).expect(200);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
-    const appeal = await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(author)).send({ explanation: 'Цитат.' }).expect(201);
+    await t.http.patch(`/api/admin/comments/${first}`).set(authHeader(moderator)).send(illegal(true)).expect(200);
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items;
+    const appeal = await t.http
+      .post(`/api/decisions/${decision.id}/appeals`)
+      .set(authHeader(author))
+      .send({ explanation: 'Цитат.' })
+      .expect(201);
     await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ outcome: 'reversed', explanation: 'Цитат от статията.' })
       .expect(200);
     await t.http
       .patch(`/api/admin/comments/${await post(slug, author)}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send(illegal(true))
       .expect(200);
     expect(await t.prisma.misuseMeasure.count({ where: { userId: author.id } })).toBe(0);
@@ -163,7 +169,7 @@ describe('notifiers of manifestly unfounded notices (Art. 23(2))', () => {
     const dismiss = (id: string, manifestlyUnfounded: boolean) =>
       t.http
         .patch(`/api/admin/notices/${id}`)
-        .set(as(moderator))
+        .set(authHeader(moderator))
         .send({ outcome: 'no_action', explanation: 'Няма нищо незаконно.', manifestlyUnfounded })
         .expect(200);
 
@@ -223,7 +229,7 @@ describe('notifiers of manifestly unfounded notices (Art. 23(2))', () => {
       sourceType: 'SOURCE_VOLUNTARY',
     });
     expect(hold.incompatibleContentExplanation).toMatch(/^3 notices found manifestly unfounded/);
-    const log = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ limit: 100 }).expect(200);
+    const log = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ limit: 100 }).expect(200);
     const actions = (log.body.items as { action: string; details: { noticeId?: string } | null }[]).filter((a) =>
       [n3.notice.id, n4.notice.id].includes(a.details?.noticeId ?? ''),
     );

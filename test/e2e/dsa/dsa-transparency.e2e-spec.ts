@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { TDB_STATEMENT_SCHEMA } from '../../../src/dsa/transparency-database.schema.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Transparency (DSA Art. 15, 24): the report's figures on a known data set, and the export of statements of reasons
@@ -15,7 +15,6 @@ let admin: TestUser;
 let moderator: TestUser;
 let seq = 0;
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const PERIOD = { from: '2031-03-01T00:00:00.000Z', to: '2031-04-01T00:00:00.000Z' };
 const at = (iso: string) => new Date(`2031-03-${iso}Z`);
 
@@ -28,7 +27,7 @@ const validateStatement = ajv.compile(TDB_STATEMENT_SCHEMA);
 async function exportOf(period: { from: string; to: string }) {
   const res = await t.http
     .get('/api/admin/transparency/statements')
-    .set(as(admin))
+    .set(authHeader(admin))
     .query(period)
     .buffer(true)
     .parse((r, done) => {
@@ -64,7 +63,7 @@ let secretBody: string;
 beforeAll(async () => {
   t = await startTestApp();
   [admin, moderator, author] = await Promise.all([createUser(t, { role: 'admin' }), createUser(t, { role: 'moderator' }), createUser(t)]);
-  await t.http.post('/api/admin/word-filters').set(as(admin)).send({ word: 'отчетнадума', kind: 'banned' }).expect(201);
+  await t.http.post('/api/admin/word-filters').set(authHeader(admin)).send({ word: 'отчетнадума', kind: 'banned' }).expect(201);
   const article = await t.prisma.article.create({
     data: {
       slug: `dsa-transparency-${process.pid}-${Date.now().toString(36)}`,
@@ -77,7 +76,8 @@ beforeAll(async () => {
   });
   secretBody = `Лични данни на автора ${process.pid}`;
   const post = async (body = `Коментар ${++seq}`) =>
-    (await t.http.post(`/api/articles/${article.slug}/comments`).set(as(author)).send({ body }).expect(201)).body.comment.id as string;
+    (await t.http.post(`/api/articles/${article.slug}/comments`).set(authHeader(author)).send({ body }).expect(201)).body.comment
+      .id as string;
   const [c1, c2, c3, c4, c5] = [await post(secretBody), await post(), await post(), await post(), await post()];
 
   // Notices: two of illegal speech, one of fraud.
@@ -91,33 +91,41 @@ beforeAll(async () => {
   // a removal by staff, a rejection by the word filter, a ban. The third notice stays open.
   await t.http
     .patch(`/api/admin/comments/${c1}`)
-    .set(as(moderator))
+    .set(authHeader(moderator))
     .send({ status: 'rejected', statement: { illegalContentLegalGround: 'чл. 148 НК (обида)', illegalContentExplanation: 'Обида.' } })
     .expect(200);
   await t.http
     .patch(`/api/admin/notices/${n2}`)
-    .set(as(moderator))
+    .set(authHeader(moderator))
     .send({ outcome: 'no_action', explanation: 'Мнение.', manifestlyUnfounded: true })
     .expect(200);
-  await t.http.patch(`/api/admin/comments/${c4}`).set(as(moderator)).send({ status: 'spam' }).expect(200);
-  await t.http.delete(`/api/comments/${c5}`).set(as(moderator)).expect(204);
-  await t.http.post(`/api/articles/${article.slug}/comments`).set(as(author)).send({ body: 'ти си отчетнадума' }).expect(201);
+  await t.http.patch(`/api/admin/comments/${c4}`).set(authHeader(moderator)).send({ status: 'spam' }).expect(200);
+  await t.http.delete(`/api/comments/${c5}`).set(authHeader(moderator)).expect(204);
+  await t.http.post(`/api/articles/${article.slug}/comments`).set(authHeader(author)).send({ body: 'ти си отчетнадума' }).expect(201);
   const bannedUser = await createUser(t);
   await t.http
     .post(`/api/admin/users/${bannedUser.id}/ban`)
-    .set(as(moderator))
+    .set(authHeader(moderator))
     .send({ reason: 'Тролене', until: '2031-06-01T00:00:00.000Z' })
     .expect(200);
 
   // Appeals against three of them: one upheld, one reversed, one left open.
-  const decisions = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items as { id: string; action: string }[];
+  const decisions = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items as {
+    id: string;
+    action: string;
+  }[];
   const byAction = (a: string) => decisions.find((d) => d.action === a)!.id;
   const appeal = async (decisionId: string) =>
-    (await t.http.post(`/api/decisions/${decisionId}/appeals`).set(as(author)).send({ explanation: 'Не съм съгласен.' }).expect(201)).body
-      .appeal.id as string;
+    (
+      await t.http
+        .post(`/api/decisions/${decisionId}/appeals`)
+        .set(authHeader(author))
+        .send({ explanation: 'Не съм съгласен.' })
+        .expect(201)
+    ).body.appeal.id as string;
   const [a1, a2, a3] = [await appeal(byAction('spam')), await appeal(byAction('delete')), await appeal(byAction('filter_reject'))];
-  await t.http.patch(`/api/admin/appeals/${a1}`).set(as(admin)).send({ outcome: 'upheld', explanation: 'Спам.' }).expect(200);
-  await t.http.patch(`/api/admin/appeals/${a2}`).set(as(admin)).send({ outcome: 'reversed', explanation: 'Грешка.' }).expect(200);
+  await t.http.patch(`/api/admin/appeals/${a1}`).set(authHeader(admin)).send({ outcome: 'upheld', explanation: 'Спам.' }).expect(200);
+  await t.http.patch(`/api/admin/appeals/${a2}`).set(authHeader(admin)).send({ outcome: 'reversed', explanation: 'Грешка.' }).expect(200);
 
   // Into March 2031, with known times: notices decided after 30 min and 2 h, appeals after 1 h and 1 day.
   const statementIds = [
@@ -140,7 +148,7 @@ afterAll(async () => {
 
 describe('GET /api/admin/transparency/report', () => {
   it('should count notices, decisions, appeals and their times exactly for the period', async () => {
-    const res = await t.http.get('/api/admin/transparency/report').set(as(admin)).query(PERIOD).expect(200);
+    const res = await t.http.get('/api/admin/transparency/report').set(authHeader(admin)).query(PERIOD).expect(200);
     const r = res.body;
     expect(r.period).toEqual(PERIOD);
     expect(r.notices).toMatchObject({
@@ -177,19 +185,23 @@ describe('GET /api/admin/transparency/report', () => {
   });
 
   it('should refuse an empty or reversed period, and moderators', async () => {
-    const bad = await t.http.get('/api/admin/transparency/report').set(as(admin)).query({ from: PERIOD.to, to: PERIOD.from }).expect(400);
+    const bad = await t.http
+      .get('/api/admin/transparency/report')
+      .set(authHeader(admin))
+      .query({ from: PERIOD.to, to: PERIOD.from })
+      .expect(400);
     expect(bad.body.error.details).toEqual([{ field: 'to', message: 'to must be after from' }]);
-    await t.http.get('/api/admin/transparency/report').set(as(admin)).query({ from: 'yesterday', to: PERIOD.to }).expect(400);
+    await t.http.get('/api/admin/transparency/report').set(authHeader(admin)).query({ from: 'yesterday', to: PERIOD.to }).expect(400);
     // Valid ISO 8601, but year 10000 in UTC: PostgreSQL cannot store it, so it is refused before it gets there.
     for (const path of ['report', 'statements']) {
       const far = await t.http
         .get(`/api/admin/transparency/${path}`)
-        .set(as(admin))
+        .set(authHeader(admin))
         .query({ from: PERIOD.from, to: '9999-12-31T23:59:59-14:00' });
       expect(far.status).toBe(400);
       expect(far.body.error.details).toEqual([{ field: 'to', message: 'to must be before the year 10000' }]);
     }
-    await t.http.get('/api/admin/transparency/report').set(as(moderator)).query(PERIOD).expect(403);
+    await t.http.get('/api/admin/transparency/report').set(authHeader(moderator)).query(PERIOD).expect(403);
   });
 });
 

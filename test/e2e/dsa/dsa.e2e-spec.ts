@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, publishComment, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, publishComment, type TestUser } from '../../factories/index.js';
 
 /**
  * DSA notice-and-action (Art. 16), statements of reasons (Art. 17) and appeals (Art. 20), end to end through the API:
@@ -9,8 +9,6 @@ import { createArticle, publishComment, bearer, createUser, type TestUser } from
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
-
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -34,7 +32,7 @@ const notice = (commentId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 async function auditOf(commentId: string) {
-  const res = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ comment: commentId }).expect(200);
+  const res = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ comment: commentId }).expect(200);
   return (
     res.body.items as { action: string; fromStatus: string | null; toStatus: string | null; moderator: { id: string } | null }[]
   ).reverse();
@@ -77,7 +75,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     const asked = Date.now();
     const queue = await t.http
       .get('/api/admin/comments')
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .query({ status: 'noticed', article: article.slug })
       .expect(200);
     const [minAge, maxAge] = ageBetween(asked, Date.now());
@@ -96,7 +94,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     expect(queue.body.items[0].notices[0].ageSeconds).toBeLessThanOrEqual(maxAge!);
     // The oldest open notice (any file's: the database is shared) is at least as old as this one, its age is its own.
     const summaryAsked = Date.now();
-    const summary = await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200);
+    const summary = await t.http.get('/api/admin/queue/summary').set(authHeader(moderator)).expect(200);
     const summaryAnswered = Date.now();
     expect(summary.body.counts.noticed).toBeGreaterThanOrEqual(1);
     const oldest = summary.body.oldestOpenNotice as { receivedAt: string; ageSeconds: number };
@@ -107,7 +105,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     // 3. The moderator rejects it, on a legal ground, in the decision body.
     const decided = await t.http
       .patch(`/api/admin/comments/${commentId}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({
         status: 'rejected',
         reason: 'Клевета',
@@ -120,12 +118,12 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     expect(decided.body.comment.status).toBe('rejected');
     expect(await count(article.slug)).toBe(0);
     expect(
-      (await t.http.get('/api/admin/comments').set(as(moderator)).query({ status: 'noticed', article: article.slug }).expect(200)).body
-        .items,
+      (await t.http.get('/api/admin/comments').set(authHeader(moderator)).query({ status: 'noticed', article: article.slug }).expect(200))
+        .body.items,
     ).toEqual([]);
 
     // 4. The author reads the statement of reasons: in their decisions and with the comment itself.
-    const mine = await t.http.get('/api/me/decisions').set(as(author)).expect(200);
+    const mine = await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200);
     expect(mine.body.items).toHaveLength(1);
     const decision = mine.body.items[0];
     expect(decision).toMatchObject({
@@ -150,7 +148,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     });
     expect(decision.puid).toBe(decision.id);
     expect(Date.parse(decision.redress.appealUntil) - Date.parse(decision.createdAt)).toBeGreaterThanOrEqual(181 * 86_400_000);
-    const own = await t.http.get(`/api/comments/${commentId}`).set(as(author)).expect(200);
+    const own = await t.http.get(`/api/comments/${commentId}`).set(authHeader(author)).expect(200);
     expect(own.body.comment).toMatchObject({
       status: 'rejected',
       decision: { id: decision.id, decisionGround: 'DECISION_GROUND_ILLEGAL_CONTENT' },
@@ -161,7 +159,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
       (
         await t.http
           .get(`/api/decisions/${decision.id}`)
-          .set(as(await createUser(t)))
+          .set(authHeader(await createUser(t)))
           .expect(404)
       ).body.error.code,
     ).toBe('DECISION_NOT_FOUND');
@@ -177,28 +175,28 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     // 6. The author appeals; one open appeal per decision.
     const appeal = await t.http
       .post(`/api/decisions/${decision.id}/appeals`)
-      .set(as(author))
+      .set(authHeader(author))
       .send({ explanation: 'Това е истина, има решение на съда.' })
       .expect(201);
     expect(appeal.headers.location).toBe(`/api/decisions/${decision.id}/appeals/${appeal.body.appeal.id}`);
     expect(appeal.body.appeal).toMatchObject({ status: 'open', decisionId: decision.id, outcomeExplanation: null });
     expect(
-      (await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(author)).send({ explanation: 'Още веднъж' }).expect(409)).body
-        .error.code,
+      (await t.http.post(`/api/decisions/${decision.id}/appeals`).set(authHeader(author)).send({ explanation: 'Още веднъж' }).expect(409))
+        .body.error.code,
     ).toBe('APPEAL_ALREADY_OPEN');
     // Only the recipient may appeal.
     expect(
       (
         await t.http
           .post(`/api/decisions/${decision.id}/appeals`)
-          .set(as(await createUser(t)))
+          .set(authHeader(await createUser(t)))
           .send({ explanation: 'x' })
           .expect(404)
       ).body.error.code,
     ).toBe('DECISION_NOT_FOUND');
 
     // 7. The queue shows it with who decided; that moderator may not decide the appeal.
-    const appeals = await t.http.get('/api/admin/appeals').set(as(admin)).query({ limit: 100 }).expect(200);
+    const appeals = await t.http.get('/api/admin/appeals').set(authHeader(admin)).query({ limit: 100 }).expect(200);
     const item = (appeals.body.items as { appeal: { id: string } }[]).find((i) => i.appeal.id === appeal.body.appeal.id);
     expect(item).toMatchObject({
       decidedBy: { id: moderator.id },
@@ -207,7 +205,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     });
     const self = await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ outcome: 'reversed', explanation: 'x' })
       .expect(403);
     expect(self.body.error.code).toBe('APPEAL_SAME_DECIDER');
@@ -215,7 +213,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     // 8. Another member of staff reverses it: the comment is back, counted, and audited.
     const reversed = await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ outcome: 'reversed', explanation: 'Авторът посочи съдебно решение: твърдението е вярно.' })
       .expect(200);
     expect(reversed.body.appeal).toMatchObject({
@@ -230,7 +228,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
       (
         await t.http
           .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-          .set(as(admin))
+          .set(authHeader(admin))
           .send({ outcome: 'upheld', explanation: 'x' })
           .expect(409)
       ).body.error.code,
@@ -253,7 +251,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     expect(audit.slice(2).every((a) => a.moderator?.id === admin.id)).toBe(true);
 
     // 9. The author sees the outcome, and the decision as lifted; nothing left to appeal.
-    const after = (await t.http.get(`/api/decisions/${decision.id}`).set(as(author)).expect(200)).body.decision;
+    const after = (await t.http.get(`/api/decisions/${decision.id}`).set(authHeader(author)).expect(200)).body.decision;
     expect(after).toMatchObject({
       reversedBy: 'appeal',
       appeals: [{ status: 'reversed', outcomeExplanation: expect.any(String) }],
@@ -261,10 +259,12 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     });
     expect(after.reversedAt).not.toBeNull();
     expect(
-      (await t.http.get(`/api/decisions/${decision.id}/appeals/${appeal.body.appeal.id}`).set(as(author)).expect(200)).body.appeal.status,
+      (await t.http.get(`/api/decisions/${decision.id}/appeals/${appeal.body.appeal.id}`).set(authHeader(author)).expect(200)).body.appeal
+        .status,
     ).toBe('reversed');
     expect(
-      (await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(author)).send({ explanation: 'x' }).expect(409)).body.error.code,
+      (await t.http.post(`/api/decisions/${decision.id}/appeals`).set(authHeader(author)).send({ explanation: 'x' }).expect(409)).body.error
+        .code,
     ).toBe('DECISION_REVERSED');
   });
 
@@ -272,8 +272,8 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     const article = await createArticle(t);
     const author = await createUser(t);
     const commentId = await publishComment(t, article, author, moderator);
-    await t.http.patch(`/api/admin/comments/${commentId}`).set(as(admin)).send({ status: 'spam' }).expect(200);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
+    await t.http.patch(`/api/admin/comments/${commentId}`).set(authHeader(admin)).send({ status: 'spam' }).expect(200);
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items;
     // Defaults from the decision itself: the terms, own initiative.
     expect(decision).toMatchObject({
       action: 'spam',
@@ -284,21 +284,21 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     });
     const appeal = await t.http
       .post(`/api/decisions/${decision.id}/appeals`)
-      .set(as(author))
+      .set(authHeader(author))
       .send({ explanation: 'Не е спам' })
       .expect(201);
     await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(author))
+      .set(authHeader(author))
       .send({ outcome: 'reversed', explanation: 'x' })
       .expect(403);
     await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ outcome: 'upheld', explanation: 'Рекламна връзка.' })
       .expect(200);
     expect(await count(article.slug)).toBe(0);
-    const after = (await t.http.get(`/api/decisions/${decision.id}`).set(as(author)).expect(200)).body.decision;
+    const after = (await t.http.get(`/api/decisions/${decision.id}`).set(authHeader(author)).expect(200)).body.decision;
     expect(after).toMatchObject({ reversedAt: null, appeals: [{ status: 'upheld', outcomeExplanation: 'Рекламна връзка.' }] });
     // Upheld: still within the window, so a new appeal may follow.
     expect(after.redress.appealUrl).toBe(`/api/decisions/${decision.id}/appeals`);
@@ -308,12 +308,16 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     const article = await createArticle(t);
     const author = await createUser(t);
     const commentId = await publishComment(t, article, author, moderator);
-    await t.http.patch(`/api/admin/comments/${commentId}`).set(as(moderator)).send({ status: 'rejected' }).expect(200);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
+    await t.http.patch(`/api/admin/comments/${commentId}`).set(authHeader(moderator)).send({ status: 'rejected' }).expect(200);
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items;
     await t.prisma.statementOfReasons.update({ where: { id: decision.id }, data: { createdAt: new Date(Date.now() - 200 * 86_400_000) } });
-    const late = await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(author)).send({ explanation: 'Късно' }).expect(403);
+    const late = await t.http
+      .post(`/api/decisions/${decision.id}/appeals`)
+      .set(authHeader(author))
+      .send({ explanation: 'Късно' })
+      .expect(403);
     expect(late.body.error.code).toBe('APPEAL_WINDOW_CLOSED');
-    expect((await t.http.get(`/api/decisions/${decision.id}`).set(as(author)).expect(200)).body.decision.redress).toMatchObject({
+    expect((await t.http.get(`/api/decisions/${decision.id}`).set(authHeader(author)).expect(200)).body.decision.redress).toMatchObject({
       appealUrl: null,
       appealUntil: null,
     });
@@ -379,7 +383,7 @@ describe('POST /api/notices', () => {
     const pending = (
       await t.http
         .post(`/api/articles/${article.slug}/comments`)
-        .set(as(await createUser(t)))
+        .set(authHeader(await createUser(t)))
         .send({ body: 'чакащ' })
         .expect(201)
     ).body.comment.id;
@@ -392,7 +396,7 @@ describe('POST /api/notices', () => {
     const reader = await createUser(t);
     const sent = await t.http
       .post('/api/notices')
-      .set(as(reader))
+      .set(authHeader(reader))
       .send(notice(commentId, { notifierName: undefined, notifierEmail: undefined }))
       .expect(201);
     const stored = await t.prisma.notice.findUniqueOrThrow({
@@ -400,12 +404,14 @@ describe('POST /api/notices', () => {
       select: { notifierName: true, notifierEmail: true, notifierUserId: true },
     });
     expect(stored).toEqual({ notifierName: reader.username, notifierEmail: reader.email, notifierUserId: reader.id });
-    expect((await t.http.get(`/api/notices/${sent.body.notice.id}`).set(as(reader)).expect(200)).body.notice.id).toBe(sent.body.notice.id);
+    expect((await t.http.get(`/api/notices/${sent.body.notice.id}`).set(authHeader(reader)).expect(200)).body.notice.id).toBe(
+      sent.body.notice.id,
+    );
     await t.http
       .get(`/api/notices/${sent.body.notice.id}`)
-      .set(as(await createUser(t)))
+      .set(authHeader(await createUser(t)))
       .expect(404);
-    expect((await t.http.post('/api/notices').set(as(reader)).send(notice(commentId)).expect(409)).body.error.code).toBe(
+    expect((await t.http.post('/api/notices').set(authHeader(reader)).send(notice(commentId)).expect(409)).body.error.code).toBe(
       'DUPLICATE_NOTICE',
     );
   });
@@ -415,7 +421,7 @@ describe('POST /api/notices', () => {
     const target = await publishComment(t, article, await createUser(t), moderator);
     const res = await t.http
       .post(`/api/comments/${target}/reports`)
-      .set(as(reader))
+      .set(authHeader(reader))
       .send({
         reason: 'Разпространява лични данни на съседа си',
         notice: { category: 'STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS', goodFaith: true },
@@ -431,16 +437,16 @@ describe('POST /api/notices', () => {
 
     const kept = await t.http
       .patch(`/api/admin/notices/${res.body.notice.id}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ outcome: 'no_action', explanation: 'Няма лични данни в коментара.' })
       .expect(200);
     expect(kept.body.notice.decision).toMatchObject({ outcome: 'no_action', explanation: 'Няма лични данни в коментара.' });
-    expect((await t.http.get(`/api/notices/${res.body.notice.id}`).set(as(reader)).expect(200)).body.notice.status).toBe('decided');
+    expect((await t.http.get(`/api/notices/${res.body.notice.id}`).set(authHeader(reader)).expect(200)).body.notice.status).toBe('decided');
     expect(
       (
         await t.http
           .patch(`/api/admin/notices/${res.body.notice.id}`)
-          .set(as(moderator))
+          .set(authHeader(moderator))
           .send({ outcome: 'no_action', explanation: 'x' })
           .expect(409)
       ).body.error.code,
@@ -457,11 +463,11 @@ describe('POST /api/notices', () => {
     const na = await t.http.post('/api/notices').send(notice(a)).expect(201);
     const nb = await t.http.post('/api/notices').send(notice(b)).expect(201);
     // Edited under notice on a post-moderated article: back to the queue instead of staying published.
-    const edited = await t.http.patch(`/api/comments/${a}`).set(as(author)).send({ body: 'поправен текст' }).expect(200);
+    const edited = await t.http.patch(`/api/comments/${a}`).set(authHeader(author)).send({ body: 'поправен текст' }).expect(200);
     expect(edited.body.comment.status).toBe('pending');
     await t.http
       .patch(`/api/admin/comments/${a}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ status: 'approved', reason: 'Коментарът е мнение.' })
       .expect(200);
     expect(
@@ -470,7 +476,7 @@ describe('POST /api/notices', () => {
       outcome: 'no_action',
       explanation: 'Коментарът е мнение.',
     });
-    await t.http.delete(`/api/comments/${b}`).set(as(author)).expect(204);
+    await t.http.delete(`/api/comments/${b}`).set(authHeader(author)).expect(204);
     expect(
       (await t.http.get(`/api/notices/${nb.body.notice.id}`).set('Notice-Key', nb.body.accessKey).expect(200)).body.notice.decision.outcome,
     ).toBe('content_unavailable');
@@ -481,16 +487,16 @@ describe('POST /api/notices', () => {
 
 describe('statements of reasons for every restriction', () => {
   it('should give a fully automated statement for a rejection by the word filter', async () => {
-    await t.http.post('/api/admin/word-filters').set(as(admin)).send({ word: 'злословник', kind: 'banned' }).expect(201);
+    await t.http.post('/api/admin/word-filters').set(authHeader(admin)).send({ word: 'злословник', kind: 'banned' }).expect(201);
     const article = await createArticle(t);
     const author = await createUser(t);
     const posted = await t.http
       .post(`/api/articles/${article.slug}/comments`)
-      .set(as(author))
+      .set(authHeader(author))
       .send({ body: 'ти си злословник' })
       .expect(201);
     expect(posted.body.comment.status).toBe('rejected');
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items;
     expect(decision).toMatchObject({
       action: 'filter_reject',
       comment: { id: posted.body.comment.id },
@@ -501,10 +507,14 @@ describe('statements of reasons for every restriction', () => {
     });
     expect(decision.decisionFacts).toContain('banned words: злословник');
     // An automatic decision has no decider: any member of staff may answer the appeal.
-    const appeal = await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(author)).send({ explanation: 'Шега' }).expect(201);
+    const appeal = await t.http
+      .post(`/api/decisions/${decision.id}/appeals`)
+      .set(authHeader(author))
+      .send({ explanation: 'Шега' })
+      .expect(201);
     await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ outcome: 'reversed', explanation: 'Неразбиране.' })
       .expect(200);
     expect(await count(article.slug)).toBe(1);
@@ -520,7 +530,7 @@ describe('statements of reasons for every restriction', () => {
     ];
     const res = await t.http
       .post('/api/admin/comments/bulk')
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({
         ids,
         status: 'rejected',
@@ -538,10 +548,10 @@ describe('statements of reasons for every restriction', () => {
     expect(
       statements.every((s) => s.category === 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD' && s.categorySpecification[0] === 'KEYWORD_PHISHING'),
     ).toBe(true);
-    expect((await t.http.get('/api/me/decisions').set(as(a2)).expect(200)).body.items).toHaveLength(2);
+    expect((await t.http.get('/api/me/decisions').set(authHeader(a2)).expect(200)).body.items).toHaveLength(2);
     const refused = await t.http
       .patch(`/api/admin/comments/${ids[0]}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ status: 'approved', statement: { category: 'STATEMENT_CATEGORY_VIOLENCE' } })
       .expect(400);
     expect(refused.body.error.details[0].field).toBe('statement');
@@ -556,7 +566,11 @@ describe('statements of reasons for every restriction', () => {
       [{ illegalContentLegalGround: 'чл. 146 НК', incompatibleContentGround: 'т. 3' }, 'statement.incompatibleContentGround'],
     ];
     for (const [statement, field] of cases) {
-      const res = await t.http.patch(`/api/admin/comments/${id}`).set(as(moderator)).send({ status: 'rejected', statement }).expect(400);
+      const res = await t.http
+        .patch(`/api/admin/comments/${id}`)
+        .set(authHeader(moderator))
+        .send({ status: 'rejected', statement })
+        .expect(400);
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
     }
     expect((await t.http.get(`/api/comments/${id}`).expect(200)).body.comment.status).toBe('approved');
@@ -567,37 +581,41 @@ describe('statements of reasons for every restriction', () => {
     const article = await createArticle(t);
     const author = await createUser(t);
     const id = await publishComment(t, article, author, moderator);
-    await t.http.delete(`/api/comments/${id}`).set(as(moderator)).expect(204);
+    await t.http.delete(`/api/comments/${id}`).set(authHeader(moderator)).expect(204);
     expect(await count(article.slug)).toBe(0);
-    const [decision] = (await t.http.get('/api/me/decisions').set(as(author)).expect(200)).body.items;
+    const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items;
     expect(decision).toMatchObject({
       action: 'delete',
       decisionVisibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
       decisionFacts: 'A moderator removed the comment.',
     });
-    const appeal = await t.http.post(`/api/decisions/${decision.id}/appeals`).set(as(author)).send({ explanation: 'Защо?' }).expect(201);
+    const appeal = await t.http
+      .post(`/api/decisions/${decision.id}/appeals`)
+      .set(authHeader(author))
+      .send({ explanation: 'Защо?' })
+      .expect(201);
     await t.http
       .patch(`/api/admin/appeals/${appeal.body.appeal.id}`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ outcome: 'reversed', explanation: 'Грешка.' })
       .expect(200);
     expect(await count(article.slug)).toBe(1);
     expect((await t.http.get(`/api/comments/${id}`).expect(200)).body.comment).toMatchObject({ deleted: false, status: 'approved' });
     // An author's own deletion is no restriction: no statement.
     const own = await publishComment(t, article, author, moderator);
-    await t.http.delete(`/api/comments/${own}`).set(as(author)).expect(204);
+    await t.http.delete(`/api/comments/${own}`).set(authHeader(author)).expect(204);
     expect(await t.prisma.statementOfReasons.count({ where: { commentId: own } })).toBe(0);
   });
 
   it('should give statements for a ban (account) and the comments it rejected, and lift the account one with the ban', async () => {
     const article = await createArticle(t);
     const user = await createUser(t);
-    const pending = (await t.http.post(`/api/articles/${article.slug}/comments`).set(as(user)).send({ body: 'чака' }).expect(201)).body
-      .comment.id;
+    const pending = (await t.http.post(`/api/articles/${article.slug}/comments`).set(authHeader(user)).send({ body: 'чака' }).expect(201))
+      .body.comment.id;
     const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
     await t.http
       .post(`/api/admin/users/${user.id}/ban`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({
         reason: 'Тормоз',
         until,
@@ -611,7 +629,7 @@ describe('statements of reasons for every restriction', () => {
       ['ban_reject', pending, null, ['DECISION_VISIBILITY_CONTENT_REMOVED'], 'STATEMENT_CATEGORY_CYBER_VIOLENCE'],
     ]);
     expect(statements[0]!.restrictionEndsAt?.toISOString()).toBe(until);
-    await t.http.delete(`/api/admin/users/${user.id}/ban`).set(as(moderator)).expect(200);
+    await t.http.delete(`/api/admin/users/${user.id}/ban`).set(authHeader(moderator)).expect(200);
     const lifted = await t.prisma.statementOfReasons.findFirstOrThrow({ where: { userId: user.id, action: 'ban' } });
     expect(lifted.reversedBy).toBe('moderation');
     // Signed in again, the user finds both decisions.

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
 import { EventRetentionService } from '../../../src/events/event-retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * The domain event log (src/events/domain-events.ts): rows appear exactly for changes that commit, carry the
@@ -21,10 +21,9 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const post = (u: TestUser, slug: string, body: string) =>
-  t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body }).expect(201);
-const decide = (id: string, status: string) => t.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status });
+  t.http.post(`/api/articles/${slug}/comments`).set(authHeader(u)).send({ body }).expect(201);
+const decide = (id: string, status: string) => t.http.patch(`/api/admin/comments/${id}`).set(authHeader(admin)).send({ status });
 
 /** The article's events in log order (ids as strings). */
 async function eventsOf(articleId: string): Promise<EventRow[]> {
@@ -120,7 +119,7 @@ describe('domain events of comment changes', () => {
     expect(first.status).toBe('approved');
     const second = (await post(reader, a.slug, 'Втори видим коментар')).body.comment;
     await decide(first.id, 'spam').expect(200);
-    await t.http.delete(`/api/comments/${second.id}`).set(as(reader)).expect(204);
+    await t.http.delete(`/api/comments/${second.id}`).set(authHeader(reader)).expect(204);
 
     const events = await eventsOf(a.id);
     expect(events.map((e) => [e.type, (e.data as { count?: number }).count])).toEqual([
@@ -163,8 +162,8 @@ describe('domain events of comment changes', () => {
       (await post(reader, a.slug, 'Втори в А')).body.comment.id as string,
       (await post(reader, b.slug, 'Първи в Б')).body.comment.id as string,
     ];
-    await t.http.patch(`/api/comments/${ids[0]}`).set(as(reader)).send({ body: 'Първи в А, поправен' }).expect(200);
-    const bulk = await t.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids, status: 'approved' }).expect(200);
+    await t.http.patch(`/api/comments/${ids[0]}`).set(authHeader(reader)).send({ body: 'Първи в А, поправен' }).expect(200);
+    const bulk = await t.http.post('/api/admin/comments/bulk').set(authHeader(admin)).send({ ids, status: 'approved' }).expect(200);
     expect(bulk.body.applied).toBe(3);
 
     const ofA = await eventsOf(a.id);
@@ -221,10 +220,10 @@ describe('domain events of bans', () => {
     const id = (await post(reader, a.slug, 'Чакащ преди бана')).body.comment.id as string;
     const res = await t.http
       .post(`/api/admin/users/${reader.id}/ban`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ reason: 'обиди', until: '2999-01-01T00:00:00.000Z', rejectPending: true });
     expect(res.status).toBe(200);
-    await t.http.delete(`/api/admin/users/${reader.id}/ban`).set(as(admin)).expect(200);
+    await t.http.delete(`/api/admin/users/${reader.id}/ban`).set(authHeader(admin)).expect(200);
 
     const rows = await t.prisma.domainEvent.findMany({
       where: {
@@ -253,7 +252,7 @@ describe('domain events of bans', () => {
   it('should record nothing when the ban is refused', async () => {
     const moderator = await createUser(t, { role: 'moderator' });
     const other = await createUser(t, { role: 'moderator' });
-    expect((await t.http.post(`/api/admin/users/${other.id}/ban`).set(as(moderator)).send({ reason: 'no' })).status).toBe(403);
+    expect((await t.http.post(`/api/admin/users/${other.id}/ban`).set(authHeader(moderator)).send({ reason: 'no' })).status).toBe(403);
     expect(await t.prisma.domainEvent.count({ where: { type: 'user.banned', data: { path: ['user', 'id'], equals: other.id } } })).toBe(0);
   });
 });
@@ -300,7 +299,7 @@ describe('announcement', () => {
     announced.length = 0;
     const bulk = await t.http
       .post('/api/admin/comments/bulk')
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ ids: comments.map((c) => c.id), status: 'approved' })
       .expect(200);
     expect(bulk.body.applied).toBe(400);

@@ -4,7 +4,7 @@ import { DomainEventListener } from '../../../src/events/domain-event-listener.j
 import { LiveStreamsService } from '../../../src/live/live-streams.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { json, listen, SseClient, type SseEvent } from '../../helpers/sse.js';
-import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Live updates over Server-Sent Events on one instance (test/e2e/platform/scale-out.e2e-spec.ts covers several): what a reader's
@@ -17,10 +17,10 @@ let admin: TestUser;
 let reader: TestUser;
 const clients: SseClient[] = [];
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const post = async (slug: string, body: string) =>
-  (await t.http.post(`/api/articles/${slug}/comments`).set(as(reader)).send({ body }).expect(201)).body.comment.id as string;
-const decide = (id: string, status: string) => t.http.patch(`/api/admin/comments/${id}`).set(as(admin)).send({ status }).expect(200);
+  (await t.http.post(`/api/articles/${slug}/comments`).set(authHeader(reader)).send({ body }).expect(201)).body.comment.id as string;
+const decide = (id: string, status: string) =>
+  t.http.patch(`/api/admin/comments/${id}`).set(authHeader(admin)).send({ status }).expect(200);
 
 async function open(path: string, headers: Record<string, string> = {}, at = base): Promise<SseClient> {
   const c = await SseClient.open(`${at}${path}`, headers);
@@ -85,10 +85,10 @@ describe('GET /api/articles/:slug/events', () => {
     const es = await open(`/api/articles/${a.slug}/events`);
     const id = await post(a.slug, 'Пост-модериран');
     await es.next((e) => e.event === 'comment' && json(e).id === id);
-    await t.http.patch(`/api/comments/${id}`).set(as(reader)).send({ body: 'Пост-модериран, поправен' }).expect(200);
+    await t.http.patch(`/api/comments/${id}`).set(authHeader(reader)).send({ body: 'Пост-модериран, поправен' }).expect(200);
     const edited = await es.next((e) => e.event === 'comment' && json(e).body === 'Пост-модериран, поправен');
     expect(json(edited)).toMatchObject({ id, editedAt: expect.any(String) });
-    await t.http.delete(`/api/comments/${id}`).set(as(reader)).expect(204);
+    await t.http.delete(`/api/comments/${id}`).set(authHeader(reader)).expect(204);
     await es.next((e) => e.event === 'comment-removed' && json(e).id === id);
     await es.next(isCount(a.slug, 0));
   });
@@ -224,7 +224,7 @@ describe('limits', () => {
         });
         await t.http
           .post('/api/admin/comments/bulk')
-          .set(as(admin))
+          .set(authHeader(admin))
           .send({ ids: created.map((c) => c.id), status: 'approved' })
           .expect(200);
         for (let i = 0; i < 25 && streams.size > 0; i++) await new Promise((r) => setTimeout(r, 20));

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createUser, type TestUser } from '../../factories/index.js';
 import { WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
@@ -19,8 +19,7 @@ let t: TestApp;
 let admin: TestUser;
 let receiver: WebhookReceiver;
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const create = (body: Record<string, unknown>, app = t) => app.http.post('/api/admin/webhooks').set(as(admin)).send(body);
+const create = (body: Record<string, unknown>, app = t) => app.http.post('/api/admin/webhooks').set(authHeader(admin)).send(body);
 const hooks = '/api/admin/webhooks';
 
 beforeAll(async () => {
@@ -40,14 +39,14 @@ describe('webhooks admin API', () => {
     const [moderator, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     expect((await t.http.get(hooks)).status).toBe(401);
     for (const user of [moderator, reader]) {
-      const list = await t.http.get(hooks).set(as(user));
+      const list = await t.http.get(hooks).set(authHeader(user));
       expect(list.status).toBe(403);
       expect(list.body.error.code).toBe('FORBIDDEN');
       expect(
         (
           await t.http
             .post(hooks)
-            .set(as(user))
+            .set(authHeader(user))
             .send({ url: receiver.url, events: ['comment.approved'] })
         ).status,
       ).toBe(403);
@@ -76,9 +75,9 @@ describe('webhooks admin API', () => {
     expect(webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
     // Shown once: never again in a read.
-    const one = await t.http.get(`${hooks}/${webhook.id}`).set(as(admin)).expect(200);
+    const one = await t.http.get(`${hooks}/${webhook.id}`).set(authHeader(admin)).expect(200);
     expect(one.body.webhook.secret).toBeUndefined();
-    const list = await t.http.get(hooks).set(as(admin)).expect(200);
+    const list = await t.http.get(hooks).set(authHeader(admin)).expect(200);
     expect(list.body.items.map((w: { id: string }) => w.id)).toContain(webhook.id);
     expect(JSON.stringify(list.body)).not.toContain(webhook.secret);
 
@@ -100,7 +99,7 @@ describe('webhooks admin API', () => {
 
     // A receiver holding the secret verifies what is sent.
     receiver.useSecret(webhook.secret);
-    const ping = await t.http.post(`${hooks}/${webhook.id}/test`).set(as(admin)).expect(201);
+    const ping = await t.http.post(`${hooks}/${webhook.id}/test`).set(authHeader(admin)).expect(201);
     expect(ping.body.delivery.status).toBe('succeeded');
     expect(receiver.rejected).toEqual([]);
   });
@@ -127,26 +126,26 @@ describe('webhooks admin API', () => {
     };
     const changed = await t.http
       .patch(`${hooks}/${created.id}`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .send({ events: ['comment.deleted', 'user.banned'], description: 'Чат на редакцията' })
       .expect(200);
     expect(changed.body.webhook).toMatchObject({ events: ['comment.deleted', 'user.banned'], description: 'Чат на редакцията' });
     expect(changed.body.webhook.secret).toBeUndefined();
-    const cleared = await t.http.patch(`${hooks}/${created.id}`).set(as(admin)).send({ description: '' }).expect(200);
+    const cleared = await t.http.patch(`${hooks}/${created.id}`).set(authHeader(admin)).send({ description: '' }).expect(200);
     expect(cleared.body.webhook.description).toBeNull();
 
-    const rotated = await t.http.patch(`${hooks}/${created.id}`).set(as(admin)).send({ rotateSecret: true }).expect(200);
+    const rotated = await t.http.patch(`${hooks}/${created.id}`).set(authHeader(admin)).send({ rotateSecret: true }).expect(200);
     const secret = rotated.body.webhook.secret as string;
     expect(secret).toMatch(/^whsec_/);
     expect(secret).not.toBe(created.secret);
     // Signed with the new secret: a receiver still on the old one refuses it, one with the new one accepts it.
     receiver.useSecret(created.secret);
-    const refused = await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+    const refused = await t.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
     expect(refused.body.delivery).toMatchObject({ status: 'failed', lastResponseCode: 400 });
     receiver.useSecret(secret);
-    expect((await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201)).body.delivery.status).toBe('succeeded');
+    expect((await t.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201)).body.delivery.status).toBe('succeeded');
 
-    const paused = await t.http.patch(`${hooks}/${created.id}`).set(as(admin)).send({ enabled: false }).expect(200);
+    const paused = await t.http.patch(`${hooks}/${created.id}`).set(authHeader(admin)).send({ enabled: false }).expect(200);
     expect(paused.body.webhook).toMatchObject({ enabled: false, disabledReason: 'disabled by an admin' });
     expect(paused.body.webhook.disabledAt).not.toBeNull();
 
@@ -161,7 +160,7 @@ describe('webhooks admin API', () => {
     expect(updates[3]!.details).toMatchObject({ from: { enabled: true }, to: { enabled: false } });
     expect(JSON.stringify(updates)).not.toContain(secret.slice(6));
 
-    const empty = await t.http.patch(`${hooks}/${created.id}`).set(as(admin)).send({});
+    const empty = await t.http.patch(`${hooks}/${created.id}`).set(authHeader(admin)).send({});
     expect(empty.status).toBe(400);
     expect(empty.body.error.code).toBe('VALIDATION_FAILED');
   });
@@ -172,24 +171,24 @@ describe('webhooks admin API', () => {
       secret: string;
     };
     receiver.useSecret(created.secret);
-    for (let i = 0; i < 3; i++) await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+    for (let i = 0; i < 3; i++) await t.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
     await receiver.stop();
-    await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+    await t.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
     await receiver.start();
 
-    const page1 = await t.http.get(`${hooks}/${created.id}/deliveries`).set(as(admin)).query({ limit: 2 }).expect(200);
+    const page1 = await t.http.get(`${hooks}/${created.id}/deliveries`).set(authHeader(admin)).query({ limit: 2 }).expect(200);
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.items[0].status).toBe('failed'); // the newest
     const page2 = await t.http
       .get(`${hooks}/${created.id}/deliveries`)
-      .set(as(admin))
+      .set(authHeader(admin))
       .query({ limit: 2, cursor: page1.body.nextCursor })
       .expect(200);
     expect(page2.body.items).toHaveLength(2);
     expect(page2.body.nextCursor).toBeNull();
     const ids = [...page1.body.items, ...page2.body.items].map((d: { id: string }) => d.id);
     expect(new Set(ids).size).toBe(4);
-    const failed = await t.http.get(`${hooks}/${created.id}/deliveries`).set(as(admin)).query({ status: 'failed' }).expect(200);
+    const failed = await t.http.get(`${hooks}/${created.id}/deliveries`).set(authHeader(admin)).query({ status: 'failed' }).expect(200);
     expect(failed.body.items.map((d: { status: string }) => d.status)).toEqual(['failed']);
 
     const unknown = '00000000-0000-4000-8000-000000000000';
@@ -199,14 +198,14 @@ describe('webhooks admin API', () => {
       [`${hooks}/${unknown}/deliveries/${ids[0]}`, 'WEBHOOK_NOT_FOUND'],
       [`${hooks}/${created.id}/deliveries/${unknown}`, 'WEBHOOK_DELIVERY_NOT_FOUND'],
     ] as const) {
-      const res = await t.http.get(path).set(as(admin));
+      const res = await t.http.get(path).set(authHeader(admin));
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe(code);
     }
-    const retry = await t.http.post(`${hooks}/${created.id}/deliveries/${unknown}/retry`).set(as(admin));
+    const retry = await t.http.post(`${hooks}/${created.id}/deliveries/${unknown}/retry`).set(authHeader(admin));
     expect(retry.status).toBe(404);
     expect(retry.body.error.code).toBe('WEBHOOK_DELIVERY_NOT_FOUND');
-    expect((await t.http.get(`${hooks}/not-a-uuid`).set(as(admin))).status).toBe(400);
+    expect((await t.http.get(`${hooks}/not-a-uuid`).set(authHeader(admin))).status).toBe(400);
   });
 
   it('should delete an endpoint with its deliveries and audit it', async () => {
@@ -215,14 +214,14 @@ describe('webhooks admin API', () => {
       secret: string;
     };
     receiver.useSecret(created.secret);
-    await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
-    await t.http.delete(`${hooks}/${created.id}`).set(as(admin)).expect(204);
-    expect((await t.http.get(`${hooks}/${created.id}`).set(as(admin))).status).toBe(404);
+    await t.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
+    await t.http.delete(`${hooks}/${created.id}`).set(authHeader(admin)).expect(204);
+    expect((await t.http.get(`${hooks}/${created.id}`).set(authHeader(admin))).status).toBe(404);
     expect(await t.prisma.webhookDelivery.count({ where: { endpointId: created.id } })).toBe(0);
-    const again = await t.http.delete(`${hooks}/${created.id}`).set(as(admin));
+    const again = await t.http.delete(`${hooks}/${created.id}`).set(authHeader(admin));
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe('WEBHOOK_NOT_FOUND');
-    const log = await t.http.get('/api/admin/audit-log').set(as(admin)).expect(200);
+    const log = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).expect(200);
     expect(log.body.items.find((e: { action: string }) => e.action === 'webhook_delete')).toMatchObject({
       moderator: { id: admin.id },
       details: { webhook: { id: created.id, url: receiver.url } },
@@ -238,7 +237,7 @@ describe('webhooks admin API', () => {
       secret: string;
     };
     receiver.useSecret(created.secret);
-    await t.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+    await t.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
     // Pending again (due in an hour, so the real worker leaves it alone): the worker only records attempts of those.
     const [delivery] = await t.prisma.$queryRaw<{ id: string }[]>`
       UPDATE webhook_deliveries SET status = 'pending', completed_at = NULL, next_attempt_at = now() + interval '1 hour'
@@ -251,7 +250,7 @@ describe('webhooks admin API', () => {
       await worker.query("UPDATE webhook_deliveries SET last_duration_ms = 1 WHERE id = $1::uuid AND status = 'pending'", [delivery!.id]);
       const deleting = t.http
         .delete(`${hooks}/${created.id}`)
-        .set(as(admin))
+        .set(authHeader(admin))
         .then((r) => r);
       // Let the DELETE reach its first lock wait, then take the endpoint's row lock as the worker's statement does.
       await waitForLockWait(worker);
@@ -301,7 +300,7 @@ describe('webhook secret keys', () => {
     const rotated = await startTestApp({ DATABASE_URL: db.url, ...BASE, WEBHOOK_SECRET_KEY: KEY_2 });
     try {
       receiver.useSecret(created.secret);
-      const ping = await rotated.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+      const ping = await rotated.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
       expect(ping.body.delivery.status).toBe('succeeded');
     } finally {
       await rotated.close();
@@ -309,7 +308,7 @@ describe('webhook secret keys', () => {
     // A key that never encrypted it cannot sign: the attempt fails and says why.
     const wrong = await startTestApp({ DATABASE_URL: db.url, ...BASE, WEBHOOK_SECRET_KEY: 'some-other-webhook-secret-key-0123456789' });
     try {
-      const ping = await wrong.http.post(`${hooks}/${created.id}/test`).set(as(admin)).expect(201);
+      const ping = await wrong.http.post(`${hooks}/${created.id}/test`).set(authHeader(admin)).expect(201);
       expect(ping.body.delivery).toMatchObject({
         status: 'failed',
         lastError: expect.stringContaining('cannot decrypt the signing secret'),
@@ -323,7 +322,7 @@ describe('webhook secret keys', () => {
     const production = await startTestApp({ DATABASE_URL: db.url, NODE_ENV: 'production', WEBHOOK_SECRET_KEY: '', SEED_ARTICLE: 'false' });
     try {
       for (const res of [
-        await production.http.get(hooks).set(as(admin)),
+        await production.http.get(hooks).set(authHeader(admin)),
         await create({ url: 'https://hooks.example.org/in', events: ['comment.approved'] }, production),
       ]) {
         expect(res.status).toBe(404);

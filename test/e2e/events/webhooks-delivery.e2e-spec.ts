@@ -5,7 +5,7 @@ import { claimDueDeliveries } from '../../../src/webhooks/webhook-queue.js';
 import { HostResolver } from '../../../src/webhooks/webhook-target.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { decideComment, postComment, createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, decideComment, postComment, type TestUser } from '../../factories/index.js';
 import { deleteAllWebhookEndpoints, eventually, WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
@@ -28,8 +28,6 @@ let admin: TestUser;
 let reader: TestUser;
 const receivers: WebhookReceiver[] = [];
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
-
 async function receiver(): Promise<WebhookReceiver> {
   const r = await WebhookReceiver.start();
   receivers.push(r);
@@ -37,13 +35,14 @@ async function receiver(): Promise<WebhookReceiver> {
 }
 
 async function createEndpoint(app: TestApp, r: WebhookReceiver, events: string[], url = r.url): Promise<{ id: string; secret: string }> {
-  const res = await app.http.post('/api/admin/webhooks').set(as(admin)).send({ url, events }).expect(201);
+  const res = await app.http.post('/api/admin/webhooks').set(authHeader(admin)).send({ url, events }).expect(201);
   r.useSecret(res.body.webhook.secret as string);
   return res.body.webhook as { id: string; secret: string };
 }
 
 const deliveriesOf = async (app: TestApp, webhookId: string) =>
-  (await app.http.get(`/api/admin/webhooks/${webhookId}/deliveries`).set(as(admin)).query({ limit: 100 }).expect(200)).body.items as {
+  (await app.http.get(`/api/admin/webhooks/${webhookId}/deliveries`).set(authHeader(admin)).query({ limit: 100 }).expect(200)).body
+    .items as {
     id: string;
     messageId: string;
     eventType: string;
@@ -86,7 +85,7 @@ describe('webhook delivery', () => {
       const r = await receiver();
       const hook = await slow.http
         .post('/api/admin/webhooks')
-        .set(as(boss))
+        .set(authHeader(boss))
         .send({ url: r.url, events: ['comment.approved'] })
         .expect(201);
       r.useSecret(hook.body.webhook.secret as string);
@@ -94,7 +93,7 @@ describe('webhook delivery', () => {
       const id = (await postComment(slow, a, author, { body: 'Коментар, за който уебкуката научава веднага' })).id;
       await sleep(200); // past the start-up poll: from here on the worker would only poll in a minute
       const approvedAt = Date.now();
-      await slow.http.patch(`/api/admin/comments/${id}`).set(as(boss)).send({ status: 'approved' }).expect(200);
+      await slow.http.patch(`/api/admin/comments/${id}`).set(authHeader(boss)).send({ status: 'approved' }).expect(200);
       const ofThis = (x: WebhookReceiver) =>
         x.of('comment.approved').some((m) => (m.payload.data.comment as { id?: string } | undefined)?.id === id);
       expect(await r.waitFor(ofThis, 2000)).toBe(true);
@@ -154,7 +153,9 @@ describe('webhook delivery', () => {
       ]),
     );
     expect(list.find((d) => d.eventType === 'comment.approved')!.messageId).toBe(approved[0]!.id);
-    expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200)).body.webhook.lastSuccessAt).not.toBeNull();
+    expect(
+      (await t.http.get(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).expect(200)).body.webhook.lastSuccessAt,
+    ).not.toBeNull();
   });
 
   it('should retry while the receiver is down or failing and deliver one logical event under one webhook-id', async () => {
@@ -230,7 +231,7 @@ describe('webhook delivery', () => {
 
     await decideComment(t, admin, id, 'approved');
     const disabled = await eventually(async () => {
-      const res = await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200);
+      const res = await t.http.get(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).expect(200);
       return res.body.webhook.enabled === false ? res.body.webhook : null;
     }, 10_000);
     expect(disabled).toMatchObject({
@@ -241,7 +242,7 @@ describe('webhook delivery', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: 6, lastResponseCode: 500, lastError: 'HTTP 500', nextAttemptAt: null });
     expect(r.log.filter((m) => m.id === failed!.messageId)).toHaveLength(6);
 
-    const log = await t.http.get('/api/admin/audit-log').set(as(admin)).expect(200);
+    const log = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).expect(200);
     const entry = (log.body.items as { action: string; moderator: unknown; details: { webhook?: { id: string } } }[]).find(
       (e) => e.action === 'webhook_disable' && e.details.webhook?.id === hook.id,
     );
@@ -253,22 +254,22 @@ describe('webhook delivery', () => {
     // A disabled endpoint gets no new deliveries, and its failed ones cannot be retried until it is enabled.
     await decideComment(t, admin, (await postComment(t, a, reader, { body: 'Докато е изключена' })).id, 'approved');
     expect(await t.prisma.webhookDelivery.count({ where: { endpointId: hook.id } })).toBe(1);
-    const refused = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(as(admin));
+    const refused = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(authHeader(admin));
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('WEBHOOK_DISABLED');
 
     // The receiver is fixed: enable, retry the failed delivery; the same message arrives under the same webhook-id.
     r.respond = () => ({ status: 200 });
-    const enabled = await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(as(admin)).send({ enabled: true }).expect(200);
+    const enabled = await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).send({ enabled: true }).expect(200);
     expect(enabled.body.webhook).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
     expect(enabled.body.webhook.secret).toBeUndefined();
-    const retried = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(as(admin)).expect(200);
+    const retried = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(authHeader(admin)).expect(200);
     expect(retried.body.delivery).toMatchObject({ id: failed!.id, status: 'pending', attempts: 0, messageId: failed!.messageId });
     expect(await r.waitFor((x) => x.of('comment.approved').some((m) => m.id === failed!.messageId), 5000)).toBe(true);
     expect((await deliveriesOf(t, hook.id)).find((d) => d.id === failed!.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
-    const again = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(as(admin)).expect(200);
+    const again = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(authHeader(admin)).expect(200);
     expect(again.body.delivery.status).toBe('pending'); // a succeeded delivery can be sent again too
-    const pending = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(as(admin));
+    const pending = await t.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${failed!.id}/retry`).set(authHeader(admin));
     if (pending.status === 409) expect(pending.body.error.code).toBe('WEBHOOK_DELIVERY_PENDING');
     else expect(pending.status).toBe(200); // the worker was faster: it had already succeeded again
     const audit = await t.prisma.moderationAction.findMany({ where: { action: 'webhook_retry', moderatorId: admin.id } });
@@ -284,7 +285,7 @@ describe('webhook delivery', () => {
     await decideComment(t, admin, first, 'approved');
     expect(await eventually(async () => (await deliveriesOf(t, hook.id))[0]?.attempts)).toBeGreaterThanOrEqual(1);
 
-    await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(as(admin)).send({ enabled: false }).expect(200);
+    await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).send({ enabled: false }).expect(200);
     await sleep(200); // an attempt in flight at that moment finishes
     const paused = (await deliveriesOf(t, hook.id))[0]!;
     await decideComment(t, admin, (await postComment(t, a, reader, { body: 'Одобрен по време на паузата' })).id, 'approved');
@@ -294,7 +295,7 @@ describe('webhook delivery', () => {
     ]);
 
     await r.start();
-    await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(as(admin)).send({ enabled: true }).expect(200);
+    await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).send({ enabled: true }).expect(200);
     expect(await r.waitFor((x) => x.of('comment.approved').length === 1, 5000)).toBe(true);
     expect((r.of('comment.approved')[0]!.payload.data.comment as { id: string }).id).toBe(first);
   });
@@ -314,7 +315,7 @@ describe('webhook delivery', () => {
       return list.length === 2 && list.every((d) => d.status !== 'pending') ? list : null;
     }, 10_000);
     expect(settled!.map((d) => d.status).sort()).toEqual(['failed', 'succeeded']);
-    expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200)).body.webhook.enabled).toBe(true);
+    expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).expect(200)).body.webhook.enabled).toBe(true);
   });
 
   it("should scrub an erased account's name, ban reason and authorship from the stored deliveries, queued ones included, and announce user.erased", async () => {
@@ -327,12 +328,12 @@ describe('webhook delivery', () => {
     await decideComment(t, admin, sent, 'approved');
     expect(await r.waitFor((x) => x.of('comment.approved').some(aboutArticle(a.id)))).toBe(true);
     await r.stop(); // the ban's message stays queued
-    await t.http.post(`/api/admin/users/${victim.id}/ban`).set(as(admin)).send({ reason }).expect(200);
+    await t.http.post(`/api/admin/users/${victim.id}/ban`).set(authHeader(admin)).send({ reason }).expect(200);
     expect(
       await eventually(async () => (await deliveriesOf(t, hook.id)).some((d) => d.eventType === 'user.banned' && d.attempts >= 1)),
     ).toBe(true);
 
-    await t.http.delete(`/api/admin/users/${victim.id}`).set(as(admin)).send({ reason: 'искане по чл. 17 GDPR' }).expect(200);
+    await t.http.delete(`/api/admin/users/${victim.id}`).set(authHeader(admin)).send({ reason: 'искане по чл. 17 GDPR' }).expect(200);
     const stored = await t.prisma.webhookDelivery.findMany({ where: { endpointId: hook.id }, select: { eventType: true, payload: true } });
     const text = stored.map((d) => d.payload).join('\n');
     expect(text).not.toContain(victim.username);
@@ -355,7 +356,7 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['user.banned']);
 
-    const ok = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(as(admin)).expect(201);
+    const ok = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(authHeader(admin)).expect(201);
     expect(ok.headers.location).toBe(`/api/admin/webhooks/${hook.id}/deliveries/${ok.body.delivery.id}`);
     expect(ok.body.delivery).toMatchObject({
       webhookId: hook.id,
@@ -369,19 +370,19 @@ describe('webhook delivery', () => {
     expect(r.of('webhook.test')[0]!.id).toBe(ok.body.delivery.messageId);
     const fetched = await t.http
       .get(ok.headers.location as string)
-      .set(as(admin))
+      .set(authHeader(admin))
       .expect(200);
     expect(fetched.body.delivery).toEqual(ok.body.delivery);
 
     await r.stop();
-    const down = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(as(admin)).expect(201);
+    const down = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(authHeader(admin)).expect(201);
     expect(down.body.delivery).toMatchObject({
       status: 'failed',
       attempts: 1,
       lastResponseCode: null,
       lastError: expect.stringContaining('ECONNREFUSED'),
     });
-    expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(as(admin)).expect(200)).body.webhook.enabled).toBe(true);
+    expect((await t.http.get(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).expect(200)).body.webhook.enabled).toBe(true);
     expect(await t.prisma.moderationAction.count({ where: { action: 'webhook_test', moderatorId: admin.id } })).toBeGreaterThanOrEqual(2);
   });
 
@@ -392,7 +393,7 @@ describe('webhook delivery', () => {
     elsewhere.useSecret(hook.secret);
     r.respond = () => ({ status: 307, headers: { location: elsewhere.url } });
 
-    const res = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(as(admin)).expect(201);
+    const res = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(authHeader(admin)).expect(201);
     expect(res.body.delivery).toMatchObject({ status: 'failed', lastResponseCode: 307, lastError: 'redirect (307) not followed' });
     await sleep(200);
     expect(elsewhere.requests).toBe(0);
@@ -408,7 +409,7 @@ describe('webhook delivery', () => {
     const url = r.url.replace('127.0.0.1', 'hooks.newsroom.invalid');
     const hook = await createEndpoint(t, r, ['comment.approved'], url);
 
-    const res = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(as(admin)).expect(201);
+    const res = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(authHeader(admin)).expect(201);
     expect(res.body.delivery).toMatchObject({ status: 'succeeded', lastResponseCode: 200 });
     expect(r.of('webhook.test')[0]!.headers.host).toBe(new URL(url).host);
     expect(resolve).toHaveBeenCalledWith('hooks.newsroom.invalid');
@@ -432,7 +433,7 @@ describe('webhook delivery across restarts and instances', () => {
       await decideComment(first, admin, id, 'approved');
       expect(await first.prisma.webhookDelivery.count({ where: { endpointId: hook.id, status: 'pending' } })).toBe(2);
       const pending = (await deliveriesOf(first, hook.id))[0]!;
-      const queued = await first.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${pending.id}/retry`).set(as(admin));
+      const queued = await first.http.post(`/api/admin/webhooks/${hook.id}/deliveries/${pending.id}/retry`).set(authHeader(admin));
       expect(queued.status).toBe(409);
       expect(queued.body.error.code).toBe('WEBHOOK_DELIVERY_PENDING');
       // An instance claims one delivery and dies mid-attempt: its lease (shortened here) runs out.
@@ -469,7 +470,7 @@ describe('webhook delivery across restarts and instances', () => {
       const a = await createArticle(one);
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push((await postComment(one, a, author, { body: `Коментар номер ${i} от двете инстанции` })).id);
-      const bulk = await two.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids, status: 'approved' }).expect(200);
+      const bulk = await two.http.post('/api/admin/comments/bulk').set(authHeader(admin)).send({ ids, status: 'approved' }).expect(200);
       expect(bulk.body.applied).toBe(20);
 
       expect(await r.waitFor((x) => x.received.length >= 21, 10_000)).toBe(true);

@@ -1,7 +1,7 @@
 import { HostResolver, type ResolvedAddress } from '../../../src/webhooks/webhook-target.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createUser, type TestUser } from '../../factories/index.js';
 import { deleteAllWebhookEndpoints, eventually, WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
@@ -20,11 +20,10 @@ let seq = 0;
 const dns = new Map<string, ResolvedAddress[]>();
 const PUBLIC: ResolvedAddress = { address: '93.184.215.14', family: 4 };
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const create = (url: string) =>
   t.http
     .post('/api/admin/webhooks')
-    .set(as(admin))
+    .set(authHeader(admin))
     .send({ url, events: ['comment.approved'] });
 
 beforeAll(async () => {
@@ -100,10 +99,13 @@ describe('webhook targets (SSRF)', () => {
   it('should refuse a change of URL to a private address', async () => {
     dns.set('hooks.example.bg', [PUBLIC]);
     const created = await create('https://hooks.example.bg/comments').expect(201);
-    const res = await t.http.patch(`/api/admin/webhooks/${created.body.webhook.id}`).set(as(admin)).send({ url: 'http://192.168.0.1/' });
+    const res = await t.http
+      .patch(`/api/admin/webhooks/${created.body.webhook.id}`)
+      .set(authHeader(admin))
+      .send({ url: 'http://192.168.0.1/' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('WEBHOOK_TARGET_NOT_ALLOWED');
-    expect((await t.http.get(`/api/admin/webhooks/${created.body.webhook.id}`).set(as(admin)).expect(200)).body.webhook.url).toBe(
+    expect((await t.http.get(`/api/admin/webhooks/${created.body.webhook.id}`).set(authHeader(admin)).expect(200)).body.webhook.url).toBe(
       'https://hooks.example.bg/comments',
     );
     await deleteAllWebhookEndpoints(t.prisma);
@@ -119,7 +121,7 @@ describe('webhook targets (SSRF)', () => {
 
     // Now the name points at this machine, where the receiver (standing in for an internal service) listens.
     dns.set('rebind.example.bg', [{ address: '127.0.0.1', family: 4 }]);
-    const ping = await t.http.post(`/api/admin/webhooks/${id}/test`).set(as(admin)).expect(201);
+    const ping = await t.http.post(`/api/admin/webhooks/${id}/test`).set(authHeader(admin)).expect(201);
     expect(ping.body.delivery).toMatchObject({
       status: 'failed',
       lastResponseCode: null,
@@ -130,10 +132,14 @@ describe('webhook targets (SSRF)', () => {
     const reader = await createUser(t);
     const slug = `webhooks-ssrf-${process.pid}-${++seq}`;
     await t.prisma.article.create({ data: { slug, title: 'SSRF', blocks: [] } });
-    const comment = await t.http.post(`/api/articles/${slug}/comments`).set(as(reader)).send({ body: 'Опит за пренасочване' }).expect(201);
-    await t.http.patch(`/api/admin/comments/${comment.body.comment.id}`).set(as(admin)).send({ status: 'approved' }).expect(200);
+    const comment = await t.http
+      .post(`/api/articles/${slug}/comments`)
+      .set(authHeader(reader))
+      .send({ body: 'Опит за пренасочване' })
+      .expect(201);
+    await t.http.patch(`/api/admin/comments/${comment.body.comment.id}`).set(authHeader(admin)).send({ status: 'approved' }).expect(200);
     const attempted = await eventually(async () => {
-      const res = await t.http.get(`/api/admin/webhooks/${id}/deliveries`).set(as(admin)).query({ status: 'pending' }).expect(200);
+      const res = await t.http.get(`/api/admin/webhooks/${id}/deliveries`).set(authHeader(admin)).query({ status: 'pending' }).expect(200);
       // attempts counts a claimed attempt at once; its outcome (lastError) is written when it ends.
       return (res.body.items as { attempts: number; lastError: string | null }[]).find((d) => d.attempts >= 1 && d.lastError !== null);
     });

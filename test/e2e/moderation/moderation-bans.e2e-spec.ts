@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const ban = (actor: TestUser, targetId: string, body: Record<string, unknown>) =>
-  t.http.post(`/api/admin/users/${targetId}/ban`).set(as(actor)).send(body);
-const unban = (actor: TestUser, targetId: string) => t.http.delete(`/api/admin/users/${targetId}/ban`).set(as(actor));
+  t.http.post(`/api/admin/users/${targetId}/ban`).set(authHeader(actor)).send(body);
+const unban = (actor: TestUser, targetId: string) => t.http.delete(`/api/admin/users/${targetId}/ban`).set(authHeader(actor));
 const login = (u: TestUser) => t.http.post('/api/auth/login').send({ login: u.email, password: TEST_PASSWORD });
-const post = (u: TestUser, slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(as(u)).send({ body });
+const post = (u: TestUser, slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(authHeader(u)).send({ body });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -54,7 +53,10 @@ describe('POST /api/admin/users/:id/ban', () => {
     expect((await t.http.post('/api/auth/refresh').send({ refreshToken: session.body.refreshToken }).expect(401)).body.error.code).toBe(
       'INVALID_REFRESH_TOKEN',
     );
-    expect((await t.http.get('/api/auth/me').set(as(user)).expect(200)).body.user.ban).toEqual({ until: null, reason: 'repeated insults' });
+    expect((await t.http.get('/api/auth/me').set(authHeader(user)).expect(200)).body.user.ban).toEqual({
+      until: null,
+      reason: 'repeated insults',
+    });
     const again = await login(user).expect(200);
     expect(again.body.user.ban).toEqual({ until: null, reason: 'repeated insults' });
     expect((await post({ ...user, token: again.body.accessToken }, a.slug, 'and now?').expect(403)).body.error.code).toBe('USER_BANNED');
@@ -73,7 +75,7 @@ describe('POST /api/admin/users/:id/ban', () => {
     for (const r of rejects)
       expect(r).toMatchObject({ moderatorId: moderator.id, fromStatus: 'pending', toStatus: 'rejected', reason: 'repeated insults' });
 
-    const log = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ targetUser: user.id }).expect(200);
+    const log = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ targetUser: user.id }).expect(200);
     expect(log.body.items.map((i: { action: string }) => i.action).sort()).toEqual(['ban', 'ban_reject', 'ban_reject']);
     expect(log.body.items.find((i: { action: string }) => i.action === 'ban')).toMatchObject({
       commentId: null,
@@ -97,7 +99,7 @@ describe('POST /api/admin/users/:id/ban', () => {
     await ban(admin, user.id, { reason: 'cool down' }).expect(200);
     const res = await unban(moderator, user.id).expect(200);
     expect(res.body.user).toMatchObject({ id: user.id, banned: false, bannedAt: null, bannedUntil: null, banReason: null, ban: null });
-    expect((await t.http.get('/api/auth/me').set(as(user)).expect(200)).body.user.ban).toBeNull();
+    expect((await t.http.get('/api/auth/me').set(authHeader(user)).expect(200)).body.user.ban).toBeNull();
     await login(user).expect(200);
     await post(user, a.slug, 'back again').expect(201);
     const audit = await t.prisma.moderationAction.findMany({ where: { targetUserId: user.id }, orderBy: { createdAt: 'asc' } });
@@ -128,10 +130,10 @@ describe('POST /api/admin/users/:id/ban', () => {
       where: { id: user.id },
       data: { bannedAt: new Date(Date.now() - 120_000), bannedUntil: new Date(Date.now() - 1_000) },
     });
-    expect((await t.http.get('/api/auth/me').set(as(user)).expect(200)).body.user.ban).toBeNull();
+    expect((await t.http.get('/api/auth/me').set(authHeader(user)).expect(200)).body.user.ban).toBeNull();
     expect((await login(user).expect(200)).body.user.ban).toBeNull();
     await post(user, a.slug, 'the ban is over').expect(201);
-    const queue = await t.http.get('/api/admin/comments').set(as(moderator)).query({ article: a.slug }).expect(200);
+    const queue = await t.http.get('/api/admin/comments').set(authHeader(moderator)).query({ article: a.slug }).expect(200);
     expect(queue.body.items[0].author).toMatchObject({ id: user.id, banned: false });
   });
 
@@ -144,11 +146,11 @@ describe('POST /api/admin/users/:id/ban', () => {
     }
     expect((await ban(moderator, moderator.id, { reason: 'me' }).expect(403)).body.error.code).toBe('CANNOT_BAN_SELF');
     expect((await ban(admin, admin.id, { reason: 'me' }).expect(403)).body.error.code).toBe('CANNOT_BAN_SELF');
-    await t.http.get('/api/auth/me').set(as(otherMod)).expect(200);
+    await t.http.get('/api/auth/me').set(authHeader(otherMod)).expect(200);
     // An admin may ban a moderator; a moderator may not lift it.
     await ban(admin, otherMod.id, { reason: 'abuse of powers' }).expect(200);
     // A banned moderator has no staff powers left (test/e2e/auth/banned-access.e2e-spec.ts goes through every admin route).
-    expect((await t.http.get('/api/admin/queue/summary').set(as(otherMod)).expect(403)).body.error.code).toBe('USER_BANNED');
+    expect((await t.http.get('/api/admin/queue/summary').set(authHeader(otherMod)).expect(403)).body.error.code).toBe('USER_BANNED');
     expect((await unban(moderator, otherMod.id).expect(403)).body.error.code).toBe('CANNOT_BAN_STAFF');
     await unban(admin, otherMod.id).expect(200);
   });
@@ -171,6 +173,6 @@ describe('POST /api/admin/users/:id/ban', () => {
       const res = await ban(moderator, user.id, body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    await t.http.get('/api/auth/me').set(as(user)).expect(200);
+    await t.http.get('/api/auth/me').set(authHeader(user)).expect(200);
   });
 });

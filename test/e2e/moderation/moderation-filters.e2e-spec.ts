@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;
@@ -20,10 +20,9 @@ function unique(stem: string, letters = PLAIN): string {
   return out;
 }
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
 const addFilter = (word: string, kind: 'banned' | 'suspect', u: TestUser = admin) =>
-  t.http.post('/api/admin/word-filters').set(as(u)).send({ word, kind });
-const post = (slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(as(author)).send({ body });
+  t.http.post('/api/admin/word-filters').set(authHeader(u)).send({ word, kind });
+const post = (slug: string, body: string) => t.http.post(`/api/articles/${slug}/comments`).set(authHeader(author)).send({ body });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -36,13 +35,13 @@ afterAll(async () => {
 
 describe('/api/admin/word-filters', () => {
   it('should let moderators read the lists but only admins change them', async () => {
-    await t.http.get('/api/admin/word-filters').set(as(moderator)).expect(200);
+    await t.http.get('/api/admin/word-filters').set(authHeader(moderator)).expect(200);
     expect((await addFilter(unique('зло'), 'banned', moderator).expect(403)).body.error.code).toBe('FORBIDDEN');
     const added = await addFilter(unique('зло'), 'banned').expect(201);
-    expect((await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(moderator)).expect(403)).body.error.code).toBe(
-      'FORBIDDEN',
-    );
-    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(admin)).expect(204);
+    expect(
+      (await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(authHeader(moderator)).expect(403)).body.error.code,
+    ).toBe('FORBIDDEN');
+    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(authHeader(admin)).expect(204);
   });
 
   it('should add, list and remove entries, keyed by their normalised form, with audit rows', async () => {
@@ -67,13 +66,13 @@ describe('/api/admin/word-filters', () => {
       const dup = await addFilter(variant, 'suspect', admin).expect(409);
       expect(dup.body.error.code).toBe('WORD_FILTER_EXISTS');
     }
-    const list = await t.http.get('/api/admin/word-filters').set(as(admin)).query({ kind: 'banned', limit: 100 }).expect(200);
+    const list = await t.http.get('/api/admin/word-filters').set(authHeader(admin)).query({ kind: 'banned', limit: 100 }).expect(200);
     expect(list.body.items.map((i: { id: string }) => i.id)).toContain(res.body.filter.id);
-    const suspects = await t.http.get('/api/admin/word-filters').set(as(admin)).query({ kind: 'suspect', limit: 100 }).expect(200);
+    const suspects = await t.http.get('/api/admin/word-filters').set(authHeader(admin)).query({ kind: 'suspect', limit: 100 }).expect(200);
     expect(suspects.body.items.map((i: { id: string }) => i.id)).not.toContain(res.body.filter.id);
 
-    await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(as(admin)).expect(204);
-    expect((await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(as(admin)).expect(404)).body.error.code).toBe(
+    await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(authHeader(admin)).expect(204);
+    expect((await t.http.delete(`/api/admin/word-filters/${res.body.filter.id}`).set(authHeader(admin)).expect(404)).body.error.code).toBe(
       'WORD_FILTER_NOT_FOUND',
     );
     await addFilter(lower, 'suspect').expect(201); // free again once removed
@@ -104,12 +103,12 @@ describe('/api/admin/word-filters', () => {
       { word: 'x'.repeat(101), kind: 'banned' },
       { kind: 'banned' },
     ]) {
-      expect((await t.http.post('/api/admin/word-filters').set(as(admin)).send(body).expect(400)).body.error.code).toBe(
+      expect((await t.http.post('/api/admin/word-filters').set(authHeader(admin)).send(body).expect(400)).body.error.code).toBe(
         'VALIDATION_FAILED',
       );
     }
-    await t.http.delete('/api/admin/word-filters/not-a-uuid').set(as(admin)).expect(400);
-    await t.http.delete(`/api/admin/word-filters/${randomUUID()}`).set(as(admin)).expect(404);
+    await t.http.delete('/api/admin/word-filters/not-a-uuid').set(authHeader(admin)).expect(400);
+    await t.http.delete(`/api/admin/word-filters/${randomUUID()}`).set(authHeader(admin)).expect(404);
   });
 });
 
@@ -187,7 +186,7 @@ describe('the filter on posting', () => {
     expect((await t.prisma.comment.findUniqueOrThrow({ where: { id: held.body.comment.id } })).statusReason).toContain(word);
     const clean = await post(a.slug, 'Съвсем невинен коментар').expect(201);
     expect(clean.body.comment.status).toBe('approved');
-    const queue = await t.http.get('/api/admin/comments').set(as(moderator)).query({ article: a.slug }).expect(200);
+    const queue = await t.http.get('/api/admin/comments').set(authHeader(moderator)).query({ article: a.slug }).expect(200);
     expect(queue.body.items.map((i: { comment: { id: string } }) => i.comment.id)).toEqual([held.body.comment.id]);
   });
 
@@ -205,7 +204,7 @@ describe('the filter on posting', () => {
     expect((await post(a.slug, `първо ${word}`).expect(201)).body.comment.status).toBe('approved');
     const added = await addFilter(word, 'banned').expect(201);
     expect((await post(a.slug, `второ ${word}`).expect(201)).body.comment.status).toBe('rejected');
-    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(as(admin)).expect(204);
+    await t.http.delete(`/api/admin/word-filters/${added.body.filter.id}`).set(authHeader(admin)).expect(204);
     expect((await post(a.slug, `трето ${word}`).expect(201)).body.comment.status).toBe('approved');
   });
 });

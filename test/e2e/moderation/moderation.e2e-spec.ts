@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createArticle, createComment, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createComment, createUser, type TestUser } from '../../factories/index.js';
 
 let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
 let reader: TestUser;
 
-const as = (u: TestUser) => ({ Authorization: bearer(u) });
-const decide = (u: TestUser, id: string, body: Record<string, unknown>) => t.http.patch(`/api/admin/comments/${id}`).set(as(u)).send(body);
+const decide = (u: TestUser, id: string, body: Record<string, unknown>) =>
+  t.http.patch(`/api/admin/comments/${id}`).set(authHeader(u)).send(body);
 const queue = (u: TestUser, query: Record<string, string | number | undefined>) =>
-  t.http.get('/api/admin/comments').set(as(u)).query(query);
+  t.http.get('/api/admin/comments').set(authHeader(u)).query(query);
 
 /** The denormalised counters equal the truth, and the public count agrees. */
 async function expectCountersExact(article: { id: string; slug: string }, authorIds: string[]) {
@@ -58,7 +58,7 @@ describe('admin route permissions', () => {
     const anon = await t.http[method](path).send(body);
     expect(anon.status).toBe(401);
     expect(anon.body.error.code).toBe('UNAUTHENTICATED');
-    const asReader = await t.http[method](path).set(as(reader)).send(body);
+    const asReader = await t.http[method](path).set(authHeader(reader)).send(body);
     expect(asReader.status).toBe(403);
     expect(asReader.body.error.code).toBe('FORBIDDEN');
   });
@@ -68,7 +68,7 @@ describe('admin route permissions', () => {
 
   it.each(routes)('should let moderators and admins through %s %s', async (method, path, body) => {
     for (const u of [moderator, admin]) {
-      const res = await t.http[method](path).set(as(u)).send(body);
+      const res = await t.http[method](path).set(authHeader(u)).send(body);
       if (u === moderator && adminOnly.has(`${method} ${path}`)) expect(res.status).toBe(403);
       else expect([401, 403]).not.toContain(res.status);
     }
@@ -217,12 +217,12 @@ describe('GET /api/admin/queue/summary', () => {
   it('should count every status and report the oldest pending comment', async () => {
     const a = await createArticle(t);
     const author = await createUser(t);
-    const before = (await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200)).body;
+    const before = (await t.http.get('/api/admin/queue/summary').set(authHeader(moderator)).expect(200)).body;
     const oldest = new Date(Date.UTC(1999, 0, 1));
     const old = await createComment(t, a, author, { createdAt: oldest });
     await createComment(t, a, author, { status: 'spam' });
     await createComment(t, a, author, { deleted: true });
-    const res = await t.http.get('/api/admin/queue/summary').set(as(moderator)).expect(200);
+    const res = await t.http.get('/api/admin/queue/summary').set(authHeader(moderator)).expect(200);
     expect(Object.keys(res.body.counts).sort()).toEqual(['approved', 'deleted', 'noticed', 'pending', 'rejected', 'reported', 'spam']);
     expect(res.body.counts.pending).toBeGreaterThanOrEqual(before.counts.pending + 1);
     expect(res.body.counts.spam).toBeGreaterThanOrEqual(before.counts.spam + 1);
@@ -355,7 +355,7 @@ describe('POST /api/admin/comments/bulk', () => {
     const unknown = randomUUID();
     const res = await t.http
       .post('/api/admin/comments/bulk')
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ ids: [p1.id, unknown, ap.id, p2.id, dl.id], status: 'approved', reason: 'looks fine' })
       .expect(200);
     expect(res.body).toEqual({
@@ -392,7 +392,7 @@ describe('POST /api/admin/comments/bulk', () => {
     await t.prisma.article.update({ where: { id: a.id }, data: { approvedCommentCount: 1 } });
     const res = await t.http
       .post('/api/admin/comments/bulk')
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ ids: [c1.id, c2.id], status: 'rejected' });
     expect(res.status).toBeGreaterThanOrEqual(500);
     const rows = await t.prisma.comment.findMany({ where: { id: { in: [c1.id, c2.id] } }, select: { status: true, version: true } });
@@ -414,7 +414,7 @@ describe('POST /api/admin/comments/bulk', () => {
       { ids: [id], status: 'deleted' },
       { ids: [id] },
     ]) {
-      const res = await t.http.post('/api/admin/comments/bulk').set(as(moderator)).send(body).expect(400);
+      const res = await t.http.post('/api/admin/comments/bulk').set(authHeader(moderator)).send(body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
   });
@@ -427,7 +427,7 @@ describe('POST /api/admin/comments/bulk', () => {
       data: ids.map((id, i) => ({ id, articleId: a.id, authorId: authors[i % 5]!.id, body: `bulk ${i}` })),
     });
     const started = performance.now();
-    const res = await t.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids, status: 'approved' }).expect(200);
+    const res = await t.http.post('/api/admin/comments/bulk').set(authHeader(admin)).send({ ids, status: 'approved' }).expect(200);
     const ms = performance.now() - started;
     console.log(`bulk approve of 500 comments: ${Math.round(ms)} ms`);
     expect(res.body.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
@@ -451,15 +451,15 @@ describe('articles: counts and settings', () => {
     await createComment(t, a, author, { status: 'approved', deleted: true });
     await createComment(t, a, author, { status: 'rejected' });
     await createComment(t, a, author, { status: 'spam', deleted: true });
-    const res = await t.http.get(`/api/admin/articles/${a.slug}/comment-counts`).set(as(moderator)).expect(200);
+    const res = await t.http.get(`/api/admin/articles/${a.slug}/comment-counts`).set(authHeader(moderator)).expect(200);
     expect(res.body).toEqual({
       slug: a.slug,
       counts: { pending: 2, approved: 1, rejected: 1, spam: 0, reported: 0, noticed: 0, deleted: 2 },
     });
     expect((await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count).toBe(res.body.counts.approved);
-    expect((await t.http.get('/api/admin/articles/no-such-slug/comment-counts').set(as(moderator)).expect(404)).body.error.code).toBe(
-      'ARTICLE_NOT_FOUND',
-    );
+    expect(
+      (await t.http.get('/api/admin/articles/no-such-slug/comment-counts').set(authHeader(moderator)).expect(404)).body.error.code,
+    ).toBe('ARTICLE_NOT_FOUND');
   });
 
   it('should change settings without approving pending comments', async () => {
@@ -468,7 +468,7 @@ describe('articles: counts and settings', () => {
     const pending = await createComment(t, a, author);
     const res = await t.http
       .patch(`/api/admin/articles/${a.slug}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ moderation: 'post', trustedBypass: false })
       .expect(200);
     expect(res.body.article).toMatchObject({
@@ -480,16 +480,20 @@ describe('articles: counts and settings', () => {
       commentCount: 0,
     });
     expect((await t.prisma.comment.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe('pending');
-    const closed = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send({ commentsOpen: false }).expect(200);
+    const closed = await t.http.patch(`/api/admin/articles/${a.slug}`).set(authHeader(admin)).send({ commentsOpen: false }).expect(200);
     expect(closed.body.article).toMatchObject({ commentsOpen: false, moderation: 'post' });
-    const post = await t.http.post(`/api/articles/${a.slug}/comments`).set(as(author)).send({ body: 'closed now?' });
+    const post = await t.http.post(`/api/articles/${a.slug}/comments`).set(authHeader(author)).send({ body: 'closed now?' });
     expect(post.status).toBe(403);
   });
 
   it('should record every settings change in the audit log, with before, after and reason', async () => {
     const a = await createArticle(t);
-    await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ commentsOpen: false, reason: 'legal hold' }).expect(200);
-    const log = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ article: a.slug }).expect(200);
+    await t.http
+      .patch(`/api/admin/articles/${a.slug}`)
+      .set(authHeader(moderator))
+      .send({ commentsOpen: false, reason: 'legal hold' })
+      .expect(200);
+    const log = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ article: a.slug }).expect(200);
     expect(log.body.items).toHaveLength(1);
     expect(log.body.items[0]).toMatchObject({
       action: 'article_settings',
@@ -502,18 +506,19 @@ describe('articles: counts and settings', () => {
       },
     });
     // A refused change writes nothing.
-    await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(moderator)).send({ moderation: 'none' }).expect(400);
+    await t.http.patch(`/api/admin/articles/${a.slug}`).set(authHeader(moderator)).send({ moderation: 'none' }).expect(400);
     expect(await t.prisma.moderationAction.count({ where: { articleId: a.id } })).toBe(1);
   });
 
   it('should validate settings', async () => {
     const a = await createArticle(t);
     for (const body of [{}, { moderation: 'none' }, { commentsOpen: 'yes' }, { title: 'x' }]) {
-      const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send(body).expect(400);
+      const res = await t.http.patch(`/api/admin/articles/${a.slug}`).set(authHeader(admin)).send(body).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     expect(
-      (await t.http.patch('/api/admin/articles/no-such-slug').set(as(admin)).send({ commentsOpen: true }).expect(404)).body.error.code,
+      (await t.http.patch('/api/admin/articles/no-such-slug').set(authHeader(admin)).send({ commentsOpen: true }).expect(404)).body.error
+        .code,
     ).toBe('ARTICLE_NOT_FOUND');
   });
 
@@ -522,7 +527,7 @@ describe('articles: counts and settings', () => {
     for (const field of ['commentsOpen', 'moderation', 'trustedBypass', 'reason']) {
       const res = await t.http
         .patch(`/api/admin/articles/${a.slug}`)
-        .set(as(admin))
+        .set(authHeader(admin))
         .send({ commentsOpen: false, [field]: null })
         .expect(400);
       expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field, message: `${field} must not be null` }] });
@@ -540,7 +545,7 @@ describe('GET /api/admin/audit-log', () => {
     await decide(moderator, c.id, { status: 'approved', reason: 'fine' }).expect(200);
     await decide(mod2, c.id, { status: 'spam', reason: 'link farm' }).expect(200);
     await decide(moderator, c.id, { status: 'rejected' }).expect(200);
-    const res = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ comment: c.id }).expect(200);
+    const res = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ comment: c.id }).expect(200);
     expect(res.body.items).toEqual([
       expect.objectContaining({
         action: 'reject',
@@ -579,12 +584,12 @@ describe('GET /api/admin/audit-log', () => {
         targetUser: { id: author.id, username: author.username },
       });
     }
-    const byMod = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ moderator: mod2.id }).expect(200);
+    const byMod = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ moderator: mod2.id }).expect(200);
     expect(byMod.body.items.map((i: { action: string }) => i.action)).toEqual(['spam']);
-    const page1 = await t.http.get('/api/admin/audit-log').set(as(admin)).query({ comment: c.id, limit: 2 }).expect(200);
+    const page1 = await t.http.get('/api/admin/audit-log').set(authHeader(admin)).query({ comment: c.id, limit: 2 }).expect(200);
     const page2 = await t.http
       .get('/api/admin/audit-log')
-      .set(as(admin))
+      .set(authHeader(admin))
       .query({ comment: c.id, limit: 2, cursor: page1.body.nextCursor })
       .expect(200);
     expect([...page1.body.items, ...page2.body.items].map((i: { id: string }) => i.id)).toEqual(
@@ -609,7 +614,7 @@ describe('GET /api/admin/audit-log', () => {
 
   it('should offer no route that changes or removes an entry', async () => {
     const id = randomUUID();
-    await t.http.patch(`/api/admin/audit-log/${id}`).set(as(admin)).send({ reason: 'x' }).expect(404);
-    await t.http.delete(`/api/admin/audit-log/${id}`).set(as(admin)).expect(404);
+    await t.http.patch(`/api/admin/audit-log/${id}`).set(authHeader(admin)).send({ reason: 'x' }).expect(404);
+    await t.http.delete(`/api/admin/audit-log/${id}`).set(authHeader(admin)).expect(404);
   });
 });

@@ -3,7 +3,7 @@ import { WordFilterService } from '../../../src/word-filter/word-filter.service.
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
-import { createArticle, bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
  * GDPR Art. 17: DELETE /api/me (and the admin's DELETE /api/admin/users/:id), against the real app and PostgreSQL.
@@ -19,13 +19,12 @@ let del: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
 
-const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
 
 const post = (app: TestApp, u: TestUser, slug: string, body: string, parentId?: string) =>
   app.http
     .post(`/api/articles/${slug}/comments`)
-    .set(as(u))
+    .set(authHeader(u))
     .send({ body, ...(parentId && { parentId }) });
 
 const countOf = async (app: TestApp, slug: string) =>
@@ -77,14 +76,14 @@ afterEach(() => {
 describe('DELETE /api/me: confirmation', () => {
   it('should refuse a wrong password, no confirmation and both at once, changing nothing', async () => {
     const u = await createUser(t);
-    const wrong = await t.http.delete('/api/me').set(as(u)).send({ password: 'not-the-password-1' }).expect(403);
+    const wrong = await t.http.delete('/api/me').set(authHeader(u)).send({ password: 'not-the-password-1' }).expect(403);
     expect(wrong.body.error).toMatchObject({ code: 'REAUTHENTICATION_FAILED', details: [{ field: 'password' }] });
-    expect(code(await t.http.delete('/api/me').set(as(u)).send({}).expect(400))).toBe('VALIDATION_FAILED');
-    expect(code(await t.http.delete('/api/me').set(as(u)).send({ password: TEST_PASSWORD, ssoToken: 'x.y.z' }).expect(400))).toBe(
+    expect(code(await t.http.delete('/api/me').set(authHeader(u)).send({}).expect(400))).toBe('VALIDATION_FAILED');
+    expect(code(await t.http.delete('/api/me').set(authHeader(u)).send({ password: TEST_PASSWORD, ssoToken: 'x.y.z' }).expect(400))).toBe(
       'VALIDATION_FAILED',
     );
     expect(code(await t.http.delete('/api/me').send({ password: TEST_PASSWORD }).expect(401))).toBe('UNAUTHENTICATED');
-    await t.http.get('/api/auth/me').set(as(u)).expect(200);
+    await t.http.get('/api/auth/me').set(authHeader(u)).expect(200);
     await expect(t.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { deletedAt: true, email: true } })).resolves.toEqual({
       deletedAt: null,
       email: u.email,
@@ -100,27 +99,27 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     const session = await signIn(t, u);
 
     const c1 = (await post(t, u, a.slug, 'Първият ми коментар').expect(201)).body.comment.id as string;
-    await t.http.patch(`/api/comments/${c1}`).set(as(u)).send({ body: 'Първият ми коментар, поправен' }).expect(200);
+    await t.http.patch(`/api/comments/${c1}`).set(authHeader(u)).send({ body: 'Първият ми коментар, поправен' }).expect(200);
     const r1 = (await post(t, other, a.slug, 'Отговор от друг читател', c1).expect(201)).body.comment.id as string;
     const c2 = (await post(t, u, a.slug, 'Отговор на отговора', r1).expect(201)).body.comment.id as string;
     const c3 = (await post(t, u, a.slug, 'Това ще го изтрия сам').expect(201)).body.comment.id as string;
-    await t.http.delete(`/api/comments/${c3}`).set(as(u)).expect(204);
+    await t.http.delete(`/api/comments/${c3}`).set(authHeader(u)).expect(204);
     const c4 = (await post(t, u, pre.slug, 'Чака одобрение').expect(201)).body.comment.id as string;
-    await t.http.patch(`/api/comments/${c4}`).set(as(u)).send({ body: 'Чака одобрение, поправено' }).expect(200);
-    await t.http.post(`/api/comments/${r1}/reports`).set(as(u)).send({ reason: 'Обида' }).expect(201);
+    await t.http.patch(`/api/comments/${c4}`).set(authHeader(u)).send({ body: 'Чака одобрение, поправено' }).expect(200);
+    await t.http.post(`/api/comments/${r1}/reports`).set(authHeader(u)).send({ reason: 'Обида' }).expect(201);
     await t.http
       .post(`/api/admin/users/${u.id}/ban`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ reason: `${u.username} обижда` })
       .expect(200);
-    await t.http.delete(`/api/admin/users/${u.id}/ban`).set(as(moderator)).expect(200);
+    await t.http.delete(`/api/admin/users/${u.id}/ban`).set(authHeader(moderator)).expect(200);
     const relogin = await signIn(t, u);
     const before = { count: await countOf(t, a.slug), thread: await page(t, a.slug) };
     expect(before.count).toBe(3);
 
     const res = await t.http
       .delete('/api/me')
-      .set(as({ token: relogin.accessToken }))
+      .set(authHeader({ token: relogin.accessToken }))
       .send({ password: TEST_PASSWORD })
       .expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -162,7 +161,7 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
 
     // Every way in is closed: the access tokens from before, the refresh tokens, password login by email and name.
     for (const token of [u.token, relogin.accessToken])
-      expect(code(await t.http.get('/api/auth/me').set(as({ token })).expect(401))).toBe('INVALID_TOKEN');
+      expect(code(await t.http.get('/api/auth/me').set(authHeader({ token })).expect(401))).toBe('INVALID_TOKEN');
     for (const refreshToken of [session.refreshToken, relogin.refreshToken])
       expect(code(await t.http.post('/api/auth/refresh').send({ refreshToken }).expect(401))).toBe('INVALID_REFRESH_TOKEN');
     for (const login of [u.email, u.username])
@@ -170,7 +169,7 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
     expect(code(await post(t, u, a.slug, 'още съм тук?').expect(401))).toBe('INVALID_TOKEN');
 
     // The audit log keeps the rows about the account with its pseudonymous id only: the old name is nowhere.
-    const log = await t.http.get(`/api/admin/audit-log?targetUser=${u.id}&limit=100`).set(as(moderator)).expect(200);
+    const log = await t.http.get(`/api/admin/audit-log?targetUser=${u.id}&limit=100`).set(authHeader(moderator)).expect(200);
     expect(log.body.items.map((i: { action: string }) => i.action)).toEqual(expect.arrayContaining(['ban', 'unban', 'erase_account']));
     const text = JSON.stringify(log.body);
     expect(text).not.toContain(u.email);
@@ -199,7 +198,7 @@ describe('DELETE /api/me (ERASURE_MODE=anonymize, the default)', () => {
       .post('/api/auth/register')
       .send({ email: `again-${u.email}`, username: u.username, password: TEST_PASSWORD })
       .expect(201);
-    expect(code(await t.http.get(`/api/admin/users/${u.id}`).set(as(moderator)).expect(404))).toBe('USER_NOT_FOUND');
+    expect(code(await t.http.get(`/api/admin/users/${u.id}`).set(authHeader(moderator)).expect(404))).toBe('USER_NOT_FOUND');
   });
 });
 
@@ -208,12 +207,12 @@ describe('DELETE /api/me (ERASURE_MODE=delete)', () => {
     const a = await createArticle(del, { moderationMode: 'post' });
     const [u, other] = await Promise.all([createUser(del), createUser(del)]);
     const mine = (await post(del, u, a.slug, 'Моят коментар').expect(201)).body.comment.id as string;
-    await del.http.patch(`/api/comments/${mine}`).set(as(u)).send({ body: 'Моят коментар, поправен' }).expect(200);
+    await del.http.patch(`/api/comments/${mine}`).set(authHeader(u)).send({ body: 'Моят коментар, поправен' }).expect(200);
     const reply = (await post(del, other, a.slug, 'Не съм съгласен', mine).expect(201)).body.comment.id as string;
     const second = (await post(del, u, a.slug, 'Вторият ми коментар', reply).expect(201)).body.comment.id as string;
     expect(await countOf(del, a.slug)).toBe(3);
 
-    const res = await del.http.delete('/api/me').set(as(u)).send({ password: TEST_PASSWORD }).expect(200);
+    const res = await del.http.delete('/api/me').set(authHeader(u)).send({ password: TEST_PASSWORD }).expect(200);
     expect(res.body.erasure).toMatchObject({ mode: 'delete', comments: { anonymized: 0, erased: 2 } });
 
     expect(await countOf(del, a.slug)).toBe(1);
@@ -245,7 +244,7 @@ describe('DELETE /api/me (ERASURE_MODE=delete)', () => {
     const u = await createUser(del);
     await post(del, u, a.slug, 'преди изтриването').expect(201);
     const posts = Array.from({ length: 8 }, (_, i) => post(del, u, a.slug, `в движение ${i}`));
-    const erasure = del.http.delete('/api/me').set(as(u)).send({ password: TEST_PASSWORD });
+    const erasure = del.http.delete('/api/me').set(authHeader(u)).send({ password: TEST_PASSWORD });
     const [erased, ...answers] = await Promise.all([erasure, ...posts]);
     expect(erased.status).toBe(200);
     // Each post either committed before the erasure took the account (and was erased with it) or was refused.
@@ -269,11 +268,11 @@ describe('DELETE /api/me for an account that signs in with the publisher', () =>
     const reader = { token: first.body.accessToken as string };
     const a = await createArticle(t, { moderationMode: 'post' });
     const commentId = (
-      await t.http.post(`/api/articles/${a.slug}/comments`).set(as(reader)).send({ body: 'Коментар през издателя' }).expect(201)
+      await t.http.post(`/api/articles/${a.slug}/comments`).set(authHeader(reader)).send({ body: 'Коментар през издателя' }).expect(201)
     ).body.comment.id;
 
     const refuse = async (body: Record<string, unknown>, reason: string) => {
-      const res = await t.http.delete('/api/me').set(as(reader)).send(body).expect(403);
+      const res = await t.http.delete('/api/me').set(authHeader(reader)).send(body).expect(403);
       expect(res.body.error).toMatchObject({ code: 'REAUTHENTICATION_FAILED', details: [{ field: 'ssoToken', reason }] });
     };
     await refuse({ ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub: `${sub}-someone-else` } }) }, 'SSO_IDENTITY_NOT_LINKED');
@@ -283,18 +282,18 @@ describe('DELETE /api/me for an account that signs in with the publisher', () =>
     );
     await refuse({ ssoToken: await signWithSecret('another-publisher-secret-0123456789abcdef', { claims: { sub } }) }, 'SSO_BAD_SIGNATURE');
     // A password-less account has no password to confirm with.
-    expect(code(await t.http.delete('/api/me').set(as(reader)).send({ password: TEST_PASSWORD }).expect(403))).toBe(
+    expect(code(await t.http.delete('/api/me').set(authHeader(reader)).send({ password: TEST_PASSWORD }).expect(403))).toBe(
       'REAUTHENTICATION_FAILED',
     );
 
     const res = await t.http
       .delete('/api/me')
-      .set(as(reader))
+      .set(authHeader(reader))
       .send({ ssoToken: await signWithSecret(SSO_SECRET, { claims: { sub } }) })
       .expect(200);
     expect(res.body.erasure.comments).toEqual({ anonymized: 1, erased: 0 });
     expect(await t.prisma.userIdentity.count({ where: { userId: first.body.user.id } })).toBe(0);
-    expect(code(await t.http.get('/api/auth/me').set(as(reader)).expect(401))).toBe('INVALID_TOKEN');
+    expect(code(await t.http.get('/api/auth/me').set(authHeader(reader)).expect(401))).toBe('INVALID_TOKEN');
     expect(code(await t.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken }).expect(401))).toBe(
       'INVALID_REFRESH_TOKEN',
     );
@@ -311,10 +310,12 @@ describe('DELETE /api/me for an account that signs in with the publisher', () =>
 describe('staff erasing accounts', () => {
   it('should let an admin erase a reader on a request the newsroom received, audited with the reason', async () => {
     const u = await createUser(t);
-    expect(code(await t.http.delete(`/api/admin/users/${u.id}`).set(as(moderator)).send({ reason: 'x' }).expect(403))).toBe('FORBIDDEN');
-    const res = await t.http.delete(`/api/admin/users/${u.id}`).set(as(admin)).send({ reason: 'Искане по имейл №17' }).expect(200);
+    expect(code(await t.http.delete(`/api/admin/users/${u.id}`).set(authHeader(moderator)).send({ reason: 'x' }).expect(403))).toBe(
+      'FORBIDDEN',
+    );
+    const res = await t.http.delete(`/api/admin/users/${u.id}`).set(authHeader(admin)).send({ reason: 'Искане по имейл №17' }).expect(200);
     expect(res.body.erasure.mode).toBe('anonymize');
-    expect(code(await t.http.get('/api/auth/me').set(as(u)).expect(401))).toBe('INVALID_TOKEN');
+    expect(code(await t.http.get('/api/auth/me').set(authHeader(u)).expect(401))).toBe('INVALID_TOKEN');
     await expect(
       t.prisma.moderationAction.findFirstOrThrow({ where: { targetUserId: u.id, action: 'erase_account' } }),
     ).resolves.toMatchObject({
@@ -322,7 +323,7 @@ describe('staff erasing accounts', () => {
       reason: 'Искане по имейл №17',
       details: { requestedBy: 'admin' },
     });
-    expect(code(await t.http.delete(`/api/admin/users/${u.id}`).set(as(admin)).send({ reason: 'again' }).expect(404))).toBe(
+    expect(code(await t.http.delete(`/api/admin/users/${u.id}`).set(authHeader(admin)).send({ reason: 'again' }).expect(404))).toBe(
       'USER_NOT_FOUND',
     );
   });
@@ -331,9 +332,9 @@ describe('staff erasing accounts', () => {
     const a = await createArticle(t, { moderationMode: 'pre' });
     const [mod, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     const c = (await post(t, reader, a.slug, 'Моля, одобрете').expect(201)).body.comment.id as string;
-    await t.http.patch(`/api/admin/comments/${c}`).set(as(mod)).send({ status: 'approved' }).expect(200);
-    await t.http.delete('/api/me').set(as(mod)).send({ password: TEST_PASSWORD }).expect(200);
-    const log = await t.http.get(`/api/admin/audit-log?comment=${c}`).set(as(admin)).expect(200);
+    await t.http.patch(`/api/admin/comments/${c}`).set(authHeader(mod)).send({ status: 'approved' }).expect(200);
+    await t.http.delete('/api/me').set(authHeader(mod)).send({ password: TEST_PASSWORD }).expect(200);
+    const log = await t.http.get(`/api/admin/audit-log?comment=${c}`).set(authHeader(admin)).expect(200);
     const approval = log.body.items.find((i: { action: string }) => i.action === 'approve');
     expect(approval.moderator.id).toBe(mod.id);
     expect(approval.moderator.username).toMatch(/^deleted:/);
@@ -355,11 +356,11 @@ describe('the last admin', () => {
 
   it('should not be able to erase their own account until another admin exists', async () => {
     const only = await createUser(s, { role: 'admin' });
-    expect(code(await s.http.delete('/api/me').set(as(only)).send({ password: TEST_PASSWORD }).expect(409))).toBe('LAST_ADMIN');
-    await s.http.get('/api/auth/me').set(as(only)).expect(200);
+    expect(code(await s.http.delete('/api/me').set(authHeader(only)).send({ password: TEST_PASSWORD }).expect(409))).toBe('LAST_ADMIN');
+    await s.http.get('/api/auth/me').set(authHeader(only)).expect(200);
     const next = await createUser(s, { role: 'admin' });
-    await s.http.delete('/api/me').set(as(only)).send({ password: TEST_PASSWORD }).expect(200);
-    await s.http.get('/api/auth/me').set(as(next)).expect(200);
-    expect(code(await s.http.delete('/api/me').set(as(next)).send({ password: TEST_PASSWORD }).expect(409))).toBe('LAST_ADMIN');
+    await s.http.delete('/api/me').set(authHeader(only)).send({ password: TEST_PASSWORD }).expect(200);
+    await s.http.get('/api/auth/me').set(authHeader(next)).expect(200);
+    expect(code(await s.http.delete('/api/me').set(authHeader(next)).send({ password: TEST_PASSWORD }).expect(409))).toBe('LAST_ADMIN');
   });
 });

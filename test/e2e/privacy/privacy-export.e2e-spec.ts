@@ -3,7 +3,7 @@ import { AccountExportService } from '../../../src/privacy/account-export.servic
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
-import { createArticle, bearer, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * GDPR Art. 15 and 20: GET /api/me/export (and the admin's GET /api/admin/users/:id/export) against the real app
@@ -15,18 +15,17 @@ let t: TestApp;
 let admin: TestUser;
 let moderator: TestUser;
 
-const as = (u: Pick<TestUser, 'token'>) => ({ Authorization: bearer(u) });
 const code = (res: { body: { error?: { code?: string } } }) => res.body.error?.code;
 
 const post = (u: Pick<TestUser, 'token'>, slug: string, body: string, parentId?: string) =>
   t.http
     .post(`/api/articles/${slug}/comments`)
-    .set(as(u))
+    .set(authHeader(u))
     .send({ body, ...(parentId && { parentId }) });
 
 /** The export as text (what a reader downloads) and parsed. */
 async function exportOf(u: Pick<TestUser, 'token'>) {
-  const res = await t.http.get('/api/me/export').set(as(u)).expect(200);
+  const res = await t.http.get('/api/me/export').set(authHeader(u)).expect(200);
   return { res, text: res.text, doc: JSON.parse(res.text) as ExportDoc };
 }
 
@@ -84,28 +83,28 @@ describe('GET /api/me/export', () => {
 
     // The holder's comments in every state, with an edit, replies both ways and decisions by staff.
     const approved = (await post(me, post_.slug, 'Одобрен коментар').expect(201)).body.comment.id as string;
-    await t.http.patch(`/api/comments/${approved}`).set(as(me)).send({ body: 'Одобрен коментар, поправен' }).expect(200);
+    await t.http.patch(`/api/comments/${approved}`).set(authHeader(me)).send({ body: 'Одобрен коментар, поправен' }).expect(200);
     const othersReply = (await post(other, post_.slug, 'ЧУЖД ОТГОВОР, който не е мой', approved).expect(201)).body.comment.id as string;
     const myReply = (await post(me, post_.slug, 'Моят отговор', othersReply).expect(201)).body.comment.id as string;
     const pending = (await post(me, pre.slug, 'Чакащ коментар').expect(201)).body.comment.id as string;
     const rejected = (await post(me, pre.slug, 'Отхвърлен коментар').expect(201)).body.comment.id as string;
     await t.http
       .patch(`/api/admin/comments/${rejected}`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ status: 'rejected', reason: 'Лични нападки' })
       .expect(200);
     const deleted = (await post(me, post_.slug, 'Изтрит от мен').expect(201)).body.comment.id as string;
-    await t.http.delete(`/api/comments/${deleted}`).set(as(me)).expect(204);
-    await t.http.post(`/api/comments/${othersReply}/reports`).set(as(me)).send({ reason: 'Подвеждащо' }).expect(201);
+    await t.http.delete(`/api/comments/${deleted}`).set(authHeader(me)).expect(204);
+    await t.http.post(`/api/comments/${othersReply}/reports`).set(authHeader(me)).send({ reason: 'Подвеждащо' }).expect(201);
     // The other reader's activity around the holder's: a report on the holder's comment, an own comment.
-    await t.http.post(`/api/comments/${approved}/reports`).set(as(other)).send({ reason: 'ЧУЖД ДОКЛАД' }).expect(201);
+    await t.http.post(`/api/comments/${approved}/reports`).set(authHeader(other)).send({ reason: 'ЧУЖД ДОКЛАД' }).expect(201);
     await post(other, post_.slug, 'ЧУЖД КОМЕНТАР').expect(201);
     await t.http
       .post(`/api/admin/users/${first.user.id}/ban`)
-      .set(as(moderator))
+      .set(authHeader(moderator))
       .send({ reason: 'Кратка пауза', until: new Date(Date.now() + 3_600_000).toISOString() })
       .expect(200);
-    await t.http.delete(`/api/admin/users/${first.user.id}/ban`).set(as(moderator)).expect(200);
+    await t.http.delete(`/api/admin/users/${first.user.id}/ban`).set(authHeader(moderator)).expect(200);
     const after = await signIn();
 
     const { res, text, doc } = await exportOf({ token: after.accessToken });
@@ -183,8 +182,8 @@ describe('GET /api/me/export', () => {
     const a = await createArticle(t, { moderationMode: 'pre' });
     const [mod, reader] = await Promise.all([createUser(t, { role: 'moderator' }), createUser(t)]);
     const c = (await post(reader, a.slug, 'ЧИТАТЕЛСКИ ТЕКСТ').expect(201)).body.comment.id as string;
-    await t.http.patch(`/api/admin/comments/${c}`).set(as(mod)).send({ status: 'rejected', reason: 'Спам' }).expect(200);
-    await t.http.post(`/api/admin/users/${reader.id}/ban`).set(as(mod)).send({ reason: 'Реклами' }).expect(200);
+    await t.http.patch(`/api/admin/comments/${c}`).set(authHeader(mod)).send({ status: 'rejected', reason: 'Спам' }).expect(200);
+    await t.http.post(`/api/admin/users/${reader.id}/ban`).set(authHeader(mod)).send({ reason: 'Реклами' }).expect(200);
     const { text, doc } = await exportOf(mod);
     expect(doc.account).toMatchObject({ id: mod.id, role: 'moderator' });
     expect(doc.actionsAsStaff.map((x) => [x.action, x.commentId, x.reason])).toEqual([
@@ -197,9 +196,9 @@ describe('GET /api/me/export', () => {
   it('should refuse anonymous callers and the token of an erased account', async () => {
     expect(code(await t.http.get('/api/me/export').expect(401))).toBe('UNAUTHENTICATED');
     const u = await createUser(t);
-    await t.http.delete(`/api/admin/users/${u.id}`).set(as(admin)).send({ reason: 'test' }).expect(200);
-    expect(code(await t.http.get('/api/me/export').set(as(u)).expect(401))).toBe('INVALID_TOKEN');
-    expect(code(await t.http.get(`/api/admin/users/${u.id}/export`).set(as(admin)).expect(404))).toBe('USER_NOT_FOUND');
+    await t.http.delete(`/api/admin/users/${u.id}`).set(authHeader(admin)).send({ reason: 'test' }).expect(200);
+    expect(code(await t.http.get('/api/me/export').set(authHeader(u)).expect(401))).toBe('INVALID_TOKEN');
+    expect(code(await t.http.get(`/api/admin/users/${u.id}/export`).set(authHeader(admin)).expect(404))).toBe('USER_NOT_FOUND');
   });
 
   it('should hold at most two exports open at once and give their connections back when a download is abandoned', async () => {
@@ -226,8 +225,8 @@ describe('GET /api/admin/users/:id/export', () => {
   it('should give an admin the same document for a request the newsroom received, and record it in the audit log', async () => {
     const u = await createUser(t);
     const own = (await exportOf(u)).doc;
-    expect(code(await t.http.get(`/api/admin/users/${u.id}/export`).set(as(moderator)).expect(403))).toBe('FORBIDDEN');
-    const res = await t.http.get(`/api/admin/users/${u.id}/export`).set(as(admin)).expect(200);
+    expect(code(await t.http.get(`/api/admin/users/${u.id}/export`).set(authHeader(moderator)).expect(403))).toBe('FORBIDDEN');
+    const res = await t.http.get(`/api/admin/users/${u.id}/export`).set(authHeader(admin)).expect(200);
     const doc = JSON.parse(res.text) as ExportDoc;
     expect({ ...doc, generatedAt: own.generatedAt }).toEqual(own);
     await expect(
