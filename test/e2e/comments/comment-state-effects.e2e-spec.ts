@@ -2,7 +2,7 @@ import pg from 'pg';
 import { AppError } from '../../../src/common/errors/app-error.js';
 import { applyCommentChange, commentSnapshotSelect, decideComment, type StateEffect } from '../../../src/comments/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser } from '../../factories/index.js';
+import { createArticle, createUser } from '../../factories/index.js';
 
 /**
  * The seam for work that must commit with a visibility change (live updates, webhook outbox rows, statements of
@@ -22,10 +22,7 @@ const notify: StateEffect = {
 
 async function newComment() {
   const author = await createUser(t);
-  const slug = `state-effects-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const article = await t.prisma.article.create({
-    data: { slug, title: 'Effects', blocks: [], publishedAt: new Date('2000-01-01T00:00:00Z') },
-  });
+  const article = await createArticle(t);
   return t.prisma.comment.create({ data: { articleId: article.id, authorId: author.id, body: 'x' }, select: commentSnapshotSelect });
 }
 

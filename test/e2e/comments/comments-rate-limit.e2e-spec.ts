@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { bearer, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 describe('comment posting rate limits (RATE_LIMIT_ENABLED=true)', () => {
   let t: TestApp;
@@ -9,10 +9,7 @@ describe('comment posting rate limits (RATE_LIMIT_ENABLED=true)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_ENABLED: 'true' });
-    slug = `rate-limited-${process.pid}-${Date.now().toString(36)}`;
-    await t.prisma.article.create({
-      data: { slug, title: 'Rate limits', blocks: [{ type: 'paragraph', text: 'x' }], publishedAt: new Date('2000-01-01') },
-    });
+    ({ slug } = await createArticle(t));
     [first, second] = [await createUser(t), await createUser(t)];
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, createUser, type TestUser } from '../../factories/index.js';
+import { bearer, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 /**
  * Every database round trip costs more than the work it carries (network, protocol, kernel): the hot reads take
@@ -20,8 +20,7 @@ beforeAll(async () => {
   t = await startTestApp({ WEBHOOK_WORKER: 'false' });
   author = await createUser(t);
   moderator = await createUser(t, { role: 'moderator' });
-  slug = `round-trips-${process.pid}-${Date.now().toString(36)}`;
-  await t.prisma.article.create({ data: { slug, title: 'Round trips', blocks: [], publishedAt: new Date('2000-01-01T00:00:00Z') } });
+  ({ slug } = await createArticle(t));
   // Every query the application sends, through the pool directly or on a checked-out client (transactions).
   const pool = t.prisma.pool;
   const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;

@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { TDB_STATEMENT_SCHEMA } from '../../../src/dsa/transparency-database.schema.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { authHeader, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, postComment, type TestUser } from '../../factories/index.js';
 
 /**
  * Transparency (DSA Art. 15, 24): the report's figures on a known data set, and the export of statements of reasons
@@ -64,20 +64,9 @@ beforeAll(async () => {
   t = await startTestApp();
   [admin, moderator, author] = await Promise.all([createUser(t, { role: 'admin' }), createUser(t, { role: 'moderator' }), createUser(t)]);
   await t.http.post('/api/admin/word-filters').set(authHeader(admin)).send({ word: 'отчетнадума', kind: 'banned' }).expect(201);
-  const article = await t.prisma.article.create({
-    data: {
-      slug: `dsa-transparency-${process.pid}-${Date.now().toString(36)}`,
-      title: 'Transparency',
-      blocks: [],
-      publishedAt: new Date(Date.UTC(1993, 0, 1)),
-      moderationMode: 'post',
-    },
-    select: { slug: true },
-  });
+  const article = await createArticle(t, { moderationMode: 'post' });
   secretBody = `Лични данни на автора ${process.pid}`;
-  const post = async (body = `Коментар ${++seq}`) =>
-    (await t.http.post(`/api/articles/${article.slug}/comments`).set(authHeader(author)).send({ body }).expect(201)).body.comment
-      .id as string;
+  const post = async (body?: string) => (await postComment(t, article, author, { body })).id;
   const [c1, c2, c3, c4, c5] = [await post(secretBody), await post(), await post(), await post(), await post()];
 
   // Notices: two of illegal speech, one of fraud.

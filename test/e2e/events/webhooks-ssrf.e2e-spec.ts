@@ -1,7 +1,7 @@
 import { HostResolver, type ResolvedAddress } from '../../../src/webhooks/webhook-target.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { authHeader, createUser, type TestUser } from '../../factories/index.js';
+import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
 import { deleteAllWebhookEndpoints, eventually, WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 /**
@@ -15,7 +15,6 @@ let db: ScratchDatabase;
 let t: TestApp;
 let admin: TestUser;
 let receiver: WebhookReceiver;
-let seq = 0;
 /** What the stand-in DNS answers, per name; unknown names do not resolve. */
 const dns = new Map<string, ResolvedAddress[]>();
 const PUBLIC: ResolvedAddress = { address: '93.184.215.14', family: 4 };
@@ -130,8 +129,7 @@ describe('webhook targets (SSRF)', () => {
 
     // The worker's deliveries are checked the same way.
     const reader = await createUser(t);
-    const slug = `webhooks-ssrf-${process.pid}-${++seq}`;
-    await t.prisma.article.create({ data: { slug, title: 'SSRF', blocks: [] } });
+    const { slug } = await createArticle(t);
     const comment = await t.http
       .post(`/api/articles/${slug}/comments`)
       .set(authHeader(reader))
