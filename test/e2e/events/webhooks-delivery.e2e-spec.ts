@@ -280,16 +280,29 @@ describe('webhook delivery', () => {
     const r = await receiver();
     const hook = await createEndpoint(t, r, ['comment.approved']);
     const a = await createArticle(t);
+    // A second endpoint, never paused: what reaches it shows how far the worker has got.
+    const witness = await receiver();
+    await createEndpoint(t, witness, ['comment.approved']);
+    const attempts = vi.spyOn(t.app.get(WebhookDispatcher), 'attempt');
     const first = (await postComment(t, a, reader, { body: 'Чака паузата да свърши' })).id;
     await r.stop();
     await decideComment(t, admin, first, 'approved');
     expect(await eventually(async () => (await deliveriesOf(t, hook.id))[0]?.attempts)).toBeGreaterThanOrEqual(1);
 
     await t.http.patch(`/api/admin/webhooks/${hook.id}`).set(authHeader(admin)).send({ enabled: false }).expect(200);
-    await sleep(200); // an attempt in flight at that moment finishes
+    // Every attempt started before the pause has finished and been recorded.
+    await Promise.allSettled(attempts.mock.results.map((x) => x.value as Promise<unknown>));
     const paused = (await deliveriesOf(t, hook.id))[0]!;
-    await decideComment(t, admin, (await postComment(t, a, reader, { body: 'Одобрен по време на паузата' })).id, 'approved');
-    await sleep(800);
+    const attemptsBefore = attempts.mock.calls.length;
+    // Due again (its retry time has come), so only the pause keeps the worker from it...
+    const due = async () => (await t.prisma.webhookDelivery.count({ where: { id: paused.id, nextAttemptAt: { lte: new Date() } } })) === 1;
+    expect(await eventually(due)).toBe(true);
+    // ...and a change approved now reaches the witness: the worker has claimed since, oldest due first.
+    const during = (await postComment(t, a, reader, { body: 'Одобрен по време на паузата' })).id;
+    await decideComment(t, admin, during, 'approved');
+    const ofDuring = (x: WebhookReceiver) => x.of('comment.approved').some((m) => (m.payload.data.comment as { id: string }).id === during);
+    expect(await witness.waitFor(ofDuring, 5000)).toBe(true);
+    expect(attempts.mock.calls.slice(attemptsBefore).map(([d]) => d.endpointId)).not.toContain(hook.id);
     expect(await deliveriesOf(t, hook.id)).toEqual([
       expect.objectContaining({ id: paused.id, status: 'pending', attempts: paused.attempts }),
     ]);
@@ -395,7 +408,7 @@ describe('webhook delivery', () => {
 
     const res = await t.http.post(`/api/admin/webhooks/${hook.id}/test`).set(authHeader(admin)).expect(201);
     expect(res.body.delivery).toMatchObject({ status: 'failed', lastResponseCode: 307, lastError: 'redirect (307) not followed' });
-    await sleep(200);
+    // The attempt is over once the endpoint has answered: a redirect followed would have reached `elsewhere` by now.
     expect(elsewhere.requests).toBe(0);
   });
 
@@ -474,7 +487,10 @@ describe('webhook delivery across restarts and instances', () => {
       expect(bulk.body.applied).toBe(20);
 
       expect(await r.waitFor((x) => x.received.length >= 21, 10_000)).toBe(true);
-      await sleep(300);
+      // All recorded as succeeded: none is pending, so no instance sends one again.
+      expect(
+        await eventually(async () => (await one.prisma.webhookDelivery.count({ where: { status: { not: 'succeeded' } } })) === 0),
+      ).toBe(true);
       expect(r.received).toHaveLength(21);
       expect(new Set(r.received.map((m) => m.id)).size).toBe(21);
       expect(
