@@ -48,6 +48,11 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' code runs in browsers.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Command-line programs and the test reporter talk to a terminal.
     files: ['scripts/**', 'bench/**', 'src/**/*.cli.ts', 'test/**'],
     rules: { 'no-console': 'off' },
