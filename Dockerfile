@@ -58,7 +58,7 @@ COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
 COPY prisma/seed ./prisma/seed
 # A 160 MB old-space cap keeps the process well under 250 MB RSS under load at the same throughput
-# (V8 otherwise lets garbage pile up lazily; see the README's benchmark section).
+# (V8 otherwise lets garbage pile up lazily; see docs/performance.md).
 ENV PATH=/usr/local/bin \
     NODE_ENV=production \
     PORT=3000 \
