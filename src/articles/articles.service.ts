@@ -10,7 +10,8 @@ import { ReadPath } from '../read-path/read-path.service.js';
 import { articleSelect, toArticleView } from './article.mapper.js';
 import type { CreateArticleDto } from './dto/article.dto.js';
 import type { ArticleDto } from './dto/article-response.dto.js';
-import { isSlug, slugify } from './slugify.js';
+import { isSlug } from '../common/validation/slug.js';
+import { slugify } from './slugify.js';
 
 export function articleNotFound(slug: string): AppError {
   return AppError.notFound('ARTICLE_NOT_FOUND', `No article with slug "${slug.slice(0, 120)}"`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isSlug } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 import { ReadPath } from '../read-path/read-path.service.js';
 
 /**

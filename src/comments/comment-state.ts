@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { AppError } from '../common/errors/app-error.js';
 import { capitalize, withArticle } from '../common/text/english.js';
-import { databaseFault } from '../database/database-errors.js';
+import { databaseFault } from '../common/errors/database-errors.js';
 import { nameFor, type Queryable, SqlParams } from '../database/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CommentStatus } from '../generated/prisma/enums.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { articleNotFound } from '../articles/articles.service.js';
-import { isSlug } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor } from '../common/pagination.js';

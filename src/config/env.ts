@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EEA_COUNTRY_CODES } from '../dsa/transparency-database.js';
+import { EEA_COUNTRY_CODES } from './eea-countries.js';
 
 const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'please-change-this-secret-in-production']);
 

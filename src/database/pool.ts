@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DatabaseUnavailableError } from './database-errors.js';
+import { DatabaseUnavailableError } from '../common/errors/database-errors.js';
 
 export interface PoolOptions {
   max?: number;

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type pg from 'pg';
-import { databaseFault } from './database-errors.js';
+import { databaseFault } from '../common/errors/database-errors.js';
 
 /**
  * Raw SQL through the application's own pg pool: named (prepared) statements, typed parameters and rows.

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type Db, query } from '../comments/comment-state.js';
 import { AppConfig } from '../config/app-config.js';
 import { userBannedEvent } from '../events/domain-events.js';
-import { normalizeEmail } from '../users/user.mapper.js';
+import { normalizeEmail } from '../common/text/email.js';
 import { audit, insertAccountStatement } from './decision-effects.js';
 import { StatementPolicy } from './statement-policy.js';
 import type { StatementCategory } from './transparency-database.js';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { articleNotFound } from '../articles/articles.service.js';
-import { isSlug } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 import { AppError } from '../common/errors/app-error.js';
 import { clientIpKey } from '../common/rate-limit/client-ip.js';
 import { AppConfig } from '../config/app-config.js';

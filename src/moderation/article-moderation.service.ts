@@ -6,7 +6,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import type { ArticleSettingsDto } from './dto/article-settings.dto.js';
 import type { ArticleCommentCountsDto, ArticleSettingsViewDto } from './dto/moderation-response.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
-import { isSlug } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 
 const articleSettingsSelect = {
   id: true,

@@ -5,7 +5,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { HeaderObject, OperationObject, ParameterObject, RequestBodyObject, ResponseObject } from '@nestjs/swagger';
-import { SLUG_PATTERN } from '../../articles/slugify.js';
+import { SLUG_PATTERN } from '../validation/slug.js';
 import { ALLOW_BANNED_KEY, IS_PUBLIC_KEY, ROLES_KEY } from '../auth/decorators.js';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import { cacheControl } from '../http-cache.js';
