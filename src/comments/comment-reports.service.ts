@@ -6,8 +6,8 @@ import type { NoticeDto } from '../dsa/dto/notice.dto.js';
 import { NoticesService } from '../dsa/notices.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { commentNotFound } from './comment-policy.js';
-import { applyCommentChange, commentSnapshotSelect } from './comment-state.js';
+import { commentNotFound } from '../comment-core/comment-policy.js';
+import { applyCommentChange, commentSnapshotSelect } from '../comment-core/comment-state.js';
 import type { ReportDto } from './dto/comment-response.dto.js';
 import type { ReportCommentDto } from './dto/report-comment.dto.js';
 

@@ -7,6 +7,7 @@ import type { ArticleSettingsDto } from './dto/article-settings.dto.js';
 import type { ArticleCommentCountsDto, ArticleSettingsViewDto } from './dto/moderation-response.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { isSlug } from '../common/validation/slug.js';
+import { appendAudit } from '../audit/audit-log.js';
 
 const articleSettingsSelect = {
   id: true,
@@ -70,16 +71,14 @@ export class ArticleModerationService {
         data: { commentsOpen: dto.commentsOpen, moderationMode: dto.moderation, trustedBypass: dto.trustedBypass },
         select: articleSettingsSelect,
       });
-      await tx.moderationAction.create({
-        data: {
-          action: 'article_settings',
-          moderatorId,
-          articleId: row.id,
-          reason: dto.reason ?? null,
-          details: {
-            from: { commentsOpen: before.comments_open, moderation: before.moderation_mode, trustedBypass: before.trusted_bypass },
-            to: { commentsOpen: row.commentsOpen, moderation: row.moderationMode, trustedBypass: row.trustedBypass },
-          },
+      await appendAudit(tx, {
+        action: 'article_settings',
+        actorId: moderatorId,
+        articleId: row.id,
+        reason: dto.reason ?? null,
+        details: {
+          from: { commentsOpen: before.comments_open, moderation: before.moderation_mode, trustedBypass: before.trusted_bypass },
+          to: { commentsOpen: row.commentsOpen, moderation: row.moderationMode, trustedBypass: row.trustedBypass },
         },
       });
       return toArticleSettingsView(row);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { appendAudit } from '../audit/audit-log.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { decodeCursor, keysetPage, olderThan } from '../common/pagination.js';
@@ -151,9 +152,7 @@ export class WebhooksService implements OnApplicationBootstrap {
         data: { id, url, events: dto.events, description, secretCiphertext: box.seal(secret, id), createdById: actorId },
         select: webhookSelect,
       });
-      await tx.moderationAction.create({
-        data: { moderatorId: actorId, action: 'webhook_create', reason: url, details: { webhook: auditView(created) } },
-      });
+      await appendAudit(tx, { actorId, action: 'webhook_create', reason: url, details: { webhook: auditView(created) } });
       return created;
     });
     return { ...toWebhookView(row), secret };
@@ -216,13 +215,11 @@ export class WebhooksService implements OnApplicationBootstrap {
           data: { attempts: 0, nextAttemptAt: new Date() },
         });
       }
-      await tx.moderationAction.create({
-        data: {
-          moderatorId: actorId,
-          action: 'webhook_update',
-          reason: updated.url,
-          details: { webhookId: id, from: auditView(before), to: auditView(updated), ...(secret && { secretRotated: true }) },
-        },
+      await appendAudit(tx, {
+        actorId,
+        action: 'webhook_update',
+        reason: updated.url,
+        details: { webhookId: id, from: auditView(before), to: auditView(updated), ...(secret && { secretRotated: true }) },
       });
       return updated;
     });
@@ -243,9 +240,7 @@ export class WebhooksService implements OnApplicationBootstrap {
           where: { id },
           select: { id: true, url: true, events: true, description: true, enabled: true },
         });
-        await tx.moderationAction.create({
-          data: { moderatorId: actorId, action: 'webhook_delete', reason: removed.url, details: { webhook: auditView(removed) } },
-        });
+        await appendAudit(tx, { actorId, action: 'webhook_delete', reason: removed.url, details: { webhook: auditView(removed) } });
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') throw webhookNotFound();
@@ -300,15 +295,13 @@ export class WebhooksService implements OnApplicationBootstrap {
         data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), completedAt: null },
         select: deliverySelect,
       });
-      await tx.moderationAction.create({
-        data: {
-          moderatorId: actorId,
-          action: 'webhook_retry',
-          reason: current.url,
-          details: {
-            webhookId: id,
-            delivery: { id: deliveryId, messageId: current.message_id, eventType: current.event_type, previousStatus: current.status },
-          },
+      await appendAudit(tx, {
+        actorId,
+        action: 'webhook_retry',
+        reason: current.url,
+        details: {
+          webhookId: id,
+          delivery: { id: deliveryId, messageId: current.message_id, eventType: current.event_type, previousStatus: current.status },
         },
       });
       return updated;
@@ -346,13 +339,11 @@ export class WebhooksService implements OnApplicationBootstrap {
           nextAttemptAt: new Date(Date.now() + this.settings.leaseMs),
         },
       });
-      await tx.moderationAction.create({
-        data: {
-          moderatorId: actorId,
-          action: 'webhook_test',
-          reason: endpoint.url,
-          details: { webhookId: id, delivery: { id: deliveryId } },
-        },
+      await appendAudit(tx, {
+        actorId,
+        action: 'webhook_test',
+        reason: endpoint.url,
+        details: { webhookId: id, delivery: { id: deliveryId } },
       });
     });
     const claimed = await claimDelivery(this.prisma.pool, deliveryId, this.settings.leaseMs);

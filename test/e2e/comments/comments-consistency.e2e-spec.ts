@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/common/errors/app-error.js';
-import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
+import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../../src/comment-core/comment-state.js';
 import { recount } from '../../../src/comments/recount.js';
 import type { CommentStatus, ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
