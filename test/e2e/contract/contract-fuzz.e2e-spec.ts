@@ -232,17 +232,15 @@ function resolve(s: Schema | undefined): Schema {
   if (!s) return {};
   if (s.$ref) return resolve(components[s.$ref.split('/').pop()!]);
   if (s.allOf)
-    return s.allOf
-      .map(resolve)
-      .reduce<Schema>(
-        (a, b) => ({
-          ...a,
-          ...b,
-          properties: { ...a.properties, ...b.properties },
-          required: [...(a.required ?? []), ...(b.required ?? [])],
-        }),
-        { ...s, allOf: undefined },
-      );
+    return s.allOf.map(resolve).reduce<Schema>(
+      (a, b) => ({
+        ...a,
+        ...b,
+        properties: { ...a.properties, ...b.properties },
+        required: [...(a.required ?? []), ...(b.required ?? [])],
+      }),
+      { ...s, allOf: undefined },
+    );
   if (s.oneOf ?? s.anyOf) return resolve((s.oneOf ?? s.anyOf)![0]);
   return s;
 }
