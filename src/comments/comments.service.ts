@@ -15,7 +15,8 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { canView, commentNotFound, decideStatus, isModerator } from '../comment-core/comment-policy.js';
 import { commentForChange, commentPage, commentRecord, postContext } from '../comment-core/comment-reads.js';
 import type { CommentForChangeRow, PostContextRow } from '../comment-core/comment-reads.sql.js';
-import { applyCommentChange, type CommentSnapshot, insertComment, type StateEffect } from '../comment-core/comment-state.js';
+import { keepRevision } from '../comment-core/comment-revisions.js';
+import { applyCommentChange, type CommentSnapshot, insertComment } from '../comment-core/comment-state.js';
 import type { CommentDto } from './dto/comment-response.dto.js';
 import type { CreateCommentDto } from './dto/create-comment.dto.js';
 import type { ListCommentsQueryDto } from './dto/list.dto.js';
@@ -30,14 +31,6 @@ const snapshotOf = (r: CommentForChangeRow): CommentSnapshot => ({
   status: r.status,
   deletedAt: r.deleted_at,
   version: r.version,
-});
-
-/** Keeps the body being replaced as a revision, in the same statement as the edit (a comment-state effect). */
-const keepRevision = (body: string, version: number): StateEffect => ({
-  name: 'revision',
-  sql: (p) => `INSERT INTO comment_revisions (id, comment_id, body, version, created_at)
-               SELECT gen_random_uuid(), d.id, ${p.p(body, 'text')}, ${p.p(version, 'int')}, now() FROM changed d
-               RETURNING id`,
 });
 
 @Injectable()

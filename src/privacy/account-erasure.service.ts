@@ -7,6 +7,7 @@ import { forgetIdentities } from '../auth/sso/sso-identities.js';
 import { SsoTokenVerifier } from '../auth/sso/sso-token.verifier.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
+import { eraseRevisions } from '../comment-core/comment-revisions.js';
 import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comment-core/comment-state.js';
 import { authorDeletionEffects } from '../dsa/decision-effects.js';
 import { scrubNotifierContacts } from '../dsa/notice-contacts.js';
@@ -204,7 +205,11 @@ export class AccountErasureService {
     // A notice about a comment that loses its words has nothing left to act on (DSA: closed as content unavailable).
     for (const chunk of chunks(shown)) await applyCommentChanges(tx, chunk, softDelete, audit, authorDeletionEffects);
     for (const chunk of chunks(deleted)) await applyCommentChanges(tx, chunk, { body: '' }, audit);
-    for (const chunk of chunks(rows)) await tx.$queryRaw`SELECT erase_comment_revisions(${chunk.map((r) => r.id)}::uuid[])`;
+    for (const chunk of chunks(rows))
+      await eraseRevisions(
+        tx,
+        chunk.map((r) => r.id),
+      );
     return rows.length;
   }
 }
