@@ -1,5 +1,7 @@
 import type pg from 'pg';
 
+/** The approved-comment counters (articles, users) checked against the comments themselves, and repaired (npm run db:recount). */
+
 /** A counter that disagrees with `count(*) FILTER (WHERE status = 'approved' AND deleted_at IS NULL)`. */
 export interface CounterDrift {
   id: string;
