@@ -50,15 +50,14 @@ interface Actor {
  *     and SSO sign-in into this account are impossible, and every access token is refused at once (the JWT strategy
  *     reloads the account on each request and refuses a deleted one);
  *   - comments: ERASURE_MODE=anonymize (default) keeps the words of comments that were published or decided
- *     (approved, rejected, spam) and shows them without an author (comment-core/comment-json.ts publicCommentJson); comments still
+ *     (approved, rejected, spam) and shows them without an author (comment-core/comment-json.ts); comments still
  *     pending (never published) and those the holder had deleted lose their words. ERASURE_MODE=delete erases the
- *     words of every comment. An erased comment is soft-deleted with an empty body through the transition table
- *     (comment-core/comment-state.ts: counters and one audit row per comment in the same statement), so threads keep their shape
- *     as deleted placeholders and every count stays exact; its earlier versions are deleted too
- *     (erase_comment_revisions);
- *   - the domain event log loses the account's name and the erased words too (events/domain-events.ts scrubAccountFromEvents), and so do the copies
- *     webhook deliveries keep (scrubWebhookDeliveries); the log gets a `user.erased` event (its id only), so
- *     live-update and webhook consumers can forget the name as well;
+ *     words of every comment. An erased comment is soft-deleted with an empty body through the comment core
+ *     (counters and one audit row per comment in the same statement), so threads keep their shape as deleted
+ *     placeholders and every count stays exact; its earlier versions are deleted too (eraseRevisions);
+ *   - the domain event log loses the account's name and the erased words too (scrubAccountFromEvents), and so do
+ *     the copies webhook deliveries keep (scrubWebhookDeliveries); the log gets a `user.erased` event (its id only),
+ *     so live-update and webhook consumers can forget the name as well;
  *   - an audit row `erase_account` records who erased it (the holder or an admin), the mode and the counts.
  * Audit rows stay (the log is append-only) and keep only the pseudonymous id; their free text (a ban reason, a
  * moderator's note) is the newsroom's own record and is not rewritten.
