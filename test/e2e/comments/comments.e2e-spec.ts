@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MockInstance } from 'vitest';
-import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
+import { applyCommentChange, commentSnapshotSelect } from '../../../src/comment-core/comment-state.js';
 import type { CommentStatus, ModerationMode } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';

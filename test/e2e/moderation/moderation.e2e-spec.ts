@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
+import { commentSnapshotSelect, recordNewComment } from '../../../src/comment-core/comment-state.js';
 import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { bearer, createUser, type TestUser } from '../../helpers/users.js';
