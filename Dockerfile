@@ -6,7 +6,7 @@
 # Pinned base; for production pin the digest too (docker buildx imagetools inspect node:24.22.3-bookworm-slim).
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-# 1. Compile: full install (dev tools included), SWC build of src/ into dist/. Type checking is `npm test`'s job.
+# 1. Compile: full install (dev tools included), SWC build of src/ into dist/ and the pages (web/) into dist/public/. Type checking is `npm test`'s job.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # tsconfig.json before `npm ci`: its postinstall generates the Prisma client, which picks its import extensions
@@ -15,8 +15,9 @@ COPY package.json package-lock.json prisma.config.ts tsconfig.json ./
 COPY scripts/no-schema-engine.sh scripts/
 COPY prisma/schema.prisma prisma/
 RUN npm ci --no-audit --no-fund
-COPY scripts/build.mjs scripts/
+COPY scripts/build.mjs scripts/build-web.mjs scripts/
 COPY src ./src
+COPY web ./web
 RUN node scripts/build.mjs --clean
 
 # 2. Production dependencies only. --omit=optional also leaves out the dev tools npm would keep as optional peers
@@ -57,7 +58,7 @@ COPY --from=build /app/dist ./dist
 COPY prisma/migrations ./prisma/migrations
 COPY prisma/seed ./prisma/seed
 # A 160 MB old-space cap keeps the process well under 250 MB RSS under load at the same throughput
-# (V8 otherwise lets garbage pile up lazily; see the README's benchmark section).
+# (V8 otherwise lets garbage pile up lazily; see docs/performance.md).
 ENV PATH=/usr/local/bin \
     NODE_ENV=production \
     PORT=3000 \

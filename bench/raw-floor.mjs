@@ -1,5 +1,5 @@
 // The floor the service is measured against: bare node:http + pg, no framework, answering every benchmarked route
-// with the same SQL as the service (the read path's statements and comment-state's write statements are imported
+// with the same SQL as the service (the prepared read statements and comment-state's write statements are imported
 // from the build, so they cannot drift) and the same response: same body, same headers (the service's static
 // security headers are handed over by bench/run.mjs; ETags use the same hash). What it leaves out is everything
 // the framework adds: routing tables, guards, DTO validation, interceptors, exception filters, logging.
@@ -9,18 +9,11 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import http from 'node:http';
 import { verify as argon2Verify } from '@node-rs/argon2';
 import pg from 'pg';
-import { decideComment, insertComment } from '../dist/comments/comment-state.js';
-import {
-  ARTICLE,
-  ARTICLE_PAGE,
-  AUTH_USER,
-  commentPageStatement,
-  COUNT_MANY,
-  COUNT_ONE,
-  FIRST_PAGE_KEY,
-  pageJson,
-  POST_CONTEXT,
-} from '../dist/read-path/read-path.sql.js';
+import { ARTICLE, ARTICLE_PAGE, COUNT_MANY, COUNT_ONE } from '../dist/articles/articles.sql.js';
+import { commentPageStatement, POST_CONTEXT } from '../dist/comment-core/comment-reads.sql.js';
+import { decideComment, insertComment } from '../dist/comment-core/comment-state.js';
+import { FIRST_PAGE_KEY, pageJson } from '../dist/database/json-pages.js';
+import { AUTH_USER } from '../dist/users/users.sql.js';
 import { cacheControl, COUNT_CACHE, etagOf, matchesIfNoneMatch, PAGE_CACHE } from '../dist/common/http-cache.js';
 import { toAdminCommentView } from '../dist/moderation/moderation.mapper.js';
 

@@ -1,4 +1,5 @@
-// Compiles src/ to dist/ with SWC, only the files whose content changed since the last build.
+// Compiles src/ to dist/ with SWC, only the files whose content changed since the last build, and the pages' code
+// in web/ to dist/public/ (scripts/build-web.mjs) when it changed.
 // Type checking is not done here (SWC strips types): `npm test` and `npm run typecheck` run tsc.
 //
 //   node scripts/build.mjs          incremental build (what `npm start` does before serving)
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWeb } from './build-web.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = join(root, 'src');
@@ -120,14 +122,16 @@ export async function build({ clean = false } = {}) {
     mkdirSync(outDir, { recursive: true });
     writeAtomic(manifestPath, JSON.stringify({ key, files }));
   }
-  return { compiled: changed.length, removed: removed.length, generated, ms: Math.round(performance.now() - started) };
+  // The pages' code (web/ → dist/public/), rebuilt only when it changed.
+  const web = await buildWeb({ force: clean });
+  return { compiled: changed.length, removed: removed.length, generated, web: web.built, ms: Math.round(performance.now() - started) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const r = await build({ clean: process.argv.includes('--clean') });
     console.log(
-      `build: ${r.compiled} file(s) compiled, ${r.removed} removed${r.generated ? ', Prisma client generated' : ''} in ${r.ms} ms`,
+      `build: ${r.compiled} file(s) compiled, ${r.removed} removed${r.generated ? ', Prisma client generated' : ''}${r.web ? ', pages built' : ''} in ${r.ms} ms`,
     );
   } catch (err) {
     console.error(`build failed: ${err.message}`);

@@ -5,8 +5,10 @@ import { build } from './build.mjs';
 
 try {
   const r = await build();
-  if (r.compiled || r.removed || r.generated) {
-    process.stdout.write(`build: ${r.compiled} file(s) compiled${r.generated ? ', Prisma client generated' : ''} in ${r.ms} ms\n`);
+  if (r.compiled || r.removed || r.generated || r.web) {
+    process.stdout.write(
+      `build: ${r.compiled} file(s) compiled${r.generated ? ', Prisma client generated' : ''}${r.web ? ', pages built' : ''} in ${r.ms} ms\n`,
+    );
   }
 } catch (err) {
   process.stderr.write(`build failed: ${err.message}\n`);

@@ -66,8 +66,10 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableCors({
     origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+    // Everything the reader widget (web/) sends from a news site's page: PUT included (reactions), the notifier's
+    // Notice-Key and Last-Event-ID for a live stream read with fetch.
+    methods: ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'Last-Event-ID', 'Notice-Key', 'X-Request-Id'],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'X-Request-Id'],
     maxAge: 600,
   });

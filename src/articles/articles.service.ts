@@ -3,14 +3,17 @@ import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor } from '../common/pagination.js';
+import { FIRST_PAGE_KEY, pageJson } from '../database/json-pages.js';
 import { seedDir } from '../database/paths.js';
+import { one, run } from '../database/sql.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { ReadPath } from '../read-path/read-path.service.js';
 import { articleSelect, toArticleView } from './article.mapper.js';
+import { ARTICLE, ARTICLE_PAGE, COUNT_MANY, COUNT_ONE, STREAM_ARTICLES } from './articles.sql.js';
 import type { CreateArticleDto } from './dto/article.dto.js';
 import type { ArticleDto } from './dto/article-response.dto.js';
-import { isSlug, slugify } from './slugify.js';
+import { isSlug } from '../common/validation/slug.js';
+import { slugify } from './slugify.js';
 
 export function articleNotFound(slug: string): AppError {
   return AppError.notFound('ARTICLE_NOT_FOUND', `No article with slug "${slug.slice(0, 120)}"`);
@@ -20,21 +23,36 @@ export function articleNotFound(slug: string): AppError {
 export class ArticlesService {
   private readonly logger = new Logger(ArticlesService.name);
 
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly reads: ReadPath,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
-  /** `{ items, nextCursor }` as JSON text, newest first (read path). */
-  list(limit: number, cursor?: string): Promise<string> {
-    return this.reads.articlePage(limit, decodeCursor(cursor));
+  /** `{ items, nextCursor }` as JSON text, newest first (a prepared statement on the pool, like every read here). */
+  async list(limit: number, cursor?: string): Promise<string> {
+    const after = decodeCursor(cursor);
+    const key = after ? { t: after.t.toISOString(), id: after.id } : FIRST_PAGE_KEY.desc;
+    return pageJson((await one(this.prisma.pool, ARTICLE_PAGE, [key.t, key.id, limit]))!);
   }
 
-  /** `{ article }` as JSON text (read path). */
+  /** `{ article }` as JSON text. */
   async getBySlug(slug: string): Promise<string> {
-    const json = isSlug(slug) ? await this.reads.article(slug) : undefined;
+    const json = isSlug(slug) ? (await one(this.prisma.pool, ARTICLE, [slug]))?.json : undefined;
     if (json === undefined) throw articleNotFound(slug);
     return json;
+  }
+
+  /** Approved, not deleted comments on one article (the counter); undefined when the slug is unknown. */
+  async commentCount(slug: string): Promise<number | undefined> {
+    return (await one(this.prisma.pool, COUNT_ONE, [slug]))?.c;
+  }
+
+  /** Counts for many slugs in one query; slugs that do not exist are absent from the map. */
+  async commentCounts(slugs: string[]): Promise<Map<string, number>> {
+    if (!slugs.length) return new Map();
+    return new Map((await run(this.prisma.pool, COUNT_MANY, [slugs])).map((r) => [r.slug, r.c]));
+  }
+
+  /** The known articles among `slugs`, with id and count (live-update streams). */
+  streamArticles(slugs: string[]): Promise<{ id: string; slug: string; count: number }[]> {
+    return run(this.prisma.pool, STREAM_ARTICLES, [slugs]);
   }
 
   async create(dto: CreateArticleDto): Promise<ArticleDto> {

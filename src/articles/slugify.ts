@@ -1,3 +1,5 @@
+import { MAX_SLUG_LENGTH } from '../common/validation/slug.js';
+
 /**
  * Slugs from titles with the official Bulgarian transliteration (Streamlined System, Transliteration Act 2009):
  * ъ→a, й→y, щ→sht, ц→ts, ж→zh, х→h, ю→yu, я→ya, ь→y, and "ия" at the end of a word → "ia".
@@ -35,13 +37,6 @@ const BG: Record<string, string> = {
   ю: 'yu',
   я: 'ya',
 };
-
-export const MAX_SLUG_LENGTH = 120;
-
-/** What any stored slug looks like; a path parameter that does not match cannot name an article. */
-export const SLUG_PATTERN = /^[a-z0-9-]{1,120}$/;
-
-export const isSlug = (value: string): boolean => SLUG_PATTERN.test(value);
 
 export function transliterateBg(text: string): string {
   return (

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { normalizeEmail } from '../users/user.mapper.js';
+import { normalizeEmail } from '../common/text/email.js';
 import { UsernamesService } from '../users/usernames.service.js';
 import { passwordEqualsIdentity } from './credential-rules.js';
 import { PasswordService } from './password.service.js';

@@ -7,12 +7,14 @@ import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { ReadPath } from '../read-path/read-path.service.js';
-import { isBanned, normalizeEmail, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
+import { normalizeEmail } from '../common/text/email.js';
+import { isBanned, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
 import { normalizeUsername } from '../users/username-rules.js';
 import { UsernamesService } from '../users/usernames.service.js';
+import { authUser } from '../users/users.sql.js';
 import type { RegisterDto } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
+import { findSession, revokeSessionFamily, rotateSession, startSession } from './sessions.js';
 
 export interface AuthResult {
   user: SelfUserView;
@@ -39,7 +41,6 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly usernames: UsernamesService,
     private readonly limiter: RateLimiter,
-    private readonly reads: ReadPath,
   ) {}
 
   /**
@@ -129,7 +130,7 @@ export class AuthService {
     if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat))
       throw invalidToken();
     // A prepared statement on the read path: this runs on every authenticated request.
-    const user = await this.reads.authUser(sub);
+    const user = await authUser(this.prisma.pool, sub);
     if (!user || user.deleted_at) throw invalidToken();
     return {
       id: user.id,
@@ -151,10 +152,10 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<AuthResult> {
     const tokenHash = sha256(refreshToken);
-    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash } });
+    const row = await findSession(this.prisma, tokenHash);
     if (!row) throw AppError.unauthorized('INVALID_REFRESH_TOKEN', 'The refresh token is invalid');
     if (row.revokedAt) {
-      await this.revokeFamily(row.familyId);
+      await revokeSessionFamily(this.prisma, row.familyId);
       // A rotated token coming back means two parties hold the family: treat it as stolen. A token revoked by
       // logout (no successor) is simply invalid.
       if (row.replacedById) throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
@@ -172,27 +173,18 @@ export class AuthService {
 
     const next = this.newRefreshToken();
     const nextId = randomUUID();
-    const rotated = await this.prisma.transaction(async (tx) => {
-      const claimed = await tx.refreshToken.updateMany({
-        where: { id: row.id, revokedAt: null },
-        data: { revokedAt: new Date(), replacedById: nextId },
-      });
-      if (claimed.count !== 1) return false;
-      await tx.refreshToken.create({
-        data: {
-          id: nextId,
-          userId: row.userId,
-          familyId: row.familyId,
-          familyStartedAt: row.familyStartedAt,
-          tokenHash: sha256(next),
-          expiresAt: this.refreshExpiry(row.familyStartedAt),
-        },
-      });
-      return true;
-    });
+    const rotated = await this.prisma.transaction((tx) =>
+      rotateSession(tx, row, {
+        id: nextId,
+        familyId: row.familyId,
+        familyStartedAt: row.familyStartedAt,
+        tokenHash: sha256(next),
+        expiresAt: this.refreshExpiry(row.familyStartedAt),
+      }),
+    );
     if (!rotated) {
       // Lost a race with another use of the same token: the same reuse signal as above.
-      await this.revokeFamily(row.familyId);
+      await revokeSessionFamily(this.prisma, row.familyId);
       throw AppError.unauthorized('REFRESH_TOKEN_REUSED', 'The refresh token was already used; sign in again');
     }
     return {
@@ -205,18 +197,14 @@ export class AuthService {
 
   /** Revokes the presented refresh token's whole family (this device's session). Idempotent. */
   async logout(refreshToken: string): Promise<void> {
-    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) }, select: { familyId: true } });
+    const row = await findSession(this.prisma, sha256(refreshToken));
     if (!row) return;
-    await this.revokeFamily(row.familyId);
-  }
-
-  private async revokeFamily(familyId: string): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await revokeSessionFamily(this.prisma, row.familyId);
   }
 
   private async issueTokens(userId: string, user: SelfUserView): Promise<AuthResult> {
     const session = this.newSession();
-    await this.prisma.refreshToken.create({ data: { userId, ...session.row } });
+    await startSession(this.prisma, userId, session.row);
     return this.result(userId, user, session.token);
   }
 

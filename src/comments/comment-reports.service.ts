@@ -6,8 +6,9 @@ import type { NoticeDto } from '../dsa/dto/notice.dto.js';
 import { NoticesService } from '../dsa/notices.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { commentNotFound } from './comment-policy.js';
-import { applyCommentChange, commentSnapshotSelect } from './comment-state.js';
+import { commentNotFound } from '../comment-core/comment-policy.js';
+import { applyCommentChange } from '../comment-core/comment-state.js';
+import { countReport } from '../comment-core/report-count.js';
 import type { ReportDto } from './dto/comment-response.dto.js';
 import type { ReportCommentDto } from './dto/report-comment.dto.js';
 
@@ -43,13 +44,8 @@ export class CommentReportsService {
           data: { commentId, reporterId: user.id, reason: dto.reason },
           select: reportSelect,
         });
-        // An atomic increment (it takes the row lock) rather than read-then-write: concurrent reports all count,
-        // and exactly one of them sees the threshold. No version bump, so a moderator's open decision stays valid.
-        const [after] = await tx.comment.updateManyAndReturn({
-          where: { id: commentId, status: 'approved', deletedAt: null },
-          data: { reportCount: { increment: 1 } },
-          select: { ...commentSnapshotSelect, reportCount: true },
-        });
+        // Atomic: of concurrent reports exactly one sees the threshold.
+        const after = await countReport(tx, commentId);
         if (!after) throw commentNotFound(); // hidden or deleted meanwhile
         // Flagged as a notice of illegal content (DSA Art. 16): filed with the report, before the threshold may hide the comment.
         const notice = dto.notice

@@ -44,7 +44,7 @@ export class CommentsController {
     @Res() reply: FastifyReply,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<void> {
-    // A CommentPage as JSON text from the read path (no objects per comment).
+    // A CommentPage as JSON text built by PostgreSQL (no objects per comment).
     sendJson(reply, await this.comments.listForArticle(slug, q, viewer));
   }
 

@@ -1,3 +1,4 @@
+import { ArticlesModule } from '../articles/articles.module.js';
 import { Module } from '@nestjs/common';
 import { DsaModule } from '../dsa/dsa.module.js';
 import { WordFilterModule } from '../word-filter/word-filter.module.js';
@@ -8,7 +9,7 @@ import { CommentCountsController } from './comments-read.controller.js';
 import { CommentsService } from './comments.service.js';
 
 @Module({
-  imports: [WordFilterModule, DsaModule],
+  imports: [ArticlesModule, WordFilterModule, DsaModule],
   controllers: [CommentCountsController, CommentsController],
   providers: [CommentCountsService, CommentsService, CommentReportsService],
   exports: [CommentCountsService, CommentsService],

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { articleNotFound } from '../articles/articles.service.js';
-import { isSlug } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor } from '../common/pagination.js';
 import { formatDuration } from '../common/text/english.js';
-import { transaction } from '../database/sql.js';
 import { AppConfig } from '../config/app-config.js';
 import { authorDeletionEffects, restrictionEffects } from '../dsa/decision-effects.js';
 import { DecisionsService } from '../dsa/decisions.service.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { ReadPath } from '../read-path/read-path.service.js';
-import type { CommentForChangeRow, PostContextRow } from '../read-path/read-path.sql.js';
-import { canView, commentNotFound, decideStatus, isModerator } from './comment-policy.js';
-import { applyCommentChange, type CommentSnapshot, insertComment, type StateEffect } from './comment-state.js';
+import { canView, commentNotFound, decideStatus, isModerator } from '../comment-core/comment-policy.js';
+import { commentForChange, commentPage, commentRecord, postContext } from '../comment-core/comment-reads.js';
+import type { CommentForChangeRow, PostContextRow } from '../comment-core/comment-reads.sql.js';
+import { keepRevision } from '../comment-core/comment-revisions.js';
+import { applyCommentChange, type CommentSnapshot, insertComment } from '../comment-core/comment-state.js';
 import type { CommentDto } from './dto/comment-response.dto.js';
 import type { CreateCommentDto } from './dto/create-comment.dto.js';
 import type { ListCommentsQueryDto } from './dto/list.dto.js';
@@ -33,19 +33,10 @@ const snapshotOf = (r: CommentForChangeRow): CommentSnapshot => ({
   version: r.version,
 });
 
-/** Keeps the body being replaced as a revision, in the same statement as the edit (a comment-state effect). */
-const keepRevision = (body: string, version: number): StateEffect => ({
-  name: 'revision',
-  sql: (p) => `INSERT INTO comment_revisions (id, comment_id, body, version, created_at)
-               SELECT gen_random_uuid(), d.id, ${p.p(body, 'text')}, ${p.p(version, 'int')}, now() FROM changed d
-               RETURNING id`,
-});
-
 @Injectable()
 export class CommentsService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly reads: ReadPath,
     private readonly wordFilter: WordFilterService,
     private readonly config: AppConfig,
     private readonly policy: StatementPolicy,
@@ -65,7 +56,7 @@ export class CommentsService {
         ? { scope: 'root' as const, id: q.rootId }
         : undefined;
     const page = isSlug(slug)
-      ? await this.reads.commentPage(slug, {
+      ? await commentPage(this.prisma.pool, slug, {
           limit: q.limit,
           order: q.sort === 'newest' ? 'desc' : 'asc',
           after,
@@ -82,7 +73,7 @@ export class CommentsService {
    * DSA Art. 17, with its appeals), as `comment.decision` (null when there is none).
    */
   async get(id: string, viewer?: AuthUser): Promise<string> {
-    const row = await this.reads.comment(id);
+    const row = await commentRecord(this.prisma.pool, id);
     if (!row || !canView({ status: row.status as CommentSnapshot['status'], authorId: row.authorId, deletedAt: row.deletedAt }, viewer)) {
       throw commentNotFound();
     }
@@ -106,7 +97,7 @@ export class CommentsService {
             .digest('hex'),
         }
       : undefined;
-    const ctx = await this.reads.postContext(isSlug(slug) ? slug : null, user.id, dto.parentId ?? null, idem?.key ?? null);
+    const ctx = await postContext(this.prisma.pool, isSlug(slug) ? slug : null, user.id, dto.parentId ?? null, idem?.key ?? null);
     if (ctx.prior_view !== null) return replay(ctx.prior_view, ctx.prior_hash, idem!.hash);
     if (ctx.article_id === null) throw articleNotFound(slug);
     if (!ctx.comments_open) throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article');
@@ -155,7 +146,7 @@ export class CommentsService {
    * post-moderated or the author trusted), banned words reject it. An edit never promotes a pending comment.
    */
   async edit(user: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
-    const row = await this.reads.commentForChange(id);
+    const row = await commentForChange(this.prisma.pool, id);
     if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
       throw commentNotFound();
     if (row.author_id !== user.id) throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author can edit a comment');
@@ -172,7 +163,7 @@ export class CommentsService {
     }
     if (dto.body === row.body) {
       // Nothing changed: the comment as it is, in the same shape as an edit's answer (no `decision`: GET has that).
-      const current = await this.reads.comment(id);
+      const current = await commentRecord(this.prisma.pool, id);
       if (!current) throw commentNotFound();
       return JSON.parse(current.json) as CommentView;
     }
@@ -200,10 +191,10 @@ export class CommentsService {
       );
     if (decision.status !== 'rejected') return JSON.parse((await edit(this.prisma.pool)).view) as CommentView;
     // Banned words: the edit and the rejection are two audited steps of one transaction.
-    const rejected = await transaction(this.prisma.pool, async (client) => {
-      const edited = await edit(client);
+    const rejected = await this.prisma.transaction(async (tx) => {
+      const edited = await edit(tx);
       return applyCommentChange(
-        client,
+        tx,
         edited,
         { status: 'rejected', statusReason: decision.statusReason },
         decision.audit,
@@ -215,7 +206,7 @@ export class CommentsService {
 
   /** Soft delete by the author or a moderator. The row stays so replies keep their thread. Deleting twice → 404. */
   async remove(user: AuthUser, id: string): Promise<void> {
-    const row = await this.reads.commentForChange(id);
+    const row = await commentForChange(this.prisma.pool, id);
     if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
       throw commentNotFound();
     if (row.author_id !== user.id && !isModerator(user)) {

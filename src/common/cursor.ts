@@ -4,7 +4,7 @@ export interface Keyset {
   id: string;
 }
 
-/** `t` is a Date or its ISO form (`YYYY-MM-DDTHH:MM:SS.mmmZ`, as the read path's SQL returns it). */
+/** `t` is a Date or its ISO form (`YYYY-MM-DDTHH:MM:SS.mmmZ`, as the prepared read statements return it). */
 export function encodeCursor(t: Date | string, id: string): string {
   return Buffer.from(JSON.stringify({ t: typeof t === 'string' ? t : t.toISOString(), id } satisfies Keyset)).toString('base64url');
 }

@@ -71,7 +71,7 @@ export function useConditionalGet(fastify: FastifyInstance): void {
 }
 
 /**
- * Sends JSON text that is already serialised (the read path's SQL builds it): no parse, no re-serialisation. The
+ * Sends JSON text that is already serialised (the prepared read statements build it): no parse, no re-serialisation. The
  * conditional-GET hook still applies to it.
  */
 export function sendJson(reply: FastifyReply, json: string, status = 200): void {

@@ -19,7 +19,7 @@ export async function grantServiceRole(connectionString: string, role: string): 
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
     await client.query(`REVOKE INSERT, UPDATE, DELETE ON "_prisma_migrations" FROM ${r}`);
     for (const table of APPEND_ONLY_TABLES) await client.query(`REVOKE UPDATE, DELETE ON ${client.escapeIdentifier(table)} FROM ${r}`);
-    // Posting a comment calls it inside its insert statement (comment-state.ts); explicit, whatever PUBLIC may do.
+    // Posting a comment calls it inside its insert statement (comment-core/comment-state.ts); explicit, whatever PUBLIC may do.
     await client.query(`GRANT EXECUTE ON FUNCTION comment_post_gate(uuid, uuid, text, integer, text) TO ${r}`);
     // Account erasure deletes the earlier versions of erased comments through it (migration 20261201141000): the one
     // deletion from comment_revisions the service may make.

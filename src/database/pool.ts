@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DatabaseUnavailableError } from './database-errors.js';
+import { DatabaseUnavailableError } from '../common/errors/database-errors.js';
 
 export interface PoolOptions {
   max?: number;
@@ -14,7 +14,7 @@ type Query = (...args: unknown[]) => unknown;
 /**
  * pg reports "no connection to be had" (pool timeout, pool closed) and "connection lost" (terminated, not
  * queryable) as plain Errors without a code. Our pool and clients re-throw those as DatabaseUnavailableError, so
- * the error mapping can decide by class (database-errors.ts) instead of by message text. Errors that already say
+ * the error mapping can decide by class (common/errors/database-errors.ts) instead of by message text. Errors that already say
  * what happened (a PostgreSQL error with its SQLSTATE, a Node socket error with its code) pass through unchanged.
  */
 const explained = (err: unknown) => err instanceof pg.DatabaseError || (typeof err === 'object' && err !== null && 'syscall' in err);

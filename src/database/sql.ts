@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import type pg from 'pg';
-import { databaseFault } from './database-errors.js';
 
 /**
  * Raw SQL through the application's own pg pool: named (prepared) statements, typed parameters and rows.
@@ -27,47 +26,6 @@ export async function run<P extends readonly unknown[], R>(db: Queryable, s: Sta
 
 export async function one<P extends readonly unknown[], R>(db: Queryable, s: Statement<P, R>, params: P): Promise<R | undefined> {
   return (await run(db, s, params))[0];
-}
-
-/**
- * Runs `work` inside BEGIN … COMMIT on one pooled connection (ROLLBACK on any error). A transaction that lost a
- * deadlock or a serialization check was rolled back entirely, so it runs once more (like PrismaService.transaction):
- * `work` must only do database work through `client`.
- */
-export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  try {
-    return await transactionOnce(pool, work);
-  } catch (err) {
-    if (databaseFault(err) !== 'conflict') throw err;
-    return transactionOnce(pool, work);
-  }
-}
-
-async function transactionOnce<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  // A checked-out client has no pool listener: without one, a connection dropped mid-transaction (database
-  // restart) would be an uncaught 'error' event and crash the process. The running query rejects by itself.
-  const onError = () => {
-    broken = true;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    try {
-      await client.query('ROLLBACK');
-    } catch {
-      broken = true; // the connection is gone or unusable: do not return it to the pool
-    }
-    throw err;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
 }
 
 /** Collects parameters while SQL text is assembled: `p(value, 'uuid')` appends and returns `$n::uuid`. */

@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { appendAudit } from '../audit/audit-log.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
-import { applyCommentChange, type CommentChange, type CommentSnapshot } from '../comments/comment-state.js';
-import { userUnbannedEvent } from '../events/domain-events.js';
+import { applyCommentChange, type CommentChange, type CommentSnapshot } from '../comment-core/comment-state.js';
+import { appendEvent, userUnbannedEvent } from '../events/domain-events.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { audit, liftStatements } from './decision-effects.js';
+import { liftBanFrom } from '../users/account-changes.js';
+import { liftStatements } from './decision-effects.js';
 import { appealSelect, DecisionsService, decisionInclude, decisionNotFound, toAppealView } from './decisions.service.js';
 import type { AppealDto, AppealQueueItemDto, AppealQueueQueryDto, CreateAppealDto, DecideAppealDto } from './dto/decision.dto.js';
 
@@ -142,7 +144,7 @@ export class AppealsService {
       });
       const details = { appealId, decisionId: statement.id };
       if (dto.outcome === 'reversed' && !statement.reversedAt) await this.reverse(tx, actor, statement, dto.explanation, now);
-      await audit(tx, {
+      await appendAudit(tx, {
         action: dto.outcome === 'reversed' ? 'appeal_reverse' : 'appeal_uphold',
         actorId: actor.id,
         commentId: statement.commentId,
@@ -190,14 +192,15 @@ export class AppealsService {
     }
     if (s.userId && (s.action === 'ban' || s.action === 'misuse_suspension')) {
       // Lift the ban this statement explains (not a later one).
-      const lifted = await tx.user.updateManyAndReturn({
-        where: { id: s.userId, bannedAt: s.createdAt },
-        data: { bannedAt: null, bannedUntil: null, banReason: null },
-        select: { id: true, username: true },
-      });
+      const lifted = await liftBanFrom(tx, s.userId, s.createdAt);
       if (lifted[0]) {
-        await audit(tx, { action: 'unban', actorId: actor.id, targetUserId: s.userId, reason: `appeal: ${explanation}`.slice(0, 500) });
-        await tx.domainEvent.create({ data: userUnbannedEvent(lifted[0]), select: { id: true } });
+        await appendAudit(tx, {
+          action: 'unban',
+          actorId: actor.id,
+          targetUserId: s.userId,
+          reason: `appeal: ${explanation}`.slice(0, 500),
+        });
+        await appendEvent(tx, userUnbannedEvent(lifted[0]));
       }
     }
     await tx.misuseMeasure.updateMany({ where: { statementId: s.id, liftedAt: null }, data: { liftedAt: now } });

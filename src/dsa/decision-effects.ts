@@ -1,9 +1,11 @@
-import { type Db, query, type StateEffect } from '../comments/comment-state.js';
+import type { StateEffect } from '../comment-core/comment-state.js';
+import { type Db, query } from '../database/db.js';
 import { SqlParams } from '../database/sql.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { ResolvedStatement } from './statement-policy.js';
 
 /**
- * The DSA side of a comment's visibility change, as StateEffects (comment-state.ts): one more CTE each in the
+ * The DSA side of a comment's visibility change, as StateEffects (comment-core/comment-state.ts): one more CTE each in the
  * statement that changes the comment, so a decision, its statement of reasons, its counters, its audit row and the
  * closing of the notices about it commit together or not at all, at no extra round trip. Each effect reads the
  * `changed` rows; a bulk decision gets one statement per comment.
@@ -131,29 +133,17 @@ export async function insertAccountStatement(
   return row.id;
 }
 
-/** Appends an audit-log row that is not a comment status change (misuse measures, notice and appeal decisions). */
-export async function audit(
-  db: Db,
-  entry: {
-    action: string;
-    actorId: string | null;
-    targetUserId?: string | null;
-    commentId?: string | null;
-    reason?: string | null;
-    details?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await query(
-    db,
-    `INSERT INTO moderation_actions (id, comment_id, moderator_id, target_user_id, action, reason, details, created_at)
-     VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::jsonb, now())`,
-    [
-      entry.commentId ?? null,
-      entry.actorId,
-      entry.targetUserId ?? null,
-      entry.action,
-      entry.reason ?? null,
-      entry.details ? JSON.stringify(entry.details) : null,
-    ],
-  );
+/**
+ * A ban was lifted (an unban): the account restrictions in force end with it, its statements of reasons are
+ * reversed by moderation and its misuse suspensions lifted, in the caller's transaction.
+ */
+export async function liftAccountRestrictions(tx: Prisma.TransactionClient, userId: string, at: Date): Promise<void> {
+  await tx.statementOfReasons.updateMany({
+    where: { userId, decisionAccount: { not: null }, reversedAt: null },
+    data: { reversedAt: at, reversedBy: 'moderation' },
+  });
+  await tx.misuseMeasure.updateMany({
+    where: { userId, kind: 'author_suspension', liftedAt: null },
+    data: { liftedAt: at },
+  });
 }

@@ -7,7 +7,7 @@ import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
-import { IdParamDto } from '../moderation/dto/queue.dto.js';
+import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { AppealsService } from './appeals.service.js';
 import { DecisionsService } from './decisions.service.js';
 import { AppealResponse, CreateAppealDto, type StatementOfReasonsDto, DecisionPage, DecisionResponse } from './dto/decision.dto.js';

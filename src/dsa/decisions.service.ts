@@ -3,7 +3,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
-import { isModerator } from '../comments/comment-policy.js';
+import { isModerator } from '../comment-core/comment-policy.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AppealDto, StatementOfReasonsDto } from './dto/decision.dto.js';

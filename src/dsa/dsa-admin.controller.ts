@@ -4,7 +4,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
-import { IdParamDto } from '../moderation/dto/queue.dto.js';
+import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { AppealsService } from './appeals.service.js';
 import { type AppealQueueItemDto, AppealQueuePage, AppealQueueQueryDto, AppealResponse, DecideAppealDto } from './dto/decision.dto.js';
 import { DismissNoticeDto, NoticeResponse } from './dto/notice.dto.js';

@@ -13,7 +13,7 @@ import { TransparencyService } from './transparency.service.js';
 /**
  * The Digital Services Act duties (Regulation (EU) 2022/2065; README "Legal duties"): notices (Art. 16), statements
  * of reasons (Art. 17), appeals (Art. 20), misuse (Art. 23), transparency (Art. 15, 24). Comments and moderation use
- * its policy and services; it depends on neither (a comment's restoration goes through comment-state.ts directly).
+ * its policy and services; it depends on neither (a comment's restoration goes through the comment core, src/comment-core).
  */
 @Module({
   controllers: [NoticesController, DecisionsController, DsaAdminController, TransparencyController],

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { type Db, query } from '../comments/comment-state.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { revokeAccountSessions } from '../auth/sessions.js';
 import { AppConfig } from '../config/app-config.js';
-import { userBannedEvent } from '../events/domain-events.js';
-import { normalizeEmail } from '../users/user.mapper.js';
-import { audit, insertAccountStatement } from './decision-effects.js';
+import { query } from '../database/db.js';
+import { appendEvent, userBannedEvent } from '../events/domain-events.js';
+import { normalizeEmail } from '../common/text/email.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { banAccount } from '../users/account-changes.js';
+import { insertAccountStatement } from './decision-effects.js';
 import { StatementPolicy } from './statement-policy.js';
 import type { StatementCategory } from './transparency-database.js';
+
+/** The transaction of the decision that may trigger a measure. */
+type Tx = Prisma.TransactionClient;
 
 /** Who filed a notice, for counting (Art. 23(2)): the account, else a hash of the email (never the email itself). */
 export function notifierKey(notifier: { userId?: string | null; email?: string | null }): string | null {
@@ -41,7 +48,7 @@ export class MisuseService {
   ) {}
 
   /** After restrictions that found content manifestly illegal, for each of their authors. */
-  async afterManifestlyIllegal(db: Db, authorIds: readonly string[], actorId: string | null): Promise<void> {
+  async afterManifestlyIllegal(db: Tx, authorIds: readonly string[], actorId: string | null): Promise<void> {
     const threshold = this.config.get('DSA_MISUSE_ILLEGAL_CONTENT_THRESHOLD');
     if (threshold === 0) return;
     const windowDays = this.config.get('DSA_MISUSE_WINDOW_DAYS');
@@ -88,18 +95,12 @@ export class MisuseService {
       const now = new Date();
       const statementId = await insertAccountStatement(db, statement, { userId, contentDate: user.created_at, createdAt: now });
       const reason = 'Suspended for repeatedly posting manifestly illegal content (DSA Art. 23(1))';
-      await query(
-        db,
-        `WITH u AS (UPDATE users SET banned_at = $2::timestamptz, banned_until = $3::timestamptz, ban_reason = $4::text, updated_at = now()
-                    WHERE id = $1::uuid RETURNING id)
-         UPDATE refresh_tokens SET revoked_at = $2::timestamptz WHERE user_id = $1::uuid AND revoked_at IS NULL AND (SELECT count(*) FROM u) >= 0`,
-        [userId, now.toISOString(), until.toISOString(), reason],
-      );
+      await banAccount(db, userId, { at: now, until, reason });
+      await revokeAccountSessions(db, userId, now);
       // Like a moderator's ban: announced in the domain event log (live updates, webhooks) with the same commit.
-      const event = userBannedEvent({ id: userId, username: user.username }, until, reason);
-      await query(db, 'INSERT INTO domain_events (type, data) VALUES ($1::text, $2::jsonb)', [event.type, JSON.stringify(event.data)]);
+      await appendEvent(db, userBannedEvent({ id: userId, username: user.username }, until, reason));
       await this.record(db, { kind: 'author_suspension', subject, userId, statementId, until });
-      await audit(db, {
+      await appendAudit(db, {
         action: 'misuse_suspend',
         actorId: null,
         targetUserId: userId,
@@ -112,7 +113,7 @@ export class MisuseService {
 
   /** After a notice was found manifestly unfounded. */
   async afterUnfoundedNotice(
-    db: Db,
+    db: Tx,
     notice: { id: string; notifierKey: string | null; notifierUserId: string | null },
     actorId: string,
   ): Promise<void> {
@@ -152,7 +153,7 @@ export class MisuseService {
     );
     const statementId = await insertAccountStatement(db, statement, { userId: notice.notifierUserId, contentDate: items.first_at });
     await this.record(db, { kind: 'notifier_hold', subject, userId: notice.notifierUserId, statementId, until });
-    await audit(db, {
+    await appendAudit(db, {
       action: 'notifier_hold',
       actorId: null,
       targetUserId: notice.notifierUserId,
@@ -163,13 +164,13 @@ export class MisuseService {
   }
 
   /** The end of the hold on this notifier's notices, or null when their notices are processed. */
-  async holdUntil(db: Db, subject: string | null): Promise<Date | null> {
+  async holdUntil(db: Tx, subject: string | null): Promise<Date | null> {
     if (!subject) return null;
     return (await this.activeMeasure(db, subject, 'notifier_hold'))?.until ?? null;
   }
 
   private async warn(
-    db: Db,
+    db: Tx,
     w: {
       kind: 'author_warning' | 'notifier_warning';
       subject: string;
@@ -181,7 +182,7 @@ export class MisuseService {
     },
   ): Promise<void> {
     await this.record(db, w);
-    await audit(db, {
+    await appendAudit(db, {
       action: w.kind === 'author_warning' ? 'misuse_warning' : 'notifier_warning',
       actorId: null,
       targetUserId: w.userId,
@@ -194,7 +195,7 @@ export class MisuseService {
   }
 
   private async record(
-    db: Db,
+    db: Tx,
     m: {
       kind: string;
       subject: string;
@@ -221,7 +222,7 @@ export class MisuseService {
     );
   }
 
-  private async latestMeasure(db: Db, subject: string, kind: string, windowDays: number): Promise<{ created_at: Date } | undefined> {
+  private async latestMeasure(db: Tx, subject: string, kind: string, windowDays: number): Promise<{ created_at: Date } | undefined> {
     const [row] = await query<{ created_at: Date }>(
       db,
       `SELECT created_at FROM misuse_measures
@@ -232,7 +233,7 @@ export class MisuseService {
     return row;
   }
 
-  private async activeMeasure(db: Db, subject: string, kind: string): Promise<{ until: Date } | undefined> {
+  private async activeMeasure(db: Tx, subject: string, kind: string): Promise<{ until: Date } | undefined> {
     const [row] = await query<{ until: Date }>(
       db,
       `SELECT until FROM misuse_measures

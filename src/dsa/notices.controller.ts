@@ -4,7 +4,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
-import { IdParamDto } from '../moderation/dto/queue.dto.js';
+import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { CreateNoticeDto, NoticeReceiptDto, NoticeResponse } from './dto/notice.dto.js';
 import { NoticesService } from './notices.service.js';
 

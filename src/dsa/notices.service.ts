@@ -1,11 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { appendAudit } from '../audit/audit-log.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError, type ErrorDetail } from '../common/errors/app-error.js';
-import { commentNotFound } from '../comments/comment-policy.js';
+import { commentNotFound } from '../comment-core/comment-policy.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { audit } from './decision-effects.js';
 import type { CreateNoticeDto, DismissNoticeDto, NoticeDto, NoticeFieldsDto, NoticeReceiptDto } from './dto/notice.dto.js';
 import { MisuseService, notifierKey } from './misuse.service.js';
 import { ANONYMOUS_NOTICE_KEYWORDS, type Keyword, type StatementCategory } from './transparency-database.js';
@@ -186,7 +186,7 @@ export class NoticesService {
           decidedAt: new Date(),
         },
       });
-      await audit(tx, {
+      await appendAudit(tx, {
         action: 'notice_dismiss',
         actorId: actor.id,
         commentId: notice.comment_id,

@@ -180,39 +180,8 @@ export const CONTENT_TYPES = [
   'CONTENT_TYPE_OTHER',
 ] as const;
 
-/** `territorial_scope`: ISO 3166 codes of the EU and EEA countries the database accepts (Greece is `GR`). */
-export const EEA_COUNTRY_CODES = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IS',
-  'IT',
-  'LI',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'NO',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-] as const;
+/** `territorial_scope`: the EU and EEA countries (the list is configuration's too: DSA_TERRITORIAL_SCOPE). */
+export { EEA_COUNTRY_CODES } from '../config/eea-countries.js';
 
 /** The field length limits of the store endpoint. */
 export const TDB_LIMITS = {

@@ -1,15 +1,12 @@
+import { type Db, query } from '../database/db.js';
 import { statement } from '../database/sql.js';
-import type { Prisma } from '../generated/prisma/client.js';
-import { publicCommentJson } from '../read-path/read-path.sql.js';
 
 /**
- * The domain event log (table `domain_events`, README "Domain events"): what happened, in commit order, for the
- * live-update streams (SSE) and webhooks. Rows are appended by the change itself (comment-state.ts buildStatement,
- * the ban transaction), so a row exists exactly when its change committed; a trigger announces the new ids with
- * pg_notify('domain_events', '1,2,3') when the transaction commits. Public information only: no emails, no
- * addresses, no body of a comment readers cannot see.
- *
- * Consumers ignore types they do not know: more may be added.
+ * The domain event log (table `domain_events`): what happened, in commit order, for the live-update streams (SSE)
+ * and webhooks. This file owns the table: the one way to append (`appendEvent`, or `eventRowsInsert` inside a
+ * statement's CTE), the scrub of an erased account, and the statements that read it. Rows are appended in the
+ * transaction of the change, and a trigger announces them with pg_notify('domain_events', '1,2,3') at commit.
+ * Public information only: no emails, no addresses, no body of a comment readers cannot see.
  */
 export const DOMAIN_EVENT_TYPES = [
   /** A comment was posted (any first status; a pending one carries no body). */
@@ -40,7 +37,7 @@ export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 /** The channel the trigger notifies; the payload is a comma-separated list of ids (at most 300). */
 export const DOMAIN_EVENTS_CHANNEL = 'domain_events';
 
-/** A reader's view of a comment (read-path publicCommentJson) when visible; otherwise only what is public. */
+/** A reader's view of a comment (comment-core/comment-json.ts publicCommentJson) when visible; otherwise only what is public. */
 export interface CommentEventData {
   comment: Record<string, unknown> & { id: string; status: string; deleted: boolean };
   article: { id: string; slug: string };
@@ -67,56 +64,70 @@ export interface DomainEventRow {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// SQL for comment-state.ts: the event rows of one visibility-change statement
+// Appending (inside the caller's transaction)
 
-/** The event type of a `changed` row (`c`), by what the statement did to it. */
-export const commentEventType = {
-  created: `'comment.created'`,
-  deleted: `'comment.deleted'`,
-  edited: `'comment.updated'`,
-  decided: (c: string) =>
-    `CASE ${c}.status WHEN 'approved' THEN 'comment.approved' WHEN 'pending' THEN 'comment.requeued' ELSE 'comment.rejected' END`,
-} as const;
+/** An event to append: its type, the article it is about (null for account events), its public data. */
+export interface NewDomainEvent {
+  type: DomainEventType;
+  articleId?: string | null;
+  data: Record<string, unknown>;
+}
 
-const visible = (c: string) => `(${c}.status = 'approved' AND ${c}.deleted_at IS NULL)`;
+/** Appends one event in the caller's transaction; the trigger announces it when that transaction commits. */
+export async function appendEvent(db: Db, event: NewDomainEvent): Promise<void> {
+  await query(db, 'INSERT INTO domain_events (type, article_id, data) VALUES ($1::text, $2::uuid, $3::jsonb)', [
+    event.type,
+    event.articleId ?? null,
+    JSON.stringify(event.data),
+  ]);
+}
 
 /**
- * `INSERT INTO domain_events …` for the CTE `events` of a comment-state statement: one row per `changed` row
- * (which carries `event_type`, `from_status`, `delta`), then, with `counts`, one per row of `article_counts`
- * (id, slug, approved_comment_count). Comment events get lower ids than the count they caused.
+ * `INSERT INTO domain_events … <select> RETURNING id`, for a statement that appends its events in a CTE (the comment
+ * state change: src/comment-core/comment-events.ts). `select` returns (type, article_id, data) rows in log order.
  */
-export function commentEventsInsert(counts: boolean): string {
-  const comment = `CASE WHEN ${visible('d')} THEN ${publicCommentJson('d')}::jsonb
-                        ELSE jsonb_build_object('id', d.id, 'status', d.status, 'deleted', d.deleted_at IS NOT NULL) END`;
-  const rows = [
-    `SELECT 1 AS part, d.id::text AS ord, d.event_type AS type, d.article_id,
-            jsonb_build_object('comment', ${comment}, 'article', jsonb_build_object('id', a.id, 'slug', a.slug),
-                               'fromStatus', d.from_status, 'toStatus', d.status, 'visible', ${visible('d')}, 'visibleDelta', d.delta) AS data
-     FROM changed d JOIN articles a ON a.id = d.article_id`,
-  ];
-  if (counts) {
-    rows.push(`SELECT 2, ac.id::text, 'article.comment_count.changed', ac.id,
-                      jsonb_build_object('article', jsonb_build_object('id', ac.id, 'slug', ac.slug), 'count', ac.approved_comment_count)
-               FROM article_counts ac`);
-  }
+export function eventRowsInsert(select: string): string {
   return `INSERT INTO domain_events (type, article_id, data)
-          SELECT e.type, e.article_id, e.data FROM (${rows.join('\nUNION ALL\n')}) e ORDER BY e.part, e.ord
+          ${select}
           RETURNING id`;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Events written through Prisma (inside the caller's transaction)
-
-export function userBannedEvent(user: { id: string; username: string }, until: Date | null, reason: string): Prisma.DomainEventCreateInput {
+export function userBannedEvent(user: { id: string; username: string }, until: Date | null, reason: string): NewDomainEvent {
   return { type: 'user.banned', data: { user: { id: user.id, username: user.username }, until: until?.toISOString() ?? null, reason } };
 }
 
-export function userErasedEvent(userId: string): Prisma.DomainEventCreateInput {
+export function userErasedEvent(userId: string): NewDomainEvent {
   return { type: 'user.erased', data: { user: { id: userId } } };
 }
 
-export function userUnbannedEvent(user: { id: string; username: string }): Prisma.DomainEventCreateInput {
+export function userUnbannedEvent(user: { id: string; username: string }): NewDomainEvent {
   return { type: 'user.unbanned', data: { user: { id: user.id, username: user.username } } };
+}
+
+/**
+ * An account's erasure reaches the log too (it keeps events for DOMAIN_EVENTS_RETENTION_HOURS): in the public views
+ * of the account's comments the author becomes null, and the words of comments erased in this transaction (empty
+ * body) null; in the account's own events the username becomes `placeholder` and a ban's reason null. Found through
+ * the log's (article_id, id) index: the articles the account commented on, and the account events (no article).
+ */
+export async function scrubAccountFromEvents(db: Db, userId: string, placeholder: string): Promise<void> {
+  await query(
+    db,
+    `WITH mine AS (SELECT id, article_id, body = '' AS erased FROM comments WHERE author_id = $1::uuid)
+      UPDATE domain_events e
+      SET data = jsonb_set(CASE WHEN m.erased AND e.data->'comment' ? 'body' THEN jsonb_set(e.data, '{comment,body}', 'null') ELSE e.data END,
+                           '{comment,author}', 'null')
+      FROM mine m
+      WHERE e.article_id IN (SELECT DISTINCT article_id FROM mine) AND e.data->'comment'->>'id' = m.id::text AND e.data->'comment' ? 'author'`,
+    [userId],
+  );
+  await query(
+    db,
+    `UPDATE domain_events
+      SET data = jsonb_set(CASE WHEN data ? 'reason' THEN jsonb_set(data, '{reason}', 'null') ELSE data END, '{user,username}', to_jsonb($2::text))
+      WHERE article_id IS NULL AND type LIKE 'user.%' AND data->'user'->>'id' = $1::text AND data->'user' ? 'username'`,
+    [userId, placeholder],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { articleNotFound } from '../articles/articles.service.js';
-import { isSlug } from '../articles/slugify.js';
+import { articleNotFound, ArticlesService } from '../articles/articles.service.js';
+import { isSlug } from '../common/validation/slug.js';
 import { AppError } from '../common/errors/app-error.js';
 import { clientIpKey } from '../common/rate-limit/client-ip.js';
 import { AppConfig } from '../config/app-config.js';
@@ -10,7 +10,6 @@ import { one, run } from '../database/sql.js';
 import { DomainEventListener, type DomainEventSink } from '../events/domain-event-listener.js';
 import { type CommentEventData, type CountEventData, type DomainEventRow, EVENT_WITHIN, EVENTS_AFTER } from '../events/domain-events.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { ReadPath } from '../read-path/read-path.service.js';
 
 /** `article`: one article's counts and comments; `counts`: many articles' counts (listing pages). */
 export type StreamKind = 'article' | 'counts';
@@ -71,7 +70,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
 
   constructor(
     private readonly listener: DomainEventListener,
-    private readonly reads: ReadPath,
+    private readonly articles: ArticlesService,
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
   ) {
@@ -132,7 +131,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
   /** DomainEventSink: events may have been missed; article streams reload, every stream gets fresh counts. */
   resync(): void {
     const streams = [...this.streams].filter((s) => !s.held);
-    void this.reads
+    void this.articles
       .streamArticles([...new Set(streams.flatMap((s) => [...s.articles.values()]))])
       .then((rows) => {
         for (const s of streams) {
@@ -159,7 +158,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     };
     reply.raw.once('close', onClose);
     try {
-      const known = (await this.reads.streamArticles(slugs.filter(isSlug))).sort((a, b) => a.slug.localeCompare(b.slug));
+      const known = (await this.articles.streamArticles(slugs.filter(isSlug))).sort((a, b) => a.slug.localeCompare(b.slug));
       if (kind === 'article' && !known.length) throw articleNotFound(slugs[0] ?? '');
       if (gone) return this.release(ip); // the client left while we looked
       stream = { kind, res: reply.raw, ip, articles: new Map(known.map((a) => [a.id, a.slug])), held: [], closed: false };
@@ -167,7 +166,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
       const replay =
         lastEventId && known.length ? await this.replay(stream, lastEventId) : { frames: [], ids: new Set<string>(), reset: false };
       // Read after subscribing: a change committed since is either in these counts or in the held events.
-      const counts = new Map((await this.reads.streamArticles([...stream.articles.values()])).map((a) => [a.slug, a.count]));
+      const counts = new Map((await this.articles.streamArticles([...stream.articles.values()])).map((a) => [a.slug, a.count]));
       if (gone) return; // removed by onClose
       if (this.closing || stream.closed)
         throw new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down; reconnect', undefined, { 'retry-after': '1' });

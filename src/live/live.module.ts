@@ -1,3 +1,4 @@
+import { ArticlesModule } from '../articles/articles.module.js';
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { LiveController } from './live.controller.js';
@@ -5,7 +6,7 @@ import { LiveStreamsService } from './live-streams.service.js';
 
 /** Live updates over Server-Sent Events, fed by this instance's domain event listener. */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, ArticlesModule],
   controllers: [LiveController],
   providers: [LiveStreamsService],
   exports: [LiveStreamsService],

@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { type ArticleSettingsRow, changeCommentSettings } from '../articles/article-settings.js';
 import { articleNotFound } from '../articles/articles.service.js';
 import { AppError } from '../common/errors/app-error.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { ArticleSettingsDto } from './dto/article-settings.dto.js';
 import type { ArticleCommentCountsDto, ArticleSettingsViewDto } from './dto/moderation-response.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
-import { isSlug } from '../articles/slugify.js';
-
-const articleSettingsSelect = {
-  id: true,
-  slug: true,
-  title: true,
-  commentsOpen: true,
-  moderationMode: true,
-  trustedBypass: true,
-  approvedCommentCount: true,
-  updatedAt: true,
-} satisfies Prisma.ArticleSelect;
-
-type ArticleSettingsRow = Prisma.ArticleGetPayload<{ select: typeof articleSettingsSelect }>;
+import { isSlug } from '../common/validation/slug.js';
+import { appendAudit } from '../audit/audit-log.js';
 
 function toArticleSettingsView(a: ArticleSettingsRow): ArticleSettingsViewDto {
   return {
@@ -62,24 +50,21 @@ export class ArticleModerationService {
     }
     if (!isSlug(slug)) throw articleNotFound(slug);
     return this.prisma.transaction(async (tx) => {
-      const [before] = await tx.$queryRaw<{ id: string; comments_open: boolean; moderation_mode: string; trusted_bypass: boolean }[]>`
-        SELECT id, comments_open, moderation_mode::text, trusted_bypass FROM articles WHERE slug = ${slug} FOR UPDATE`;
-      if (!before) throw articleNotFound(slug);
-      const row = await tx.article.update({
-        where: { id: before.id },
-        data: { commentsOpen: dto.commentsOpen, moderationMode: dto.moderation, trustedBypass: dto.trustedBypass },
-        select: articleSettingsSelect,
+      const changed = await changeCommentSettings(tx, slug, {
+        commentsOpen: dto.commentsOpen,
+        moderationMode: dto.moderation,
+        trustedBypass: dto.trustedBypass,
       });
-      await tx.moderationAction.create({
-        data: {
-          action: 'article_settings',
-          moderatorId,
-          articleId: row.id,
-          reason: dto.reason ?? null,
-          details: {
-            from: { commentsOpen: before.comments_open, moderation: before.moderation_mode, trustedBypass: before.trusted_bypass },
-            to: { commentsOpen: row.commentsOpen, moderation: row.moderationMode, trustedBypass: row.trustedBypass },
-          },
+      if (!changed) throw articleNotFound(slug);
+      const { before, after: row } = changed;
+      await appendAudit(tx, {
+        action: 'article_settings',
+        actorId: moderatorId,
+        articleId: row.id,
+        reason: dto.reason ?? null,
+        details: {
+          from: before,
+          to: { commentsOpen: row.commentsOpen, moderation: row.moderationMode, trustedBypass: row.trustedBypass },
         },
       });
       return toArticleSettingsView(row);

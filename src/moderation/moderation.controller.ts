@@ -6,7 +6,8 @@ import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { BulkDecisionDto, DecisionDto } from './dto/decision.dto.js';
 import { AdminCommentResponse, BulkResultDto, QueuePage, type QueueItemDto, QueueSummaryDto } from './dto/moderation-response.dto.js';
-import { IdParamDto, QueueQueryDto } from './dto/queue.dto.js';
+import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { QueueQueryDto } from './dto/queue.dto.js';
 import { ModerationService } from './moderation.service.js';
 
 /** The moderation queue and decisions on comments. */

@@ -2,17 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { articleNotFound } from '../articles/articles.service.js';
 import { AppError } from '../common/errors/app-error.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
-import { commentNotFound } from '../comments/comment-policy.js';
-import {
-  applyCommentChanges,
-  type CommentSnapshot,
-  decideComment,
-  type Db,
-  lockComments,
-  type StateEffect,
-  transitionError,
-} from '../comments/comment-state.js';
-import { transaction } from '../database/sql.js';
+import { commentNotFound } from '../comment-core/comment-policy.js';
+import { applyCommentChanges, type CommentSnapshot, decideComment, lockComments, type StateEffect } from '../comment-core/comment-state.js';
+import { transitionError } from '../comment-core/transitions.js';
+import type { Db } from '../database/db.js';
 import { approvalEffects, restrictionEffects } from '../dsa/decision-effects.js';
 import { MisuseService } from '../dsa/misuse.service.js';
 import { type ResolvedStatement, StatementPolicy } from '../dsa/statement-policy.js';
@@ -24,6 +17,9 @@ import { ModerationQueueRepository, oldestOpenNotice } from './moderation-queue.
 import { toAdminCommentView, toQueueItem } from './moderation.mapper.js';
 import type { AdminCommentDto, BulkResultDto, QueueItemDto, QueueSummaryDto } from './dto/moderation-response.dto.js';
 import type { Page } from '../common/openapi/page.dto.js';
+
+/** Up to 500 comments, their row locks and their statements of reasons: more than the default transaction time. */
+const BULK_TX = { timeout: 30_000 };
 
 /** Audit action recorded for each decision. */
 const DECISION_ACTION: Record<DecisionStatus, string> = { approved: 'approve', rejected: 'reject', spam: 'spam' };
@@ -93,9 +89,9 @@ export class ModerationService {
       );
     // Content found manifestly illegal may warn or suspend its author (DSA Art. 23): in the decision's own transaction.
     const outcome = statement?.manifestlyIllegal
-      ? await transaction(this.prisma.pool, async (client) => {
-          const o = await run(client);
-          if (o.decided) await this.misuse.afterManifestlyIllegal(client, [o.decided.authorId], actorId);
+      ? await this.prisma.transaction(async (tx) => {
+          const o = await run(tx);
+          if (o.decided) await this.misuse.afterManifestlyIllegal(tx, [o.decided.authorId], actorId);
           return o;
         })
       : await run(this.prisma.pool);
@@ -121,8 +117,8 @@ export class ModerationService {
   async bulk(actorId: string, dto: BulkDecisionDto): Promise<BulkResultDto> {
     // One statement of reasons per comment (the same fields for each), in the batch's own statement.
     const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
-    const results = await transaction(this.prisma.pool, async (client) => {
-      const byId = new Map((await lockComments(client, dto.ids)).map((c) => [c.id, c]));
+    const results = await this.prisma.transaction(async (tx) => {
+      const byId = new Map((await lockComments(tx, dto.ids)).map((c) => [c.id, c]));
       const todo: CommentSnapshot[] = [];
       const outcome = dto.ids.map((id): BulkResult => {
         const before = byId.get(id);
@@ -134,7 +130,7 @@ export class ModerationService {
         return { id, ok: true, status: dto.status };
       });
       await applyCommentChanges(
-        client,
+        tx,
         todo,
         { status: dto.status, statusReason: dto.reason ?? null },
         { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
@@ -142,12 +138,12 @@ export class ModerationService {
       );
       if (statement?.manifestlyIllegal)
         await this.misuse.afterManifestlyIllegal(
-          client,
+          tx,
           todo.map((c) => c.authorId),
           actorId,
         );
       return outcome;
-    });
+    }, BULK_TX);
     const applied = results.filter((r) => r.ok).length;
     this.logger.log({ msg: 'bulk moderation', moderatorId: actorId, status: dto.status, requested: dto.ids.length, applied });
     return { results, applied, failed: results.length - applied };

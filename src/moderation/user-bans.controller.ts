@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
 import { BanDto } from './dto/ban.dto.js';
-import { IdParamDto } from './dto/queue.dto.js';
+import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { UserBansService } from './user-bans.service.js';
 
 @ApiTags('admin')

@@ -1,15 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { appendAudit } from '../audit/audit-log.js';
+import { revokeAccountSessions } from '../auth/sessions.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
-import { applyCommentChanges, type CommentSnapshot } from '../comments/comment-state.js';
-import { userBannedEvent, userUnbannedEvent } from '../events/domain-events.js';
+import { applyCommentChanges, type CommentSnapshot } from '../comment-core/comment-state.js';
+import { appendEvent, userBannedEvent, userUnbannedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { insertAccountStatement, restrictionEffects } from '../dsa/decision-effects.js';
+import { insertAccountStatement, liftAccountRestrictions, restrictionEffects } from '../dsa/decision-effects.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
 import { lockAccounts, requireActor, requireTarget } from '../users/account-locks.js';
-import { adminUserSelect, toAdminUserView } from '../users/user.mapper.js';
+import { banAccount, liftBan } from '../users/account-changes.js';
+import { toAdminUserView } from '../users/user.mapper.js';
 import type { BanDto } from './dto/ban.dto.js';
 
 // Rejecting a prolific user's pending comments may wait on row locks; keep clear of the default.
@@ -59,18 +62,11 @@ export class UserBansService {
     const result = await this.prisma.transaction(async (tx) => {
       await this.lockTarget(tx, actor, targetId);
       const now = new Date();
-      const user = await tx.user.update({
-        where: { id: targetId },
-        data: { bannedAt: now, bannedUntil: until, banReason: dto.reason },
-        select: adminUserSelect,
-      });
-      const { count: revokedSessions } = await tx.refreshToken.updateMany({
-        where: { userId: targetId, revokedAt: null },
-        data: { revokedAt: now },
-      });
-      await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason } });
+      const user = await banAccount(tx, targetId, { at: now, until, reason: dto.reason });
+      const revokedSessions = await revokeAccountSessions(tx, targetId, now);
+      await appendAudit(tx, { actorId: actor.id, targetUserId: targetId, action: 'ban', reason: dto.reason });
       // Before the rejections it causes (their comment.rejected events follow it in the log).
-      await tx.domainEvent.create({ data: userBannedEvent(user, until, dto.reason), select: { id: true } });
+      await appendEvent(tx, userBannedEvent(user, until, dto.reason));
       // Created at the ban's own timestamp: an appeal against it lifts this ban, not a later one.
       await insertAccountStatement(tx, accountStatement, { userId: targetId, contentDate: user.createdAt, createdAt: now });
       let rejectedComments = 0;
@@ -105,23 +101,11 @@ export class UserBansService {
     const user = await this.prisma.transaction(async (tx) => {
       const target = await this.lockTarget(tx, actor, targetId);
       if (!target.bannedAt) throw AppError.conflict('USER_NOT_BANNED', 'This user is not banned');
-      const updated = await tx.user.update({
-        where: { id: targetId },
-        data: { bannedAt: null, bannedUntil: null, banReason: null },
-        select: adminUserSelect,
-      });
-      await tx.moderationAction.create({ data: { moderatorId: actor.id, targetUserId: targetId, action: 'unban' } });
-      await tx.domainEvent.create({ data: userUnbannedEvent(updated), select: { id: true } });
+      const updated = await liftBan(tx, targetId);
+      await appendAudit(tx, { actorId: actor.id, targetUserId: targetId, action: 'unban' });
+      await appendEvent(tx, userUnbannedEvent(updated));
       // The account restrictions in force end here (DSA statements of reasons, misuse suspensions).
-      const now = new Date();
-      await tx.statementOfReasons.updateMany({
-        where: { userId: targetId, decisionAccount: { not: null }, reversedAt: null },
-        data: { reversedAt: now, reversedBy: 'moderation' },
-      });
-      await tx.misuseMeasure.updateMany({
-        where: { userId: targetId, kind: 'author_suspension', liftedAt: null },
-        data: { liftedAt: now },
-      });
+      await liftAccountRestrictions(tx, targetId, new Date());
       return updated;
     });
     this.logger.log({ msg: 'user unbanned', userId: targetId, moderatorId: actor.id });

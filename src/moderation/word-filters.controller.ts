@@ -6,7 +6,7 @@ import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { WordFilterPage, WordFilterResponse } from './dto/moderation-response.dto.js';
 import type { WordFilterDto } from '../word-filter/word-filter.dto.js';
-import { IdParamDto } from './dto/queue.dto.js';
+import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { CreateWordFilterDto, WordFilterListQueryDto } from './dto/word-filter.dto.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
 

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { ReadPath } from '../read-path/read-path.service.js';
 import { PrismaService } from './prisma.service.js';
 
-/** Database access for every module: Prisma, and the lean raw-SQL read path on the same pg pool. */
+/** Database access for every module: Prisma, and the pg pool it runs on (PrismaService.pool) for prepared statements. */
 @Global()
-@Module({ providers: [PrismaService, ReadPath], exports: [PrismaService, ReadPath] })
+@Module({ providers: [PrismaService], exports: [PrismaService] })
 export class PrismaModule {}

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
-import { databaseFault } from '../database/database-errors.js';
+import { databaseFault } from '../common/errors/database-errors.js';
 import { createPool } from '../database/pool.js';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 

@@ -1,15 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { appendAudit } from '../audit/audit-log.js';
 import { PasswordService } from '../auth/password.service.js';
+import { deleteAccountSessions } from '../auth/sessions.js';
+import { forgetIdentities } from '../auth/sso/sso-identities.js';
 import { SsoTokenVerifier } from '../auth/sso/sso-token.verifier.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
-import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comments/comment-state.js';
+import { eraseRevisions } from '../comment-core/comment-revisions.js';
+import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comment-core/comment-state.js';
 import { authorDeletionEffects } from '../dsa/decision-effects.js';
+import { scrubNotifierContacts } from '../dsa/notice-contacts.js';
 import { AppConfig } from '../config/app-config.js';
-import { userErasedEvent } from '../events/domain-events.js';
+import { appendEvent, scrubAccountFromEvents, userErasedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { anonymizeAccount } from '../users/account-changes.js';
 import { isActive, lockAccounts, requireActor, userNotFound } from '../users/account-locks.js';
 import { scrubWebhookDeliveries } from '../webhooks/webhook-privacy.js';
 import type { EraseAccountDto, ErasureDto } from './dto/erasure.dto.js';
@@ -44,15 +50,14 @@ interface Actor {
  *     and SSO sign-in into this account are impossible, and every access token is refused at once (the JWT strategy
  *     reloads the account on each request and refuses a deleted one);
  *   - comments: ERASURE_MODE=anonymize (default) keeps the words of comments that were published or decided
- *     (approved, rejected, spam) and shows them without an author (read-path.sql.ts publicCommentJson); comments still
+ *     (approved, rejected, spam) and shows them without an author (comment-core/comment-json.ts); comments still
  *     pending (never published) and those the holder had deleted lose their words. ERASURE_MODE=delete erases the
- *     words of every comment. An erased comment is soft-deleted with an empty body through the transition table
- *     (comment-state.ts: counters and one audit row per comment in the same statement), so threads keep their shape
- *     as deleted placeholders and every count stays exact; its earlier versions are deleted too
- *     (erase_comment_revisions);
- *   - the domain event log loses the account's name and the erased words too (scrubEvents), and so do the copies
- *     webhook deliveries keep (scrubWebhookDeliveries); the log gets a `user.erased` event (its id only), so
- *     live-update and webhook consumers can forget the name as well;
+ *     words of every comment. An erased comment is soft-deleted with an empty body through the comment core
+ *     (counters and one audit row per comment in the same statement), so threads keep their shape as deleted
+ *     placeholders and every count stays exact; its earlier versions are deleted too (eraseRevisions);
+ *   - the domain event log loses the account's name and the erased words too (scrubAccountFromEvents), and so do
+ *     the copies webhook deliveries keep (scrubWebhookDeliveries); the log gets a `user.erased` event (its id only),
+ *     so live-update and webhook consumers can forget the name as well;
  *   - an audit row `erase_account` records who erased it (the holder or an admin), the mode and the counts.
  * Audit rows stay (the log is append-only) and keep only the pseudonymous id; their free text (a ban reason, a
  * moderator's note) is the newsroom's own record and is not rewritten.
@@ -140,72 +145,29 @@ export class AccountErasureService {
       const placeholder = `deleted:${randomBytes(8).toString('hex')}`;
       // Contact data the account left in DSA notices: filed signed in, or anonymously with the same address.
       const { email } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
-      await tx.$executeRaw`
-        UPDATE notices SET notifier_name = NULL, notifier_email = NULL
-        WHERE notifier_user_id = ${userId}::uuid OR (${email}::text IS NOT NULL AND lower(notifier_email) = lower(${email}::text))`;
-      await tx.user.update({
-        where: { id: userId },
-        data: {
-          email: null,
-          username: placeholder,
-          usernameNormalized: placeholder,
-          usernameSkeleton: null,
-          displayName: null,
-          passwordHash: null,
-          role: 'reader',
-          bannedAt: null,
-          bannedUntil: null,
-          banReason: null,
-          deletedAt: now,
-        },
-      });
+      await scrubNotifierContacts(tx, userId, email);
+      await anonymizeAccount(tx, userId, placeholder, now);
       // Every stored session goes; the receipt counts the ones that were still usable.
-      const sessions = await tx.$queryRaw<{ n: number }[]>`
-        WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = ${userId}::uuid RETURNING family_id, revoked_at, expires_at)
-        SELECT (count(DISTINCT family_id) FILTER (WHERE revoked_at IS NULL AND expires_at > now()))::int AS n FROM gone`;
-      await tx.userIdentity.deleteMany({ where: { userId } });
+      const sessionsEnded = await deleteAccountSessions(tx, userId);
+      await forgetIdentities(tx, userId);
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
-      await this.scrubEvents(tx, userId, placeholder);
+      await scrubAccountFromEvents(tx, userId, placeholder);
       await scrubWebhookDeliveries(tx, userId, placeholder);
       const [{ anonymized }] = await tx.$queryRaw<{ anonymized: number }[]>`
         SELECT count(*)::int AS anonymized FROM comments WHERE author_id = ${userId}::uuid AND body <> ''`;
       const counts = { anonymized, erased };
-      await tx.moderationAction.create({
-        data: {
-          action: 'erase_account',
-          moderatorId: actor.id,
-          targetUserId: userId,
-          reason: actor.reason,
-          details: { requestedBy: actor.self ? 'account holder' : 'admin', mode, comments: counts },
-        },
+      await appendAudit(tx, {
+        action: 'erase_account',
+        actorId: actor.id,
+        targetUserId: userId,
+        reason: actor.reason,
+        details: { requestedBy: actor.self ? 'account holder' : 'admin', mode, comments: counts },
       });
-      await tx.domainEvent.create({ data: userErasedEvent(userId), select: { id: true } });
-      return { erasedAt: now.toISOString(), mode, comments: counts, sessionsEnded: sessions[0]?.n ?? 0 };
+      await appendEvent(tx, userErasedEvent(userId));
+      return { erasedAt: now.toISOString(), mode, comments: counts, sessionsEnded };
     }, ERASURE_TX);
     this.logger.log({ msg: 'account erased', userId, by: actor.self ? 'self' : actor.id, mode, ...result.comments });
     return result;
-  }
-
-  /**
-   * The domain event log (events/domain-events.ts) still holds, for DOMAIN_EVENTS_RETENTION_HOURS, the public views
-   * of the account's comments (with its name) and its ban events (with its name and the ban's reason, which may
-   * name it too): the name becomes the placeholder there too, a ban's reason null, the author of its comments null,
-   * and the words of the comments erased here null. (The log is public information, forwarded to live updates and
-   * webhooks; the audit log, the newsroom's own record, keeps its free text.) Found through the
-   * log's (article_id, id) index: the articles the account commented on, and the account events (no article).
-   */
-  private async scrubEvents(tx: Prisma.TransactionClient, userId: string, placeholder: string): Promise<void> {
-    await tx.$executeRaw`
-      WITH mine AS (SELECT id, article_id, body = '' AS erased FROM comments WHERE author_id = ${userId}::uuid)
-      UPDATE domain_events e
-      SET data = jsonb_set(CASE WHEN m.erased AND e.data->'comment' ? 'body' THEN jsonb_set(e.data, '{comment,body}', 'null') ELSE e.data END,
-                           '{comment,author}', 'null')
-      FROM mine m
-      WHERE e.article_id IN (SELECT DISTINCT article_id FROM mine) AND e.data->'comment'->>'id' = m.id::text AND e.data->'comment' ? 'author'`;
-    await tx.$executeRaw`
-      UPDATE domain_events
-      SET data = jsonb_set(CASE WHEN data ? 'reason' THEN jsonb_set(data, '{reason}', 'null') ELSE data END, '{user,username}', to_jsonb(${placeholder}::text))
-      WHERE article_id IS NULL AND type LIKE 'user.%' AND data->'user'->>'id' = ${userId} AND data->'user' ? 'username'`;
   }
 
   /**
@@ -242,7 +204,11 @@ export class AccountErasureService {
     // A notice about a comment that loses its words has nothing left to act on (DSA: closed as content unavailable).
     for (const chunk of chunks(shown)) await applyCommentChanges(tx, chunk, softDelete, audit, authorDeletionEffects);
     for (const chunk of chunks(deleted)) await applyCommentChanges(tx, chunk, { body: '' }, audit);
-    for (const chunk of chunks(rows)) await tx.$queryRaw`SELECT erase_comment_revisions(${chunk.map((r) => r.id)}::uuid[])`;
+    for (const chunk of chunks(rows))
+      await eraseRevisions(
+        tx,
+        chunk.map((r) => r.id),
+      );
     return rows.length;
   }
 }

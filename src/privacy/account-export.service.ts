@@ -6,6 +6,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { EXPORT_ACCOUNT, EXPORT_SECTIONS } from './account-export.sql.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './dto/account-export.dto.js';
+import { appendAudit } from '../audit/audit-log.js';
 
 /** Rows fetched from a section's cursor at a time: bounds the memory an export takes, whatever the account's size. */
 const BATCH = 200;
@@ -44,7 +45,7 @@ export class AccountExportService {
   async openAudited(actor: AuthUser, userId: string, notFound: () => AppError): Promise<AccountExport> {
     const file = await this.open(userId, notFound);
     try {
-      await this.prisma.moderationAction.create({ data: { action: 'export_account', moderatorId: actor.id, targetUserId: userId } });
+      await appendAudit(this.prisma.pool, { action: 'export_account', actorId: actor.id, targetUserId: userId });
     } catch (err) {
       file.stream.destroy();
       throw err;

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type pg from 'pg';
+import { deleteExpiredSessions } from '../auth/sessions.js';
 import { AppConfig } from '../config/app-config.js';
+import { expireNotifierContacts, expireNotifierKeys } from '../dsa/notice-contacts.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
 /** Rows deleted per statement: short transactions, short row locks. */
@@ -112,37 +114,21 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
 
   private async purge(client: pg.PoolClient, now: Date): Promise<RetentionRun> {
     const sessionCutoff = new Date(now.getTime() - this.config.get('RETENTION_SESSION_DAYS') * 86_400_000);
-    const sessions = await this.inBatches(
-      client,
-      `DELETE FROM refresh_tokens WHERE id IN (
-         SELECT id FROM refresh_tokens WHERE expires_at < $1 ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-      [sessionCutoff],
-    );
+    const sessions = await this.inBatches(() => deleteExpiredSessions(client, sessionCutoff, BATCH));
     const contactCutoff = new Date(now.getTime() - this.config.get('RETENTION_NOTICE_CONTACT_DAYS') * 86_400_000);
-    const noticeContacts = await this.inBatches(
-      client,
-      `UPDATE notices SET notifier_name = NULL, notifier_email = NULL WHERE id IN (
-         SELECT id FROM notices WHERE decided_at < $1 AND (notifier_name IS NOT NULL OR notifier_email IS NOT NULL)
-         ORDER BY decided_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-      [contactCutoff],
-    );
+    const noticeContacts = await this.inBatches(() => expireNotifierContacts(client, contactCutoff, BATCH));
     const keyCutoff = new Date(now.getTime() - this.config.get('DSA_MISUSE_WINDOW_DAYS') * 86_400_000);
-    await this.inBatches(
-      client,
-      `UPDATE notices SET notifier_key = NULL WHERE id IN (
-         SELECT id FROM notices WHERE decided_at < $1 AND notifier_key IS NOT NULL ORDER BY decided_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-      [keyCutoff],
-    );
+    await this.inBatches(() => expireNotifierKeys(client, keyCutoff, BATCH));
     return { sessions, noticeContacts };
   }
 
   /** Runs a batched DELETE or UPDATE until it changes less than a batch (or the process is stopping); returns the total. */
-  private async inBatches(client: pg.PoolClient, sql: string, params: unknown[]): Promise<number> {
+  private async inBatches(batch: () => Promise<number>): Promise<number> {
     let total = 0;
     for (;;) {
-      const { rowCount } = await client.query(sql, params);
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < BATCH || this.stopping) return total;
+      const changed = await batch();
+      total += changed;
+      if (changed < BATCH || this.stopping) return total;
     }
   }
 }

@@ -35,11 +35,6 @@ export function toBanView(u: { bannedAt: Date | null; bannedUntil: Date | null; 
   return isBanned(u) ? { until: u.bannedUntil?.toISOString() ?? null, reason: u.banReason } : null;
 }
 
-/** Normalised email, used for uniqueness and lookup (usernames: see username-rules.ts). */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** A ban is in force when set and not yet expired (timed bans lift themselves). */
 export function isBanned(u: { bannedAt: Date | null; bannedUntil: Date | null }, now = new Date()): boolean {
   return u.bannedAt !== null && (u.bannedUntil === null || u.bannedUntil > now);

@@ -5,6 +5,7 @@ import type { Role } from '../generated/prisma/enums.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { isActive, lockAccounts, requireActor, requireTarget, userNotFound } from './account-locks.js';
 import { adminUserSelect, type AdminUserView, toAdminUserView } from './user.mapper.js';
+import { appendAudit } from '../audit/audit-log.js';
 
 @Injectable()
 export class UsersService {
@@ -37,9 +38,7 @@ export class UsersService {
         throw AppError.conflict('LAST_ADMIN', 'The last admin cannot be demoted; make another user admin first');
       }
       const user = await tx.user.update({ where: { id }, data: { role }, select: adminUserSelect });
-      await tx.moderationAction.create({
-        data: { action: 'role_change', moderatorId: actor.id, targetUserId: id, reason: `${target.role} -> ${role}` },
-      });
+      await appendAudit(tx, { action: 'role_change', actorId: actor.id, targetUserId: id, reason: `${target.role} -> ${role}` });
       return { from: target.role, user };
     });
     if (result.from !== role) this.logger.log({ msg: 'role changed', userId: id, by: actor.id, from: result.from, to: role });

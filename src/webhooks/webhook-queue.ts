@@ -1,3 +1,4 @@
+import { auditRowsInsert } from '../audit/audit-log.js';
 import { one, type Queryable, run, statement } from '../database/sql.js';
 import { WEBHOOK_TEST_EVENT } from './webhook-events.js';
 
@@ -137,14 +138,17 @@ const failed = statement<
        AND (e.last_success_at IS NULL OR e.last_success_at < d.created_at)
      RETURNING e.id, e.url, e.events, d.id AS delivery_id, d.message_id, d.event_type, d.attempts
    ), audit AS (
-     INSERT INTO moderation_actions (id, action, reason, details)
-     SELECT gen_random_uuid(), 'webhook_disable', $6,
-            jsonb_build_object(
+     ${auditRowsInsert(
+       {
+         action: `'webhook_disable'`,
+         reason: '$6',
+         details: `jsonb_build_object(
               'webhook', jsonb_build_object('id', off.id, 'url', off.url, 'events', to_jsonb(off.events)),
               'delivery', jsonb_build_object('id', off.delivery_id, 'messageId', off.message_id, 'eventType', off.event_type,
-                                             'attempts', off.attempts, 'lastResponseCode', $3::int, 'lastError', $4::text))
-     FROM off
-     RETURNING id
+                                             'attempts', off.attempts, 'lastResponseCode', $3::int, 'lastError', $4::text))`,
+       },
+       'off',
+     )}
    )
    SELECT (SELECT id FROM off) AS "disabledId", (SELECT url FROM off) AS "disabledUrl", (SELECT count(*) FROM audit) AS audited`,
 );

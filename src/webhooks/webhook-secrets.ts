@@ -25,7 +25,7 @@ const FORMAT = 'v1';
  * endpoint's row does not decrypt.
  *
  * Stored form: `v1:<key id>:<iv>:<ciphertext+tag>` (base64url). Several keys may be configured, newest first: the
- * first encrypts, every one decrypts (by key id), and WebhooksService re-encrypts rows under the newest key at
+ * first encrypts, every one decrypts (by key id), and WebhookKeyRotation re-encrypts rows under the newest key at
  * start-up, so a key can be retired after one restart of every instance.
  */
 export class SecretBox {

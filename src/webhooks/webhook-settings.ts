@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import { SecretBox } from './webhook-secrets.js';
@@ -37,5 +38,11 @@ export class WebhookSettings {
     this.concurrency = config.get('WEBHOOK_CONCURRENCY');
     this.retentionDays = config.get('WEBHOOK_DELIVERY_RETENTION_DAYS');
     this.leaseMs = Math.max(60_000, 4 * this.timeoutMs);
+  }
+
+  /** Webhooks need a key to keep secrets encrypted: without one (production without WEBHOOK_SECRET_KEY) they are off. */
+  requireSecrets(): SecretBox {
+    if (!this.secrets) throw AppError.notFound('WEBHOOKS_NOT_CONFIGURED', 'Webhooks are not set up on this site: set WEBHOOK_SECRET_KEY');
+    return this.secrets;
   }
 }

@@ -22,6 +22,7 @@ import {
   WebhookPage,
   WebhookResponse,
 } from './dto/webhook-response.dto.js';
+import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 const OFF = 'WEBHOOKS_NOT_CONFIGURED' as const;
@@ -34,7 +35,10 @@ const OFF = 'WEBHOOKS_NOT_CONFIGURED' as const;
 @Roles('admin')
 @Controller('admin/webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly deliveryLog: WebhookDeliveriesService,
+  ) {}
 
   @Post()
   @Endpoint({
@@ -98,7 +102,7 @@ export class WebhooksController {
     errors: ['WEBHOOK_NOT_FOUND', OFF],
   })
   deliveries(@Param() { id }: WebhookIdParamDto, @Query() q: WebhookDeliveryListQueryDto): Promise<Page<WebhookDeliveryDto>> {
-    return this.webhooks.deliveries(id, q);
+    return this.deliveryLog.deliveries(id, q);
   }
 
   @Get(':id/deliveries/:deliveryId')
@@ -109,7 +113,7 @@ export class WebhooksController {
     errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', OFF],
   })
   async delivery(@Param() { id, deliveryId }: WebhookDeliveryParamDto): Promise<WebhookDeliveryResponse> {
-    return { delivery: await this.webhooks.delivery(id, deliveryId) };
+    return { delivery: await this.deliveryLog.delivery(id, deliveryId) };
   }
 
   @Post(':id/deliveries/:deliveryId/retry')
@@ -122,7 +126,7 @@ export class WebhooksController {
     errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', 'WEBHOOK_DELIVERY_PENDING', 'WEBHOOK_DISABLED', OFF],
   })
   async retry(@Param() { id, deliveryId }: WebhookDeliveryParamDto, @CurrentUser() user: AuthUser): Promise<WebhookDeliveryResponse> {
-    return { delivery: await this.webhooks.retry(user.id, id, deliveryId) };
+    return { delivery: await this.deliveryLog.retry(user.id, id, deliveryId) };
   }
 
   @Post(':id/test')
@@ -137,6 +141,6 @@ export class WebhooksController {
     location: (body: WebhookDeliveryResponse) => `/api/admin/webhooks/${body.delivery.webhookId}/deliveries/${body.delivery.id}`,
   })
   async test(@Param() { id }: WebhookIdParamDto, @CurrentUser() user: AuthUser): Promise<WebhookDeliveryResponse> {
-    return { delivery: await this.webhooks.test(user.id, id) };
+    return { delivery: await this.deliveryLog.test(user.id, id) };
   }
 }

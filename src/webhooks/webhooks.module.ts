@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
+import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { WebhookKeyRotation } from './webhook-key-rotation.js';
 import { WebhookSettings } from './webhook-settings.js';
 import { HostResolver } from './webhook-target.js';
 import { WebhookWorker } from './webhook-worker.service.js';
@@ -15,7 +17,15 @@ import { WebhooksService } from './webhooks.service.js';
 @Module({
   imports: [EventsModule],
   controllers: [WebhooksController],
-  providers: [WebhookSettings, HostResolver, WebhookDispatcher, WebhookWorker, WebhooksService],
+  providers: [
+    WebhookSettings,
+    HostResolver,
+    WebhookDispatcher,
+    WebhookWorker,
+    WebhooksService,
+    WebhookDeliveriesService,
+    WebhookKeyRotation,
+  ],
   exports: [WebhookWorker],
 })
 export class WebhooksModule {}

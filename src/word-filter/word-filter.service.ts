@@ -8,6 +8,7 @@ import type { Page } from '../common/openapi/page.dto.js';
 import type { WordFilterDto } from './word-filter.dto.js';
 import { type FilterVerdict, WordMatcher } from './word-matcher.js';
 import { MAX_PHRASE_WORDS, normalizeEntry } from './word-normalizer.js';
+import { appendAudit } from '../audit/audit-log.js';
 
 export type { FilterVerdict } from './word-matcher.js';
 
@@ -88,7 +89,7 @@ export class WordFilterService {
           data: { word: trimmed, normalized: entry.normalized, kind, createdById: actorId },
           select: wordFilterSelect,
         });
-        await tx.moderationAction.create({ data: { moderatorId: actorId, action: 'filter_add', reason: `${kind}: ${trimmed}` } });
+        await appendAudit(tx, { actorId, action: 'filter_add', reason: `${kind}: ${trimmed}` });
         return created;
       });
       return toWordFilterView(row);
@@ -106,9 +107,7 @@ export class WordFilterService {
     try {
       await this.prisma.transaction(async (tx) => {
         const removed = await tx.wordFilter.delete({ where: { id }, select: { word: true, kind: true } });
-        await tx.moderationAction.create({
-          data: { moderatorId: actorId, action: 'filter_remove', reason: `${removed.kind}: ${removed.word}` },
-        });
+        await appendAudit(tx, { actorId, action: 'filter_remove', reason: `${removed.kind}: ${removed.word}` });
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') {

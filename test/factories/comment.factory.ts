@@ -1,4 +1,4 @@
-import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../src/comments/comment-state.js';
+import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../src/comment-core/comment-state.js';
 import type { CommentStatus } from '../../src/generated/prisma/enums.js';
 import type { TestApp } from '../helpers/app.js';
 import { authHeader, type TestUser } from './user.factory.js';

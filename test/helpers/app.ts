@@ -13,6 +13,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Listens on a free port of 127.0.0.1 (for a real browser or another process) and returns the base URL. */
+export async function listen(t: TestApp): Promise<string> {
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
+
 const silent = { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} };
 
 /** Boots the real application (Fastify, all modules, real PostgreSQL) with optional env overrides. */

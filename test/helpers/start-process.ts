@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probePort } from '../../src/common/port-probe.js';
 import { envSchema } from '../../src/config/env.js';
@@ -99,10 +101,10 @@ export async function portIsFree(port: number): Promise<boolean> {
   return (await probePort(port, '127.0.0.1')) === undefined;
 }
 
-/** The admin the walkthrough signs in as (ADMIN_EMAIL / ADMIN_PASSWORD of the service under test). */
-export const SMOKE_ADMIN = { ADMIN_EMAIL: 'editor@example.com', ADMIN_PASSWORD: 'smoke-admin-password-1' };
+/** The admin the walkthrough signs in as (ADMIN_EMAIL / ADMIN_PASSWORD of the service under test): the README's. */
+export const SMOKE_ADMIN = { ADMIN_EMAIL: 'editor@example.com', ADMIN_PASSWORD: 'change-me-now-1' };
 
-/** Runs scripts/smoke.sh (the README walkthrough) against a service on 127.0.0.1:port. */
+/** Runs scripts/smoke.sh (the README walkthrough as a script) against a service on 127.0.0.1:port. */
 export function runSmoke(port: number): SpawnSyncReturns<string> {
   return spawnSync('bash', ['scripts/smoke.sh', `http://127.0.0.1:${port}`], {
     cwd: repoRoot,
@@ -110,6 +112,38 @@ export function runSmoke(port: number): SpawnSyncReturns<string> {
     encoding: 'utf8',
     timeout: 60_000,
   });
+}
+
+/** The README's walkthrough: the shell block after the comment that names this test, exactly as written there. */
+export function readmeWalkthrough(): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const block = /<!-- test\/e2e\/platform\/start\.e2e-spec\.ts runs this block[^>]*-->\s*```sh\n([\s\S]*?)\n```/.exec(readme);
+  if (!block) throw new Error('README.md: no walkthrough block after the comment naming test/e2e/platform/start.e2e-spec.ts');
+  return block[1];
+}
+
+/**
+ * Runs the README's walkthrough with bash, as a reader would in a second terminal, against a service on `port`.
+ * Its stderr goes to a file, as to a terminal: the block writes to /dev/stderr, which cannot be opened on the
+ * socket Node would give it.
+ */
+export function runReadmeWalkthrough(port: number): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'newsroom-walkthrough-'));
+  const errFile = join(dir, 'stderr');
+  const errFd = openSync(errFile, 'w');
+  try {
+    const run = spawnSync('bash', ['-e', '-c', readmeWalkthrough()], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, PORT: String(port) },
+      stdio: ['ignore', 'pipe', errFd],
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { status: run.status, stdout: run.stdout, stderr: readFileSync(errFile, 'utf8') };
+  } finally {
+    closeSync(errFd);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Compiles src/ into dist/ (incremental, safe to run from parallel test files). */

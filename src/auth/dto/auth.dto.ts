@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
 import { hasInvisibleCharacters } from '../../common/text/invisible.js';
-import { normalizeEmail } from '../../users/user.mapper.js';
+import { normalizeEmail } from '../../common/text/email.js';
 import { canonicalUsername, checkUsername, USERNAME_RULE, USERNAME_SHAPE } from '../../users/username-rules.js';
 import { PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity } from '../credential-rules.js';
 

@@ -10,6 +10,7 @@ import { usernameBase } from '../../users/username-rules.js';
 import { UsernamesService } from '../../users/usernames.service.js';
 import { AuthService } from '../auth.service.js';
 import type { SsoProfile } from './sso-profile.js';
+import { appendAudit } from '../../audit/audit-log.js';
 
 /** Rounds of a sign-in that collided with a concurrent one (same reader twice, or a name taken meanwhile). */
 const MAX_ATTEMPTS = 3;
@@ -182,14 +183,12 @@ export class SsoAccountsService {
     issuer: string,
     newAccount: boolean,
   ): Promise<void> {
-    await tx.moderationAction.create({
-      data: {
-        action: 'role_change',
-        moderatorId: null,
-        targetUserId: userId,
-        reason: `${from} -> ${to}`,
-        details: { source: 'sso', issuer, claim: this.roleClaim ?? null, newAccount },
-      },
+    await appendAudit(tx, {
+      action: 'role_change',
+      actorId: null,
+      targetUserId: userId,
+      reason: `${from} -> ${to}`,
+      details: { source: 'sso', issuer, claim: this.roleClaim ?? null, newAccount },
     });
   }
 

@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import { hasInvisibleCharacters, INVISIBLE_CHARACTERS } from '../../common/text/invisible.js';
 import type { Role } from '../../generated/prisma/enums.js';
-import { normalizeEmail } from '../../users/user.mapper.js';
+import { normalizeEmail } from '../../common/text/email.js';
 
 /** What this service takes from a verified publisher token (see SsoAccountsService for what it does with it). */
 export interface SsoProfile {

@@ -14,7 +14,7 @@ import {
 } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
-import type { SsoJwksAlgorithm } from '../../config/env.js';
+import type { SsoJwksAlgorithm } from '../../config/env-auth.js';
 import type { ErrorCodeWithStatus } from '../../common/errors/error-codes.js';
 
 /** The only algorithm a shared secret (SSO_SECRET) verifies. */

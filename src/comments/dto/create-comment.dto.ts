@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
-import { NormalizedText, TextLength } from '../comment-text.js';
+import { NormalizedText, TextLength } from '../../comment-core/comment-text.js';
 
 export const COMMENT_MAX_LENGTH = 5000;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import { ReportWithNoticeFields } from '../../dsa/dto/notice.dto.js';
-import { NormalizedText, TextLength } from '../comment-text.js';
+import { NormalizedText, TextLength } from '../../comment-core/comment-text.js';
 
 export class ReportCommentDto extends ReportWithNoticeFields {
   @ApiProperty({

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
-import { NormalizedText, TextLength } from '../comment-text.js';
+import { NormalizedText, TextLength } from '../../comment-core/comment-text.js';
 import { COMMENT_MAX_LENGTH } from './create-comment.dto.js';
 
 export class UpdateCommentDto {

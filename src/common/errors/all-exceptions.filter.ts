@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Prisma } from '../../generated/prisma/client.js';
-import { databaseFault, sqlStates } from '../../database/database-errors.js';
+import { databaseFault, sqlStates } from './database-errors.js';
 import { AppError, type ErrorBody, type ErrorDetail } from './app-error.js';
 import { bearerChallenge, type ErrorCode } from './error-codes.js';
 

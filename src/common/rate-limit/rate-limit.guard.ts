@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeEmail } from '../../users/user.mapper.js';
+import { normalizeEmail } from '../text/email.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { clientIpKey } from './client-ip.js';
 import { RATE_LIMIT_KEY, type RateLimitRule } from './rate-limit.decorator.js';

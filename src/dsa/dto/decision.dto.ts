@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
-import { NormalizedText, TextLength } from '../../comments/comment-text.js';
+import { NormalizedText, TextLength } from '../../comment-core/comment-text.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
 import { PageQueryDto } from '../../common/pagination.js';

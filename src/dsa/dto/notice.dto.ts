@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { Type } from 'class-transformer';
-import { NormalizedText, TextLength } from '../../comments/comment-text.js';
+import { NormalizedText, TextLength } from '../../comment-core/comment-text.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { CategorySpecification } from './statement-fields.dto.js';
 import {

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, IsUrl, MaxLength } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
-import { NormalizedText, TextLength } from '../../comments/comment-text.js';
+import { NormalizedText, TextLength } from '../../comment-core/comment-text.js';
 import {
   DECISION_GROUNDS,
   type DecisionGround,

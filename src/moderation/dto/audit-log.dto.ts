@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsUUID, Matches } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
-import { SLUG_PATTERN } from '../../articles/slugify.js';
+import { SLUG_PATTERN } from '../../common/validation/slug.js';
 
 export class AuditLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'comment id' })

@@ -1,9 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
-import { SLUG_PATTERN } from '../../articles/slugify.js';
+import { SLUG_PATTERN } from '../../common/validation/slug.js';
 
 export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'noticed', 'deleted'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -36,10 +36,4 @@ export class QueueQueryDto extends PageQueryDto {
   @MinLength(1)
   @MaxLength(200)
   q?: string;
-}
-
-export class IdParamDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id: string;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../../../src/common/errors/app-error.js';
-import { applyCommentChange, commentSnapshotSelect, decideComment, type StateEffect } from '../../../src/comments/comment-state.js';
+import { applyCommentChange, commentSnapshotSelect, decideComment, type StateEffect } from '../../../src/comment-core/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { createArticle, createUser } from '../../factories/index.js';
 

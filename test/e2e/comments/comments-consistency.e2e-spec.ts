@@ -1,6 +1,6 @@
 import { AppError } from '../../../src/common/errors/app-error.js';
-import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
-import { recount } from '../../../src/comments/recount.js';
+import { applyCommentChange, commentSnapshotSelect, recordNewComment } from '../../../src/comment-core/comment-state.js';
+import { recount } from '../../../src/comment-core/recount.js';
 import type { CommentStatus } from '../../../src/generated/prisma/enums.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';

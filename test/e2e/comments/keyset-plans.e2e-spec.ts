@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Prisma } from '../../../src/generated/prisma/client.js';
 import { auditPageSql } from '../../../src/moderation/audit-log.service.js';
 import { queuePageSql } from '../../../src/moderation/moderation-queue.repository.js';
-import { ARTICLE_PAGE, commentPageStatement } from '../../../src/read-path/read-path.sql.js';
+import { ARTICLE_PAGE } from '../../../src/articles/articles.sql.js';
+import { commentPageStatement } from '../../../src/comment-core/comment-reads.sql.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 
 /**

@@ -14,7 +14,8 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
  */
 const DOC_FILE = new URL('../../../openapi/openapi.json', import.meta.url);
 const TYPES_FILE = new URL('../../../openapi/schema.d.ts', import.meta.url);
-const README = new URL('../../../README.md', import.meta.url);
+/** The API guide, whose error-code table renders the catalog. */
+const API_GUIDE = new URL('../../../docs/api.md', import.meta.url);
 const update = process.env.UPDATE_CONTRACT === '1';
 
 let t: TestApp;
@@ -101,10 +102,10 @@ describe('OpenAPI contract', () => {
     expect((live.components?.schemas?.ErrorCode as { enum: string[] }).enum).toEqual(ERROR_CODES);
   });
 
-  it("should list every catalog code in README's error-code table, with its status", () => {
-    const readme = readFileSync(README, 'utf8');
-    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
-    expect(rows).toEqual(ERROR_CODES.map((c) => [c, ERROR_CATALOG[c].status]));
+  it("should list every catalog code in docs/api.md's error-code table, in order, with its status and meaning", () => {
+    const guide = readFileSync(API_GUIDE, 'utf8');
+    const rows = [...guide.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.*) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3]]);
+    expect(rows).toEqual(ERROR_CODES.map((c) => [c, ERROR_CATALOG[c].status, ERROR_CATALOG[c].description]));
   });
 
   it('should catch a response that breaks the contract (the check itself can fail)', () => {

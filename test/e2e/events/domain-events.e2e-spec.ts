@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
+import { applyCommentChange, commentSnapshotSelect } from '../../../src/comment-core/comment-state.js';
 import { EventRetentionService } from '../../../src/events/event-retention.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';

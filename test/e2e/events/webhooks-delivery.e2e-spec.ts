@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
+import { applyCommentChange, commentSnapshotSelect } from '../../../src/comment-core/comment-state.js';
 import { WebhookDispatcher } from '../../../src/webhooks/webhook-dispatcher.js';
 import { claimDueDeliveries } from '../../../src/webhooks/webhook-queue.js';
 import { HostResolver } from '../../../src/webhooks/webhook-target.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commentSnapshotSelect, recordNewComment } from '../../../src/comments/comment-state.js';
+import { commentSnapshotSelect, recordNewComment } from '../../../src/comment-core/comment-state.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { authHeader, createArticle, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { applyCommentChange, commentSnapshotSelect } from '../../../src/comments/comment-state.js';
-import { transaction } from '../../../src/database/sql.js';
+import { applyCommentChange, commentSnapshotSelect } from '../../../src/comment-core/comment-state.js';
 import { createArticle, createUser, TEST_PASSWORD, type TestUser, uniq } from '../../factories/index.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { deleteKeys, requireRedis, ScratchRedis, TEST_REDIS_URL } from '../../helpers/redis.js';
@@ -166,8 +165,8 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     // On instance A: the approval runs (counters, audit, domain events) and then the transaction rolls back.
     const snapshot = await a.prisma.comment.findUniqueOrThrow({ where: { id: doomed }, select: commentSnapshotSelect });
     await expect(
-      transaction(a.prisma.pool, async (client) => {
-        await applyCommentChange(client, snapshot, { status: 'approved' }, { action: 'approve', actorId: admin.id });
+      a.prisma.transaction(async (tx) => {
+        await applyCommentChange(tx, snapshot, { status: 'approved' }, { action: 'approve', actorId: admin.id });
         throw new Error('rolled back on purpose');
       }),
     ).rejects.toThrow('rolled back on purpose');

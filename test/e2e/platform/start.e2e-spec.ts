@@ -11,6 +11,7 @@ import {
   descendants,
   portIsFree,
   repoRoot,
+  runReadmeWalkthrough,
   runSmoke,
   serviceEnv,
   SMOKE_ADMIN,
@@ -89,14 +90,20 @@ describe('npm start, as a person runs it', () => {
     return p;
   };
 
-  it('should pass the walkthrough script, then on SIGTERM to npm finish the in-flight request and stop everything', async () => {
+  it('should pass the README walkthrough and the walkthrough script, then on SIGTERM to npm finish the in-flight request and stop everything', async () => {
     const p = start();
     await p.waitUntilReady(port);
 
+    // The README's block, as written: on a fresh database it prints what its comments promise.
+    const readme = runReadmeWalkthrough(port);
+    expect(readme.status, `${readme.stdout}\n${readme.stderr}`).toBe(0);
+    expect(readme.stdout.trim().split('\n')).toEqual(['0', '0', 'approved', '1', '1']);
+    expect(readme.stderr).toContain('"status":"pending"');
+
     const smoke = runSmoke(port);
     expect(smoke.status, `${smoke.stdout}\n${smoke.stderr}`).toBe(0);
-    expect(smoke.stdout).toContain('not counted while pending (single 0, bulk 0)');
-    expect(smoke.stdout).toContain('counted after approval: single 1, bulk 1');
+    expect(smoke.stdout).toContain('not counted while pending (single 1, bulk 1)');
+    expect(smoke.stdout).toContain('counted after approval: single 2, bulk 2');
 
     const tree = descendants(p.child.pid!);
     expect(tree.length).toBeGreaterThan(2); // node, the database's watchdog, postgres and its workers
@@ -107,7 +114,7 @@ describe('npm start, as a person runs it', () => {
     const res = await held.response;
     // Answered after the signal: the database was still up while the server drained.
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ count: 1 });
+    expect(await res.json()).toMatchObject({ count: 2 });
 
     expect(await p.exited).toBe(0);
     expect(alive(tree)).toEqual([]);
@@ -135,7 +142,7 @@ describe('npm start, as a person runs it', () => {
 
     it('should keep the data of the previous run', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/articles/${SEED_SLUG}/comments/count`);
-      expect(await res.json()).toMatchObject({ count: 1 });
+      expect(await res.json()).toMatchObject({ count: 2 });
     });
 
     it('should refuse a second instance on the same data folder with one line naming EMBEDDED_PG_DIR', async () => {

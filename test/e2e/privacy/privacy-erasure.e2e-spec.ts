@@ -1,4 +1,4 @@
-import { recount } from '../../../src/comments/recount.js';
+import { recount } from '../../../src/comment-core/recount.js';
 import { WordFilterService } from '../../../src/word-filter/word-filter.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';

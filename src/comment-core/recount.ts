@@ -1,5 +1,7 @@
 import type pg from 'pg';
 
+/** The approved-comment counters (articles, users) checked against the comments themselves, and repaired (npm run db:recount). */
+
 /** A counter that disagrees with `count(*) FILTER (WHERE status = 'approved' AND deleted_at IS NULL)`. */
 export interface CounterDrift {
   id: string;
@@ -68,7 +70,7 @@ async function repairTable(pool: pg.Pool, target: Target, ids: string[]): Promis
 
 /**
  * Compares every article's and user's approved-comment counter with the real count and, with `repair`, rewrites
- * the ones that differ. Counters are only ever changed in comment-state.ts, so any drift found here is a bug or a
+ * the ones that differ. Counters are only ever changed in comment-core/comment-state.ts, so any drift found here is a bug or a
  * manual edit of the database; this is the tool to detect and fix it, safe to run while the API is serving.
  */
 export async function recount(pool: pg.Pool, opts: { repair: boolean }): Promise<RecountResult> {

@@ -2,7 +2,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { CommentStatus, ModerationMode } from '../generated/prisma/enums.js';
 import type { FilterVerdict } from '../word-filter/word-filter.service.js';
-import type { AuditEntry } from './comment-state.js';
+import type { AuditEntry } from './comment-statement.js';
 
 export interface StatusDecision {
   status: CommentStatus;

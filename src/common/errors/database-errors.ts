@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 
 /**
  * Which failures mean "the database is unavailable, too slow, or lost the connection" (answer 503 and let the

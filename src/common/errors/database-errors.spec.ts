@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { databaseFault, DatabaseUnavailableError, sqlStates } from './database-errors.js';
 
 const pgError = (code: string) => Object.assign(new pg.DatabaseError('server said no', 0, 'error'), { code, severity: 'ERROR' });

@@ -1,0 +1,144 @@
+import { keysetPage, type PageRow, type SortOrder } from '../database/json-pages.js';
+import { statement } from '../database/sql.js';
+import { publicCommentJson } from './comment-json.js';
+
+/**
+ * The prepared statements that read `comments`: comment pages (the hot public read), one comment, and what a post,
+ * an edit or a delete checks first (the change itself is comment-state.ts). Plain data, so `bench/raw-floor.mjs`
+ * runs exactly these statements too.
+ */
+
+/** article: the whole article; parent: direct replies of one comment; root: a whole thread under a top-level comment. */
+export type CommentScope = 'article' | 'parent' | 'root';
+
+const COMMENT_COLUMNS = 'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at';
+
+/**
+ * Params: $1 slug, $2 last created_at, $3 last id (or FIRST_PAGE_KEY), $4 page size, then the viewer id (signed-in
+ * variants) and then the parent/root comment id (parent and root scopes).
+ */
+export type CommentPageParams =
+  | [slug: string, t: string, id: string, limit: number]
+  | [slug: string, t: string, id: string, limit: number, viewerOrScopeId: string]
+  | [slug: string, t: string, id: string, limit: number, viewerId: string, scopeId: string];
+
+export interface CommentPageRow extends PageRow {
+  /** false: no article with this slug. */
+  found: boolean;
+}
+
+function commentPageSql(scope: CommentScope, order: SortOrder, signedIn: boolean): string {
+  const cmp = order === 'asc' ? '>' : '<';
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const viewer = '$5::uuid';
+  const scopeId = signedIn ? '$6::uuid' : '$5::uuid';
+  const scopeCond = {
+    article: 'c.article_id = (SELECT id FROM a)',
+    parent: `c.parent_id = ${scopeId} AND c.article_id = (SELECT id FROM a)`,
+    root: `c.root_id = ${scopeId} AND c.article_id = (SELECT id FROM a)`,
+  }[scope];
+  const branch = (cond: string) =>
+    `SELECT ${COMMENT_COLUMNS} FROM comments c
+     WHERE ${scopeCond} AND ${cond} AND (c.created_at, c.id) ${cmp} ($2::timestamptz, $3::uuid)
+     ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $4::int + 1`;
+  // Readers see approved comments (deleted ones as placeholders). A signed-in reader also sees their own pending
+  // ones: a second index scan merged with the first (UNION ALL), never `approved OR (pending AND mine)`, which
+  // PostgreSQL can only answer by reading every comment of the article.
+  const rows = signedIn
+    ? `(${branch(`c.status = 'approved'`)})
+       UNION ALL
+       (${branch(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)})
+       ORDER BY created_at ${dir}, id ${dir} LIMIT $4::int + 1`
+    : branch(`c.status = 'approved'`);
+  return `WITH a AS (SELECT id FROM articles WHERE slug = $1)
+${keysetPage({
+  rows,
+  key: 'created_at',
+  order,
+  limit: '$4::int',
+  item: publicCommentJson('p'),
+  extra: 'EXISTS (SELECT 1 FROM a) AS found',
+})}`;
+}
+
+const COMMENT_PAGES = new Map(
+  (['article', 'parent', 'root'] as const).flatMap((scope) =>
+    (['asc', 'desc'] as const).flatMap((order) =>
+      [false, true].map((signedIn) => {
+        const key = `${scope}:${order}:${signedIn ? 'signed-in' : 'anonymous'}`;
+        return [key, statement<CommentPageParams, CommentPageRow>(`read:comments:${key}`, commentPageSql(scope, order, signedIn))] as const;
+      }),
+    ),
+  ),
+);
+
+export function commentPageStatement(scope: CommentScope, order: SortOrder, signedIn: boolean) {
+  return COMMENT_PAGES.get(`${scope}:${order}:${signedIn ? 'signed-in' : 'anonymous'}`)!;
+}
+
+/** One comment with what the visibility check needs (comment-policy.ts `canView`). */
+export const COMMENT = statement<[id: string], { status: string; author_id: string; deleted_at: Date | null; json: string }>(
+  'read:comment',
+  `SELECT c.status::text AS status, c.author_id, c.deleted_at, ${publicCommentJson('c')}::text AS json FROM comments c WHERE c.id = $1`,
+);
+
+export interface PostContextRow {
+  article_id: string | null;
+  comments_open: boolean | null;
+  moderation_mode: 'pre' | 'post' | null;
+  trusted_bypass: boolean | null;
+  author_approved: number | null;
+  parent_id: string | null;
+  parent_article_id: string | null;
+  parent_root_id: string | null;
+  parent_depth: number | null;
+  parent_status: string | null;
+  parent_deleted_at: Date | null;
+  /** The author's earlier comment with this Idempotency-Key, and the payload hash it was created with. */
+  prior_view: string | null;
+  prior_hash: string | null;
+}
+
+/** Everything posting a comment checks, in one round trip. Params: slug, author, parent (or null), key (or null). */
+export const POST_CONTEXT = statement<[slug: string | null, authorId: string, parentId: string | null, key: string | null], PostContextRow>(
+  'read:post-context',
+  `SELECT a.id AS article_id, a.comments_open, a.moderation_mode::text AS moderation_mode, a.trusted_bypass,
+          au.approved_comment_count AS author_approved,
+          p.id AS parent_id, p.article_id AS parent_article_id, p.root_id AS parent_root_id, p.depth AS parent_depth,
+          p.status::text AS parent_status, p.deleted_at AS parent_deleted_at,
+          pr.view AS prior_view, pr.hash AS prior_hash
+   FROM (SELECT 1) one
+   LEFT JOIN articles a ON a.slug = $1::text
+   LEFT JOIN users au ON au.id = $2::uuid
+   LEFT JOIN comments p ON p.id = $3::uuid
+   LEFT JOIN LATERAL (
+     SELECT ${publicCommentJson('pc')}::text AS view, pc.idempotency_hash AS hash
+     FROM comments pc WHERE pc.author_id = $2::uuid AND pc.idempotency_key = $4::text
+   ) pr ON true`,
+);
+
+export interface CommentForChangeRow {
+  id: string;
+  article_id: string;
+  author_id: string;
+  status: 'pending' | 'approved' | 'rejected' | 'spam';
+  deleted_at: Date | null;
+  version: number;
+  body: string;
+  created_at: Date;
+  comments_open: boolean;
+  moderation_mode: 'pre' | 'post';
+  trusted_bypass: boolean;
+  author_approved: number;
+  /** Notices (DSA Art. 16) not yet decided: while there are any, an edit never approves the comment by itself. */
+  open_notice_count: number;
+}
+
+/** A comment with what an edit or a delete checks (its article's moderation settings, its author's standing). */
+export const COMMENT_FOR_CHANGE = statement<[id: string], CommentForChangeRow>(
+  'read:comment-for-change',
+  `SELECT c.id, c.article_id, c.author_id, c.status::text AS status, c.deleted_at, c.version, c.body, c.created_at, c.open_notice_count,
+          a.comments_open, a.moderation_mode::text AS moderation_mode, a.trusted_bypass, u.approved_comment_count AS author_approved
+   FROM comments c JOIN articles a ON a.id = c.article_id JOIN users u ON u.id = c.author_id
+   WHERE c.id = $1`,
+);

@@ -1,0 +1,64 @@
+import { FIRST_PAGE_KEY, pageJson } from '../database/json-pages.js';
+import { one, type Queryable } from '../database/sql.js';
+import {
+  COMMENT,
+  COMMENT_FOR_CHANGE,
+  type CommentForChangeRow,
+  type CommentPageParams,
+  commentPageStatement,
+  type CommentScope,
+  POST_CONTEXT,
+  type PostContextRow,
+} from './comment-reads.sql.js';
+import type { SortOrder } from '../database/json-pages.js';
+
+/** Binds the comment reads of comment-reads.sql.ts on the pool: ready-to-send JSON text, one round trip each. */
+
+export interface CommentPageQuery {
+  limit: number;
+  order: SortOrder;
+  after?: { t: Date; id: string };
+  /** Only direct replies of (parent) or the whole thread under (root) this comment. */
+  within?: { scope: Exclude<CommentScope, 'article'>; id: string };
+  /** A signed-in reader also sees their own pending comments. */
+  viewerId?: string;
+}
+
+export interface CommentRecord {
+  status: string;
+  authorId: string;
+  deletedAt: Date | null;
+  /** The reader's view (comment-json.ts publicCommentJson). */
+  json: string;
+}
+
+/** `{"items":[…],"nextCursor":…}`, or undefined for an unknown slug. */
+export async function commentPage(db: Queryable, slug: string, q: CommentPageQuery): Promise<string | undefined> {
+  const key = q.after ? { t: q.after.t.toISOString(), id: q.after.id } : FIRST_PAGE_KEY[q.order];
+  const params = [slug, key.t, key.id, q.limit] as unknown[];
+  if (q.viewerId) params.push(q.viewerId);
+  if (q.within) params.push(q.within.id);
+  const s = commentPageStatement(q.within?.scope ?? 'article', q.order, q.viewerId !== undefined);
+  const row = (await one(db, s, params as CommentPageParams))!;
+  return row.found ? pageJson(row) : undefined;
+}
+
+export async function commentRecord(db: Queryable, id: string): Promise<CommentRecord | undefined> {
+  const row = await one(db, COMMENT, [id]);
+  return row && { status: row.status, authorId: row.author_id, deletedAt: row.deleted_at, json: row.json };
+}
+
+/** What posting a comment checks, in one round trip (always one row; absent things are null). */
+export async function postContext(
+  db: Queryable,
+  slug: string | null,
+  authorId: string,
+  parentId: string | null,
+  idempotencyKey: string | null,
+): Promise<PostContextRow> {
+  return (await one(db, POST_CONTEXT, [slug, authorId, parentId, idempotencyKey]))!;
+}
+
+export function commentForChange(db: Queryable, id: string): Promise<CommentForChangeRow | undefined> {
+  return one(db, COMMENT_FOR_CHANGE, [id]);
+}

@@ -1,0 +1,36 @@
+/**
+ * ISO 3166 codes of the EU and EEA countries, as the DSA Transparency Database accepts them in `territorial_scope`
+ * (Greece is `GR`). Here because configuration (DSA_TERRITORIAL_SCOPE) checks against it; src/dsa re-exports it.
+ */
+export const EEA_COUNTRY_CODES = [
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IS',
+  'IT',
+  'LI',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+] as const;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { bool, commaList } from './env-helpers.js';
+
+/** Configuration of the platform: the HTTP server, rate limiting (Redis), proxies and CORS, webhooks, logging. */
+
+export const serverFields = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+};
+
+export const platformFields = {
+  RATE_LIMIT_ENABLED: bool.default(true),
+  // Shared rate-limit counters for several instances; unset: each process counts on its own.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  // The password apart from the URL (any character, no URL encoding), like DB_PASSWORD.
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  // Namespace of this service's keys, so several deployments (or test runs) can share one Redis.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - (at most 64)')
+    .default('newsroom:'),
+  // A Redis call slower than this counts as failed: the request is limited in memory instead (never delayed more).
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(200),
+  CORS_ORIGINS: commaList(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  // false: use the socket address. A number: trust that many proxy hops (1 = one reverse proxy / load balancer).
+  // Otherwise a comma-separated list of proxy addresses or CIDRs. Never "trust everything": any client could then
+  // name its own address in X-Forwarded-For and dodge per-IP limits.
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx): false | number | string[] => {
+      const s = v.trim();
+      if (s === 'false' || s === '0' || s === '') return false;
+      if (s === 'true') return 1;
+      if (/^\d+$/.test(s)) return Number(s);
+      const list = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      if (list.every((p) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p))) return list;
+      ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a hop count, or a list of proxy addresses/CIDRs' });
+      return z.NEVER;
+    }),
+  // Webhooks (webhooks/): the key(s) that encrypt the endpoints' signing secrets at rest, comma-separated, newest
+  // first (older keys only decrypt, during a rotation). Unset in production: webhooks are off.
+  WEBHOOK_SECRET_KEY: commaList(),
+  // Allow endpoints on loopback, private, link-local and other internal addresses (tests, an intranet receiver).
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  // This instance runs the delivery worker (every instance may: the queue is shared safely).
+  WEBHOOK_WORKER: bool.default(true),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(6 * 3_600_000),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  SEED_ARTICLE: bool.default(true),
+};
