@@ -28,6 +28,7 @@ const LAYERS = [
   ['comments', 'webhooks'],
   ['moderation', 'live'],
   ['privacy', 'health'],
+  ['web'],
 ];
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i])));
 const unplaced = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
