@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../database/paths.js';
 import { envSchema, loadEnv } from './env.js';
@@ -159,12 +159,43 @@ describe('webhook configuration', () => {
   });
 });
 
+describe('configuration: articles the news site hosts (ARTICLE_AUTO_CREATE) and PUBLIC_URL', () => {
+  it('should keep stubs off by default and take the hosts in lower case', () => {
+    const defaults = loadEnv({});
+    expect(defaults).toMatchObject({ ARTICLE_AUTO_CREATE: false, ARTICLE_AUTO_CREATE_HOSTS: [] });
+    expect(defaults.PUBLIC_URL).toBeUndefined();
+    const env = loadEnv({
+      ARTICLE_AUTO_CREATE: 'true',
+      ARTICLE_AUTO_CREATE_HOSTS: 'WWW.Example.bg, example.bg',
+      CORS_ORIGINS: 'https://www.example.bg',
+      PUBLIC_URL: 'https://comments.example.bg/',
+    });
+    expect(env.ARTICLE_AUTO_CREATE_HOSTS).toEqual(['www.example.bg', 'example.bg']);
+    expect(env.PUBLIC_URL).toBe('https://comments.example.bg');
+  });
+
+  it.each([
+    [{ ARTICLE_AUTO_CREATE: 'true', CORS_ORIGINS: 'https://www.example.bg' }, /ARTICLE_AUTO_CREATE_HOSTS: ARTICLE_AUTO_CREATE=true needs/],
+    [{ ARTICLE_AUTO_CREATE: 'true', ARTICLE_AUTO_CREATE_HOSTS: 'www.example.bg' }, /CORS_ORIGINS: ARTICLE_AUTO_CREATE=true needs/],
+    [{ PUBLIC_URL: 'https://comments.example.bg/path' }, /PUBLIC_URL: must be an http\(s\) origin/],
+    [{ PUBLIC_URL: 'comments.example.bg' }, /PUBLIC_URL/],
+  ])('should refuse %o with a message naming the variable', (source, message) => {
+    expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});
+
 describe('configuration documentation', () => {
   // envSchema is an object schema followed by transforms (a pipe); its input object lists every variable.
   const keys = Object.keys((envSchema as unknown as { in: { shape: Record<string, unknown> } }).in.shape);
 
   it('lists every variable in README and in .env.example', () => {
-    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    // The settings table is README's; settings of one part may be listed in that part's page under docs/ instead.
+    const docs = existsSync(join(projectRoot, 'docs'))
+      ? readdirSync(join(projectRoot, 'docs'))
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => readFileSync(join(projectRoot, 'docs', f), 'utf8'))
+      : [];
+    const readme = [readFileSync(join(projectRoot, 'README.md'), 'utf8'), ...docs].join('\n');
     const example = readFileSync(join(projectRoot, '.env.example'), 'utf8');
     expect(keys.length).toBeGreaterThan(50);
     expect(keys.filter((k) => !readme.includes(`| \`${k}\``) && !readme.includes(`\`${k}\` /`) && !readme.includes(`/ \`${k}\``))).toEqual(

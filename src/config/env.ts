@@ -136,7 +136,9 @@ export const envSchema = z
     // Live updates (Server-Sent Events): open streams per instance, per client address (per instance), the
     // heartbeat, how far back Last-Event-ID may resume, and how much unsent data a slow client may hold up.
     SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(100_000).default(2_000),
-    SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(20),
+    // Readers behind one carrier-grade NAT (mobile networks) or office NAT share an address: 100 keeps one address
+    // to 5% of an instance's streams; a refused widget polls the cacheable count instead (docs/widget.md).
+    SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(100),
     SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(25).default(20),
     SSE_RESUME_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(16_777_216).default(65_536),
@@ -194,6 +196,18 @@ export const envSchema = z
     // A Redis call slower than this counts as failed: the request is limited in memory instead (never delayed more).
     REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(200),
     CORS_ORIGINS: commaList(),
+    // Absolute links the service writes (canonical links of its article pages; later: e-mails), e.g.
+    // https://comments.example.bg. Unset: the pages write no absolute links.
+    PUBLIC_URL: z
+      .string()
+      .url()
+      .regex(/^https?:\/\/[^/?#]+\/?$/, 'must be an http(s) origin such as https://comments.example.bg (no path)')
+      .transform((v) => v.replace(/\/$/, ''))
+      .optional(),
+    // Articles the news site hosts itself: the widget's first load from a page on an allowed origin (CORS_ORIGINS)
+    // whose URL's host is listed here creates a stub article (title and URL, no text). Off unless turned on.
+    ARTICLE_AUTO_CREATE: bool.default(false),
+    ARTICLE_AUTO_CREATE_HOSTS: commaList().transform((hosts) => hosts.map((h) => h.toLowerCase())),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     // false: use the socket address. A number: trust that many proxy hops (1 = one reverse proxy / load balancer).
     // Otherwise a comma-separated list of proxy addresses or CIDRs. Never "trust everything": any client could then
@@ -270,6 +284,22 @@ export const envSchema = z
         code: 'custom',
         path: ['SSE_RESUME_WINDOW_SECONDS'],
         message: 'SSE_RESUME_WINDOW_SECONDS must not exceed DOMAIN_EVENTS_RETENTION_HOURS (the events it replays)',
+      });
+      return z.NEVER;
+    }
+    if (env.ARTICLE_AUTO_CREATE && !env.ARTICLE_AUTO_CREATE_HOSTS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARTICLE_AUTO_CREATE_HOSTS'],
+        message: 'ARTICLE_AUTO_CREATE=true needs ARTICLE_AUTO_CREATE_HOSTS (the hosts whose pages may create articles)',
+      });
+      return z.NEVER;
+    }
+    if (env.ARTICLE_AUTO_CREATE && !env.CORS_ORIGINS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CORS_ORIGINS'],
+        message: "ARTICLE_AUTO_CREATE=true needs CORS_ORIGINS (the news site's origins whose pages may create articles)",
       });
       return z.NEVER;
     }
