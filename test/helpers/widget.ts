@@ -55,3 +55,9 @@ export const widgetText = (page: Page) =>
   page
     .locator('newsroom-comments')
     .evaluate((el) => (el as unknown as { shadowRoot: { textContent: string } | null }).shadowRoot?.textContent ?? '');
+
+/**
+ * `expect.poll` with room for a busy machine (the default gives up after one second): what a reader would wait for,
+ * a live update, a stream refused and polled. Fails only when the condition never comes.
+ */
+export const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 50 });

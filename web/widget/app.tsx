@@ -27,7 +27,7 @@ export function App() {
     <section class="nc" part="root" aria-labelledby="nc-title" lang={t.locale.slice(0, 2)}>
       <header class="nc-header" part="header">
         <h2 id="nc-title" class="nc-title" part="title" tabindex={-1}>
-          {t.fill(t.m.title, { n: count })}
+          {state.article ? t.fill(t.m.title, { n: count }) : t.m.heading}
         </h2>
         {state.phase === 'ready' && (
           <div class="nc-sort">
@@ -120,7 +120,12 @@ export function App() {
             </button>
           )}
           {state.stale && (
-            <button type="button" class="nc-button nc-incoming" part="button incoming" onClick={() => void attempt(() => model.reload())}>
+            <button
+              type="button"
+              class="nc-button nc-incoming"
+              part="button incoming"
+              onClick={() => void attempt(() => model.reload(state.sort, true))}
+            >
               {t.m.changesWaiting}
             </button>
           )}

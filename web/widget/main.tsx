@@ -39,6 +39,7 @@ export function mount(host: HTMLElement, service: string): Controller {
     pageSize: int(attr('page-size'), 20, 1, 50),
     replies: int(attr('replies'), 3, 0, 20),
     live: attr('live') !== 'off',
+    pollSeconds: int(attr('poll-seconds'), 30, 1, 3600),
     // Read when needed: the page may set it before or after this runs.
     get getToken() {
       const fn = getToken();
@@ -101,7 +102,7 @@ export function mount(host: HTMLElement, service: string): Controller {
       await model.signInWithPublisher(false);
     },
     signOut: () => model.signOut(),
-    refresh: () => model.reload(),
+    refresh: () => model.reload(model.state.sort, true),
     disconnect: () => model.stop(),
   };
 }

@@ -22,6 +22,8 @@ export interface Options {
   pageSize: number;
   replies: number;
   live: boolean;
+  /** How often the count is polled while live updates are refused. */
+  pollSeconds: number;
   /** The publisher's token, when the page hands one over (SSO); null: the reader is not signed in there. */
   getToken?: () => Promise<string | null> | string | null;
 }
@@ -49,7 +51,6 @@ export interface State {
 /** Events the element dispatches (bubbling and composed, so the news site hears them from outside the shadow root). */
 export type EventName = 'ready' | 'count' | 'signin' | 'signout' | 'login-required' | 'posted' | 'error';
 
-const POLL_MS = 30_000;
 const STREAM_RETRY_MS = 300_000;
 
 export class Model {
@@ -167,20 +168,22 @@ export class Model {
   // ---------------------------------------------------------------------------------------------------------
   // Reading
 
-  private threadsOf(sort: Sort, cursor?: string) {
+  /** `fresh`: past the browser's cache (it may hold the page for 10 s): after news that it changed. */
+  private threadsOf(sort: Sort, cursor?: string, fresh = false) {
     const slug = this.slug!;
     return this.api.call((headers) =>
       this.api.client.GET('/api/articles/{slug}/threads', {
         params: { path: { slug }, query: { sort, limit: this.options.pageSize, replies: this.options.replies, cursor } },
         headers,
+        ...(fresh && { cache: 'no-cache' as const }),
       }),
     );
   }
 
-  /** The first page again (sort changed, signed in or out, live updates asked for it). */
-  async reload(sort = this.state.sort): Promise<void> {
+  /** The first page again (sort changed, signed in or out; `fresh`: live updates said it changed). */
+  async reload(sort = this.state.sort, fresh = false): Promise<void> {
     if (!this.slug) return;
-    const page = await this.threadsOf(sort);
+    const page = await this.threadsOf(sort, undefined, fresh);
     this.state = { ...this.state, sort, incoming: [], stale: false };
     this.applyPage(page, false);
   }
@@ -308,7 +311,7 @@ export class Model {
     stream.addEventListener('count', (e) => this.onCount((JSON.parse((e as MessageEvent<string>).data) as { count: number }).count));
     stream.addEventListener('comment', (e) => this.onComment(JSON.parse((e as MessageEvent<string>).data) as Comment));
     stream.addEventListener('comment-removed', (e) => this.drop((JSON.parse((e as MessageEvent<string>).data) as { id: string }).id));
-    stream.addEventListener('reset', () => void this.reload().catch(() => undefined));
+    stream.addEventListener('reset', () => void this.reload(this.state.sort, true).catch(() => undefined));
     stream.onerror = () => {
       // CONNECTING: a dropped connection the browser resumes by itself (Last-Event-ID). CLOSED: refused (429 when
       // many readers share one address, 503 at capacity): poll the cacheable count quietly and try again later.
@@ -354,7 +357,7 @@ export class Model {
           if (count > before) this.set({ stale: true });
         })
         .catch(() => undefined);
-    }, POLL_MS);
+    }, this.options.pollSeconds * 1000);
   }
 
   private stopPolling(): void {

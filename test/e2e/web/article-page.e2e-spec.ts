@@ -3,7 +3,7 @@ import { listen, SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app
 import { axeViolations, type Browser, collectProblems, describeViolations, launchBrowser, type Page } from '../../helpers/browser.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { createUser } from '../../helpers/users.js';
-import { cleanWordFilter, postComment, screenshot, widgetText } from '../../helpers/widget.js';
+import { cleanWordFilter, poll, postComment, screenshot, widgetText } from '../../helpers/widget.js';
 
 /**
  * The seed article's page, GET /articles/:slug: the article and its comment section rendered on the server (no
@@ -71,11 +71,11 @@ describe('the seed article’s page', () => {
     const { context, page, problems } = await open();
     try {
       await page.goto(`${base}/articles/${SEED_SLUG}?utm_campaign=x`);
-      await expect.poll(() => widgetText(page)).toContain('Коментари (0)');
+      await poll(() => widgetText(page)).toContain('Коментари (0)');
       expect(await page.locator('h1').textContent()).toBe(seed.title);
       expect(await storyBlocks(page)).toEqual(seed.blocks.map((b) => b.text));
-      await expect.poll(() => page.getByRole('heading', { name: 'Коментари (0)' }).count()).toBe(1);
-      await expect.poll(() => widgetText(page)).toContain('Още няма коментари. Бъдете първи.');
+      await poll(() => page.getByRole('heading', { name: 'Коментари (0)' }).count()).toBe(1);
+      await poll(() => widgetText(page)).toContain('Още няма коментари. Бъдете първи.');
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -88,7 +88,7 @@ describe('the seed article’s page', () => {
     try {
       await page.goto(`${base}/articles/${SEED_SLUG}`);
       expect(await page.locator('newsroom-comments').evaluate((el) => (el as unknown as { shadowRoot: unknown }).shadowRoot)).toBeNull();
-      await expect.poll(() => page.getByRole('heading', { name: 'Коментари (2)' }).isVisible()).toBe(true);
+      await poll(() => page.getByRole('heading', { name: 'Коментари (2)' }).isVisible()).toBe(true);
       expect(await page.getByText('Кога ще започне производството?').isVisible()).toBe(true);
       const link = page.getByRole('link', { name: 'https://www.example.bg/analiz' });
       expect(await link.getAttribute('rel')).toBe('nofollow ugc noopener noreferrer');
@@ -122,9 +122,9 @@ describe('the seed article’s page', () => {
       const requests: string[] = [];
       page.on('request', (r) => requests.push(new URL(r.url()).pathname));
       await page.goto(`${base}/articles/${SEED_SLUG}`);
-      await expect.poll(() => widgetText(page)).toContain('Кога ще започне производството?');
+      await poll(() => widgetText(page)).toContain('Кога ще започне производството?');
       const frames = () => page.evaluate<string[]>('window.__frames');
-      await expect.poll(async () => (await frames()).some((f) => f.startsWith('widget'))).toBe(true);
+      await poll(async () => (await frames()).some((f) => f.startsWith('widget'))).toBe(true);
       expect((await frames()).filter((f) => f.endsWith(':false'))).toEqual([]);
       // The first page came with the HTML: the widget asked for no thread page of its own.
       expect(requests.filter((p) => p.endsWith('/threads'))).toEqual([]);
@@ -138,13 +138,13 @@ describe('the seed article’s page', () => {
     const { context, page, problems } = await open({ colorScheme });
     try {
       await page.goto(`${base}/articles/${SEED_SLUG}`);
-      await expect.poll(() => widgetText(page)).toContain('Влезте, за да коментирате');
+      await poll(() => widgetText(page)).toContain('Влезте, за да коментирате');
       const loaded = await axeViolations(page);
       expect(loaded, describeViolations(loaded)).toEqual([]);
       // Open: the registration form and a notice form on a comment.
       await page.getByRole('button', { name: 'Регистрация' }).click();
       await page.getByRole('button', { name: 'Сигнал за незаконно съдържание' }).first().click();
-      await expect.poll(() => page.getByLabel('Обяснение: защо съдържанието е незаконно').isVisible()).toBe(true);
+      await poll(() => page.getByLabel('Обяснение: защо съдържанието е незаконно').isVisible()).toBe(true);
       const open = await axeViolations(page);
       expect(open, describeViolations(open)).toEqual([]);
       await screenshot(page, `article-page-${colorScheme}`, { docs: true, fullPage: false });
@@ -159,7 +159,7 @@ describe('the seed article’s page', () => {
     const { context, page } = await open();
     try {
       await page.goto(`${base}/articles/${SEED_SLUG}`);
-      await expect.poll(() => widgetText(page)).toContain('Кога ще започне производството?');
+      await poll(() => widgetText(page)).toContain('Кога ще започне производството?');
       await page.locator('newsroom-comments').scrollIntoViewIfNeeded();
       await screenshot(page, 'seed-page-with-comments');
     } finally {
@@ -176,11 +176,11 @@ describe('the other reader pages', () => {
       await page.goto(`${base}/?utm_source=x`);
       const link = page.getByRole('link', { name: seed.title });
       expect(await link.getAttribute('href')).toBe(`/articles/${SEED_SLUG}`);
-      await expect.poll(() => page.locator(`[data-newsroom-count="${SEED_SLUG}"]`).textContent()).toBe('2 коментара');
+      await poll(() => page.locator(`[data-newsroom-count="${SEED_SLUG}"]`).textContent()).toBe('2 коментара');
       const violations = await axeViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
       await link.click();
-      await expect.poll(() => page.locator('h1').textContent()).toBe(seed.title);
+      await poll(() => page.locator('h1').textContent()).toBe(seed.title);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -1,6 +1,7 @@
 // Bulgarian, the widget's default (the seed site's language). Every string a reader sees; en.ts has the same keys.
 // Plural forms by CLDR category (bg: one, other); `{n}` and `{name}` are filled in by the widget.
 export const bg = {
+  heading: 'Коментари',
   title: 'Коментари ({n})',
   count: { one: '{n} коментар', other: '{n} коментара' },
   newComments: { one: '{n} нов коментар — покажи', other: '{n} нови коментара — покажи' },

@@ -1,6 +1,7 @@
 import type { Messages } from './bg';
 
 export const en: Messages = {
+  heading: 'Comments',
   title: 'Comments ({n})',
   count: { one: '{n} comment', other: '{n} comments' },
   newComments: { one: '{n} new comment — show', other: '{n} new comments — show' },
