@@ -27,21 +27,36 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
+// Intl formatters cost a millisecond or more to build: one per locale and style, made on first use.
+const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
+function formatter<F extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 /** "преди 5 минути" / "5 minutes ago"; under a minute: `justNow`. */
 export function relativeTime(locale: string, iso: string, justNow: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size) {
+      return formatter(`r ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(
+        Math.round(seconds / size),
+        unit,
+      );
+    }
   }
   return justNow;
 }
 
 /** A full date and time for titles and statements ("28.11.2026 г., 09:12"). */
 export function dateTime(locale: string, iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return formatter(`dt ${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })).format(
+    new Date(iso),
+  );
 }
 
 /** A date only ("28.11.2026 г."). */
 export function date(locale: string, iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso));
+  return formatter(`d ${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long' })).format(new Date(iso));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { listen, SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
 import { axeViolations, type Browser, collectProblems, describeViolations, launchBrowser, type Page } from '../../helpers/browser.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { createUser } from '../../helpers/users.js';
+import { TEST_PASSWORD, type TestUser } from '../../helpers/users.js';
 import { cleanWordFilter, poll, postComment, screenshot, widgetText } from '../../helpers/widget.js';
 
 /**
@@ -34,15 +34,25 @@ afterAll(async () => {
 beforeEach(() => cleanWordFilter(t));
 afterEach(() => vi.restoreAllMocks());
 
-/** The seed article's two comments (a question and a reply with links), posted once for the tests that need them. */
+/** A reader of this page's own database, with a name fit for a screenshot. */
+async function reader(username: string): Promise<TestUser> {
+  const res = await t.http
+    .post('/api/auth/register')
+    .send({ email: `${username}@example.bg`, username, password: TEST_PASSWORD })
+    .expect(201);
+  return { id: res.body.user.id as string, username, email: `${username}@example.bg`, token: res.body.accessToken as string };
+}
+
+/** The seed article's discussion (two threads, a reply with links), posted once for the tests that need it. */
 let commented: Promise<void> | undefined;
 const withComments = () =>
   (commented ??= (async () => {
-    const author = await createUser(t);
-    const root = await postComment(t, author, SEED_SLUG, 'Кога ще започне производството?');
-    await postComment(t, author, SEED_SLUG, 'Вижте https://www.example.bg/analiz и (още тук: https://bg.wikipedia.org/wiki/ПВО).', {
+    const [ivan, maria] = [await reader('ivan_petrov'), await reader('maria_georgieva')];
+    const root = await postComment(t, ivan, SEED_SLUG, 'Кога ще започне производството? Статията не казва нищо за срокове.');
+    await postComment(t, maria, SEED_SLUG, 'Вижте https://www.example.bg/analiz и (още тук: https://bg.wikipedia.org/wiki/ПВО).', {
       parentId: root,
     });
+    await postComment(t, maria, SEED_SLUG, 'Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.');
   })());
 
 async function open(options: Parameters<Browser['newContext']>[0] = {}) {
@@ -88,7 +98,7 @@ describe('the seed article’s page', () => {
     try {
       await page.goto(`${base}/articles/${SEED_SLUG}`);
       expect(await page.locator('newsroom-comments').evaluate((el) => (el as unknown as { shadowRoot: unknown }).shadowRoot)).toBeNull();
-      await poll(() => page.getByRole('heading', { name: 'Коментари (2)' }).isVisible()).toBe(true);
+      await poll(() => page.getByRole('heading', { name: 'Коментари (3)' }).isVisible()).toBe(true);
       expect(await page.getByText('Кога ще започне производството?').isVisible()).toBe(true);
       const link = page.getByRole('link', { name: 'https://www.example.bg/analiz' });
       expect(await link.getAttribute('rel')).toBe('nofollow ugc noopener noreferrer');
@@ -143,25 +153,27 @@ describe('the seed article’s page', () => {
       expect(loaded, describeViolations(loaded)).toEqual([]);
       // Open: the registration form and a notice form on a comment.
       await page.getByRole('button', { name: 'Регистрация' }).click();
-      await page.getByRole('button', { name: 'Сигнал за незаконно съдържание' }).first().click();
+      await page.getByRole('button', { name: 'Сигнализирай' }).first().click();
       await poll(() => page.getByLabel('Обяснение: защо съдържанието е незаконно').isVisible()).toBe(true);
       const open = await axeViolations(page);
       expect(open, describeViolations(open)).toEqual([]);
-      await screenshot(page, `article-page-${colorScheme}`, { docs: true, fullPage: false });
+      await screenshot(page, `widget-open-${colorScheme}`);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
     }
   });
 
-  it('should keep a screenshot of the seed page with its comments', async () => {
+  it.each(['light', 'dark'] as const)('should keep a screenshot of the seed page with its comments (%s)', async (colorScheme) => {
     await withComments();
-    const { context, page } = await open();
+    const { context, page } = await open({ colorScheme, viewport: { width: 900, height: 900 } });
     try {
       await page.goto(`${base}/articles/${SEED_SLUG}`);
       await poll(() => widgetText(page)).toContain('Кога ще започне производството?');
+      await screenshot(page, `seed-page-with-comments-${colorScheme}`);
+      // For docs/widget.md (npm test with UPDATE_SCREENSHOTS=1 refreshes them): the comment section.
       await page.locator('newsroom-comments').scrollIntoViewIfNeeded();
-      await screenshot(page, 'seed-page-with-comments');
+      await screenshot(page, colorScheme === 'light' ? 'article-page' : 'article-page-dark', { docs: true, fullPage: false });
     } finally {
       await context.close();
     }
@@ -176,7 +188,7 @@ describe('the other reader pages', () => {
       await page.goto(`${base}/?utm_source=x`);
       const link = page.getByRole('link', { name: seed.title });
       expect(await link.getAttribute('href')).toBe(`/articles/${SEED_SLUG}`);
-      await poll(() => page.locator(`[data-newsroom-count="${SEED_SLUG}"]`).textContent()).toBe('2 коментара');
+      await poll(() => page.locator(`[data-newsroom-count="${SEED_SLUG}"]`).textContent()).toBe('3 коментара');
       const violations = await axeViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
       await link.click();

@@ -232,7 +232,7 @@ describe('a reader in the comment section', () => {
     const id = await postComment(t, author, slug, 'Коментар, за който ще има сигнал.');
     const { context, page, problems } = await open(slug);
     try {
-      await page.getByRole('button', { name: 'Сигнал за незаконно съдържание' }).click();
+      await page.getByRole('button', { name: 'Сигнализирай' }).click();
       await page.getByLabel('Вид незаконно съдържание').selectOption('STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS');
       await page.getByLabel('Обяснение: защо съдържанието е незаконно').fill('Публикува домашния ми адрес.');
       await page.getByLabel('Вашето име').fill('Мария Иванова');

@@ -1,4 +1,4 @@
-import type { Messages } from './bg';
+import type { Messages } from './bg.js';
 
 export const en: Messages = {
   heading: 'Comments',
@@ -124,7 +124,7 @@ export const en: Messages = {
   reportSend: 'Send the report',
   reportSent: 'Thank you. Your report was sent to the moderators.',
   alsoIllegal: 'I believe this content is illegal (a notice under Art. 16 of the Digital Services Act)',
-  noticeOpen: 'Report illegal content',
+  noticeOpen: 'Report',
   noticeTitle: 'Notice of illegal content',
   noticeIntro: 'Say why you believe the comment is illegal. The notice goes to the moderators, who will tell you their decision.',
   category: 'Kind of illegal content',
