@@ -303,6 +303,10 @@ describe('a reader in the comment section', () => {
       expect(text).toContain('Причина: Повтарящи се обиди');
       expect(text).toContain('Не можете да публикувате до');
       expect(await page.getByLabel('Вашият коментар').count()).toBe(0);
+      // Their data, as the export route gives it (GDPR Art. 15, 20), downloaded from the widget.
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Изтегли данните ми' }).click();
+      expect((await download).suggestedFilename()).toBe('my-comments-data.json');
       await page.getByRole('button', { name: 'Решения на модераторите' }).first().click();
       await poll(() => widgetText(page)).toContain('Профилът ви е спрян');
       await poll(() => focusedId(page)).toBe('nc-decisions');
