@@ -26,7 +26,7 @@ const LAYERS = [
   ['comment-core'],
   ['dsa'],
   ['comments', 'webhooks'],
-  ['moderation', 'live'],
+  ['moderation', 'live', 'threads', 'client-config'],
   ['privacy', 'health'],
   ['web'],
 ];

@@ -155,10 +155,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List articles, newest first */
+        /**
+         * List articles, newest first
+         * @description With `url` or `externalId`: the one article a news site's page names that way (an empty page when there is none), as the reader's widget looks it up.
+         */
         get: operations["listArticles"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/articles/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The article a news site page names, created on first load when allowed
+         * @description Finds the article by slug, then externalId, then url (200). Otherwise, with ARTICLE_AUTO_CREATE, a page on an origin of CORS_ORIGINS whose url's host is in ARTICLE_AUTO_CREATE_HOSTS creates a stub: the title and URL, no text (201). Anything else is 404 ARTICLE_NOT_FOUND, the message saying why nothing was created. The widget calls it only when `GET /api/articles?url=` (cacheable) found nothing.
+         */
+        post: operations["resolveArticle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -993,6 +1016,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/articles/{slug}/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article's discussion, one page of threads
+         * @description Top-level comments (newest or oldest first, keyset-paginated), each with its first `replies` replies (the whole thread under it, oldest first) and `replyCount`; the article with its count. What the reader's widget draws first, in one request. Visibility as on `GET /api/articles/{slug}/comments`: approved comments, deleted ones as placeholders, and a signed-in reader's own pending ones (that page is `no-store`). More replies: `GET /api/articles/{slug}/comments?rootId={id}&sort=oldest&cursor={replies.nextCursor}`.
+         */
+        get: operations["listThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the service's pages need to know about this deployment
+         * @description For the reader's widget and the console: which sign-in methods exist, the edit window, text limits, the site's rules. Never a secret. Cacheable for minutes.
+         */
+        get: operations["getClientConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1200,6 +1263,17 @@ export interface components {
              * @example 2026-11-28T07:30:00.000Z
              */
             publishedAt: string;
+            /**
+             * Format: uri
+             * @description the article's canonical address on the news site (stubs and articles published with one), else null
+             * @example null
+             */
+            url: string | null;
+            /**
+             * @description the news site's own id for the article (its CMS id), else null
+             * @example null
+             */
+            externalId: string | null;
         };
         ArticlePage: {
             items: components["schemas"]["ArticleSummaryDto"][];
@@ -1208,6 +1282,38 @@ export interface components {
              * @example eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ
              */
             nextCursor: string | null;
+        };
+        ResolveArticleDto: {
+            /**
+             * @description the article's slug here (a new stub takes it when free)
+             * @example zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia
+             */
+            slug?: string;
+            /**
+             * @description the news site's own id for the article (its CMS id)
+             * @example cms-48213
+             */
+            externalId?: string;
+            /**
+             * Format: uri
+             * @description the article's canonical URL on the news site; a stub is created only for a URL whose host is in ARTICLE_AUTO_CREATE_HOSTS
+             * @example https://www.example.bg/world/2026/11/28/zelenski-yaponia-pvo
+             */
+            url?: string;
+            /**
+             * @description a new stub's title (the page's title); ignored when the article exists
+             * @example Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония
+             */
+            title?: string;
+            /**
+             * @description a new stub's language (the page's `lang`), ISO 639-1
+             * @default bg
+             * @example bg
+             */
+            language?: string;
+        };
+        ArticleSummaryResponse: {
+            article: components["schemas"]["ArticleSummaryDto"];
         };
         ArticleBlockView: {
             /**
@@ -1245,6 +1351,18 @@ export interface components {
              * @example 2026-11-28T07:30:00.000Z
              */
             publishedAt: string;
+            /**
+             * Format: uri
+             * @description the article's canonical address on the news site (stubs and articles published with one), else null
+             * @example null
+             */
+            url: string | null;
+            /**
+             * @description the news site's own id for the article (its CMS id), else null
+             * @example null
+             */
+            externalId: string | null;
+            /** @description empty for a stub (an article the news site hosts itself) */
             blocks: components["schemas"]["ArticleBlockView"][];
             /**
              * @description pre: comments wait for a moderator; post: published at once
@@ -1283,6 +1401,17 @@ export interface components {
              * @example bg
              */
             language?: string;
+            /**
+             * Format: uri
+             * @description the article's canonical address on the news site, when it is published there too (unique; the widget may name it so)
+             * @example https://www.example.bg/world/2026/11/28/zelenski-yaponia-pvo
+             */
+            url?: string;
+            /**
+             * @description the news site's own id for the article, e.g. its CMS id (unique)
+             * @example cms-48213
+             */
+            externalId?: string;
             blocks: components["schemas"]["ArticleBlockDto"][];
         };
         CommentCountDto: {
@@ -3584,6 +3713,154 @@ export interface components {
         WebhookDeliveryResponse: {
             delivery: components["schemas"]["WebhookDeliveryDto"];
         };
+        ReplyPageDto: {
+            /**
+             * @description the first replies in the thread (any depth), oldest first
+             * @example [
+             *       {
+             *         "id": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+             *         "body": "Съгласен съм, стига да не се бави с години.",
+             *         "author": {
+             *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+             *           "username": "ivan_petrov"
+             *         },
+             *         "status": "approved",
+             *         "deleted": false,
+             *         "parentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+             *         "rootId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+             *         "depth": 1,
+             *         "createdAt": "2026-11-28T09:12:45.120Z",
+             *         "editedAt": null
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CommentDto"][];
+            /**
+             * @description more replies follow: pass as `cursor` to GET /api/articles/{slug}/comments?rootId={id}&sort=oldest (null: none follow, or none were asked for)
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        ThreadDto: {
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            id: string;
+            /**
+             * @description null once deleted
+             * @example Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.
+             */
+            body: string | null;
+            /** @description null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account") */
+            author: components["schemas"]["UserRefDto"] | null;
+            /**
+             * @description readers see approved ones, and their own pending ones
+             * @example approved
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "spam";
+            /**
+             * @description a deleted comment stays as a placeholder so its replies keep their thread
+             * @example false
+             */
+            deleted: boolean;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            parentId: string | null;
+            /**
+             * Format: uuid
+             * @description the top-level comment of the thread
+             * @example null
+             */
+            rootId: string | null;
+            /** @example 0 */
+            depth: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            editedAt: string | null;
+            /**
+             * @description GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none
+             * @example null
+             */
+            decision?: components["schemas"]["StatementOfReasonsDto"] | null;
+            replies: components["schemas"]["ReplyPageDto"];
+            /**
+             * @description replies in the thread this viewer may see (approved, and their own pending), counted up to 1000 (show "1000+")
+             * @example 4
+             */
+            replyCount: number;
+        };
+        ThreadPageDto: {
+            /** @description the article: its count, whether comments are open */
+            article: components["schemas"]["ArticleSummaryDto"];
+            items: components["schemas"]["ThreadDto"][];
+            /**
+             * @description pass as `cursor` for the next page; null on the last page
+             * @example eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ
+             */
+            nextCursor: string | null;
+        };
+        ClientAuthConfigDto: {
+            /**
+             * @description LOCAL_AUTH: `true` readers register and sign in with a password here; `staff` only staff; `false` nobody
+             * @example true
+             * @enum {string}
+             */
+            local: "true" | "staff" | "false";
+            /**
+             * @description sign-in with the publisher's token (POST /api/auth/sso) is set up
+             * @example false
+             */
+            sso: boolean;
+        };
+        ClientCommentsConfigDto: {
+            /**
+             * @description COMMENT_EDIT_WINDOW_SECONDS: how long after posting an author may edit
+             * @example 900
+             */
+            editWindowSeconds: number;
+            /**
+             * @description longest comment, in Unicode code points
+             * @example 5000
+             */
+            maxLength: number;
+            /**
+             * @description longest report reason, in Unicode code points
+             * @example 500
+             */
+            reportReasonMaxLength: number;
+        };
+        ClientDsaConfigDto: {
+            /**
+             * Format: uri
+             * @description DSA_TERMS_URL: the site's rules for comments
+             * @example null
+             */
+            termsUrl: string | null;
+            /**
+             * @description DSA_APPEAL_WINDOW_MONTHS: how long a decision can be appealed
+             * @example 6
+             */
+            appealWindowMonths: number;
+        };
+        ClientConfigDto: {
+            auth: components["schemas"]["ClientAuthConfigDto"];
+            comments: components["schemas"]["ClientCommentsConfigDto"];
+            dsa: components["schemas"]["ClientDsaConfigDto"];
+        };
+        ClientConfigResponse: {
+            config: components["schemas"]["ClientConfigDto"];
+        };
         /**
          * @description Every error code the service answers with:
          *
@@ -5744,6 +6021,10 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page's nextCursor */
                 cursor?: string;
+                /** @description only the article with this canonical URL (tracking parameters and the fragment are ignored); with the widget's `url` */
+                url?: string;
+                /** @description only the article with this id of the news site's (its CMS id) */
+                externalId?: string;
             };
             header?: never;
             path?: never;
@@ -5771,7 +6052,9 @@ export interface operations {
                      *           "language": "bg",
                      *           "commentCount": 12,
                      *           "commentsOpen": true,
-                     *           "publishedAt": "2026-11-28T07:30:00.000Z"
+                     *           "publishedAt": "2026-11-28T07:30:00.000Z",
+                     *           "url": null,
+                     *           "externalId": null
                      *         }
                      *       ],
                      *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
@@ -5859,6 +6142,276 @@ export interface operations {
             };
         };
     };
+    resolveArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
+                 *       "externalId": "cms-48213",
+                 *       "url": "https://www.example.bg/world/2026/11/28/zelenski-yaponia-pvo",
+                 *       "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония",
+                 *       "language": "bg"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResolveArticleDto"];
+            };
+        };
+        responses: {
+            /** @description The article exists (by slug, externalId or url): nothing was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "article": {
+                     *         "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *         "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
+                     *         "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония",
+                     *         "language": "bg",
+                     *         "commentCount": 12,
+                     *         "commentsOpen": true,
+                     *         "publishedAt": "2026-11-28T07:30:00.000Z",
+                     *         "url": null,
+                     *         "externalId": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArticleSummaryResponse"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "article": {
+                     *         "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *         "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
+                     *         "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония",
+                     *         "language": "bg",
+                     *         "commentCount": 12,
+                     *         "commentsOpen": true,
+                     *         "publishedAt": "2026-11-28T07:30:00.000Z",
+                     *         "url": null,
+                     *         "externalId": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArticleSummaryResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "ARTICLE_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `SLUG_TAKEN`: An article with this slug exists. */
+            409: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SLUG_TAKEN";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     getArticle: {
         parameters: {
             query?: never;
@@ -5890,6 +6443,8 @@ export interface operations {
                      *         "commentCount": 12,
                      *         "commentsOpen": true,
                      *         "publishedAt": "2026-11-28T07:30:00.000Z",
+                     *         "url": null,
+                     *         "externalId": null,
                      *         "blocks": [
                      *           {
                      *             "type": "paragraph",
@@ -6031,6 +6586,8 @@ export interface operations {
                  *       "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония",
                  *       "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
                  *       "language": "bg",
+                 *       "url": "https://www.example.bg/world/2026/11/28/zelenski-yaponia-pvo",
+                 *       "externalId": "cms-48213",
                  *       "blocks": [
                  *         {
                  *           "type": "paragraph",
@@ -6063,6 +6620,8 @@ export interface operations {
                      *         "commentCount": 12,
                      *         "commentsOpen": true,
                      *         "publishedAt": "2026-11-28T07:30:00.000Z",
+                     *         "url": null,
+                     *         "externalId": null,
                      *         "blocks": [
                      *           {
                      *             "type": "paragraph",
@@ -6155,7 +6714,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `SLUG_TAKEN`: An article with this slug exists. */
+            /**
+             * @description `CONFLICT`: The resource already exists.
+             *
+             *     `SLUG_TAKEN`: An article with this slug exists.
+             */
             409: {
                 headers: {
                     /** @description How long browsers and CDNs may reuse the response. */
@@ -6166,7 +6729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "SLUG_TAKEN";
+                            code: "CONFLICT" | "SLUG_TAKEN";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -16993,6 +17556,265 @@ export interface operations {
                         };
                     };
                 };
+            };
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                /** @description order of the top-level comments */
+                sort?: "newest" | "oldest";
+                /** @description top-level comments per page */
+                limit?: number;
+                /** @description replies per thread, oldest first */
+                replies?: number;
+                /** @description opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. Anonymous callers get `Cache-Control: public, max-age=10, stale-while-revalidate=60, stale-if-error=600`; a signed-in caller gets `no-store` (the page includes their own pending comments). */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation; send it back in If-None-Match. */
+                    ETag: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "article": {
+                     *         "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *         "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
+                     *         "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония",
+                     *         "language": "bg",
+                     *         "commentCount": 12,
+                     *         "commentsOpen": true,
+                     *         "publishedAt": "2026-11-28T07:30:00.000Z",
+                     *         "url": null,
+                     *         "externalId": null
+                     *       },
+                     *       "items": [
+                     *         {
+                     *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *           "author": {
+                     *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *             "username": "ivan_petrov"
+                     *           },
+                     *           "status": "approved",
+                     *           "deleted": false,
+                     *           "parentId": null,
+                     *           "rootId": null,
+                     *           "depth": 0,
+                     *           "createdAt": "2026-11-28T09:12:45.120Z",
+                     *           "editedAt": null,
+                     *           "decision": null,
+                     *           "replies": {
+                     *             "items": [
+                     *               {
+                     *                 "id": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *                 "body": "Съгласен съм, стига да не се бави с години.",
+                     *                 "author": {
+                     *                   "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *                   "username": "ivan_petrov"
+                     *                 },
+                     *                 "status": "approved",
+                     *                 "deleted": false,
+                     *                 "parentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *                 "rootId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *                 "depth": 1,
+                     *                 "createdAt": "2026-11-28T09:12:45.120Z",
+                     *                 "editedAt": null
+                     *               }
+                     *             ],
+                     *             "nextCursor": null
+                     *           },
+                     *           "replyCount": 4
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadPageDto"];
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (or was `*`). */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation; send it back in If-None-Match. */
+                    ETag: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_CURSOR`: The `cursor` is not one this service issued; use `nextCursor` from a previous page.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "ARTICLE_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getClientConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. Anonymous callers get `Cache-Control: public, max-age=300, stale-while-revalidate=3600, stale-if-error=86400`. */
+            200: {
+                headers: {
+                    /** @description Strong validator of this representation; send it back in If-None-Match. */
+                    ETag: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "config": {
+                     *         "auth": {
+                     *           "local": "true",
+                     *           "sso": false
+                     *         },
+                     *         "comments": {
+                     *           "editWindowSeconds": 900,
+                     *           "maxLength": 5000,
+                     *           "reportReasonMaxLength": 500
+                     *         },
+                     *         "dsa": {
+                     *           "termsUrl": null,
+                     *           "appealWindowMonths": 6
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClientConfigResponse"];
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (or was `*`). */
+            304: {
+                headers: {
+                    /** @description Strong validator of this representation; send it back in If-None-Match. */
+                    ETag: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -5,7 +5,7 @@
 //
 //   dist/public/embed/v1/comments.js   the widget's loader: small, unhashed, short-lived cache
 //   dist/public/embed/v1/count.js      the count snippet for listing pages (classic script, IIFE)
-//   dist/public/embed/v1/assets/*      hashed chunks and styles: cached for a year, immutable
+//   dist/public/embed/v1/assets/*      hashed chunks, and the reader pages' stylesheet: cached for a year, immutable
 //   dist/public/admin/assets/*         the console's hashed code (the service writes the /admin page around it)
 //
 // Also usable as a module: `await buildWeb()` returns { built, ms }.
@@ -20,7 +20,7 @@ const webDir = join(root, 'web');
 const outDir = join(root, 'dist', 'public');
 const manifestPath = join(outDir, 'manifest.json');
 // Bump when the output layout changes.
-const FORMAT = 1;
+const FORMAT = 2;
 
 function files(dir, out = []) {
   if (!existsSync(dir)) return out;
@@ -78,18 +78,21 @@ function compressAndList() {
   return entries;
 }
 
+/** Comments and spaces out (a descendant combinator before `:` must be written `*:`, e.g. `.x *:focus`). */
+const minifyCss = (text) =>
+  text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{}:;,>])\s*/g, '$1')
+    .replace(/;}/g, '}')
+    .trim();
+
 /** CSS files are imported as text (`import css from './x.css'`) and adopted into a shadow root or a page. */
 const cssAsText = {
   name: 'css-as-text',
   load(id) {
     if (!id.endsWith('.css')) return null;
-    const css = readFileSync(id, 'utf8')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/\s+/g, ' ')
-      .replace(/\s*([{}:;,>])\s*/g, '$1')
-      .replace(/;}/g, '}')
-      .trim();
-    return { code: `export default ${JSON.stringify(css)};`, moduleType: 'js' };
+    return { code: `export default ${JSON.stringify(minifyCss(readFileSync(id, 'utf8')))};`, moduleType: 'js' };
   },
 };
 
@@ -132,6 +135,14 @@ export async function buildWeb({ force = false } = {}) {
     input: { console: join(webDir, 'admin', 'main.tsx') },
     output: { ...output(join(staging, 'admin')), entryFileNames: 'assets/[name]-[hash].js' },
   });
+  // 4. The reader pages' stylesheet (GET / and /articles/:slug): the page's own layout and the comment section's
+  //    styles for the comments the page renders on the server. A hashed file (immutable), linked under style-src 'self'.
+  const pageCss = minifyCss(
+    `${readFileSync(join(webDir, 'pages', 'article.css'), 'utf8')}\n${readFileSync(join(webDir, 'widget', 'styles.css'), 'utf8')}`,
+  );
+  const cssHash = createHash('sha256').update(pageCss).digest('base64url').replace(/[-_]/g, '').slice(0, 8);
+  mkdirSync(join(embedDir, 'assets'), { recursive: true });
+  writeFileSync(join(embedDir, 'assets', `article-${cssHash}.css`), pageCss);
   // Swap in the new output whole, so a running service or a parallel test never reads a half-written tree.
   const previous = `${outDir}.${process.pid}.old`;
   mkdirSync(join(root, 'dist'), { recursive: true });

@@ -7,6 +7,8 @@ export const articleSelect = {
   title: true,
   language: true,
   blocks: true,
+  url: true,
+  externalId: true,
   commentsOpen: true,
   moderationMode: true,
   approvedCommentCount: true,
@@ -27,6 +29,8 @@ export function toArticleView(a: ArticleRow): ArticleDto {
     commentsOpen: a.commentsOpen,
     moderation: a.moderationMode,
     publishedAt: a.publishedAt.toISOString(),
+    url: a.url,
+    externalId: a.externalId,
     updatedAt: a.updatedAt.toISOString(),
   };
 }

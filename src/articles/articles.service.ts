@@ -9,6 +9,7 @@ import { one, run } from '../database/sql.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { articleSelect, toArticleView } from './article.mapper.js';
+import { normalizeArticleUrl } from './article-url.js';
 import { ARTICLE, ARTICLE_PAGE, COUNT_MANY, COUNT_ONE, STREAM_ARTICLES } from './articles.sql.js';
 import type { CreateArticleDto } from './dto/article.dto.js';
 import type { ArticleDto } from './dto/article-response.dto.js';
@@ -61,9 +62,34 @@ export class ArticlesService {
       throw AppError.badRequest('INVALID_SLUG', 'Cannot derive a slug from this title; send one', [
         { field: 'slug', message: 'slug is required for this title' },
       ]);
+    const url = dto.url === undefined ? undefined : normalizeArticleUrl(dto.url);
+    if (dto.url !== undefined && url === undefined) {
+      throw AppError.badRequest('VALIDATION_FAILED', 'The url is not an http(s) address', [
+        { field: 'url', message: 'url must be an absolute http(s) URL without credentials' },
+      ]);
+    }
+    if (url !== undefined || dto.externalId !== undefined) {
+      const taken = await this.prisma.article.findFirst({
+        where: { OR: [...(url !== undefined ? [{ url }] : []), ...(dto.externalId !== undefined ? [{ externalId: dto.externalId }] : [])] },
+        select: { slug: true, url: true },
+      });
+      if (taken) {
+        const field = url !== undefined && taken.url === url ? 'url' : 'externalId';
+        throw AppError.conflict('CONFLICT', `The article "${taken.slug}" already has this ${field}`, [
+          { field, message: `${field} is taken` },
+        ]);
+      }
+    }
     try {
       const row = await this.prisma.article.create({
-        data: { slug, title: dto.title, language: dto.language ?? 'bg', blocks: dto.blocks.map((b) => ({ type: b.type, text: b.text })) },
+        data: {
+          slug,
+          title: dto.title,
+          language: dto.language ?? 'bg',
+          blocks: dto.blocks.map((b) => ({ type: b.type, text: b.text })),
+          url,
+          externalId: dto.externalId,
+        },
         select: articleSelect,
       });
       return toArticleView(row);

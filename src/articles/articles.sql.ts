@@ -10,11 +10,12 @@ import { isoUtc, statement } from '../database/sql.js';
 const articleJson = (a = 'a') => `json_build_object(
   'id', ${a}.id, 'slug', ${a}.slug, 'title', ${a}.title, 'language', ${a}.language, 'blocks', ${a}.blocks,
   'commentCount', ${a}.approved_comment_count, 'commentsOpen', ${a}.comments_open, 'moderation', ${a}.moderation_mode,
-  'publishedAt', ${isoUtc(`${a}.published_at`)}, 'updatedAt', ${isoUtc(`${a}.updated_at`)})`;
+  'publishedAt', ${isoUtc(`${a}.published_at`)}, 'url', ${a}.url, 'externalId', ${a}.external_id, 'updatedAt', ${isoUtc(`${a}.updated_at`)})`;
 
-const articleSummaryJson = (a = 'p') => `json_build_object(
+export const articleSummaryJson = (a = 'p') => `json_build_object(
   'id', ${a}.id, 'slug', ${a}.slug, 'title', ${a}.title, 'language', ${a}.language,
-  'commentCount', ${a}.approved_comment_count, 'commentsOpen', ${a}.comments_open, 'publishedAt', ${isoUtc(`${a}.published_at`)})`;
+  'commentCount', ${a}.approved_comment_count, 'commentsOpen', ${a}.comments_open, 'publishedAt', ${isoUtc(`${a}.published_at`)},
+  'url', ${a}.url, 'externalId', ${a}.external_id)`;
 
 export const ARTICLE = statement<[slug: string], { json: string }>(
   'read:article',
@@ -25,7 +26,7 @@ export const ARTICLE = statement<[slug: string], { json: string }>(
 export const ARTICLE_PAGE = statement<[t: string, id: string, limit: number], PageRow>(
   'read:article-page',
   keysetPage({
-    rows: `SELECT a.id, a.slug, a.title, a.language, a.approved_comment_count, a.comments_open, a.published_at
+    rows: `SELECT a.id, a.slug, a.title, a.language, a.approved_comment_count, a.comments_open, a.published_at, a.url, a.external_id
            FROM articles a WHERE (a.published_at, a.id) < ($1::timestamptz, $2::uuid)
            ORDER BY a.published_at DESC, a.id DESC LIMIT $3::int + 1`,
     key: 'published_at',

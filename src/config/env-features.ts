@@ -26,7 +26,9 @@ export const featureFields = {
   // Live updates (Server-Sent Events): open streams per instance, per client address (per instance), the
   // heartbeat, how far back Last-Event-ID may resume, and how much unsent data a slow client may hold up.
   SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(100_000).default(2_000),
-  SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(20),
+  // Readers behind one carrier-grade NAT (mobile networks) or office NAT share an address: 100 keeps one address
+  // to 5% of an instance's streams; a refused widget polls the cacheable count instead (docs/widget.md).
+  SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(100),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(25).default(20),
   SSE_RESUME_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(16_777_216).default(65_536),

@@ -26,6 +26,18 @@ export const platformFields = {
   // A Redis call slower than this counts as failed: the request is limited in memory instead (never delayed more).
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(200),
   CORS_ORIGINS: commaList(),
+  // Absolute links the service writes (canonical links of its article pages; later: e-mails), e.g.
+  // https://comments.example.bg. Unset: the pages write no absolute links.
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\/[^/?#]+\/?$/, 'must be an http(s) origin such as https://comments.example.bg (no path)')
+    .transform((v) => v.replace(/\/$/, ''))
+    .optional(),
+  // Articles the news site hosts itself: the widget's first load from a page on an allowed origin (CORS_ORIGINS)
+  // whose URL's host is listed here creates a stub article (title and URL, no text). Off unless turned on.
+  ARTICLE_AUTO_CREATE: bool.default(false),
+  ARTICLE_AUTO_CREATE_HOSTS: commaList().transform((hosts) => hosts.map((h) => h.toLowerCase())),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   // false: use the socket address. A number: trust that many proxy hops (1 = one reverse proxy / load balancer).
   // Otherwise a comma-separated list of proxy addresses or CIDRs. Never "trust everything": any client could then

@@ -159,6 +159,31 @@ describe('webhook configuration', () => {
   });
 });
 
+describe('configuration: articles the news site hosts (ARTICLE_AUTO_CREATE) and PUBLIC_URL', () => {
+  it('should keep stubs off by default and take the hosts in lower case', () => {
+    const defaults = loadEnv({});
+    expect(defaults).toMatchObject({ ARTICLE_AUTO_CREATE: false, ARTICLE_AUTO_CREATE_HOSTS: [] });
+    expect(defaults.PUBLIC_URL).toBeUndefined();
+    const env = loadEnv({
+      ARTICLE_AUTO_CREATE: 'true',
+      ARTICLE_AUTO_CREATE_HOSTS: 'WWW.Example.bg, example.bg',
+      CORS_ORIGINS: 'https://www.example.bg',
+      PUBLIC_URL: 'https://comments.example.bg/',
+    });
+    expect(env.ARTICLE_AUTO_CREATE_HOSTS).toEqual(['www.example.bg', 'example.bg']);
+    expect(env.PUBLIC_URL).toBe('https://comments.example.bg');
+  });
+
+  it.each([
+    [{ ARTICLE_AUTO_CREATE: 'true', CORS_ORIGINS: 'https://www.example.bg' }, /ARTICLE_AUTO_CREATE_HOSTS: ARTICLE_AUTO_CREATE=true needs/],
+    [{ ARTICLE_AUTO_CREATE: 'true', ARTICLE_AUTO_CREATE_HOSTS: 'www.example.bg' }, /CORS_ORIGINS: ARTICLE_AUTO_CREATE=true needs/],
+    [{ PUBLIC_URL: 'https://comments.example.bg/path' }, /PUBLIC_URL: must be an http\(s\) origin/],
+    [{ PUBLIC_URL: 'comments.example.bg' }, /PUBLIC_URL/],
+  ])('should refuse %o with a message naming the variable', (source, message) => {
+    expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});
+
 describe('configuration documentation', () => {
   // envSchema is an object schema followed by transforms (a pipe); its input object lists every variable.
   const keys = Object.keys((envSchema as unknown as { in: { shape: Record<string, unknown> } }).in.shape);

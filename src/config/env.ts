@@ -48,6 +48,22 @@ export const envSchema = z
       });
       return z.NEVER;
     }
+    if (env.ARTICLE_AUTO_CREATE && !env.ARTICLE_AUTO_CREATE_HOSTS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARTICLE_AUTO_CREATE_HOSTS'],
+        message: 'ARTICLE_AUTO_CREATE=true needs ARTICLE_AUTO_CREATE_HOSTS (the hosts whose pages may create articles)',
+      });
+      return z.NEVER;
+    }
+    if (env.ARTICLE_AUTO_CREATE && !env.CORS_ORIGINS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CORS_ORIGINS'],
+        message: "ARTICLE_AUTO_CREATE=true needs CORS_ORIGINS (the news site's origins whose pages may create articles)",
+      });
+      return z.NEVER;
+    }
     const sso = ssoIssues(env, secret);
     if (sso.length) {
       for (const [path, message] of sso) ctx.addIssue({ code: 'custom', path: [path], message });

@@ -57,10 +57,10 @@ export class WebAssets {
     return this.files.get(path);
   }
 
-  /** The one file under `dir` whose name starts with `prefix` and ends with `.js` (a hashed entry, e.g. the console's). */
-  entry(dir: string, prefix: string): WebAsset | undefined {
+  /** The one file under `dir` whose name starts with `prefix` and ends with `ext` (a hashed entry, e.g. the console's). */
+  entry(dir: string, prefix: string, ext = '.js'): WebAsset | undefined {
     for (const [path, asset] of this.files) {
-      if (path.startsWith(`${dir}${prefix}-`) && path.endsWith('.js')) return asset;
+      if (path.startsWith(`${dir}${prefix}-`) && path.endsWith(ext)) return asset;
     }
     return undefined;
   }

@@ -31,10 +31,27 @@ export class ArticleSummaryDto {
 
   @ApiProperty({ format: 'date-time', example: EXAMPLE.publishedAt })
   publishedAt: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'uri',
+    nullable: true,
+    description: "the article's canonical address on the news site (stubs and articles published with one), else null",
+    example: null,
+  })
+  url: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "the news site's own id for the article (its CMS id), else null",
+    example: null,
+  })
+  externalId: string | null;
 }
 
 export class ArticleDto extends ArticleSummaryDto {
-  @ApiProperty({ type: [ArticleBlockView] })
+  @ApiProperty({ type: [ArticleBlockView], description: 'empty for a stub (an article the news site hosts itself)' })
   blocks: ArticleBlockView[];
 
   @ApiProperty({ enum: ['pre', 'post'], description: 'pre: comments wait for a moderator; post: published at once', example: 'pre' })
@@ -50,3 +67,9 @@ export class ArticleResponse {
 }
 
 export const ArticlePage = PageOf(ArticleSummaryDto, 'ArticlePage');
+
+/** One article's summary (a lookup or a stub that was found or created). */
+export class ArticleSummaryResponse {
+  @ApiProperty()
+  article: ArticleSummaryDto;
+}

@@ -4,6 +4,7 @@ import { auditPageSql } from '../../../src/moderation/audit-log.service.js';
 import { queuePageSql } from '../../../src/moderation/moderation-queue.repository.js';
 import { ARTICLE_PAGE } from '../../../src/articles/articles.sql.js';
 import { commentPageStatement } from '../../../src/comment-core/comment-reads.sql.js';
+import { REPLY_COUNT_CAP, threadPageStatement } from '../../../src/threads/threads.sql.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 
 /**
@@ -183,6 +184,29 @@ describe('keyset pages on a 50,000-comment article', () => {
     expect(scans).toHaveLength(2);
     // The second scan walks this reader's pending comments; those on other articles are all it may skip.
     expect(waste(plan, { maxRows: LIMIT + 1, maxDiscarded: viewerPendingElsewhere })).toEqual([]);
+  });
+
+  it.each(MODES)('should read a page of threads from the top-level index, replies and counts bounded (%s)', async (mode) => {
+    // The oldest top-level comments, newest first: the page holds the root of the 5,000-reply thread.
+    const top = `SELECT created_at AS t, id FROM comments WHERE article_id = $1 AND status = 'approved' AND parent_id IS NULL ORDER BY created_at, id`;
+    const key = await keyAt(top, [big.id], LIMIT - 1);
+    const plan = await explain(threadPageStatement('desc', false).text, [big.slug, key.t, key.id, LIMIT, 3], mode);
+    expect(waste(plan, { maxRows: REPLY_COUNT_CAP })).toEqual([]);
+    const scans = scansOf(plan).filter((s) => s['Relation Name'] === 'comments');
+    expect(scans.find((s) => s['Index Name'] === 'comments_top_level_idx')?.['Actual Rows']).toBeLessThanOrEqual(LIMIT + 1);
+    const signedIn = await explain(threadPageStatement('desc', true).text, [big.slug, key.t, key.id, LIMIT, 3, viewer], mode);
+    // A signed-in reader's own pending replies are looked up per thread through their pending comments (or both
+    // indexes at once): what it may skip is bounded by that reader's pending comments, never the article's.
+    const {
+      rows: [{ pending }],
+    } = await client.query<{ pending: number }>(
+      `SELECT count(*)::int AS pending FROM comments WHERE author_id = $1 AND status = 'pending'`,
+      [viewer],
+    );
+    for (const s of scansOf(signedIn)) {
+      expect(s['Node Type']).not.toBe('Seq Scan');
+      expect(s['Rows Removed by Filter'] ?? 0).toBeLessThanOrEqual(pending);
+    }
   });
 
   it.each(MODES)('should read no discarded rows for the deepest page of a 5,000-reply thread (%s)', async (mode) => {

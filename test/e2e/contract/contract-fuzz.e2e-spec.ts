@@ -34,7 +34,7 @@ const ROLES: Role[] = ['anonymous', 'reader', 'moderator', 'admin'];
  * route lands in a group or fails the test that checks that every operation is fuzzed.
  */
 const GROUPS = [
-  { name: 'auth, health and docs', paths: /^\/api\/(?:auth|health|docs)\b/ },
+  { name: 'auth, health, docs and client configuration', paths: /^\/api\/(?:auth|health|docs|client-config)\b/ },
   { name: 'articles and comments', paths: /^\/api\/(?:articles|comments)\b/ },
   { name: 'own data, notices and decisions', paths: /^\/api\/(?:me|notices|decisions)\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },

@@ -1,0 +1,102 @@
+import { isoUtc, statement } from '../database/sql.js';
+import { articleSummaryJson } from '../articles/articles.sql.js';
+import { publicCommentJson } from '../comment-core/comment-json.js';
+import type { SortOrder } from '../database/json-pages.js';
+
+/**
+ * A page of threads: top-level comments (newest or oldest first, keyset-paginated on (created_at, id) through the
+ * partial index comments_top_level_idx), each with its first replies (the whole thread under it, oldest first,
+ * through (root_id, status, created_at, id)) and how many replies it has. One statement, one row per thread, every
+ * comment already as JSON text (comment-core/comment-json.ts publicCommentJson): the reader's widget draws its first screen
+ * from one response, and the article page renders the same rows server-side.
+ *
+ * Params: $1 slug, $2 last created_at, $3 last id (or FIRST_PAGE_KEY), $4 threads per page, $5 replies per thread,
+ * then (signed-in variants) $6 the viewer, whose own pending comments are included like on the comment pages.
+ */
+export type ThreadPageParams =
+  | [slug: string, t: string, id: string, limit: number, replies: number]
+  | [slug: string, t: string, id: string, limit: number, replies: number, viewerId: string];
+
+export interface ThreadRow {
+  /** `{ id, slug, title, … }` of the article (ArticleSummaryDto), on every row. */
+  article: string;
+  /** Null on the one row of an article without (visible) comments. */
+  json: string | null;
+  rn: number | null;
+  id: string | null;
+  /** The first replies as a JSON array, oldest first. */
+  replies: string | null;
+  replies_more: boolean | null;
+  replies_last_t: string | null;
+  replies_last_id: string | null;
+  reply_count: number | null;
+  last_t: string | null;
+}
+
+/** Reply counts stop here: the widget says "1000+". */
+export const REPLY_COUNT_CAP = 1000;
+
+const COLUMNS = 'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at';
+
+function threadPageSql(order: SortOrder, signedIn: boolean): string {
+  const cmp = order === 'asc' ? '>' : '<';
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const viewer = '$6::uuid';
+  const top = (cond: string) =>
+    `SELECT ${COLUMNS} FROM comments c
+     WHERE c.article_id = (SELECT id FROM a) AND c.parent_id IS NULL AND ${cond}
+       AND (c.created_at, c.id) ${cmp} ($2::timestamptz, $3::uuid)
+     ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $4::int + 1`;
+  // As on the comment pages: the viewer's own pending comments are a second index scan merged with the first.
+  const tops = signedIn
+    ? `(${top(`c.status = 'approved'`)})
+       UNION ALL
+       (${top(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)})
+       ORDER BY created_at ${dir}, id ${dir} LIMIT $4::int + 1`
+    : top(`c.status = 'approved'`);
+  const reply = (cond: string) =>
+    `SELECT ${COLUMNS} FROM comments c WHERE c.root_id = t.id AND ${cond} ORDER BY c.created_at, c.id LIMIT $5::int + 1`;
+  const replies = signedIn
+    ? `(${reply(`c.status = 'approved'`)})
+       UNION ALL
+       (${reply(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)})
+       ORDER BY created_at, id LIMIT $5::int + 1`
+    : reply(`c.status = 'approved'`);
+  // Counted up to REPLY_COUNT_CAP: a page of threads never reads a whole 50,000-reply thread to say "1000+". The
+  // ORDER BY keeps the planner on the thread's index (with only a LIMIT it may bet on a sequential scan).
+  const counted = (cond: string) =>
+    `(SELECT count(*) FROM (SELECT 1 FROM comments c WHERE c.root_id = t.id AND ${cond} ORDER BY c.created_at, c.id LIMIT ${REPLY_COUNT_CAP}) k)`;
+  const replyCount = signedIn
+    ? `least(${counted(`c.status = 'approved'`)} + ${counted(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)}, ${REPLY_COUNT_CAP})`
+    : counted(`c.status = 'approved'`);
+  return `WITH a AS (SELECT p.id, ${articleSummaryJson('p')}::text AS article FROM articles p WHERE p.slug = $1),
+tops AS (SELECT q.*, row_number() OVER (ORDER BY q.created_at ${dir}, q.id ${dir})::int AS rn FROM (${tops}) q)
+SELECT a.article, t.rn, t.id::text AS id, ${isoUtc('t.created_at')} AS last_t,
+       CASE WHEN t.id IS NOT NULL THEN ${publicCommentJson('t')}::text END AS json,
+       r.items AS replies, r.more AS replies_more, r.last_t AS replies_last_t, r.last_id AS replies_last_id,
+       n.total AS reply_count
+FROM a
+LEFT JOIN tops t ON true
+LEFT JOIN LATERAL (
+  SELECT coalesce(json_agg(${publicCommentJson('x')} ORDER BY x.rn) FILTER (WHERE x.rn <= $5::int), '[]')::text AS items,
+         coalesce(bool_or(x.rn > $5::int), false) AS more,
+         max(${isoUtc('x.created_at')}) FILTER (WHERE x.rn = $5::int) AS last_t,
+         max(x.id::text) FILTER (WHERE x.rn = $5::int) AS last_id
+  FROM (SELECT y.*, row_number() OVER (ORDER BY y.created_at, y.id) AS rn FROM (${replies}) y) x
+) r ON t.rn <= $4::int
+LEFT JOIN LATERAL (SELECT (${replyCount})::int AS total) n ON t.rn <= $4::int
+ORDER BY t.rn`;
+}
+
+const THREAD_PAGES = new Map(
+  (['asc', 'desc'] as const).flatMap((order) =>
+    [false, true].map((signedIn) => {
+      const key = `${order}:${signedIn ? 'signed-in' : 'anonymous'}`;
+      return [key, statement<ThreadPageParams, ThreadRow>(`read:threads:${key}`, threadPageSql(order, signedIn))] as const;
+    }),
+  ),
+);
+
+export function threadPageStatement(order: SortOrder, signedIn: boolean) {
+  return THREAD_PAGES.get(`${order}:${signedIn ? 'signed-in' : 'anonymous'}`)!;
+}
