@@ -14,6 +14,12 @@ import { PrivacyModule } from './privacy/privacy.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WebModule } from './web/web.module.js';
+import { AdminListsModule } from './admin-lists/admin-lists.module.js';
+import { DecisionReasonsModule } from './decision-reasons/decision-reasons.module.js';
+import { SetupModule } from './setup/setup.module.js';
+import { StaffEventsModule } from './staff-events/staff-events.module.js';
+import { StaffNotesModule } from './staff-notes/staff-notes.module.js';
+import { UserHistoryModule } from './user-history/user-history.module.js';
 
 @Module({
   imports: [
@@ -32,6 +38,13 @@ import { WebModule } from './web/web.module.js';
     WebhooksModule,
     LiveModule,
     WebModule,
+    // The moderation console's API additions (issue 20).
+    SetupModule,
+    StaffEventsModule,
+    StaffNotesModule,
+    UserHistoryModule,
+    AdminListsModule,
+    DecisionReasonsModule,
   ],
 })
 export class AppModule {}

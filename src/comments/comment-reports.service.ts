@@ -8,6 +8,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { commentNotFound } from './comment-policy.js';
 import { applyCommentChange, commentSnapshotSelect } from './comment-state.js';
+import { holdEffect } from '../holds/comment-holds.js';
 import type { ReportDto } from './dto/comment-response.dto.js';
 import type { ReportCommentDto } from './dto/report-comment.dto.js';
 
@@ -62,6 +63,7 @@ export class CommentReportsService {
             after,
             { status: 'pending', statusReason: reason },
             { action: 'report_threshold', actorId: null, reason },
+            [holdEffect({ source: 'reports', rule: 'threshold', matched: [], labels: [] })],
           );
         }
         return { report: { ...report, createdAt: report.createdAt.toISOString() }, noticeId: notice?.id };

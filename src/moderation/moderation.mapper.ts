@@ -1,4 +1,6 @@
 import type { QueueNoticeDto } from '../dsa/dto/notice.dto.js';
+import type { CommentHoldDto } from '../holds/comment-holds.js';
+import type { QueueParentDto } from './dto/moderation-response.dto.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CommentStatus } from '../generated/prisma/enums.js';
 import { isBanned } from '../users/user.mapper.js';
@@ -49,6 +51,9 @@ export interface QueueRow extends AdminCommentRow {
   /** The open notices (DSA Art. 16), oldest first, as JSON built by the query. */
   notices: QueueNoticeDto[];
   status: CommentStatus;
+  /** Why it was held (src/holds), as JSON built by the query. */
+  hold: CommentHoldDto | null;
+  parent: QueueParentDto | null;
 }
 
 export function toQueueItem(r: QueueRow) {
@@ -64,5 +69,7 @@ export function toQueueItem(r: QueueRow) {
     reportCount: r.reportCount,
     reportReasons: r.reportReasons,
     notices: r.notices,
+    hold: r.hold,
+    parent: r.parent,
   };
 }

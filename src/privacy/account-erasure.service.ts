@@ -164,6 +164,8 @@ export class AccountErasureService {
         WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = ${userId}::uuid RETURNING family_id, revoked_at, expires_at)
         SELECT (count(DISTINCT family_id) FILTER (WHERE revoked_at IS NULL AND expires_at > now()))::int AS n FROM gone`;
       await tx.userIdentity.deleteMany({ where: { userId } });
+      // Staff notes about the account are personal data about it too (src/staff-notes).
+      await tx.staffNote.deleteMany({ where: { userId } });
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await this.scrubEvents(tx, userId, placeholder);
       await scrubWebhookDeliveries(tx, userId, placeholder);
