@@ -611,7 +611,7 @@ export interface paths {
         head?: never;
         /**
          * Approve, reject or mark a comment as spam
-         * @description Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT.
+         * @description Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons.
          */
         patch: operations["decideComment"];
         trace?: never;
@@ -627,7 +627,7 @@ export interface paths {
         put?: never;
         /**
          * One decision on many comments
-         * @description Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`) and impossible transitions (`INVALID_TRANSITION`) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).
+         * @description Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).
          */
         post: operations["decideComments"];
         delete?: never;
@@ -1099,7 +1099,7 @@ export interface paths {
         };
         /**
          * The staff event stream (Server-Sent Events)
-         * @description For the moderation console and newsroom tools. Read it with `fetch` and the `Authorization` header (EventSource cannot send one; never put a token in a URL). First `counts` (ConsoleCounts), then as changes commit: `comment` `{ id, event, article, fromStatus, toStatus, current }` for every comment change (`event` is the domain event type; `current` is the comment now with who changed it last, as in a 409 VERSION_CONFLICT), `counts` whenever the queue counts change, and `revoked` `{ reason: banned | role | deleted }` before the stream ends when the member of staff may no longer moderate (checked every 5 s and on every ban). A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. No resume: after a reconnect the counts come again; reload what is shown.
+         * @description For the moderation console and newsroom tools. Read it with `fetch` and the `Authorization` header (EventSource cannot send one; never put a token in a URL). First `counts` (ConsoleCounts), then as changes commit: `comment` `{ id, event, article, fromStatus, toStatus, current }` for every comment change (`event` is the domain event type; `current` is the comment now with who changed it last, as in a 409 VERSION_CONFLICT), `counts` whenever the queue counts change, and `revoked` `{ reason: banned | role | deleted }` before the stream ends when the member of staff may no longer moderate (checked every 2 s and on every ban). A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. No resume: after a reconnect the counts come again; reload what is shown.
          */
         get: operations["streamStaffEvents"];
         put?: never;

@@ -104,7 +104,7 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
   if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
   if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
   if (f.id) where.push(Prisma.sql`c.id = ${f.id}::uuid`);
-  if (f.holdSource) where.push(Prisma.sql`h.source = ${f.holdSource}`);
+  if (f.holdSource) where.push(Prisma.sql`EXISTS (SELECT 1 FROM comment_holds h WHERE h.comment_id = c.id AND h.source = ${f.holdSource})`);
   // The pending and noticed queues are worked oldest first; every other view shows the newest first.
   const asc = f.status === 'pending' || f.status === 'noticed' || f.status === 'reported_open';
   if (f.after) {
@@ -123,11 +123,11 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
            u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
            u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
            COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons", COALESCE(n.notices, '[]') AS notices,
-           ${Prisma.raw(holdJson('h', isoUtc))} AS hold, ${Prisma.raw(PARENT_JSON)} AS parent
+           (SELECT ${Prisma.raw(holdJson('h', isoUtc))} FROM comment_holds h WHERE h.comment_id = c.id) AS hold,
+           ${Prisma.raw(PARENT_JSON)} AS parent
     FROM comments c
     JOIN articles a ON a.id = c.article_id
     JOIN users u ON u.id = c.author_id
-    LEFT JOIN comment_holds h ON h.comment_id = c.id
     LEFT JOIN comments pc ON pc.id = c.parent_id
     LEFT JOIN users pu ON pu.id = pc.author_id
     LEFT JOIN LATERAL (

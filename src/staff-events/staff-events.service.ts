@@ -20,7 +20,7 @@ interface StaffStream {
 /** Events of one commit burst are read together. */
 const COALESCE_MS = 100;
 /** How often open streams check that their member of staff still may moderate (a ban, a demotion, an erasure). */
-const STANDING_EVERY_MS = 5_000;
+const STANDING_EVERY_MS = 2_000;
 /** Streams one member of staff may hold on one instance (tabs). */
 const MAX_PER_USER = 10;
 

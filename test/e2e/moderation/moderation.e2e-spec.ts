@@ -163,6 +163,8 @@ describe('GET /api/admin/comments (queue)', () => {
           reportCount: 2,
           reportReasons: ['spam link', 'insult'],
           notices: [],
+          hold: null,
+          parent: null,
         },
       ],
       nextCursor: null,
