@@ -44,9 +44,11 @@ export async function openConsole(
       expiresAt: Date.now() + 14 * 60_000,
       user: { id: user.id, username: user.username, role: 'moderator' },
     };
-    await context.addInitScript((s) => {
-      if (!localStorage.getItem('newsroom-console:session')) localStorage.setItem('newsroom-console:session', s);
-    }, JSON.stringify(session));
+    // A script of the page's own (the tests' tsconfig has no DOM types): the session as a sign-in leaves it.
+    const stored = JSON.stringify(JSON.stringify(session));
+    await context.addInitScript(
+      `if (!localStorage.getItem('newsroom-console:session')) localStorage.setItem('newsroom-console:session', ${stored});`,
+    );
   }
   const page = await context.newPage();
   const problems = collectProblems(page);

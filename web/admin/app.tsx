@@ -25,6 +25,8 @@ export function App(props: { api: Api; session: ApiSession }) {
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem(THEME_KEY) as Theme | null) ?? 'auto');
   const [user, setUser] = useState<User | null>(session.session?.user ?? null);
   const [gone, setGone] = useState<Gone>(null);
+  // A stored session is checked (role, ban) before the console shows anything.
+  const [verified, setVerified] = useState(!session.session);
   const loc = useLocation();
 
   useEffect(() => {
@@ -68,7 +70,7 @@ export function App(props: { api: Api; session: ApiSession }) {
 
   useEffect(() => {
     // On load with a stored session: the account as it is now (a role or ban may have changed since).
-    if (session.session) void lostAccess();
+    if (session.session) void lostAccess().finally(() => setVerified(true));
   }, []);
 
   const signedIn = (tokens: AuthTokens) => {
@@ -79,6 +81,12 @@ export function App(props: { api: Api; session: ApiSession }) {
   };
 
   if (loc.path === `${BASE}/setup`) return <Setup api={api} i18n={i18n} onDone={signedIn} />;
+  if (!verified)
+    return (
+      <main class="sign-in" id="main" aria-busy="true">
+        <p>{i18n.t('loading')}</p>
+      </main>
+    );
   if (!user || !session.session)
     return <SignIn api={api} session={session} i18n={i18n} notice={gone ? i18n.t(`gone.${gone}`) : undefined} onSignedIn={signedIn} />;
   return (

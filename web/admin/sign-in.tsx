@@ -50,8 +50,11 @@ export function SignIn(props: { api: Api; session: ApiSession; i18n: I18n; notic
     const { data, error: e } = await call;
     setBusy(false);
     if (!data) return setError(e ?? { code: 'network' });
-    if (data.user.role === 'reader') return setError({ code: 'NOT_STAFF' });
-    if (data.user.ban) return setError({ code: 'USER_BANNED' });
+    if (data.user.role === 'reader' || data.user.ban) {
+      // Not for the console: the session just opened is closed again.
+      void api.POST('/api/auth/logout', { body: { refreshToken: data.refreshToken } });
+      return setError({ code: data.user.ban ? 'USER_BANNED' : 'NOT_STAFF' });
+    }
     props.onSignedIn(data);
   }
 

@@ -173,6 +173,16 @@ describe('the moderation console: queues', () => {
     try {
       const { page } = tab;
       await expect.poll(() => page.locator('.cards > li').count()).toBe(50);
+      // j and k move the focus; a decision taken by mistake is undone with u before it is sent.
+      await expect.poll(() => card(page, ids[0]).getAttribute('aria-current')).toBe('true');
+      await page.keyboard.press('j');
+      await expect.poll(() => card(page, ids[1]).getAttribute('aria-current')).toBe('true');
+      await page.keyboard.press('k');
+      await expect.poll(() => card(page, ids[0]).getAttribute('aria-current')).toBe('true');
+      await page.keyboard.press('a');
+      await expect.poll(() => card(page, ids[0]).getAttribute('class')).toContain('phase-sending');
+      await page.keyboard.press('u');
+      await expect.poll(() => card(page, ids[0]).getAttribute('class')).toContain('phase-open');
       await page.keyboard.press('Shift+X');
       await page.getByText('50 избрани').waitFor();
       await page.keyboard.press('r');
@@ -185,6 +195,8 @@ describe('the moderation console: queues', () => {
           timeout: 15_000,
         })
         .toBe(50);
+      // The undone approval was never sent: the audit log has no approval of that comment.
+      expect(await t.prisma.moderationAction.count({ where: { commentId: ids[0], action: 'approve' } })).toBe(0);
       expect(tab.problems).toEqual([]);
     } finally {
       await tab.context.close();
@@ -244,7 +256,7 @@ describe('the moderation console: queues', () => {
       await page.goto(`${base}${queueOf(a.slug, 'decided')}&status=approved`);
       await card(page, parent).waitFor();
       expect(await card(page, parent).locator('.body').textContent()).toBe(evil);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(tab.problems).toEqual([]);
     } finally {
       await tab.context.close();
@@ -253,7 +265,8 @@ describe('the moderation console: queues', () => {
 
   it('should keep every queue view free of axe-core findings in light and dark, and leave a screenshot of the queue', async () => {
     const a = await article();
-    const [moderator, ivan, maria] = await Promise.all([staff(t), named('ivan_petrov'), named('maria_ivanova')]);
+    const [moderator, ivan, maria] = await Promise.all([named('redaktor_elena'), named('ivan_petrov'), named('maria_ivanova')]);
+    await t.prisma.user.update({ where: { id: moderator.id }, data: { role: 'moderator' } });
     const suspect = `идиот${[...randomBytes(3).toString('hex')].map((h) => 'абвгдежзийклмноп'[parseInt(h, 16)]).join('')}`;
     await t.http.post('/api/admin/word-filters').set(as(admin)).send({ word: suspect, kind: 'suspect' }).expect(201);
     await t.http.patch(`/api/admin/articles/${a.slug}`).set(as(admin)).send({ moderation: 'post' }).expect(200);

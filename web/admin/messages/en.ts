@@ -33,7 +33,7 @@ export const en: Messages = {
   'signIn.submit': 'Sign in',
   'signIn.sso': 'Sign in with the newsroom account',
   'gone.banned': 'Your account was banned: the console is closed to it.',
-  'gone.role': 'You are no longer a moderator: the console is closed to your account.',
+  'gone.role': 'This account is not (or no longer) a moderator or an admin: the console is closed to it.',
   'gone.deleted': 'Your account was erased.',
   'gone.expired': 'Your session ended. Sign in again.',
 
