@@ -45,7 +45,7 @@ export class StaffEventsController {
     description:
       'For the moderation console and newsroom tools. Read it with `fetch` and the `Authorization` header (EventSource cannot send one; never put a token in a URL). ' +
       'First `counts` (ConsoleCounts), then as changes commit: `comment` `{ id, event, article, fromStatus, toStatus, current }` for every comment change (`event` is the domain event type; `current` is the comment now with who changed it last, as in a 409 VERSION_CONFLICT), ' +
-      '`counts` whenever the queue counts change, and `revoked` `{ reason: banned | role | deleted }` before the stream ends when the member of staff may no longer moderate (checked every 2 s and on every ban). ' +
+      '`counts` whenever the queue counts change (read again on every change and every 10 s: reports, notices and appeals have no domain event), and `revoked` `{ reason: banned | role | deleted }` before the stream ends when the member of staff may no longer moderate (checked every 2 s and on every ban). ' +
       'A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. No resume: after a reconnect the counts come again; reload what is shown.',
     errors: ['TOO_MANY_STREAMS'],
     noStore: true,

@@ -21,6 +21,8 @@ interface StaffStream {
 const COALESCE_MS = 100;
 /** How often open streams check that their member of staff still may moderate (a ban, a demotion, an erasure). */
 const STANDING_EVERY_MS = 2_000;
+/** Reports, notices and appeals change the counts without a domain event: they are read again this often. */
+const COUNTS_EVERY_MS = 10_000;
 /** Streams one member of staff may hold on one instance (tabs). */
 const MAX_PER_USER = 10;
 
@@ -41,6 +43,7 @@ export class StaffEventsService implements OnModuleInit, OnModuleDestroy {
   private flushTimer?: NodeJS.Timeout;
   private standingTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
+  private countsTimer?: NodeJS.Timeout;
   private work: Promise<void> = Promise.resolve();
   private lastCounts = '';
   private closing = false;
@@ -171,13 +174,31 @@ export class StaffEventsService implements OnModuleInit, OnModuleDestroy {
       this.config.get('SSE_HEARTBEAT_SECONDS') * 1000,
     );
     this.heartbeatTimer.unref();
+    this.countsTimer = setInterval(() => {
+      this.work = this.work
+        .then(() => this.sendCounts())
+        .catch((err: unknown) => this.logger.warn({ msg: 'staff counts could not be read', error: (err as Error).message }));
+    }, COUNTS_EVERY_MS);
+    this.countsTimer.unref();
+  }
+
+  /** The counts, to every stream, when they changed since last sent. */
+  private async sendCounts(): Promise<void> {
+    if (!this.streams.size) return;
+    const counts = await this.counts();
+    const text = JSON.stringify(counts);
+    if (text === this.lastCounts) return;
+    this.lastCounts = text;
+    for (const s of this.streams) this.write(s, frame('counts', counts));
   }
 
   private stopTimers(): void {
     clearInterval(this.standingTimer);
     clearInterval(this.heartbeatTimer);
+    clearInterval(this.countsTimer);
     this.standingTimer = undefined;
     this.heartbeatTimer = undefined;
+    this.countsTimer = undefined;
   }
 
   private write(s: StaffStream, f: string): void {

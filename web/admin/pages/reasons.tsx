@@ -163,10 +163,10 @@ export function ReasonsPage() {
             </p>
             {isAdmin && (
               <p class="row-actions">
-                <button type="button" onClick={() => setEditing(r)} aria-label={t('reasons.edit', { label: r.label })}>
+                <button type="button" onClick={() => setEditing(r)} aria-label={t('reasons.editOne', { label: r.label })}>
                   {t('edit')}
                 </button>
-                <button type="button" onClick={() => void remove(r)} aria-label={t('reasons.remove', { label: r.label })}>
+                <button type="button" onClick={() => void remove(r)} aria-label={t('reasons.removeOne', { label: r.label })}>
                   {t('remove')}
                 </button>
               </p>
