@@ -2349,6 +2349,12 @@ export interface components {
             approvedCommentCount: number;
             /** @example false */
             banned: boolean;
+            /**
+             * @description only admins may ban staff (the console offers what the role allows)
+             * @example reader
+             * @enum {string}
+             */
+            role: "reader" | "moderator" | "admin";
         };
         QueueNoticeDto: {
             /**
@@ -11615,7 +11621,8 @@ export interface operations {
                      *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *             "username": "ivan_petrov",
                      *             "approvedCommentCount": 42,
-                     *             "banned": false
+                     *             "banned": false,
+                     *             "role": "reader"
                      *           },
                      *           "reportCount": 0,
                      *           "reportReasons": [],
@@ -11972,7 +11979,8 @@ export interface operations {
                      *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
                      *           "username": "ivan_petrov",
                      *           "approvedCommentCount": 42,
-                     *           "banned": false
+                     *           "banned": false,
+                     *           "role": "reader"
                      *         },
                      *         "reportCount": 0,
                      *         "reportReasons": [],

@@ -121,7 +121,7 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
            c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
            a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
            u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
-           u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
+           u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil", u.role::text AS "authorRole",
            COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons", COALESCE(n.notices, '[]') AS notices,
            (SELECT ${Prisma.raw(holdJson('h', isoUtc))} FROM comment_holds h WHERE h.comment_id = c.id) AS hold,
            ${Prisma.raw(PARENT_JSON)} AS parent

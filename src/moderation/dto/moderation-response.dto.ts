@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
-import { CommentStatus } from '../../generated/prisma/enums.js';
+import { CommentStatus, Role } from '../../generated/prisma/enums.js';
 import { QueueNoticeDto } from '../../dsa/dto/notice.dto.js';
 import { UserRefDto } from '../../users/dto/user.dto.js';
 import { CommentHoldDto } from '../../holds/comment-holds.js';
@@ -60,6 +60,13 @@ export class QueueAuthorDto extends UserRefDto {
 
   @ApiProperty({ example: false })
   banned: boolean;
+
+  @ApiProperty({
+    enum: Object.values(Role),
+    description: 'only admins may ban staff (the console offers what the role allows)',
+    example: 'reader',
+  })
+  role: Role;
 }
 
 /** The comment a queue item replies to, as staff see it. */

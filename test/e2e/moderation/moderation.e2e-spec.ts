@@ -159,7 +159,7 @@ describe('GET /api/admin/comments (queue)', () => {
             deletedAt: null,
           },
           article: { id: a.id, slug: a.slug, title: a.title },
-          author: { id: author.id, username: author.username, approvedCommentCount: 1, banned: false },
+          author: { id: author.id, username: author.username, approvedCommentCount: 1, banned: false, role: 'reader' },
           reportCount: 2,
           reportReasons: ['spam link', 'insult'],
           notices: [],

@@ -28,7 +28,7 @@ export const CommentCard = memo(function CommentCard(props: {
   selected: boolean;
   actions: CardActions;
 }) {
-  const { t } = useConsole();
+  const { t, isAdmin } = useConsole();
   const { item, state, actions } = props;
   const { comment, author, article } = item;
   const ref = useRef<HTMLElement>(null);
@@ -120,7 +120,7 @@ export const CommentCard = memo(function CommentCard(props: {
                 {t('action.spam')}
               </button>
             )}
-            {!author.banned && (
+            {!author.banned && (isAdmin || author.role === 'reader') && (
               <button type="button" onClick={() => actions.ban(item)} aria-keyshortcuts="b" aria-haspopup="dialog">
                 {t('action.ban')}
               </button>

@@ -215,7 +215,9 @@ export function QueuePage(props: { queue: QueueName }) {
           break;
         }
         case 'b':
-          if (focused && !focused.author.banned) setDialog({ kind: 'ban', user: focused.author });
+          // Only admins ban staff: the console offers what the role allows.
+          if (focused && !focused.author.banned && (c.isAdmin || focused.author.role === 'reader'))
+            setDialog({ kind: 'ban', user: focused.author });
           break;
         case 'o':
           if (focused) setDialog({ kind: 'author', user: focused.author });
