@@ -24,10 +24,10 @@ const LAYERS = [
   ['users', 'articles'],
   ['auth', 'word-filter'],
   ['comment-core'],
-  ['dsa'],
-  ['comments', 'webhooks'],
+  ['dsa', 'holds'],
+  ['comments', 'webhooks', 'decision-reasons', 'staff-notes', 'setup'],
   ['moderation', 'live', 'threads', 'client-config'],
-  ['privacy', 'health'],
+  ['privacy', 'health', 'admin-lists', 'staff-events', 'user-history'],
   ['web'],
 ];
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i])));

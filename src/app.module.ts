@@ -16,6 +16,12 @@ import { ThreadsModule } from './threads/threads.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WebModule } from './web/web.module.js';
+import { AdminListsModule } from './admin-lists/admin-lists.module.js';
+import { DecisionReasonsModule } from './decision-reasons/decision-reasons.module.js';
+import { SetupModule } from './setup/setup.module.js';
+import { StaffEventsModule } from './staff-events/staff-events.module.js';
+import { StaffNotesModule } from './staff-notes/staff-notes.module.js';
+import { UserHistoryModule } from './user-history/user-history.module.js';
 
 @Module({
   imports: [
@@ -36,6 +42,13 @@ import { WebModule } from './web/web.module.js';
     ThreadsModule,
     ClientConfigModule,
     WebModule,
+    // The moderation console's API additions (issue 20).
+    SetupModule,
+    StaffEventsModule,
+    StaffNotesModule,
+    UserHistoryModule,
+    AdminListsModule,
+    DecisionReasonsModule,
   ],
 })
 export class AppModule {}

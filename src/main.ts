@@ -12,6 +12,7 @@ import { type Env, loadEnv } from './config/env.js';
 import { DatabaseUnreachableError } from './database/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded.js';
 import { migrate, pendingMigrations } from './database/migrator.js';
+import { FirstAdminSetup } from './setup/first-admin-setup.service.js';
 
 const log = new Logger('Bootstrap');
 // Longest a stop may take (requests draining, then the database) before the process exits anyway.
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
     state = 'running';
     const base = `http://${['0.0.0.0', '::'].includes(env.HOST) ? 'localhost' : env.HOST}:${env.PORT}/api`;
     log.log(`ready: ${base} (OpenAPI: ${base}/docs)${process.stdout.isTTY ? '; Ctrl-C stops' : ''}`);
+    // No admin yet: a one-time link to the console's setup page (src/setup).
+    await app.get(FirstAdminSetup).announce(base.slice(0, -'/api'.length));
   } catch (err) {
     if (cancelled()) return;
     state = 'stopping';

@@ -9,6 +9,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { commentNotFound } from '../comment-core/comment-policy.js';
 import { applyCommentChange } from '../comment-core/comment-state.js';
 import { countReport } from '../comment-core/report-count.js';
+import { holdEffect } from '../holds/comment-holds.js';
 import type { ReportDto } from './dto/comment-response.dto.js';
 import type { ReportCommentDto } from './dto/report-comment.dto.js';
 
@@ -58,6 +59,7 @@ export class CommentReportsService {
             after,
             { status: 'pending', statusReason: reason },
             { action: 'report_threshold', actorId: null, reason },
+            [holdEffect({ source: 'reports', rule: 'threshold', matched: [], labels: [] })],
           );
         }
         return { report: { ...report, createdAt: report.createdAt.toISOString() }, noticeId: notice?.id };

@@ -11,6 +11,7 @@ import { authorDeletionEffects, restrictionEffects } from '../dsa/decision-effec
 import { DecisionsService } from '../dsa/decisions.service.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
+import { withHold } from '../holds/comment-holds.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { canView, commentNotFound, decideStatus, isModerator } from '../comment-core/comment-policy.js';
 import { commentForChange, commentPage, commentRecord, postContext } from '../comment-core/comment-reads.js';
@@ -125,7 +126,8 @@ export class CommentsService {
         idempotency: idem,
       },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
-      decision.status === 'rejected' ? this.filterRejection(decision.statusReason) : [],
+      // The hold (src/holds) records why the filter held or rejected it, in the same statement.
+      withHold(decision.status === 'rejected' ? this.filterRejection(decision.statusReason) : [], verdict),
     );
     switch (outcome.kind) {
       case 'created':
@@ -187,7 +189,7 @@ export class CommentsService {
         snapshotOf(row),
         { body: dto.body, editedAt: new Date(), status, ...(verdict.verdict === 'suspect' && { statusReason: decision.statusReason }) },
         { action: 'edit', actorId: user.id, reason: verdict.verdict === 'suspect' ? decision.statusReason : null },
-        [keepRevision(row.body, row.version)],
+        withHold([keepRevision(row.body, row.version)], verdict),
       );
     if (decision.status !== 'rejected') return JSON.parse((await edit(this.prisma.pool)).view) as CommentView;
     // Banned words: the edit and the rejection are two audited steps of one transaction.

@@ -36,6 +36,9 @@ export const authFields = {
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
   ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
+  // While no admin exists, each start prints a one-time link to /admin/setup that creates the first one; the code in
+  // it works once, for this many minutes (docs/console.md).
+  ADMIN_SETUP_CODE_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   // Extra usernames only staff may hold (the site's name, its brands), added to the built-in admin/moderator/
   // support list (users/usernames.service.ts). Comma-separated.
   RESERVED_USERNAMES: commaList(),
@@ -70,6 +73,12 @@ export const authFields = {
   SSO_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   SSO_ROLE_CLAIM: z.string().min(1).optional(),
+  // The publisher's page the moderation console opens in a popup to sign staff in with their accounts: it posts the
+  // publisher's token back to the console (window.opener.postMessage, docs/console.md). Unset: no SSO button.
+  SSO_LOGIN_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2000)
+    .optional(),
   SSO_TRUST_ROLES: bool.default(false),
   // argon2id runs (19 MiB each) allowed at once; more sign-ins wait in a queue. About the number of cores.
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -90,6 +99,7 @@ export function ssoIssues(
     SSO_AUDIENCE?: string;
     SSO_ROLE_CLAIM?: string;
     SSO_TRUST_ROLES: boolean;
+    SSO_LOGIN_URL?: string;
   },
   jwtSecret: string,
 ): [string, string][] {
@@ -113,6 +123,8 @@ export function ssoIssues(
     issues.push(['SSO_JWKS_URL', 'SSO_JWKS_URL must be https in production']);
   if (env.SSO_TRUST_ROLES && !env.SSO_ROLE_CLAIM)
     issues.push(['SSO_ROLE_CLAIM', 'SSO_TRUST_ROLES=true needs SSO_ROLE_CLAIM (the claim that carries the role)']);
+  if (env.SSO_LOGIN_URL && !enabled)
+    issues.push(['SSO_LOGIN_URL', 'SSO_LOGIN_URL needs SSO (SSO_JWKS_URL or SSO_SECRET) to verify the token its page returns']);
   if (env.LOCAL_AUTH === 'false' && !enabled)
     issues.push(['LOCAL_AUTH', 'LOCAL_AUTH=false needs SSO (SSO_JWKS_URL or SSO_SECRET): otherwise nobody can sign in']);
   return issues;

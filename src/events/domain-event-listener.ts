@@ -56,15 +56,16 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
   private readonly recent = new Set<string>();
   private wasLost = false;
   private failures = 0;
-  private readonly committedCallbacks: (() => void)[] = [];
+  private readonly committedCallbacks: ((ids: readonly string[]) => void)[] = [];
 
   constructor(private readonly config: AppConfig) {}
 
   /**
    * Called on every notification, i.e. whenever some instance committed domain events (no rows are read for it).
-   * The webhook worker uses it to look for new deliveries at once instead of at its next poll.
+   * The webhook worker uses it to look for new deliveries at once instead of at its next poll; the staff event
+   * stream (src/staff-events) reads the announced ids itself (every type, not only the subscribed articles').
    */
-  onCommitted(callback: () => void): void {
+  onCommitted(callback: (ids: readonly string[]) => void): void {
     this.committedCallbacks.push(callback);
   }
 
@@ -168,7 +169,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnApplicatio
     const ids = payload.split(',');
     const last = BigInt(ids[ids.length - 1]);
     if (this.lastSeenId === undefined || last > this.lastSeenId) this.lastSeenId = last;
-    for (const callback of this.committedCallbacks) callback();
+    for (const callback of this.committedCallbacks) callback(ids);
     // Nobody here listens: nothing to read (the ids are still remembered for a later catch-up).
     if (!this.sink || this.sink.articleIds().length === 0) return;
     const first = this.pending.length === 0;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isoUtc } from '../database/sql.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { holdJson } from '../holds/comment-holds.js';
 import type { QueueStatus } from './dto/queue.dto.js';
 import type { QueueRow } from './moderation.mapper.js';
 
@@ -10,6 +11,10 @@ const MAX_REPORT_REASONS = 20;
 
 export interface QueueFilter {
   status: QueueStatus;
+  /** One comment (GET /api/admin/comments/:id). */
+  id?: string;
+  /** Only comments held by this source (comment_holds, src/holds). */
+  holdSource?: string;
   articleId?: string;
   authorId?: string;
   q?: string;
@@ -26,6 +31,19 @@ export interface StatusCounts {
   noticed: number;
   deleted: number;
 }
+
+/** The comment a queue item replies to (the console shows it above the card): its text even when hidden, for staff. */
+const PARENT_JSON = `CASE WHEN pc.id IS NULL THEN NULL ELSE json_build_object('id', pc.id, 'body', pc.body, 'status', pc.status,
+  'deleted', pc.deleted_at IS NOT NULL, 'createdAt', ${isoUtc('pc.created_at')},
+  'author', CASE WHEN pu.deleted_at IS NOT NULL THEN NULL ELSE json_build_object('id', pu.id, 'username', pu.username) END) END`;
+
+/**
+ * Reports still to review: reported, not deleted, not removed, and no moderator approved it since its latest report
+ * (a rejection or spam decision removes it). Walks the reported partial index, with per-row lookups.
+ */
+export const REPORTED_OPEN = `c.report_count > 0 AND c.deleted_at IS NULL AND c.status IN ('pending', 'approved')
+  AND NOT EXISTS (SELECT 1 FROM moderation_actions m WHERE m.comment_id = c.id AND m.action = 'approve'
+                  AND m.created_at >= (SELECT max(r.created_at) FROM comment_reports r WHERE r.comment_id = c.id))`;
 
 /** `%`, `_` and the escape character itself are literal in a search term. */
 export function likePattern(q: string): string {
@@ -80,12 +98,15 @@ export async function oldestOpenNotice(prisma: PrismaService): Promise<{ receive
  * filters along the index).
  */
 export function queuePageSql(f: QueueFilter): Prisma.Sql {
-  const where: Prisma.Sql[] = [statusCondition(f.status)];
+  // One comment by id: whatever its status.
+  const where: Prisma.Sql[] = f.id ? [] : [statusCondition(f.status)];
   if (f.articleId) where.push(Prisma.sql`c.article_id = ${f.articleId}::uuid`);
   if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
   if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
+  if (f.id) where.push(Prisma.sql`c.id = ${f.id}::uuid`);
+  if (f.holdSource) where.push(Prisma.sql`EXISTS (SELECT 1 FROM comment_holds h WHERE h.comment_id = c.id AND h.source = ${f.holdSource})`);
   // The pending and noticed queues are worked oldest first; every other view shows the newest first.
-  const asc = f.status === 'pending' || f.status === 'noticed';
+  const asc = f.status === 'pending' || f.status === 'noticed' || f.status === 'reported_open';
   if (f.after) {
     where.push(
       asc
@@ -100,11 +121,15 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
            c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
            a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
            u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
-           u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil",
-           COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons", COALESCE(n.notices, '[]') AS notices
+           u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil", u.role::text AS "authorRole",
+           COALESCE(r.reasons, ARRAY[]::text[]) AS "reportReasons", COALESCE(n.notices, '[]') AS notices,
+           (SELECT ${Prisma.raw(holdJson('h', isoUtc))} FROM comment_holds h WHERE h.comment_id = c.id) AS hold,
+           ${Prisma.raw(PARENT_JSON)} AS parent
     FROM comments c
     JOIN articles a ON a.id = c.article_id
     JOIN users u ON u.id = c.author_id
+    LEFT JOIN comments pc ON pc.id = c.parent_id
+    LEFT JOIN users pu ON pu.id = pc.author_id
     LEFT JOIN LATERAL (
       SELECT array_agg(x.reason ORDER BY x.created_at DESC) AS reasons
       FROM (SELECT reason, created_at FROM comment_reports WHERE comment_id = c.id
@@ -128,6 +153,8 @@ function statusCondition(status: QueueStatus): Prisma.Sql {
   switch (status) {
     case 'reported':
       return Prisma.sql`c.report_count > 0 AND c.deleted_at IS NULL`;
+    case 'reported_open':
+      return Prisma.sql`${Prisma.raw(REPORTED_OPEN)}`;
     case 'noticed':
       return Prisma.sql`c.open_notice_count > 0 AND c.deleted_at IS NULL`;
     case 'deleted':

@@ -1,6 +1,8 @@
 import type { QueueNoticeDto } from '../dsa/dto/notice.dto.js';
+import type { CommentHoldDto } from '../holds/comment-holds.js';
+import type { QueueParentDto } from './dto/moderation-response.dto.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { CommentStatus } from '../generated/prisma/enums.js';
+import type { CommentStatus, Role } from '../generated/prisma/enums.js';
 import { isBanned } from '../users/user.mapper.js';
 
 /** The comment fields a moderator sees (queue items and decision responses). */
@@ -45,10 +47,14 @@ export interface QueueRow extends AdminCommentRow {
   authorApprovedCommentCount: number;
   authorBannedAt: Date | null;
   authorBannedUntil: Date | null;
+  authorRole: Role;
   reportReasons: string[];
   /** The open notices (DSA Art. 16), oldest first, as JSON built by the query. */
   notices: QueueNoticeDto[];
   status: CommentStatus;
+  /** Why it was held (src/holds), as JSON built by the query. */
+  hold: CommentHoldDto | null;
+  parent: QueueParentDto | null;
 }
 
 export function toQueueItem(r: QueueRow) {
@@ -60,9 +66,12 @@ export function toQueueItem(r: QueueRow) {
       username: r.authorUsername,
       approvedCommentCount: r.authorApprovedCommentCount,
       banned: isBanned({ bannedAt: r.authorBannedAt, bannedUntil: r.authorBannedUntil }),
+      role: r.authorRole,
     },
     reportCount: r.reportCount,
     reportReasons: r.reportReasons,
     notices: r.notices,
+    hold: r.hold,
+    parent: r.parent,
   };
 }

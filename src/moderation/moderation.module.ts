@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { DecisionReasonsModule } from '../decision-reasons/decision-reasons.module.js';
 import { ArticleModerationController } from './article-moderation.controller.js';
 import { ArticleModerationService } from './article-moderation.service.js';
 import { AuditLogController } from './audit-log.controller.js';
 import { AuditLogService } from './audit-log.service.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ModerationController } from './moderation.controller.js';
+import { QueueItemController } from './queue-item.controller.js';
 import { ModerationService } from './moderation.service.js';
 import { UserBansController } from './user-bans.controller.js';
 import { UserBansService } from './user-bans.service.js';
@@ -17,8 +19,16 @@ import { WordFilterModule } from '../word-filter/word-filter.module.js';
  * is for moderators and admins (class-level @Roles); the WordFilterService instance is shared with comments.
  */
 @Module({
-  imports: [WordFilterModule, DsaModule],
-  controllers: [ModerationController, ArticleModerationController, UserBansController, WordFiltersController, AuditLogController],
+  imports: [WordFilterModule, DsaModule, DecisionReasonsModule],
+  controllers: [
+    ModerationController,
+    QueueItemController,
+    ArticleModerationController,
+    UserBansController,
+    WordFiltersController,
+    AuditLogController,
+  ],
   providers: [ModerationService, ModerationQueueRepository, ArticleModerationService, UserBansService, AuditLogService],
+  exports: [AuditLogService],
 })
 export class ModerationModule {}

@@ -17,6 +17,11 @@ import { ModerationQueueRepository, oldestOpenNotice } from './moderation-queue.
 import { toAdminCommentView, toQueueItem } from './moderation.mapper.js';
 import type { AdminCommentDto, BulkResultDto, QueueItemDto, QueueSummaryDto } from './dto/moderation-response.dto.js';
 import type { Page } from '../common/openapi/page.dto.js';
+import { DecisionReasonsService } from '../decision-reasons/decision-reasons.service.js';
+import { conflictDetail, currentDecisions, type CurrentDecisionDto } from './last-decision.js';
+
+/** Which decision reasons a status takes (src/decision-reasons). */
+const reasonKind = (status: DecisionStatus) => (status === 'approved' ? 'approve' : status === 'spam' ? 'spam' : 'reject');
 
 /** Up to 500 comments, their row locks and their statements of reasons: more than the default transaction time. */
 const BULK_TX = { timeout: 30_000 };
@@ -29,7 +34,11 @@ const KEPT = "A moderator reviewed the comment and found it neither illegal nor 
 
 export type BulkResult =
   | { id: string; ok: true; status: DecisionStatus }
-  | { id: string; ok: false; error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION'; message: string } };
+  | {
+      id: string;
+      ok: false;
+      error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT'; message: string; current?: CurrentDecisionDto };
+    };
 
 @Injectable()
 export class ModerationService {
@@ -40,6 +49,7 @@ export class ModerationService {
     private readonly queue: ModerationQueueRepository,
     private readonly policy: StatementPolicy,
     private readonly misuse: MisuseService,
+    private readonly reasons: DecisionReasonsService,
   ) {}
 
   async list(q: QueueQueryDto): Promise<Page<QueueItemDto>> {
@@ -50,7 +60,15 @@ export class ModerationService {
       if (!article) throw articleNotFound(q.article);
       articleId = article.id;
     }
-    const rows = await this.queue.page({ status: q.status, articleId, authorId: q.author, q: q.q, after, limit: q.limit });
+    const rows = await this.queue.page({
+      status: q.status,
+      articleId,
+      authorId: q.author,
+      q: q.q,
+      holdSource: q.holdSource,
+      after,
+      limit: q.limit,
+    });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return { items: page.map(toQueueItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
@@ -73,7 +91,9 @@ export class ModerationService {
    * version the moderator saw, then change the status with its counters and audit row. Of two moderators deciding
    * at once exactly one wins; the other gets 409 VERSION_CONFLICT.
    */
-  async decide(actorId: string, id: string, dto: DecisionDto): Promise<AdminCommentDto> {
+  async decide(actorId: string, id: string, request: DecisionDto): Promise<AdminCommentDto> {
+    // A decision reason (src/decision-reasons) fills in the reason and the statement's fields.
+    const dto = await this.reasons.apply(request, reasonKind(request.status));
     const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
     const run = (db: Db) =>
       decideComment(
@@ -101,8 +121,13 @@ export class ModerationService {
         const refused = transitionError(outcome.current, dto.status);
         if (refused) throw refused;
       }
-      // A stale version, or a change that committed while this decision waited for the row.
-      throw AppError.conflict('VERSION_CONFLICT', 'The comment was changed by someone else; reload it and try again');
+      // A stale version, or a change that committed while this decision waited for the row: say who and what.
+      const current = (await currentDecisions(this.prisma.pool, [id])).get(id);
+      throw AppError.conflict(
+        'VERSION_CONFLICT',
+        'The comment was changed by someone else; reload it and try again',
+        current ? [conflictDetail(current)] : undefined,
+      );
     }
     this.logger.log({ msg: 'comment moderated', commentId: id, moderatorId: actorId, status: dto.status });
     return toAdminCommentView(outcome.decided);
@@ -114,14 +139,25 @@ export class ModerationService {
    * deadlock), which also means no version can change under us; applyCommentChanges then updates them, their
    * counters and their audit rows in one statement (five round trips for up to 500 comments).
    */
-  async bulk(actorId: string, dto: BulkDecisionDto): Promise<BulkResultDto> {
+  async bulk(actorId: string, request: BulkDecisionDto): Promise<BulkResultDto> {
+    const dto = await this.reasons.apply(request, reasonKind(request.status));
+    if (dto.versions && dto.versions.length !== dto.ids.length) {
+      throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
+        { field: 'versions', message: 'versions must have one entry per id, in the same order' },
+      ]);
+    }
     // One statement of reasons per comment (the same fields for each), in the batch's own statement.
     const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
     const results = await this.prisma.transaction(async (tx) => {
       const byId = new Map((await lockComments(tx, dto.ids)).map((c) => [c.id, c]));
+      // Read at another version than the moderator saw: skipped, with who changed it (the rows are locked now).
+      const stale = dto.ids.filter((id, i) => dto.versions && byId.has(id) && byId.get(id)!.version !== dto.versions[i]);
+      const current = await currentDecisions(tx, stale);
       const todo: CommentSnapshot[] = [];
       const outcome = dto.ids.map((id): BulkResult => {
         const before = byId.get(id);
+        const now = current.get(id);
+        if (now) return { id, ok: false, error: { code: 'VERSION_CONFLICT', message: 'Changed since it was read', current: now } };
         const error = before ? transitionError(before, dto.status) : commentNotFound();
         // transitionError and commentNotFound only make these two codes.
         if (error)

@@ -8,6 +8,7 @@ import { appendEvent, userBannedEvent, userUnbannedEvent } from '../events/domai
 import type { Prisma } from '../generated/prisma/client.js';
 import { insertAccountStatement, liftAccountRestrictions, restrictionEffects } from '../dsa/decision-effects.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
+import { DecisionReasonsService } from '../decision-reasons/decision-reasons.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
 import { lockAccounts, requireActor, requireTarget } from '../users/account-locks.js';
@@ -31,9 +32,12 @@ export class UserBansService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly policy: StatementPolicy,
+    private readonly reasons: DecisionReasonsService,
   ) {}
 
-  async ban(actor: AuthUser, targetId: string, dto: BanDto): Promise<BanResultDto> {
+  async ban(actor: AuthUser, targetId: string, request: BanDto): Promise<BanResultDto> {
+    // A decision reason (src/decision-reasons) fills in the statement's fields.
+    const dto = await this.reasons.apply(request, 'ban');
     const until = dto.until ? new Date(dto.until) : null;
     if (until && until.getTime() <= Date.now()) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [

@@ -150,6 +150,8 @@ export class AccountErasureService {
       // Every stored session goes; the receipt counts the ones that were still usable.
       const sessionsEnded = await deleteAccountSessions(tx, userId);
       await forgetIdentities(tx, userId);
+      // Staff notes about the account are personal data about it too (src/staff-notes).
+      await tx.staffNote.deleteMany({ where: { userId } });
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await scrubAccountFromEvents(tx, userId, placeholder);
       await scrubWebhookDeliveries(tx, userId, placeholder);

@@ -110,6 +110,11 @@ export const ERROR_CATALOG = {
     status: 403,
     description: 'The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here.',
   },
+  SETUP_CODE_INVALID: {
+    status: 403,
+    description:
+      'The setup code is wrong, already used or expired: restart the service while no admin exists to print a new setup link (docs/console.md).',
+  },
   APPEAL_SAME_DECIDER: {
     status: 403,
     description: 'An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).',
@@ -136,6 +141,8 @@ export const ERROR_CATALOG = {
     description: 'This webhook endpoint has no delivery with this id (finished deliveries are kept WEBHOOK_DELIVERY_RETENTION_DAYS).',
   },
   WEBHOOKS_NOT_CONFIGURED: { status: 404, description: 'Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).' },
+  STAFF_NOTE_NOT_FOUND: { status: 404, description: 'This account has no staff note with this id.' },
+  DECISION_REASON_NOT_FOUND: { status: 404, description: 'No decision reason has this id.' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
   // 408
@@ -178,6 +185,7 @@ export const ERROR_CATALOG = {
   APPEAL_ALREADY_OPEN: { status: 409, description: 'This decision already has an open appeal; wait for its outcome.' },
   APPEAL_ALREADY_DECIDED: { status: 409, description: 'The appeal has already been decided.' },
   DECISION_REVERSED: { status: 409, description: 'The restriction has already been lifted: there is nothing left to appeal.' },
+  SETUP_ALREADY_DONE: { status: 409, description: 'An admin exists already: the first-admin setup is closed; sign in instead.' },
   // 413 / 414 / 415
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than BODY_LIMIT_BYTES.' },
   URI_TOO_LONG: { status: 414, description: 'The URL is too long.' },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsISO8601, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { StatementFieldsDto } from '../../dsa/dto/statement-fields.dto.js';
 
@@ -25,6 +25,16 @@ export class BanDto {
   @IsOptional()
   @IsBoolean()
   rejectPending?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "one of the newsroom's decision reasons (GET /api/admin/decision-reasons): its statement fields are the defaults of `statement`",
+    example: '4b1f6c2e-8a3d-4e5f-9b7c-1d2e3f4a5b6c',
+  })
+  @IsOptional()
+  @IsUUID()
+  reasonId?: string;
 
   @ApiPropertyOptional({
     type: StatementFieldsDto,

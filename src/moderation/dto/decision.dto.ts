@@ -47,6 +47,16 @@ export class DecisionDto {
   @Type(() => StatementFieldsDto)
   statement?: StatementFieldsDto;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "one of the newsroom's decision reasons (GET /api/admin/decision-reasons): its label is the reason (unless `reason` is sent) and its statement fields are the defaults of `statement`",
+    example: '4b1f6c2e-8a3d-4e5f-9b7c-1d2e3f4a5b6c',
+  })
+  @IsOptional()
+  @IsUUID()
+  reasonId?: string;
+
   @ApiPropertyOptional({ description: 'the version the moderator saw; a different current version answers 409 VERSION_CONFLICT' })
   @IsOptional()
   @IsInt()
@@ -55,7 +65,7 @@ export class DecisionDto {
 }
 
 /** The same decision (status, reason) applied to many comments at once. */
-export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason', 'statement'] as const) {
+export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason', 'statement', 'reasonId'] as const) {
   @ApiProperty({ type: [String], example: ['0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10', '7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f'] })
   @IsArray()
   @ArrayMinSize(1)
@@ -63,4 +73,18 @@ export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason', 
   @ArrayUnique({ message: 'ids must not repeat' })
   @IsUUID('all', { each: true })
   ids: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    description:
+      "the version each comment was read at, in the order of `ids` (same length): a comment changed since is skipped with `VERSION_CONFLICT`, so a bulk decision never overrides a colleague's",
+    example: [1, 3],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(BULK_MAX_IDS)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  versions?: number[];
 }

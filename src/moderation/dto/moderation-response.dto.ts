@@ -2,9 +2,11 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
-import { CommentStatus } from '../../generated/prisma/enums.js';
+import { CommentStatus, Role } from '../../generated/prisma/enums.js';
 import { QueueNoticeDto } from '../../dsa/dto/notice.dto.js';
 import { UserRefDto } from '../../users/dto/user.dto.js';
+import { CommentHoldDto } from '../../holds/comment-holds.js';
+import { CurrentDecisionDto } from '../last-decision.js';
 import { WordFilterDto } from '../../word-filter/word-filter.dto.js';
 import { DECISION_STATUSES } from './decision.dto.js';
 
@@ -58,6 +60,22 @@ export class QueueAuthorDto extends UserRefDto {
 
   @ApiProperty({ example: false })
   banned: boolean;
+
+  @ApiProperty({
+    enum: Object.values(Role),
+    description: 'only admins may ban staff (the console offers what the role allows)',
+    example: 'reader',
+  })
+  role: Role;
+}
+
+/** The comment a queue item replies to, as staff see it. */
+export class QueueParentDto extends PickType(AdminCommentDto, ['id', 'body', 'status', 'createdAt'] as const) {
+  @ApiProperty({ description: 'deleted by its author or by staff', example: false })
+  deleted: boolean;
+
+  @ApiProperty({ type: UserRefDto, nullable: true, description: 'null when its account was erased' })
+  author: UserRefDto | null;
 }
 
 export class QueueItemDto {
@@ -81,6 +99,16 @@ export class QueueItemDto {
     description: 'open notices of illegal content (DSA Art. 16) with their category and age, oldest first, at most 20',
   })
   notices: QueueNoticeDto[];
+
+  @ApiProperty({
+    type: CommentHoldDto,
+    nullable: true,
+    description: 'why it was held for a moderator (or rejected) automatically, the latest hold; null when nothing held it',
+  })
+  hold: CommentHoldDto | null;
+
+  @ApiProperty({ type: QueueParentDto, nullable: true, description: 'the comment it replies to; null for a top-level comment' })
+  parent: QueueParentDto | null;
 }
 
 export const QueuePage = PageOf(QueueItemDto, 'QueuePage');
@@ -152,11 +180,25 @@ export class ArticleCommentCountsDto {
 }
 
 export class BulkErrorDto {
-  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION'], example: 'INVALID_TRANSITION' })
-  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION';
+  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION', 'VERSION_CONFLICT'], example: 'INVALID_TRANSITION' })
+  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT';
 
   @ApiProperty({ example: 'A deleted comment cannot be moderated' })
   message: string;
+
+  @ApiPropertyOptional({
+    type: CurrentDecisionDto,
+    description: 'VERSION_CONFLICT: what the comment is now, and who changed it last',
+    example: {
+      status: 'approved',
+      version: 2,
+      deleted: false,
+      action: 'approve',
+      decidedAt: '2026-11-28T09:30:02.000Z',
+      decidedBy: { id: '9a1b2c3d-4e5f-4a6b-8c7d-e8f9a0b1c2d3', username: 'redaktor_maria' },
+    },
+  })
+  current?: CurrentDecisionDto;
 }
 
 export class BulkResultItemDto {

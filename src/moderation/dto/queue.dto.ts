@@ -4,8 +4,9 @@ import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-val
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/validation/slug.js';
+import { HOLD_SOURCES, type HoldSource } from '../../holds/comment-holds.js';
 
-export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'noticed', 'deleted'] as const;
+export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam', 'reported', 'reported_open', 'noticed', 'deleted'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
 
 export class QueueQueryDto extends PageQueryDto {
@@ -13,7 +14,7 @@ export class QueueQueryDto extends PageQueryDto {
     enum: QUEUE_STATUSES,
     default: 'pending',
     description:
-      'pending and noticed (comments with notices of illegal content to decide, DSA Art. 16) are oldest first (work the queue in order); every other view is newest first',
+      'pending, reported_open (reported, and not decided by a moderator since the latest report: the reports to review) and noticed (comments with notices of illegal content to decide, DSA Art. 16) are oldest first (work the queue in order); every other view is newest first (reported: reported at least once)',
   })
   @IsOptional()
   @IsIn(QUEUE_STATUSES)
@@ -36,4 +37,12 @@ export class QueueQueryDto extends PageQueryDto {
   @MinLength(1)
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: HOLD_SOURCES,
+    description: 'only comments held by this source (see `hold`); with status=pending: e.g. the comments the word filter flagged',
+  })
+  @IsOptional()
+  @IsIn(HOLD_SOURCES)
+  holdSource?: HoldSource;
 }

@@ -11,6 +11,7 @@ export function consolePage(entry: WebAsset): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
 <link rel="icon" href="data:,">
 <title>Модерация</title>
 <script type="module" src="${src}" integrity="sha256-${entry.sha256}"></script>

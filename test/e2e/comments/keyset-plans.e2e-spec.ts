@@ -110,6 +110,10 @@ beforeAll(async () => {
     INSERT INTO comment_reports (id, comment_id, reporter_id, reason, created_at)
     SELECT gen_random_uuid(), c.id, (SELECT id FROM users ORDER BY id DESC LIMIT 1), 'spam', now()
     FROM (SELECT id FROM comments ORDER BY id LIMIT 2000) c`);
+  // Why comments were held (src/holds): the word filter held one in ten pending comments.
+  await client.query(`
+    INSERT INTO comment_holds (comment_id, source, rule, matched, created_at)
+    SELECT id, 'word_filter', 'suspect', ARRAY['x'], created_at FROM comments WHERE status = 'pending' AND hashtext(id::text) % 10 = 0`);
   await client.query(`UPDATE comments SET report_count = 1 WHERE id IN (SELECT comment_id FROM comment_reports)`);
   // A thread of 5,000 approved replies under one top-level comment, and the viewer's pending comments elsewhere.
   await client.query(`

@@ -34,11 +34,14 @@ const ROLES: Role[] = ['anonymous', 'reader', 'moderator', 'admin'];
  * route lands in a group or fails the test that checks that every operation is fuzzed.
  */
 const GROUPS = [
-  { name: 'auth, health, docs and client configuration', paths: /^\/api\/(?:auth|health|docs|client-config)\b/ },
+  { name: 'auth, health, docs and client configuration', paths: /^\/api\/(?:auth|health|docs|client-config|setup)\b/ },
   { name: 'articles and comments', paths: /^\/api\/(?:articles|comments)\b/ },
   { name: 'own data, notices and decisions', paths: /^\/api\/(?:me|notices|decisions)\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },
-  { name: 'admin: notices, appeals, transparency, word filters', paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters)\b/ },
+  {
+    name: 'admin: notices, appeals, transparency, word filters, decision reasons, staff events',
+    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|decision-reasons|events)\b/,
+  },
   { name: 'admin: webhooks', paths: /^\/api\/admin\/webhooks\b/ },
 ];
 type Group = (typeof GROUPS)[number];
