@@ -10,6 +10,8 @@ import { clientErrorHandler, frameworkErrors, securityHeaders, useStrictJsonBodi
 import { useConditionalGet } from './common/http-cache.js';
 import { createLogger, requestLogger } from './common/logger.js';
 import { buildOpenApiDocument } from './common/openapi/document.js';
+import { discoverEndpoints } from './common/openapi/endpoint-discovery.js';
+import { RouteTable, routeRules } from './common/route-table.js';
 import type { Env } from './config/env.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -60,11 +62,19 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     clientErrorHandler: clientErrorHandler(apiSecurity),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bufferLogs: false, bodyParser: false });
-  useStrictJsonBodies(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  useStrictJsonBodies(fastify);
   app.setGlobalPrefix('api');
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.headers(req.url.startsWith('/api/docs') ? docsSecurity : apiSecurity).header('x-request-id', req.id);
+    done();
+  });
+  // 405 with the path's own Allow, unknown query parameters and plain OPTIONS, from the registered routes (the
+  // rules are read from the controllers on the first request, when every route is registered).
+  const routes = RouteTable.install(fastify, () => routeRules(discoverEndpoints(app).values(), 'api'));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableCors({
+  const cors = {
     origin: env.CORS_ORIGINS.length ? env.CORS_ORIGINS : false,
     // Everything the reader widget (web/) sends from a news site's page: PUT included (reactions), the notifier's
     // Notice-Key and Last-Event-ID for a live stream read with fetch.
@@ -72,17 +82,22 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'Last-Event-ID', 'Notice-Key', 'X-Request-Id'],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate', 'X-Request-Id'],
     maxAge: 600,
+  };
+  // Per request: an OPTIONS that is no CORS preflight (no Origin or no Access-Control-Request-Method) is left to the
+  // route table (204 with Allow), instead of @fastify/cors's text/plain 400.
+  app.enableCors({
+    delegator: (req, answer) =>
+      answer(
+        null,
+        req.method === 'OPTIONS' && !(req.headers.origin && req.headers['access-control-request-method']) ? { origin: false } : cors,
+      ),
   });
-  const fastify = app.getHttpAdapter().getInstance();
+  routes.enforce(fastify);
   // Graceful shutdown: Fastify stops accepting, lets in-flight requests finish and closes idle connections, but a
   // keep-alive connection that is busy at that moment would then idle for keepAliveTimeout (72 s) and hold the
   // close up. From the start of close, let every connection drop as soon as its response is sent.
   fastify.addHook('preClose', (done) => {
     fastify.server.keepAliveTimeout = 1;
-    done();
-  });
-  fastify.addHook('onRequest', (req, reply, done) => {
-    void reply.headers(req.url.startsWith('/api/docs') ? docsSecurity : apiSecurity).header('x-request-id', req.id);
     done();
   });
   // Registered only when 'log' is enabled: with LOG_LEVEL=warn the hot routes pay nothing for request logging.

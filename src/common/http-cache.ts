@@ -62,8 +62,10 @@ export function useConditionalGet(fastify: FastifyInstance): void {
       const ours = policy.perViewer ? 'Accept-Encoding, Authorization' : 'Accept-Encoding';
       void reply.header('vary', vary ? `${String(vary)}, ${ours}` : ours);
       if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
-        void reply.code(304);
-        return done(null, '');
+        // RFC 9110 §15.4.5: no content, and no content headers that would describe an empty JSON body; the 200's
+        // validators and caching headers stay.
+        void reply.code(304).removeHeader('content-type').removeHeader('content-length');
+        return done(null, null);
       }
       done(null, payload);
     },

@@ -126,24 +126,6 @@ function mapException(exception: unknown): Mapped {
   return { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
 }
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-/**
- * A path that exists with other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404: the router only says
- * "no route for this method and path", so ask it which methods this path has.
- */
-function methodNotAllowed(mapped: Mapped, request: FastifyRequest | undefined): Mapped {
-  if (mapped.body.error.code !== 'ROUTE_NOT_FOUND' || !request?.server) return mapped;
-  const url = request.url.split('?')[0];
-  const allowed = METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
-  if (!allowed.length) return mapped;
-  return {
-    status: 405,
-    body: body('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`),
-    headers: { allow: allowed.join(', ') },
-  };
-}
-
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -152,7 +134,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
-    const mapped = methodNotAllowed(mapError(exception), request);
+    const mapped = mapError(exception);
     if (mapped.status >= 500) {
       const err = exception as Error;
       this.logger.error(

@@ -63,6 +63,16 @@ function completeResponses(document: OpenAPIObject, op: OperationObject, ep: Dis
     headers.ETag = header('ETag', true);
     headers['Cache-Control'] = header('Cache-Control', true);
     success.description = `OK. Anonymous callers get \`Cache-Control: ${cacheControl(ep.meta.cache)}\`${ep.meta.cache.perViewer ? '; a signed-in caller gets `no-store` (the page includes their own pending comments)' : ''}.`;
+    const params = (op.parameters ??= []) as ParameterObject[];
+    if (!params.some((p) => p.in === 'header' && p.name === 'If-None-Match')) {
+      params.push({
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag of the copy you hold (or `*`): 304 without a body when it is still current.',
+        schema: { type: 'string', example: '"k3Jd8w2mQn0aZr5tYb1xVc"' },
+      });
+    }
     op.responses['304'] = { description: 'Not Modified: If-None-Match matched the current ETag (or was `*`).', headers: { ETag: header('ETag', true), 'Cache-Control': header('Cache-Control', false) } };
   } else if (ep.meta.noStore || !ep.isPublic) {
     headers['Cache-Control'] = header('Cache-Control', true);

@@ -36,7 +36,10 @@ const DESCRIPTION = `Articles, readers, moderated comments and exact comment cou
 - **Rate limits**: limited routes send \`RateLimit-Policy\` and \`RateLimit\` (IETF draft) on every response,
   and \`Retry-After\` with 429.
 - **Pagination**: \`limit\` (1-100) and the opaque \`cursor\` from the previous page's \`nextCursor\` (null on the last page).
-- Unknown body fields and unknown query parameters are rejected with 400 \`VALIDATION_FAILED\`.`;
+- Unknown body fields and unknown query parameters are rejected with 400 \`VALIDATION_FAILED\` on every operation.
+- **Transport**: any request can be refused before routing with 408 \`REQUEST_TIMEOUT\`, 414 \`URI_TOO_LONG\` or
+  431 \`HEADERS_TOO_LARGE\`; a path with other methods answers 405 \`METHOD_NOT_ALLOWED\` with \`Allow\`, before
+  authentication; a plain \`OPTIONS\` answers 204 with \`Allow\`.`;
 
 /** The OpenAPI 3.1 document of the running application, completed from the routes' metadata (see Endpoint). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -45,7 +48,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Newsroom comments API')
     .setDescription(DESCRIPTION)
     .setVersion(API_VERSION)
-    .addServer('{origin}', 'Your deployment', { origin: { default: 'http://localhost:3000', description: 'scheme, host and port of the service' } })
+    .addServer('/', 'This deployment: the origin the document was fetched from (so "Try it out" and generated clients use it)')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken from register, login or refresh (15 minutes).' }, 'bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());

@@ -19,6 +19,9 @@ export interface DtoParam {
 
 export interface DiscoveredEndpoint {
   key: string;
+  /** The HTTP method and the route's path below the global prefix, as the router knows it (`comments/:id`). */
+  method: string;
+  path: string;
   meta: EndpointMetadata;
   isPublic: boolean;
   /** @AllowBanned() on a route without @Roles() (JwtAuthGuard's rule). */
@@ -46,7 +49,12 @@ export function discoverEndpoints(app: INestApplication): Map<string, Discovered
     for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name] as (...args: unknown[]) => unknown;
       if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      const key = `${RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod]} ${controller.name}.${name}`;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const key = `${method} ${controller.name}.${name}`;
+      const path = [Reflect.getMetadata(PATH_METADATA, controller) as unknown, Reflect.getMetadata(PATH_METADATA, handler) as unknown]
+        .map((p) => String(p ?? '').replace(/^\/+|\/+$/g, ''))
+        .filter(Boolean)
+        .join('/');
       const meta = reflector.get<EndpointMetadata | undefined>(ENDPOINT_KEY, handler);
       if (!meta) throw new Error(`${key}: every route needs @Endpoint({ operationId, summary, ... }) (see README, "Adding a route")`);
       if (found.has(meta.operationId)) throw new Error(`${key}: operationId "${meta.operationId}" is used twice`);
@@ -62,6 +70,8 @@ export function discoverEndpoints(app: INestApplication): Map<string, Discovered
       const roles = reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [handler, controller]) ?? [];
       found.set(meta.operationId, {
         key,
+        method,
+        path,
         meta,
         isPublic: publicMark === true || publicMark === 'anonymous',
         allowBanned: reflector.getAllAndOverride<boolean | undefined>(ALLOW_BANNED_KEY, [handler, controller]) === true && !roles.length,

@@ -112,10 +112,12 @@ export function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject, meth
   if (ep.roles.length) codes.add('FORBIDDEN');
   if (ep.rateLimits.length) codes.add('RATE_LIMITED');
   const params = (op.parameters ?? []) as ParameterObject[];
-  if (params.length || op.requestBody) codes.add('VALIDATION_FAILED');
+  // Every operation refuses unknown query parameters (common/route-table.ts), and any request can be refused by
+  // the HTTP parser before routing: its URL or headers too long, or not received in time.
+  for (const c of ['VALIDATION_FAILED', 'REQUEST_TIMEOUT', 'URI_TOO_LONG', 'HEADERS_TOO_LARGE'] as const) codes.add(c);
   if (params.some((p) => p.name === 'cursor')) codes.add('INVALID_CURSOR');
   // The router refuses a malformed or over-long path parameter before the route runs.
-  if (params.some((p) => p.in === 'path')) for (const c of ['BAD_REQUEST', 'URI_TOO_LONG'] as const) codes.add(c);
+  if (params.some((p) => p.in === 'path')) codes.add('BAD_REQUEST');
   // Fastify parses a body sent with any of these methods, documented or not.
   if (['post', 'put', 'patch', 'delete'].includes(method)) for (const c of ['BAD_REQUEST', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
   // Text that reaches a query but PostgreSQL cannot store (NUL).

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { createAdmin, createArticle, publishComment, createReader, type TestArticle, type TestUser } from '../../factories/index.js';
+import { SEED_SLUG, startTestApp, type TestApp } from '../../helpers/app.js';
+
+/**
+ * HTTP details a client author (or a proxy between them and us) relies on, checked as a class over every operation
+ * of the document rather than route by route: 304s without content headers, 405 with the path's own `Allow` before
+ * any authentication, unknown query parameters refused everywhere under /api, and CORS preflights.
+ */
+let t: TestApp;
+let admin: TestUser;
+let article: TestArticle;
+let commentId: string;
+type Operation = { parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, unknown> };
+let paths: Record<string, Record<string, Operation>>;
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** A concrete URL for a documented path: real slugs and ids where the route reads them, a fresh uuid elsewhere. */
+function urlOf(path: string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'slug' ? article.slug : path.startsWith('/api/comments/') ? commentId : randomUUID(),
+  );
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ CORS_ORIGINS: 'https://news.example' });
+  admin = await createAdmin(t);
+  article = await createArticle(t);
+  const reader = await createReader(t);
+  commentId = await publishComment(t, article, reader, admin);
+  paths = (await t.http.get('/api/docs-json').expect(200)).body.paths;
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('304 Not Modified (RFC 9110 §15.4.5)', () => {
+  /** Required query parameters of the conditional routes. */
+  const QUERY: Record<string, Record<string, string>> = { getCommentCounts: { articles: SEED_SLUG } };
+
+  it('should answer If-None-Match on every operation documenting 304 without content headers, with the 200 ETag', async () => {
+    const conditional = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op.responses['304'])
+        .map(([method, op]) => ({ method, path, op: op as Operation & { operationId: string } })),
+    );
+    expect(conditional.length).toBeGreaterThanOrEqual(6);
+    for (const { method, path, op } of conditional) {
+      expect(method).toBe('get');
+      // Declared, so generated clients can send it.
+      expect(
+        op.parameters?.find((p) => p.in === 'header' && p.name === 'If-None-Match'),
+        op.operationId,
+      ).toBeDefined();
+      const url = urlOf(path);
+      const ok = await t.http
+        .get(url)
+        .query(QUERY[op.operationId] ?? {})
+        .expect(200);
+      const notModified = await t.http
+        .get(url)
+        .query(QUERY[op.operationId] ?? {})
+        .set('If-None-Match', ok.headers.etag as string);
+      expect(notModified.status, op.operationId).toBe(304);
+      expect(notModified.headers['content-type'], op.operationId).toBeUndefined();
+      expect(notModified.headers['content-length'], op.operationId).toBeUndefined();
+      expect(notModified.headers.etag).toBe(ok.headers.etag);
+      expect(notModified.headers['cache-control']).toBe(ok.headers['cache-control']);
+    }
+  });
+});
+
+describe('405 Method Not Allowed (RFC 9110 §15.5.6)', () => {
+  it('should list the methods of the path itself, not of a parametric sibling', async () => {
+    const res = await t.http.post('/api/comments/counts').query({ articles: SEED_SLUG }).expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body.error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('should answer 405 before authentication', async () => {
+    const res = await t.http.delete('/api/comments/counts').expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    const patch = await t.http.patch('/api/comments/counts').send({}).expect(405);
+    expect(patch.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('should still reach a route whose parameter matches a sibling path (an article whose slug is "resolve")', async () => {
+    if (!(await t.prisma.article.findUnique({ where: { slug: 'resolve' } }))) await createArticle(t, { slug: 'resolve' });
+    const res = await t.http.get('/api/articles/resolve').expect(200);
+    expect(res.body.article.slug).toBe('resolve');
+    const put = await t.http.put('/api/articles/resolve').send({}).expect(405);
+    expect(put.headers.allow).toBe('GET, HEAD, POST');
+  });
+
+  it('should answer every undocumented method of every documented path with 405 and exactly its documented methods', async () => {
+    const wrong: string[] = [];
+    // /api/articles/resolve is also the URL of an article whose slug is "resolve" (above).
+    for (const [path, item] of Object.entries(paths).filter(([p]) => p !== '/api/articles/resolve')) {
+      const documented = METHODS.filter((m) => item[m]);
+      const allow = [...documented.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]))];
+      const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+      const expected = order.filter((m) => allow.includes(m)).join(', ');
+      for (const method of METHODS.filter((m) => !item[m])) {
+        const res = await t.http[method](urlOf(path));
+        if (res.status !== 405 || res.headers.allow !== expected)
+          wrong.push(`${method.toUpperCase()} ${path}: ${res.status} Allow: ${res.headers.allow} (expected 405 ${expected})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('unknown query parameters', () => {
+  it('should be refused with 400 VALIDATION_FAILED on every /api operation, before anything else runs', async () => {
+    const accepted: string[] = [];
+    for (const [path, item] of Object.entries(paths)) {
+      for (const method of METHODS.filter((m) => item[m])) {
+        const res = await t.http[method](urlOf(path)).query({ utm_source: 'newsletter' }).set('Authorization', `Bearer ${admin.token}`);
+        if (res.status !== 400 || res.body?.error?.code !== 'VALIDATION_FAILED')
+          accepted.push(`${method.toUpperCase()} ${path}: ${res.status}`);
+        else expect(res.body.error.details).toEqual([{ field: 'utm_source', message: 'property utm_source should not exist' }]);
+      }
+    }
+    expect(accepted).toEqual([]);
+  });
+
+  it('should still accept documented query parameters', async () => {
+    await t.http.get('/api/articles').query({ limit: 1 }).expect(200);
+    await t.http.get('/api/comments/counts').query({ articles: SEED_SLUG }).expect(200);
+  });
+});
+
+describe('CORS', () => {
+  it('should let the widget send Notice-Key and Last-Event-ID cross-origin', async () => {
+    const res = await t.http
+      .options('/api/comments/counts/events')
+      .set('Origin', 'https://news.example')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'last-event-id, notice-key');
+    expect(res.status).toBe(204);
+    const allowed = String(res.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['notice-key', 'last-event-id']));
+  });
+
+  it('should answer an OPTIONS request without Origin as a plain OPTIONS (204 with Allow), not a text/plain 400', async () => {
+    const res = await t.http.options('/api/comments/counts').expect(204);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    const unknown = await t.http.options('/api/nope').expect(404);
+    expect(unknown.body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+});
