@@ -567,7 +567,7 @@ export interface paths {
         };
         /**
          * Statements of reasons of a period, for the Transparency Database (DSA Art. 24(5))
-         * @description Newline-delimited JSON (application/x-ndjson): each line is one object as the schema below describes, one statement per line, oldest first, in the Transparency Database's field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used.
+         * @description Newline-delimited JSON (application/x-ndjson): each line is one object as `x-itemSchema` describes, one statement per line, oldest first, in the Transparency Database's field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used. The fields are snake_case, unlike the camelCase of the rest of this API, because they are the Transparency Database's own names: the lines go to it unchanged.
          */
         get: operations["exportStatements"];
         put?: never;
@@ -2780,6 +2780,24 @@ export interface components {
              */
             versions?: number[];
         };
+        BulkAppliedItemDto: {
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            id: string;
+            /**
+             * @description applied
+             * @enum {boolean}
+             */
+            ok: true;
+            /**
+             * @description the new status
+             * @example approved
+             * @enum {string}
+             */
+            status: "approved" | "rejected" | "spam";
+        };
         CurrentDecisionDto: {
             /**
              * @example approved
@@ -2827,29 +2845,23 @@ export interface components {
              */
             current?: components["schemas"]["CurrentDecisionDto"];
         };
-        BulkResultItemDto: {
+        BulkSkippedItemDto: {
             /**
              * Format: uuid
              * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
              */
             id: string;
             /**
-             * @description true: applied; false: skipped, see `error`
-             * @example true
+             * @description skipped, see `error`
+             * @enum {boolean}
              */
-            ok: boolean;
-            /**
-             * @description the new status (when ok)
-             * @example approved
-             * @enum {string}
-             */
-            status?: "approved" | "rejected" | "spam";
-            /** @description why this id was skipped (when not ok) */
-            error?: components["schemas"]["BulkErrorDto"];
+            ok: false;
+            /** @description why this id was skipped */
+            error: components["schemas"]["BulkErrorDto"];
         };
         BulkResultDto: {
-            /** @description one per requested id, in request order */
-            results: components["schemas"]["BulkResultItemDto"][];
+            /** @description one per requested id, in request order; `ok` tells applied (`status`) from skipped (`error`) */
+            results: (components["schemas"]["BulkAppliedItemDto"] | components["schemas"]["BulkSkippedItemDto"])[];
             /** @example 1 */
             applied: number;
             /** @example 0 */
@@ -3687,7 +3699,7 @@ export interface components {
              * @example eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwic3ViIjoiNDIxNyJ9.c2lnbmF0dXJl
              */
             ssoToken?: string;
-        };
+        } & (unknown | unknown);
         ErasedCommentsDto: {
             /**
              * @description comments kept without an author (their text stays)
@@ -4685,8 +4697,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4707,8 +4719,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,8 +4741,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4757,8 +4769,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4779,8 +4791,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4801,8 +4813,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,8 +4835,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4847,8 +4859,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4869,8 +4881,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4891,8 +4903,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4919,8 +4931,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5001,8 +5013,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,8 +5037,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5047,8 +5059,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5069,8 +5081,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5091,8 +5103,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5113,8 +5125,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5135,8 +5147,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,8 +5171,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5181,8 +5193,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5203,8 +5215,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5231,8 +5243,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5312,8 +5324,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5340,8 +5352,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5362,8 +5374,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5384,8 +5396,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5406,8 +5418,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5428,8 +5440,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5452,8 +5464,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5474,8 +5486,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5496,8 +5508,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5524,8 +5536,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5585,8 +5597,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5607,8 +5619,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5629,8 +5641,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5651,8 +5663,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5673,8 +5685,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5697,8 +5709,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5719,8 +5731,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,8 +5753,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5769,8 +5781,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5822,8 +5834,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5848,8 +5860,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5866,8 +5878,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5884,8 +5896,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5902,8 +5914,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5920,8 +5932,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,8 +5956,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6026,8 +6038,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6072,8 +6084,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6094,8 +6106,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6116,8 +6128,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6138,8 +6150,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6160,8 +6172,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6182,8 +6194,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6204,8 +6216,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6226,8 +6238,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6250,8 +6262,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6272,8 +6284,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6294,8 +6306,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6324,8 +6336,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6388,8 +6400,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6414,8 +6426,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6438,8 +6450,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6456,8 +6468,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6474,8 +6486,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6492,8 +6504,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6510,8 +6522,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6528,8 +6540,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6552,8 +6564,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6624,8 +6636,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6650,8 +6662,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6676,8 +6688,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6694,8 +6706,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6712,8 +6724,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6730,8 +6742,8 @@ export interface operations {
             /** @description `LAST_ADMIN`: The last active admin cannot be demoted or erased. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6748,8 +6760,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6766,8 +6778,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6784,8 +6796,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6802,8 +6814,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6820,8 +6832,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6844,8 +6856,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6921,8 +6933,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6947,8 +6959,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6973,8 +6985,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6991,8 +7003,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7009,8 +7021,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7027,8 +7039,8 @@ export interface operations {
             /** @description `LAST_ADMIN`: The last active admin cannot be demoted or erased. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7045,8 +7057,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7063,8 +7075,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7081,8 +7093,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7099,8 +7111,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7117,8 +7129,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7141,8 +7153,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7229,8 +7241,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7247,8 +7259,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7265,8 +7277,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7283,8 +7295,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7301,8 +7313,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7325,8 +7337,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7433,8 +7445,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7455,8 +7467,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7477,8 +7489,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7499,8 +7511,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7521,8 +7533,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7543,8 +7555,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7565,8 +7577,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7589,8 +7601,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7611,8 +7623,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7633,8 +7645,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7661,8 +7673,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7746,8 +7758,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7764,8 +7776,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7782,8 +7794,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7800,8 +7812,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7818,8 +7830,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7836,8 +7848,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7860,8 +7872,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7931,8 +7943,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7957,8 +7969,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7981,8 +7993,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7999,8 +8011,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8017,8 +8029,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8035,8 +8047,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8053,8 +8065,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8077,8 +8089,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8171,8 +8183,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8197,8 +8209,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8221,8 +8233,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8239,8 +8251,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8261,8 +8273,8 @@ export interface operations {
              */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8279,8 +8291,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8297,8 +8309,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8315,8 +8327,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8333,8 +8345,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8351,8 +8363,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8375,8 +8387,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8443,8 +8455,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8461,8 +8473,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8479,8 +8491,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8497,8 +8509,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8515,8 +8527,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8533,8 +8545,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8557,8 +8569,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8631,8 +8643,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8649,8 +8661,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8667,8 +8679,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8685,8 +8697,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8703,8 +8715,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8727,8 +8739,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8825,8 +8837,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8843,8 +8855,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8861,8 +8873,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8879,8 +8891,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8897,8 +8909,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8915,8 +8927,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -8939,8 +8951,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9036,8 +9048,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9066,8 +9078,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9092,8 +9104,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9118,8 +9130,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9140,8 +9152,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9162,8 +9174,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9184,8 +9196,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9206,8 +9218,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9228,8 +9240,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9250,8 +9262,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9274,8 +9286,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9296,8 +9308,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9318,8 +9330,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9346,8 +9358,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9428,8 +9440,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9446,8 +9458,8 @@ export interface operations {
             /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9464,8 +9476,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9482,8 +9494,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9500,8 +9512,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9518,8 +9530,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9542,8 +9554,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9582,21 +9594,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -9614,8 +9624,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9636,8 +9646,8 @@ export interface operations {
              */
             403: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9654,8 +9664,8 @@ export interface operations {
             /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9672,8 +9682,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9690,8 +9700,8 @@ export interface operations {
             /** @description `VERSION_CONFLICT`: Someone else changed the comment since you read it; reload and retry. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9705,29 +9715,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9741,29 +9733,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9780,8 +9754,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9804,8 +9778,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9891,8 +9865,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9921,8 +9895,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9951,8 +9925,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9973,8 +9947,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9995,8 +9969,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10021,8 +9995,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10043,8 +10017,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10065,8 +10039,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10087,8 +10061,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10111,8 +10085,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10133,8 +10107,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10155,8 +10129,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10183,8 +10157,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10290,8 +10264,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10320,8 +10294,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10348,8 +10322,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10370,8 +10344,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10392,8 +10366,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10420,8 +10394,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10442,8 +10416,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10464,8 +10438,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10486,8 +10460,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10510,8 +10484,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10532,8 +10506,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10554,8 +10528,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10582,8 +10556,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10659,8 +10633,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10685,8 +10659,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10703,8 +10677,8 @@ export interface operations {
             /** @description `REPORT_NOT_FOUND`: You have not reported this comment. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10721,8 +10695,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10739,8 +10713,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10757,8 +10731,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10775,8 +10749,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10799,8 +10773,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10900,8 +10874,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10926,8 +10900,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10948,8 +10922,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10970,8 +10944,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10992,8 +10966,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11014,8 +10988,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11036,8 +11010,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11058,8 +11032,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11082,8 +11056,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11104,8 +11078,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11126,8 +11100,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11154,8 +11128,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11174,8 +11148,7 @@ export interface operations {
     getNotice: {
         parameters: {
             query?: never;
-            header: {
-                "notice-key": string;
+            header?: {
                 /** @description the `accessKey` from the receipt; not needed when signed in as the notifier */
                 "Notice-Key"?: string;
             };
@@ -11229,8 +11202,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11247,8 +11220,8 @@ export interface operations {
             /** @description `NOTICE_NOT_FOUND`: No such notice, or the Notice-Key header does not match it. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11265,8 +11238,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11283,8 +11256,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11301,8 +11274,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11319,8 +11292,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11343,8 +11316,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11446,8 +11419,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11472,8 +11445,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11490,8 +11463,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11508,8 +11481,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11526,8 +11499,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11544,8 +11517,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11568,8 +11541,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11664,8 +11637,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11690,8 +11663,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11708,8 +11681,8 @@ export interface operations {
             /** @description `DECISION_NOT_FOUND`: No such decision (statement of reasons), or it does not concern you. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11726,8 +11699,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11744,8 +11717,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11762,8 +11735,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11780,8 +11753,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11804,8 +11777,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11886,8 +11859,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11916,8 +11889,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11938,8 +11911,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11960,8 +11933,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11982,8 +11955,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12008,8 +11981,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12030,8 +12003,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12052,8 +12025,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12074,8 +12047,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12098,8 +12071,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12120,8 +12093,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12142,8 +12115,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12170,8 +12143,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12231,8 +12204,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12257,8 +12230,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12275,8 +12248,8 @@ export interface operations {
             /** @description `APPEAL_NOT_FOUND`: No such appeal, or it is not yours. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12293,8 +12266,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12311,8 +12284,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12329,8 +12302,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12347,8 +12320,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12371,8 +12344,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12457,8 +12430,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12483,8 +12456,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12507,8 +12480,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12525,8 +12498,8 @@ export interface operations {
             /** @description `NOTICE_NOT_FOUND`: No such notice, or the Notice-Key header does not match it. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12543,8 +12516,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12561,8 +12534,8 @@ export interface operations {
             /** @description `NOTICE_ALREADY_DECIDED`: The notice has already been decided. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12579,8 +12552,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12597,8 +12570,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12615,8 +12588,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12633,8 +12606,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12651,8 +12624,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12675,8 +12648,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12794,8 +12767,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12820,8 +12793,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12844,8 +12817,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12862,8 +12835,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12880,8 +12853,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12898,8 +12871,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12916,8 +12889,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12940,8 +12913,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13013,8 +12986,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13039,8 +13012,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13065,8 +13038,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13083,8 +13056,8 @@ export interface operations {
             /** @description `APPEAL_NOT_FOUND`: No such appeal, or it is not yours. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13101,8 +13074,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13123,8 +13096,8 @@ export interface operations {
              */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13141,8 +13114,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13159,8 +13132,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13177,8 +13150,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13195,8 +13168,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13213,8 +13186,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13237,8 +13210,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13351,8 +13324,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13377,8 +13350,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13401,8 +13374,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13419,8 +13392,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13437,8 +13410,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13455,8 +13428,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13473,8 +13446,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13497,8 +13470,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13536,90 +13509,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "decision_visibility": [
-                     *         "DECISION_VISIBILITY_CONTENT_REMOVED"
-                     *       ],
-                     *       "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
-                     *       "illegal_content_legal_ground": "чл. 148, ал. 1 от Наказателния кодекс (обида)",
-                     *       "illegal_content_explanation": "Коментарът нарича конкретен читател с обидни думи.",
-                     *       "content_type": [
-                     *         "CONTENT_TYPE_TEXT"
-                     *       ],
-                     *       "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-                     *       "category_specification": [
-                     *         "KEYWORD_CYBER_HARASSMENT"
-                     *       ],
-                     *       "territorial_scope": [
-                     *         "BG"
-                     *       ],
-                     *       "content_language": "BG",
-                     *       "content_date": "2026-11-28",
-                     *       "application_date": "2026-11-28",
-                     *       "decision_facts": "A moderator reviewed the comment and rejected it: Лична обида",
-                     *       "source_type": "SOURCE_ARTICLE_16",
-                     *       "automated_detection": "No",
-                     *       "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
-                     *       "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"
-                     *     }
-                     */
-                    "application/x-ndjson": {
-                        decision_visibility?: ("DECISION_VISIBILITY_CONTENT_REMOVED" | "DECISION_VISIBILITY_CONTENT_DISABLED" | "DECISION_VISIBILITY_CONTENT_DEMOTED" | "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED" | "DECISION_VISIBILITY_CONTENT_LABELLED" | "DECISION_VISIBILITY_OTHER")[];
-                        decision_visibility_other?: string;
-                        /** @enum {string} */
-                        decision_monetary?: "DECISION_MONETARY_SUSPENSION" | "DECISION_MONETARY_TERMINATION" | "DECISION_MONETARY_OTHER";
-                        decision_monetary_other?: string;
-                        /** @enum {string} */
-                        decision_provision?: "DECISION_PROVISION_PARTIAL_SUSPENSION" | "DECISION_PROVISION_TOTAL_SUSPENSION" | "DECISION_PROVISION_PARTIAL_TERMINATION" | "DECISION_PROVISION_TOTAL_TERMINATION";
-                        /** @enum {string} */
-                        decision_account?: "DECISION_ACCOUNT_SUSPENDED" | "DECISION_ACCOUNT_TERMINATED";
-                        /** @enum {string} */
-                        account_type?: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE";
-                        /** @enum {string} */
-                        decision_ground: "DECISION_GROUND_ILLEGAL_CONTENT" | "DECISION_GROUND_INCOMPATIBLE_CONTENT";
-                        /** Format: uri */
-                        decision_ground_reference_url?: string;
-                        illegal_content_legal_ground?: string;
-                        illegal_content_explanation?: string;
-                        incompatible_content_ground?: string;
-                        incompatible_content_explanation?: string;
-                        /** @enum {string} */
-                        incompatible_content_illegal?: "Yes" | "No";
-                        content_type: ("CONTENT_TYPE_APP" | "CONTENT_TYPE_AUDIO" | "CONTENT_TYPE_IMAGE" | "CONTENT_TYPE_PRODUCT" | "CONTENT_TYPE_SYNTHETIC_MEDIA" | "CONTENT_TYPE_TEXT" | "CONTENT_TYPE_VIDEO" | "CONTENT_TYPE_OTHER")[];
-                        content_type_other?: string;
-                        /** @enum {string} */
-                        category: "STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE";
-                        category_addition?: ("STATEMENT_CATEGORY_ANIMAL_WELFARE" | "STATEMENT_CATEGORY_CONSUMER_INFORMATION" | "STATEMENT_CATEGORY_CYBER_VIOLENCE" | "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN" | "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS" | "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH" | "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS" | "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS" | "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE" | "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" | "STATEMENT_CATEGORY_PROTECTION_OF_MINORS" | "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY" | "STATEMENT_CATEGORY_SCAMS_AND_FRAUD" | "STATEMENT_CATEGORY_SELF_HARM" | "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS" | "STATEMENT_CATEGORY_VIOLENCE")[];
-                        category_specification?: ("KEYWORD_ADULT_SEXUAL_MATERIAL" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS" | "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS" | "KEYWORD_ANIMAL_HARM" | "KEYWORD_BIOMETRIC_DATA_BREACH" | "KEYWORD_BULLYING_AGAINST_GIRLS" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" | "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE" | "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS" | "KEYWORD_COORDINATED_HARM" | "KEYWORD_COPYRIGHT_INFRINGEMENT" | "KEYWORD_CYBER_BULLYING_INTIMIDATION" | "KEYWORD_CYBER_HARASSMENT" | "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN" | "KEYWORD_CYBER_INCITEMENT" | "KEYWORD_CYBER_STALKING" | "KEYWORD_CYBER_STALKING_AGAINST_WOMEN" | "KEYWORD_DATA_FALSIFICATION" | "KEYWORD_DEFAMATION" | "KEYWORD_DESIGN_INFRINGEMENT" | "KEYWORD_DISCRIMINATION" | "KEYWORD_FEMALE_GENDERED_DISINFORMATION" | "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT" | "KEYWORD_GEOGRAPHICAL_REQUIREMENTS" | "KEYWORD_GOODS_SERVICES_NOT_PERMITTED" | "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS" | "KEYWORD_HATE_SPEECH" | "KEYWORD_HIDDEN_ADVERTISEMENT" | "KEYWORD_HUMAN_EXPLOITATION" | "KEYWORD_HUMAN_TRAFFICKING" | "KEYWORD_ILLEGAL_ORGANIZATIONS" | "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING" | "KEYWORD_INAUTHENTIC_ACCOUNTS" | "KEYWORD_INAUTHENTIC_LISTINGS" | "KEYWORD_INAUTHENTIC_USER_REVIEWS" | "KEYWORD_INCITEMENT_AGAINST_WOMEN" | "KEYWORD_INCITEMENT_VIOLENCE_HATRED" | "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS" | "KEYWORD_LANGUAGE_REQUIREMENTS" | "KEYWORD_MISINFORMATION_DISINFORMATION" | "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS" | "KEYWORD_MISLEADING_INFO_GOODS_SERVICES" | "KEYWORD_MISSING_PROCESSING_GROUND" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING" | "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE" | "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN" | "KEYWORD_NONCOMPLIANCE_PRICING" | "KEYWORD_NUDITY" | "KEYWORD_PATENT_INFRINGEMENT" | "KEYWORD_PHISHING" | "KEYWORD_PROHIBITED_PRODUCTS" | "KEYWORD_PYRAMID_SCHEMES" | "KEYWORD_RIGHT_TO_BE_FORGOTTEN" | "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE" | "KEYWORD_RISK_PUBLIC_HEALTH" | "KEYWORD_SELF_MUTILATION" | "KEYWORD_STALKING" | "KEYWORD_SUICIDE" | "KEYWORD_TERRORIST_CONTENT" | "KEYWORD_TRADE_SECRET_INFRINGEMENT" | "KEYWORD_TRADEMARK_INFRINGEMENT" | "KEYWORD_TRAFFICKING_WOMEN_GIRLS" | "KEYWORD_UNLAWFUL_SALE_ANIMALS" | "KEYWORD_UNSAFE_CHALLENGES" | "KEYWORD_UNSAFE_PRODUCTS" | "KEYWORD_VIOLATION_EU_LAW" | "KEYWORD_VIOLATION_NATIONAL_LAW" | "KEYWORD_OTHER")[];
-                        category_specification_other?: string;
-                        territorial_scope: ("AT" | "BE" | "BG" | "CY" | "CZ" | "DE" | "DK" | "EE" | "ES" | "FI" | "FR" | "GR" | "HR" | "HU" | "IE" | "IS" | "IT" | "LI" | "LT" | "LU" | "LV" | "MT" | "NL" | "NO" | "PL" | "PT" | "RO" | "SE" | "SI" | "SK")[];
-                        content_language?: string;
-                        /** Format: date */
-                        content_date: string;
-                        /** Format: date */
-                        application_date: string;
-                        /** Format: date */
-                        end_date_account_restriction?: string;
-                        /** Format: date */
-                        end_date_monetary_restriction?: string;
-                        /** Format: date */
-                        end_date_service_restriction?: string;
-                        /** Format: date */
-                        end_date_visibility_restriction?: string;
-                        decision_facts: string;
-                        /** @enum {string} */
-                        source_type: "SOURCE_ARTICLE_16" | "SOURCE_TRUSTED_FLAGGER" | "SOURCE_TYPE_OTHER_NOTIFICATION" | "SOURCE_VOLUNTARY";
-                        source_identity?: string;
-                        /** @enum {string} */
-                        automated_detection: "Yes" | "No";
-                        /** @enum {string} */
-                        automated_decision: "AUTOMATED_DECISION_FULLY" | "AUTOMATED_DECISION_PARTIALLY" | "AUTOMATED_DECISION_NOT_AUTOMATED";
-                        puid: string;
-                        content_id?: {
-                            "EAN-13"?: string;
-                        };
-                    };
+                    /** @example {"decision_visibility":["DECISION_VISIBILITY_CONTENT_REMOVED"],"decision_ground":"DECISION_GROUND_ILLEGAL_CONTENT","illegal_content_legal_ground":"чл. 148, ал. 1 от Наказателния кодекс (обида)","illegal_content_explanation":"Коментарът нарича конкретен читател с обидни думи.","content_type":["CONTENT_TYPE_TEXT"],"category":"STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH","category_specification":["KEYWORD_CYBER_HARASSMENT"],"territorial_scope":["BG"],"content_language":"BG","content_date":"2026-11-28","application_date":"2026-11-28","decision_facts":"A moderator reviewed the comment and rejected it: Лична обида","source_type":"SOURCE_ARTICLE_16","automated_detection":"No","automated_decision":"AUTOMATED_DECISION_NOT_AUTOMATED","puid":"c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"} */
+                    "application/x-ndjson": string;
                 };
             };
             /**
@@ -13629,8 +13520,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13655,8 +13546,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13679,8 +13570,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13697,8 +13588,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13715,8 +13606,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13733,8 +13624,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13751,8 +13642,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13775,8 +13666,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13901,8 +13792,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13927,8 +13818,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13951,8 +13842,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13969,8 +13860,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13987,8 +13878,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14005,8 +13896,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14023,8 +13914,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14041,8 +13932,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14065,8 +13956,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14126,8 +14017,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14152,8 +14043,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14176,8 +14067,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14194,8 +14085,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14212,8 +14103,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14230,8 +14121,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14248,8 +14139,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14272,8 +14163,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14381,8 +14272,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14407,8 +14298,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14431,8 +14322,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14449,8 +14340,8 @@ export interface operations {
             /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14467,8 +14358,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14485,8 +14376,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14503,8 +14394,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14521,8 +14412,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14545,8 +14436,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14638,8 +14529,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14664,8 +14555,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14688,8 +14579,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14706,8 +14597,8 @@ export interface operations {
             /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14724,8 +14615,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14746,8 +14637,8 @@ export interface operations {
              */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14764,8 +14655,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14782,8 +14673,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14800,8 +14691,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14818,8 +14709,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14836,8 +14727,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14860,8 +14751,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14934,22 +14825,7 @@ export interface operations {
                      *         {
                      *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *           "ok": true,
-                     *           "status": "approved",
-                     *           "error": {
-                     *             "code": "INVALID_TRANSITION",
-                     *             "message": "A deleted comment cannot be moderated",
-                     *             "current": {
-                     *               "status": "approved",
-                     *               "version": 2,
-                     *               "deleted": false,
-                     *               "action": "approve",
-                     *               "decidedAt": "2026-11-28T09:30:02.000Z",
-                     *               "decidedBy": {
-                     *                 "id": "9a1b2c3d-4e5f-4a6b-8c7d-e8f9a0b1c2d3",
-                     *                 "username": "redaktor_maria"
-                     *               }
-                     *             }
-                     *           }
+                     *           "status": "approved"
                      *         }
                      *       ],
                      *       "applied": 1,
@@ -14970,8 +14846,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14996,8 +14872,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15020,8 +14896,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15038,8 +14914,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15056,8 +14932,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15074,8 +14950,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15092,8 +14968,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15110,8 +14986,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15128,8 +15004,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15152,8 +15028,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15212,8 +15088,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15238,8 +15114,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15262,8 +15138,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15280,8 +15156,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15298,8 +15174,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15316,8 +15192,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15334,8 +15210,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15352,8 +15228,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15376,8 +15252,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15452,8 +15328,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15478,8 +15354,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15502,8 +15378,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15520,8 +15396,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15538,8 +15414,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15556,8 +15432,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15574,8 +15450,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15592,8 +15468,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15610,8 +15486,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15628,8 +15504,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15652,8 +15528,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15749,8 +15625,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15775,8 +15651,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15805,8 +15681,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15823,8 +15699,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15841,8 +15717,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15859,8 +15735,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15877,8 +15753,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15895,8 +15771,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15913,8 +15789,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15931,8 +15807,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15955,8 +15831,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16015,21 +15891,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -16047,8 +15921,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16077,8 +15951,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16095,8 +15969,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16113,8 +15987,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16131,8 +16005,8 @@ export interface operations {
             /** @description `USER_NOT_BANNED`: The user is not banned. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16146,29 +16020,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16182,29 +16038,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16221,8 +16059,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16245,8 +16083,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16314,8 +16152,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16340,8 +16178,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16364,8 +16202,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16382,8 +16220,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16400,8 +16238,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16418,8 +16256,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16436,8 +16274,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16460,8 +16298,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16537,8 +16375,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16563,8 +16401,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16587,8 +16425,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16605,8 +16443,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16623,8 +16461,8 @@ export interface operations {
             /** @description `WORD_FILTER_EXISTS`: The word (in its normalised form) is already in the filter. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16641,8 +16479,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16659,8 +16497,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16677,8 +16515,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16695,8 +16533,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16713,8 +16551,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16737,8 +16575,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16798,8 +16636,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16824,8 +16662,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16848,8 +16686,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16866,8 +16704,8 @@ export interface operations {
             /** @description `WORD_FILTER_NOT_FOUND`: No word-filter entry has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16884,8 +16722,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16902,8 +16740,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16920,8 +16758,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16938,8 +16776,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16962,8 +16800,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17002,21 +16840,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -17034,8 +16870,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17058,8 +16894,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17076,8 +16912,8 @@ export interface operations {
             /** @description `WORD_FILTER_NOT_FOUND`: No word-filter entry has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17094,8 +16930,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17109,29 +16945,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17145,29 +16963,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17184,8 +16984,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17208,8 +17008,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17295,8 +17095,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17321,8 +17121,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17345,8 +17145,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17363,8 +17163,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17381,8 +17181,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17399,8 +17199,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17417,8 +17217,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17441,8 +17241,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17512,8 +17312,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17538,8 +17338,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17562,8 +17362,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17580,8 +17380,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17598,8 +17398,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17616,8 +17416,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17634,8 +17434,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17658,8 +17458,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17766,8 +17566,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17792,8 +17592,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17816,8 +17616,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17834,8 +17634,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17852,8 +17652,8 @@ export interface operations {
             /** @description `CONFLICT`: The resource already exists. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17870,8 +17670,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17888,8 +17688,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17906,8 +17706,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17924,8 +17724,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17942,8 +17742,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -17966,8 +17766,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18041,8 +17841,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18067,8 +17867,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18091,8 +17891,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18109,8 +17909,8 @@ export interface operations {
             /** @description `DECISION_REASON_NOT_FOUND`: No decision reason has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18127,8 +17927,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18145,8 +17945,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18163,8 +17963,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18181,8 +17981,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18205,8 +18005,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18245,21 +18045,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -18277,8 +18075,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18301,8 +18099,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18319,8 +18117,8 @@ export interface operations {
             /** @description `DECISION_REASON_NOT_FOUND`: No decision reason has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18337,8 +18135,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18352,29 +18150,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18388,29 +18168,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18427,8 +18189,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18451,8 +18213,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18560,8 +18322,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18586,8 +18348,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18610,8 +18372,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18628,8 +18390,8 @@ export interface operations {
             /** @description `DECISION_REASON_NOT_FOUND`: No decision reason has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18646,8 +18408,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18664,8 +18426,8 @@ export interface operations {
             /** @description `CONFLICT`: The resource already exists. */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18682,8 +18444,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18700,8 +18462,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18718,8 +18480,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18736,8 +18498,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18754,8 +18516,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18778,8 +18540,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19001,8 +18763,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19031,8 +18793,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19053,8 +18815,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19075,8 +18837,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19099,8 +18861,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19121,8 +18883,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19143,8 +18905,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19171,8 +18933,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19199,8 +18961,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "password": "липов цвят над Витоша",
-                 *       "ssoToken": "eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Ymxpc2hlci0yMDI2LTExIn0.eyJpc3MiOiJodHRwczovL3d3dy5leGFtcGxlLmJnIiwic3ViIjoiNDIxNyJ9.c2lnbmF0dXJl"
+                 *       "password": "липов цвят над Витоша"
                  *     }
                  */
                 "application/json": components["schemas"]["EraseAccountDto"];
@@ -19250,8 +19011,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19280,8 +19041,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19302,8 +19063,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19324,8 +19085,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19346,8 +19107,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19368,8 +19129,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19390,8 +19151,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19412,8 +19173,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19436,8 +19197,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19458,8 +19219,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19480,8 +19241,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19510,8 +19271,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19731,8 +19492,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19757,8 +19518,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19781,8 +19542,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19799,8 +19560,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19817,8 +19578,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19835,8 +19596,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19853,8 +19614,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19871,8 +19632,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19895,8 +19656,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19959,8 +19720,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19977,8 +19738,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -19995,8 +19756,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20013,8 +19774,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20031,8 +19792,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20109,8 +19870,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20127,8 +19888,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20145,8 +19906,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20163,8 +19924,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20240,8 +20001,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20262,8 +20023,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20284,8 +20045,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20306,8 +20067,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20334,8 +20095,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20356,8 +20117,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20378,8 +20139,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20408,8 +20169,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20479,8 +20240,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20501,8 +20262,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20523,8 +20284,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20551,8 +20312,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20573,8 +20334,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20595,8 +20356,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20625,8 +20386,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20701,8 +20462,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20727,8 +20488,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20751,8 +20512,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20769,8 +20530,8 @@ export interface operations {
             /** @description `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20787,8 +20548,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20805,8 +20566,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20823,8 +20584,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20841,8 +20602,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20865,8 +20626,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20957,8 +20718,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -20983,8 +20744,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21007,8 +20768,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21025,8 +20786,8 @@ export interface operations {
             /** @description `WEBHOOKS_NOT_CONFIGURED`: Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21043,8 +20804,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21061,8 +20822,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21079,8 +20840,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21097,8 +20858,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21115,8 +20876,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21133,8 +20894,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21157,8 +20918,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21226,8 +20987,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21252,8 +21013,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21276,8 +21037,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21298,8 +21059,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21316,8 +21077,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21334,8 +21095,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21352,8 +21113,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21370,8 +21131,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21394,8 +21155,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21434,21 +21195,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -21466,8 +21225,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21490,8 +21249,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21512,8 +21271,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21530,8 +21289,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21545,29 +21304,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21581,29 +21322,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21620,8 +21343,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21644,8 +21367,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21738,8 +21461,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21764,8 +21487,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21788,8 +21511,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21810,8 +21533,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21828,8 +21551,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21846,8 +21569,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21864,8 +21587,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21882,8 +21605,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21900,8 +21623,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21918,8 +21641,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -21942,8 +21665,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22033,8 +21756,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22059,8 +21782,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22083,8 +21806,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22105,8 +21828,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22123,8 +21846,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22141,8 +21864,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22159,8 +21882,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22177,8 +21900,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22201,8 +21924,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22281,8 +22004,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22307,8 +22030,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22331,8 +22054,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22355,8 +22078,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22373,8 +22096,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22391,8 +22114,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22409,8 +22132,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22427,8 +22150,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22451,8 +22174,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22527,21 +22250,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -22559,8 +22280,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22583,8 +22304,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22607,8 +22328,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22625,8 +22346,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22647,8 +22368,8 @@ export interface operations {
              */
             409: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22662,29 +22383,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22698,29 +22401,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22737,8 +22422,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22761,8 +22446,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22838,21 +22523,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -22870,8 +22553,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22894,8 +22577,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22916,8 +22599,8 @@ export interface operations {
              */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22934,8 +22617,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22949,29 +22632,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -22985,29 +22650,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23024,8 +22671,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23048,8 +22695,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23178,8 +22825,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23196,8 +22843,8 @@ export interface operations {
             /** @description `ARTICLE_NOT_FOUND`: No article has this slug. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23214,8 +22861,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23232,8 +22879,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23250,8 +22897,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23268,8 +22915,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23292,8 +22939,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23367,8 +23014,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23385,8 +23032,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23403,8 +23050,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23421,8 +23068,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23475,8 +23122,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23497,8 +23144,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23519,8 +23166,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23543,8 +23190,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23565,8 +23212,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23651,8 +23298,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23673,8 +23320,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23695,8 +23342,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23723,8 +23370,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23745,8 +23392,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23767,8 +23414,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23789,8 +23436,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23813,8 +23460,8 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23835,8 +23482,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23857,8 +23504,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23885,8 +23532,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23953,8 +23600,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -23983,8 +23630,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24011,8 +23658,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24033,8 +23680,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24055,8 +23702,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24083,8 +23730,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24105,8 +23752,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24127,8 +23774,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24155,8 +23802,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
                     RateLimit?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24204,8 +23851,8 @@ export interface operations {
             /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24230,8 +23877,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24254,8 +23901,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24272,8 +23919,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24290,8 +23937,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24308,8 +23955,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24326,8 +23973,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24350,8 +23997,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24421,8 +24068,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24447,8 +24094,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24471,8 +24118,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24489,8 +24136,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24507,8 +24154,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24525,8 +24172,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24543,8 +24190,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24561,8 +24208,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24585,8 +24232,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24660,8 +24307,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24686,8 +24333,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24710,8 +24357,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24728,8 +24375,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24746,8 +24393,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24764,8 +24411,8 @@ export interface operations {
             /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
             413: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24782,8 +24429,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24800,8 +24447,8 @@ export interface operations {
             /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
             415: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24818,8 +24465,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24836,8 +24483,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24860,8 +24507,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24901,21 +24548,19 @@ export interface operations {
             /**
              * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
              *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -24933,8 +24578,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24957,8 +24602,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24975,8 +24620,8 @@ export interface operations {
             /** @description `STAFF_NOTE_NOT_FOUND`: This account has no staff note with this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -24993,8 +24638,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25008,29 +24653,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25044,29 +24671,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
-            415: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25083,8 +24692,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25107,8 +24716,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25215,8 +24824,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25241,8 +24850,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25265,8 +24874,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25283,8 +24892,8 @@ export interface operations {
             /** @description `USER_NOT_FOUND`: No user has this id. */
             404: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25301,8 +24910,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25319,8 +24928,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25337,8 +24946,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25355,8 +24964,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25379,8 +24988,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25456,8 +25065,8 @@ export interface operations {
              */
             400: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25482,8 +25091,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25506,8 +25115,8 @@ export interface operations {
                 headers: {
                     /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
                     "WWW-Authenticate"?: string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25524,8 +25133,8 @@ export interface operations {
             /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
             408: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25542,8 +25151,8 @@ export interface operations {
             /** @description `URI_TOO_LONG`: The URL is too long. */
             414: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25560,8 +25169,8 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
             431: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25578,8 +25187,8 @@ export interface operations {
             /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
             500: {
                 headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {
@@ -25602,8 +25211,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
                     [name: string]: unknown;
                 };
                 content: {

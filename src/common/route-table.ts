@@ -24,6 +24,8 @@ export interface RouteRule {
   params?: (params: Record<string, string>) => boolean;
   /** The query parameters the route accepts; absent: the route takes any (pages). */
   query?: ReadonlySet<string>;
+  /** False: the operation takes no request body, and refuses one before it is read (so never 413/415 for it). */
+  body?: boolean;
 }
 
 interface Route {
@@ -159,6 +161,13 @@ export class RouteTable {
       const allow = this.allowedMethods(path);
       if (allow.length && !allow.includes(req.method)) return this.notAllowed(req, reply, allow);
     }
+    if (rule?.body === false && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0)) {
+      return this.refuse(
+        reply,
+        400,
+        errorBody('VALIDATION_FAILED', 'Request validation failed', [{ field: 'body', message: 'this operation takes no body' }]),
+      );
+    }
     if (rule?.query) {
       const unknown = Object.keys(req.query as object).filter((k) => !rule.query!.has(k));
       if (unknown.length) {
@@ -201,6 +210,7 @@ export function routeRules(endpoints: Iterable<DiscoveredEndpoint>, prefix: stri
     }
     rules.set(`${ep.method} /${[prefix, ep.path].filter(Boolean).join('/')}`, {
       query,
+      body: ep.params.some((p) => p.kind === 'body'),
       params: checks.length ? (params) => checks.every((check) => check(params)) : undefined,
     });
   }

@@ -32,8 +32,8 @@ export class TransparencyController {
     operationId: 'exportStatements',
     summary: 'Statements of reasons of a period, for the Transparency Database (DSA Art. 24(5))',
     description:
-      "Newline-delimited JSON (application/x-ndjson): each line is one object as the schema below describes, one statement per line, oldest first, in the Transparency Database's field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used.",
-    produces: { mediaType: 'application/x-ndjson', schema: TDB_STATEMENT_DOCUMENT_SCHEMA, example: TDB_STATEMENT_EXAMPLE },
+      "Newline-delimited JSON (application/x-ndjson): each line is one object as `x-itemSchema` describes, one statement per line, oldest first, in the Transparency Database's field names and values: each line is a valid body for its `POST /api/v1/statement` (or an item of `statements` for the multiple endpoint). No personal data is added; `puid` is stable and never re-used. The fields are snake_case, unlike the camelCase of the rest of this API, because they are the Transparency Database's own names: the lines go to it unchanged.",
+    produces: { mediaType: 'application/x-ndjson', itemSchema: TDB_STATEMENT_DOCUMENT_SCHEMA, example: TDB_STATEMENT_EXAMPLE },
   })
   async statements(@Query() q: PeriodQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const lines = this.transparency.statements(q);

@@ -5,7 +5,7 @@ import { SLUG_PATTERN } from '../validation/slug.js';
 import type { DiscoveredEndpoint, DtoParam } from './endpoint-discovery.js';
 import { ERROR_DETAIL, ERROR_RESPONSE, errorResponse, header, possibleErrors } from './error-responses.js';
 import { exampleOf } from './examples.js';
-import { type DtoClass, type JsonSchema, validationRules } from './request-schemas.js';
+import { type DtoClass, exactlyOneOf, type JsonSchema, validationRules } from './request-schemas.js';
 
 /**
  * Completes what @nestjs/swagger generates: security and x-allow-banned per route, every possible error response,
@@ -39,6 +39,7 @@ export function completeDocument(document: OpenAPIObject, endpoints: Map<string,
         if (p.kind === 'body') requestSchemas.set(p.type.name, p.type);
         else constrainParameters(op, p);
       }
+      dedupeHeaders(op);
       completeResponses(document, op, ep, method);
     }
   }
@@ -96,6 +97,18 @@ function completeResponses(document: OpenAPIObject, op: OperationObject, ep: Dis
   op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * One parameter per header: a handler reading `@Headers('notice-key')` and its `@ApiHeader({ name: 'Notice-Key' })`
+ * would otherwise be two (header names are case-insensitive), one of them required. The documented one stays.
+ */
+function dedupeHeaders(op: OperationObject): void {
+  const params = (op.parameters ?? []) as ParameterObject[];
+  const headers = params.filter((p) => p.in === 'header');
+  op.parameters = params.filter(
+    (p) => p.in !== 'header' || p.name !== p.name.toLowerCase() || !headers.some((q) => q !== p && q.name.toLowerCase() === p.name),
+  );
+}
+
 /** Query and path parameters get exactly the rules their DTO validates (or, for a bare :slug, the slug pattern). */
 function constrainParameters(op: OperationObject, p: DtoParam): void {
   const params = (op.parameters ?? []) as ParameterObject[];
@@ -137,4 +150,6 @@ function constrainBody(schemas: Record<string, JsonSchema>, name: string, dto: D
   }
   if (required.length) schema.required = required;
   else delete schema.required;
+  const exactlyOne = exactlyOneOf(dto);
+  if (exactlyOne) schema.oneOf = exactlyOne.map((property) => ({ required: [property] }));
 }

@@ -33,10 +33,11 @@ export interface EndpointOptions {
   /** A `text/event-stream` response (Server-Sent Events) instead of JSON: its description and an example stream. */
   eventStream?: { description: string; example: string };
   /**
-   * A success body that is not JSON: its media type, and a schema with an example of what it carries (for NDJSON,
-   * of one line, as OpenAPI 3.2's `itemSchema` would).
+   * A success body that is a stream of JSON values, one per line (NDJSON): its media type, the schema of one line
+   * and an example line. OpenAPI 3.1 has no keyword for the items of a sequential media type, so the body is
+   * documented as text and each line's schema as `x-itemSchema` (OpenAPI 3.2's `itemSchema`).
    */
-  produces?: { mediaType: string; schema: Record<string, unknown>; example: unknown };
+  produces?: { mediaType: string; itemSchema: Record<string, unknown>; example: unknown };
 }
 
 /** What the document builder reads back (the decorator's options, normalised). */
@@ -82,7 +83,17 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
           content: { 'text/event-stream': { schema: { type: 'string' }, example: options.eventStream.example } },
         })
       : options.produces
-        ? ApiResponse({ status, description: successDescription(status), content: { [options.produces.mediaType]: { schema: options.produces.schema, example: options.produces.example } } })
+        ? ApiResponse({
+            status,
+            description: successDescription(status),
+            content: {
+              [options.produces.mediaType]: {
+                schema: { type: 'string', description: 'One JSON object per line, each ending in a line feed; each line is described by `x-itemSchema`.' },
+                'x-itemSchema': options.produces.itemSchema,
+                example: `${JSON.stringify(options.produces.example)}\n`,
+              } as Record<string, unknown>,
+            },
+          })
         : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
     HttpCode(status),
   ];

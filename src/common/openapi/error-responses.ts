@@ -91,7 +91,7 @@ export function errorResponse(status: number, codes: ErrorCode[], rateLimited: b
   // Required on a 429 whose only code is RATE_LIMITED (TOO_MANY_STREAMS counts open streams, not a windowed quota).
   const quota = status === 429 && codes.every((c) => c === 'RATE_LIMITED');
   if (status === 429 || rateLimited) Object.assign(headers, { 'RateLimit-Policy': header('RateLimit-Policy', quota), RateLimit: header('RateLimit', quota) });
-  headers['Cache-Control'] = header('Cache-Control', true);
+  headers['Cache-Control'] = { description: 'Errors are never stored by browsers or CDNs.', schema: { type: 'string', enum: ['no-store'], example: 'no-store' }, required: true };
   return {
     description: codes.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].description}`).join('\n\n'),
     headers,
@@ -118,8 +118,9 @@ export function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject, meth
   if (params.some((p) => p.name === 'cursor')) codes.add('INVALID_CURSOR');
   // The router refuses a malformed or over-long path parameter before the route runs.
   if (params.some((p) => p.in === 'path')) codes.add('BAD_REQUEST');
-  // Fastify parses a body sent with any of these methods, documented or not.
-  if (['post', 'put', 'patch', 'delete'].includes(method)) for (const c of ['BAD_REQUEST', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
+  if (['post', 'put', 'patch', 'delete'].includes(method)) codes.add('BAD_REQUEST');
+  // Only an operation that takes a body parses one; the others refuse any body with 400 (common/route-table.ts).
+  if (op.requestBody) for (const c of ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
   // Text that reaches a query but PostgreSQL cannot store (NUL).
   if (op.requestBody || params.some((p) => p.in === 'query')) codes.add('INVALID_TEXT');
   if (!ep.meta.noDatabase) for (const c of ['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE', 'SERVICE_UNAVAILABLE'] as const) codes.add(c);

@@ -40,6 +40,14 @@ export function exampleOf(schema: JsonSchema, schemas: Record<string, JsonSchema
   if (schema.example !== undefined) return schema.example;
   if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
   if (schema.$ref) return exampleOf(schemas[schema.$ref.split('/').pop()!] ?? {}, schemas, depth + 1);
+  // Exactly one of some properties (ExactlyOneOf: a oneOf of bare `required`): the example carries the first.
+  const alternatives = schema.oneOf as JsonSchema[] | undefined;
+  if (schema.properties && alternatives?.every((s) => Object.keys(s).length === 1 && Array.isArray(s.required))) {
+    const { oneOf: _oneOf, ...object } = schema;
+    const example = exampleOf(object, schemas, depth + 1) as Record<string, unknown>;
+    for (const alternative of alternatives.slice(1)) for (const property of alternative.required ?? []) delete example[property];
+    return example;
+  }
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
     const parts = schema[key] as JsonSchema[] | undefined;
     if (!parts?.length) continue;

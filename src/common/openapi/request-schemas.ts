@@ -102,3 +102,15 @@ function nestedType(dto: DtoClass, property: string): DtoClass | undefined {
   const t = Array.isArray(api?.type) ? (api.type[0] as unknown) : api?.type;
   return typeof t === 'function' ? (t as DtoClass) : undefined;
 }
+
+const EXACTLY_ONE_OF = 'openapi:exactlyOneOf';
+
+/**
+ * A body that must carry exactly one of these (optional) properties: the document says so with `oneOf`. The check
+ * itself stays with the service that reads the body (it names the rule in its 400).
+ */
+export function ExactlyOneOf(...properties: string[]): ClassDecorator {
+  return (target) => Reflect.defineMetadata(EXACTLY_ONE_OF, properties, target);
+}
+
+export const exactlyOneOf = (dto: DtoClass): string[] | undefined => Reflect.getMetadata(EXACTLY_ONE_OF, dto) as string[] | undefined;

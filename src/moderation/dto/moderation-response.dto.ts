@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PickType } from '@nestjs/swagger';
 import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
 import { PageOf } from '../../common/openapi/page.dto.js';
@@ -201,22 +201,40 @@ export class BulkErrorDto {
   current?: CurrentDecisionDto;
 }
 
-export class BulkResultItemDto {
+/** An id whose decision was applied. */
+export class BulkAppliedItemDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
   id: string;
 
-  @ApiProperty({ description: 'true: applied; false: skipped, see `error`', example: true })
-  ok: boolean;
+  @ApiProperty({ type: 'boolean', enum: [true], description: 'applied' })
+  ok: true;
 
-  @ApiPropertyOptional({ enum: DECISION_STATUSES, description: 'the new status (when ok)', example: 'approved' })
-  status?: (typeof DECISION_STATUSES)[number];
-
-  @ApiPropertyOptional({ type: BulkErrorDto, description: 'why this id was skipped (when not ok)' })
-  error?: BulkErrorDto;
+  @ApiProperty({ enum: DECISION_STATUSES, description: 'the new status', example: 'approved' })
+  status: (typeof DECISION_STATUSES)[number];
 }
 
+/** An id that was skipped, and why. */
+export class BulkSkippedItemDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
+  id: string;
+
+  @ApiProperty({ type: 'boolean', enum: [false], description: 'skipped, see `error`' })
+  ok: false;
+
+  @ApiProperty({ type: BulkErrorDto, description: 'why this id was skipped' })
+  error: BulkErrorDto;
+}
+
+/** One result of a bulk decision: `ok` tells which of the two shapes it is. */
+export type BulkResultItemDto = BulkAppliedItemDto | BulkSkippedItemDto;
+
+@ApiExtraModels(BulkAppliedItemDto, BulkSkippedItemDto)
 export class BulkResultDto {
-  @ApiProperty({ type: [BulkResultItemDto], description: 'one per requested id, in request order' })
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(BulkAppliedItemDto) }, { $ref: getSchemaPath(BulkSkippedItemDto) }] },
+    description: 'one per requested id, in request order; `ok` tells applied (`status`) from skipped (`error`)',
+  })
   results: BulkResultItemDto[];
 
   @ApiProperty({ type: 'integer', example: 1 })

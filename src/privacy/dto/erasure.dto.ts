@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ExactlyOneOf } from '../../common/openapi/request-schemas.js';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PASSWORD_MAX } from '../../auth/credential-rules.js';
 
@@ -10,6 +11,7 @@ const TOKEN_MAX = 8192;
  * DELETE /api/me: the account holder confirms with exactly one of the two. An access token alone is not enough to
  * erase an account (it may have been taken from an unattended browser).
  */
+@ExactlyOneOf('password', 'ssoToken')
 export class EraseAccountDto {
   @ApiPropertyOptional({ description: "the account's password (accounts that have one)", example: 'липов цвят над Витоша' })
   @IsOptional()

@@ -151,3 +151,81 @@ describe('CORS', () => {
     expect(unknown.body.error.code).toBe('ROUTE_NOT_FOUND');
   });
 });
+
+describe('request bodies', () => {
+  it('should refuse a body on every operation that takes none, before reading it (so none of them lists 413 or 415)', async () => {
+    const wrong: string[] = [];
+    for (const [path, item] of Object.entries(paths)) {
+      for (const method of (['post', 'put', 'patch', 'delete'] as const).filter(
+        (m) => item[m] && !(item[m] as { requestBody?: unknown }).requestBody,
+      )) {
+        const responses = Object.keys(item[method].responses);
+        if (responses.includes('413') || responses.includes('415')) wrong.push(`${method.toUpperCase()} ${path} documents 413/415`);
+        const res = await t.http[method](urlOf(path))
+          .set('Authorization', `Bearer ${admin.token}`)
+          .set('Content-Type', 'text/plain')
+          .send('x'.repeat(200_000));
+        if (res.status !== 400 || res.body?.error?.code !== 'VALIDATION_FAILED')
+          wrong.push(`${method.toUpperCase()} ${path}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('the document', () => {
+  type Doc = {
+    paths: Record<string, Record<string, Operation & { parameters?: { name: string; in: string; required?: boolean }[] }>>;
+    components: { schemas: Record<string, { oneOf?: unknown[]; properties?: Record<string, { items?: { oneOf?: { $ref: string }[] } }> }> };
+  };
+  let doc: Doc;
+  beforeAll(async () => {
+    doc = (await t.http.get('/api/docs-json').expect(200)).body as Doc;
+  });
+
+  it('should declare each header parameter once (Notice-Key, optional)', () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const headers = (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
+        expect(new Set(headers).size, `${method} ${path}`).toBe(headers.length);
+      }
+    }
+    const noticeKey = doc.paths['/api/notices/{id}'].get.parameters?.filter((p) => p.in === 'header');
+    expect(noticeKey).toEqual([expect.objectContaining({ name: 'Notice-Key', required: false })]);
+  });
+
+  it('should show errors as Cache-Control: no-store, and document 400, 408, 414 and 431 on every operation', () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        for (const status of ['400', '408', '414', '431']) expect(op.responses[status], `${method} ${path} ${status}`).toBeDefined();
+        for (const [status, response] of Object.entries(
+          op.responses as Record<string, { headers?: Record<string, { schema: { example?: string } }> }>,
+        )) {
+          if (Number(status) >= 400 && JSON.stringify(response).includes('ErrorResponse')) {
+            expect(response.headers?.['Cache-Control']?.schema.example, `${method} ${path} ${status}`).toBe('no-store');
+          }
+        }
+      }
+    }
+  });
+
+  it('should say exactly one of password / ssoToken for an erasure, and tell bulk results apart by ok', () => {
+    expect(doc.components.schemas.EraseAccountDto.oneOf).toEqual([{ required: ['password'] }, { required: ['ssoToken'] }]);
+    const items = doc.components.schemas.BulkResultDto.properties?.results.items?.oneOf?.map((s) => s.$ref.split('/').pop() ?? '');
+    expect(items).toHaveLength(2);
+    const oks = items!.map((name) => (doc.components.schemas[name] as { properties: { ok: { enum: unknown[] } } }).properties.ok.enum);
+    expect(oks).toEqual([[true], [false]]);
+  });
+
+  it('should document the NDJSON export as a stream of statements, with why its fields are snake_case', () => {
+    const op = doc.paths['/api/admin/transparency/statements'].get as Operation & {
+      description: string;
+      responses: { '200': { content: Record<string, Record<string, unknown>> } };
+    };
+    const media = op.responses['200'].content['application/x-ndjson'];
+    expect(media.schema).toMatchObject({ type: 'string' });
+    expect(media['x-itemSchema']).toMatchObject({ type: 'object' });
+    expect(String(media.example).endsWith('\n')).toBe(true);
+    expect(op.description).toMatch(/snake_case/);
+  });
+});

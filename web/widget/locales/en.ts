@@ -209,6 +209,7 @@ export const en: Messages = {
     INTERNAL_ERROR: 'The comments service had a problem. Please try again in a moment.',
     DATABASE_UNAVAILABLE: 'The comments service is not answering right now. Please try again in a moment.',
     SERVICE_UNAVAILABLE: 'The comments service is busy. Please try again in a moment.',
+    REQUEST_TIMEOUT: 'The connection is too slow: the request did not arrive in time. Please try again.',
     STREAMS_AT_CAPACITY: 'The comments service is busy. Please try again in a moment.',
   },
   fields: {
