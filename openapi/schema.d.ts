@@ -1301,6 +1301,12 @@ export interface components {
         UserBanDto: {
             /**
              * Format: date-time
+             * @description when it was imposed
+             * @example 2026-12-17T10:00:00.000Z
+             */
+            since: string;
+            /**
+             * Format: date-time
              * @description when it lifts itself; null = until lifted (by staff, or by an appeal)
              * @example 2026-12-24T10:00:00.000Z
              */
@@ -1426,24 +1432,6 @@ export interface components {
              * @example null
              */
             ban: components["schemas"]["UserBanDto"] | null;
-            /**
-             * @description a ban is in force now (timed bans lift themselves)
-             * @example false
-             */
-            banned: boolean;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            bannedAt: string | null;
-            /**
-             * Format: date-time
-             * @description null = until lifted
-             * @example null
-             */
-            bannedUntil: string | null;
-            /** @example null */
-            banReason: string | null;
             /**
              * @description approved, not deleted comments
              * @example 42
@@ -3150,15 +3138,16 @@ export interface components {
         ExportBanDto: {
             /**
              * Format: date-time
+             * @description when it was imposed
              * @example 2026-11-28T09:12:45.120Z
              */
-            bannedAt: string;
+            since: string;
             /**
              * Format: date-time
              * @description null = until lifted
              * @example null
              */
-            bannedUntil: string | null;
+            until: string | null;
             /** @example Повтарящи се обиди към други читатели */
             reason: string | null;
         };
@@ -6382,10 +6371,6 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "banned": false,
-                     *         "bannedAt": null,
-                     *         "bannedUntil": null,
-                     *         "banReason": null,
                      *         "approvedCommentCount": 42
                      *       }
                      *     }
@@ -6911,10 +6896,6 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "banned": false,
-                     *         "bannedAt": null,
-                     *         "bannedUntil": null,
-                     *         "banReason": null,
                      *         "approvedCommentCount": 42
                      *       }
                      *     }
@@ -15601,10 +15582,6 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "banned": false,
-                     *         "bannedAt": null,
-                     *         "bannedUntil": null,
-                     *         "banReason": null,
                      *         "approvedCommentCount": 42
                      *       },
                      *       "rejectedComments": 3,
@@ -15877,10 +15854,6 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "banned": false,
-                     *         "bannedAt": null,
-                     *         "bannedUntil": null,
-                     *         "banReason": null,
                      *         "approvedCommentCount": 42
                      *       }
                      *     }
@@ -18592,8 +18565,8 @@ export interface operations {
                      *         "hasPassword": true,
                      *         "approvedCommentCount": 12,
                      *         "ban": {
-                     *           "bannedAt": "2026-11-28T09:12:45.120Z",
-                     *           "bannedUntil": null,
+                     *           "since": "2026-11-28T09:12:45.120Z",
+                     *           "until": null,
                      *           "reason": "Повтарящи се обиди към други читатели"
                      *         },
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
@@ -19321,8 +19294,8 @@ export interface operations {
                      *         "hasPassword": true,
                      *         "approvedCommentCount": 12,
                      *         "ban": {
-                     *           "bannedAt": "2026-11-28T09:12:45.120Z",
-                     *           "bannedUntil": null,
+                     *           "since": "2026-11-28T09:12:45.120Z",
+                     *           "until": null,
                      *           "reason": "Повтарящи се обиди към други читатели"
                      *         },
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
@@ -24762,10 +24735,6 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "banned": false,
-                     *         "bannedAt": null,
-                     *         "bannedUntil": null,
-                     *         "banReason": null,
                      *         "approvedCommentCount": 42
                      *       },
                      *       "comments": {
@@ -25043,10 +25012,6 @@ export interface operations {
                      *           "role": "reader",
                      *           "createdAt": "2026-10-02T18:04:11.000Z",
                      *           "ban": null,
-                     *           "banned": false,
-                     *           "bannedAt": null,
-                     *           "bannedUntil": null,
-                     *           "banReason": null,
                      *           "approvedCommentCount": 42
                      *         }
                      *       ],

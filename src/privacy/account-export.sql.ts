@@ -17,7 +17,7 @@ SELECT json_build_object(
   'id', u.id, 'username', u.username, 'email', u.email, 'displayName', u.display_name, 'role', u.role,
   'hasPassword', u.password_hash IS NOT NULL, 'approvedCommentCount', u.approved_comment_count,
   'ban', CASE WHEN u.banned_at IS NOT NULL
-              THEN json_build_object('bannedAt', ${isoUtc('u.banned_at')}, 'bannedUntil', ${isoUtc('u.banned_until')}, 'reason', u.ban_reason) END,
+              THEN json_build_object('since', ${isoUtc('u.banned_at')}, 'until', ${isoUtc('u.banned_until')}, 'reason', u.ban_reason) END,
   'createdAt', ${isoUtc('u.created_at')}, 'updatedAt', ${isoUtc('u.updated_at')})::text AS j,
   ${isoUtc('now()')} AS generated_at
 FROM users u WHERE u.id = $1::uuid AND u.deleted_at IS NULL`;

@@ -32,7 +32,9 @@ export function toSelfUserView(u: SelfUserRow): SelfUserView {
 
 /** The ban in force, as its holder sees it; null when there is none (never banned, lifted, or a timed ban that ran out). */
 export function toBanView(u: { bannedAt: Date | null; bannedUntil: Date | null; banReason: string | null }): UserBanDto | null {
-  return isBanned(u) ? { until: u.bannedUntil?.toISOString() ?? null, reason: u.banReason } : null;
+  return isBanned(u) && u.bannedAt
+    ? { since: u.bannedAt.toISOString(), until: u.bannedUntil?.toISOString() ?? null, reason: u.banReason }
+    : null;
 }
 
 /** A ban is in force when set and not yet expired (timed bans lift themselves). */
@@ -61,10 +63,6 @@ export type AdminUserView = AdminUserDto;
 export function toAdminUserView(u: AdminUserRow): AdminUserView {
   return {
     ...toSelfUserView(u),
-    banned: isBanned(u),
-    bannedAt: u.bannedAt?.toISOString() ?? null,
-    bannedUntil: u.bannedUntil?.toISOString() ?? null,
-    banReason: u.banReason,
     approvedCommentCount: u.approvedCommentCount,
   };
 }

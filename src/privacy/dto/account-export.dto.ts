@@ -22,12 +22,13 @@ export const EXPORT_VERSION = 1;
 const ACTORS = ['you', 'staff', 'system'] as const;
 export type ExportActor = (typeof ACTORS)[number];
 
+/** The same shape as `ban` in the account's own view (UserBanDto). */
 export class ExportBanDto {
-  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
-  bannedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'when it was imposed', example: EXAMPLE.createdAt })
+  since: string;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null = until lifted', example: null })
-  bannedUntil: string | null;
+  until: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'Повтарящи се обиди към други читатели' })
   reason: string | null;

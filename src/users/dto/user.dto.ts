@@ -14,8 +14,14 @@ export class UserRefDto {
   username: string;
 }
 
-/** A ban in force, as the account sees it (DSA Art. 17: the statement of reasons is in GET /api/me/decisions). */
+/**
+ * A ban: when it began, when it lifts itself and why. The one shape of a ban wherever one appears (the account's
+ * own view, the admin view, the data export). DSA Art. 17: the statement of reasons is in GET /api/me/decisions.
+ */
 export class UserBanDto {
+  @ApiProperty({ format: 'date-time', description: 'when it was imposed', example: '2026-12-17T10:00:00.000Z' })
+  since: string;
+
   @ApiProperty({
     type: String,
     format: 'date-time',
@@ -68,19 +74,8 @@ export class UserDto extends UserRefDto {
   ban: UserBanDto | null;
 }
 
+/** The admin view: the account's own fields (its `ban` included: null when none is in force), and its counts. */
 export class AdminUserDto extends UserDto {
-  @ApiProperty({ description: 'a ban is in force now (timed bans lift themselves)', example: false })
-  banned: boolean;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
-  bannedAt: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null = until lifted', example: null })
-  bannedUntil: string | null;
-
-  @ApiProperty({ type: String, nullable: true, example: null })
-  banReason: string | null;
-
   @ApiProperty({ type: 'integer', description: 'approved, not deleted comments', example: 42 })
   approvedCommentCount: number;
 }

@@ -137,14 +137,14 @@ describe('auth: access tokens, refresh rotation, bans', () => {
       await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date(), banReason: 'spam' } });
       const post = await t.http.post('/api/articles/no-such-article/comments').set(authHeader(u.token)).send({ body: 'още' }).expect(403);
       expect(post.body).toEqual({ error: { code: 'USER_BANNED', message: expect.any(String) } });
-      expect((await me(u.token).expect(200)).body.user.ban).toEqual({ until: null, reason: 'spam' });
+      expect((await me(u.token).expect(200)).body.user.ban).toEqual({ since: expect.any(String), until: null, reason: 'spam' });
     });
 
     it('should let a banned user refresh and sign in, with the ban in the user view (and a wrong password is still the uniform 401)', async () => {
       const u = await createUser(t);
       const until = new Date(Date.now() + 86_400_000);
       await t.prisma.user.update({ where: { id: u.id }, data: { bannedAt: new Date(), bannedUntil: until, banReason: 'обиди' } });
-      const ban = { until: until.toISOString(), reason: 'обиди' };
+      const ban = { since: expect.any(String), until: until.toISOString(), reason: 'обиди' };
       const refreshed = await t.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200);
       expect(refreshed.body.user).toMatchObject({ id: u.id, ban });
       const login = await t.http.post('/api/auth/login').send({ login: u.username, password: u.password }).expect(200);

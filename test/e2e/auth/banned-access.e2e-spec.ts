@@ -57,10 +57,10 @@ describe('a reader banned by a moderator', () => {
 
     // 1. Signs in (the ban ended the old sessions): 200, and the user view says banned, until when and why.
     const banned = await signInAgain(reader);
-    expect(banned.ban).toEqual({ until: null, reason });
+    expect(banned.ban).toEqual({ since: expect.any(String), until: null, reason });
     expect((await me(banned).expect(200)).body.user).toMatchObject({ id: reader.id, ban: { until: null, reason } });
     const refreshed = await t.http.post('/api/auth/refresh').send({ refreshToken: banned.refreshToken }).expect(200);
-    expect(refreshed.body.user.ban).toEqual({ until: null, reason });
+    expect(refreshed.body.user.ban).toEqual({ since: expect.any(String), until: null, reason });
 
     // 2. Reads the statement of reasons for the suspension (DSA Art. 17), with the way to appeal.
     const decisions = (await t.http.get('/api/me/decisions').set(authHeader(banned)).expect(200)).body.items as Decision[];
@@ -223,8 +223,11 @@ describe('an author suspended for manifestly illegal content (DSA Art. 23(1))', 
     // The suspension applies to the token the author already holds; the author signs in and sees it.
     expect(code(await post(slug, author).expect(403))).toBe('USER_BANNED');
     const suspended = await signInAgain(author);
-    const row = await t.prisma.user.findUniqueOrThrow({ where: { id: author.id }, select: { bannedUntil: true, banReason: true } });
-    expect(suspended.ban).toEqual({ until: row.bannedUntil!.toISOString(), reason: row.banReason });
+    const row = await t.prisma.user.findUniqueOrThrow({
+      where: { id: author.id },
+      select: { bannedAt: true, bannedUntil: true, banReason: true },
+    });
+    expect(suspended.ban).toEqual({ since: row.bannedAt!.toISOString(), until: row.bannedUntil!.toISOString(), reason: row.banReason });
     expect(row.banReason).toContain('Art. 23(1)');
 
     const decisions = (await t.http.get('/api/me/decisions').set(authHeader(suspended)).expect(200)).body.items as Decision[];
@@ -265,7 +268,7 @@ describe('GDPR rights of a banned reader', () => {
       comments: { body: string }[];
       decisions: { action: string }[];
     };
-    expect(doc.account).toMatchObject({ id: reader.id, ban: { bannedUntil: null, reason: 'Реклами' } });
+    expect(doc.account).toMatchObject({ id: reader.id, ban: { since: expect.any(String), until: null, reason: 'Реклами' } });
     expect(doc.comments.map((c) => c.body)).toEqual(['Нещо мое']);
     expect(doc.decisions.map((d) => d.action)).toContain('ban');
 

@@ -206,15 +206,15 @@ describe('typed client generated from the OpenAPI document', () => {
       params: { path: { id: reader.id } },
       body: { reason: 'Спам', rejectPending: true },
     });
-    expect(banned.data!.user).toMatchObject({ id: reader.id, banned: true, banReason: 'Спам' });
+    expect(banned.data!.user).toMatchObject({ id: reader.id, ban: { until: null, reason: 'Спам' } });
     const refused = await readerApi.POST('/api/articles/{slug}/comments', { params: { path: { slug } }, body: { body: 'Забранен' } });
     expect(refused.error?.error.code).toBe('USER_BANNED');
     const me = await readerApi.GET('/api/auth/me');
-    expect(me.data!.user.ban).toEqual({ until: null, reason: 'Спам' });
+    expect(me.data!.user.ban).toEqual({ since: expect.any(String), until: null, reason: 'Спам' });
     const view = await mod.GET('/api/admin/users/{id}', { params: { path: { id: reader.id } } });
-    expect(view.data!.user.banned).toBe(true);
+    expect(view.data!.user.ban).toEqual(me.data!.user.ban);
     const lifted = await mod.DELETE('/api/admin/users/{id}/ban', { params: { path: { id: reader.id } } });
-    expect(lifted.data!.user.banned).toBe(false);
+    expect(lifted.data!.user.ban).toBeNull();
 
     const forbidden = await mod.POST('/api/admin/word-filters', { body: { word: 'глупак', kind: 'banned' } });
     expect(forbidden.error?.error.code).toBe('FORBIDDEN');

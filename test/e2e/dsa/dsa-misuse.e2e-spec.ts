@@ -85,7 +85,11 @@ describe('authors of manifestly illegal content (Art. 23(1))', () => {
       (await t.http.post(`/api/articles/${slug}/comments`).set(authHeader(author)).send({ body: 'Още?' }).expect(403)).body.error.code,
     ).toBe('USER_BANNED');
     const signedIn = await t.http.post('/api/auth/login').send({ login: author.email, password: TEST_PASSWORD }).expect(200);
-    expect(signedIn.body.user.ban).toEqual({ until: user.bannedUntil!.toISOString(), reason: user.banReason });
+    expect(signedIn.body.user.ban).toEqual({
+      since: user.bannedAt!.toISOString(),
+      until: user.bannedUntil!.toISOString(),
+      reason: user.banReason,
+    });
     expect(await auditFor(author.id)).toEqual(['misuse_suspend', 'misuse_warning']);
     const suspension = await t.prisma.statementOfReasons.findFirstOrThrow({ where: { userId: author.id, action: 'misuse_suspension' } });
     expect(suspension).toMatchObject({

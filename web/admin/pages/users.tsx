@@ -94,7 +94,7 @@ export function UsersPage() {
                 <button type="button" class="link" onClick={() => setOpen(u)} aria-haspopup="dialog">
                   {u.username}
                 </button>
-                {u.banned && <span class="badge danger">{t('card.banned')}</span>}
+                {u.ban && <span class="badge danger">{t('card.banned')}</span>}
               </th>
               <td>{u.email ?? '—'}</td>
               <td>

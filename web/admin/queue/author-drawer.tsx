@@ -78,13 +78,13 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
             <dd>{t(`role.${u.role}`)}</dd>
             <dt>{t('drawer.ban')}</dt>
             <dd>
-              {u.banned ? (
+              {u.ban ? (
                 <>
-                  <span class="badge danger">{t('card.banned')}</span> {u.banReason}
-                  {u.bannedUntil ? (
+                  <span class="badge danger">{t('card.banned')}</span> {u.ban.reason}
+                  {u.ban.until ? (
                     <>
                       {' '}
-                      · {t('drawer.until')} <Time iso={u.bannedUntil} />
+                      · {t('drawer.until')} <Time iso={u.ban.until} />
                     </>
                   ) : (
                     ` · ${t('ban.forever')}`
@@ -116,7 +116,7 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
             </tbody>
           </table>
           <div class="buttons">
-            {u.banned ? (
+            {u.ban ? (
               <button type="button" onClick={() => void unban()}>
                 {t('ban.lift')}
               </button>
