@@ -2906,7 +2906,7 @@ export interface components {
             updatedAt: string;
         };
         ArticleSettingsResponse: {
-            article: components["schemas"]["ArticleSettingsViewDto"];
+            articleSettings: components["schemas"]["ArticleSettingsViewDto"];
         };
         BanDto: {
             /** @example Повтарящи се обиди към други читатели */
@@ -15283,7 +15283,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "article": {
+                     *       "articleSettings": {
                      *         "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
                      *         "slug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia",
                      *         "title": "Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония",

@@ -38,6 +38,6 @@ export class ArticleModerationController {
     @Body() dto: ArticleSettingsDto,
     @CurrentUser() user: AuthUser,
   ): Promise<ArticleSettingsResponse> {
-    return { article: await this.articles.updateSettings(slug, dto, user.id) };
+    return { articleSettings: await this.articles.updateSettings(slug, dto, user.id) };
   }
 }

@@ -261,9 +261,10 @@ export class ArticleSettingsViewDto extends QueueArticleDto {
   updatedAt: string;
 }
 
+/** Named for its shape: `article` is the public article everywhere else. */
 export class ArticleSettingsResponse {
   @ApiProperty()
-  article: ArticleSettingsViewDto;
+  articleSettings: ArticleSettingsViewDto;
 }
 
 export class WordFilterResponse {

@@ -198,7 +198,7 @@ describe('typed client generated from the OpenAPI document', () => {
       params: { path: { slug } },
       body: { commentsOpen: false, reason: 'Темата привлича обиди' },
     });
-    expect(settings.data!.article.commentsOpen).toBe(false);
+    expect(settings.data!.articleSettings.commentsOpen).toBe(false);
     const closed = await readerApi.POST('/api/articles/{slug}/comments', { params: { path: { slug } }, body: { body: 'Още един' } });
     expect(closed.error?.error.code).toBe('COMMENTS_CLOSED');
 

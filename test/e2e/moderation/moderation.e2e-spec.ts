@@ -473,7 +473,7 @@ describe('articles: counts and settings', () => {
       .set(authHeader(moderator))
       .send({ moderation: 'post', trustedBypass: false })
       .expect(200);
-    expect(res.body.article).toMatchObject({
+    expect(res.body.articleSettings).toMatchObject({
       id: a.id,
       slug: a.slug,
       moderation: 'post',
@@ -483,7 +483,8 @@ describe('articles: counts and settings', () => {
     });
     expect((await t.prisma.comment.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe('pending');
     const closed = await t.http.patch(`/api/admin/articles/${a.slug}`).set(authHeader(admin)).send({ commentsOpen: false }).expect(200);
-    expect(closed.body.article).toMatchObject({ commentsOpen: false, moderation: 'post' });
+    expect(closed.body.articleSettings).toMatchObject({ commentsOpen: false, moderation: 'post' });
+    expect(closed.body).not.toHaveProperty('article');
     const post = await t.http.post(`/api/articles/${a.slug}/comments`).set(authHeader(author)).send({ body: 'closed now?' });
     expect(post.status).toBe(403);
   });

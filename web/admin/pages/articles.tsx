@@ -31,7 +31,7 @@ export function ArticlesPage() {
   const change = async (a: Article, body: { commentsOpen?: boolean; moderation?: 'pre' | 'post'; trustedBypass?: boolean }) => {
     const { data, error: e } = await api.PATCH('/api/admin/articles/{slug}', { params: { path: { slug: a.slug } }, body });
     if (!data) return setError(e);
-    setItems((prev) => prev.map((x) => (x.id === a.id ? { ...x, ...data.article } : x)));
+    setItems((prev) => prev.map((x) => (x.id === a.id ? { ...x, ...data.articleSettings } : x)));
     announce(t('articles.saved', { title: a.title }));
   };
 
