@@ -39,8 +39,8 @@ const GROUPS = [
   { name: 'own data, notices and decisions', paths: /^\/api\/(?:me|notices|decisions)\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },
   {
-    name: 'admin: notices, appeals, transparency, word filters, decision reasons, staff events',
-    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|decision-reasons|events)\b/,
+    name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events',
+    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|triage-rules|decision-reasons|events)\b/,
   },
   { name: 'admin: webhooks', paths: /^\/api\/admin\/webhooks\b/ },
 ];
@@ -743,8 +743,15 @@ beforeAll(async () => {
   Object.assign(users, { reader: reader!, moderator: moderator!, admin: admin! });
   fixtures.victimId = victim!.id;
   fixtures.userToErase = erasable!.id;
-  const call = async (method: 'post' | 'patch', path: string, who: TestUser | undefined, body: object, key: string): Promise<string> => {
-    const req = t.http[method](path).send(body);
+  const call = async (
+    method: 'post' | 'patch',
+    path: string,
+    who: TestUser | undefined,
+    body: object | undefined,
+    key: string,
+  ): Promise<string> => {
+    // An operation without a request body refuses one.
+    const req = body === undefined ? t.http[method](path) : t.http[method](path).send(body);
     if (who) void req.set('Authorization', bearer(who));
     const res = await req;
     expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
@@ -785,7 +792,7 @@ beforeAll(async () => {
   const hook = { url: 'http://127.0.0.1:9/hook', events: ['comment.approved'] };
   fixtures.webhookId = await call('post', '/api/admin/webhooks', admin, hook, 'webhook');
   fixtures.webhookToDelete = await call('post', '/api/admin/webhooks', admin, hook, 'webhook');
-  fixtures.deliveryId = await call('post', `/api/admin/webhooks/${fixtures.webhookId}/test`, admin, {}, 'delivery');
+  fixtures.deliveryId = await call('post', `/api/admin/webhooks/${fixtures.webhookId}/test`, admin, undefined, 'delivery');
   takeContractViolations();
 });
 
