@@ -161,12 +161,16 @@ export class RouteTable {
       const allow = this.allowedMethods(path);
       if (allow.length && !allow.includes(req.method)) return this.notAllowed(req, reply, allow);
     }
-    if (rule?.body === false && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0)) {
-      return this.refuse(
-        reply,
-        400,
-        errorBody('VALIDATION_FAILED', 'Request validation failed', [{ field: 'body', message: 'this operation takes no body' }]),
-      );
+    if (rule?.body === false) {
+      if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) {
+        return this.refuse(
+          reply,
+          400,
+          errorBody('VALIDATION_FAILED', 'Request validation failed', [{ field: 'body', message: 'this operation takes no body' }]),
+        );
+      }
+      // No body: nothing to parse, whatever Content-Type a client sends along (an empty "JSON" body is no error here).
+      delete req.headers['content-type'];
     }
     if (rule?.query) {
       const unknown = Object.keys(req.query as object).filter((k) => !rule.query!.has(k));
