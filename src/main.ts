@@ -1,18 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory.js';
-import { ArticlesService } from './articles/articles.service.js';
-import { AuthBootstrap } from './auth/auth.bootstrap.js';
 import { StartupError } from './common/errors/startup-error.js';
 import { createLogger } from './common/logger.js';
 import { probePort } from './common/port-probe.js';
-import { loadDotEnv } from './config/dotenv.js';
-import { type Env, loadEnv } from './config/env.js';
+import type { Env } from './config/env.js';
 import { DatabaseUnreachableError } from './database/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded.js';
 import { migrate, pendingMigrations } from './database/migrator.js';
-import { FirstAdminSetup } from './setup/first-admin-setup.service.js';
+import { checkConfiguration } from './preflight.js';
 
 const log = new Logger('Bootstrap');
 // Longest a stop may take (requests draining, then the database) before the process exits anyway.
@@ -26,16 +22,16 @@ const STOP_TIMEOUT_MS = 15_000;
  * configuration).
  */
 async function main(): Promise<void> {
-  let env: Env;
-  let envFile: string | undefined;
-  try {
-    envFile = loadDotEnv();
-    env = loadEnv();
-  } catch (err) {
-    Logger.overrideLogger(createLogger({ LOG_LEVEL: 'log', LOG_FORMAT: process.env.NODE_ENV === 'production' ? 'json' : 'pretty' }));
-    log.fatal((err as Error).message);
-    process.exit(78); // EX_CONFIG
-  }
+  // The configuration first: the application's modules (Nest, Prisma, every feature) load only once it is valid.
+  const checked = checkConfiguration();
+  let env = checked.env;
+  const envFile = checked.envFile;
+  const [{ createApp }, { ArticlesService }, { AuthBootstrap }, { FirstAdminSetup }] = await Promise.all([
+    import('./app.factory.js'),
+    import('./articles/articles.service.js'),
+    import('./auth/auth.bootstrap.js'),
+    import('./setup/first-admin-setup.service.js'),
+  ]);
   const logger = createLogger(env);
   Logger.overrideLogger(logger);
   if (envFile) log.log(`read settings from ${envFile} (variables already set in the environment win)`);

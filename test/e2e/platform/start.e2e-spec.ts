@@ -208,6 +208,13 @@ describe('npm start, as a person runs it', () => {
     }
   }, 60_000);
 
+  it('should refuse an invalid setting with one line that names it once, exit 78, before starting anything', async () => {
+    const p = start(serviceEnv({ PORT: String(await freePort()), JWT_SECRET: 'too-short' }));
+    expect(await p.exited).toBe(78);
+    expectOneLineFailure(p.output(), /FATAL \[Bootstrap\] invalid configuration: JWT_SECRET must be at least 32 characters$/m);
+    expect(p.output()).not.toMatch(/embedded PostgreSQL|build:/);
+  }, 60_000);
+
   it('should name DATABASE_URL in one line when the database is unreachable, without its password', async () => {
     const closed = await freePort();
     const p = start(
