@@ -122,6 +122,10 @@ describe('npm start, as a person runs it', () => {
     expect(await portIsFree(pgPort)).toBe(true);
 
     const out = p.output();
+    // The ready line says what is true: the bound address, and the URL on this machine (no PUBLIC_URL here).
+    expect(out).toContain(
+      `ready: listening on 0.0.0.0:${port}; http://localhost:${port}/api on this machine (OpenAPI: http://localhost:${port}/api/docs)`,
+    );
     expect(out).toContain('SIGTERM: stopping');
     expect(out).toMatch(/stopped\n?$/);
     expect(out).not.toMatch(/ WARN | ERROR /);
@@ -136,9 +140,16 @@ describe('npm start, as a person runs it', () => {
     let first: StartedProcess;
 
     beforeAll(async () => {
-      first = start();
+      first = start({ ...env(), PUBLIC_URL: 'https://comments.example.bg' });
       await first.waitUntilReady(port);
     }, 120_000);
+
+    it('should print the bound address and PUBLIC_URL when it is set, in the ready line and the setup link', () => {
+      expect(first.output()).toContain(
+        `ready: listening on 0.0.0.0:${port}; public address https://comments.example.bg/api (OpenAPI: https://comments.example.bg/api/docs)`,
+      );
+      expect(first.output()).not.toContain('http://localhost');
+    });
 
     it('should keep the data of the previous run', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/articles/${SEED_SLUG}/comments/count`);
