@@ -27,8 +27,8 @@ interface Stream {
 
 /** Events a resume may replay; more means the client is asked to reload instead. */
 const MAX_REPLAY = 500;
-/** Frames held for a stream while it is being set up, before it is dropped as hopeless. */
-const MAX_HELD = 1_000;
+/** Frames held for a stream while it is being set up, before it is dropped as hopeless (a bulk decision of 500 is 501 events; the frames are shared). */
+const MAX_HELD = 2_000;
 /** Encoded frames of recent events, shared by the streams that send them (live and replayed). */
 const FRAME_CACHE = 2_000;
 
