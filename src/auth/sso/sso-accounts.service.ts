@@ -107,24 +107,25 @@ export class SsoAccountsService {
   private async create(profile: SsoProfile): Promise<SelfUserView> {
     const role: Role = profile.role ?? 'reader';
     const staff = role !== 'reader';
-    const name = await this.usernames.deriveUnique(this.usernameSeed(profile, staff), { staff });
-    return this.prisma.transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: {
-          email: profile.email ?? null,
-          username: name.username,
-          usernameNormalized: name.normalized,
-          usernameSkeleton: name.skeleton,
-          displayName: profile.displayName ?? null,
-          role,
-          identities: { create: { issuer: profile.issuer, subject: profile.subject } },
-        },
-        select: selfUserSelect,
-      });
-      if (staff) await this.auditRoleChange(tx, user.id, 'reader', role, profile.issuer, true);
-      this.logger.log({ msg: 'account created from a publisher sign-in', userId: user.id, role });
-      return toSelfUserView(user);
-    });
+    return this.usernames.createWithUniqueName(this.usernameSeed(profile, staff), { staff }, (name) =>
+      this.prisma.transaction(async (tx) => {
+        const user = await tx.user.create({
+          data: {
+            email: profile.email ?? null,
+            username: name.username,
+            usernameNormalized: name.normalized,
+            usernameSkeleton: name.skeleton,
+            displayName: profile.displayName ?? null,
+            role,
+            identities: { create: { issuer: profile.issuer, subject: profile.subject } },
+          },
+          select: selfUserSelect,
+        });
+        if (staff) await this.auditRoleChange(tx, user.id, 'reader', role, profile.issuer, true);
+        this.logger.log({ msg: 'account created from a publisher sign-in', userId: user.id, role });
+        return toSelfUserView(user);
+      }),
+    );
   }
 
   /**
