@@ -174,6 +174,10 @@ export class NoticesService {
         SELECT id, comment_id, status::text AS status, notifier_key, notifier_user_id FROM notices WHERE id = ${id}::uuid FOR UPDATE`;
       if (!notice) throw noticeNotFound();
       if (notice.status !== 'open') throw AppError.conflict('NOTICE_ALREADY_DECIDED', 'This notice has already been decided');
+      const comment = await tx.comment.findUnique({ where: { id: notice.comment_id }, select: { authorId: true } });
+      if (comment?.authorId === actor.id) {
+        throw AppError.forbidden('OWN_CASE', 'This notice is about your own comment: another member of staff must decide it');
+      }
       const manifestlyUnfounded = dto.manifestlyUnfounded ?? false;
       await tx.notice.update({
         where: { id },
