@@ -79,7 +79,8 @@ export class PublisherKeys {
       // An unknown kid (key rotation): one read per cooldown; during a failed read's backoff none (503 at once).
       let readError: unknown;
       if (this.inFlight) await this.inFlight.catch((e: unknown) => (readError = e));
-      else if (this.backingOff()) await this.read().catch((e: unknown) => (readError = e)); // rejects at once, no fetch
+      else if (this.backingOff())
+        await this.read().catch((e: unknown) => (readError = e)); // rejects at once, no fetch
       else if (this.now() - this.lastReadStartedAt >= this.opts.cooldownMs) await this.read().catch((e: unknown) => (readError = e));
       try {
         return await this.keys.local(header, input);
