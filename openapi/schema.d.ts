@@ -1293,7 +1293,7 @@ export interface components {
              */
             username: string;
             /**
-             * @description must differ from the email and the username
+             * @description must differ from the email and the username; at least 10 characters other than spaces
              * @example липов цвят над Витоша
              */
             password: string;
@@ -4330,7 +4330,7 @@ export interface components {
              */
             username: string;
             /**
-             * @description must differ from the email and the username
+             * @description must differ from the email and the username; at least 10 characters other than spaces
              * @example липов цвят над Витоша
              */
             password: string;

@@ -4,7 +4,7 @@ import { IsEmail, IsString, MaxLength, MinLength, ValidateBy, type ValidationArg
 import { hasInvisibleCharacters } from '../../common/text/invisible.js';
 import { normalizeEmail } from '../../common/text/email.js';
 import { canonicalUsername, checkUsername, USERNAME_RULE, USERNAME_SHAPE } from '../../users/username-rules.js';
-import { PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity } from '../credential-rules.js';
+import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_TOO_BLANK, passwordEqualsIdentity, passwordStrengthLength } from '../credential-rules.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -18,6 +18,18 @@ const NotEqualToEmailOrUsername = () =>
         return typeof value !== 'string' || !passwordEqualsIdentity(value, dto?.email, dto?.username);
       },
       defaultMessage: () => 'password must not equal the email or the username',
+    },
+  });
+
+/** PASSWORD_MIN counts characters other than spaces: ten spaces (or "a" and nine spaces) are not a password. */
+const NotMostlyBlank = () =>
+  ValidateBy({
+    name: 'notMostlyBlank',
+    validator: {
+      // Shorter ones are MinLength's to refuse (one message per problem).
+      validate: (value: unknown) =>
+        typeof value !== 'string' || value.length < PASSWORD_MIN || passwordStrengthLength(value) >= PASSWORD_MIN,
+      defaultMessage: () => PASSWORD_TOO_BLANK,
     },
   });
 
@@ -63,9 +75,13 @@ export class RegisterDto {
   @IsUsername()
   username: string;
 
-  @ApiProperty({ description: 'must differ from the email and the username', example: 'липов цвят над Витоша' })
+  @ApiProperty({
+    description: `must differ from the email and the username; at least ${PASSWORD_MIN} characters other than spaces`,
+    example: 'липов цвят над Витоша',
+  })
   @IsString()
   @MinLength(PASSWORD_MIN)
+  @NotMostlyBlank()
   @MaxLength(PASSWORD_MAX)
   @NotEqualToEmailOrUsername()
   password: string;

@@ -45,6 +45,8 @@ const RULES: Record<string, Apply | null> = {
   notEqualToEmailOrUsername: null,
   // The characters and length of a username; one script only and no look-alike of a taken name are prose.
   isUsername: (s, [shape]) => Object.assign(s, { type: 'string', pattern: shape }),
+  // Passwords: PASSWORD_MIN characters other than spaces, described in prose.
+  notMostlyBlank: null,
   // No zero-width, bidi or other invisible characters: described in prose.
   noInvisibleCharacters: null,
 };

@@ -210,6 +210,28 @@ describe('auth: register, login, me', () => {
       if (status === 400) expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'password' })]);
     });
 
+    it.each([
+      ['10 spaces', ' '.repeat(10)],
+      ['tabs and newlines', '\t\n'.repeat(8)],
+      ['one letter and spaces', `a${' '.repeat(12)}`],
+      ['9 letters padded with spaces', `  abcdefghi  `],
+    ])('should refuse a password of %s', async (_name, password) => {
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: uniq(), password })
+        .expect(400);
+      expect(res.body.error.details).toEqual([
+        { field: 'password', message: 'password must have at least 10 characters other than spaces' },
+      ]);
+    });
+
+    it('should accept a passphrase with spaces between its words', async () => {
+      await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: uniq(), password: 'липов цвят над Витоша' })
+        .expect(201);
+    });
+
     it('should reject a password equal to the email, ignoring case', async () => {
       const name = uniq('emailpw');
       const res = await t.http
