@@ -14,7 +14,7 @@ import { UsernamesService } from '../users/usernames.service.js';
 import { authUser } from '../users/users.sql.js';
 import type { RegisterDto } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
-import { findSession, revokeSessionFamily, rotateSession, startSession } from './sessions.js';
+import { endSessionFamily, findSession, revokeSessionFamily, rotateSession, startSession } from './sessions.js';
 
 export interface AuthResult {
   user: SelfUserView;
@@ -71,7 +71,7 @@ export class AuthService {
         },
         select: selfUserSelect,
       });
-      return this.result(user.id, toSelfUserView(user), session.token);
+      return this.result(user.id, toSelfUserView(user), session);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         // Registration has to tell the user which field to change, so it says whether the email or the username
@@ -123,15 +123,17 @@ export class AuthService {
    * whether they may call it (@AllowBanned()).
    */
   async userForAccessToken(payload: unknown): Promise<AuthUser> {
-    const { sub, typ, exp, iat } = (payload ?? {}) as { sub?: unknown; typ?: unknown; exp?: unknown; iat?: unknown };
+    const { sub, typ, exp, iat, sid } = (payload ?? {}) as { sub?: unknown; typ?: unknown; exp?: unknown; iat?: unknown; sid?: unknown };
     // `typ` keeps any other token we sign from passing as an access token; the uuid check keeps a malformed `sub`
     // from reaching the uuid column as a database error. Every token we issue has `exp` and `iat`: one without them
     // (signed with our key by something else, or by mistake) would never expire, so it is refused.
     if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat))
       throw invalidToken();
-    // A prepared statement on the read path: this runs on every authenticated request.
-    const user = await authUser(this.prisma.pool, sub);
-    if (!user || user.deleted_at) throw invalidToken();
+    if (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) throw invalidToken();
+    // A prepared statement on the read path: this runs on every authenticated request. `sid` names the session
+    // (refresh-token family) the token was issued in: signed out, the token is refused at once.
+    const user = await authUser(this.prisma.pool, sub, sid ?? null);
+    if (!user || user.deleted_at || !user.session_live) throw invalidToken();
     return {
       id: user.id,
       email: user.email,
@@ -189,23 +191,26 @@ export class AuthService {
     }
     return {
       user: toSelfUserView(user),
-      accessToken: await this.signAccessToken(row.userId),
+      accessToken: await this.signAccessToken(row.userId, row.familyId),
       refreshToken: next,
       expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS'),
     };
   }
 
-  /** Revokes the presented refresh token's whole family (this device's session). Idempotent. */
+  /**
+   * Ends the presented refresh token's session (this device's): its family is deleted, so its refresh tokens answer
+   * INVALID_REFRESH_TOKEN and its access tokens INVALID_TOKEN at once (their `sid` names it). Idempotent.
+   */
   async logout(refreshToken: string): Promise<void> {
     const row = await findSession(this.prisma, sha256(refreshToken));
     if (!row) return;
-    await revokeSessionFamily(this.prisma, row.familyId);
+    await endSessionFamily(this.prisma, row.familyId);
   }
 
   private async issueTokens(userId: string, user: SelfUserView): Promise<AuthResult> {
     const session = this.newSession();
     await startSession(this.prisma, userId, session.row);
-    return this.result(userId, user, session.token);
+    return this.result(userId, user, session);
   }
 
   /** A new refresh-token family: the opaque token for the client and the row that stores only its hash. */
@@ -218,13 +223,21 @@ export class AuthService {
     };
   }
 
-  private async result(userId: string, user: SelfUserView, refreshToken: string): Promise<AuthResult> {
-    return { user, accessToken: await this.signAccessToken(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+  private async result(userId: string, user: SelfUserView, session: { token: string; row: { familyId: string } }): Promise<AuthResult> {
+    return {
+      user,
+      accessToken: await this.signAccessToken(userId, session.row.familyId),
+      refreshToken: session.token,
+      expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS'),
+    };
   }
 
-  /** HS256 (pinned in JwtModule's signOptions); verified by the passport-jwt strategy, which accepts only HS256. */
-  private signAccessToken(userId: string): Promise<string> {
-    return this.jwt.signAsync({ sub: userId, typ: 'access' });
+  /**
+   * HS256 (pinned in JwtModule's signOptions); verified by the passport-jwt strategy, which accepts only HS256.
+   * `sid` is the session (refresh-token family): signing out ends the access tokens issued in it.
+   */
+  private signAccessToken(userId: string, sessionId: string): Promise<string> {
+    return this.jwt.signAsync({ sub: userId, typ: 'access', sid: sessionId });
   }
 
   private newRefreshToken(): string {
