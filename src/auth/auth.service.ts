@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
+import { clientIpKey } from '../common/rate-limit/client-ip.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -29,8 +30,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidToken = () => AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
 
-/** Login attempts per account (see AuthController for the per-IP limit and the reasoning). */
-const LOGIN_ACCOUNT_LIMIT = { name: 'login-account', limit: 5, windowSeconds: 60 } as const;
+/**
+ * Login attempts per account (see AuthController for the per-IP limit and the reasoning): 5 a minute from one
+ * address (the attacker's), and a softer 50 per 15 minutes from all addresses together (guessing from many hosts),
+ * so someone hammering an account from one address does not lock its owner out at another.
+ */
+const LOGIN_ACCOUNT_ADDRESS_LIMIT = { name: 'login-account-address', limit: 5, windowSeconds: 60 } as const;
+const LOGIN_ACCOUNT_LIMIT = { name: 'login-account', limit: 50, windowSeconds: 15 * 60 } as const;
 
 @Injectable()
 export class AuthService {
@@ -92,10 +98,11 @@ export class AuthService {
    * (its user view carries `ban`): a suspension leaves it its legal rights (read the statement of reasons, appeal,
    * export and erase its data), and JwtAuthGuard refuses everything else with USER_BANNED.
    *
-   * Attempts are counted per account before the password is checked: one bucket for the account whether it is
-   * named by its email or its username (an unknown name gets a bucket of its own, so the limit behaves the same).
+   * Attempts are counted per account and client address, and per account, before the password is checked: one
+   * account whether it is named by its email or its username (an unknown name gets buckets of its own, so the
+   * limits behave the same).
    */
-  async validateCredentials(login: string, password: string): Promise<SelfUserView | null> {
+  async validateCredentials(login: string, password: string, clientAddress?: string): Promise<SelfUserView | null> {
     const key = login.trim();
     const byEmail = key.includes('@');
     const lookup = byEmail ? normalizeEmail(key) : normalizeUsername(key);
@@ -103,8 +110,10 @@ export class AuthService {
       where: byEmail ? { email: lookup } : { usernameNormalized: lookup },
       select: { ...selfUserSelect, passwordHash: true, deletedAt: true },
     });
+    const account = user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}`;
     await this.limiter.consume([
-      { rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` },
+      { rule: LOGIN_ACCOUNT_ADDRESS_LIMIT, subject: `${account}|ip:${clientIpKey(clientAddress)}` },
+      { rule: LOGIN_ACCOUNT_LIMIT, subject: account },
     ]);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.deletedAt) return null;
