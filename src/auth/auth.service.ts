@@ -103,7 +103,8 @@ export class AuthService {
    * limits behave the same).
    */
   async validateCredentials(login: string, password: string, clientAddress?: string): Promise<SelfUserView | null> {
-    const key = login.trim();
+    // NFKC first: a full-width ＠ is an @ (an email), as normalizeEmail and normalizeUsername read it.
+    const key = login.normalize('NFKC').trim();
     const byEmail = key.includes('@');
     const lookup = byEmail ? normalizeEmail(key) : normalizeUsername(key);
     const user = await this.prisma.user.findFirst({

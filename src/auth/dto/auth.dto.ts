@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
 import { hasInvisibleCharacters } from '../../common/text/invisible.js';
-import { normalizeEmail } from '../../common/text/email.js';
+import { emailMixesScripts, normalizeEmail } from '../../common/text/email.js';
 import { canonicalUsername, checkUsername, USERNAME_RULE, USERNAME_SHAPE } from '../../users/username-rules.js';
 import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_TOO_BLANK, passwordEqualsIdentity, passwordStrengthLength } from '../credential-rules.js';
 
@@ -47,6 +47,16 @@ const IsUsername = () =>
     },
   });
 
+/** Latin and Cyrillic (or Greek) letters mixed in one part of an address: a look-alike of another address. */
+const SingleScriptEmail = () =>
+  ValidateBy({
+    name: 'singleScriptEmail',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !emailMixesScripts(value),
+      defaultMessage: () => 'email must not mix Latin, Cyrillic or Greek letters in one part',
+    },
+  });
+
 /** Zero-width and other invisible characters would let two addresses that look alike differ. */
 const NoInvisibleCharacters = () =>
   ValidateBy({
@@ -63,6 +73,7 @@ export class RegisterDto {
   @IsString()
   @MaxLength(254)
   @NoInvisibleCharacters()
+  @SingleScriptEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   email: string;
 

@@ -47,6 +47,8 @@ const RULES: Record<string, Apply | null> = {
   isUsername: (s, [shape]) => Object.assign(s, { type: 'string', pattern: shape }),
   // Passwords: PASSWORD_MIN characters other than spaces, described in prose.
   notMostlyBlank: null,
+  // One script per part of an email address: described in prose.
+  singleScriptEmail: null,
   // No zero-width, bidi or other invisible characters: described in prose.
   noInvisibleCharacters: null,
 };
