@@ -17822,6 +17822,26 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
         };
     };
     streamArticleEvents: {
@@ -20496,6 +20516,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
         };
     };
     getSignInOptions: {
@@ -20546,6 +20586,30 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
