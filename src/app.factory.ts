@@ -116,10 +116,13 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     });
   }
   useConditionalGet(fastify);
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'api/docs-json',
-    useGlobalPrefix: false,
-  });
+  // API_DOCS (off by default in production): otherwise /api/docs and /api/docs-json are 404 ROUTE_NOT_FOUND.
+  if (env.API_DOCS) {
+    SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: 'api/docs-json',
+      useGlobalPrefix: false,
+    });
+  }
 
   await app.init();
   await fastify.ready();

@@ -21,6 +21,14 @@ describe('configuration', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('should serve the API reference by default except in production, where API_DOCS turns it on', () => {
+    expect(loadEnv({}).API_DOCS).toBe(true);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: SECRET };
+    expect(loadEnv(production).API_DOCS).toBe(false);
+    expect(loadEnv({ ...production, API_DOCS: 'true' }).API_DOCS).toBe(true);
+    expect(loadEnv({ API_DOCS: 'false' }).API_DOCS).toBe(false);
+  });
+
   it('should type and split values', () => {
     const env = loadEnv({
       PORT: '8080',

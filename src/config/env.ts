@@ -87,6 +87,8 @@ export const envSchema = z
       DATABASE_URL: database,
       JWT_SECRET: secret,
       LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+      // The API reference maps every route for whoever asks: public in production only when the operator says so.
+      API_DOCS: env.API_DOCS ?? !production,
       // Development and tests get a fixed, clearly-marked key so webhooks work on a fresh clone; production has none.
       WEBHOOK_SECRET_KEY: webhookKeys.length || production ? webhookKeys : ['development-only-webhook-key-do-not-use-in-production'],
     };
