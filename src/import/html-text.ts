@@ -82,11 +82,7 @@ export function htmlToText(html: string): string {
     }
   }
   if (link) out += withAddress(link.text, link.href);
-  return normalizeCommentText(
-    out
-      .replace(/[ \t\u00a0]+\n/g, '\n')
-      .replace(/\n{3,}/g, '\n\n'),
-  );
+  return normalizeCommentText(out.replace(/[ \t\u00a0]+\n/g, '\n').replace(/\n{3,}/g, '\n\n'));
 }
 
 function withAddress(text: string, href: string | undefined): string {

@@ -22,9 +22,7 @@ export async function deriveImportUsernames(
     const short = base.slice(0, USERNAME_MAX - 9).replace(/[_-]+$/, '') || 'reader';
     const hashed = parseInt(createHash('sha256').update(a.key).digest('hex').slice(0, 12), 16) % 1_000_000;
     list.push(base, `${short}${hashed}`, `${short}${randomInt(1_000_000, 99_999_999)}`);
-    return list
-      .map((name) => checkUsername(name, { reserved }))
-      .filter((c): c is ValidUsername & { ok: true } => c.ok);
+    return list.map((name) => checkUsername(name, { reserved })).filter((c): c is ValidUsername & { ok: true } => c.ok);
   });
   const all = candidates.flat();
   const { rows } = await client.query<{ n: string; s: string | null }>(
@@ -37,7 +35,7 @@ export async function deriveImportUsernames(
   const out = new Map<string, ValidUsername>();
   authors.forEach((a, i) => {
     const free =
-      candidates[i]!.find((c) => !takenNormalized.has(c.normalized) && !takenSkeleton.has(c.skeleton)) ??
+      candidates[i].find((c) => !takenNormalized.has(c.normalized) && !takenSkeleton.has(c.skeleton)) ??
       // Every candidate taken (extremely unlikely): a fresh random number, checked by the insert's unique index.
       (checkUsername(`reader${randomInt(10_000_000, 2_000_000_000)}`) as ValidUsername & { ok: true });
     takenNormalized.add(free.normalized);

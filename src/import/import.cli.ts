@@ -22,14 +22,15 @@ function parseArgs(argv: string[]) {
     json: false,
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--from') {
       const f = argv[++i];
       if (!IMPORT_FORMATS.includes(f as ImportFormat)) throw new Error(`unknown format "${f ?? ''}": use ${IMPORT_FORMATS.join(', ')}`);
       opts.format = f as ImportFormat;
     } else if (a === '--batch-size') {
       opts.batchSize = Number(argv[++i]);
-      if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 10_000) throw new Error('--batch-size must be 1..10000');
+      if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 10_000)
+        throw new Error('--batch-size must be 1..10000');
     } else if (a === '--no-create-articles') opts.createMissingArticles = false;
     else if (a === '--json') opts.json = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
@@ -100,10 +101,20 @@ try {
     sourceName: basename(args.file),
     batchSize: args.batchSize,
     createMissingArticles: args.createMissingArticles,
-    reserved: ReservedUsernames.forSite((process.env.RESERVED_USERNAMES ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    reserved: ReservedUsernames.forSite(
+      (process.env.RESERVED_USERNAMES ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     onProgress: draw,
   });
-  const report = await importer.run(readRecords(args.format, readFileChunks(args.file, (b) => (bytes = b))));
+  const report = await importer.run(
+    readRecords(
+      args.format,
+      readFileChunks(args.file, (b) => (bytes = b)),
+    ),
+  );
   if (tty) process.stderr.write('\n');
   console.log(args.json ? JSON.stringify(report, null, 2) : summary(report, (Date.now() - started) / 1000));
   process.exitCode = 0;

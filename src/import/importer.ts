@@ -203,7 +203,7 @@ export class Importer {
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
-      const first = batch[0]!.place;
+      const first = batch[0].place;
       const last = batch.at(-1)!.place;
       throw new ImportBatchError(
         `the batch of ${batch.length} comments from line ${first.line} to line ${last.line} was not imported (nothing of it was written): ${(err as Error).message}`,
@@ -255,14 +255,21 @@ export class Importer {
       const all = [...this.waiting.values()].flat();
       let roots = all.filter((c) => !this.waitingKeys.has(c.parentKey!));
       // A cycle (a replies to b, b replies to a): break it at the first comment in file order.
-      if (!roots.length) roots = [all.sort((a, b) => a.place.line - b.place.line)[0]!];
+      if (!roots.length) roots = [all.sort((a, b) => a.place.line - b.place.line)[0]];
       for (const c of roots) {
         const list = this.waiting.get(c.parentKey!)!;
         list.splice(list.indexOf(c), 1);
         if (!list.length) this.waiting.delete(c.parentKey!);
         this.waitingKeys.delete(c.key);
         this.counts.orphans++;
-        this.note({ key: c.key, place: c.place, reason: `its parent ${c.parentKey} was not imported (missing from the file, or failed): imported as a top-level comment` }, 'orphan');
+        this.note(
+          {
+            key: c.key,
+            place: c.place,
+            reason: `its parent ${c.parentKey} was not imported (missing from the file, or failed): imported as a top-level comment`,
+          },
+          'orphan',
+        );
         this.batch.push({ ...c, parentKey: undefined });
         this.batchKeys.add(c.key);
       }
@@ -324,7 +331,10 @@ export class Importer {
         }
         if (parent.articleId !== article.id) {
           this.counts.orphans++;
-          this.note({ key: c.key, place: c.place, reason: `its parent ${c.parentKey} belongs to another thread: imported as a top-level comment` }, 'orphan');
+          this.note(
+            { key: c.key, place: c.place, reason: `its parent ${c.parentKey} belongs to another thread: imported as a top-level comment` },
+            'orphan',
+          );
           parent = undefined;
         }
       }
@@ -336,7 +346,10 @@ export class Importer {
     }
 
     // 4. Authors.
-    const authorIds = await this.resolveAuthors(client, rows.map((r) => r.c));
+    const authorIds = await this.resolveAuthors(
+      client,
+      rows.map((r) => r.c),
+    );
 
     // 5. Comments, then the counters of what was inserted.
     const now = new Date();
@@ -366,7 +379,9 @@ export class Importer {
     );
     if (inserted.rowCount !== rows.length) {
       // Another import of the same file wrote some of these meanwhile: start the batch again from a clean state.
-      throw new Error(`${rows.length - (inserted.rowCount ?? 0)} comments were written by another run at the same time; run the import again`);
+      throw new Error(
+        `${rows.length - (inserted.rowCount ?? 0)} comments were written by another run at the same time; run the import again`,
+      );
     }
     await this.addToCounters(client, inserted.rows);
 
@@ -425,8 +440,7 @@ export class Importer {
     const info = todo.map((s) => {
       const url = s.thread.url ? normalizeArticleUrl(s.thread.url) : undefined;
       const segment = url ? lastSegment(url) : undefined;
-      const wanted =
-        s.thread.slug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
+      const wanted = s.thread.slug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
       return { s, key: this.importKey(s.thread.key), url, segment, wanted: wanted || 'article' };
     });
     const slugs = [...new Set(info.flatMap((i) => [i.s.thread.identifier, i.segment, i.wanted]).filter((v): v is string => !!v))];
@@ -525,8 +539,8 @@ export class Importer {
       );
       this.authors.created += created.rowCount ?? 0;
       missing.forEach((a, i) => {
-        out.set(a.key, ids[i]!);
-        this.authorIds.set(a.key, ids[i]!);
+        out.set(a.key, ids[i]);
+        this.authorIds.set(a.key, ids[i]);
       });
     }
     return out;
@@ -557,7 +571,7 @@ export class Importer {
       `INSERT INTO imports (id, format, source_name, started_by_id) VALUES (gen_random_uuid(), $1, $2, $3) RETURNING id`,
       [this.opts.format, this.opts.sourceName ?? null, this.opts.startedById ?? null],
     );
-    return rows[0]!.id;
+    return rows[0].id;
   }
 
   /** The run's row gets its final counts and report, and the audit log one row, in one transaction. */

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import { NATIVE_FORMAT, NATIVE_VERSION, type NativeArticle, type NativeAuthor, type NativeComment, type NativeHeader } from './native-format.js';
+import {
+  NATIVE_FORMAT,
+  NATIVE_VERSION,
+  type NativeArticle,
+  type NativeAuthor,
+  type NativeComment,
+  type NativeHeader,
+} from './native-format.js';
 
 /**
  * The whole site in the native format (native-format.ts), one line at a time, with bounded memory: articles, the
@@ -17,13 +24,24 @@ export async function* exportNative(pool: pg.Pool): AsyncGenerator<string> {
             (SELECT count(DISTINCT author_id)::int FROM comments) AS authors,
             (SELECT count(*)::int FROM comments) AS comments`,
   );
-  const header: NativeHeader = { type: 'header', format: NATIVE_FORMAT, version: NATIVE_VERSION, exportedAt: new Date().toISOString(), counts: counts.rows[0]! };
+  const header: NativeHeader = {
+    type: 'header',
+    format: NATIVE_FORMAT,
+    version: NATIVE_VERSION,
+    exportedAt: new Date().toISOString(),
+    counts: counts.rows[0],
+  };
   yield JSON.stringify(header) + '\n';
 
-  for await (const a of pages<{ id: string; slug: string; title: string; url: string | null; language: string; published_at: Date; import_key: string | null }>(
-    pool,
-    'SELECT id, slug, title, url, language, published_at, import_key FROM articles WHERE id > $1 ORDER BY id LIMIT $2',
-  )) {
+  for await (const a of pages<{
+    id: string;
+    slug: string;
+    title: string;
+    url: string | null;
+    language: string;
+    published_at: Date;
+    import_key: string | null;
+  }>(pool, 'SELECT id, slug, title, url, language, published_at, import_key FROM articles WHERE id > $1 ORDER BY id LIMIT $2')) {
     const line: NativeArticle = {
       type: 'article',
       key: a.import_key ?? `native:${a.id}`,
@@ -37,7 +55,13 @@ export async function* exportNative(pool: pg.Pool): AsyncGenerator<string> {
     yield JSON.stringify(line) + '\n';
   }
 
-  for await (const u of pages<{ id: string; username: string; display_name: string | null; email: string | null; import_key: string | null }>(
+  for await (const u of pages<{
+    id: string;
+    username: string;
+    display_name: string | null;
+    email: string | null;
+    import_key: string | null;
+  }>(
     pool,
     `SELECT id, username, display_name, coalesce(email, claim_email) AS email, import_key FROM users u
      WHERE id > $1 AND EXISTS (SELECT 1 FROM comments c WHERE c.author_id = u.id) ORDER BY id LIMIT $2`,

@@ -97,7 +97,10 @@ export async function* readNative(chunks: AsyncIterable<string>): AsyncGenerator
         throw new ImportFileError(`not a native export: the first line must be {"type":"header","format":"${NATIVE_FORMAT}",…}`, place);
       }
       if (rec.version !== NATIVE_VERSION) {
-        throw new ImportFileError(`native export version ${String(rec.version)} is not supported (this service reads version ${NATIVE_VERSION})`, place);
+        throw new ImportFileError(
+          `native export version ${String(rec.version)} is not supported (this service reads version ${NATIVE_VERSION})`,
+          place,
+        );
       }
       header = true;
       continue;

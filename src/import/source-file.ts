@@ -18,7 +18,9 @@ export async function* readUtf8Chunks(
     try {
       text = decoder.decode(buf, { stream: true });
     } catch {
-      throw new ImportFileError(`the file is not UTF-8: an invalid byte sequence within bytes ${bytes}-${bytes + buf.length} (convert it with iconv first)`);
+      throw new ImportFileError(
+        `the file is not UTF-8: an invalid byte sequence within bytes ${bytes}-${bytes + buf.length} (convert it with iconv first)`,
+      );
     }
     bytes += buf.length;
     onBytes?.(bytes);

@@ -19,8 +19,7 @@ function author(r: XmlRecord): SourceAuthor {
   const name = field(r, 'wp:comment_author') ?? 'Anonymous';
   const email = field(r, 'wp:comment_author_email')?.toLowerCase();
   const userId = field(r, 'wp:comment_user_id');
-  const key =
-    userId && userId !== '0' ? `user:${userId}` : email ? `email:${hashKey(email)}` : `name:${hashKey(name.toLowerCase())}`;
+  const key = userId && userId !== '0' ? `user:${userId}` : email ? `email:${hashKey(email)}` : `name:${hashKey(name.toLowerCase())}`;
   return { key, name, email };
 }
 
@@ -51,7 +50,12 @@ export async function* readWordpress(chunks: AsyncIterable<string>): AsyncGenera
     const threadKey = field(item, 'wp:post_id');
     const key = field(r, 'wp:comment_id');
     if (!threadKey || !key) {
-      yield { kind: 'invalid', key, reason: !key ? '<wp:comment> without <wp:comment_id>' : 'post without <wp:post_id> before its comments', place: r.place };
+      yield {
+        kind: 'invalid',
+        key,
+        reason: !key ? '<wp:comment> without <wp:comment_id>' : 'post without <wp:post_id> before its comments',
+        place: r.place,
+      };
       continue;
     }
     // The post's fields precede its comments in WXR; announced once, with its first comment.

@@ -51,7 +51,10 @@ export async function* xmlRecords(
     if (!sawRoot) {
       sawRoot = true;
       if (tag.name !== opts.rootName) {
-        throw new ImportFileError(`not a ${opts.formatName} export: the root element is <${tag.name}>, expected <${opts.rootName}>`, place());
+        throw new ImportFileError(
+          `not a ${opts.formatName} export: the root element is <${tag.name}>, expected <${opts.rootName}>`,
+          place(),
+        );
       }
     }
     stack.push(tag.name);
