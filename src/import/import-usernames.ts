@@ -7,7 +7,7 @@ import { checkUsername, type ReservedUsernames, USERNAME_MAX, usernameBase, type
  * with 30,000 "Ivan"s imports as fast as one with none): each author's name goes through the registration rules'
  * derivation (usernameBase: the same folding, script and reserved-name rules as SSO sign-ins), then the first free
  * of the base itself, the base with a number hashed from the author's source key (stable across re-runs), and the
- * base with a random number. One query finds which candidates are taken (by normalised form or look-alike
+ * base with a random number when both are taken. One query finds which candidates are taken (by normalised form or look-alike
  * skeleton); names given out earlier in the batch count as taken.
  */
 export async function deriveImportUsernames(
@@ -21,7 +21,7 @@ export async function deriveImportUsernames(
     const base = usernameBase(a.name, { reserved });
     const short = base.slice(0, USERNAME_MAX - 9).replace(/[_-]+$/, '') || 'reader';
     const hashed = parseInt(createHash('sha256').update(a.key).digest('hex').slice(0, 12), 16) % 1_000_000;
-    list.push(base, `${short}${hashed}`, `${short}${randomInt(1_000_000, 99_999_999)}`);
+    list.push(base, `${short}${hashed}`);
     return list.map((name) => checkUsername(name, { reserved })).filter((c): c is ValidUsername & { ok: true } => c.ok);
   });
   const all = candidates.flat();

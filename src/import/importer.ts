@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { normalizeArticleUrl } from '../articles/article-url.js';
+import { insertImportedArticles } from '../articles/imported-articles.js';
 import { slugify } from '../articles/slugify.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { countCodePoints, normalizeCommentText } from '../comment-core/comment-text.js';
+import { insertImportedComments } from '../comment-core/imported-comments.js';
+import { normalizeEmail } from '../common/text/email.js';
+import { insertUnclaimedAccounts } from '../users/unclaimed-accounts.js';
 import { ReservedUsernames } from '../users/username-rules.js';
 import { formatPlace, type ImportFormat, type Place, type SourceComment, type SourceRecord, type SourceThread } from './import-records.js';
 import { deriveImportUsernames } from './import-usernames.js';
@@ -354,36 +358,27 @@ export class Importer {
     // 5. Comments, then the counters of what was inserted.
     const now = new Date();
     const deletedAt = (c: SourceComment) => (c.deleted === true ? now : c.deleted);
-    const inserted = await client.query<{ import_key: string; article_id: string; author_id: string; counts: boolean }>(
-      `INSERT INTO comments (id, article_id, author_id, parent_id, root_id, depth, body, status, created_at, updated_at, edited_at, deleted_at, import_key)
-       SELECT id, article_id, author_id, parent_id, root_id, depth, body, status::"CommentStatus", created_at, created_at, edited_at, deleted_at, import_key
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[], $7::text[], $8::text[], $9::timestamptz[],
-                   $10::timestamptz[], $11::timestamptz[], $12::text[])
-         AS t(id, article_id, author_id, parent_id, root_id, depth, body, status, created_at, edited_at, deleted_at, import_key)
-       ON CONFLICT DO NOTHING
-       RETURNING import_key, article_id, author_id, (status = 'approved' AND deleted_at IS NULL) AS counts`,
-      [
-        rows.map((r) => r.p.id),
-        rows.map((r) => r.p.articleId),
-        rows.map((r) => authorIds.get(r.c.author.key)!),
-        rows.map((r) => r.parentId),
-        rows.map((r) => r.p.rootId),
-        rows.map((r) => r.p.depth),
-        rows.map((r) => r.c.body),
-        rows.map((r) => r.c.status),
-        rows.map((r) => r.c.createdAt),
-        rows.map((r) => r.c.editedAt ?? null),
-        rows.map((r) => deletedAt(r.c)),
-        rows.map((r) => keyOf(r.c)),
-      ],
+    const inserted = await insertImportedComments(
+      client,
+      rows.map((r) => ({
+        id: r.p.id,
+        articleId: r.p.articleId,
+        authorId: authorIds.get(r.c.author.key)!,
+        parentId: r.parentId,
+        rootId: r.p.rootId,
+        depth: r.p.depth,
+        body: r.c.body,
+        status: r.c.status,
+        createdAt: r.c.createdAt,
+        editedAt: r.c.editedAt ?? null,
+        deletedAt: deletedAt(r.c),
+        importKey: keyOf(r.c),
+      })),
     );
-    if (inserted.rowCount !== rows.length) {
-      // Another import of the same file wrote some of these meanwhile: start the batch again from a clean state.
-      throw new Error(
-        `${rows.length - (inserted.rowCount ?? 0)} comments were written by another run at the same time; run the import again`,
-      );
+    if (inserted !== rows.length) {
+      // Another import of the same file wrote some of these meanwhile: the batch is rolled back; a re-run skips them.
+      throw new Error(`${rows.length - inserted} comments were written by another run at the same time; run the import again`);
     }
-    await this.addToCounters(client, inserted.rows);
 
     const batchCounts = { imported: rows.length, skipped: skipped.length, failed: failed.length };
     await client.query(
@@ -414,24 +409,6 @@ export class Importer {
     else this.perArticle.set(article.id, { slug: article.slug, created: false, imported: 0, skipped: 1 });
   }
 
-  private async addToCounters(client: pg.PoolClient, rows: { article_id: string; author_id: string; counts: boolean }[]): Promise<void> {
-    for (const [table, column] of [
-      ['articles', 'article_id'],
-      ['users', 'author_id'],
-    ] as const) {
-      const deltas = new Map<string, number>();
-      for (const r of rows) if (r.counts) deltas.set(r[column], (deltas.get(r[column]) ?? 0) + 1);
-      if (!deltas.size) continue;
-      // Sorted ids: two writers lock counter rows in the same order.
-      const ids = [...deltas.keys()].sort();
-      await client.query(
-        `UPDATE ${table} t SET approved_comment_count = t.approved_comment_count + d.n
-         FROM unnest($1::uuid[], $2::int[]) AS d(id, n) WHERE t.id = d.id`,
-        [ids, ids.map((id) => deltas.get(id)!)],
-      );
-    }
-  }
-
   /** Finds (or creates, when allowed) the article of each thread not resolved yet; nothing is cached until commit. */
   private async resolveArticles(client: pg.PoolClient, threadKeys: string[]): Promise<Map<string, ThreadState['article']>> {
     const out = new Map<string, ThreadState['article']>();
@@ -451,6 +428,7 @@ export class Importer {
     const byKey = new Map(rows.filter((r) => r.import_key).map((r) => [r.import_key!, r]));
     const byUrl = new Map(rows.filter((r) => r.url).map((r) => [r.url!, r]));
     const bySlug = new Map(rows.map((r) => [r.slug, r]));
+    const stubs: { threadKey: string; id: string; slug: string; i: (typeof info)[number] }[] = [];
     for (const i of info) {
       const found =
         byKey.get(i.key) ??
@@ -466,26 +444,29 @@ export class Importer {
         continue;
       }
       const slug = bySlug.has(i.wanted) ? `${i.wanted.slice(0, 100)}-${shortHash(i.key)}` : i.wanted;
-      const id = randomUUID();
-      const created = await client.query<{ id: string }>(
-        `INSERT INTO articles (id, slug, title, language, blocks, url, import_key, published_at, updated_at)
-         VALUES ($1, $2, $3, $4, '[]'::jsonb, $5, $6, $7, now())
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [
-          id,
-          slug,
-          (i.s.thread.title ?? i.url ?? slug).slice(0, 300),
-          i.s.thread.language ?? 'bg',
-          i.url ?? null,
-          i.key,
-          i.s.thread.publishedAt ?? new Date(),
-        ],
+      const stub = { threadKey: i.s.thread.key, id: randomUUID(), slug, i };
+      stubs.push(stub);
+      bySlug.set(slug, { id: stub.id, slug, url: i.url ?? null, import_key: i.key });
+      if (i.url) byUrl.set(i.url, { id: stub.id, slug, url: i.url, import_key: i.key });
+      byKey.set(i.key, { id: stub.id, slug, url: i.url ?? null, import_key: i.key });
+      out.set(i.s.thread.key, { id: stub.id, slug, created: true });
+    }
+    if (stubs.length) {
+      // One statement for the batch's new articles (a Disqus export often has thousands of threads).
+      const created = await insertImportedArticles(
+        client,
+        stubs.map((s) => ({
+          id: s.id,
+          slug: s.slug,
+          title: (s.i.s.thread.title ?? s.i.url ?? s.slug).slice(0, 300),
+          language: s.i.s.thread.language ?? 'bg',
+          url: s.i.url ?? null,
+          importKey: s.i.key,
+          publishedAt: s.i.s.thread.publishedAt ?? new Date(),
+        })),
       );
-      if (!created.rowCount) throw new Error(`could not create the article "${slug}" for thread ${i.s.thread.key} (slug taken meanwhile)`);
-      const article = { id, slug, created: true };
-      bySlug.set(slug, { id, slug, url: i.url ?? null, import_key: i.key });
-      if (i.url) byUrl.set(i.url, { id, slug, url: i.url, import_key: i.key });
-      out.set(i.s.thread.key, article);
+      if (created !== stubs.length)
+        throw new Error('an article this import creates was created meanwhile by someone else; run the import again');
     }
     return out;
   }
@@ -520,24 +501,17 @@ export class Importer {
     if (missing.length) {
       const names = await deriveImportUsernames(client, missing, this.reserved);
       const ids = missing.map((a) => idOf(a) ?? randomUUID());
-      const created = await client.query<{ id: string }>(
-        `INSERT INTO users (id, email, username, username_normalized, username_skeleton, display_name, password_hash, unclaimed,
-                            claim_email, import_key, updated_at)
-         SELECT id, NULL, username, normalized, skeleton, display_name, NULL, true, claim_email, import_key, now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           AS t(id, username, normalized, skeleton, display_name, claim_email, import_key)
-         RETURNING id`,
-        [
-          ids,
-          missing.map((a) => names.get(a.key)!.username),
-          missing.map((a) => names.get(a.key)!.normalized),
-          missing.map((a) => names.get(a.key)!.skeleton),
-          missing.map((a) => a.name.slice(0, 200)),
-          missing.map((a) => a.email ?? null),
-          missing.map((a) => this.importKey(a.key)),
-        ],
+      const created = await insertUnclaimedAccounts(
+        client,
+        missing.map((a, i) => ({
+          id: ids[i],
+          ...names.get(a.key)!,
+          displayName: a.name.slice(0, 200),
+          claimEmail: a.email ? normalizeEmail(a.email) : null,
+          importKey: this.importKey(a.key),
+        })),
       );
-      this.authors.created += created.rowCount ?? 0;
+      this.authors.created += created;
       missing.forEach((a, i) => {
         out.set(a.key, ids[i]);
         this.authorIds.set(a.key, ids[i]);
