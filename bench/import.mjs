@@ -134,7 +134,16 @@ async function runImport(url, file) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '--enable-source-maps', 'dist/import/import.cli.js', '--from', 'disqus', file, '--json'],
+    [
+      ...nodeArgs,
+      '--enable-source-maps',
+      'dist/import/import.cli.js',
+      '--from',
+      'disqus',
+      file,
+      '--json',
+      ...(process.env.BENCH_IMPORT_ARGS ?? '').split(' ').filter(Boolean),
+    ],
     {
       cwd: root,
       env: { PATH: process.env.PATH, DATABASE_URL: url },

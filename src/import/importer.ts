@@ -115,6 +115,7 @@ export class Importer {
   private readonly problems: ImportProblem[] = [];
   private problemsLeftOut = 0;
   private importId = '';
+  private inFlight?: Promise<void>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -129,11 +130,19 @@ export class Importer {
     try {
       for await (const record of records) {
         this.add(record);
-        if (this.batch.length >= this.batchSize) await this.flush();
+        if (this.batch.length >= this.batchSize) {
+          // Reading and parsing go on while the database writes this batch; the previous one must have
+          // committed first (its comments are the parents the next batch looks up).
+          await this.settle();
+          this.inFlight = this.flush();
+          this.inFlight.catch(() => {});
+        }
       }
+      await this.settle();
       while (this.batch.length) await this.flush();
       await this.adoptOrphans();
     } catch (err) {
+      await this.inFlight?.catch(() => {});
       const report = this.report('failed', (err as Error).message);
       await this.finish(report);
       throw Object.assign(err as Error, { report });
@@ -141,6 +150,13 @@ export class Importer {
     const report = this.report('finished');
     await this.finish(report);
     return report;
+  }
+
+  /** Waits for the batch being written (and fails with its error). */
+  private async settle(): Promise<void> {
+    const pending = this.inFlight;
+    this.inFlight = undefined;
+    await pending;
   }
 
   private importKey(key: string): string {
