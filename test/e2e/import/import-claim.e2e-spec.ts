@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { createUser } from '../../factories/index.js';
+import { bearer, createAdmin, createUser } from '../../factories/index.js';
 import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publisher.js';
 
 /** The claim rule (docs/import-export.md): a first publisher sign-in takes over the unclaimed account with its verified email. */
@@ -69,5 +69,24 @@ describe('claiming an imported account', () => {
     expect(res.body.error.code).toBe('SSO_EMAIL_CONFLICT');
     expect(await t.prisma.user.findUniqueOrThrow({ where: { id: held.id }, select: { unclaimed: true } })).toEqual({ unclaimed: true });
     expect(await t.prisma.user.findUniqueOrThrow({ where: { id: account.id }, select: { unclaimed: true } })).toEqual({ unclaimed: true });
+  });
+
+  it('should erase an imported account like any other: its claim address and source id go, so it can no longer be claimed', async () => {
+    const email = `claim-${tag()}@example.bg`;
+    const account = await unclaimed(email);
+    const admin = await createAdmin(t);
+    await t.http
+      .delete(`/api/admin/users/${account.id}`)
+      .set('Authorization', bearer(admin))
+      .send({ reason: 'Искане по чл. 17' })
+      .expect(200);
+    expect(
+      await t.prisma.user.findUniqueOrThrow({
+        where: { id: account.id },
+        select: { claimEmail: true, importKey: true, unclaimed: true, displayName: true },
+      }),
+    ).toEqual({ claimEmail: null, importKey: null, unclaimed: false, displayName: null });
+    const res = await sso({ sub: `pub-${tag()}`, email }, 200);
+    expect(res.body.user.id).not.toBe(account.id);
   });
 });
