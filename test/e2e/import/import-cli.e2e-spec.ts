@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
-import { buildDist, repoRoot, serviceEnv } from '../../helpers/start-process.js';
+import { buildDist, repoRoot, serviceEnv, startProcess } from '../../helpers/start-process.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '../../fixtures/import', name);
 
@@ -61,4 +62,66 @@ describe('npm run import / npm run export', () => {
     expect(lines[0]).toMatchObject({ type: 'header', version: 1, counts: { comments: 5 } });
     expect(lines.filter((l) => l.type === 'comment')).toHaveLength(5);
   });
+
+  it('should resume after a SIGKILL in the middle of a run and end as one clean run would', async () => {
+    const posts = Array.from({ length: 6000 }, (_, i) => {
+      const parent = i % 3 === 2 ? `<parent dsq:id="${i - 1}"/>` : '';
+      return `<post dsq:id="${i}"><message><![CDATA[<p>коментар ${i}</p>]]></message><createdAt>2020-01-01T00:00:00Z</createdAt><isSpam>${i % 50 === 0}</isSpam><author><name>Читател ${i % 400}</name><isAnonymous>true</isAnonymous></author><thread dsq:id="${i % 20}"/>${parent}</post>`;
+    });
+    const threads = Array.from(
+      { length: 20 },
+      (_, t) => `<thread dsq:id="${t}"><link>https://kill.example.bg/n/statia-${t}</link><title>Статия ${t}</title></thread>`,
+    );
+    const file = join(dir, 'big.xml');
+    writeFileSync(file, `<?xml version="1.0"?>\n<disqus xmlns:dsq="x">\n${threads.join('\n')}\n${posts.join('\n')}\n</disqus>\n`);
+    const killed = await scratchDatabase('impkill', { migrated: true });
+    const clean = await scratchDatabase('impclean', { migrated: true });
+    const count = async (url: string, sql: string) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return (await c.query<{ n: string }>(sql)).rows[0]!.n;
+      } finally {
+        await c.end();
+      }
+    };
+    try {
+      const p = startProcess(
+        process.execPath,
+        ['dist/import/import.cli.js', '--from', 'disqus', file, '--batch-size', '100'],
+        serviceEnv({ DATABASE_URL: killed.url }),
+      );
+      // Killed once some batches committed, long before the end.
+      for (let i = 0; i < 600 && Number(await count(killed.url, 'SELECT count(*) AS n FROM comments')) < 300; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.kill(-p.child.pid!, 'SIGKILL');
+      expect(await p.exited).toBe(137);
+      const partial = Number(await count(killed.url, 'SELECT count(*) AS n FROM comments'));
+      expect(partial).toBeGreaterThanOrEqual(300);
+      expect(partial).toBeLessThan(6000);
+      expect(partial % 100).toBe(0);
+
+      const resumed = spawnSync(process.execPath, ['dist/import/import.cli.js', '--from', 'disqus', file, '--json'], {
+        cwd: repoRoot,
+        env: serviceEnv({ DATABASE_URL: killed.url }),
+        encoding: 'utf8',
+      });
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({ comments: { imported: 6000 - partial, skipped: partial, failed: 0 } });
+      const once = spawnSync(process.execPath, ['dist/import/import.cli.js', '--from', 'disqus', file], {
+        cwd: repoRoot,
+        env: serviceEnv({ DATABASE_URL: clean.url }),
+        encoding: 'utf8',
+      });
+      expect(once.status, once.stderr).toBe(0);
+      const shape = `SELECT string_agg(concat_ws('|', c.import_key, p.import_key, c.depth, c.status, a.slug, a.approved_comment_count, u.display_name, u.approved_comment_count), ',' ORDER BY c.import_key) AS n
+        FROM comments c JOIN articles a ON a.id = c.article_id JOIN users u ON u.id = c.author_id LEFT JOIN comments p ON p.id = c.parent_id`;
+      expect(await count(killed.url, shape)).toBe(await count(clean.url, shape));
+      expect(await count(killed.url, 'SELECT count(*) AS n FROM users')).toBe(await count(clean.url, 'SELECT count(*) AS n FROM users'));
+    } finally {
+      await killed.drop();
+      await clean.drop();
+    }
+  }, 120_000);
 });
