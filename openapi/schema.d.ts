@@ -578,6 +578,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/triage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The triage rules new comments go through
+         * @description Which new and edited comments wait for a moderator (or are refused) whatever the article's moderation mode: new accounts, links, authors whose comments were mostly rejected. The defaults until an admin saves them.
+         */
+        get: operations["getTriageRules"];
+        /**
+         * Replace the triage rules
+         * @description The whole rule set; applies to comments posted or edited from now on. Audited with the rules before and after.
+         */
+        put: operations["replaceTriageRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/comments": {
         parameters: {
             query?: never;
@@ -1761,7 +1785,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /** @description the comment concerned; null for account decisions */
             comment: components["schemas"]["CommentRefDto"] | null;
             /**
@@ -2406,6 +2430,100 @@ export interface components {
             appeals: components["schemas"]["AppealFiguresDto"];
             misuse: components["schemas"]["MisuseFiguresDto"];
         };
+        NewAccountRulesDto: {
+            /**
+             * @description an account is new until it has this many approved comments
+             * @example 3
+             */
+            approvedBelow: number;
+            /**
+             * @description hold the first this-many comments of a new account for a moderator (0: off)
+             * @example 0
+             */
+            holdFirstComments: number;
+            /**
+             * @description hold the comments of accounts younger than this many days (0: off)
+             * @example 0
+             */
+            holdYoungerThanDays: number;
+        };
+        LinkRulesDto: {
+            /**
+             * @description whose comments with links wait for a moderator: nobody, new accounts (see `newAccounts.approvedBelow`) or everyone
+             * @example new_accounts
+             * @enum {string}
+             */
+            hold: "off" | "new_accounts" | "everyone";
+            /**
+             * @description links a comment may carry before it is held (0: any link holds it)
+             * @example 0
+             */
+            maxLinks: number;
+            /**
+             * @description domains whose links never count (subdomains included; internationalised names as xn--…); the article's own site never counts either
+             * @example [
+             *       "bta.bg",
+             *       "parliament.bg"
+             *     ]
+             */
+            allowedDomains: string[];
+        };
+        HistoryRulesDto: {
+            /**
+             * @description what an author whose recent comments were mostly rejected gets: nothing, a hold, or a refusal (with a statement of reasons)
+             * @example hold
+             * @enum {string}
+             */
+            action: "off" | "hold" | "refuse";
+            /**
+             * @description the author's last decided comments looked at
+             * @example 10
+             */
+            lastComments: number;
+            /**
+             * @description at least this many decided comments before the rule judges
+             * @example 3
+             */
+            minDecided: number;
+            /**
+             * @description the share of them rejected or removed as spam, in per cent, from which the rule acts
+             * @example 50
+             */
+            rejectedPercent: number;
+        };
+        SkipRulesDto: {
+            /**
+             * @description moderators and admins skip every rule
+             * @example true
+             */
+            staff: boolean;
+            /**
+             * @description authors the article's trusted bypass lets through skip every rule
+             * @example true
+             */
+            trusted: boolean;
+        };
+        TriageRulesViewDto: {
+            newAccounts: components["schemas"]["NewAccountRulesDto"];
+            links: components["schemas"]["LinkRulesDto"];
+            history: components["schemas"]["HistoryRulesDto"];
+            skip: components["schemas"]["SkipRulesDto"];
+            /**
+             * Format: date-time
+             * @description when an admin last saved them (null: the defaults)
+             * @example 2026-12-07T09:12:45.120Z
+             */
+            updatedAt: string | null;
+        };
+        TriageRulesResponse: {
+            triageRules: components["schemas"]["TriageRulesViewDto"];
+        };
+        TriageRulesDto: {
+            newAccounts: components["schemas"]["NewAccountRulesDto"];
+            links: components["schemas"]["LinkRulesDto"];
+            history: components["schemas"]["HistoryRulesDto"];
+            skip: components["schemas"]["SkipRulesDto"];
+        };
         AdminCommentDto: {
             /**
              * Format: uuid
@@ -3011,7 +3129,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable
              * @example approve
              */
             action: string;
@@ -3475,7 +3593,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /**
              * @example [
              *       "DECISION_VISIBILITY_CONTENT_REMOVED"
@@ -12078,6 +12196,387 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTriageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triageRules": {
+                     *         "newAccounts": {
+                     *           "approvedBelow": 3,
+                     *           "holdFirstComments": 0,
+                     *           "holdYoungerThanDays": 0
+                     *         },
+                     *         "links": {
+                     *           "hold": "new_accounts",
+                     *           "maxLinks": 0,
+                     *           "allowedDomains": [
+                     *             "bta.bg",
+                     *             "parliament.bg"
+                     *           ]
+                     *         },
+                     *         "history": {
+                     *           "action": "hold",
+                     *           "lastComments": 10,
+                     *           "minDecided": 3,
+                     *           "rejectedPercent": 50
+                     *         },
+                     *         "skip": {
+                     *           "staff": true,
+                     *           "trusted": true
+                     *         },
+                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TriageRulesResponse"];
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceTriageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "newAccounts": {
+                 *         "approvedBelow": 3,
+                 *         "holdFirstComments": 0,
+                 *         "holdYoungerThanDays": 0
+                 *       },
+                 *       "links": {
+                 *         "hold": "new_accounts",
+                 *         "maxLinks": 0,
+                 *         "allowedDomains": [
+                 *           "bta.bg",
+                 *           "parliament.bg"
+                 *         ]
+                 *       },
+                 *       "history": {
+                 *         "action": "hold",
+                 *         "lastComments": 10,
+                 *         "minDecided": 3,
+                 *         "rejectedPercent": 50
+                 *       },
+                 *       "skip": {
+                 *         "staff": true,
+                 *         "trusted": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TriageRulesDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triageRules": {
+                     *         "newAccounts": {
+                     *           "approvedBelow": 3,
+                     *           "holdFirstComments": 0,
+                     *           "holdYoungerThanDays": 0
+                     *         },
+                     *         "links": {
+                     *           "hold": "new_accounts",
+                     *           "maxLinks": 0,
+                     *           "allowedDomains": [
+                     *             "bta.bg",
+                     *             "parliament.bg"
+                     *           ]
+                     *         },
+                     *         "history": {
+                     *           "action": "hold",
+                     *           "lastComments": 10,
+                     *           "minDecided": 3,
+                     *           "rejectedPercent": 50
+                     *         },
+                     *         "skip": {
+                     *           "staff": true,
+                     *           "trusted": true
+                     *         },
+                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TriageRulesResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

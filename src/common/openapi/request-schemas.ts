@@ -46,6 +46,8 @@ const RULES: Record<string, Apply | null> = {
   isUsername: (s, [shape]) => Object.assign(s, { type: 'string', pattern: shape }),
   // No zero-width, bidi or other invisible characters: described in prose.
   noInvisibleCharacters: null,
+  // A nested object (not an array of them): the property's schema is already the nested class's object schema.
+  isObject: null,
 };
 
 /** A DTO class, as decorators see it (its prototype carries the metadata). */

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -90,5 +90,42 @@ describe('documentation', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+  it("should list in docs/architecture.md exactly the imports between src/'s modules that exist", () => {
+    const src = join(repoRoot, 'src');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? sources(join(dir, e.name))
+          : e.name.endsWith('.ts') && !/\.(?:d|spec)\.ts$/.test(e.name)
+            ? [join(dir, e.name)]
+            : [],
+      );
+    const moduleOf = (file: string) => {
+      const parts = relative(src, file).split('/');
+      return parts.length === 1 ? 'app' : parts[0]!;
+    };
+    const actual = new Set<string>();
+    for (const file of sources(src)) {
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
+        const target = resolve(dirname(file), spec!);
+        if (relative(src, target).startsWith('..')) continue;
+        const [from, to] = [moduleOf(file), moduleOf(target)];
+        if (from !== to) actual.add(`${from} → ${to}`);
+      }
+    }
+    const doc = readFileSync(join(repoRoot, 'docs/architecture.md'), 'utf8');
+    const block = /```text\n(app [\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const documented = new Set(
+      block
+        .trim()
+        .split('\n')
+        .flatMap((line) => {
+          const [from, targets] = line.split('→').map((p) => p.trim());
+          return (targets ?? '').split(', ').map((to) => `${from} → ${to}`);
+        }),
+    );
+    expect([...actual].filter((a) => !documented.has(a)).sort(), 'imports the document does not show').toEqual([]);
+    expect([...documented].filter((d) => !actual.has(d)).sort(), 'arrows no import makes').toEqual([]);
   });
 });

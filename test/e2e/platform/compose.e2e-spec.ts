@@ -141,6 +141,31 @@ describe('docker-compose.yml', () => {
     expect([...read].filter((v) => !documented.has(v)).sort()).toEqual([]);
   });
 
+  it('should pass every setting of the service an operator may change through to the api replicas', () => {
+    // The settings table of docs/operations.md ("Read by the service") is the list; these few are fixed by the stack.
+    const fixedByTheStack: Record<string, string> = {
+      NODE_ENV: 'always production',
+      HOST: 'the image listens on every interface',
+      PORT: 'the image listens on 8080; API_PORT publishes the proxy',
+      DATABASE_URL: 'the stack connects with DB_HOST and its parts (any character in a password)',
+      MIGRATE_ON_START: 'the migrate service applies migrations; the API only checks',
+      MIGRATE_GRANT_TO: 'read by the migrate service',
+      EMBEDDED_PG_DIR: 'the stack has its own PostgreSQL',
+      EMBEDDED_PG_PORT: 'the stack has its own PostgreSQL',
+      REDIS_URL: 'the stack has its own Redis',
+    };
+    const operations = read('docs/operations.md');
+    const start = operations.indexOf('### Read by the service');
+    const table = operations.slice(start, operations.indexOf('\n### ', start + 5));
+    const settings = [
+      ...new Set([...table.matchAll(/^\| (.*?) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!))),
+    ];
+    expect(settings.length).toBeGreaterThan(50);
+    const api = services.api!.environment as Record<string, string>;
+    const missing = settings.filter((name) => !(name in api) && !(name in fixedByTheStack));
+    expect(missing, 'add them to x-api-env in docker-compose.yml (and .env.example)').toEqual([]);
+  });
+
   it('should mount the files it names from the repository', () => {
     expect(services.proxy!.volumes).toEqual(['./docker/proxy/Caddyfile:/etc/caddy/Caddyfile:ro']);
     expect(services.db!.volumes).toContain('./docker/db-init:/docker-entrypoint-initdb.d:ro');

@@ -211,6 +211,33 @@ describe('the moderation console: queues', () => {
     // 50 comments posted, drawn and decided: a budget by work, not the default 30 s.
   }, 120_000);
 
+  it('should stay responsive while ten approvals in a row move the focus down the queue, and send all ten', async () => {
+    const a = await article();
+    const [moderator, reader] = await Promise.all([staff(t), registerUser(t)]);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await post(reader, a.slug, `Мнение номер ${i}`));
+    const tab = await openConsole(browser, base, moderator, { path: queueOf(a.slug) });
+    try {
+      const { page } = tab;
+      await expect.poll(() => page.locator('.cards > li').count()).toBe(12);
+      await expect.poll(() => card(page, ids[0]).getAttribute('aria-current')).toBe('true');
+      // Each approval hands the focus to the next card while the decided one changes: two cards must never take the
+      // focus from each other (the page locked up, and a key press never returned, about every other time).
+      for (let i = 0; i < 10; i++) {
+        await page.keyboard.press('a');
+        await expect.poll(() => card(page, ids[i]).getAttribute('class')).toContain('phase-sending');
+        await expect.poll(() => card(page, ids[i + 1]).getAttribute('aria-current')).toBe('true');
+      }
+      await expect
+        .poll(() => t.prisma.comment.count({ where: { id: { in: ids.slice(0, 10) }, status: 'approved' } }), { timeout: 15_000 })
+        .toBe(10);
+      expect(await status(ids[10])).toBe('pending');
+      expect(tab.problems).toEqual([]);
+    } finally {
+      await tab.context.close();
+    }
+  }, 60_000);
+
   it('should ban an author with a statement of reasons from the queue, rejecting their pending comments', async () => {
     const a = await article();
     const [moderator, author] = await Promise.all([staff(t), registerUser(t)]);

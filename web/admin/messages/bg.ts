@@ -111,6 +111,10 @@ export const bg: Messages = {
   'hold.rule.suspect': 'съмнителни думи',
   'hold.rule.banned': 'забранени думи',
   'hold.rule.threshold': 'докладван от достатъчно читатели',
+  'hold.rule.links': 'връзки от нов профил или над допустимото',
+  'hold.rule.new_account': 'първите коментари на нов профил',
+  'hold.rule.young_account': 'съвсем нов профил',
+  'hold.rule.rejected_history': 'повечето скорошни коментари на автора са отхвърлени',
 
   'status.pending': 'чакащ',
   'status.approved': 'одобрен',

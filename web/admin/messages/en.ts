@@ -111,6 +111,10 @@ export const en: Messages = {
   'hold.rule.suspect': 'suspect words',
   'hold.rule.banned': 'banned words',
   'hold.rule.threshold': 'reported by enough readers',
+  'hold.rule.links': 'links from a new account, or more than allowed',
+  'hold.rule.new_account': "a new account's first comments",
+  'hold.rule.young_account': 'a very new account',
+  'hold.rule.rejected_history': "most of the author's recent comments were rejected",
 
   'status.pending': 'pending',
   'status.approved': 'approved',

@@ -1,5 +1,5 @@
 import { memo } from 'preact/compat';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../context';
 import { Time } from '../ui';
 import { type CardState, type QueueItem, UNDO_MS } from './decisions';
@@ -35,8 +35,14 @@ export const CommentCard = memo(function CommentCard(props: {
   const id = comment.id;
   const labelId = `card-${id}-label`;
 
-  useEffect(() => {
-    if (props.focused && ref.current && !ref.current.contains(document.activeElement)) {
+  // The DOM focus follows the focused card as it is drawn (a layout effect, so it runs in the same commit), and only
+  // while the card is still the focused one: a deferred effect of a card that has since lost the focus would take it
+  // back, its focus event would make it the focused card again, and two cards would pass the focus to each other
+  // forever, locking the page.
+  const focusedNow = useRef(props.focused);
+  focusedNow.current = props.focused;
+  useLayoutEffect(() => {
+    if (focusedNow.current && ref.current && !ref.current.contains(document.activeElement)) {
       ref.current.focus({ preventScroll: true });
       ref.current.scrollIntoView({ block: 'nearest' });
     }
