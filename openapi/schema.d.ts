@@ -1301,6 +1301,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import runs, newest first
+         * @description The latest 50 runs of `npm run import`, with their counts.
+         */
+        get: operations["listImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One import run: its progress, then its report
+         * @description While `status` is `running` the counts grow with every committed batch; when it ends, `report` lists per article what was imported and every skipped or failed record with its place in the file.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4608,6 +4648,93 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        ImportRunDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example disqus
+             * @enum {string}
+             */
+            format: "disqus" | "wordpress" | "native";
+            /**
+             * @description the file's name as given
+             * @example vestnik-disqus.xml
+             */
+            sourceName: string | null;
+            /**
+             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @enum {string}
+             */
+            status: "running" | "finished" | "failed";
+            /**
+             * Format: uuid
+             * @description the admin who started it; null for the command line
+             */
+            startedById: string | null;
+            /** @description comments written (so far) */
+            commentsImported: number;
+            /** @description already imported, or not comments (pingbacks) */
+            commentsSkipped: number;
+            /** @description records that could not be imported (reasons in `report.problems`) */
+            commentsFailed: number;
+            articlesCreated: number;
+            authorsCreated: number;
+            /** @description why the run stopped, with the place in the file */
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        ImportRunListDto: {
+            /** @description the latest 50 runs, newest first */
+            items: components["schemas"]["ImportRunDto"][];
+        };
+        ImportRunDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example disqus
+             * @enum {string}
+             */
+            format: "disqus" | "wordpress" | "native";
+            /**
+             * @description the file's name as given
+             * @example vestnik-disqus.xml
+             */
+            sourceName: string | null;
+            /**
+             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @enum {string}
+             */
+            status: "running" | "finished" | "failed";
+            /**
+             * Format: uuid
+             * @description the admin who started it; null for the command line
+             */
+            startedById: string | null;
+            /** @description comments written (so far) */
+            commentsImported: number;
+            /** @description already imported, or not comments (pingbacks) */
+            commentsSkipped: number;
+            /** @description records that could not be imported (reasons in `report.problems`) */
+            commentsFailed: number;
+            articlesCreated: number;
+            authorsCreated: number;
+            /** @description why the run stopped, with the place in the file */
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description the report written when the run ended (null while it runs): comments, articles, authors, perArticle, problems */
+            report: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ImportRunResponse: {
+            import: components["schemas"]["ImportRunDetailDto"];
+        };
         /**
          * @description Every error code the service answers with:
          *
@@ -4673,6 +4800,7 @@ export interface components {
          *     | `WEBHOOKS_NOT_CONFIGURED` | 404 | Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). |
          *     | `STAFF_NOTE_NOT_FOUND` | 404 | This account has no staff note with this id. |
          *     | `DECISION_REASON_NOT_FOUND` | 404 | No decision reason has this id. |
+         *     | `IMPORT_NOT_FOUND` | 404 | No import run has this id. |
          *     | `METHOD_NOT_ALLOWED` | 405 | The path exists but not with this method; `Allow` lists the methods it has. |
          *     | `REQUEST_TIMEOUT` | 408 | The request was not received in time. |
          *     | `CONFLICT` | 409 | The resource already exists. |
@@ -4711,7 +4839,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -22110,6 +22238,335 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "format": "disqus",
+                     *           "sourceName": "vestnik-disqus.xml",
+                     *           "status": "running",
+                     *           "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "commentsImported": 0,
+                     *           "commentsSkipped": 0,
+                     *           "commentsFailed": 0,
+                     *           "articlesCreated": 0,
+                     *           "authorsCreated": 0,
+                     *           "error": "текст",
+                     *           "startedAt": "2026-11-28T09:12:45.120Z",
+                     *           "finishedAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportRunListDto"];
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "import": {
+                     *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "format": "disqus",
+                     *         "sourceName": "vestnik-disqus.xml",
+                     *         "status": "running",
+                     *         "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "commentsImported": 0,
+                     *         "commentsSkipped": 0,
+                     *         "commentsFailed": 0,
+                     *         "articlesCreated": 0,
+                     *         "authorsCreated": 0,
+                     *         "error": "текст",
+                     *         "startedAt": "2026-11-28T09:12:45.120Z",
+                     *         "finishedAt": "2026-11-28T09:12:45.120Z",
+                     *         "report": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportRunResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `IMPORT_NOT_FOUND`: No import run has this id. */
+            404: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "IMPORT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

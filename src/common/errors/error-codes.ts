@@ -143,6 +143,7 @@ export const ERROR_CATALOG = {
   WEBHOOKS_NOT_CONFIGURED: { status: 404, description: 'Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).' },
   STAFF_NOTE_NOT_FOUND: { status: 404, description: 'This account has no staff note with this id.' },
   DECISION_REASON_NOT_FOUND: { status: 404, description: 'No decision reason has this id.' },
+  IMPORT_NOT_FOUND: { status: 404, description: 'No import run has this id.' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
   // 408
