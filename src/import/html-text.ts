@@ -49,7 +49,7 @@ const attr = (tag: string, name: string): string | undefined => {
 };
 
 const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
-const BLOCK_END = /^<\/(p|div|blockquote|li|ul|ol|h[1-6]|pre|tr|table)\b/i;
+const BLOCK_END = /^<\/(p|div|blockquote|ul|ol|h[1-6]|pre|tr|table)\b/i;
 const BLOCK_START = /^<(p|div|blockquote|ul|ol|h[1-6]|pre|table)\b/i;
 
 export function htmlToText(html: string): string {
