@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadDotEnv } from '../config/dotenv.js';
 import { loadDatabaseEnv } from '../config/env.js';
@@ -9,15 +9,22 @@ import { Importer, type ImportProgress, type ImportReport } from './importer.js'
 import { readRecords } from './readers.js';
 import { readFileChunks } from './source-file.js';
 
-// `npm run import -- --from disqus|wordpress|native FILE [--batch-size N] [--no-create-articles] [--json]`
+// `npm run import -- --from disqus|wordpress|native FILE [--map MAP.json] [--batch-size N] [--no-create-articles] [--json]`
 // Reads DATABASE_URL (or the DB_* parts) like the service. Progress on stderr when it is a terminal; the report on
 // stdout at the end (a summary, or the whole report as JSON with --json). Exit 0 when the file was read to the end
 // (records that could not be imported are listed in the report), 1 when the run stopped (nothing of the batch
 // in progress was written: fix the file and run it again, it resumes), 2 for a usage error.
-const USAGE = `usage: npm run import -- --from ${IMPORT_FORMATS.join('|')} FILE [--batch-size N] [--no-create-articles] [--json]`;
+const USAGE = `usage: npm run import -- --from ${IMPORT_FORMATS.join('|')} FILE [--map MAP.json] [--batch-size N] [--no-create-articles] [--json]`;
 
 function parseArgs(argv: string[]) {
-  const opts: { format?: ImportFormat; file?: string; batchSize?: number; createMissingArticles: boolean; json: boolean } = {
+  const opts: {
+    format?: ImportFormat;
+    file?: string;
+    map?: Map<string, string>;
+    batchSize?: number;
+    createMissingArticles: boolean;
+    json: boolean;
+  } = {
     createMissingArticles: true,
     json: false,
   };
@@ -31,7 +38,8 @@ function parseArgs(argv: string[]) {
       opts.batchSize = Number(argv[++i]);
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 10_000)
         throw new Error('--batch-size must be 1..10000');
-    } else if (a === '--no-create-articles') opts.createMissingArticles = false;
+    } else if (a === '--map') opts.map = readMap(argv[++i]);
+    else if (a === '--no-create-articles') opts.createMissingArticles = false;
     else if (a === '--json') opts.json = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (opts.file) throw new Error('one file at a time');
@@ -39,6 +47,21 @@ function parseArgs(argv: string[]) {
   }
   if (!opts.format || !opts.file) throw new Error('--from and a file are required');
   return opts as typeof opts & { format: ImportFormat; file: string };
+}
+
+/** `--map`: a JSON object, thread source id / identifier / URL → article slug. */
+function readMap(path: string | undefined): Map<string, string> {
+  if (!path) throw new Error('--map needs a file');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`--map ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`--map ${path}: expected a JSON object of "thread id, identifier or URL": "article slug"`);
+  }
+  return new Map(Object.entries(parsed as Record<string, string>));
 }
 
 function summary(r: ImportReport, seconds: number): string {
@@ -101,6 +124,7 @@ try {
     sourceName: basename(args.file),
     batchSize: args.batchSize,
     createMissingArticles: args.createMissingArticles,
+    map: args.map,
     reserved: ReservedUsernames.forSite(
       (process.env.RESERVED_USERNAMES ?? '')
         .split(',')

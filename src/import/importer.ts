@@ -42,6 +42,11 @@ export interface ImportOptions {
   batchSize?: number;
   /** Create stub articles for threads that match none (default true); false fails their comments instead. */
   createMissingArticles?: boolean;
+  /**
+   * The `--map` file: a thread's source id, identifier or URL → the slug of the article its comments belong to.
+   * Wins over every other rule; a slug no article has fails the thread's comments.
+   */
+  map?: ReadonlyMap<string, string>;
   reserved?: ReservedUsernames;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -116,6 +121,7 @@ export class Importer {
   private problemsLeftOut = 0;
   private importId = '';
   private inFlight?: Promise<void>;
+  private readonly mapMisses = new Map<string, string>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -338,7 +344,13 @@ export class Importer {
     for (const c of fresh) {
       const article = articleOf(c);
       if (!article) {
-        failed.push({ c, reason: `no article matches thread ${c.threadKey} and creating articles is off` });
+        const missed = this.mapMisses.get(c.threadKey);
+        failed.push({
+          c,
+          reason: missed
+            ? `the map sends thread ${c.threadKey} to "${missed}", and no article has that slug`
+            : `no article matches thread ${c.threadKey} and creating articles is off`,
+        });
         continue;
       }
       const id = idOf(c) ?? randomUUID();
@@ -434,9 +446,11 @@ export class Importer {
       const url = s.thread.url ? normalizeArticleUrl(s.thread.url) : undefined;
       const segment = url ? lastSegment(url) : undefined;
       const wanted = s.thread.slug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
-      return { s, key: this.importKey(s.thread.key), url, segment, wanted: wanted || 'article' };
+      const t = s.thread;
+      const mapped = [t.key, t.identifier, t.url, url].map((k) => (k ? this.opts.map?.get(k) : undefined)).find(Boolean);
+      return { s, key: this.importKey(t.key), url, segment, mapped, wanted: wanted || 'article' };
     });
-    const slugs = [...new Set(info.flatMap((i) => [i.s.thread.identifier, i.segment, i.wanted]).filter((v): v is string => !!v))];
+    const slugs = [...new Set(info.flatMap((i) => [i.s.thread.identifier, i.segment, i.wanted, i.mapped]).filter((v): v is string => !!v))];
     const { rows } = await client.query<{ id: string; slug: string; url: string | null; import_key: string | null }>(
       'SELECT id, slug, url, import_key FROM articles WHERE import_key = ANY($1::text[]) OR url = ANY($2::text[]) OR slug = ANY($3::text[])',
       [info.map((i) => i.key), info.map((i) => i.url).filter(Boolean), slugs],
@@ -446,6 +460,12 @@ export class Importer {
     const bySlug = new Map(rows.map((r) => [r.slug, r]));
     const stubs: { threadKey: string; id: string; slug: string; i: (typeof info)[number] }[] = [];
     for (const i of info) {
+      if (i.mapped) {
+        const target = bySlug.get(i.mapped);
+        if (!target) this.mapMisses.set(i.s.thread.key, i.mapped);
+        out.set(i.s.thread.key, target && { id: target.id, slug: target.slug, created: false });
+        continue;
+      }
       const found =
         byKey.get(i.key) ??
         (i.url ? byUrl.get(i.url) : undefined) ??

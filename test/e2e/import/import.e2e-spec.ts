@@ -389,6 +389,27 @@ describe('import: batches, crashes and bad input', () => {
   });
 });
 
+describe('import with a map', () => {
+  it('should put a mapped thread on the named article, and fail the comments of a thread mapped to a missing slug', async () => {
+    const pool = await emptyDatabase();
+    await existingArticle(pool, 'budjet-2019');
+    const map = new Map([
+      ['7001', 'budjet-2019'],
+      ['https://vestnik.example.bg/sport/levski-pobedi', 'nyama-takava'],
+    ]);
+    const report = await new Importer(pool, { format: 'disqus', map }).run(
+      readRecords('disqus', readFileChunks(fixture('disqus-sample.xml'))),
+    );
+    expect(report.comments).toMatchObject({ imported: 5, failed: 3 });
+    expect(report.problems.filter((p) => p.outcome === 'failed').map((p) => p.reason)).toEqual(
+      Array(3).fill('the map sends thread 7002 to "nyama-takava", and no article has that slug'),
+    );
+    const c = await commentsByKey(pool);
+    expect(c.get('disqus:9001')).toMatchObject({ slug: 'budjet-2019' });
+    expect(await rows(pool, 'SELECT slug FROM articles')).toEqual([{ slug: 'budjet-2019' }]);
+  });
+});
+
 describe('export, native format', () => {
   it('should round-trip: export, import into an empty database, same counts and threads; again imports nothing', async () => {
     const source = await emptyDatabase();
