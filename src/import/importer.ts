@@ -29,6 +29,14 @@ import { deriveImportUsernames } from './import-usernames.js';
  */
 
 export const COMMENT_BODY_MAX = 5000;
+
+// Lookups of a batch's keys ($1) and ids ($2) as one index probe per key (a lateral join on the unique index): an
+// `= ANY(array)` over a table that grows during the import lets the planner switch to a sequential scan per batch,
+// which made an import slow down with its own size.
+const BY_KEY = (table: string, columns: string) =>
+  `SELECT t.* FROM unnest($1::text[]) AS k(key) CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE import_key = k.key) t`;
+const BY_ID = (table: string, columns: string) =>
+  `SELECT t.* FROM unnest($2::uuid[]) AS k(id) CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE id = k.id) t`;
 const MAX_PROBLEMS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -309,7 +317,7 @@ export class Importer {
 
     // 1. Already imported (an earlier run, or the same id earlier in this file): skipped.
     const existing = await client.query<{ import_key: string | null; id: string }>(
-      'SELECT import_key, id FROM comments WHERE import_key = ANY($1::text[]) OR id = ANY($2::uuid[])',
+      `${BY_KEY('comments', 'import_key, id')} UNION ALL ${BY_ID('comments', 'import_key, id')}`,
       [batch.map(keyOf), batch.map(idOf).filter(Boolean)],
     );
     const existingKeys = new Set(existing.rows.map((r) => r.import_key));
@@ -327,7 +335,7 @@ export class Importer {
     const parents = new Map<string, Placed>();
     if (parentKeys.length) {
       const { rows } = await client.query<{ import_key: string; id: string; article_id: string; root_id: string | null; depth: number }>(
-        'SELECT import_key, id, article_id, root_id, depth FROM comments WHERE import_key = ANY($1::text[])',
+        BY_KEY('comments', 'import_key, id, article_id, root_id, depth'),
         [parentKeys],
       );
       for (const r of rows) parents.set(r.import_key, { id: r.id, articleId: r.article_id, rootId: r.root_id, depth: r.depth });
@@ -520,7 +528,7 @@ export class Importer {
     const authors = [...needed.values()];
     const idOf = (a: SourceComment['author']) => (a.id && UUID.test(a.id) ? a.id : undefined);
     const { rows } = await client.query<{ id: string; import_key: string | null }>(
-      'SELECT id, import_key FROM users WHERE import_key = ANY($1::text[]) OR id = ANY($2::uuid[])',
+      `${BY_KEY('users', 'id, import_key')} UNION ALL ${BY_ID('users', 'id, import_key')}`,
       [authors.map((a) => this.importKey(a.key)), authors.map(idOf).filter(Boolean)],
     );
     const byKey = new Map(rows.map((r) => [r.import_key, r.id]));
