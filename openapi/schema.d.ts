@@ -493,7 +493,7 @@ export interface paths {
         head?: never;
         /**
          * Decide a notice without action
-         * @description The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)).
+         * @description The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)). Not by the author of the comment (403 OWN_CASE).
          */
         patch: operations["dismissNotice"];
         trace?: never;
@@ -533,7 +533,7 @@ export interface paths {
         head?: never;
         /**
          * Decide an appeal
-         * @description By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.
+         * @description By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER), and not by the appellant nor by the person the decision concerns (403 OWN_CASE). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.
          */
         patch: operations["decideAppeal"];
         trace?: never;
@@ -658,7 +658,7 @@ export interface paths {
         head?: never;
         /**
          * Approve, reject or mark a comment as spam
-         * @description Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons.
+         * @description Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons. Nobody decides their own comment (403 OWN_CASE).
          */
         patch: operations["decideComment"];
         trace?: never;
@@ -674,7 +674,7 @@ export interface paths {
         put?: never;
         /**
          * One decision on many comments
-         * @description Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).
+         * @description Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`), the moderator’s own comments (`OWN_CASE`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).
          */
         post: operations["decideComments"];
         delete?: never;
@@ -1357,7 +1357,7 @@ export interface components {
              */
             username: string;
             /**
-             * @description must differ from the email and the username
+             * @description must differ from the email and the username; at least 10 characters other than spaces
              * @example липов цвят над Витоша
              */
             password: string;
@@ -2966,7 +2966,7 @@ export interface components {
              * @example INVALID_TRANSITION
              * @enum {string}
              */
-            code: "COMMENT_NOT_FOUND" | "INVALID_TRANSITION" | "VERSION_CONFLICT";
+            code: "COMMENT_NOT_FOUND" | "INVALID_TRANSITION" | "VERSION_CONFLICT" | "OWN_CASE";
             /** @example A deleted comment cannot be moderated */
             message: string;
             /**
@@ -4488,7 +4488,7 @@ export interface components {
              */
             username: string;
             /**
-             * @description must differ from the email and the username
+             * @description must differ from the email and the username; at least 10 characters other than spaces
              * @example липов цвят над Витоша
              */
             password: string;
@@ -4783,6 +4783,7 @@ export interface components {
          *     | `APPEAL_WINDOW_CLOSED` | 403 | The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here. |
          *     | `SETUP_CODE_INVALID` | 403 | The setup code is wrong, already used or expired: restart the service while no admin exists to print a new setup link (docs/console.md). |
          *     | `APPEAL_SAME_DECIDER` | 403 | An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)). |
+         *     | `OWN_CASE` | 403 | Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must. |
          *     | `ROUTE_NOT_FOUND` | 404 | No route has this path. |
          *     | `NOT_FOUND` | 404 | The resource disappeared while the request ran. |
          *     | `ARTICLE_NOT_FOUND` | 404 | No article has this slug. |
@@ -4839,7 +4840,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -11318,6 +11319,8 @@ export interface operations {
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
              *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `OWN_CASE`: Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.
              */
             403: {
                 headers: {
@@ -11331,7 +11334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
+                            code: "FORBIDDEN" | "USER_BANNED" | "OWN_CASE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -11786,6 +11789,8 @@ export interface operations {
              *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `APPEAL_SAME_DECIDER`: An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).
+             *
+             *     `OWN_CASE`: Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.
              */
             403: {
                 headers: {
@@ -11799,7 +11804,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED" | "APPEAL_SAME_DECIDER";
+                            code: "FORBIDDEN" | "USER_BANNED" | "APPEAL_SAME_DECIDER" | "OWN_CASE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -13484,6 +13489,8 @@ export interface operations {
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
              *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `OWN_CASE`: Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.
              */
             403: {
                 headers: {
@@ -13497,7 +13504,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
+                            code: "FORBIDDEN" | "USER_BANNED" | "OWN_CASE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -17943,6 +17950,26 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
         };
     };
     streamArticleEvents: {
@@ -20617,6 +20644,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
         };
     };
     getSignInOptions: {
@@ -20667,6 +20714,30 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

@@ -180,8 +180,8 @@ export class ArticleCommentCountsDto {
 }
 
 export class BulkErrorDto {
-  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION', 'VERSION_CONFLICT'], example: 'INVALID_TRANSITION' })
-  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT';
+  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION', 'VERSION_CONFLICT', 'OWN_CASE'], example: 'INVALID_TRANSITION' })
+  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT' | 'OWN_CASE';
 
   @ApiProperty({ example: 'A deleted comment cannot be moderated' })
   message: string;

@@ -328,7 +328,11 @@ function invalid(raw: Schema, r: Rng): [string, Json][] {
       ['float', 1.5],
       ['below minimum', (s.minimum ?? 0) - 1],
       ['above maximum', (s.maximum ?? 2 ** 31) + 1],
+      // PostgreSQL's integer ends at 2^31-1: one past it, and numbers JSON parses as (huge) integers.
+      ['int4 max + 1', 2 ** 31],
       ['2^53', 2 ** 53],
+      ['1e21', 1e21],
+      ['1e308', 1e308],
       ['-2^63', -9223372036854775808],
       ['numeric string', '7'],
     );

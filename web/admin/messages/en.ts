@@ -386,6 +386,7 @@ export const en: Messages = {
   'error.SETUP_ALREADY_DONE': 'An admin exists already: sign in instead.',
   'error.VERSION_CONFLICT': 'Someone changed this meanwhile.',
   'error.APPEAL_SAME_DECIDER': 'You took this decision: another member of staff must review the appeal.',
+  'error.OWN_CASE': 'This case is about you or your content: another member of staff must decide it.',
   'error.FORBIDDEN': 'Your role does not allow this.',
   'error.SSO_EMAIL_CONFLICT': 'An account with this email exists here already; ask an admin to link it.',
 };
