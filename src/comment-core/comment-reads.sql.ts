@@ -11,7 +11,8 @@ import { publicCommentJson } from './comment-json.js';
 /** article: the whole article; parent: direct replies of one comment; root: a whole thread under a top-level comment. */
 export type CommentScope = 'article' | 'parent' | 'root';
 
-const COMMENT_COLUMNS = 'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at';
+const COMMENT_COLUMNS =
+  'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at, c.reactions, c.reaction_count, c.reply_count, c.featured_at';
 
 /**
  * Params: $1 slug, $2 last created_at, $3 last id (or FIRST_PAGE_KEY), $4 page size, then the viewer id (signed-in
@@ -56,7 +57,7 @@ ${keysetPage({
   key: 'created_at',
   order,
   limit: '$4::int',
-  item: publicCommentJson('p'),
+  item: publicCommentJson('p', signedIn ? viewer : undefined),
   extra: 'EXISTS (SELECT 1 FROM a) AS found',
 })}`;
 }
@@ -75,6 +76,15 @@ const COMMENT_PAGES = new Map(
 export function commentPageStatement(scope: CommentScope, order: SortOrder, signedIn: boolean) {
   return COMMENT_PAGES.get(`${scope}:${order}:${signedIn ? 'signed-in' : 'anonymous'}`)!;
 }
+
+/** One comment as a signed-in reader sees it (with `myReaction`). */
+export const COMMENT_FOR_VIEWER = statement<
+  [id: string, viewerId: string],
+  { status: string; author_id: string; deleted_at: Date | null; json: string }
+>(
+  'read:comment:signed-in',
+  `SELECT c.status::text AS status, c.author_id, c.deleted_at, ${publicCommentJson('c', '$2::uuid')}::text AS json FROM comments c WHERE c.id = $1`,
+);
 
 /** One comment with what the visibility check needs (comment-policy.ts `canView`). */
 export const COMMENT = statement<[id: string], { status: string; author_id: string; deleted_at: Date | null; json: string }>(

@@ -3,6 +3,7 @@ import { one, type Queryable } from '../database/sql.js';
 import {
   COMMENT,
   COMMENT_FOR_CHANGE,
+  COMMENT_FOR_VIEWER,
   type CommentForChangeRow,
   type CommentPageParams,
   commentPageStatement,
@@ -43,8 +44,9 @@ export async function commentPage(db: Queryable, slug: string, q: CommentPageQue
   return row.found ? pageJson(row) : undefined;
 }
 
-export async function commentRecord(db: Queryable, id: string): Promise<CommentRecord | undefined> {
-  const row = await one(db, COMMENT, [id]);
+/** With `viewerId`, the view carries that reader's own reaction (`myReaction`). */
+export async function commentRecord(db: Queryable, id: string, viewerId?: string): Promise<CommentRecord | undefined> {
+  const row = viewerId ? await one(db, COMMENT_FOR_VIEWER, [id, viewerId]) : await one(db, COMMENT, [id]);
   return row && { status: row.status, authorId: row.author_id, deletedAt: row.deleted_at, json: row.json };
 }
 

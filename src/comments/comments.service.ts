@@ -74,7 +74,7 @@ export class CommentsService {
    * DSA Art. 17, with its appeals), as `comment.decision` (null when there is none).
    */
   async get(id: string, viewer?: AuthUser): Promise<string> {
-    const row = await commentRecord(this.prisma.pool, id);
+    const row = await commentRecord(this.prisma.pool, id, viewer?.id);
     if (!row || !canView({ status: row.status as CommentSnapshot['status'], authorId: row.authorId, deletedAt: row.deletedAt }, viewer)) {
       throw commentNotFound();
     }

@@ -36,7 +36,8 @@ export interface ThreadRow {
 /** Reply counts stop here: the widget says "1000+". */
 export const REPLY_COUNT_CAP = 1000;
 
-const COLUMNS = 'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at';
+const COLUMNS =
+  'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at, c.reactions, c.reaction_count, c.reply_count, c.featured_at';
 
 function threadPageSql(order: SortOrder, signedIn: boolean): string {
   const cmp = order === 'asc' ? '>' : '<';
@@ -72,13 +73,13 @@ function threadPageSql(order: SortOrder, signedIn: boolean): string {
   return `WITH a AS (SELECT p.id, ${articleSummaryJson('p')}::text AS article FROM articles p WHERE p.slug = $1),
 tops AS (SELECT q.*, row_number() OVER (ORDER BY q.created_at ${dir}, q.id ${dir})::int AS rn FROM (${tops}) q)
 SELECT a.article, t.rn, t.id::text AS id, ${isoUtc('t.created_at')} AS last_t,
-       CASE WHEN t.id IS NOT NULL THEN ${publicCommentJson('t')}::text END AS json,
+       CASE WHEN t.id IS NOT NULL THEN ${publicCommentJson('t', signedIn ? viewer : undefined)}::text END AS json,
        r.items AS replies, r.more AS replies_more, r.last_t AS replies_last_t, r.last_id AS replies_last_id,
        n.total AS reply_count
 FROM a
 LEFT JOIN tops t ON true
 LEFT JOIN LATERAL (
-  SELECT coalesce(json_agg(${publicCommentJson('x')} ORDER BY x.rn) FILTER (WHERE x.rn <= $5::int), '[]')::text AS items,
+  SELECT coalesce(json_agg(${publicCommentJson('x', signedIn ? viewer : undefined)} ORDER BY x.rn) FILTER (WHERE x.rn <= $5::int), '[]')::text AS items,
          coalesce(bool_or(x.rn > $5::int), false) AS more,
          max(${isoUtc('x.created_at')}) FILTER (WHERE x.rn = $5::int) AS last_t,
          max(x.id::text) FILTER (WHERE x.rn = $5::int) AS last_id

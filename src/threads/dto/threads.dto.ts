@@ -43,7 +43,7 @@ export class ReplyPageDto {
       {
         id: EXAMPLE.replyId,
         body: 'Съгласен съм, стига да не се бави с години.',
-        author: { id: EXAMPLE.userId, username: EXAMPLE.username },
+        author: { id: EXAMPLE.userId, username: EXAMPLE.username, badge: null },
         status: 'approved',
         deleted: false,
         parentId: EXAMPLE.commentId,
@@ -51,6 +51,8 @@ export class ReplyPageDto {
         depth: 1,
         createdAt: EXAMPLE.createdAt,
         editedAt: null,
+        reactions: { like: 2 },
+        featured: false,
       },
     ],
   })
