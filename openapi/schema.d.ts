@@ -8010,7 +8010,10 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page's nextCursor */
                 cursor?: string;
-                sort?: "oldest" | "newest";
+                /** @description `top`: most reactions first, `replies`: most direct replies first, newest first among equals (docs/api.md, "Comment orders": a score can change while you page) */
+                sort?: "oldest" | "newest" | "top" | "replies";
+                /** @description only editors' picks (featured by a moderator); ignored with parentId or rootId */
+                featured?: "true";
                 /** @description only direct replies to this comment */
                 parentId?: string;
                 /** @description only replies (any depth) in the thread of this top-level comment */

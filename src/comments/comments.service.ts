@@ -25,6 +25,8 @@ import type { UpdateCommentDto } from './dto/update-comment.dto.js';
 
 export type CommentView = CommentDto;
 
+const SORTS = { oldest: 'asc', newest: 'desc', top: 'top', replies: 'replies' } as const;
+
 const snapshotOf = (r: CommentForChangeRow): CommentSnapshot => ({
   id: r.id,
   articleId: r.article_id,
@@ -50,7 +52,8 @@ export class CommentsService {
    * comments stay in the list as placeholders (no body, no author) so replies keep their thread. JSON text.
    */
   async listForArticle(slug: string, q: ListCommentsQueryDto, viewer?: AuthUser): Promise<string> {
-    const after = decodeCursor(q.cursor);
+    const scored = q.sort === 'top' || q.sort === 'replies';
+    const after = scored ? decodeCursor(q.cursor, true) : decodeCursor(q.cursor);
     const within = q.parentId
       ? { scope: 'parent' as const, id: q.parentId }
       : q.rootId
@@ -59,10 +62,11 @@ export class CommentsService {
     const page = isSlug(slug)
       ? await commentPage(this.prisma.pool, slug, {
           limit: q.limit,
-          order: q.sort === 'newest' ? 'desc' : 'asc',
+          sort: SORTS[q.sort],
           after,
           within,
           viewerId: viewer?.id,
+          featured: q.featured === 'true',
         })
       : undefined;
     if (page === undefined) throw articleNotFound(slug);
