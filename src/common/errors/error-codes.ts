@@ -170,6 +170,7 @@ export const ERROR_CATALOG = {
     description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).',
   },
   COMMENT_NOT_EDITABLE: { status: 409, description: 'A rejected or spam comment cannot be edited.' },
+  COMMENT_NOT_PUBLISHED: { status: 409, description: 'Only an approved, not deleted comment can be featured.' },
   ALREADY_REPORTED: { status: 409, description: 'You have already reported this comment.' },
   WORD_FILTER_EXISTS: { status: 409, description: 'The word (in its normalised form) is already in the filter.' },
   USER_NOT_BANNED: { status: 409, description: 'The user is not banned.' },
