@@ -21533,8 +21533,8 @@ export interface operations {
     listThreads: {
         parameters: {
             query?: {
-                /** @description order of the top-level comments */
-                sort?: "newest" | "oldest";
+                /** @description order of the top-level comments; `top`: most reactions first, then newest (docs/api.md, "Comment orders") */
+                sort?: "newest" | "oldest" | "top";
                 /** @description top-level comments per page */
                 limit?: number;
                 /** @description replies per thread, oldest first */

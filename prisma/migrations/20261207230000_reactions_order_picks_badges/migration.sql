@@ -42,6 +42,10 @@ CREATE INDEX "comments_parent_replies_idx" ON "comments"("parent_id", "status", 
 -- CreateIndex
 CREATE INDEX "comments_root_replies_idx" ON "comments"("root_id", "status", "reply_count", "created_at", "id");
 
+-- Threads by reactions (GET /api/articles/:slug/threads?sort=top): top-level comments only.
+-- CreateIndex
+CREATE INDEX "comments_top_level_top_idx" ON "comments"("article_id", "status", "reaction_count", "created_at", "id") WHERE (parent_id IS NULL);
+
 -- CreateIndex
 CREATE INDEX "comments_featured_idx" ON "comments"("article_id", "status", "created_at", "id") WHERE (featured_at IS NOT NULL);
 

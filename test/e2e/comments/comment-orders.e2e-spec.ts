@@ -59,6 +59,31 @@ describe('comment orders', () => {
     expect(mine.map((c) => c.id)).toEqual([...expected.slice(0, -3), pending.id, ...expected.slice(-3)]);
   });
 
+  it('should page threads by reactions (sort=top) with their replies', async () => {
+    const article = await createArticle(t);
+    const author = await createReader(t);
+    const reader = await createReader(t);
+    const base = Date.now() - 3_600_000;
+    const tops = [];
+    for (let i = 0; i < 5; i++)
+      tops.push(await createComment(t, article, author, { status: 'approved', createdAt: new Date(base + i * 1000) }));
+    const reply = await createComment(t, article, author, { status: 'approved', parentId: tops[0]!.id });
+    await t.http.put(`/api/comments/${tops[1]!.id}/reactions/mine`).set(authHeader(reader)).send({ kind: 'like' }).expect(200);
+    await t.http.put(`/api/comments/${reply.id}/reactions/mine`).set(authHeader(reader)).send({ kind: 'like' }).expect(200);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await t.http
+        .get(`/api/articles/${article.slug}/threads`)
+        .query({ sort: 'top', limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      ids.push(...(res.body.items as { id: string }[]).map((x) => x.id));
+      cursor = (res.body.nextCursor as string | null) ?? undefined;
+    } while (cursor);
+    // A reaction to a reply does not lift its thread: top-level comments by their own reactions, then newest.
+    expect(ids).toEqual([tops[1]!.id, tops[4]!.id, tops[3]!.id, tops[2]!.id, tops[0]!.id]);
+  });
+
   it('should list by direct replies, then newest', async () => {
     const article = await createArticle(t);
     const author = await createReader(t);

@@ -304,6 +304,20 @@ describe('keyset pages on a 50,000-comment article', () => {
     }
   });
 
+  it.each(MODES)('should read a deep page of threads by reactions from the top-level index (%s)', async (mode) => {
+    const {
+      rows: [key],
+    } = await client.query<{ s: number; t: Date; id: string }>(
+      `SELECT reaction_count AS s, created_at AS t, id FROM comments WHERE article_id = $1 AND status = 'approved' AND parent_id IS NULL
+       ORDER BY reaction_count DESC, created_at DESC, id DESC OFFSET 30000 LIMIT 1`,
+      [big.id],
+    );
+    const plan = await explain(threadPageStatement('top', false).text, [big.slug, key!.t, key!.id, LIMIT, 0, key!.s], mode);
+    expect(waste(plan, { maxRows: REPLY_COUNT_CAP })).toEqual([]);
+    const scans = scansOf(plan).filter((s) => s['Relation Name'] === 'comments');
+    expect(scans.find((s) => s['Index Name'] === 'comments_top_level_top_idx')?.['Actual Rows']).toBeLessThanOrEqual(LIMIT + 1);
+  });
+
   it.each(MODES)('should read no discarded rows for the deepest page of a 5,000-reply thread (%s)', async (mode) => {
     const last = await keyAt(
       `SELECT created_at AS t, id FROM comments WHERE root_id = $1 ORDER BY created_at, id`,

@@ -143,7 +143,7 @@ describe('GET /api/articles/:slug/threads', () => {
     const missing = await t.http.get('/api/articles/nyama-takava-statia-threads/threads').expect(404);
     expect(missing.body.error.code).toBe('ARTICLE_NOT_FOUND');
     const a = await createArticle();
-    for (const query of [{ limit: 51 }, { replies: 21 }, { sort: 'top' }, { cursor: 'nope' }, { utm_source: 'x' }]) {
+    for (const query of [{ limit: 51 }, { replies: 21 }, { sort: 'best' }, { cursor: 'nope' }, { utm_source: 'x' }]) {
       const res = await t.http.get(`/api/articles/${a.slug}/threads`).query(query).expect(400);
       expect(['VALIDATION_FAILED', 'INVALID_CURSOR']).toContain(res.body.error.code);
     }
