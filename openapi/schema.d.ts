@@ -4467,6 +4467,13 @@ export interface components {
              * @example 500
              */
             reportReasonMaxLength: number;
+            /**
+             * @description REACTION_KINDS: the reactions readers may give a comment
+             * @example [
+             *       "like"
+             *     ]
+             */
+            reactionKinds: string[];
         };
         ClientDsaConfigDto: {
             /**
@@ -21775,7 +21782,10 @@ export interface operations {
                      *         "comments": {
                      *           "editWindowSeconds": 900,
                      *           "maxLength": 5000,
-                     *           "reportReasonMaxLength": 500
+                     *           "reportReasonMaxLength": 500,
+                     *           "reactionKinds": [
+                     *             "like"
+                     *           ]
                      *         },
                      *         "dsa": {
                      *           "termsUrl": null,

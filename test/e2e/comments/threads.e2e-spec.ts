@@ -156,7 +156,7 @@ describe('GET /api/client-config', () => {
     expect(res.body).toEqual({
       config: {
         auth: { local: 'true', sso: false },
-        comments: { editWindowSeconds: 900, maxLength: 5000, reportReasonMaxLength: 500 },
+        comments: { editWindowSeconds: 900, maxLength: 5000, reportReasonMaxLength: 500, reactionKinds: ['like'] },
         dsa: { termsUrl: null, appealWindowMonths: 6 },
       },
     });
