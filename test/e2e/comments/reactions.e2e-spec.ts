@@ -1,5 +1,6 @@
 import { recount } from '../../../src/comment-core/recount.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { json, listen, SseClient } from '../../helpers/sse.js';
 import { authHeader, TEST_PASSWORD, createArticle, createComment, createReader, type TestUser } from '../../factories/index.js';
 
 /**
@@ -172,5 +173,25 @@ describe('reactions', () => {
     await t.http.delete('/api/me').set(authHeader(reader)).send({ password: TEST_PASSWORD }).expect(200);
     expect(await t.prisma.commentReaction.count({ where: { userId: reader.id } })).toBe(0);
     expect(await stored(comment.id)).toEqual({ reactions: { like: 1 }, reactionCount: 1 });
+  });
+
+  it('should send live reactions frames throttled per comment: the first at once, the latest at the end of the second', async () => {
+    const { article, comment } = await approvedComment();
+    const readers = await Promise.all(Array.from({ length: 10 }, () => createReader(t)));
+    const es = await SseClient.open(`${await listen(t.app)}/api/articles/${article.slug}/events`);
+    try {
+      await es.next((e) => e.event === 'count');
+      const started = Date.now();
+      await Promise.all(readers.map((r) => put(r, comment.id).expect(200)));
+      const first = await es.next((e) => e.event === 'reactions');
+      expect(json(first)).toMatchObject({ id: comment.id });
+      // Ten reactions within a second: one frame at once, then one with the final counts (not ten frames).
+      const last = await es.next((e) => e.event === 'reactions' && json<{ reactions: { like?: number } }>(e).reactions.like === 10, 5_000);
+      expect(json(last)).toEqual({ id: comment.id, reactions: { like: 10 } });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(es.events.filter((e) => e.event === 'reactions').length).toBeLessThanOrEqual(3);
+    } finally {
+      es.close();
+    }
   });
 });
