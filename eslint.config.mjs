@@ -22,7 +22,7 @@ const LAYERS = [
   ['prisma'],
   ['audit', 'events'],
   ['users', 'articles'],
-  ['auth', 'word-filter'],
+  ['auth', 'word-filter', 'triage'],
   ['comment-core'],
   ['dsa', 'holds'],
   ['comments', 'webhooks', 'decision-reasons', 'staff-notes', 'setup'],

@@ -195,7 +195,7 @@ async function handle(req, res) {
     const body = await readBody(req);
     const text = typeof body.body === 'string' ? body.body.trim() : '';
     if (!text || text.length > 5000) return fail(res, 400, 'VALIDATION_FAILED');
-    const [ctx] = await q(POST_CONTEXT, [SLUG.test(m[1]) ? m[1] : null, user.id, null, null]);
+    const [ctx] = await q(POST_CONTEXT, [SLUG.test(m[1]) ? m[1] : null, user.id, null, null, 0, 0]);
     if (!ctx.article_id) return fail(res, 404, 'ARTICLE_NOT_FOUND');
     if (!ctx.comments_open) return fail(res, 403, 'COMMENTS_CLOSED');
     const status = ctx.moderation_mode === 'post' ? 'approved' : 'pending';

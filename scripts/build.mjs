@@ -76,6 +76,25 @@ function generatePrismaClientIfStale() {
   return true;
 }
 
+/**
+ * Whether dist/ holds the current build of every source file under `paths` (relative to the repository, a folder
+ * ending in `/`), so code from it may run before `build()` (scripts/start.mjs validates the configuration first).
+ */
+export function isBuilt(paths) {
+  let built;
+  try {
+    built = JSON.parse(readFileSync(manifestPath, 'utf8')).files;
+  } catch {
+    return false;
+  }
+  for (const file of sourceFiles()) {
+    const rel = relative(root, file).split(sep).join('/');
+    if (!paths.some((p) => rel === p || (p.endsWith('/') && rel.startsWith(p)))) continue;
+    if (built[rel] !== sha1(readFileSync(file)) || !existsSync(outputOf(file))) return false;
+  }
+  return true;
+}
+
 export async function build({ clean = false } = {}) {
   const started = performance.now();
   if (clean) rmSync(outDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { AppError } from './common/errors/app-error.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { clientErrorHandler, frameworkErrors, securityHeaders, useStrictJsonBodies } from './common/http-hardening.js';
 import { useConditionalGet } from './common/http-cache.js';
@@ -53,7 +54,8 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    return503OnClosing: true,
+    // Requests that arrive while the server drains are answered by the onRequest hook below, in our envelope.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Rejections made before routing (router, HTTP parser) get the standard error body too.
     frameworkErrors: frameworkErrors(apiSecurity),
@@ -77,12 +79,23 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   // Graceful shutdown: Fastify stops accepting, lets in-flight requests finish and closes idle connections, but a
   // keep-alive connection that is busy at that moment would then idle for keepAliveTimeout (72 s) and hold the
   // close up. From the start of close, let every connection drop as soon as its response is sent.
+  let draining = false;
+  const refuse = frameworkErrors(apiSecurity);
   fastify.addHook('preClose', (done) => {
+    draining = true;
     fastify.server.keepAliveTimeout = 1;
     done();
   });
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.headers(req.url.startsWith('/api/docs') ? docsSecurity : apiSecurity).header('x-request-id', req.id);
+    // A request that arrives on an open connection while the server drains (a pipelined or keep-alive one) is
+    // refused like every other error: the envelope, Retry-After, the security headers (Fastify's own 503 had none).
+    if (draining)
+      return refuse(
+        new AppError('SERVICE_UNAVAILABLE', 'The service is shutting down; retry', undefined, { 'retry-after': '1' }),
+        req,
+        reply,
+      );
     done();
   });
   // Registered only when 'log' is enabled: with LOG_LEVEL=warn the hot routes pay nothing for request logging.
@@ -103,10 +116,13 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
     });
   }
   useConditionalGet(fastify);
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'api/docs-json',
-    useGlobalPrefix: false,
-  });
+  // API_DOCS (off by default in production): otherwise /api/docs and /api/docs-json are 404 ROUTE_NOT_FOUND.
+  if (env.API_DOCS) {
+    SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: 'api/docs-json',
+      useGlobalPrefix: false,
+    });
+  }
 
   await app.init();
   await fastify.ready();

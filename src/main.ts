@@ -1,18 +1,15 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory.js';
-import { ArticlesService } from './articles/articles.service.js';
-import { AuthBootstrap } from './auth/auth.bootstrap.js';
 import { StartupError } from './common/errors/startup-error.js';
 import { createLogger } from './common/logger.js';
 import { probePort } from './common/port-probe.js';
-import { loadDotEnv } from './config/dotenv.js';
-import { type Env, loadEnv } from './config/env.js';
+import type { Env } from './config/env.js';
 import { DatabaseUnreachableError } from './database/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded.js';
 import { migrate, pendingMigrations } from './database/migrator.js';
-import { FirstAdminSetup } from './setup/first-admin-setup.service.js';
+import { checkConfiguration } from './preflight.js';
 
 const log = new Logger('Bootstrap');
 // Longest a stop may take (requests draining, then the database) before the process exits anyway.
@@ -26,16 +23,16 @@ const STOP_TIMEOUT_MS = 15_000;
  * configuration).
  */
 async function main(): Promise<void> {
-  let env: Env;
-  let envFile: string | undefined;
-  try {
-    envFile = loadDotEnv();
-    env = loadEnv();
-  } catch (err) {
-    Logger.overrideLogger(createLogger({ LOG_LEVEL: 'log', LOG_FORMAT: process.env.NODE_ENV === 'production' ? 'json' : 'pretty' }));
-    log.fatal((err as Error).message);
-    process.exit(78); // EX_CONFIG
-  }
+  // The configuration first: the application's modules (Nest, Prisma, every feature) load only once it is valid.
+  const checked = checkConfiguration();
+  let env = checked.env;
+  const envFile = checked.envFile;
+  const [{ createApp }, { ArticlesService }, { AuthBootstrap }, { FirstAdminSetup }] = await Promise.all([
+    import('./app.factory.js'),
+    import('./articles/articles.service.js'),
+    import('./auth/auth.bootstrap.js'),
+    import('./setup/first-admin-setup.service.js'),
+  ]);
   const logger = createLogger(env);
   Logger.overrideLogger(logger);
   if (envFile) log.log(`read settings from ${envFile} (variables already set in the environment win)`);
@@ -109,10 +106,9 @@ async function main(): Promise<void> {
     await listen(app, env);
     if (cancelled()) return;
     state = 'running';
-    const base = `http://${['0.0.0.0', '::'].includes(env.HOST) ? 'localhost' : env.HOST}:${env.PORT}/api`;
-    log.log(`ready: ${base} (OpenAPI: ${base}/docs)${process.stdout.isTTY ? '; Ctrl-C stops' : ''}`);
-    // No admin yet: a one-time link to the console's setup page (src/setup).
-    await app.get(FirstAdminSetup).announce(base.slice(0, -'/api'.length));
+    log.log(readyLine(app, env));
+    // No admin yet: a one-time link to the console's setup page (src/setup), at the address a browser uses.
+    await app.get(FirstAdminSetup).announce(env.PUBLIC_URL ?? localOrigin(app, env));
   } catch (err) {
     if (cancelled()) return;
     state = 'stopping';
@@ -120,6 +116,25 @@ async function main(): Promise<void> {
     if (!(err instanceof StartupError || err instanceof DatabaseUnreachableError)) log.debug((err as Error).stack);
     await stopAll(1);
   }
+}
+
+/** The origin of this process's server as seen from the machine it runs on (in a container: the container). */
+function localOrigin(app: NestFastifyApplication, env: Env): string {
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = ['0.0.0.0', '::'].includes(env.HOST) ? 'localhost' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  return `http://${host}:${port}`;
+}
+
+/**
+ * What is true once listening: the bound address, and where readers reach the API when PUBLIC_URL says so (behind
+ * Compose's proxy or a CDN the process cannot know its published address); else the address on this machine.
+ */
+function readyLine(app: NestFastifyApplication, env: Env): string {
+  const { address, port, family } = app.getHttpServer().address() as AddressInfo;
+  const bound = family === 'IPv6' ? `[${address}]:${port}` : `${address}:${port}`;
+  const api = `${env.PUBLIC_URL ?? localOrigin(app, env)}/api`;
+  const where = env.PUBLIC_URL ? `public address ${api}` : `${api} on this machine`;
+  return `ready: listening on ${bound}; ${where} (OpenAPI: ${api}/docs)${process.stdout.isTTY ? '; Ctrl-C stops' : ''}`;
 }
 
 /** Fails before anything is started when the HTTP port cannot be used (and again at listen, for a late race). */

@@ -53,6 +53,8 @@ export class AuthBootstrap {
       this.logger.error('first admin not created: ADMIN_PASSWORD must differ from ADMIN_USERNAME and ADMIN_EMAIL');
       return 'invalid';
     }
+    // Another ADMIN_EMAIL while admins exist adds one more admin: the log must not call it the first.
+    const others = await this.prisma.user.count({ where: { role: 'admin', deletedAt: null } });
     try {
       const admin = await this.prisma.user.create({
         data: {
@@ -65,7 +67,11 @@ export class AuthBootstrap {
         },
         select: { id: true },
       });
-      this.logger.log({ msg: 'first admin created', userId: admin.id });
+      this.logger.log(
+        others
+          ? { msg: 'admin created from ADMIN_EMAIL (other admins already exist)', userId: admin.id, otherAdmins: others }
+          : { msg: 'first admin created', userId: admin.id },
+      );
       return 'created';
     } catch (err) {
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;

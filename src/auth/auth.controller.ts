@@ -15,10 +15,10 @@ import { SignInWith } from './sign-in-methods.js';
 
 /*
  * Rate limits (every attempt counts, successful or not; 429 RATE_LIMITED + Retry-After):
- * - login: 10/min per IP slows credential stuffing from one host; 5/min per account (AuthService, one bucket per
- *   account whether it is named by email or username) caps guessing on one account from many hosts (~7k tries a day
- *   against a 10+ character password hashed with argon2id), while the owner of an account someone is hammering is
- *   locked out for at most a minute.
+ * - login: 10/min per IP slows credential stuffing from one host; per account (AuthService, one account whether it
+ *   is named by email or username) 5/min per client address throttles the attacker, not the account, and a softer
+ *   50 per 15 min from all addresses caps guessing from many hosts (~4.8k tries a day against a 10+ character
+ *   password hashed with argon2id); the owner at another address is locked out only by that global cap.
  * - register: 10 per 15 min per IP and 5 per 15 min per email stop scripted sign-ups but leave room for a person
  *   correcting a rejected username or password (validation failures count too: the guard runs before validation).
  * - refresh / logout: refresh tokens are 256-bit random, so this only bounds load: 30/min per IP.

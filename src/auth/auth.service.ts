@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
+import { clientIpKey } from '../common/rate-limit/client-ip.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -14,7 +15,7 @@ import { UsernamesService } from '../users/usernames.service.js';
 import { authUser } from '../users/users.sql.js';
 import type { RegisterDto } from './dto/auth.dto.js';
 import { PasswordService } from './password.service.js';
-import { findSession, revokeSessionFamily, rotateSession, startSession } from './sessions.js';
+import { endSessionFamily, findSession, revokeSessionFamily, rotateSession, startSession } from './sessions.js';
 
 export interface AuthResult {
   user: SelfUserView;
@@ -29,8 +30,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidToken = () => AppError.unauthorized('INVALID_TOKEN', 'The access token is invalid');
 
-/** Login attempts per account (see AuthController for the per-IP limit and the reasoning). */
-const LOGIN_ACCOUNT_LIMIT = { name: 'login-account', limit: 5, windowSeconds: 60 } as const;
+/**
+ * Login attempts per account (see AuthController for the per-IP limit and the reasoning): 5 a minute from one
+ * address (the attacker's), and a softer 50 per 15 minutes from all addresses together (guessing from many hosts),
+ * so someone hammering an account from one address does not lock its owner out at another.
+ */
+const LOGIN_ACCOUNT_ADDRESS_LIMIT = { name: 'login-account-address', limit: 5, windowSeconds: 60 } as const;
+const LOGIN_ACCOUNT_LIMIT = { name: 'login-account', limit: 50, windowSeconds: 15 * 60 } as const;
 
 @Injectable()
 export class AuthService {
@@ -71,7 +77,7 @@ export class AuthService {
         },
         select: selfUserSelect,
       });
-      return this.result(user.id, toSelfUserView(user), session.token);
+      return this.result(user.id, toSelfUserView(user), session);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         // Registration has to tell the user which field to change, so it says whether the email or the username
@@ -92,19 +98,23 @@ export class AuthService {
    * (its user view carries `ban`): a suspension leaves it its legal rights (read the statement of reasons, appeal,
    * export and erase its data), and JwtAuthGuard refuses everything else with USER_BANNED.
    *
-   * Attempts are counted per account before the password is checked: one bucket for the account whether it is
-   * named by its email or its username (an unknown name gets a bucket of its own, so the limit behaves the same).
+   * Attempts are counted per account and client address, and per account, before the password is checked: one
+   * account whether it is named by its email or its username (an unknown name gets buckets of its own, so the
+   * limits behave the same).
    */
-  async validateCredentials(login: string, password: string): Promise<SelfUserView | null> {
-    const key = login.trim();
+  async validateCredentials(login: string, password: string, clientAddress?: string): Promise<SelfUserView | null> {
+    // NFKC first: a full-width ＠ is an @ (an email), as normalizeEmail and normalizeUsername read it.
+    const key = login.normalize('NFKC').trim();
     const byEmail = key.includes('@');
     const lookup = byEmail ? normalizeEmail(key) : normalizeUsername(key);
     const user = await this.prisma.user.findFirst({
       where: byEmail ? { email: lookup } : { usernameNormalized: lookup },
       select: { ...selfUserSelect, passwordHash: true, deletedAt: true },
     });
+    const account = user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}`;
     await this.limiter.consume([
-      { rule: LOGIN_ACCOUNT_LIMIT, subject: user ? `user:${user.id}` : `${byEmail ? 'email' : 'username'}:${lookup}` },
+      { rule: LOGIN_ACCOUNT_ADDRESS_LIMIT, subject: `${account}|ip:${clientIpKey(clientAddress)}` },
+      { rule: LOGIN_ACCOUNT_LIMIT, subject: account },
     ]);
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok || user.deletedAt) return null;
@@ -123,15 +133,17 @@ export class AuthService {
    * whether they may call it (@AllowBanned()).
    */
   async userForAccessToken(payload: unknown): Promise<AuthUser> {
-    const { sub, typ, exp, iat } = (payload ?? {}) as { sub?: unknown; typ?: unknown; exp?: unknown; iat?: unknown };
+    const { sub, typ, exp, iat, sid } = (payload ?? {}) as { sub?: unknown; typ?: unknown; exp?: unknown; iat?: unknown; sid?: unknown };
     // `typ` keeps any other token we sign from passing as an access token; the uuid check keeps a malformed `sub`
     // from reaching the uuid column as a database error. Every token we issue has `exp` and `iat`: one without them
     // (signed with our key by something else, or by mistake) would never expire, so it is refused.
     if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub) || !Number.isFinite(exp) || !Number.isFinite(iat))
       throw invalidToken();
-    // A prepared statement on the read path: this runs on every authenticated request.
-    const user = await authUser(this.prisma.pool, sub);
-    if (!user || user.deleted_at) throw invalidToken();
+    if (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) throw invalidToken();
+    // A prepared statement on the read path: this runs on every authenticated request. `sid` names the session
+    // (refresh-token family) the token was issued in: signed out, the token is refused at once.
+    const user = await authUser(this.prisma.pool, sub, sid ?? null);
+    if (!user || user.deleted_at || !user.session_live) throw invalidToken();
     return {
       id: user.id,
       email: user.email,
@@ -189,23 +201,26 @@ export class AuthService {
     }
     return {
       user: toSelfUserView(user),
-      accessToken: await this.signAccessToken(row.userId),
+      accessToken: await this.signAccessToken(row.userId, row.familyId),
       refreshToken: next,
       expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS'),
     };
   }
 
-  /** Revokes the presented refresh token's whole family (this device's session). Idempotent. */
+  /**
+   * Ends the presented refresh token's session (this device's): its family is deleted, so its refresh tokens answer
+   * INVALID_REFRESH_TOKEN and its access tokens INVALID_TOKEN at once (their `sid` names it). Idempotent.
+   */
   async logout(refreshToken: string): Promise<void> {
     const row = await findSession(this.prisma, sha256(refreshToken));
     if (!row) return;
-    await revokeSessionFamily(this.prisma, row.familyId);
+    await endSessionFamily(this.prisma, row.familyId);
   }
 
   private async issueTokens(userId: string, user: SelfUserView): Promise<AuthResult> {
     const session = this.newSession();
     await startSession(this.prisma, userId, session.row);
-    return this.result(userId, user, session.token);
+    return this.result(userId, user, session);
   }
 
   /** A new refresh-token family: the opaque token for the client and the row that stores only its hash. */
@@ -218,13 +233,21 @@ export class AuthService {
     };
   }
 
-  private async result(userId: string, user: SelfUserView, refreshToken: string): Promise<AuthResult> {
-    return { user, accessToken: await this.signAccessToken(userId), refreshToken, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS') };
+  private async result(userId: string, user: SelfUserView, session: { token: string; row: { familyId: string } }): Promise<AuthResult> {
+    return {
+      user,
+      accessToken: await this.signAccessToken(userId, session.row.familyId),
+      refreshToken: session.token,
+      expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS'),
+    };
   }
 
-  /** HS256 (pinned in JwtModule's signOptions); verified by the passport-jwt strategy, which accepts only HS256. */
-  private signAccessToken(userId: string): Promise<string> {
-    return this.jwt.signAsync({ sub: userId, typ: 'access' });
+  /**
+   * HS256 (pinned in JwtModule's signOptions); verified by the passport-jwt strategy, which accepts only HS256.
+   * `sid` is the session (refresh-token family): signing out ends the access tokens issued in it.
+   */
+  private signAccessToken(userId: string, sessionId: string): Promise<string> {
+    return this.jwt.signAsync({ sub: userId, typ: 'access', sid: sessionId });
   }
 
   private newRefreshToken(): string {

@@ -56,23 +56,26 @@ export const passportProvider: FactoryProvider<PassportInstance> = {
     );
     passport.use(
       'local',
-      new LocalStrategy({ usernameField: 'login', passwordField: 'password', session: false }, (login, password, done) => {
-        auth
-          .validateCredentials(login, password)
-          .then((user) => {
-            // LOCAL_AUTH=staff: a reader's right password still does not open a session (they sign in with the publisher).
-            if (user && !passwordSignInAllowed(config.get('LOCAL_AUTH'), user.role)) throw localAuthDisabled();
-            return done(null, user ?? false);
-          })
-          .catch(done);
-      }),
+      new LocalStrategy(
+        { usernameField: 'login', passwordField: 'password', session: false, passReqToCallback: true },
+        (req, login, password, done) => {
+          auth
+            .validateCredentials(login, password, (req as { ip?: string }).ip)
+            .then((user) => {
+              // LOCAL_AUTH=staff: a reader's right password still does not open a session (they sign in with the publisher).
+              if (user && !passwordSignInAllowed(config.get('LOCAL_AUTH'), user.role)) throw localAuthDisabled();
+              return done(null, user ?? false);
+            })
+            .catch(done);
+        },
+      ),
     );
     passport.use(
       'sso',
       new SsoStrategy(
         ssoTokens,
         { roleClaim: config.get('SSO_ROLE_CLAIM'), trustRoles: config.get('SSO_TRUST_ROLES'), badgeClaim: config.get('SSO_BADGE_CLAIM') },
-        (profile, password): Promise<SelfUserView> => ssoAccounts.signIn(profile, password),
+        (profile, password, clientAddress): Promise<SelfUserView> => ssoAccounts.signIn(profile, password, clientAddress),
       ),
     );
     return passport;

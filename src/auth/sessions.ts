@@ -48,6 +48,15 @@ export async function revokeSessionFamily(db: Prisma.TransactionClient, familyId
   await db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
+/**
+ * Sign-out: the family's rows go, which also ends the access tokens issued in it (they name it as `sid`;
+ * users.sql.ts AUTH_USER). A revoked family (a ban, a reused token) keeps its rows: a banned account's access token
+ * still reaches USER_BANNED rather than looking invalid. Idempotent.
+ */
+export async function endSessionFamily(db: Prisma.TransactionClient, familyId: string): Promise<void> {
+  await db.refreshToken.deleteMany({ where: { familyId } });
+}
+
 /** A ban or a suspension: every session of the account still in use ends at `at`. Returns how many tokens were revoked. */
 export async function revokeAccountSessions(db: Db, userId: string, at: Date): Promise<number> {
   const [row] = await query<{ n: number }>(

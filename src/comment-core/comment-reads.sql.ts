@@ -143,11 +143,35 @@ export interface PostContextRow {
   prior_hash: string | null;
 }
 
+/** What the triage rules (src/triage) know of an author and an article, read with the rest. */
+export interface AuthorStandingRow {
+  article_url: string | null;
+  author_role: 'reader' | 'moderator' | 'admin' | null;
+  author_created_at: Date | null;
+  /** The author's comments, any status, counted up to the limit asked for. */
+  author_comments: number;
+  /** Statuses of the author's latest decided comments, newest first (as many as asked for). */
+  author_recent: string[];
+}
+
+/**
+ * The author's standing for the triage rules, as columns over `a` (articles) and `au` (users): $n is how many
+ * comments to count, $n+1 how many decided ones to list (0 when no rule needs them: the index scan stops at once).
+ */
+const authorStanding = (countParam: number, recentParam: number) => `a.url AS article_url, au.role::text AS author_role,
+          au.created_at AS author_created_at,
+          (SELECT count(*)::int FROM (SELECT 1 FROM comments x WHERE x.author_id = au.id LIMIT $${countParam}::int) q) AS author_comments,
+          ARRAY(SELECT x.status::text FROM comments x WHERE x.author_id = au.id AND x.status <> 'pending'
+                ORDER BY x.created_at DESC LIMIT $${recentParam}::int) AS author_recent`;
+
 /** Everything posting a comment checks, in one round trip. Params: slug, author, parent (or null), key (or null). */
-export const POST_CONTEXT = statement<[slug: string | null, authorId: string, parentId: string | null, key: string | null], PostContextRow>(
+export const POST_CONTEXT = statement<
+  [slug: string | null, authorId: string, parentId: string | null, key: string | null, countUpTo: number, recent: number],
+  PostContextRow & AuthorStandingRow
+>(
   'read:post-context',
   `SELECT a.id AS article_id, a.comments_open, a.moderation_mode::text AS moderation_mode, a.trusted_bypass,
-          au.approved_comment_count AS author_approved,
+          au.approved_comment_count AS author_approved, ${authorStanding(5, 6)},
           p.id AS parent_id, p.article_id AS parent_article_id, p.root_id AS parent_root_id, p.depth AS parent_depth,
           p.status::text AS parent_status, p.deleted_at AS parent_deleted_at,
           pr.view AS prior_view, pr.hash AS prior_hash
@@ -179,10 +203,11 @@ export interface CommentForChangeRow {
 }
 
 /** A comment with what an edit or a delete checks (its article's moderation settings, its author's standing). */
-export const COMMENT_FOR_CHANGE = statement<[id: string], CommentForChangeRow>(
+export const COMMENT_FOR_CHANGE = statement<[id: string, countUpTo: number, recent: number], CommentForChangeRow & AuthorStandingRow>(
   'read:comment-for-change',
   `SELECT c.id, c.article_id, c.author_id, c.status::text AS status, c.deleted_at, c.version, c.body, c.created_at, c.open_notice_count,
-          a.comments_open, a.moderation_mode::text AS moderation_mode, a.trusted_bypass, u.approved_comment_count AS author_approved
-   FROM comments c JOIN articles a ON a.id = c.article_id JOIN users u ON u.id = c.author_id
+          a.comments_open, a.moderation_mode::text AS moderation_mode, a.trusted_bypass, au.approved_comment_count AS author_approved,
+          ${authorStanding(2, 3)}
+   FROM comments c JOIN articles a ON a.id = c.article_id JOIN users au ON au.id = c.author_id
    WHERE c.id = $1`,
 );

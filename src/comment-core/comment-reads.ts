@@ -1,6 +1,7 @@
 import { FIRST_PAGE_KEY, FIRST_PAGE_SCORE, pageJson } from '../database/json-pages.js';
 import { one, type Queryable } from '../database/sql.js';
 import {
+  type AuthorStandingRow,
   COMMENT,
   COMMENT_FOR_CHANGE,
   COMMENT_FOR_VIEWER,
@@ -12,6 +13,13 @@ import {
   POST_CONTEXT,
   type PostContextRow,
 } from './comment-reads.sql.js';
+
+/** How much of an author's history the triage rules need: comments to count, decided statuses to list. */
+export interface StandingLimits {
+  countUpTo: number;
+  recent: number;
+}
+const NO_STANDING: StandingLimits = { countUpTo: 0, recent: 0 };
 
 /** Binds the comment reads of comment-reads.sql.ts on the pool: ready-to-send JSON text, one round trip each. */
 
@@ -66,10 +74,15 @@ export async function postContext(
   authorId: string,
   parentId: string | null,
   idempotencyKey: string | null,
-): Promise<PostContextRow> {
-  return (await one(db, POST_CONTEXT, [slug, authorId, parentId, idempotencyKey]))!;
+  standing: StandingLimits = NO_STANDING,
+): Promise<PostContextRow & AuthorStandingRow> {
+  return (await one(db, POST_CONTEXT, [slug, authorId, parentId, idempotencyKey, standing.countUpTo, standing.recent]))!;
 }
 
-export function commentForChange(db: Queryable, id: string): Promise<CommentForChangeRow | undefined> {
-  return one(db, COMMENT_FOR_CHANGE, [id]);
+export function commentForChange(
+  db: Queryable,
+  id: string,
+  standing: StandingLimits = NO_STANDING,
+): Promise<(CommentForChangeRow & AuthorStandingRow) | undefined> {
+  return one(db, COMMENT_FOR_CHANGE, [id, standing.countUpTo, standing.recent]);
 }

@@ -1,6 +1,7 @@
 import { ArticlesModule } from '../articles/articles.module.js';
 import { Module } from '@nestjs/common';
 import { DsaModule } from '../dsa/dsa.module.js';
+import { TriageModule } from '../triage/triage.module.js';
 import { WordFilterModule } from '../word-filter/word-filter.module.js';
 import { CommentCountsService } from './comment-counts.service.js';
 import { CommentReactionsService } from './comment-reactions.service.js';
@@ -10,7 +11,7 @@ import { CommentCountsController } from './comments-read.controller.js';
 import { CommentsService } from './comments.service.js';
 
 @Module({
-  imports: [ArticlesModule, WordFilterModule, DsaModule],
+  imports: [ArticlesModule, WordFilterModule, DsaModule, TriageModule],
   controllers: [CommentCountsController, CommentsController],
   providers: [CommentCountsService, CommentsService, CommentReportsService, CommentReactionsService],
   exports: [CommentCountsService, CommentsService],

@@ -11,9 +11,13 @@ import { authorDeletionEffects, restrictionEffects } from '../dsa/decision-effec
 import { DecisionsService } from '../dsa/decisions.service.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
-import { withHold } from '../holds/comment-holds.js';
+import { holdEffect, withHold } from '../holds/comment-holds.js';
+import { standingLimits, triage, type TriageVerdict } from '../triage/triage-rules.js';
+import { TriageService } from '../triage/triage.service.js';
+import type { StateEffect } from '../comment-core/comment-state.js';
+import type { AuthorStandingRow } from '../comment-core/comment-reads.sql.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { canView, commentNotFound, decideStatus, isModerator } from '../comment-core/comment-policy.js';
+import { canView, commentNotFound, decideStatus, isModerator, type StatusDecision } from '../comment-core/comment-policy.js';
 import { commentForChange, commentPage, commentRecord, postContext } from '../comment-core/comment-reads.js';
 import type { CommentForChangeRow, PostContextRow } from '../comment-core/comment-reads.sql.js';
 import { keepRevision } from '../comment-core/comment-revisions.js';
@@ -44,6 +48,7 @@ export class CommentsService {
     private readonly config: AppConfig,
     private readonly policy: StatementPolicy,
     private readonly decisions: DecisionsService,
+    private readonly triage: TriageService,
   ) {}
 
   /**
@@ -102,22 +107,35 @@ export class CommentsService {
             .digest('hex'),
         }
       : undefined;
-    const ctx = await postContext(this.prisma.pool, isSlug(slug) ? slug : null, user.id, dto.parentId ?? null, idem?.key ?? null);
+    const rules = await this.triage.rules();
+    const ctx = await postContext(
+      this.prisma.pool,
+      isSlug(slug) ? slug : null,
+      user.id,
+      dto.parentId ?? null,
+      idem?.key ?? null,
+      standingLimits(rules),
+    );
     if (ctx.prior_view !== null) return replay(ctx.prior_view, ctx.prior_hash, idem!.hash);
     if (ctx.article_id === null) throw articleNotFound(slug);
     if (!ctx.comments_open) throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article');
     const thread = dto.parentId ? replyPosition(ctx, dto.parentId) : { parentId: null, rootId: null, depth: 0 };
     // The filter runs before the statement: it must not hold a connection or the lock.
     const verdict = await this.wordFilter.check(dto.body);
-    const decision = decideStatus(
+    const trustedThreshold = this.config.get('TRUSTED_USER_APPROVED_COMMENTS');
+    const filtered = decideStatus(
       {
         moderationMode: ctx.moderation_mode!,
         trustedBypass: ctx.trusted_bypass!,
         authorApprovedCount: ctx.author_approved ?? 0,
-        trustedThreshold: this.config.get('TRUSTED_USER_APPROVED_COMMENTS'),
+        trustedThreshold,
       },
       verdict,
     );
+    // The newsroom's triage rules (src/triage) judge what the word filter let through, on every article.
+    const trusted = ctx.trusted_bypass! && trustedThreshold > 0 && (ctx.author_approved ?? 0) >= trustedThreshold;
+    const ruling = verdict.verdict === 'clean' ? triage(rules, standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted)) : null;
+    const decision = applyRuling(filtered, ruling);
     const outcome = await insertComment(
       this.prisma.pool,
       {
@@ -130,8 +148,8 @@ export class CommentsService {
         idempotency: idem,
       },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
-      // The hold (src/holds) records why the filter held or rejected it, in the same statement.
-      withHold(decision.status === 'rejected' ? this.filterRejection(decision.statusReason) : [], verdict),
+      // The hold (src/holds) records why the filter or a rule held or rejected it, in the same statement.
+      withRuling(withHold(decision.status === 'rejected' ? this.automatedRejection(decision.statusReason, ruling) : [], verdict), ruling),
     );
     switch (outcome.kind) {
       case 'created':
@@ -152,7 +170,8 @@ export class CommentsService {
    * post-moderated or the author trusted), banned words reject it. An edit never promotes a pending comment.
    */
   async edit(user: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
-    const row = await commentForChange(this.prisma.pool, id);
+    const rules = await this.triage.rules();
+    const row = await commentForChange(this.prisma.pool, id, standingLimits(rules));
     if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
       throw commentNotFound();
     if (row.author_id !== user.id) throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author can edit a comment');
@@ -175,25 +194,29 @@ export class CommentsService {
     }
 
     const verdict = await this.wordFilter.check(dto.body);
-    const decision = decideStatus(
-      {
-        moderationMode: row.moderation_mode,
-        trustedBypass: row.trusted_bypass,
-        // This comment itself may be what makes the author trusted; it must not vouch for its own new text.
-        authorApprovedCount: row.author_approved - Number(row.status === 'approved'),
-        trustedThreshold: this.config.get('TRUSTED_USER_APPROVED_COMMENTS'),
-      },
+    // This comment itself may be what makes the author trusted; it must not vouch for its own new text.
+    const approvedBefore = row.author_approved - Number(row.status === 'approved');
+    const trustedThreshold = this.config.get('TRUSTED_USER_APPROVED_COMMENTS');
+    const filtered = decideStatus(
+      { moderationMode: row.moderation_mode, trustedBypass: row.trusted_bypass, authorApprovedCount: approvedBefore, trustedThreshold },
       verdict,
     );
+    // The triage rules judge the new text too (links added by an edit wait like links posted); an edit is held, never
+    // refused by them: the author keeps the comment they wrote.
+    const trusted = row.trusted_bypass && trustedThreshold > 0 && approvedBefore >= trustedThreshold;
+    const judged = verdict.verdict === 'clean' ? triage(rules, standingFacts(row, approvedBefore, dto.body, trusted)) : null;
+    const ruling = judged?.action === 'refuse' ? { ...judged, action: 'hold' as const } : judged;
+    const decision = applyRuling(filtered, ruling);
     // A comment under notice (DSA Art. 16) waits for a moderator: a new text must not publish itself meanwhile.
     const status = row.status === 'pending' || decision.status !== 'approved' || row.open_notice_count > 0 ? 'pending' : 'approved';
+    const held = verdict.verdict === 'suspect' || ruling?.action === 'hold';
     const edit = (db: Parameters<typeof applyCommentChange>[0]) =>
       applyCommentChange(
         db,
         snapshotOf(row),
-        { body: dto.body, editedAt: new Date(), status, ...(verdict.verdict === 'suspect' && { statusReason: decision.statusReason }) },
-        { action: 'edit', actorId: user.id, reason: verdict.verdict === 'suspect' ? decision.statusReason : null },
-        withHold([keepRevision(row.body, row.version)], verdict),
+        { body: dto.body, editedAt: new Date(), status, ...(held && { statusReason: decision.statusReason }) },
+        { action: 'edit', actorId: user.id, reason: held ? decision.statusReason : null },
+        withRuling(withHold([keepRevision(row.body, row.version)], verdict), ruling),
       );
     if (decision.status !== 'rejected') return JSON.parse((await edit(this.prisma.pool)).view) as CommentView;
     // Banned words: the edit and the rejection are two audited steps of one transaction.
@@ -239,6 +262,41 @@ export class CommentsService {
   private filterRejection(reason: string | null) {
     return restrictionEffects(this.policy.resolve(undefined, { action: 'filter_reject', decidedById: null, reason }));
   }
+
+  /** The statement of a rejection on posting: by a triage rule when one refused it, else by the word filter. */
+  private automatedRejection(reason: string | null, ruling: TriageVerdict | null) {
+    if (ruling?.action !== 'refuse') return this.filterRejection(reason);
+    return restrictionEffects(this.policy.resolve(undefined, { action: 'rule_reject', decidedById: null, reason: ruling.reason }));
+  }
+}
+
+/** What the triage rules know of a comment and its author, from the read that posting or editing makes anyway. */
+function standingFacts(row: AuthorStandingRow, approved: number, body: string, trusted: boolean) {
+  return {
+    body,
+    articleUrl: row.article_url,
+    authorRole: row.author_role ?? 'reader',
+    authorCreatedAt: row.author_created_at ?? new Date(),
+    authorApproved: approved,
+    authorComments: row.author_comments,
+    authorRecent: row.author_recent,
+    trusted,
+  };
+}
+
+/** The word filter's decision, overruled by a triage rule that holds or refuses (audited as rule_hold / rule_reject). */
+function applyRuling(decision: StatusDecision, ruling: TriageVerdict | null): StatusDecision {
+  if (!ruling || ruling.action === 'publish') return decision;
+  const reason = `rule ${ruling.rule}: ${ruling.reason}`.slice(0, 500);
+  return ruling.action === 'refuse'
+    ? { status: 'rejected', statusReason: reason, audit: { action: 'rule_reject', actorId: null, reason } }
+    : { status: 'pending', statusReason: reason, audit: { action: 'rule_hold', actorId: null, reason } };
+}
+
+/** The effects with the rule's hold recorded (source `rule`, the rule's name, the link domains that counted). */
+function withRuling(effects: StateEffect[], ruling: TriageVerdict | null): StateEffect[] {
+  if (!ruling || ruling.action === 'publish') return effects;
+  return [...effects, holdEffect({ source: 'rule', rule: ruling.rule, matched: ruling.matched, labels: [] })];
 }
 
 /**

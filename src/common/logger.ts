@@ -26,6 +26,18 @@ class AppLogger extends ConsoleLogger {
     super.log(message, ...rest);
   }
 
+  /**
+   * JSON mode: `message` is always a string, for log shippers that index it as text. A structured entry's `msg`
+   * becomes the message and its other fields sit beside it (a field named like one of Nest's keys goes under
+   * `fields`); any other object is given as JSON text in `message` and as itself in `data`.
+   */
+  protected override getJsonLogObject(
+    message: unknown,
+    options: Parameters<ConsoleLogger['getJsonLogObject']>[1],
+  ): ReturnType<ConsoleLogger['getJsonLogObject']> {
+    return flattenMessage(super.getJsonLogObject(message, options));
+  }
+
   protected override stringifyMessage(message: unknown, logLevel: LogLevel): string {
     if (message && typeof message === 'object' && !Array.isArray(message) && 'msg' in message) {
       const { msg, ...fields } = message as Record<string, unknown>;
@@ -36,6 +48,25 @@ class AppLogger extends ConsoleLogger {
     }
     return super.stringifyMessage(message, logLevel);
   }
+}
+
+/** A JSON log line whose `message` is a string (see AppLogger.getJsonLogObject). */
+function flattenMessage<T extends Record<string, unknown>>(line: T): T {
+  const out: Record<string, unknown> = line;
+  const message = out.message;
+  if (typeof message === 'string') return line;
+  if (message && typeof message === 'object' && !Array.isArray(message) && 'msg' in message) {
+    const { msg, ...fields } = message as Record<string, unknown>;
+    out.message = String(msg);
+    for (const [k, v] of Object.entries(fields)) {
+      if (k in out) ((out.fields ??= {}) as Record<string, unknown>)[k] = v;
+      else out[k] = v;
+    }
+    return line;
+  }
+  out.message = message !== null && typeof message === 'object' ? JSON.stringify(message) : String(message);
+  if (message !== null && typeof message === 'object') out.data = message;
+  return line;
 }
 
 /** The fields of the per-request log line (see app.factory.ts). */
@@ -63,8 +94,9 @@ class JsonLineWriter {
     process.on('exit', () => this.flush());
   }
 
-  line(level: LogLevel, context: string, message: object): void {
-    this.buffer += `${JSON.stringify({ level, pid: process.pid, timestamp: Date.now(), message, context })}\n`;
+  line(level: LogLevel, context: string, fields: RequestLogFields): void {
+    const { msg, ...rest } = fields;
+    this.buffer += `${JSON.stringify({ level, pid: process.pid, timestamp: Date.now(), message: msg, context, ...rest })}\n`;
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());

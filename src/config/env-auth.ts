@@ -34,7 +34,12 @@ export const authFields = {
     .min(60)
     .default(90 * 86_400),
   ADMIN_EMAIL: z.string().email().optional(),
-  ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(10)
+    .max(128)
+    .refine((p) => [...p.replace(/\s+/gu, '')].length >= 10, 'must have at least 10 characters other than spaces')
+    .optional(),
   ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
   // While no admin exists, each start prints a one-time link to /admin/setup that creates the first one; the code in
   // it works once, for this many minutes (docs/console.md).

@@ -47,14 +47,17 @@ export const featureFields = {
     .max(7 * 86_400)
     .default(3600),
   // Live updates (Server-Sent Events): open streams per instance, per client address (per instance), the
-  // heartbeat, how far back Last-Event-ID may resume, and how much unsent data a slow client may hold up.
+  // heartbeat, how far back Last-Event-ID may resume, and when a slow client is dropped: its socket has not drained
+  // for SSE_STALL_SECONDS, or more than SSE_MAX_BUFFERED_BYTES wait for it. A burst is written at the client's
+  // pace (frames are shared between streams), so the cap is generous: the largest bulk decision is a few MB.
   SSE_MAX_STREAMS: z.coerce.number().int().min(0).max(100_000).default(2_000),
   // Readers behind one carrier-grade NAT (mobile networks) or office NAT share an address: 100 keeps one address
   // to 5% of an instance's streams; a refused widget polls the cacheable count instead (docs/widget.md).
   SSE_MAX_STREAMS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(100),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(25).default(20),
   SSE_RESUME_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-  SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(16_777_216).default(65_536),
+  SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(16_777_216),
+  SSE_STALL_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   // DSA (Regulation (EU) 2022/2065; README "Legal duties"). Appeals are open this many months after a decision
   // (Art. 20(1): at least six).
   DSA_APPEAL_WINDOW_MONTHS: z.coerce.number().int().min(6).max(120).default(6),

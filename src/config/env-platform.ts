@@ -11,6 +11,8 @@ export const serverFields = {
 
 export const platformFields = {
   RATE_LIMIT_ENABLED: bool.default(true),
+  // The API reference (Swagger UI at /api/docs, the document at /api/docs-json); unset: on except in production.
+  API_DOCS: bool.optional(),
   // Shared rate-limit counters for several instances; unset: each process counts on its own.
   REDIS_URL: z
     .string()

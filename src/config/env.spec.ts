@@ -21,6 +21,14 @@ describe('configuration', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('should serve the API reference by default except in production, where API_DOCS turns it on', () => {
+    expect(loadEnv({}).API_DOCS).toBe(true);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: SECRET };
+    expect(loadEnv(production).API_DOCS).toBe(false);
+    expect(loadEnv({ ...production, API_DOCS: 'true' }).API_DOCS).toBe(true);
+    expect(loadEnv({ API_DOCS: 'false' }).API_DOCS).toBe(false);
+  });
+
   it('should type and split values', () => {
     const env = loadEnv({
       PORT: '8080',
@@ -38,13 +46,29 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: 'change-me' }, /JWT_SECRET must be set/],
     [{ NODE_ENV: 'production', JWT_SECRET: SECRET }, /DATABASE_URL \(or DB_HOST\) is required in production/],
     [{ DATABASE_URL: 'postgresql://db/x', DB_HOST: 'db' }, /DB_HOST: set either DATABASE_URL or DB_HOST/],
-    [{ DB_HOST: 'db', DB_NAME: 'newsroom' }, /DB_USER: DB_USER must be set with DB_HOST/],
+    [{ DB_HOST: 'db', DB_NAME: 'newsroom' }, /configuration: DB_USER must be set with DB_HOST/],
     [{ JWT_SECRET: 'too-short' }, /at least 32 characters/],
     [{ PORT: 'eighty' }, /PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
   ])('should refuse %o with a message naming the variable', (source, message) => {
     expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('should name each variable once in a message that starts with it', () => {
+    const message = (source: NodeJS.ProcessEnv) => {
+      try {
+        loadEnv(source);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    };
+    expect(message({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: 'change-me' })).toMatch(
+      /^invalid configuration: JWT_SECRET must be set to a random value/,
+    );
+    expect(message({ JWT_SECRET: 'too-short' })).toBe('invalid configuration: JWT_SECRET must be at least 32 characters');
+    expect(message({ PORT: 'eighty' })).toMatch(/^invalid configuration: PORT: /);
   });
 
   it('should accept a complete production configuration and log JSON there', () => {
@@ -103,8 +127,8 @@ describe('configuration: sign-in with the publisher (SSO) and LOCAL_AUTH', () =>
   });
 
   it.each([
-    [{ SSO_SECRET }, /SSO_ISSUER: SSO_ISSUER is required/],
-    [{ SSO_SECRET, SSO_ISSUER: 'https://www.example.bg' }, /SSO_AUDIENCE: SSO_AUDIENCE is required/],
+    [{ SSO_SECRET }, /SSO_ISSUER is required/],
+    [{ SSO_SECRET, SSO_ISSUER: 'https://www.example.bg' }, /SSO_AUDIENCE is required/],
     [{ ...SSO }, /SSO_JWKS_URL: set SSO_JWKS_URL and\/or SSO_SECRET/],
     [{ ...SSO, SSO_SECRET: 'short-secret' }, /SSO_SECRET must be a random value of at least 32 characters/],
     [{ ...SSO, SSO_SECRET: SECRET, JWT_SECRET: SECRET }, /SSO_SECRET must differ from JWT_SECRET/],
@@ -148,9 +172,9 @@ describe('webhook configuration', () => {
   });
 
   it.each([
-    [{ WEBHOOK_SECRET_KEY: 'short' }, /WEBHOOK_SECRET_KEY: .*at least 32 characters/],
+    [{ WEBHOOK_SECRET_KEY: 'short' }, /WEBHOOK_SECRET_KEY .*at least 32 characters/],
     [{ WEBHOOK_SECRET_KEY: `${'n'.repeat(40)},change-me` }, /WEBHOOK_SECRET_KEY/],
-    [{ WEBHOOK_SECRET_KEY: SECRET }, /WEBHOOK_SECRET_KEY: WEBHOOK_SECRET_KEY must differ from JWT_SECRET/],
+    [{ WEBHOOK_SECRET_KEY: SECRET }, /WEBHOOK_SECRET_KEY must differ from JWT_SECRET/],
     [{ WEBHOOK_TIMEOUT_MS: '60000' }, /WEBHOOK_TIMEOUT_MS/],
     [{ WEBHOOK_MAX_ATTEMPTS: '0' }, /WEBHOOK_MAX_ATTEMPTS/],
     [{ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' }, /WEBHOOK_ALLOW_PRIVATE_TARGETS/],

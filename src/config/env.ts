@@ -87,6 +87,8 @@ export const envSchema = z
       DATABASE_URL: database,
       JWT_SECRET: secret,
       LOG_FORMAT: env.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+      // The API reference maps every route for whoever asks: public in production only when the operator says so.
+      API_DOCS: env.API_DOCS ?? !production,
       // Development and tests get a fixed, clearly-marked key so webhooks work on a fresh clone; production has none.
       WEBHOOK_SECRET_KEY: webhookKeys.length || production ? webhookKeys : ['development-only-webhook-key-do-not-use-in-production'],
     };
@@ -115,7 +117,11 @@ export function loadDatabaseEnv(source: NodeJS.ProcessEnv = process.env): { DATA
 function parse<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.output<T> {
   const result = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    const problems = result.error.issues.map((i) => {
+      const name = i.path.join('.') || '(env)';
+      // Messages that already start with the variable's name are shown as they are (not "JWT_SECRET: JWT_SECRET …").
+      return i.message.startsWith(`${name} `) ? i.message : `${name}: ${i.message}`;
+    });
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return result.data;

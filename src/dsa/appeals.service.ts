@@ -117,8 +117,8 @@ export class AppealsService {
    */
   async decide(actor: AuthUser, appealId: string, dto: DecideAppealDto): Promise<AppealDto> {
     await this.prisma.transaction(async (tx) => {
-      const [appeal] = await tx.$queryRaw<{ status: string; statement_id: string }[]>`
-        SELECT status::text AS status, statement_id FROM appeals WHERE id = ${appealId}::uuid FOR UPDATE`;
+      const [appeal] = await tx.$queryRaw<{ status: string; statement_id: string; appellant_id: string | null }[]>`
+        SELECT status::text AS status, statement_id, appellant_id FROM appeals WHERE id = ${appealId}::uuid FOR UPDATE`;
       if (!appeal) throw appealNotFound();
       if (appeal.status !== 'open') throw AppError.conflict('APPEAL_ALREADY_DECIDED', 'This appeal has already been decided');
       const statement = await tx.statementOfReasons.findUniqueOrThrow({
@@ -136,6 +136,13 @@ export class AppealsService {
       });
       if (statement.decidedById === actor.id) {
         throw AppError.forbidden('APPEAL_SAME_DECIDER', 'You took this decision: another member of staff must decide the appeal');
+      }
+      // Nobody decides their own appeal, nor one about their account or their comment (DSA Art. 20(6)).
+      const author = statement.commentId
+        ? await tx.comment.findUnique({ where: { id: statement.commentId }, select: { authorId: true } })
+        : null;
+      if ([appeal.appellant_id, statement.userId, author?.authorId].includes(actor.id)) {
+        throw AppError.forbidden('OWN_CASE', 'This appeal concerns you or your content: another member of staff must decide it');
       }
       const now = new Date();
       await tx.appeal.update({

@@ -49,7 +49,7 @@ function statementInsert(s: ResolvedStatement, p: SqlParams): string {
                     WHEN d.report_count > 0 THEN 'SOURCE_TYPE_OTHER_NOTIFICATION'
                     ELSE 'SOURCE_VOLUNTARY' END),
       ${p.p(s.automatedDetection, 'boolean')}
-        OR EXISTS (SELECT 1 FROM moderation_actions m WHERE m.comment_id = d.id AND m.action = 'filter_hold'),
+        OR EXISTS (SELECT 1 FROM moderation_actions m WHERE m.comment_id = d.id AND m.action IN ('filter_hold', 'rule_hold')),
       ${p.p(s.automatedDecision, 'text')}, ${p.p(s.territorialScope, 'text[]')},
       (SELECT CASE WHEN a.language ~ '^[a-z]{2}$' THEN upper(a.language) END FROM articles a WHERE a.id = d.article_id),
       d.created_at, ${p.p(s.manifestlyIllegal, 'boolean')}, ${p.p(s.decidedById, 'uuid')}, now()

@@ -25,9 +25,9 @@ export class DsaAdminController {
     operationId: 'dismissNotice',
     summary: 'Decide a notice without action',
     description:
-      'The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)).',
+      'The comment stays; the notifier reads `explanation`. To act on a notice, decide its comment instead (PATCH /api/admin/comments/{id} with a statement): that closes all its open notices. `manifestlyUnfounded` counts towards a hold on the notifier (DSA Art. 23(2)). Not by the author of the comment (403 OWN_CASE).',
     type: NoticeResponse,
-    errors: ['NOTICE_NOT_FOUND', 'NOTICE_ALREADY_DECIDED'],
+    errors: ['NOTICE_NOT_FOUND', 'NOTICE_ALREADY_DECIDED', 'OWN_CASE'],
   })
   async dismiss(@Param() { id }: IdParamDto, @Body() dto: DismissNoticeDto, @CurrentUser() user: AuthUser): Promise<NoticeResponse> {
     return { notice: await this.notices.dismiss(user, id, dto) };
@@ -49,9 +49,9 @@ export class DsaAdminController {
     operationId: 'decideAppeal',
     summary: 'Decide an appeal',
     description:
-      'By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.',
+      'By a member of staff other than the one who took the decision (403 APPEAL_SAME_DECIDER), and not by the appellant nor by the person the decision concerns (403 OWN_CASE). `reversed` lifts the restriction at once: the comment is restored and approved through the transition table (counts and audit), a ban or hold ends.',
     type: AppealResponse,
-    errors: ['APPEAL_NOT_FOUND', 'APPEAL_SAME_DECIDER', 'APPEAL_ALREADY_DECIDED', 'VERSION_CONFLICT'],
+    errors: ['APPEAL_NOT_FOUND', 'APPEAL_SAME_DECIDER', 'OWN_CASE', 'APPEAL_ALREADY_DECIDED', 'VERSION_CONFLICT'],
   })
   async decide(@Param() { id }: IdParamDto, @Body() dto: DecideAppealDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
     return { appeal: await this.appeals.decide(user, id, dto) };

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { createHash, createHmac } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { appendAudit } from '../audit/audit-log.js';
 import { revokeAccountSessions } from '../auth/sessions.js';
 import { AppConfig } from '../config/app-config.js';
@@ -8,6 +8,7 @@ import { appendEvent, userBannedEvent } from '../events/domain-events.js';
 import { normalizeEmail } from '../common/text/email.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { banAccount } from '../users/account-changes.js';
+import { PrismaService } from '../prisma/prisma.service.js';
 import { insertAccountStatement } from './decision-effects.js';
 import { StatementPolicy } from './statement-policy.js';
 import type { StatementCategory } from './transparency-database.js';
@@ -15,12 +16,24 @@ import type { StatementCategory } from './transparency-database.js';
 /** The transaction of the decision that may trigger a measure. */
 type Tx = Prisma.TransactionClient;
 
-/** Who filed a notice, for counting (Art. 23(2)): the account, else a hash of the email (never the email itself). */
-export function notifierKey(notifier: { userId?: string | null; email?: string | null }): string | null {
+/**
+ * Who filed a notice, for counting (Art. 23(2)): the account, else a keyed hash (HMAC-SHA-256 under a key derived
+ * from JWT_SECRET) of the email, never the email itself. Keyed, so that a list of addresses cannot re-identify the
+ * notifiers of erased or expired notices (a plain SHA-256 could: `email:<sha256>` keys are upgraded at start-up).
+ */
+export function notifierKey(hashKey: Buffer, notifier: { userId?: string | null; email?: string | null }): string | null {
   if (notifier.userId) return `user:${notifier.userId}`;
-  if (notifier.email) return `email:${createHash('sha256').update(normalizeEmail(notifier.email)).digest('hex')}`;
+  if (notifier.email) return `${EMAIL_KEY_PREFIX}${createHmac('sha256', hashKey).update(normalizeEmail(notifier.email)).digest('hex')}`;
   return null;
 }
+
+const EMAIL_KEY_PREFIX = 'email-hmac:';
+/** The unkeyed form of earlier versions. */
+const LEGACY_EMAIL_KEY_PREFIX = 'email:';
+const legacyEmailKey = (email: string) => `${LEGACY_EMAIL_KEY_PREFIX}${createHash('sha256').update(normalizeEmail(email)).digest('hex')}`;
+
+/** The notifier-key hash key: derived from JWT_SECRET for this one purpose (rotating JWT_SECRET restarts the counts). */
+export const notifierHashKey = (jwtSecret: string) => createHmac('sha256', jwtSecret).update('dsa-notifier-key/v1').digest();
 
 const DAY_MS = 86_400_000;
 
@@ -39,13 +52,51 @@ const DAY_MS = 86_400_000;
  * twice or missed, and the subject's row (or an advisory lock for a notifier without an account) serialises them.
  */
 @Injectable()
-export class MisuseService {
+export class MisuseService implements OnApplicationBootstrap {
   private readonly logger = new Logger(MisuseService.name);
+  private readonly hashKey: Buffer;
 
   constructor(
     private readonly config: AppConfig,
     private readonly policy: StatementPolicy,
-  ) {}
+    private readonly prisma: PrismaService,
+  ) {
+    this.hashKey = notifierHashKey(config.get('JWT_SECRET'));
+  }
+
+  /** The key that counts a notifier's notices (see notifierKey). */
+  notifierKey(notifier: { userId?: string | null; email?: string | null }): string | null {
+    return notifierKey(this.hashKey, notifier);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const upgraded = await this.upgradeLegacyKeys();
+    if (upgraded) this.logger.log({ msg: 'notifier keys rewritten as keyed hashes', notifiers: upgraded });
+  }
+
+  /**
+   * Rewrites the unkeyed `email:<sha256>` keys of earlier versions (notices and misuse measures) as keyed ones,
+   * with the address the notice still holds, so that counts and holds carry over; a legacy key whose address is
+   * gone already (erased or past retention) cannot be rewritten and is dropped. Idempotent.
+   */
+  async upgradeLegacyKeys(): Promise<number> {
+    const like = `${LEGACY_EMAIL_KEY_PREFIX}%`;
+    return this.prisma.transaction(async (tx) => {
+      const rows = await query<{ email: string }>(
+        tx,
+        `SELECT DISTINCT notifier_email AS email FROM notices WHERE notifier_key LIKE $1 AND notifier_email IS NOT NULL`,
+        [like],
+      );
+      for (const { email } of rows) {
+        const [from, to] = [legacyEmailKey(email), this.notifierKey({ email })!];
+        await query(tx, 'UPDATE notices SET notifier_key = $2 WHERE notifier_key = $1', [from, to]);
+        await query(tx, 'UPDATE misuse_measures SET subject_key = $2 WHERE subject_key = $1', [from, to]);
+      }
+      await query(tx, 'UPDATE notices SET notifier_key = NULL WHERE notifier_key LIKE $1', [like]);
+      await query(tx, `UPDATE misuse_measures SET subject_key = 'forgotten:' || id::text WHERE subject_key LIKE $1`, [like]);
+      return rows.length;
+    });
+  }
 
   /** After restrictions that found content manifestly illegal, for each of their authors. */
   async afterManifestlyIllegal(db: Tx, authorIds: readonly string[], actorId: string | null): Promise<void> {

@@ -7,7 +7,7 @@ import { commentNotFound } from '../comment-core/comment-policy.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateNoticeDto, DismissNoticeDto, NoticeDto, NoticeFieldsDto, NoticeReceiptDto } from './dto/notice.dto.js';
-import { MisuseService, notifierKey } from './misuse.service.js';
+import { MisuseService } from './misuse.service.js';
 import { ANONYMOUS_NOTICE_KEYWORDS, type Keyword, type StatementCategory } from './transparency-database.js';
 
 /** Redress open to a notifier (Art. 16(5)): this service has no complaint route for notifiers yet (README "Legal duties"). */
@@ -87,7 +87,7 @@ export class NoticesService {
       throw AppError.forbidden('CANNOT_REPORT_OWN_COMMENT', 'You cannot send a notice about your own comment');
     const spec = n.categorySpecification ?? [];
     const contact = await this.contact(tx, n, spec, viewer);
-    const key = notifierKey({ userId: viewer?.id, email: contact.email });
+    const key = this.misuse.notifierKey({ userId: viewer?.id, email: contact.email });
     const holdUntil = await this.misuse.holdUntil(tx, key);
     if (holdUntil) {
       throw AppError.forbidden(
@@ -174,6 +174,10 @@ export class NoticesService {
         SELECT id, comment_id, status::text AS status, notifier_key, notifier_user_id FROM notices WHERE id = ${id}::uuid FOR UPDATE`;
       if (!notice) throw noticeNotFound();
       if (notice.status !== 'open') throw AppError.conflict('NOTICE_ALREADY_DECIDED', 'This notice has already been decided');
+      const comment = await tx.comment.findUnique({ where: { id: notice.comment_id }, select: { authorId: true } });
+      if (comment?.authorId === actor.id) {
+        throw AppError.forbidden('OWN_CASE', 'This notice is about your own comment: another member of staff must decide it');
+      }
       const manifestlyUnfounded = dto.manifestlyUnfounded ?? false;
       await tx.notice.update({
         where: { id },

@@ -138,12 +138,14 @@ export async function scrubAccountFromEvents(db: Db, userId: string, placeholder
 // ---------------------------------------------------------------------------------------------------------
 // Reading the log (prepared statements; never "id > last seen" for completeness, see README "Domain events")
 
+// `id` is sent as text (a bigint exceeds JSON numbers): queries must ORDER BY domain_events.id, since a bare `id`
+// names the text alias, and '10' sorts before '9' (events went out of order, and a resume's LIMIT took the wrong ones).
 const EVENT_COLUMNS = 'id::text AS id, type, article_id AS "articleId", data';
 
 /** The announced events (by id) about the given articles, in log order. */
 export const EVENTS_BY_ID = statement<[ids: string[], articleIds: string[]], DomainEventRow>(
   'events:by-id',
-  `SELECT ${EVENT_COLUMNS} FROM domain_events WHERE id = ANY($1::bigint[]) AND article_id = ANY($2::uuid[]) ORDER BY id`,
+  `SELECT ${EVENT_COLUMNS} FROM domain_events WHERE id = ANY($1::bigint[]) AND article_id = ANY($2::uuid[]) ORDER BY domain_events.id`,
 );
 
 /**
@@ -155,7 +157,7 @@ export const EVENTS_AFTER = statement<[articleIds: string[], after: string, wind
   'events:after',
   `SELECT ${EVENT_COLUMNS} FROM domain_events
    WHERE article_id = ANY($1::uuid[]) AND id > $2::bigint AND occurred_at > now() - make_interval(secs => $3::int)
-   ORDER BY id LIMIT $4::int`,
+   ORDER BY domain_events.id LIMIT $4::int`,
 );
 
 /** Whether event `id` still exists and occurred within the window (a resume point this service can continue from). */

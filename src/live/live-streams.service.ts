@@ -1,10 +1,10 @@
-import type { ServerResponse } from 'node:http';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { articleNotFound, ArticlesService } from '../articles/articles.service.js';
 import { isSlug } from '../common/validation/slug.js';
 import { AppError } from '../common/errors/app-error.js';
 import { clientIpKey } from '../common/rate-limit/client-ip.js';
+import { sseFrame as frame, SseWriter, type SseWriterLimits } from '../common/sse-writer.js';
 import { AppConfig } from '../config/app-config.js';
 import { one, run } from '../database/sql.js';
 import { DomainEventListener, type DomainEventSink } from '../events/domain-event-listener.js';
@@ -16,25 +16,24 @@ export type StreamKind = 'article' | 'counts';
 
 interface Stream {
   kind: StreamKind;
-  res: ServerResponse;
+  out: SseWriter;
   ip: string;
   /** article id → slug */
   articles: Map<string, string>;
   /** Frames that arrived while the stream was being set up (resume, first counts); null once it is live. */
-  held: { id: string; frame: string }[] | null;
+  held: { id: string; frame: Buffer }[] | null;
   closed: boolean;
 }
 
 /** Events a resume may replay; more means the client is asked to reload instead. */
 const MAX_REPLAY = 500;
-/** Frames held for a stream while it is being set up, before it is dropped as hopeless. */
-const MAX_HELD = 1_000;
-
-/** One Server-Sent Event. `data` is one line of JSON. */
-const frame = (event: string, data: string, id?: string) => `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${data}\n\n`;
+/** Frames held for a stream while it is being set up, before it is dropped as hopeless (a bulk decision of 500 is 501 events; the frames are shared). */
+const MAX_HELD = 2_000;
+/** Encoded frames of recent events, shared by the streams that send them (live and replayed). */
+const FRAME_CACHE = 2_000;
 
 /** What a domain event means for an article stream: a `comment` that became visible (or was edited while visible) or a `comment-removed`. */
-function commentFrame(e: DomainEventRow): string | undefined {
+function commentFrame(e: DomainEventRow): Buffer | undefined {
   const d = e.data as unknown as CommentEventData;
   if (d.visibleDelta === 1 || (d.visible && d.visibleDelta === 0 && e.type === 'comment.updated'))
     return frame('comment', JSON.stringify(d.comment), e.id);
@@ -43,7 +42,7 @@ function commentFrame(e: DomainEventRow): string | undefined {
 }
 
 /** `comment.reacted` → `reactions` `{ id, reactions }`. Without an SSE id: a throttled frame may be sent after newer events. */
-function reactionsFrame(e: DomainEventRow): string {
+function reactionsFrame(e: DomainEventRow): Buffer {
   const d = e.data as { comment: { id: string; reactions: Record<string, number> } };
   return frame('reactions', JSON.stringify({ id: d.comment.id, reactions: d.comment.reactions }));
 }
@@ -51,7 +50,7 @@ function reactionsFrame(e: DomainEventRow): string {
 /** At most one `reactions` frame per comment in this window (the first at once, the latest at its end). */
 const REACTIONS_THROTTLE_MS = 1_000;
 
-function countFrame(e: DomainEventRow): string {
+function countFrame(e: DomainEventRow): Buffer {
   const d = e.data as unknown as CountEventData;
   return frame('count', JSON.stringify({ slug: d.article.slug, count: d.count }), e.id);
 }
@@ -59,8 +58,10 @@ function countFrame(e: DomainEventRow): string {
 /**
  * Live updates over Server-Sent Events (README "Live updates"). Every instance LISTENs for committed domain events
  * (DomainEventListener) and writes them to its own subscribers: `count` to every stream of that article,
- * `comment` and `comment-removed` to article streams. Nothing is buffered per client beyond the socket: a client
- * that holds up more than SSE_MAX_BUFFERED_BYTES is dropped (its browser reconnects and resumes). Streams are
+ * `comment` and `comment-removed` to article streams. Each stream is written at the pace its client reads
+ * (SseWriter): a burst waits as shared frames until the socket drains, and only a client that fails to drain for
+ * SSE_STALL_SECONDS, or lets more than SSE_MAX_BUFFERED_BYTES pile up, is dropped (its browser reconnects and
+ * resumes; a replay too large to send is collapsed into `reset` and the counts). Streams are
  * limited per instance and per client address, get a heartbeat comment every SSE_HEARTBEAT_SECONDS, and are ended
  * when the service stops (before the HTTP server closes, so they never hold the shutdown up).
  */
@@ -75,7 +76,8 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
   private subscribed?: string[];
   private closing = false;
   private heartbeat?: NodeJS.Timeout;
-  private readonly maxBuffered: number;
+  private readonly limits: SseWriterLimits;
+  private readonly frames = new Map<string, Buffer>();
   /** Comments whose `reactions` frame was sent less than REACTIONS_THROTTLE_MS ago, with the latest event held back. */
   private readonly reactionWindows = new Map<string, { latest?: DomainEventRow; timer: NodeJS.Timeout }>();
 
@@ -85,14 +87,15 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
   ) {
-    this.maxBuffered = config.get('SSE_MAX_BUFFERED_BYTES');
+    this.limits = { maxBuffered: config.get('SSE_MAX_BUFFERED_BYTES'), stallMs: config.get('SSE_STALL_SECONDS') * 1000 };
   }
 
   onModuleInit(): void {
     this.listener.attach(this);
     this.heartbeat = setInterval(
       () => {
-        for (const s of this.streams) if (!s.held) this.write(s, ':\n\n');
+        // A stream with data waiting needs no heartbeat (and must not grow).
+        for (const s of this.streams) if (!s.held && s.out.idle) s.out.write(':\n\n');
       },
       this.config.get('SSE_HEARTBEAT_SECONDS') * 1000,
     );
@@ -108,8 +111,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     const open = this.streams.size;
     for (const s of [...this.streams]) {
       // A stream with unsent data would wait for a slow reader before closing: cut it instead.
-      if (s.res.writableLength > 0) s.res.destroy();
-      else s.res.end();
+      s.out.end();
       this.remove(s);
     }
     if (open) this.logger.log({ msg: 'closed live-update streams for shutdown', streams: open });
@@ -135,13 +137,10 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
         this.throttleReaction(e);
         continue;
       }
-      const forAll = e.type === 'article.comment_count.changed' ? countFrame(e) : undefined;
-      const forArticle = forAll ?? (e.type.startsWith('comment.') ? commentFrame(e) : undefined);
-      if (!forArticle) continue;
-      for (const s of streams) {
-        const f = s.kind === 'article' ? forArticle : forAll;
-        if (f) this.send(s, e.id, f);
-      }
+      const f = this.eventFrame(e);
+      if (!f) continue;
+      const forAll = e.type === 'article.comment_count.changed';
+      for (const s of streams) if (forAll || s.kind === 'article') this.send(s, e.id, f);
     }
   }
 
@@ -157,7 +156,8 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
       open.latest = e;
       return;
     }
-    this.sendToArticle(e.articleId, e.id, reactionsFrame(e));
+    const f = reactionsFrame(e);
+    for (const s of (e.articleId && this.byArticle.get(e.articleId)) || []) if (s.kind === 'article') this.send(s, e.id, f);
     const timer = setTimeout(() => {
       const latest = this.reactionWindows.get(id)?.latest;
       this.reactionWindows.delete(id);
@@ -165,10 +165,6 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     }, REACTIONS_THROTTLE_MS);
     timer.unref();
     this.reactionWindows.set(id, { timer });
-  }
-
-  private sendToArticle(articleId: string | null, id: string, f: string): void {
-    for (const s of (articleId && this.byArticle.get(articleId)) || []) if (s.kind === 'article') this.send(s, id, f);
   }
 
   /** DomainEventSink: events may have been missed; article streams reload, every stream gets fresh counts. */
@@ -204,7 +200,15 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
       const known = (await this.articles.streamArticles(slugs.filter(isSlug))).sort((a, b) => a.slug.localeCompare(b.slug));
       if (kind === 'article' && !known.length) throw articleNotFound(slugs[0] ?? '');
       if (gone) return this.release(ip); // the client left while we looked
-      stream = { kind, res: reply.raw, ip, articles: new Map(known.map((a) => [a.id, a.slug])), held: [], closed: false };
+      const s: Stream = {
+        kind,
+        out: new SseWriter(reply.raw, this.limits, (reason) => this.dropped(s, reason)),
+        ip,
+        articles: new Map(known.map((a) => [a.id, a.slug])),
+        held: [],
+        closed: false,
+      };
+      stream = s;
       this.subscribe(stream);
       const replay =
         lastEventId && known.length ? await this.replay(stream, lastEventId) : { frames: [], ids: new Set<string>(), reset: false };
@@ -282,8 +286,12 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     this.release(s.ip);
   }
 
-  /** Events after `lastEventId` for a resuming client, or `reset` when that point is unknown or too far back. */
-  private async replay(s: Stream, lastEventId: string): Promise<{ frames: string[]; ids: Set<string>; reset: boolean }> {
+  /**
+   * Events after `lastEventId` for a resuming client, or `reset` when that point is unknown or too far back, or the
+   * replay too large to send (more than MAX_REPLAY events, or half of SSE_MAX_BUFFERED_BYTES): the page reloads
+   * its comments instead, which is one request rather than megabytes per reconnecting reader.
+   */
+  private async replay(s: Stream, lastEventId: string): Promise<{ frames: Buffer[]; ids: Set<string>; reset: boolean }> {
     const none = { frames: [], ids: new Set<string>() };
     const window = this.config.get('SSE_RESUME_WINDOW_SECONDS');
     if (!/^\d{1,18}$/.test(lastEventId)) return { ...none, reset: s.kind === 'article' };
@@ -291,17 +299,27 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     if (!point?.within) return { ...none, reset: s.kind === 'article' };
     const events = await run(this.prisma.pool, EVENTS_AFTER, [[...s.articles.keys()], lastEventId, window, MAX_REPLAY + 1]);
     if (events.length > MAX_REPLAY) return { ...none, reset: s.kind === 'article' };
-    const frames: string[] = [];
+    const frames: Buffer[] = [];
+    let bytes = 0;
     for (const e of events) {
-      const f =
-        e.type === 'article.comment_count.changed'
-          ? countFrame(e)
-          : s.kind === 'article' && e.type.startsWith('comment.')
-            ? commentFrame(e)
-            : undefined;
-      if (f) frames.push(f);
+      const f = e.type === 'article.comment_count.changed' || s.kind === 'article' ? this.eventFrame(e) : undefined;
+      if (!f) continue;
+      frames.push(f);
+      bytes += f.length;
     }
+    if (bytes > this.limits.maxBuffered / 2) return { ...none, reset: s.kind === 'article' };
     return { frames, ids: new Set(events.map((e) => e.id)), reset: false };
+  }
+
+  /** The frame of an event (a count, or a comment change for article streams), encoded once for every stream. */
+  private eventFrame(e: DomainEventRow): Buffer | undefined {
+    const cached = this.frames.get(e.id);
+    if (cached) return cached;
+    const f = e.type === 'article.comment_count.changed' ? countFrame(e) : e.type.startsWith('comment.') ? commentFrame(e) : undefined;
+    if (!f) return undefined;
+    this.frames.set(e.id, f);
+    if (this.frames.size > FRAME_CACHE) this.frames.delete(this.frames.keys().next().value!);
+    return f;
   }
 
   /** 200 text/event-stream, with the headers the request pipeline set (security, CORS, rate limits). */
@@ -309,7 +327,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     void reply.hijack();
     const headers: Record<string, string | number | string[]> = {};
     for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
-    s.res.writeHead(200, {
+    s.out.res.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -321,7 +339,7 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     this.write(s, `retry: ${2000 + Math.floor(Math.random() * 3000)}\n\n`);
   }
 
-  private send(s: Stream, id: string, f: string): void {
+  private send(s: Stream, id: string, f: Buffer): void {
     if (s.closed) return;
     if (s.held) {
       if (s.held.length >= MAX_HELD) this.drop(s, 'too many events while starting');
@@ -331,20 +349,20 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     this.write(s, f);
   }
 
-  private write(s: Stream, f: string): void {
-    if (s.closed) return;
-    // A client that does not read: drop it rather than buffer without bound (it reconnects and resumes).
-    if (s.res.writableLength > this.maxBuffered) {
-      this.drop(s, 'slow client');
-      return;
-    }
-    s.res.write(f);
+  private write(s: Stream, f: Buffer | string): void {
+    if (!s.closed) s.out.write(f);
+  }
+
+  /** The writer closed a stream whose client does not read (it reconnects and resumes). */
+  private dropped(s: Stream, reason: string): void {
+    this.logger.debug({ msg: 'dropped a live-update stream', reason, ip: s.ip });
+    this.remove(s);
   }
 
   private drop(s: Stream, reason: string): void {
     this.logger.debug({ msg: 'dropped a live-update stream', reason, ip: s.ip });
     s.closed = true;
-    if (s.res.headersSent) s.res.destroy();
+    if (s.out.res.headersSent) s.out.destroy();
     this.remove(s);
   }
 }

@@ -41,9 +41,9 @@ export class ModerationController {
     operationId: 'decideComment',
     summary: 'Approve, reject or mark a comment as spam',
     description:
-      "Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons.",
+      "Send the `version` you saw: if someone decided meanwhile the answer is 409 VERSION_CONFLICT, whose `details[0].current` says what the comment is now and who changed it last (`{ status, version, deleted, action, decidedAt, decidedBy }`). `reasonId` names one of the newsroom's decision reasons. Nobody decides their own comment (403 OWN_CASE).",
     type: AdminCommentResponse,
-    errors: ['COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION'],
+    errors: ['COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'OWN_CASE'],
   })
   async decide(@Param() { id }: IdParamDto, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<AdminCommentResponse> {
     return { comment: await this.moderation.decide(user.id, id, dto) };
@@ -54,7 +54,7 @@ export class ModerationController {
     operationId: 'decideComments',
     summary: 'One decision on many comments',
     description:
-      'Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).',
+      'Partial success is **200 with per-item results** (not 207): every id gets `{ id, ok: true, status }` or `{ id, ok: false, error: { code, message } }`, in request order. Unknown ids (`COMMENT_NOT_FOUND`), impossible transitions (`INVALID_TRANSITION`), the moderator’s own comments (`OWN_CASE`) and, when `versions` are sent, comments changed since they were read (`VERSION_CONFLICT`, with `error.current`: who changed it and what) are skipped; all the others are applied together in one transaction, or none are (then the whole request fails, e.g. 503).',
     type: BulkResultDto,
   })
   bulk(@Body() dto: BulkDecisionDto, @CurrentUser() user: AuthUser): Promise<BulkResultDto> {

@@ -37,8 +37,16 @@ export type BulkResult =
   | {
       id: string;
       ok: false;
-      error: { code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT'; message: string; current?: CurrentDecisionDto };
+      error: {
+        code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT' | 'OWN_CASE';
+        message: string;
+        current?: CurrentDecisionDto;
+      };
     };
+
+const OWN_COMMENT = 'This is your own comment: another member of staff must decide it';
+/** Staff never decide a case about their own comment (the author of a comment never changes, so a read is enough). */
+export const ownComment = () => AppError.forbidden('OWN_CASE', OWN_COMMENT);
 
 @Injectable()
 export class ModerationService {
@@ -95,6 +103,8 @@ export class ModerationService {
     // A decision reason (src/decision-reasons) fills in the reason and the statement's fields.
     const dto = await this.reasons.apply(request, reasonKind(request.status));
     const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
+    const target = await this.prisma.comment.findUnique({ where: { id }, select: { authorId: true } });
+    if (target?.authorId === actorId) throw ownComment();
     const run = (db: Db) =>
       decideComment(
         db,
@@ -158,6 +168,7 @@ export class ModerationService {
         const before = byId.get(id);
         const now = current.get(id);
         if (now) return { id, ok: false, error: { code: 'VERSION_CONFLICT', message: 'Changed since it was read', current: now } };
+        if (before?.authorId === actorId) return { id, ok: false, error: { code: 'OWN_CASE', message: OWN_COMMENT } };
         const error = before ? transitionError(before, dto.status) : commentNotFound();
         // transitionError and commentNotFound only make these two codes.
         if (error)

@@ -12,6 +12,7 @@ import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '.
 import { eraseReactions } from '../comment-core/reactions.js';
 import { authorDeletionEffects } from '../dsa/decision-effects.js';
 import { scrubNotifierContacts } from '../dsa/notice-contacts.js';
+import { redactErasedNames } from './erasure-redaction.js';
 import { AppConfig } from '../config/app-config.js';
 import { appendEvent, scrubAccountFromEvents, userErasedEvent } from '../events/domain-events.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -60,8 +61,9 @@ interface Actor {
  *     the copies webhook deliveries keep (scrubWebhookDeliveries); the log gets a `user.erased` event (its id only),
  *     so live-update and webhook consumers can forget the name as well;
  *   - an audit row `erase_account` records who erased it (the holder or an admin), the mode and the counts.
- * Audit rows stay (the log is append-only) and keep only the pseudonymous id; their free text (a ban reason, a
- * moderator's note) is the newsroom's own record and is not rewritten.
+ * Audit rows stay (the log is append-only) and keep only the pseudonymous id; the account's username and display
+ * name are redacted from their free text (a ban reason, a moderator's note) and from the statements of reasons about
+ * the account or its comments (erasure-redaction.ts); the rest of that text is the newsroom's own record.
  */
 @Injectable()
 export class AccountErasureService {
@@ -145,7 +147,10 @@ export class AccountErasureService {
       const now = new Date();
       const placeholder = `deleted:${randomBytes(8).toString('hex')}`;
       // Contact data the account left in DSA notices: filed signed in, or anonymously with the same address.
-      const { email } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+      const { email, username, displayName } = await tx.user.findUniqueOrThrow({
+        where: { id: userId },
+        select: { email: true, username: true, displayName: true },
+      });
       await scrubNotifierContacts(tx, userId, email);
       await anonymizeAccount(tx, userId, placeholder, now);
       // Every stored session goes; the receipt counts the ones that were still usable.
@@ -167,6 +172,8 @@ export class AccountErasureService {
         reason: actor.reason,
         details: { requestedBy: actor.self ? 'account holder' : 'admin', mode, comments: counts },
       });
+      // After the erase_account row: an admin's reason may name the account too.
+      await redactErasedNames(tx, userId, [username, displayName]);
       await appendEvent(tx, userErasedEvent(userId));
       return { erasedAt: now.toISOString(), mode, comments: counts, sessionsEnded };
     }, ERASURE_TX);

@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
+import { SseWriter } from '../common/sse-writer.js';
 import { AppConfig } from '../config/app-config.js';
 import { one, run } from '../database/sql.js';
 import { DomainEventListener } from '../events/domain-event-listener.js';
@@ -13,7 +13,7 @@ import { CONSOLE_COUNTS, STAFF_EVENTS_BY_ID, STAFF_STANDING } from './staff-even
 
 interface StaffStream {
   userId: string;
-  res: ServerResponse;
+  out: SseWriter;
   closed: boolean;
 }
 
@@ -82,7 +82,9 @@ export class StaffEventsService implements OnModuleInit, OnModuleDestroy {
         'retry-after': '30',
       });
     const counts = await this.counts();
-    const stream: StaffStream = { userId: user.id, res: reply.raw, closed: false };
+    const limits = { maxBuffered: this.config.get('SSE_MAX_BUFFERED_BYTES'), stallMs: this.config.get('SSE_STALL_SECONDS') * 1000 };
+    // A console that does not read is cut by its writer (it reconnects and gets fresh counts).
+    const stream: StaffStream = { userId: user.id, out: new SseWriter(reply.raw, limits, () => this.remove(stream)), closed: false };
     reply.raw.once('close', () => this.remove(stream));
     if (reply.raw.destroyed) return;
     void reply.hijack();
@@ -169,7 +171,7 @@ export class StaffEventsService implements OnModuleInit, OnModuleDestroy {
     this.standingTimer.unref();
     this.heartbeatTimer = setInterval(
       () => {
-        for (const s of this.streams) this.write(s, ':\n\n');
+        for (const s of this.streams) if (s.out.idle) this.write(s, ':\n\n');
       },
       this.config.get('SSE_HEARTBEAT_SECONDS') * 1000,
     );
@@ -201,21 +203,13 @@ export class StaffEventsService implements OnModuleInit, OnModuleDestroy {
     this.countsTimer = undefined;
   }
 
-  private write(s: StaffStream, f: string): void {
-    if (s.closed) return;
-    // A console that does not read: cut it (it reconnects and gets fresh counts).
-    if (s.res.writableLength > this.config.get('SSE_MAX_BUFFERED_BYTES')) {
-      s.res.destroy();
-      this.remove(s);
-      return;
-    }
-    s.res.write(f);
+  private write(s: StaffStream, f: Buffer | string): void {
+    if (!s.closed) s.out.write(f);
   }
 
   private end(s: StaffStream): void {
-    // On shutdown a stream with unsent data would wait for a slow reader: cut it instead.
-    if (this.closing && s.res.writableLength > 0) s.res.destroy();
-    else s.res.end();
+    // A stream whose client does not read would hold the end up: the writer cuts it instead.
+    s.out.end();
     this.remove(s);
   }
 

@@ -16,7 +16,7 @@ export const CONSOLE_COUNTS = statement<[], ConsoleCountsDto>(
 /** Announced domain events by id, of every type (the staff stream is not per article). */
 export const STAFF_EVENTS_BY_ID = statement<[ids: string[]], { id: string; type: string; data: Record<string, unknown> }>(
   'staff:events-by-id',
-  `SELECT id::text AS id, type, data FROM domain_events WHERE id = ANY($1::bigint[]) ORDER BY id`,
+  `SELECT id::text AS id, type, data FROM domain_events WHERE id = ANY($1::bigint[]) ORDER BY domain_events.id`,
 );
 
 /** Whether each member of staff with an open stream still may moderate. */

@@ -90,12 +90,20 @@ describe('username rules', () => {
       'dnevnik_official',
       'Dnevnik2',
       'Staff',
+      // Accents and other marks do not disguise a staff name (issue 25: `admín` registered).
+      'admín',
+      'Àdmin',
+      'mödërätör',
+      'sūppört',
+      'a\u0301dmin', // a combining acute accent
+      'адмӣн', // Cyrillic и with a macron
+      'ŗoot',
     ])('should reserve %s for staff', (name) => {
       expect(problem(name)).toBe('reserved');
       expect(problem(name, true)).toBe('ok');
     });
 
-    it.each(['badminton', 'supporter', 'modest', 'model', 'editorial_fan', 'ivan_moderna', 'stafford'])(
+    it.each(['badminton', 'supporter', 'modest', 'model', 'editorial_fan', 'ivan_moderna', 'stafford', 'bádminton', 'Йордан'])(
       'should leave %s to readers',
       (name) => {
         expect(problem(name)).toBe('ok');

@@ -100,7 +100,11 @@ function digitReadings(s: string): string[] {
   return out;
 }
 
-const reservedKey = (s: string) => usernameSkeleton(s).replace(SEPARATORS, '');
+/**
+ * The reserved-list key: the skeleton without accents and other marks (skeletons keep them: `admín` is not `admin`
+ * for uniqueness, but it impersonates it all the same), without separators.
+ */
+const reservedKey = (s: string) => usernameSkeleton(s).replace(/\p{M}/gu, '').replace(SEPARATORS, '');
 
 /** Always reserved for staff; RESERVED_USERNAMES adds the site's own names (its title, brands). */
 export const BUILT_IN_RESERVED_USERNAMES: readonly string[] = [
@@ -126,8 +130,8 @@ export const BUILT_IN_RESERVED_USERNAMES: readonly string[] = [
 ];
 
 /**
- * The names that impersonate the site or its staff. A username is reserved when its skeleton (ignoring `_` and
- * `-`) is one of them, when one of its parts between separators and digits is ("the_admin", "admin2"), or when it
+ * The names that impersonate the site or its staff. A username is reserved when its skeleton (ignoring `_`, `-`
+ * and accents) is one of them, when one of its parts between separators and digits is ("the_admin", "admin2"), or when it
  * is one of them spelled with digits ("adm1n"). Not substrings: "badminton" and "supporter" stay available.
  * Skeletons depend on case (Cyrillic к and К have different prototypes, I looks like l), so names are compared
  * as typed and lower-cased, against the list lower-cased, upper-cased and capitalised.

@@ -15,7 +15,8 @@ export interface TestApp {
 
 /** Listens on a free port of 127.0.0.1 (for a real browser or another process) and returns the base URL. */
 export async function listen(t: TestApp): Promise<string> {
-  await t.app.listen(0, '127.0.0.1');
+  // Once per app: a second call (another describe of the same file) reuses the port.
+  if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
   const address = t.app.getHttpServer().address() as { port: number };
   return `http://127.0.0.1:${address.port}`;
 }

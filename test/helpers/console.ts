@@ -52,8 +52,55 @@ export async function openConsole(
   }
   const page = await context.newPage();
   const problems = collectProblems(page);
+  await watchForFreezes(page, problems);
   await page.goto(`${base}${opts.path ?? '/admin/queue/pending'}`);
   return { context, page, problems };
+}
+
+/**
+ * A page whose main thread stops answering (a render or focus loop) makes every later step hang until the test's
+ * timeout, with nothing said about where. This asks the page for a trivial answer every 2 s; when none comes within
+ * 10 s it pauses the page's JavaScript, records where it was as a problem (and prints it), and lets it run on.
+ */
+async function watchForFreezes(page: Page, problems: string[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Debugger.enable');
+  const scripts = new Map<string, string>();
+  cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, e.url));
+  let stopped = false;
+  page.on('close', () => (stopped = true));
+  const check = async () => {
+    if (stopped) return;
+    const answered = await Promise.race([
+      page.evaluate('1').then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000)),
+    ]);
+    if (stopped) return;
+    if (!answered) {
+      const paused = new Promise<{
+        callFrames: { functionName: string; location: { scriptId: string; lineNumber: number; columnNumber?: number } }[];
+      }>((resolve) => cdp.once('Debugger.paused', resolve));
+      await cdp.send('Debugger.pause').catch(() => undefined);
+      const at = await Promise.race([paused, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+      const where = (at?.callFrames ?? [])
+        .slice(0, 12)
+        .map(
+          (f) =>
+            `${f.functionName || '(anonymous)'} ${scripts.get(f.location.scriptId) ?? f.location.scriptId}:${f.location.lineNumber + 1}:${(f.location.columnNumber ?? 0) + 1}`,
+        )
+        .join(' < ');
+      const problem = `page froze (no answer for 10 s) at: ${where || 'unknown'}`;
+      problems.push(problem);
+      console.error(problem);
+      await cdp.send('Debugger.resume').catch(() => undefined);
+      return;
+    }
+    setTimeout(() => void check(), 2_000);
+  };
+  setTimeout(() => void check(), 2_000);
 }
 
 /** axe-core on the page as it is: the assertion message lists what to fix. */

@@ -2,9 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength, ValidateBy, type ValidationArguments } from 'class-validator';
 import { hasInvisibleCharacters } from '../../common/text/invisible.js';
-import { normalizeEmail } from '../../common/text/email.js';
+import { emailMixesScripts, normalizeEmail } from '../../common/text/email.js';
 import { canonicalUsername, checkUsername, USERNAME_RULE, USERNAME_SHAPE } from '../../users/username-rules.js';
-import { PASSWORD_MAX, PASSWORD_MIN, passwordEqualsIdentity } from '../credential-rules.js';
+import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_TOO_BLANK, passwordEqualsIdentity, passwordStrengthLength } from '../credential-rules.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -21,6 +21,18 @@ const NotEqualToEmailOrUsername = () =>
     },
   });
 
+/** PASSWORD_MIN counts characters other than spaces: ten spaces (or "a" and nine spaces) are not a password. */
+const NotMostlyBlank = () =>
+  ValidateBy({
+    name: 'notMostlyBlank',
+    validator: {
+      // Shorter ones are MinLength's to refuse (one message per problem).
+      validate: (value: unknown) =>
+        typeof value !== 'string' || value.length < PASSWORD_MIN || passwordStrengthLength(value) >= PASSWORD_MIN,
+      defaultMessage: () => PASSWORD_TOO_BLANK,
+    },
+  });
+
 /** The username rules of username-rules.ts (all but the reserved list, which the service checks), one message. */
 const IsUsername = () =>
   ValidateBy({
@@ -32,6 +44,16 @@ const IsUsername = () =>
         const check = typeof args?.value === 'string' ? checkUsername(args.value) : undefined;
         return check && !check.ok ? check.message : USERNAME_RULE;
       },
+    },
+  });
+
+/** Latin and Cyrillic (or Greek) letters mixed in one part of an address: a look-alike of another address. */
+const SingleScriptEmail = () =>
+  ValidateBy({
+    name: 'singleScriptEmail',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !emailMixesScripts(value),
+      defaultMessage: () => 'email must not mix Latin, Cyrillic or Greek letters in one part',
     },
   });
 
@@ -51,6 +73,7 @@ export class RegisterDto {
   @IsString()
   @MaxLength(254)
   @NoInvisibleCharacters()
+  @SingleScriptEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   email: string;
 
@@ -63,9 +86,13 @@ export class RegisterDto {
   @IsUsername()
   username: string;
 
-  @ApiProperty({ description: 'must differ from the email and the username', example: 'липов цвят над Витоша' })
+  @ApiProperty({
+    description: `must differ from the email and the username; at least ${PASSWORD_MIN} characters other than spaces`,
+    example: 'липов цвят над Витоша',
+  })
   @IsString()
   @MinLength(PASSWORD_MIN)
+  @NotMostlyBlank()
   @MaxLength(PASSWORD_MAX)
   @NotEqualToEmailOrUsername()
   password: string;

@@ -47,7 +47,7 @@ export class SsoAccountsService {
     this.roleClaim = config.get('SSO_ROLE_CLAIM');
   }
 
-  async signIn(profile: SsoProfile, password?: string): Promise<SelfUserView> {
+  async signIn(profile: SsoProfile, password?: string, clientAddress?: string): Promise<SelfUserView> {
     for (let attempt = 1; ; attempt++) {
       try {
         const identity = await this.prisma.userIdentity.findUnique({
@@ -55,7 +55,7 @@ export class SsoAccountsService {
           select: { id: true, userId: true },
         });
         if (identity) return await this.prisma.transaction((tx) => this.refresh(tx, identity, profile));
-        return await this.firstSight(profile, password);
+        return await this.firstSight(profile, password, clientAddress);
       } catch (err) {
         // The same reader signing in twice at once (the identity), or a username or email taken meanwhile: the
         // next round finds the identity, or derives another name, or sees the email conflict.
@@ -69,16 +69,16 @@ export class SsoAccountsService {
     }
   }
 
-  private async firstSight(profile: SsoProfile, password: string | undefined): Promise<SelfUserView> {
+  private async firstSight(profile: SsoProfile, password: string | undefined, clientAddress?: string): Promise<SelfUserView> {
     if (profile.email) {
       const holder = await this.prisma.user.findUnique({ where: { email: profile.email }, select: { id: true } });
-      if (holder) return this.link(profile, profile.email, password);
+      if (holder) return this.link(profile, profile.email, password, clientAddress);
     }
     return this.create(profile);
   }
 
   /** First sight with an email an account holds: link only with that account's password. */
-  private async link(profile: SsoProfile, email: string, password: string | undefined): Promise<SelfUserView> {
+  private async link(profile: SsoProfile, email: string, password: string | undefined, clientAddress?: string): Promise<SelfUserView> {
     if (password === undefined) {
       throw AppError.conflict(
         'SSO_EMAIL_CONFLICT',
@@ -86,7 +86,7 @@ export class SsoAccountsService {
       );
     }
     // Rate-limited per account and uniform like a login.
-    const account = await this.auth.validateCredentials(email, password);
+    const account = await this.auth.validateCredentials(email, password, clientAddress);
     if (!account) throw AppError.unauthorized('INVALID_CREDENTIALS', 'Invalid login or password');
     return this.prisma.transaction(async (tx) => {
       const other = await tx.userIdentity.findUnique({
@@ -107,25 +107,26 @@ export class SsoAccountsService {
   private async create(profile: SsoProfile): Promise<SelfUserView> {
     const role: Role = profile.role ?? 'reader';
     const staff = role !== 'reader';
-    const name = await this.usernames.deriveUnique(this.usernameSeed(profile, staff), { staff });
-    return this.prisma.transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: {
-          email: profile.email ?? null,
-          username: name.username,
-          usernameNormalized: name.normalized,
-          usernameSkeleton: name.skeleton,
-          displayName: profile.displayName ?? null,
-          badge: profile.badge ?? null,
-          role,
-          identities: { create: { issuer: profile.issuer, subject: profile.subject } },
-        },
-        select: selfUserSelect,
-      });
-      if (staff) await this.auditRoleChange(tx, user.id, 'reader', role, profile.issuer, true);
-      this.logger.log({ msg: 'account created from a publisher sign-in', userId: user.id, role });
-      return toSelfUserView(user);
-    });
+    return this.usernames.createWithUniqueName(this.usernameSeed(profile, staff), { staff }, (name) =>
+      this.prisma.transaction(async (tx) => {
+        const user = await tx.user.create({
+          data: {
+            email: profile.email ?? null,
+            username: name.username,
+            usernameNormalized: name.normalized,
+            usernameSkeleton: name.skeleton,
+            displayName: profile.displayName ?? null,
+            badge: profile.badge ?? null,
+            role,
+            identities: { create: { issuer: profile.issuer, subject: profile.subject } },
+          },
+          select: selfUserSelect,
+        });
+        if (staff) await this.auditRoleChange(tx, user.id, 'reader', role, profile.issuer, true);
+        this.logger.log({ msg: 'account created from a publisher sign-in', userId: user.id, role });
+        return toSelfUserView(user);
+      }),
+    );
   }
 
   /**

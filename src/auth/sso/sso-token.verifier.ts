@@ -1,8 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
   decodeProtectedHeader,
   errors,
   type JWSHeaderParameters,
@@ -10,12 +8,12 @@ import {
   type JWTPayload,
   jwtVerify,
   type JWTVerifyOptions,
-  type RemoteJWKSet,
 } from 'jose';
 import { AppError } from '../../common/errors/app-error.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { SsoJwksAlgorithm } from '../../config/env-auth.js';
 import type { ErrorCodeWithStatus } from '../../common/errors/error-codes.js';
+import { PublisherKeys, PublisherKeysUnavailable } from './publisher-keys.js';
 
 /** The only algorithm a shared secret (SSO_SECRET) verifies. */
 const SECRET_ALGORITHMS = ['HS256'] as const;
@@ -23,8 +21,10 @@ const SECRET_ALGORITHMS = ['HS256'] as const;
 /** Claims every token must carry (jose checks presence; iss, aud, exp and iat are also checked for value). */
 const REQUIRED_CLAIMS = ['sub', 'iss', 'aud', 'exp', 'iat'];
 
-/** The publisher's key set is cached this long (jose's default), then re-read before the next verification. */
+/** The publisher's key set is refreshed (in the background) once it is this old. */
 const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
+/** After a failed read of the key set, no new read for this long (capped by SSO_JWKS_COOLDOWN_SECONDS). */
+const JWKS_FAILURE_BACKOFF_MS = 5_000;
 
 /** What a verified token says about the reader (see SsoAccountsService for what is done with it). */
 export interface VerifiedSsoToken {
@@ -42,9 +42,10 @@ const reject = (code: Sso401, message: string, claim?: string) =>
  * Verifies a publisher-signed sign-in token (POST /api/auth/sso) with jose. Two key sources, each with its own
  * algorithm allow-list, chosen by the token's `alg` before anything else is read:
  *   - SSO_JWKS_URL: the publisher's published public keys (SSO_JWKS_ALGORITHMS, asymmetric only), fetched with a
- *     timeout, cached for 10 minutes, re-read when a token names an unknown `kid` (at most once per
- *     SSO_JWKS_COOLDOWN_SECONDS, so random `kid`s cannot make us hammer the publisher); when the publisher is
- *     unreachable the last key set that was read keeps verifying (stale-if-error);
+ *     timeout and a 1 MB cap, refreshed in the background after 10 minutes (the cached keys keep verifying),
+ *     re-read when a token names an unknown `kid` (at most once per SSO_JWKS_COOLDOWN_SECONDS, so random `kid`s
+ *     cannot make us hammer the publisher), not re-read for 5 s after a failed read; when the publisher is
+ *     unreachable the last key set that was read keeps verifying (stale-if-error) (publisher-keys.ts);
  *   - SSO_SECRET: a shared HS256 secret.
  * `none` is never allowed, and an HS token is only ever checked against SSO_SECRET, never against a published key
  * (the RS/HS confusion attack), so a token "signed" with the publisher's public key fails.
@@ -55,7 +56,7 @@ const reject = (code: Sso401, message: string, claim?: string) =>
 export class SsoTokenVerifier {
   private readonly logger = new Logger(SsoTokenVerifier.name);
   private readonly secret?: KeyObject;
-  private readonly jwks?: RemoteJWKSet;
+  private readonly jwks?: PublisherKeys;
   private readonly jwksAlgorithms: readonly SsoJwksAlgorithm[];
   private readonly options: JWTVerifyOptions;
 
@@ -65,11 +66,17 @@ export class SsoTokenVerifier {
     if (secret) this.secret = createSecretKey(Buffer.from(secret, 'utf8'));
     this.jwksAlgorithms = url ? config.get('SSO_JWKS_ALGORITHMS') : [];
     if (url) {
-      this.jwks = createRemoteJWKSet(new URL(url), {
-        timeoutDuration: config.get('SSO_JWKS_TIMEOUT_MS'),
-        cooldownDuration: config.get('SSO_JWKS_COOLDOWN_SECONDS') * 1000,
-        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
-      });
+      const cooldownMs = config.get('SSO_JWKS_COOLDOWN_SECONDS') * 1000;
+      this.jwks = new PublisherKeys(
+        new URL(url),
+        {
+          timeoutMs: config.get('SSO_JWKS_TIMEOUT_MS'),
+          cooldownMs,
+          maxAgeMs: JWKS_CACHE_MAX_AGE_MS,
+          failureBackoffMs: Math.min(cooldownMs, JWKS_FAILURE_BACKOFF_MS),
+        },
+        (error, cachedKeys) => this.logger.warn({ msg: 'publisher key set unavailable', error, cachedKeys }),
+      );
     }
     this.options = {
       issuer: config.get('SSO_ISSUER'),
@@ -115,31 +122,16 @@ export class SsoTokenVerifier {
   }
 
   /**
-   * The published key for this token. When the key set cannot be read (publisher down, timeout, a broken
-   * response), the last set that was read still verifies tokens signed with its keys; only a token that no
-   * cached key matches is refused, with 503 (the key may well exist: we cannot tell).
+   * The published key for this token (PublisherKeys: size cap, negative caching, stale-while-revalidate). A key
+   * set that cannot be read and no cached key that fits is 503 SSO_KEYS_UNAVAILABLE (the key may well exist).
    */
   private async publishedKey(header: JWSHeaderParameters, input: FlattenedJWSInput) {
-    const jwks = this.jwks!;
     try {
-      return await jwks(header, input);
+      return await this.jwks!.getKey(header, input);
     } catch (err) {
-      if (isTokenProblem(err)) throw err;
-      const cached = jwks.jwks();
-      this.logger.warn({
-        msg: 'publisher key set unavailable',
-        error: err instanceof Error ? err.message : String(err),
-        cachedKeys: cached?.keys.length ?? 0,
-      });
-      if (cached) {
-        try {
-          return await createLocalJWKSet(cached)(header, input);
-        } catch (staleErr) {
-          if (!(staleErr instanceof errors.JWKSNoMatchingKey)) throw staleErr;
-        }
-      }
+      if (!(err instanceof PublisherKeysUnavailable)) throw err;
       throw new AppError('SSO_KEYS_UNAVAILABLE', "The publisher's signing keys cannot be fetched right now", undefined, {
-        'retry-after': '5',
+        'retry-after': String(err.retryAfterSeconds),
       });
     }
   }
@@ -183,11 +175,4 @@ export class SsoTokenVerifier {
     }
     return err;
   }
-}
-
-/** Errors from the key lookup that are about the token (its `kid` or `alg`), not about reading the key set. */
-function isTokenProblem(err: unknown): boolean {
-  return (
-    err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported
-  );
 }

@@ -10,7 +10,7 @@ export interface SsoRequestBody {
   password?: unknown;
 }
 
-export type SsoVerify = (profile: SsoProfile, password: string | undefined) => Promise<SelfUserView>;
+export type SsoVerify = (profile: SsoProfile, password: string | undefined, clientAddress: string | undefined) => Promise<SelfUserView>;
 
 /**
  * Passport strategy "sso": authenticates a request by the publisher-signed token in its body. A token that does
@@ -29,7 +29,7 @@ export class SsoStrategy extends Strategy {
     super();
   }
 
-  override authenticate(req: { body?: unknown }): void {
+  override authenticate(req: { body?: unknown; ip?: string }): void {
     const body = (req.body ?? {}) as SsoRequestBody;
     const password = typeof body.password === 'string' ? body.password : undefined;
     const verified =
@@ -38,7 +38,7 @@ export class SsoStrategy extends Strategy {
         : Promise.reject(new AppError('SSO_TOKEN_MALFORMED', 'Send the sign-in token as `token`'));
     void verified.then(
       (profile) =>
-        this.verify(profile, password).then(
+        this.verify(profile, password, req.ip).then(
           (user) => this.success(user),
           (err: unknown) => this.error(err as Error),
         ),

@@ -121,6 +121,11 @@ export const ERROR_CATALOG = {
     status: 403,
     description: 'An appeal must be decided by a different member of staff than the one who took the decision (DSA Art. 20(6)).',
   },
+  OWN_CASE: {
+    status: 403,
+    description:
+      'Staff cannot decide their own case: a comment of their own, an appeal they made or that concerns them or their content, or a notice about their comment. Another member of staff must.',
+  },
   // 404
   ROUTE_NOT_FOUND: { status: 404, description: 'No route has this path.' },
   NOT_FOUND: { status: 404, description: 'The resource disappeared while the request ran.' },

@@ -28,7 +28,7 @@ export interface EndpointOptions {
   cache?: CachePolicy;
   /** `Cache-Control: no-store` on a public route (token responses). Private routes get it automatically. */
   noStore?: boolean;
-  /** The route never touches the database (liveness): no 503 is documented. */
+  /** The route never touches the database (liveness): no database error is documented (503 only for a stop's drain). */
   noDatabase?: boolean;
   /** A `text/event-stream` response (Server-Sent Events) instead of JSON: its description and an example stream. */
   eventStream?: { description: string; example: string };

@@ -120,6 +120,8 @@ export function possibleErrors(ep: DiscoveredEndpoint, op: OperationObject, meth
   if (['post', 'put', 'patch', 'delete'].includes(method)) for (const c of ['BAD_REQUEST', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
   // Text that reaches a query but PostgreSQL cannot store (NUL).
   if (op.requestBody || params.some((p) => p.in === 'query')) codes.add('INVALID_TEXT');
-  if (!ep.meta.noDatabase) for (const c of ['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE', 'SERVICE_UNAVAILABLE'] as const) codes.add(c);
+  if (!ep.meta.noDatabase) for (const c of ['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'] as const) codes.add(c);
+  // Every route: a request that arrives while the instance drains for a stop (app.factory.ts), besides overload.
+  codes.add('SERVICE_UNAVAILABLE');
   return ERROR_CODES.filter((c) => codes.has(c)); // catalog order: stable documents
 }

@@ -1,5 +1,6 @@
 import { DECORATORS } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
+import { INT4_MAX, INT4_MIN } from '../validation/int-range.js';
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
@@ -44,8 +45,14 @@ const RULES: Record<string, Apply | null> = {
   notEqualToEmailOrUsername: null,
   // The characters and length of a username; one script only and no look-alike of a taken name are prose.
   isUsername: (s, [shape]) => Object.assign(s, { type: 'string', pattern: shape }),
+  // Passwords: PASSWORD_MIN characters other than spaces, described in prose.
+  notMostlyBlank: null,
+  // One script per part of an email address: described in prose.
+  singleScriptEmail: null,
   // No zero-width, bidi or other invisible characters: described in prose.
   noInvisibleCharacters: null,
+  // A nested object (not an array of them): the property's schema is already the nested class's object schema.
+  isObject: null,
 };
 
 /** A DTO class, as decorators see it (its prototype carries the metadata). */
@@ -71,6 +78,7 @@ export function validationRules(dto: DtoClass): Map<string, PropertyRules> {
     if (metas.some((m) => m.type === 'conditionalValidation' && m.name === 'isOptional')) {
       throw new Error(`${dto.name}.${property}: use IsOptional from common/validation/is-optional.decorator.ts (class-validator's accepts null)`);
     }
+    checkIntegerRange(dto, property, metas);
     const optional = metas.some((m) => m.type === 'conditionalValidation');
     const nestedMeta = metas.find((m) => m.type === 'nestedValidation');
     out.set(property, {
@@ -92,6 +100,22 @@ export function validationRules(dto: DtoClass): Map<string, PropertyRules> {
     });
   }
   return out;
+}
+
+/**
+ * Every integer a request carries is bounded to the database's `integer` (int4): an `@IsInt()` without `@Min` and
+ * `@Max` inside that range fails the document build, so none reaches PostgreSQL as "out of range" (a 500).
+ */
+function checkIntegerRange(dto: DtoClass, property: string, metas: ValidationMetadata[]): void {
+  for (const each of [false, true]) {
+    const rules = metas.filter((m) => m.type === 'customValidation' && Boolean(m.each) === each);
+    if (!rules.some((m) => m.name === 'isInt')) continue;
+    const bound = (name: string) => rules.find((m) => m.name === name)?.constraints?.[0] as number | undefined;
+    const [min, max] = [bound('min'), bound('max')];
+    if (min === undefined || max === undefined || min < INT4_MIN || max > INT4_MAX) {
+      throw new Error(`${dto.name}.${property}: an integer needs @Min and @Max within PostgreSQL's integer range (common/validation/int-range.ts)`);
+    }
+  }
 }
 
 /** The class of a @ValidateNested property: its design type, or for arrays the type given to @ApiProperty. */

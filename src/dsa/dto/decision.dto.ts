@@ -115,7 +115,7 @@ export class StatementOfReasonsDto {
   puid: string;
 
   @ApiProperty({
-    enum: ['reject', 'spam', 'delete', 'filter_reject', 'ban_reject', 'ban', 'misuse_suspension', 'notifier_hold'],
+    enum: ['reject', 'spam', 'delete', 'filter_reject', 'rule_reject', 'ban_reject', 'ban', 'misuse_suspension', 'notifier_hold'],
     example: 'reject',
   })
   action: string;

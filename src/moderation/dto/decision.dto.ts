@@ -9,11 +9,13 @@ import {
   IsInt,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { INT4_MAX } from '../../common/validation/int-range.js';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { StatementFieldsDto } from '../../dsa/dto/statement-fields.dto.js';
 
@@ -61,6 +63,7 @@ export class DecisionDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 }
 
@@ -86,5 +89,6 @@ export class BulkDecisionDto extends PickType(DecisionDto, ['status', 'reason', 
   @ArrayMaxSize(BULK_MAX_IDS)
   @IsInt({ each: true })
   @Min(1, { each: true })
+  @Max(INT4_MAX, { each: true })
   versions?: number[];
 }

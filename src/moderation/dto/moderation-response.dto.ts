@@ -180,8 +180,8 @@ export class ArticleCommentCountsDto {
 }
 
 export class BulkErrorDto {
-  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION', 'VERSION_CONFLICT'], example: 'INVALID_TRANSITION' })
-  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT';
+  @ApiProperty({ enum: ['COMMENT_NOT_FOUND', 'INVALID_TRANSITION', 'VERSION_CONFLICT', 'OWN_CASE'], example: 'INVALID_TRANSITION' })
+  code: 'COMMENT_NOT_FOUND' | 'INVALID_TRANSITION' | 'VERSION_CONFLICT' | 'OWN_CASE';
 
   @ApiProperty({ example: 'A deleted comment cannot be moderated' })
   message: string;
@@ -261,7 +261,7 @@ export class AuditEntryDto {
 
   @ApiProperty({
     description:
-      'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change',
+      'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change',
     example: 'approve',
   })
   action: string;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { AuthBootstrap } from '../../../src/auth/auth.bootstrap.js';
@@ -93,6 +94,19 @@ describe('auth: first admin and role administration', () => {
       expect(await ensureAdmin({ ADMIN_EMAIL: u.email, ADMIN_PASSWORD: 'some other password', ADMIN_USERNAME: uniq() })).toBe('not-admin');
       const after = await t.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
       expect(after).toEqual(before);
+    });
+
+    it('should log "first admin created" only when no other admin exists', async () => {
+      await createUser(t, { role: 'admin' });
+      const logged = vi.spyOn(Logger.prototype, 'log');
+      try {
+        expect(await ensureAdmin(adminEnv())).toBe('created');
+        const messages = logged.mock.calls.map(([m]) => (m as { msg?: string }).msg);
+        expect(messages).toContain('admin created from ADMIN_EMAIL (other admins already exist)');
+        expect(messages).not.toContain('first admin created');
+      } finally {
+        logged.mockRestore();
+      }
     });
 
     it('should do nothing unless both ADMIN_EMAIL and ADMIN_PASSWORD are set', async () => {

@@ -46,23 +46,34 @@ describe('auth: rate limits (RATE_LIMIT_ENABLED=true)', () => {
     await login(freshIp(), { login: uniq('nobody'), password: 'wrong password!' }).expect(401);
   });
 
-  it('should allow 5 logins a minute per account from any number of IPs, then block even the right password', async () => {
+  it('should allow 5 logins a minute per account from one address, then block it there while the owner signs in elsewhere', async () => {
     const u = await createUser(t);
-    for (let i = 0; i < 5; i++) await login(freshIp(), { login: u.username, password: 'wrong password!' }).expect(401);
-    expectLimited(await login(freshIp(), { login: u.username, password: u.password }), 60);
+    const attacker = freshIp();
+    for (let i = 0; i < 5; i++) await login(attacker, { login: u.username, password: 'wrong password!' }).expect(401);
+    expectLimited(await login(attacker, { login: u.username, password: u.password }), 60);
     // Spelling variants of the same account share the bucket…
-    expectLimited(await login(freshIp(), { login: `  ${u.username.toUpperCase()} `, password: u.password }), 60);
-    // …another account from the same address does not.
+    expectLimited(await login(attacker, { login: `  ${u.username.toUpperCase()} `, password: u.password }), 60);
+    // …the owner at another address is not locked out…
+    await login(freshIp(), { login: u.email, password: u.password }).expect(200);
+    // …and another account from the attacker's address is not affected.
     const other = await createUser(t);
-    await login(freshIp(), { login: other.email, password: other.password }).expect(200);
+    await login(attacker, { login: other.email, password: other.password }).expect(200);
+  });
+
+  it('should cap one account at 50 attempts per 15 minutes from all addresses together', async () => {
+    const u = await createUser(t);
+    const many = (i: number) => `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`;
+    for (let i = 0; i < 50; i++) await login(many(i), { login: u.username, password: 'wrong password!' }).expect(401);
+    expectLimited(await login(many(50), { login: u.username, password: u.password }), 15 * 60);
   });
 
   it('should count one account once, whether it is named by email or by username', async () => {
     const u = await createUser(t);
+    const ip = freshIp();
     const names = [u.email, u.username, u.email.toUpperCase(), ` ${u.username.toUpperCase()}`, u.email];
-    for (const name of names) await login(freshIp(), { login: name, password: 'wrong password!' }).expect(401);
-    expectLimited(await login(freshIp(), { login: u.username, password: u.password }), 60);
-    expectLimited(await login(freshIp(), { login: u.email, password: u.password }), 60);
+    for (const name of names) await login(ip, { login: name, password: 'wrong password!' }).expect(401);
+    expectLimited(await login(ip, { login: u.username, password: u.password }), 60);
+    expectLimited(await login(ip, { login: u.email, password: u.password }), 60);
   });
 
   it('should not let a client dodge the per-IP limit by writing its own X-Forwarded-For entries', async () => {

@@ -304,6 +304,24 @@ describe('auth: access tokens, refresh rotation, bans', () => {
         .expect(204);
     });
 
+    it('should end the access tokens issued in the session at once, refreshed ones included', async () => {
+      const u = await createUser(t);
+      const refreshed = (await t.http.post('/api/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200)).body as {
+        accessToken: string;
+        refreshToken: string;
+      };
+      const other = (await t.http.post('/api/auth/login').send({ login: u.email, password: u.password }).expect(200)).body
+        .accessToken as string;
+      await t.http.get('/api/auth/me').set(authHeader(u)).expect(200);
+      await t.http.post('/api/auth/logout').send({ refreshToken: refreshed.refreshToken }).expect(204);
+      for (const token of [u.token, refreshed.accessToken]) {
+        const res = await t.http.get('/api/auth/me').set(authHeader(token)).expect(401);
+        expect(res.body.error.code).toBe('INVALID_TOKEN');
+      }
+      // Another device's session is another sid.
+      await t.http.get('/api/auth/me').set(authHeader(other)).expect(200);
+    });
+
     it('should leave the user’s other sessions alone', async () => {
       const u = await createUser(t);
       const other = (await t.http.post('/api/auth/login').send({ login: u.email, password: u.password }).expect(200)).body

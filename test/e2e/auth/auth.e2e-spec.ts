@@ -49,6 +49,29 @@ describe('auth: register, login, me', () => {
       expect(res.body.user.email).toBe(`${name}@example.com`);
     });
 
+    it('should answer 409 EMAIL_TAKEN for the full-width spelling of a taken email, and log in with it', async () => {
+      const u = await createUser(t);
+      // Full-width letters and ＠ (U+FF01..U+FF5E are ASCII + 0xFEE0): the address they look like.
+      const fullwidth = [...u.email].map((c) => (c >= '!' && c <= '~' ? String.fromCodePoint(c.codePointAt(0)! + 0xfee0) : c)).join('');
+      const res = await t.http.post('/api/auth/register').send({ email: fullwidth, username: uniq(), password: TEST_PASSWORD }).expect(409);
+      expect(res.body.error.code).toBe('EMAIL_TAKEN');
+      await t.http.post('/api/auth/login').send({ login: fullwidth, password: u.password }).expect(200);
+    });
+
+    it.each([
+      ['a Cyrillic а in a Latin local part', (local: string) => `\u0430${local}@example.com`],
+      ['a Cyrillic о in a Latin domain', (local: string) => `${local}@exampl\u043e.com`],
+      ['a Greek ο in a Latin domain', (local: string) => `${local}@g\u03bfogle.com`],
+    ])('should refuse an email with %s', async (_name, make) => {
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: make(uniq('mix')), username: uniq(), password: TEST_PASSWORD })
+        .expect(400);
+      expect(res.body.error.details).toEqual([
+        { field: 'email', message: 'email must not mix Latin, Cyrillic or Greek letters in one part' },
+      ]);
+    });
+
     it('should answer 409 EMAIL_TAKEN for an email that differs only in case', async () => {
       const u = await createUser(t);
       const res = await t.http
@@ -208,6 +231,28 @@ describe('auth: register, login, me', () => {
         .send({ email: `${uniq()}@example.com`, username: uniq(), password })
         .expect(status);
       if (status === 400) expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'password' })]);
+    });
+
+    it.each([
+      ['10 spaces', ' '.repeat(10)],
+      ['tabs and newlines', '\t\n'.repeat(8)],
+      ['one letter and spaces', `a${' '.repeat(12)}`],
+      ['9 letters padded with spaces', `  abcdefghi  `],
+    ])('should refuse a password of %s', async (_name, password) => {
+      const res = await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: uniq(), password })
+        .expect(400);
+      expect(res.body.error.details).toEqual([
+        { field: 'password', message: 'password must have at least 10 characters other than spaces' },
+      ]);
+    });
+
+    it('should accept a passphrase with spaces between its words', async () => {
+      await t.http
+        .post('/api/auth/register')
+        .send({ email: `${uniq()}@example.com`, username: uniq(), password: 'липов цвят над Витоша' })
+        .expect(201);
     });
 
     it('should reject a password equal to the email, ignoring case', async () => {

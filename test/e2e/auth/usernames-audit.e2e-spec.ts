@@ -85,12 +85,12 @@ describe('usernames of accounts older than the rules', () => {
 
   it('should derive a free username from a publisher claim (for sign-in with the publisher)', async () => {
     const usernames = t.app.get(UsernamesService);
-    // "Copy X" and its look-alikes are taken: the next number.
-    expect(await usernames.deriveUnique('Copy X')).toMatchObject({ username: 'Copy_X2', normalized: 'copy_x2' });
-    expect(await usernames.deriveUnique('сору х')).toMatchObject({ username: 'сору_х2' });
+    // "Copy X" and its look-alikes are taken: the name with a random number (no scan for the lowest free one).
+    expect((await usernames.deriveUnique('Copy X')).username).toMatch(/^Copy_X\d{3,6}$/);
+    expect((await usernames.deriveUnique('сору х')).username).toMatch(/^сору_х\d{3,6}$/);
     expect(await usernames.deriveUnique('new.reader@example.com')).toMatchObject({ username: 'new_reader' });
     // A staff name only for staff.
-    expect((await usernames.deriveUnique('Admin')).username).toBe('reader');
+    expect((await usernames.deriveUnique('Admin')).username).toMatch(/^reader(\d{3,6})?$/);
     expect((await usernames.deriveUnique('Admin', { staff: true })).username).toBe('Admin');
   });
 });

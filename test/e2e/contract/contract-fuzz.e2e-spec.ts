@@ -39,8 +39,8 @@ const GROUPS = [
   { name: 'own data, notices and decisions', paths: /^\/api\/(?:me|notices|decisions)\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },
   {
-    name: 'admin: notices, appeals, transparency, word filters, decision reasons, staff events',
-    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|decision-reasons|events)\b/,
+    name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events',
+    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|triage-rules|decision-reasons|events)\b/,
   },
   { name: 'admin: webhooks', paths: /^\/api\/admin\/webhooks\b/ },
 ];
@@ -328,7 +328,11 @@ function invalid(raw: Schema, r: Rng): [string, Json][] {
       ['float', 1.5],
       ['below minimum', (s.minimum ?? 0) - 1],
       ['above maximum', (s.maximum ?? 2 ** 31) + 1],
+      // PostgreSQL's integer ends at 2^31-1: one past it, and numbers JSON parses as (huge) integers.
+      ['int4 max + 1', 2 ** 31],
       ['2^53', 2 ** 53],
+      ['1e21', 1e21],
+      ['1e308', 1e308],
       ['-2^63', -9223372036854775808],
       ['numeric string', '7'],
     );

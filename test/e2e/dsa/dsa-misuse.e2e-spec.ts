@@ -217,7 +217,7 @@ describe('notifiers of manifestly unfounded notices (Art. 23(2))', () => {
     const hold = await t.prisma.statementOfReasons.findFirstOrThrow({
       where: {
         action: 'notifier_hold',
-        measures: { some: { triggerNoticeId: null, subjectKey: { startsWith: 'email:' } } },
+        measures: { some: { triggerNoticeId: null, subjectKey: { startsWith: 'email-hmac:' } } },
         createdAt: { gt: new Date(Date.now() - 60_000) },
       },
       orderBy: { createdAt: 'desc' },

@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import pg from 'pg';
 import { DomainEventListener } from '../../../src/events/domain-event-listener.js';
+import { COMMENT_MAX_LENGTH } from '../../../src/comments/dto/create-comment.dto.js';
 import { LiveStreamsService } from '../../../src/live/live-streams.service.js';
+import { BULK_MAX_IDS } from '../../../src/moderation/dto/decision.dto.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { json, listen, SseClient, type SseEvent } from '../../helpers/sse.js';
 import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
@@ -201,8 +203,78 @@ describe('limits', () => {
     }
   });
 
-  it('should drop a client that stops reading instead of buffering for it', async () => {
-    const small = await startTestApp({ SSE_MAX_BUFFERED_BYTES: '1024' });
+  /** `count` pending comments of `length` characters on `slug`, approved in one bulk decision; their ids. */
+  async function bulkApprove(articleId: string, count: number, length: number): Promise<string[]> {
+    const body = 'Дълъг коментар за бърза поредица. '.repeat(Math.ceil(length / 34)).slice(0, length);
+    const created = await t.prisma.comment.createManyAndReturn({
+      data: Array.from({ length: count }, () => ({ articleId, authorId: reader.id, body })),
+      select: { id: true },
+    });
+    const ids = created.map((c) => c.id);
+    const res = await t.http.post('/api/admin/comments/bulk').set(authHeader(admin)).send({ ids, status: 'approved' }).expect(200);
+    expect(res.body.applied).toBe(count);
+    return ids;
+  }
+  const commentIds = (c: SseClient) => new Set(c.events.filter((e) => e.event === 'comment').map((e) => json(e).id as string));
+
+  it('should deliver a bulk approval of 100 long comments to 20 readers without dropping one, and replay it on resume at once', async () => {
+    // All frames of a burst used to be written in one tick, so the socket's buffer passed SSE_MAX_BUFFERED_BYTES
+    // however fast the client read: every reader was dropped, and every resume from before the burst too.
+    const a = await createArticle(t);
+    const readers = await Promise.all(Array.from({ length: 20 }, () => open(`/api/articles/${a.slug}/events`)));
+    const first = await post(a.slug, 'Преди поредицата');
+    await decide(first, 'approved');
+    // Where a reader that saw this comment would resume from.
+    const before = (await readers[0]!.next(isCount(a.slug, 1))).id!;
+    // Let the burst's event ids cross a power of ten ('9999' < '10000' only as numbers): events are sent in log order.
+    await t.prisma
+      .$executeRaw`SELECT setval(pg_get_serial_sequence('domain_events', 'id'), (SELECT 10 ^ ceil(log(max(id) + 100)) - 50 FROM domain_events)::bigint)`;
+    const ids = await bulkApprove(a.id, 100, 2_400);
+    await Promise.all(readers.map((r) => r.next(isCount(a.slug, 101), 20_000)));
+    const inLogOrder = (c: SseClient) => {
+      const sent = c.events.filter((e) => e.id !== undefined).map((e) => BigInt(e.id!));
+      return sent.every((id, i) => i === 0 || id > sent[i - 1]!);
+    };
+    for (const r of readers) {
+      expect(r.ended).toBe(false);
+      expect(commentIds(r)).toEqual(new Set([first, ...ids]));
+      expect(inLogOrder(r)).toBe(true);
+    }
+    expect(t.app.get(LiveStreamsService).size).toBeGreaterThanOrEqual(20);
+
+    const started = performance.now();
+    const resumed = await open(`/api/articles/${a.slug}/events`, { 'last-event-id': before });
+    expect(resumed.status).toBe(200);
+    // The replay ends with the last count (with an id), then the current count (without).
+    await resumed.next((e) => isCount(a.slug, 101)(e) && e.id === undefined, 10_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(commentIds(resumed)).toEqual(new Set(ids));
+    expect(inLogOrder(resumed)).toBe(true);
+    expect(resumed.events.some((e) => e.event === 'reset')).toBe(false);
+  });
+
+  it('should deliver a bulk approval of the maximum size to readers that keep reading, and answer a resume from before it with reset and the counts', async () => {
+    const a = await createArticle(t);
+    const readers = await Promise.all(Array.from({ length: 5 }, () => open(`/api/articles/${a.slug}/events`)));
+    await decide(await post(a.slug, 'Преди поредицата'), 'approved');
+    const before = (await readers[0]!.next(isCount(a.slug, 1))).id!;
+    const ids = await bulkApprove(a.id, BULK_MAX_IDS, COMMENT_MAX_LENGTH);
+    await Promise.all(readers.map((r) => r.next(isCount(a.slug, BULK_MAX_IDS + 1), 25_000)));
+    for (const r of readers) {
+      expect(r.ended).toBe(false);
+      expect(commentIds(r).size).toBe(ids.length + 1);
+    }
+    // Too much to replay (more than 500 events): the page reloads instead, told at once.
+    const resumed = await open(`/api/articles/${a.slug}/events`, { 'last-event-id': before });
+    await resumed.next(isCount(a.slug, BULK_MAX_IDS + 1), 10_000);
+    expect(resumed.events.map((e) => e.event)).toEqual(['reset', 'count']);
+  });
+
+  it.each([
+    ['more than SSE_MAX_BUFFERED_BYTES wait', { SSE_MAX_BUFFERED_BYTES: '1024' }],
+    ['nothing drained for SSE_STALL_SECONDS', { SSE_STALL_SECONDS: '1' }],
+  ])('should drop a client that stops reading once %s', async (_, env) => {
+    const small = await startTestApp(env);
     try {
       const url = new URL(await listen(small.app));
       const a = await createArticle(t);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BULK_MAX_IDS } from '../../../src/moderation/dto/decision.dto.js';
 import { FirstAdminSetup } from '../../../src/setup/first-admin-setup.service.js';
 import { listen, startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
@@ -309,6 +310,37 @@ describe('the staff event stream', () => {
       const revoked = await stream.next((e) => e.event === 'revoked', 10_000);
       expect(JSON.parse(revoked.data)).toEqual({ reason: 'role' });
       await stream.whenEnded();
+    } finally {
+      stream.close();
+    }
+  });
+});
+
+describe('the staff event stream under a burst', () => {
+  it('should deliver every change of a bulk decision of the maximum size to a console that keeps reading', async () => {
+    // The frames of one burst used to be written in one tick: past SSE_MAX_BUFFERED_BYTES (64 KiB) the console was cut.
+    const base = await listen(t);
+    const a = await article();
+    const created = await t.prisma.comment.createManyAndReturn({
+      data: Array.from({ length: BULK_MAX_IDS }, () => ({ articleId: a.id, authorId: reader.id, body: 'Чака поредицата.' })),
+      select: { id: true },
+    });
+    const stream = await SseClient.open(`${base}/api/admin/events`, { authorization: bearer(moderator) });
+    try {
+      await stream.next((e) => e.event === 'counts');
+      const ids = created.map((c) => c.id);
+      const res = await t.http.post('/api/admin/comments/bulk').set(as(admin)).send({ ids, status: 'approved' }).expect(200);
+      expect(res.body.applied).toBe(BULK_MAX_IDS);
+      // Each approval once, in whatever order the bulk applied them (each event is tested once).
+      const wanted = new Set(ids);
+      let seen = 0;
+      await stream.next(
+        (e) =>
+          e.event === 'comment' && e.data.includes('comment.approved') && wanted.delete(JSON.parse(e.data).id) && ++seen === BULK_MAX_IDS,
+        20_000,
+      );
+      expect(wanted.size).toBe(0);
+      expect(stream.ended).toBe(false);
     } finally {
       stream.close();
     }

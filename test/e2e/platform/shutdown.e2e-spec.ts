@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createPool } from '../../../src/database/pool.js';
@@ -26,6 +27,57 @@ describe('graceful shutdown', () => {
       // Closed: new connections are refused.
       await expect(fetch(`http://127.0.0.1:${port}/api/health/live`)).rejects.toThrow();
     } finally {
+      await locker.end();
+    }
+  });
+
+  it('should answer a request that arrives during the drain with the error envelope, Retry-After and the security headers', async () => {
+    const t = await startTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const locker = new pg.Client({ connectionString: inject('databaseUrl') });
+    await locker.connect();
+    const socket = connect(port, '127.0.0.1');
+    try {
+      await new Promise((r) => socket.once('connect', r));
+      let raw = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (raw += chunk));
+      const ended = new Promise((r) => socket.once('close', r));
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE articles IN ACCESS EXCLUSIVE MODE');
+      // One request in flight keeps the connection busy (not reaped as idle) while the app starts closing.
+      socket.write(`GET /api/articles/${SEED_SLUG}/comments HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await new Promise((r) => setTimeout(r, 200));
+      const closing = t.close();
+      await new Promise((r) => setTimeout(r, 200));
+      // The next request on that connection arrives during the drain.
+      socket.write('GET /api/health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 200));
+      await locker.query('COMMIT');
+      await closing;
+      await ended;
+      const [first, second] = raw.split(/(?=HTTP\/1\.1 )/);
+      expect(first).toMatch(/^HTTP\/1\.1 200 /);
+      expect(second).toMatch(/^HTTP\/1\.1 503 /);
+      const [head, body] = second!.split('\r\n\r\n');
+      const headers = Object.fromEntries(
+        head!
+          .split('\r\n')
+          .slice(1)
+          .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      expect(headers).toMatchObject({
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': '1',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        connection: 'close',
+      });
+      expect(headers['content-security-policy']).toBeDefined();
+      expect(JSON.parse(body!)).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } });
+    } finally {
+      socket.destroy();
       await locker.end();
     }
   });

@@ -97,8 +97,8 @@ describe('npm start, as a person runs it', () => {
     // The README's block, as written: on a fresh database it prints what its comments promise.
     const readme = runReadmeWalkthrough(port);
     expect(readme.status, `${readme.stdout}\n${readme.stderr}`).toBe(0);
-    expect(readme.stdout.trim().split('\n')).toEqual(['0', '0', 'approved', '1', '1']);
-    expect(readme.stderr).toContain('"status":"pending"');
+    expect(readme.stdout.split('\n')).toEqual(['pending', '0', '0', 'approved', '1', '1', '']);
+    expect(readme.stderr).toBe('');
 
     const smoke = runSmoke(port);
     expect(smoke.status, `${smoke.stdout}\n${smoke.stderr}`).toBe(0);
@@ -122,6 +122,10 @@ describe('npm start, as a person runs it', () => {
     expect(await portIsFree(pgPort)).toBe(true);
 
     const out = p.output();
+    // The ready line says what is true: the bound address, and the URL on this machine (no PUBLIC_URL here).
+    expect(out).toContain(
+      `ready: listening on 0.0.0.0:${port}; http://localhost:${port}/api on this machine (OpenAPI: http://localhost:${port}/api/docs)`,
+    );
     expect(out).toContain('SIGTERM: stopping');
     expect(out).toMatch(/stopped\n?$/);
     expect(out).not.toMatch(/ WARN | ERROR /);
@@ -136,9 +140,16 @@ describe('npm start, as a person runs it', () => {
     let first: StartedProcess;
 
     beforeAll(async () => {
-      first = start();
+      first = start({ ...env(), PUBLIC_URL: 'https://comments.example.bg' });
       await first.waitUntilReady(port);
     }, 120_000);
+
+    it('should print the bound address and PUBLIC_URL when it is set, in the ready line and the setup link', () => {
+      expect(first.output()).toContain(
+        `ready: listening on 0.0.0.0:${port}; public address https://comments.example.bg/api (OpenAPI: https://comments.example.bg/api/docs)`,
+      );
+      expect(first.output()).not.toContain('http://localhost');
+    });
 
     it('should keep the data of the previous run', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/articles/${SEED_SLUG}/comments/count`);
@@ -206,6 +217,13 @@ describe('npm start, as a person runs it', () => {
     } finally {
       taken.close();
     }
+  }, 60_000);
+
+  it('should refuse an invalid setting with one line that names it once, exit 78, before starting anything', async () => {
+    const p = start(serviceEnv({ PORT: String(await freePort()), JWT_SECRET: 'too-short' }));
+    expect(await p.exited).toBe(78);
+    expectOneLineFailure(p.output(), /FATAL \[Bootstrap\] invalid configuration: JWT_SECRET must be at least 32 characters$/m);
+    expect(p.output()).not.toMatch(/embedded PostgreSQL|build:/);
   }, 60_000);
 
   it('should name DATABASE_URL in one line when the database is unreachable, without its password', async () => {

@@ -111,6 +111,10 @@ export const bg: Messages = {
   'hold.rule.suspect': 'съмнителни думи',
   'hold.rule.banned': 'забранени думи',
   'hold.rule.threshold': 'докладван от достатъчно читатели',
+  'hold.rule.links': 'връзки от нов профил или над допустимото',
+  'hold.rule.new_account': 'първите коментари на нов профил',
+  'hold.rule.young_account': 'съвсем нов профил',
+  'hold.rule.rejected_history': 'повечето скорошни коментари на автора са отхвърлени',
 
   'status.pending': 'чакащ',
   'status.approved': 'одобрен',
@@ -386,6 +390,7 @@ export const bg: Messages = {
   'error.SETUP_ALREADY_DONE': 'Вече има администратор: влезте.',
   'error.VERSION_CONFLICT': 'Някой го промени междувременно.',
   'error.APPEAL_SAME_DECIDER': 'Вие взехте това решение: друг член на екипа трябва да разгледа обжалването.',
+  'error.OWN_CASE': 'Случаят засяга вас или ваше съдържание: друг член на екипа трябва да го реши.',
   'error.FORBIDDEN': 'Ролята ви не позволява това.',
   'error.SSO_EMAIL_CONFLICT': 'Тук вече има акаунт с този имейл; помолете администратор да ги свърже.',
 };

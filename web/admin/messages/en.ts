@@ -111,6 +111,10 @@ export const en: Messages = {
   'hold.rule.suspect': 'suspect words',
   'hold.rule.banned': 'banned words',
   'hold.rule.threshold': 'reported by enough readers',
+  'hold.rule.links': 'links from a new account, or more than allowed',
+  'hold.rule.new_account': "a new account's first comments",
+  'hold.rule.young_account': 'a very new account',
+  'hold.rule.rejected_history': "most of the author's recent comments were rejected",
 
   'status.pending': 'pending',
   'status.approved': 'approved',
@@ -382,6 +386,7 @@ export const en: Messages = {
   'error.SETUP_ALREADY_DONE': 'An admin exists already: sign in instead.',
   'error.VERSION_CONFLICT': 'Someone changed this meanwhile.',
   'error.APPEAL_SAME_DECIDER': 'You took this decision: another member of staff must review the appeal.',
+  'error.OWN_CASE': 'This case is about you or your content: another member of staff must decide it.',
   'error.FORBIDDEN': 'Your role does not allow this.',
   'error.SSO_EMAIL_CONFLICT': 'An account with this email exists here already; ask an admin to link it.',
 };

@@ -1,0 +1,170 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { HISTORY_ACTIONS, type HistoryAction, LINK_SCOPES, type LinkScope } from './triage-rules.js';
+
+export class NewAccountRulesDto {
+  @ApiProperty({ description: 'an account is new until it has this many approved comments', minimum: 0, maximum: 1000, example: 3 })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  approvedBelow: number;
+
+  @ApiProperty({
+    description: 'hold the first this-many comments of a new account for a moderator (0: off)',
+    minimum: 0,
+    maximum: 100,
+    example: 0,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  holdFirstComments: number;
+
+  @ApiProperty({ description: 'hold the comments of accounts younger than this many days (0: off)', minimum: 0, maximum: 365, example: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  holdYoungerThanDays: number;
+}
+
+export class LinkRulesDto {
+  @ApiProperty({
+    enum: LINK_SCOPES,
+    description: 'whose comments with links wait for a moderator: nobody, new accounts (see `newAccounts.approvedBelow`) or everyone',
+    example: 'new_accounts',
+  })
+  @IsIn(LINK_SCOPES)
+  hold: LinkScope;
+
+  @ApiProperty({ description: 'links a comment may carry before it is held (0: any link holds it)', minimum: 0, maximum: 50, example: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  maxLinks: number;
+
+  @ApiProperty({
+    type: [String],
+    description:
+      "domains whose links never count (subdomains included; internationalised names as xn--…); the article's own site never counts either",
+    maxItems: 200,
+    example: ['bta.bg', 'parliament.bg'],
+  })
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value,
+  )
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(253, { each: true })
+  @Matches(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,}|xn--[a-z0-9-]+)$/, {
+    each: true,
+    message: 'each of allowedDomains must be a domain name such as example.bg (an internationalised one as xn--…)',
+  })
+  allowedDomains: string[];
+}
+
+export class HistoryRulesDto {
+  @ApiProperty({
+    enum: HISTORY_ACTIONS,
+    description:
+      'what an author whose recent comments were mostly rejected gets: nothing, a hold, or a refusal (with a statement of reasons)',
+    example: 'hold',
+  })
+  @IsIn(HISTORY_ACTIONS)
+  action: HistoryAction;
+
+  @ApiProperty({ description: "the author's last decided comments looked at", minimum: 1, maximum: 50, example: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  lastComments: number;
+
+  @ApiProperty({ description: 'at least this many decided comments before the rule judges', minimum: 1, maximum: 50, example: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  minDecided: number;
+
+  @ApiProperty({
+    description: 'the share of them rejected or removed as spam, in per cent, from which the rule acts',
+    minimum: 1,
+    maximum: 100,
+    example: 50,
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  rejectedPercent: number;
+}
+
+export class SkipRulesDto {
+  @ApiProperty({ description: 'moderators and admins skip every rule', example: true })
+  @IsBoolean()
+  staff: boolean;
+
+  @ApiProperty({ description: "authors the article's trusted bypass lets through skip every rule", example: true })
+  @IsBoolean()
+  trusted: boolean;
+}
+
+/** The whole rule set (PUT replaces it). */
+export class TriageRulesDto {
+  @ApiProperty({ type: NewAccountRulesDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NewAccountRulesDto)
+  newAccounts: NewAccountRulesDto;
+
+  @ApiProperty({ type: LinkRulesDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LinkRulesDto)
+  links: LinkRulesDto;
+
+  @ApiProperty({ type: HistoryRulesDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HistoryRulesDto)
+  history: HistoryRulesDto;
+
+  @ApiProperty({ type: SkipRulesDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SkipRulesDto)
+  skip: SkipRulesDto;
+}
+
+export class TriageRulesViewDto extends TriageRulesDto {
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'when an admin last saved them (null: the defaults)',
+    example: '2026-12-07T09:12:45.120Z',
+  })
+  updatedAt: string | null;
+}
+
+export class TriageRulesResponse {
+  @ApiProperty({ type: TriageRulesViewDto })
+  triageRules: TriageRulesViewDto;
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { appendAudit } from '../audit/audit-log.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import type { TriageRulesDto, TriageRulesViewDto } from './triage.dto.js';
+import { DEFAULT_TRIAGE_RULES, type TriageRules } from './triage-rules.js';
+
+interface Loaded {
+  rules: TriageRules;
+  updatedAt: Date | null;
+  loadedAt: number;
+}
+
+/** Saved rules over the defaults, section by section (a section added later keeps its default). */
+function withDefaults(saved: unknown): TriageRules {
+  const s = (saved ?? {}) as Partial<Record<keyof TriageRules, object>>;
+  return {
+    newAccounts: { ...DEFAULT_TRIAGE_RULES.newAccounts, ...s.newAccounts },
+    links: { ...DEFAULT_TRIAGE_RULES.links, ...s.links },
+    history: { ...DEFAULT_TRIAGE_RULES.history, ...s.history },
+    skip: { ...DEFAULT_TRIAGE_RULES.skip, ...s.skip },
+  };
+}
+
+/**
+ * The newsroom's triage rules (one row of `triage_settings`; the defaults until an admin saves them). Every post
+ * reads them, so they are held in memory, loaded at start-up and refreshed in the background once older than
+ * CACHE_TTL_MS: a post never waits for them. A change through this instance applies at once, other instances pick it
+ * up within CACHE_TTL_MS (and the next post after it).
+ */
+@Injectable()
+export class TriageService implements OnModuleInit {
+  static readonly CACHE_TTL_MS = 30_000;
+  private readonly logger = new Logger(TriageService.name);
+  private loaded: Loaded | null = null;
+  private refreshing: Promise<Loaded> | null = null;
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+  }
+
+  async rules(): Promise<TriageRules> {
+    return (await this.current()).rules;
+  }
+
+  async view(): Promise<TriageRulesViewDto> {
+    const { rules, updatedAt } = await this.current();
+    return { ...rules, updatedAt: updatedAt?.toISOString() ?? null };
+  }
+
+  /** Replaces the rules; audited with the rules before and after. */
+  async replace(actorId: string, dto: TriageRulesDto): Promise<TriageRulesViewDto> {
+    const rules = withDefaults(dto);
+    try {
+      const updatedAt = await this.prisma.transaction(async (tx) => {
+        const before = await tx.triageSettings.findUnique({ where: { id: 1 }, select: { rules: true } });
+        const json = rules as unknown as Prisma.InputJsonValue;
+        const row = await tx.triageSettings.upsert({
+          where: { id: 1 },
+          create: { id: 1, rules: json, updatedById: actorId },
+          update: { rules: json, updatedById: actorId, updatedAt: new Date() },
+          select: { updatedAt: true },
+        });
+        await appendAudit(tx, {
+          actorId,
+          action: 'triage_rules',
+          details: { before: withDefaults(before?.rules), after: rules },
+        });
+        return row.updatedAt;
+      });
+      this.loaded = { rules, updatedAt, loadedAt: Date.now() };
+      return { ...rules, updatedAt: updatedAt.toISOString() };
+    } catch (err) {
+      this.loaded = null;
+      throw err;
+    }
+  }
+
+  private async current(): Promise<Loaded> {
+    if (!this.loaded) return this.refresh();
+    if (Date.now() - this.loaded.loadedAt >= TriageService.CACHE_TTL_MS) void this.refresh().catch(() => undefined);
+    return this.loaded;
+  }
+
+  /** One load at a time; on failure the last known rules stay (posting goes on while the database blips). */
+  private refresh(): Promise<Loaded> {
+    this.refreshing ??= (async () => {
+      try {
+        const row = await this.prisma.triageSettings.findUnique({ where: { id: 1 }, select: { rules: true, updatedAt: true } });
+        this.loaded = { rules: withDefaults(row?.rules), updatedAt: row?.updatedAt ?? null, loadedAt: Date.now() };
+        return this.loaded;
+      } catch (err) {
+        if (!this.loaded) throw err;
+        this.logger.warn({ msg: 'triage rules reload failed; using the cached rules', err: (err as Error).message });
+        this.loaded = { ...this.loaded, loadedAt: Date.now() };
+        return this.loaded;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+}
