@@ -52,6 +52,7 @@ export const adminUserSelect = {
   bannedUntil: true,
   banReason: true,
   approvedCommentCount: true,
+  badge: true,
 } satisfies Prisma.UserSelect;
 
 export type AdminUserRow = Prisma.UserGetPayload<{ select: typeof adminUserSelect }>;
@@ -66,5 +67,6 @@ export function toAdminUserView(u: AdminUserRow): AdminUserView {
     bannedUntil: u.bannedUntil?.toISOString() ?? null,
     banReason: u.banReason,
     approvedCommentCount: u.approvedCommentCount,
+    badge: u.badge,
   };
 }

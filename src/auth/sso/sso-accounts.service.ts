@@ -17,7 +17,7 @@ const MAX_ATTEMPTS = 3;
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-const accountSelect = { ...selfUserSelect, deletedAt: true } satisfies Prisma.UserSelect;
+const accountSelect = { ...selfUserSelect, deletedAt: true, badge: true } satisfies Prisma.UserSelect;
 
 /**
  * Accounts behind publisher sign-ins (POST /api/auth/sso). A verified token's (issuer, sub) is looked up in
@@ -156,6 +156,7 @@ export class SsoAccountsService {
             usernameNormalized: name.normalized,
             usernameSkeleton: name.skeleton,
             displayName: profile.displayName ?? null,
+            badge: profile.badge ?? null,
             role,
             identities: { create: { issuer: profile.issuer, subject: profile.subject } },
           },
@@ -183,6 +184,7 @@ export class SsoAccountsService {
 
     const data: Prisma.UserUpdateInput = {};
     if (profile.displayName !== undefined && profile.displayName !== user.displayName) data.displayName = profile.displayName;
+    if (profile.badge !== undefined && profile.badge !== user.badge) data.badge = profile.badge;
     if (profile.email !== undefined && profile.email !== user.email) {
       const holder = await tx.user.findUnique({ where: { email: profile.email }, select: { id: true } });
       if (holder) this.logger.warn({ msg: 'publisher email belongs to another account here; keeping the old one', userId: user.id });

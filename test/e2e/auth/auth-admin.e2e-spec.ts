@@ -12,6 +12,7 @@ import { authHeader, createUser, TEST_PASSWORD, uniq } from '../../factories/ind
 
 const ADMIN_VIEW_KEYS = [
   'approvedCommentCount',
+  'badge',
   'ban',
   'banReason',
   'banned',
