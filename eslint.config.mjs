@@ -24,7 +24,7 @@ const LAYERS = [
   ['users', 'articles'],
   ['auth', 'word-filter', 'triage'],
   ['comment-core'],
-  ['dsa', 'holds'],
+  ['dsa', 'holds', 'import'],
   ['comments', 'webhooks', 'decision-reasons', 'staff-notes', 'setup'],
   ['moderation', 'live', 'threads', 'client-config'],
   ['privacy', 'health', 'admin-lists', 'staff-events', 'user-history'],

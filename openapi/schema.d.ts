@@ -148,6 +148,30 @@ export interface paths {
         patch: operations["changeUserRole"];
         trace?: never;
     };
+    "/api/admin/users/{id}/badge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Give a user a badge (e.g. staff, journalist)
+         * @description Audited (`badge_change`). Readers see it as `author.badge` in comment views; it grants nothing (roles do). A publisher sign-in with SSO_BADGE_CLAIM set keeps it in step with the publisher's claim.
+         */
+        put: operations["setUserBadge"];
+        post?: never;
+        /**
+         * Take a user's badge away
+         * @description Audited (`badge_change`); without a badge there is nothing to take away.
+         */
+        delete: operations["removeUserBadge"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/articles": {
         parameters: {
             query?: never;
@@ -356,6 +380,30 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/comments/{id}/reactions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * React to a comment (or change your reaction)
+         * @description One reaction per reader and comment, of a kind the newsroom offers (REACTION_KINDS). Only on others' approved comments; the same kind again changes nothing. Answers the comment's counts after the change.
+         */
+        put: operations["reactToComment"];
+        post?: never;
+        /**
+         * Take your reaction back
+         * @description Idempotent: without a reaction there is nothing to take back. Answers the comment's counts after the change.
+         */
+        delete: operations["unreactToComment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -683,6 +731,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/comments/{id}/featured": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Feature a comment (an editors' pick)
+         * @description Audited (`feature`). Readers see `featured: true` on it and find it with `featured=true` on the article's list. Featuring it again changes nothing.
+         */
+        put: operations["featureComment"];
+        post?: never;
+        /**
+         * Take a comment out of the editors' picks
+         * @description Audited (`unfeature`); whatever the comment became since. Answers the comment as readers see it.
+         */
+        delete: operations["unfeatureComment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/articles/{slug}/comment-counts": {
         parameters: {
             query?: never;
@@ -952,7 +1024,7 @@ export interface paths {
         };
         /**
          * An article's live updates (Server-Sent Events)
-         * @description First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).
+         * @description First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) `comment-removed` `{ id }`, and `reactions` `{ id, reactions }` (the reaction counts of a comment, at most once a second per comment, without an id). A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).
          */
         get: operations["streamArticleEvents"];
         put?: never;
@@ -1301,6 +1373,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import runs, newest first
+         * @description The latest 50 runs of `npm run import`, with their counts.
+         */
+        get: operations["listImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One import run: its progress, then its report
+         * @description While `status` is `running` the counts grow with every committed batch; when it ends, `report` lists per article what was imported and every skipped or failed record with its place in the file.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1461,6 +1573,11 @@ export interface components {
              * @example 42
              */
             approvedCommentCount: number;
+            /**
+             * @description the mark readers see next to the name in comment views (e.g. `staff`, `journalist`); not a permission
+             * @example null
+             */
+            badge: string | null;
         };
         AdminUserResponse: {
             user: components["schemas"]["AdminUserDto"];
@@ -1468,6 +1585,13 @@ export interface components {
         ChangeRoleDto: {
             /** @enum {string} */
             role: "reader" | "moderator" | "admin";
+        };
+        SetBadgeDto: {
+            /**
+             * @description lowercase letters, digits, `_` or `-`, up to 32 (e.g. `staff`, `journalist`, `editor`); the widget shows it next to the name
+             * @example journalist
+             */
+            badge: string;
         };
         ArticleSummaryDto: {
             /**
@@ -1675,7 +1799,7 @@ export interface components {
              */
             unknown: string[];
         };
-        UserRefDto: {
+        CommentAuthorDto: {
             /**
              * Format: uuid
              * @example 3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60
@@ -1683,6 +1807,11 @@ export interface components {
             id: string;
             /** @example ivan_petrov */
             username: string;
+            /**
+             * @description a visible mark the newsroom gives the author (e.g. `staff`, `journalist`), set by an admin or the publisher's sign-in; not a permission
+             * @example null
+             */
+            badge: string | null;
         };
         CommentRefDto: {
             /**
@@ -1902,7 +2031,7 @@ export interface components {
              */
             body: string | null;
             /** @description null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account") */
-            author: components["schemas"]["UserRefDto"] | null;
+            author: components["schemas"]["CommentAuthorDto"] | null;
             /**
              * @description readers see approved ones, and their own pending ones
              * @example approved
@@ -1937,6 +2066,25 @@ export interface components {
              * @example null
              */
             editedAt: string | null;
+            /**
+             * @description readers' reactions by kind (REACTION_KINDS); kinds nobody gave are absent
+             * @example {
+             *       "like": 3
+             *     }
+             */
+            reactions: {
+                [key: string]: number;
+            };
+            /**
+             * @description an editors' pick: a moderator featured it
+             * @example false
+             */
+            featured: boolean;
+            /**
+             * @description only in what a signed-in reader reads: their own reaction to this comment (null for none)
+             * @example like
+             */
+            myReaction?: string | null;
             /**
              * @description GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none
              * @example null
@@ -2102,6 +2250,37 @@ export interface components {
             /** @description when the report was also a notice (DSA Art. 16): its receipt; read its outcome at GET /api/notices/{id} while signed in */
             notice?: components["schemas"]["NoticeDto"];
         };
+        ReactDto: {
+            /**
+             * @description one of the kinds the newsroom offers (REACTION_KINDS, default `like`; GET /api/client-config lists them)
+             * @example like
+             */
+            kind: string;
+        };
+        ReactionsDto: {
+            /**
+             * Format: uuid
+             * @example 0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10
+             */
+            commentId: string;
+            /**
+             * @description the comment's reactions by kind after the change; kinds nobody gave are absent
+             * @example {
+             *       "like": 4
+             *     }
+             */
+            reactions: {
+                [key: string]: number;
+            };
+            /**
+             * @description your reaction now (null after DELETE)
+             * @example like
+             */
+            myReaction: string | null;
+        };
+        ReactionsResponse: {
+            reaction: components["schemas"]["ReactionsDto"];
+        };
         CreateNoticeDto: {
             /**
              * @description the kind of illegal content alleged (the Transparency Database categories)
@@ -2195,6 +2374,15 @@ export interface components {
              * @example false
              */
             manifestlyUnfounded?: boolean;
+        };
+        UserRefDto: {
+            /**
+             * Format: uuid
+             * @example 3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60
+             */
+            id: string;
+            /** @example ivan_petrov */
+            username: string;
         };
         AppealQueueItemDto: {
             appeal: components["schemas"]["AppealDto"];
@@ -3129,7 +3317,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
              * @example approve
              */
             action: string;
@@ -3519,6 +3707,26 @@ export interface components {
              */
             createdAt: string;
         };
+        ExportReactionDto: {
+            /**
+             * Format: uuid
+             * @description the comment you reacted to (its text and author are not exported)
+             * @example 7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f
+             */
+            commentId: string;
+            /**
+             * Format: uuid
+             * @example 5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d
+             */
+            articleId: string;
+            /** @example like */
+            kind: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:12:45.120Z
+             */
+            createdAt: string;
+        };
         ExportNoticeDto: {
             /**
              * Format: uuid
@@ -3784,6 +3992,8 @@ export interface components {
             comments: components["schemas"]["ExportCommentDto"][];
             /** @description reports you filed */
             reports: components["schemas"]["ExportReportDto"][];
+            /** @description your reactions to comments */
+            reactions: components["schemas"]["ExportReactionDto"][];
             /** @description notices of illegal content you sent while signed in (DSA Art. 16) */
             notices: components["schemas"]["ExportNoticeDto"][];
             /** @description statements of reasons about your comments and account (DSA Art. 17) */
@@ -3950,7 +4160,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description for the admins: what this endpoint is for
              * @example Изчистване на кеша на CDN за страниците на статиите
@@ -3973,7 +4183,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
              * @example true
@@ -4032,7 +4242,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
              * @example true
@@ -4091,7 +4301,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events?: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events?: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description for the admins; an empty string removes it
              * @example Изчистване на кеша на CDN за страниците на статиите
@@ -4124,7 +4334,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
              * @example true
@@ -4184,7 +4394,7 @@ export interface components {
              */
             messageId: string;
             /**
-             * @description one of comment.created, comment.approved, comment.rejected, comment.requeued, comment.updated, comment.deleted, article.comment_count.changed, user.banned, user.unbanned, user.erased, or webhook.test
+             * @description one of comment.created, comment.approved, comment.rejected, comment.requeued, comment.updated, comment.deleted, comment.reacted, article.comment_count.changed, user.banned, user.unbanned, user.erased, or webhook.test
              * @example comment.approved
              */
             eventType: string;
@@ -4275,7 +4485,8 @@ export interface components {
              *         "body": "Съгласен съм, стига да не се бави с години.",
              *         "author": {
              *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-             *           "username": "ivan_petrov"
+             *           "username": "ivan_petrov",
+             *           "badge": null
              *         },
              *         "status": "approved",
              *         "deleted": false,
@@ -4283,7 +4494,11 @@ export interface components {
              *         "rootId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
              *         "depth": 1,
              *         "createdAt": "2026-11-28T09:12:45.120Z",
-             *         "editedAt": null
+             *         "editedAt": null,
+             *         "reactions": {
+             *           "like": 2
+             *         },
+             *         "featured": false
              *       }
              *     ]
              */
@@ -4306,7 +4521,7 @@ export interface components {
              */
             body: string | null;
             /** @description null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account") */
-            author: components["schemas"]["UserRefDto"] | null;
+            author: components["schemas"]["CommentAuthorDto"] | null;
             /**
              * @description readers see approved ones, and their own pending ones
              * @example approved
@@ -4341,6 +4556,25 @@ export interface components {
              * @example null
              */
             editedAt: string | null;
+            /**
+             * @description readers' reactions by kind (REACTION_KINDS); kinds nobody gave are absent
+             * @example {
+             *       "like": 3
+             *     }
+             */
+            reactions: {
+                [key: string]: number;
+            };
+            /**
+             * @description an editors' pick: a moderator featured it
+             * @example false
+             */
+            featured: boolean;
+            /**
+             * @description only in what a signed-in reader reads: their own reaction to this comment (null for none)
+             * @example like
+             */
+            myReaction?: string | null;
             /**
              * @description GET /api/comments/{id} for its author only: the latest decision restricting it (statement of reasons, DSA Art. 17) with its appeals; null when there is none
              * @example null
@@ -4392,6 +4626,13 @@ export interface components {
              * @example 500
              */
             reportReasonMaxLength: number;
+            /**
+             * @description REACTION_KINDS: the reactions readers may give a comment
+             * @example [
+             *       "like"
+             *     ]
+             */
+            reactionKinds: string[];
         };
         ClientDsaConfigDto: {
             /**
@@ -4609,6 +4850,93 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        ImportRunDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example disqus
+             * @enum {string}
+             */
+            format: "disqus" | "wordpress" | "native";
+            /**
+             * @description the file's name as given
+             * @example vestnik-disqus.xml
+             */
+            sourceName: string | null;
+            /**
+             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @enum {string}
+             */
+            status: "running" | "finished" | "failed";
+            /**
+             * Format: uuid
+             * @description the admin who started it; null for the command line
+             */
+            startedById: string | null;
+            /** @description comments written (so far) */
+            commentsImported: number;
+            /** @description already imported, or not comments (pingbacks) */
+            commentsSkipped: number;
+            /** @description records that could not be imported (reasons in `report.problems`) */
+            commentsFailed: number;
+            articlesCreated: number;
+            authorsCreated: number;
+            /** @description why the run stopped, with the place in the file */
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        ImportRunListDto: {
+            /** @description the latest 50 runs, newest first */
+            items: components["schemas"]["ImportRunDto"][];
+        };
+        ImportRunDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example disqus
+             * @enum {string}
+             */
+            format: "disqus" | "wordpress" | "native";
+            /**
+             * @description the file's name as given
+             * @example vestnik-disqus.xml
+             */
+            sourceName: string | null;
+            /**
+             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @enum {string}
+             */
+            status: "running" | "finished" | "failed";
+            /**
+             * Format: uuid
+             * @description the admin who started it; null for the command line
+             */
+            startedById: string | null;
+            /** @description comments written (so far) */
+            commentsImported: number;
+            /** @description already imported, or not comments (pingbacks) */
+            commentsSkipped: number;
+            /** @description records that could not be imported (reasons in `report.problems`) */
+            commentsFailed: number;
+            articlesCreated: number;
+            authorsCreated: number;
+            /** @description why the run stopped, with the place in the file */
+            error: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description the report written when the run ended (null while it runs): comments, articles, authors, perArticle, problems */
+            report: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ImportRunResponse: {
+            import: components["schemas"]["ImportRunDetailDto"];
+        };
         /**
          * @description Every error code the service answers with:
          *
@@ -4622,6 +4950,7 @@ export interface components {
          *     | `INVALID_IDEMPOTENCY_KEY` | 400 | The Idempotency-Key header is not 1-100 visible ASCII characters. |
          *     | `INVALID_WORD` | 400 | A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`. |
          *     | `INVALID_TEXT` | 400 | The text contains characters PostgreSQL cannot store (NUL). |
+         *     | `INVALID_REACTION` | 400 | The reaction is not one of the kinds this newsroom offers (REACTION_KINDS). |
          *     | `INVALID_WEBHOOK_URL` | 400 | The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not). |
          *     | `WEBHOOK_TARGET_NOT_ALLOWED` | 400 | The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them). |
          *     | `BAD_REQUEST` | 400 | The HTTP request itself is malformed (URL encoding, request line). |
@@ -4647,6 +4976,7 @@ export interface components {
          *     | `NOT_COMMENT_AUTHOR` | 403 | Only the author (or, for deletion, a moderator) may do this. |
          *     | `EDIT_WINDOW_CLOSED` | 403 | The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed. |
          *     | `CANNOT_REPORT_OWN_COMMENT` | 403 | Readers cannot report their own comments. |
+         *     | `CANNOT_REACT_OWN_COMMENT` | 403 | Readers cannot react to their own comments. |
          *     | `CANNOT_BAN_SELF` | 403 | Nobody can ban or unban themselves. |
          *     | `CANNOT_BAN_STAFF` | 403 | Only an admin can ban a moderator or an admin. |
          *     | `SSO_ACCOUNT_DELETED` | 403 | The account linked to this publisher sign-in was deleted. |
@@ -4675,6 +5005,7 @@ export interface components {
          *     | `WEBHOOKS_NOT_CONFIGURED` | 404 | Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production). |
          *     | `STAFF_NOTE_NOT_FOUND` | 404 | This account has no staff note with this id. |
          *     | `DECISION_REASON_NOT_FOUND` | 404 | No decision reason has this id. |
+         *     | `IMPORT_NOT_FOUND` | 404 | No import run has this id. |
          *     | `METHOD_NOT_ALLOWED` | 405 | The path exists but not with this method; `Allow` lists the methods it has. |
          *     | `REQUEST_TIMEOUT` | 408 | The request was not received in time. |
          *     | `CONFLICT` | 409 | The resource already exists. |
@@ -4687,6 +5018,7 @@ export interface components {
          *     | `SLUG_TAKEN` | 409 | An article with this slug exists. |
          *     | `DUPLICATE_COMMENT` | 409 | The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS). |
          *     | `COMMENT_NOT_EDITABLE` | 409 | A rejected or spam comment cannot be edited. |
+         *     | `COMMENT_NOT_PUBLISHED` | 409 | Only an approved, not deleted comment can be featured. |
          *     | `ALREADY_REPORTED` | 409 | You have already reported this comment. |
          *     | `WORD_FILTER_EXISTS` | 409 | The word (in its normalised form) is already in the filter. |
          *     | `USER_NOT_BANNED` | 409 | The user is not banned. |
@@ -4713,7 +5045,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -6490,7 +6822,8 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "approvedCommentCount": 42
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
                      *       }
                      *     }
                      */
@@ -7015,7 +7348,8 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "approvedCommentCount": 42
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
                      *       }
                      *     }
                      */
@@ -7202,6 +7536,509 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    setUserBadge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "badge": "journalist"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetBadgeDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *         "username": "ivan_petrov",
+                     *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
+                     *         "role": "reader",
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null,
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminUserResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED" | "ACTOR_NO_LONGER_ALLOWED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: No user has this id. */
+            404: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeUserBadge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *         "username": "ivan_petrov",
+                     *         "email": "ivan.petrov@example.bg",
+                     *         "displayName": "Иван Петров",
+                     *         "role": "reader",
+                     *         "createdAt": "2026-10-02T18:04:11.000Z",
+                     *         "ban": null,
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminUserResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `ACTOR_NO_LONGER_ALLOWED`: Your role or ban changed while the request ran (e.g. another admin demoted you a moment earlier); the change was not made.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED" | "ACTOR_NO_LONGER_ALLOWED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_NOT_FOUND`: No user has this id. */
+            404: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -8862,7 +9699,10 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page's nextCursor */
                 cursor?: string;
-                sort?: "oldest" | "newest";
+                /** @description `top`: most reactions first, `replies`: most direct replies first, newest first among equals (docs/api.md, "Comment orders": a score can change while you page) */
+                sort?: "oldest" | "newest" | "top" | "replies";
+                /** @description only editors' picks (featured by a moderator); ignored with parentId or rootId */
+                featured?: "true";
                 /** @description only direct replies to this comment */
                 parentId?: string;
                 /** @description only replies (any depth) in the thread of this top-level comment */
@@ -8897,7 +9737,8 @@ export interface operations {
                      *           "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
                      *           "author": {
                      *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *             "username": "ivan_petrov"
+                     *             "username": "ivan_petrov",
+                     *             "badge": null
                      *           },
                      *           "status": "approved",
                      *           "deleted": false,
@@ -8906,6 +9747,11 @@ export interface operations {
                      *           "depth": 0,
                      *           "createdAt": "2026-11-28T09:12:45.120Z",
                      *           "editedAt": null,
+                     *           "reactions": {
+                     *             "like": 3
+                     *           },
+                     *           "featured": false,
+                     *           "myReaction": "like",
                      *           "decision": null
                      *         }
                      *       ],
@@ -9113,7 +9959,8 @@ export interface operations {
                      *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
                      *         "author": {
                      *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *           "username": "ivan_petrov"
+                     *           "username": "ivan_petrov",
+                     *           "badge": null
                      *         },
                      *         "status": "approved",
                      *         "deleted": false,
@@ -9122,6 +9969,11 @@ export interface operations {
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
                      *         "editedAt": null,
+                     *         "reactions": {
+                     *           "like": 3
+                     *         },
+                     *         "featured": false,
+                     *         "myReaction": "like",
                      *         "decision": null
                      *       }
                      *     }
@@ -9506,7 +10358,8 @@ export interface operations {
                      *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
                      *         "author": {
                      *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *           "username": "ivan_petrov"
+                     *           "username": "ivan_petrov",
+                     *           "badge": null
                      *         },
                      *         "status": "approved",
                      *         "deleted": false,
@@ -9515,6 +10368,11 @@ export interface operations {
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
                      *         "editedAt": null,
+                     *         "reactions": {
+                     *           "like": 3
+                     *         },
+                     *         "featured": false,
+                     *         "myReaction": "like",
                      *         "decision": null
                      *       }
                      *     }
@@ -9934,7 +10792,8 @@ export interface operations {
                      *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
                      *         "author": {
                      *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *           "username": "ivan_petrov"
+                     *           "username": "ivan_petrov",
+                     *           "badge": null
                      *         },
                      *         "status": "approved",
                      *         "deleted": false,
@@ -9943,6 +10802,11 @@ export interface operations {
                      *         "depth": 0,
                      *         "createdAt": "2026-11-28T09:12:45.120Z",
                      *         "editedAt": null,
+                     *         "reactions": {
+                     *           "like": 3
+                     *         },
+                     *         "featured": false,
+                     *         "myReaction": "like",
                      *         "decision": null
                      *       }
                      *     }
@@ -10873,6 +11737,627 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reactToComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "like"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReactDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reaction": {
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "reactions": {
+                     *           "like": 4
+                     *         },
+                     *         "myReaction": "like"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReactionsResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `INVALID_REACTION`: The reaction is not one of the kinds this newsroom offers (REACTION_KINDS).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "INVALID_REACTION" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             *
+             *     `CANNOT_REACT_OWN_COMMENT`: Readers cannot react to their own comments.
+             */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED" | "CANNOT_REACT_OWN_COMMENT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "COMMENT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            415: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    unreactToComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reaction": {
+                     *         "commentId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "reactions": {
+                     *           "like": 4
+                     *         },
+                     *         "myReaction": "like"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReactionsResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`. */
+            403: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
+            404: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "COMMENT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED`: Too many requests; wait `Retry-After` seconds (see the RateLimit headers). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy": string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of each policy: `r` requests remaining, `t` seconds until the window resets. Sent when rate limiting is on. */
+                    RateLimit?: string;
                     /** @description Errors are never stored by browsers or CDNs. */
                     "Cache-Control": "no-store";
                     [name: string]: unknown;
@@ -15658,6 +17143,496 @@ export interface operations {
             };
         };
     };
+    featureComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "comment": {
+                     *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *         "author": {
+                     *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *           "username": "ivan_petrov",
+                     *           "badge": null
+                     *         },
+                     *         "status": "approved",
+                     *         "deleted": false,
+                     *         "parentId": null,
+                     *         "rootId": null,
+                     *         "depth": 0,
+                     *         "createdAt": "2026-11-28T09:12:45.120Z",
+                     *         "editedAt": null,
+                     *         "reactions": {
+                     *           "like": 3
+                     *         },
+                     *         "featured": false,
+                     *         "myReaction": "like",
+                     *         "decision": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
+            404: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "COMMENT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `COMMENT_NOT_PUBLISHED`: Only an approved, not deleted comment can be featured. */
+            409: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "COMMENT_NOT_PUBLISHED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    unfeatureComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "comment": {
+                     *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
+                     *         "author": {
+                     *           "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
+                     *           "username": "ivan_petrov",
+                     *           "badge": null
+                     *         },
+                     *         "status": "approved",
+                     *         "deleted": false,
+                     *         "parentId": null,
+                     *         "rootId": null,
+                     *         "depth": 0,
+                     *         "createdAt": "2026-11-28T09:12:45.120Z",
+                     *         "editedAt": null,
+                     *         "reactions": {
+                     *           "like": 3
+                     *         },
+                     *         "featured": false,
+                     *         "myReaction": "like",
+                     *         "decision": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `COMMENT_NOT_FOUND`: No such comment, or you may not see it. */
+            404: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "COMMENT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     getArticleCommentCounts: {
         parameters: {
             query?: never;
@@ -16214,7 +18189,8 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "approvedCommentCount": 42
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
                      *       },
                      *       "rejectedComments": 3,
                      *       "revokedSessions": 2
@@ -16486,7 +18462,8 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "approvedCommentCount": 42
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
                      *       }
                      *     }
                      */
@@ -19271,6 +21248,14 @@ export interface operations {
                      *           "createdAt": "2026-11-28T09:12:45.120Z"
                      *         }
                      *       ],
+                     *       "reactions": [
+                     *         {
+                     *           "commentId": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *           "articleId": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *           "kind": "like",
+                     *           "createdAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ],
                      *       "notices": [
                      *         {
                      *           "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
@@ -20000,6 +21985,14 @@ export interface operations {
                      *           "createdAt": "2026-11-28T09:12:45.120Z"
                      *         }
                      *       ],
+                     *       "reactions": [
+                     *         {
+                     *           "commentId": "7c2e9d41-5a6b-4f3c-8e1d-0a9b8c7d6e5f",
+                     *           "articleId": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
+                     *           "kind": "like",
+                     *           "createdAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ],
                      *       "notices": [
                      *         {
                      *           "id": "a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c",
@@ -20580,7 +22573,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`. */
+            /** @description A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reactions`, `reset`. */
             200: {
                 headers: {
                     /** @description How long browsers and CDNs may reuse the response. */
@@ -20600,13 +22593,16 @@ export interface operations {
                      *
                      *     id: 48214
                      *     event: comment
-                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov"},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null}
+                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov","badge":null},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null,"reactions":{},"featured":false}
                      *
                      *     id: 48215
                      *     event: count
                      *     data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
                      *
                      *     :
+                     *
+                     *     event: reactions
+                     *     data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","reactions":{"like":3}}
                      *
                      *     id: 48230
                      *     event: comment-removed
@@ -23340,8 +25336,8 @@ export interface operations {
     listThreads: {
         parameters: {
             query?: {
-                /** @description order of the top-level comments */
-                sort?: "newest" | "oldest";
+                /** @description order of the top-level comments; `top`: most reactions first, then newest (docs/api.md, "Comment orders") */
+                sort?: "newest" | "oldest" | "top";
                 /** @description top-level comments per page */
                 limit?: number;
                 /** @description replies per thread, oldest first */
@@ -23389,7 +25385,8 @@ export interface operations {
                      *           "body": "Съвместното производство с Япония е разумна стъпка – въпросът е колко бързо ще започне.",
                      *           "author": {
                      *             "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *             "username": "ivan_petrov"
+                     *             "username": "ivan_petrov",
+                     *             "badge": null
                      *           },
                      *           "status": "approved",
                      *           "deleted": false,
@@ -23398,6 +25395,11 @@ export interface operations {
                      *           "depth": 0,
                      *           "createdAt": "2026-11-28T09:12:45.120Z",
                      *           "editedAt": null,
+                     *           "reactions": {
+                     *             "like": 3
+                     *           },
+                     *           "featured": false,
+                     *           "myReaction": "like",
                      *           "decision": null,
                      *           "replies": {
                      *             "items": [
@@ -23406,7 +25408,8 @@ export interface operations {
                      *                 "body": "Съгласен съм, стига да не се бави с години.",
                      *                 "author": {
                      *                   "id": "3d8e2f1a-6b4c-4d9e-8f7a-1b2c3d4e5f60",
-                     *                   "username": "ivan_petrov"
+                     *                   "username": "ivan_petrov",
+                     *                   "badge": null
                      *                 },
                      *                 "status": "approved",
                      *                 "deleted": false,
@@ -23414,7 +25417,11 @@ export interface operations {
                      *                 "rootId": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *                 "depth": 1,
                      *                 "createdAt": "2026-11-28T09:12:45.120Z",
-                     *                 "editedAt": null
+                     *                 "editedAt": null,
+                     *                 "reactions": {
+                     *                   "like": 2
+                     *                 },
+                     *                 "featured": false
                      *               }
                      *             ],
                      *             "nextCursor": null
@@ -23613,7 +25620,10 @@ export interface operations {
                      *         "comments": {
                      *           "editWindowSeconds": 900,
                      *           "maxLength": 5000,
-                     *           "reportReasonMaxLength": 500
+                     *           "reportReasonMaxLength": 500,
+                     *           "reactionKinds": [
+                     *             "like"
+                     *           ]
                      *         },
                      *         "dsa": {
                      *           "termsUrl": null,
@@ -25431,7 +27441,8 @@ export interface operations {
                      *         "role": "reader",
                      *         "createdAt": "2026-10-02T18:04:11.000Z",
                      *         "ban": null,
-                     *         "approvedCommentCount": 42
+                     *         "approvedCommentCount": 42,
+                     *         "badge": null
                      *       },
                      *       "comments": {
                      *         "pending": 1,
@@ -25708,7 +27719,8 @@ export interface operations {
                      *           "role": "reader",
                      *           "createdAt": "2026-10-02T18:04:11.000Z",
                      *           "ban": null,
-                     *           "approvedCommentCount": 42
+                     *           "approvedCommentCount": 42,
+                     *           "badge": null
                      *         }
                      *       ],
                      *       "nextCursor": "eyJ0IjoiMjAyNi0xMS0yOFQwOToxMjo0NS4xMjBaIiwiaWQiOiIwYjZmN2E1Mi04ZDNjLTRjMWUtOWE1NS0yZjNkOWMxZTdhMTAifQ"
@@ -25785,6 +27797,443 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "format": "disqus",
+                     *           "sourceName": "vestnik-disqus.xml",
+                     *           "status": "running",
+                     *           "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "commentsImported": 0,
+                     *           "commentsSkipped": 0,
+                     *           "commentsFailed": 0,
+                     *           "articlesCreated": 0,
+                     *           "authorsCreated": 0,
+                     *           "error": "текст",
+                     *           "startedAt": "2026-11-28T09:12:45.120Z",
+                     *           "finishedAt": "2026-11-28T09:12:45.120Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportRunListDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "import": {
+                     *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "format": "disqus",
+                     *         "sourceName": "vestnik-disqus.xml",
+                     *         "status": "running",
+                     *         "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "commentsImported": 0,
+                     *         "commentsSkipped": 0,
+                     *         "commentsFailed": 0,
+                     *         "articlesCreated": 0,
+                     *         "authorsCreated": 0,
+                     *         "error": "текст",
+                     *         "startedAt": "2026-11-28T09:12:45.120Z",
+                     *         "finishedAt": "2026-11-28T09:12:45.120Z",
+                     *         "report": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportRunResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `IMPORT_NOT_FOUND`: No import run has this id. */
+            404: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "IMPORT_NOT_FOUND";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

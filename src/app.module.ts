@@ -18,6 +18,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WebModule } from './web/web.module.js';
 import { AdminListsModule } from './admin-lists/admin-lists.module.js';
 import { DecisionReasonsModule } from './decision-reasons/decision-reasons.module.js';
+import { ImportsModule } from './import/imports.module.js';
 import { SetupModule } from './setup/setup.module.js';
 import { StaffEventsModule } from './staff-events/staff-events.module.js';
 import { StaffNotesModule } from './staff-notes/staff-notes.module.js';
@@ -49,6 +50,7 @@ import { UserHistoryModule } from './user-history/user-history.module.js';
     UserHistoryModule,
     AdminListsModule,
     DecisionReasonsModule,
+    ImportsModule,
   ],
 })
 export class AppModule {}

@@ -74,7 +74,7 @@ export const passportProvider: FactoryProvider<PassportInstance> = {
       'sso',
       new SsoStrategy(
         ssoTokens,
-        { roleClaim: config.get('SSO_ROLE_CLAIM'), trustRoles: config.get('SSO_TRUST_ROLES') },
+        { roleClaim: config.get('SSO_ROLE_CLAIM'), trustRoles: config.get('SSO_TRUST_ROLES'), badgeClaim: config.get('SSO_BADGE_CLAIM') },
         (profile, password, clientAddress): Promise<SelfUserView> => ssoAccounts.signIn(profile, password, clientAddress),
       ),
     );

@@ -26,6 +26,7 @@ export class ClientConfigController {
           editWindowSeconds: config.get('COMMENT_EDIT_WINDOW_SECONDS'),
           maxLength: COMMENT_MAX_LENGTH,
           reportReasonMaxLength: 500,
+          reactionKinds: config.get('REACTION_KINDS'),
         },
         dsa: { termsUrl: config.get('DSA_TERMS_URL') ?? null, appealWindowMonths: config.get('DSA_APPEAL_WINDOW_MONTHS') },
       },

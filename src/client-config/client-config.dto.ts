@@ -21,6 +21,9 @@ export class ClientCommentsConfigDto {
 
   @ApiProperty({ type: 'integer', description: 'longest report reason, in Unicode code points', example: 500 })
   reportReasonMaxLength: number;
+
+  @ApiProperty({ type: [String], description: 'REACTION_KINDS: the reactions readers may give a comment', example: ['like'] })
+  reactionKinds: string[];
 }
 
 export class ClientDsaConfigDto {

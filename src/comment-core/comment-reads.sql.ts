@@ -11,36 +11,64 @@ import { publicCommentJson } from './comment-json.js';
 /** article: the whole article; parent: direct replies of one comment; root: a whole thread under a top-level comment. */
 export type CommentScope = 'article' | 'parent' | 'root';
 
-const COMMENT_COLUMNS = 'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at';
+const COMMENT_COLUMNS =
+  'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at, c.reactions, c.reaction_count, c.reply_count, c.featured_at';
 
 /**
- * Params: $1 slug, $2 last created_at, $3 last id (or FIRST_PAGE_KEY), $4 page size, then the viewer id (signed-in
- * variants) and then the parent/root comment id (parent and root scopes).
+ * How a page is ordered: by time (`asc` oldest first, `desc` newest first), or newest-first within a score: `top`
+ * (reactions, `reaction_count`) and `replies` (approved direct replies, `reply_count`). A score changes while a
+ * reader pages (docs/api.md, "Comment orders"): the cursor carries the score the last item had.
  */
-export type CommentPageParams =
-  | [slug: string, t: string, id: string, limit: number]
-  | [slug: string, t: string, id: string, limit: number, viewerOrScopeId: string]
-  | [slug: string, t: string, id: string, limit: number, viewerId: string, scopeId: string];
+export type CommentSort = SortOrder | 'top' | 'replies';
+
+const SCORE_COLUMN: Partial<Record<CommentSort, string>> = { top: 'reaction_count', replies: 'reply_count' };
+
+/**
+ * Params: $1 slug, $2 last created_at, $3 last id (or FIRST_PAGE_KEY), $4 page size, then the last score (score
+ * orders), the viewer id (signed-in variants) and the parent/root comment id (parent and root scopes), in that order.
+ */
+export type CommentPageParams = [slug: string, t: string, id: string, limit: number, ...rest: (string | number)[]];
 
 export interface CommentPageRow extends PageRow {
   /** false: no article with this slug. */
   found: boolean;
 }
 
-function commentPageSql(scope: CommentScope, order: SortOrder, signedIn: boolean): string {
+export interface CommentPageVariant {
+  scope: CommentScope;
+  sort: CommentSort;
+  signedIn: boolean;
+  /** Only editors' picks (article scope). */
+  featured: boolean;
+}
+
+function commentPageSql({ scope, sort, signedIn, featured }: CommentPageVariant): string {
+  const order: SortOrder = sort === 'asc' ? 'asc' : 'desc';
   const cmp = order === 'asc' ? '>' : '<';
   const dir = order === 'asc' ? 'ASC' : 'DESC';
-  const viewer = '$5::uuid';
-  const scopeId = signedIn ? '$6::uuid' : '$5::uuid';
+  const score = SCORE_COLUMN[sort];
+  // $5.. in CommentPageParams order: the score, the viewer, the scope's comment, each when the variant has it.
+  const extra = [score && 'int', signedIn && 'viewer', scope !== 'article' && 'scope'].filter(Boolean);
+  const param = (name: string) => (extra.includes(name) ? `$${5 + extra.indexOf(name)}` : '');
+  const scoreParam = `${param('int')}::int`;
+  const viewer = `${param('viewer')}::uuid`;
+  const scopeId = `${param('scope')}::uuid`;
   const scopeCond = {
     article: 'c.article_id = (SELECT id FROM a)',
     parent: `c.parent_id = ${scopeId} AND c.article_id = (SELECT id FROM a)`,
     root: `c.root_id = ${scopeId} AND c.article_id = (SELECT id FROM a)`,
   }[scope];
+  const picks = featured ? ' AND c.featured_at IS NOT NULL' : '';
+  // The row comparison on the index's trailing columns is its index condition: a deep page reads as few entries as
+  // the first, whichever order.
+  const after = score
+    ? `(c.${score}, c.created_at, c.id) ${cmp} (${scoreParam}, $2::timestamptz, $3::uuid)`
+    : `(c.created_at, c.id) ${cmp} ($2::timestamptz, $3::uuid)`;
+  const orderBy = (q: string) => `${score ? `${q}${score} ${dir}, ` : ''}${q}created_at ${dir}, ${q}id ${dir}`;
   const branch = (cond: string) =>
     `SELECT ${COMMENT_COLUMNS} FROM comments c
-     WHERE ${scopeCond} AND ${cond} AND (c.created_at, c.id) ${cmp} ($2::timestamptz, $3::uuid)
-     ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $4::int + 1`;
+     WHERE ${scopeCond} AND ${cond}${picks} AND ${after}
+     ORDER BY ${orderBy('c.')} LIMIT $4::int + 1`;
   // Readers see approved comments (deleted ones as placeholders). A signed-in reader also sees their own pending
   // ones: a second index scan merged with the first (UNION ALL), never `approved OR (pending AND mine)`, which
   // PostgreSQL can only answer by reading every comment of the article.
@@ -48,7 +76,7 @@ function commentPageSql(scope: CommentScope, order: SortOrder, signedIn: boolean
     ? `(${branch(`c.status = 'approved'`)})
        UNION ALL
        (${branch(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)})
-       ORDER BY created_at ${dir}, id ${dir} LIMIT $4::int + 1`
+       ORDER BY ${orderBy('')} LIMIT $4::int + 1`
     : branch(`c.status = 'approved'`);
   return `WITH a AS (SELECT id FROM articles WHERE slug = $1)
 ${keysetPage({
@@ -56,25 +84,41 @@ ${keysetPage({
   key: 'created_at',
   order,
   limit: '$4::int',
-  item: publicCommentJson('p'),
+  item: publicCommentJson('p', signedIn ? viewer : undefined),
   extra: 'EXISTS (SELECT 1 FROM a) AS found',
+  score,
 })}`;
 }
 
+const variantKey = (v: CommentPageVariant) =>
+  `${v.scope}:${v.sort}:${v.signedIn ? 'signed-in' : 'anonymous'}${v.featured ? ':featured' : ''}`;
+
 const COMMENT_PAGES = new Map(
   (['article', 'parent', 'root'] as const).flatMap((scope) =>
-    (['asc', 'desc'] as const).flatMap((order) =>
-      [false, true].map((signedIn) => {
-        const key = `${scope}:${order}:${signedIn ? 'signed-in' : 'anonymous'}`;
-        return [key, statement<CommentPageParams, CommentPageRow>(`read:comments:${key}`, commentPageSql(scope, order, signedIn))] as const;
-      }),
+    (['asc', 'desc', 'top', 'replies'] as const).flatMap((sort) =>
+      [false, true].flatMap((signedIn) =>
+        (scope === 'article' ? [false, true] : [false]).map((featured) => {
+          const key = variantKey({ scope, sort, signedIn, featured });
+          const sql = commentPageSql({ scope, sort, signedIn, featured });
+          return [key, statement<CommentPageParams, CommentPageRow>(`read:comments:${key}`, sql)] as const;
+        }),
+      ),
     ),
   ),
 );
 
-export function commentPageStatement(scope: CommentScope, order: SortOrder, signedIn: boolean) {
-  return COMMENT_PAGES.get(`${scope}:${order}:${signedIn ? 'signed-in' : 'anonymous'}`)!;
+export function commentPageStatement(v: CommentPageVariant) {
+  return COMMENT_PAGES.get(variantKey(v))!;
 }
+
+/** One comment as a signed-in reader sees it (with `myReaction`). */
+export const COMMENT_FOR_VIEWER = statement<
+  [id: string, viewerId: string],
+  { status: string; author_id: string; deleted_at: Date | null; json: string }
+>(
+  'read:comment:signed-in',
+  `SELECT c.status::text AS status, c.author_id, c.deleted_at, ${publicCommentJson('c', '$2::uuid')}::text AS json FROM comments c WHERE c.id = $1`,
+);
 
 /** One comment with what the visibility check needs (comment-policy.ts `canView`). */
 export const COMMENT = statement<[id: string], { status: string; author_id: string; deleted_at: Date | null; json: string }>(

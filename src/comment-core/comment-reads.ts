@@ -1,17 +1,18 @@
-import { FIRST_PAGE_KEY, pageJson } from '../database/json-pages.js';
+import { FIRST_PAGE_KEY, FIRST_PAGE_SCORE, pageJson } from '../database/json-pages.js';
 import { one, type Queryable } from '../database/sql.js';
 import {
   type AuthorStandingRow,
   COMMENT,
   COMMENT_FOR_CHANGE,
+  COMMENT_FOR_VIEWER,
   type CommentForChangeRow,
   type CommentPageParams,
   commentPageStatement,
+  type CommentSort,
   type CommentScope,
   POST_CONTEXT,
   type PostContextRow,
 } from './comment-reads.sql.js';
-import type { SortOrder } from '../database/json-pages.js';
 
 /** How much of an author's history the triage rules need: comments to count, decided statuses to list. */
 export interface StandingLimits {
@@ -24,12 +25,15 @@ const NO_STANDING: StandingLimits = { countUpTo: 0, recent: 0 };
 
 export interface CommentPageQuery {
   limit: number;
-  order: SortOrder;
-  after?: { t: Date; id: string };
+  sort: CommentSort;
+  /** The last item of the previous page; `s`, its score, on score orders. */
+  after?: { t: Date; id: string; s?: number };
   /** Only direct replies of (parent) or the whole thread under (root) this comment. */
   within?: { scope: Exclude<CommentScope, 'article'>; id: string };
   /** A signed-in reader also sees their own pending comments. */
   viewerId?: string;
+  /** Only editors' picks (article scope). */
+  featured?: boolean;
 }
 
 export interface CommentRecord {
@@ -42,17 +46,24 @@ export interface CommentRecord {
 
 /** `{"items":[…],"nextCursor":…}`, or undefined for an unknown slug. */
 export async function commentPage(db: Queryable, slug: string, q: CommentPageQuery): Promise<string | undefined> {
-  const key = q.after ? { t: q.after.t.toISOString(), id: q.after.id } : FIRST_PAGE_KEY[q.order];
-  const params = [slug, key.t, key.id, q.limit] as unknown[];
+  const key = q.after ? { t: q.after.t.toISOString(), id: q.after.id } : FIRST_PAGE_KEY[q.sort === 'asc' ? 'asc' : 'desc'];
+  const params: CommentPageParams = [slug, key.t, key.id, q.limit];
+  if (q.sort === 'top' || q.sort === 'replies') params.push(q.after?.s ?? FIRST_PAGE_SCORE);
   if (q.viewerId) params.push(q.viewerId);
   if (q.within) params.push(q.within.id);
-  const s = commentPageStatement(q.within?.scope ?? 'article', q.order, q.viewerId !== undefined);
-  const row = (await one(db, s, params as CommentPageParams))!;
+  const s = commentPageStatement({
+    scope: q.within?.scope ?? 'article',
+    sort: q.sort,
+    signedIn: q.viewerId !== undefined,
+    featured: !q.within && q.featured === true,
+  });
+  const row = (await one(db, s, params))!;
   return row.found ? pageJson(row) : undefined;
 }
 
-export async function commentRecord(db: Queryable, id: string): Promise<CommentRecord | undefined> {
-  const row = await one(db, COMMENT, [id]);
+/** With `viewerId`, the view carries that reader's own reaction (`myReaction`). */
+export async function commentRecord(db: Queryable, id: string, viewerId?: string): Promise<CommentRecord | undefined> {
+  const row = viewerId ? await one(db, COMMENT_FOR_VIEWER, [id, viewerId]) : await one(db, COMMENT, [id]);
   return row && { status: row.status, authorId: row.author_id, deletedAt: row.deleted_at, json: row.json };
 }
 

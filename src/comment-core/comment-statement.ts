@@ -54,7 +54,7 @@ export interface StateEffect {
 
 /** Columns every `changed` CTE returns (insert and update alike). */
 export const CHANGED_RETURNING = `id, article_id, author_id, parent_id, root_id, depth, body, status, status_reason, version,
-  report_count, created_at, edited_at, deleted_at`;
+  report_count, created_at, edited_at, deleted_at, reactions, featured_at`;
 
 /** `changed` row → CommentSnapshot. */
 export const SNAPSHOT_COLUMNS = (d: string) =>

@@ -15,10 +15,10 @@ const repair = process.argv.slice(2).includes('--repair');
 const pool = createPool(url, { max: 2, statementTimeoutMillis: 120_000, applicationName: 'newsroom-recount' });
 try {
   const result = await recount(pool, { repair });
-  for (const table of ['articles', 'users'] as const) {
+  for (const table of ['articles', 'users', 'reactions'] as const) {
     for (const d of result[table]) console.log(JSON.stringify({ level: 'warn', msg: 'counter drift', table, ...d }));
   }
-  const drifted = result.articles.length + result.users.length;
+  const drifted = result.articles.length + result.users.length + result.reactions.length;
   console.log(JSON.stringify({ level: 'info', msg: 'recount done', drifted, repaired: result.repaired }));
   process.exitCode = drifted > 0 && !repair ? 1 : 0;
 } catch (err) {

@@ -14,6 +14,8 @@ export interface CounterDrift {
 export interface RecountResult {
   articles: CounterDrift[];
   users: CounterDrift[];
+  /** comments whose reaction counters (`reaction_count`, `reactions` per kind) disagree with comment_reactions; name is the comment id */
+  reactions: CounterDrift[];
   /** rows whose counter was rewritten (0 unless `repair`) */
   repaired: number;
 }
@@ -74,7 +76,7 @@ async function repairTable(pool: pg.Pool, target: Target, ids: string[]): Promis
  * manual edit of the database; this is the tool to detect and fix it, safe to run while the API is serving.
  */
 export async function recount(pool: pg.Pool, opts: { repair: boolean }): Promise<RecountResult> {
-  const result: RecountResult = { articles: [], users: [], repaired: 0 };
+  const result: RecountResult = { articles: [], users: [], reactions: [], repaired: 0 };
   for (const key of ['articles', 'users'] as const) {
     const target = TABLES[key];
     const { rows } = await pool.query<CounterDrift>(driftSql(target));
@@ -86,5 +88,50 @@ export async function recount(pool: pg.Pool, opts: { repair: boolean }): Promise
         rows.map((r) => r.id),
       );
   }
+  const { rows } = await pool.query<CounterDrift>(REACTION_DRIFT);
+  result.reactions = rows;
+  if (opts.repair && rows.length)
+    result.repaired += await repairReactions(
+      pool,
+      rows.map((r) => r.id),
+    );
   return result;
+}
+
+// The reactions of the given comments (all, or `$1` ids), counted per kind and in all.
+const actualReactions = (ids: string) => `
+  per_kind AS (SELECT comment_id, kind, count(*)::int AS n FROM comment_reactions WHERE ${ids} GROUP BY comment_id, kind),
+  actual AS (SELECT comment_id AS id, sum(n)::int AS n, jsonb_object_agg(kind, n) AS reactions FROM per_kind GROUP BY comment_id)`;
+
+// Comments that carry counters or have reactions: one snapshot, like driftSql.
+const REACTION_DRIFT = `
+  WITH ${actualReactions('true')}
+  SELECT c.id, c.id::text AS name, c.reaction_count AS stored, coalesce(a.n, 0) AS actual
+  FROM comments c LEFT JOIN actual a ON a.id = c.id
+  WHERE (c.reaction_count <> 0 OR c.reactions <> '{}'::jsonb OR a.id IS NOT NULL)
+    AND (c.reaction_count IS DISTINCT FROM coalesce(a.n, 0) OR c.reactions IS DISTINCT FROM coalesce(a.reactions, '{}'::jsonb))
+  ORDER BY c.id`;
+
+// As repairSql: counted after the comment rows are locked, so a reaction statement (which adds its row first and
+// moves the counter second, under the same lock) is either counted here or adds its delta on top afterwards.
+async function repairReactions(pool: pg.Pool, ids: string[]): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT id FROM comments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+    const { rowCount } = await client.query(
+      `WITH ${actualReactions('comment_id = ANY($1::uuid[])')}
+       UPDATE comments c SET reaction_count = coalesce(a.n, 0), reactions = coalesce(a.reactions, '{}'::jsonb)
+       FROM unnest($1::uuid[]) AS ids(id) LEFT JOIN actual a ON a.id = ids.id
+       WHERE c.id = ids.id`,
+      [ids],
+    );
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }

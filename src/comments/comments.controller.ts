@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
@@ -6,12 +6,14 @@ import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { PAGE_CACHE, sendJson } from '../common/http-cache.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
+import { CommentReactionsService } from './comment-reactions.service.js';
 import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsService } from './comments.service.js';
 import { CommentIdParam } from './dto/comment-id.dto.js';
 import { CommentPage, CommentResponse, ReportResponse } from './dto/comment-response.dto.js';
 import { CreateCommentDto } from './dto/create-comment.dto.js';
 import { ListCommentsQueryDto } from './dto/list.dto.js';
+import { ReactDto, ReactionsResponse } from './dto/reaction.dto.js';
 import { ReportCommentDto } from './dto/report-comment.dto.js';
 import { UpdateCommentDto } from './dto/update-comment.dto.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
@@ -24,6 +26,7 @@ export class CommentsController {
   constructor(
     private readonly comments: CommentsService,
     private readonly reports: CommentReportsService,
+    private readonly reactions: CommentReactionsService,
   ) {}
 
   @Public()
@@ -170,5 +173,38 @@ export class CommentsController {
   })
   async myReport(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
     return { report: await this.reports.mine(user, id) };
+  }
+
+  @RateLimit(
+    { name: 'comment-react', limit: 60, windowSeconds: 60, per: 'user' },
+    { name: 'comment-react-ip', limit: 600, windowSeconds: 60, per: 'ip' },
+  )
+  @Put('comments/:id/reactions/mine')
+  @Endpoint({
+    operationId: 'reactToComment',
+    summary: 'React to a comment (or change your reaction)',
+    description:
+      "One reaction per reader and comment, of a kind the newsroom offers (REACTION_KINDS). Only on others' approved comments; the same kind again changes nothing. Answers the comment's counts after the change.",
+    type: ReactionsResponse,
+    errors: ['INVALID_REACTION', 'CANNOT_REACT_OWN_COMMENT', 'COMMENT_NOT_FOUND'],
+  })
+  async react(@Param() { id }: CommentIdParam, @Body() dto: ReactDto, @CurrentUser() user: AuthUser): Promise<ReactionsResponse> {
+    return { reaction: await this.reactions.set(user, id, dto.kind) };
+  }
+
+  @RateLimit(
+    { name: 'comment-react', limit: 60, windowSeconds: 60, per: 'user' },
+    { name: 'comment-react-ip', limit: 600, windowSeconds: 60, per: 'ip' },
+  )
+  @Delete('comments/:id/reactions/mine')
+  @Endpoint({
+    operationId: 'unreactToComment',
+    summary: 'Take your reaction back',
+    description: "Idempotent: without a reaction there is nothing to take back. Answers the comment's counts after the change.",
+    type: ReactionsResponse,
+    errors: ['COMMENT_NOT_FOUND'],
+  })
+  async unreact(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReactionsResponse> {
+    return { reaction: await this.reactions.remove(user, id) };
   }
 }

@@ -4,6 +4,7 @@ import { DsaModule } from '../dsa/dsa.module.js';
 import { TriageModule } from '../triage/triage.module.js';
 import { WordFilterModule } from '../word-filter/word-filter.module.js';
 import { CommentCountsService } from './comment-counts.service.js';
+import { CommentReactionsService } from './comment-reactions.service.js';
 import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentCountsController } from './comments-read.controller.js';
@@ -12,7 +13,7 @@ import { CommentsService } from './comments.service.js';
 @Module({
   imports: [ArticlesModule, WordFilterModule, DsaModule, TriageModule],
   controllers: [CommentCountsController, CommentsController],
-  providers: [CommentCountsService, CommentsService, CommentReportsService],
+  providers: [CommentCountsService, CommentsService, CommentReportsService, CommentReactionsService],
   exports: [CommentCountsService, CommentsService],
 })
 export class CommentsModule {}

@@ -29,6 +29,8 @@ import type { UpdateCommentDto } from './dto/update-comment.dto.js';
 
 export type CommentView = CommentDto;
 
+const SORTS = { oldest: 'asc', newest: 'desc', top: 'top', replies: 'replies' } as const;
+
 const snapshotOf = (r: CommentForChangeRow): CommentSnapshot => ({
   id: r.id,
   articleId: r.article_id,
@@ -55,7 +57,8 @@ export class CommentsService {
    * comments stay in the list as placeholders (no body, no author) so replies keep their thread. JSON text.
    */
   async listForArticle(slug: string, q: ListCommentsQueryDto, viewer?: AuthUser): Promise<string> {
-    const after = decodeCursor(q.cursor);
+    const scored = q.sort === 'top' || q.sort === 'replies';
+    const after = scored ? decodeCursor(q.cursor, true) : decodeCursor(q.cursor);
     const within = q.parentId
       ? { scope: 'parent' as const, id: q.parentId }
       : q.rootId
@@ -64,10 +67,11 @@ export class CommentsService {
     const page = isSlug(slug)
       ? await commentPage(this.prisma.pool, slug, {
           limit: q.limit,
-          order: q.sort === 'newest' ? 'desc' : 'asc',
+          sort: SORTS[q.sort],
           after,
           within,
           viewerId: viewer?.id,
+          featured: q.featured === 'true',
         })
       : undefined;
     if (page === undefined) throw articleNotFound(slug);
@@ -79,7 +83,7 @@ export class CommentsService {
    * DSA Art. 17, with its appeals), as `comment.decision` (null when there is none).
    */
   async get(id: string, viewer?: AuthUser): Promise<string> {
-    const row = await commentRecord(this.prisma.pool, id);
+    const row = await commentRecord(this.prisma.pool, id, viewer?.id);
     if (!row || !canView({ status: row.status as CommentSnapshot['status'], authorId: row.authorId, deletedAt: row.deletedAt }, viewer)) {
       throw commentNotFound();
     }

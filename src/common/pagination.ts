@@ -26,14 +26,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export { encodeCursor, type Keyset };
 
-export function decodeCursor(cursor: string | undefined): { t: Date; id: string } | undefined {
+/** With `scored`, the cursor must carry a score (`s`, an int4): it came from a page ordered by a score. */
+export function decodeCursor(cursor: string | undefined): { t: Date; id: string } | undefined;
+export function decodeCursor(cursor: string | undefined, scored: true): { t: Date; id: string; s: number } | undefined;
+export function decodeCursor(cursor: string | undefined, scored = false): { t: Date; id: string; s?: number } | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Keyset>;
     const t = new Date(String(parsed.t));
     // Years outside 1..9999 parse in JavaScript but not in PostgreSQL: a forged cursor must be a 400, not a 500.
     const year = t.getUTCFullYear();
-    if (typeof parsed.id === 'string' && UUID.test(parsed.id) && year >= 1 && year <= 9999) return { t, id: parsed.id };
+    const s = parsed.s;
+    const scoreOk = !scored || (Number.isInteger(s) && s! >= 0 && s! <= 2_147_483_647);
+    if (typeof parsed.id === 'string' && UUID.test(parsed.id) && year >= 1 && year <= 9999 && scoreOk)
+      return scored ? { t, id: parsed.id, s } : { t, id: parsed.id };
   } catch {
     // fall through
   }

@@ -78,6 +78,9 @@ export const authFields = {
   SSO_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   SSO_ROLE_CLAIM: z.string().min(1).optional(),
+  // The claim that carries a reader's badge (staff, journalist: shown next to their name, not a permission); unset:
+  // badges are set by admins only.
+  SSO_BADGE_CLAIM: z.string().min(1).optional(),
   // The publisher's page the moderation console opens in a popup to sign staff in with their accounts: it posts the
   // publisher's token back to the console (window.opener.postMessage, docs/console.md). Unset: no SSO button.
   SSO_LOGIN_URL: z
@@ -103,6 +106,7 @@ export function ssoIssues(
     SSO_ISSUER?: string;
     SSO_AUDIENCE?: string;
     SSO_ROLE_CLAIM?: string;
+    SSO_BADGE_CLAIM?: string;
     SSO_TRUST_ROLES: boolean;
     SSO_LOGIN_URL?: string;
   },

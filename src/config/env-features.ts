@@ -7,6 +7,29 @@ export const featureFields = {
   COMMENT_REPORT_THRESHOLD: z.coerce.number().int().min(1).default(3),
   COMMENT_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
   TRUSTED_USER_APPROVED_COMMENTS: z.coerce.number().int().min(0).default(0),
+  // The reactions readers may give a comment (PUT /api/comments/:id/reactions/mine): comma-separated kinds, 1-10,
+  // each lowercase letters, digits, '_' or '-' (up to 32). Removing a kind later keeps the reactions already given.
+  REACTION_KINDS: z
+    .string()
+    .default('like')
+    .transform((v, ctx): string[] => {
+      const kinds = [
+        ...new Set(
+          v
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
+        ),
+      ];
+      if (!kinds.length || kinds.length > 10 || kinds.some((k) => !/^[a-z][a-z0-9_-]{0,31}$/.test(k))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: "1-10 comma-separated kinds of lowercase letters, digits, '_' or '-' (e.g. like,insightful)",
+        });
+        return z.NEVER;
+      }
+      return kinds;
+    }),
   // Domain events (the log behind live updates and webhooks) are kept this long, then deleted.
   DOMAIN_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   // GDPR erasure (DELETE /api/me, privacy/account-erasure.service.ts): `anonymize` keeps the words of published

@@ -23,25 +23,46 @@ export interface PageRow {
   more: boolean | null;
   last_t: string | null;
   last_id: string | null;
+  /** The last item's score, on pages ordered by one (keysetPage `score`). */
+  last_s?: number | null;
 }
+
+/** A score-first order's first page key: every score sorts below it (scores are int4 counters). */
+export const FIRST_PAGE_SCORE = 2_147_483_647;
 
 /** `{"items":[…],"nextCursor":"…"|null}`: the page document, assembled without parsing the items. */
 export function pageJson(row: PageRow): string {
   // base64url needs no JSON escaping.
-  const next = row.more && row.last_t !== null && row.last_id !== null ? `"${encodeCursor(row.last_t, row.last_id)}"` : 'null';
+  const next =
+    row.more && row.last_t !== null && row.last_id !== null
+      ? `"${encodeCursor(row.last_t, row.last_id, row.last_s ?? undefined)}"`
+      : 'null';
   return `{"items":${row.items},"nextCursor":${next}}`;
 }
 
 /**
- * Wraps `rows` (a subquery returning at most `limit + 1` rows in page order, with `key` and `id` columns) into
- * one PageRow.
+ * Wraps `rows` (a subquery returning at most `limit + 1` rows in page order, with `key` and `id` columns, and the
+ * `score` column when the order starts with one) into one PageRow.
  */
-export function keysetPage(opts: { rows: string; key: string; order: SortOrder; limit: string; item: string; extra?: string }): string {
+export function keysetPage(opts: {
+  rows: string;
+  key: string;
+  order: SortOrder;
+  limit: string;
+  item: string;
+  extra?: string;
+  score?: string;
+}): string {
   const dir = opts.order === 'asc' ? 'ASC' : 'DESC';
+  const score = opts.score ? `q.${opts.score} ${dir}, ` : '';
+  const lastScore = opts.score
+    ? `,
+       max(p.${opts.score}) FILTER (WHERE p.rn = ${opts.limit}) AS last_s`
+    : '';
   return `
 SELECT ${opts.extra ? `${opts.extra}, ` : ''}coalesce(json_agg(${opts.item} ORDER BY p.rn) FILTER (WHERE p.rn <= ${opts.limit}), '[]')::text AS items,
        bool_or(p.rn > ${opts.limit}) AS more,
        max(${isoUtc(`p.${opts.key}`)}) FILTER (WHERE p.rn = ${opts.limit}) AS last_t,
-       max(p.id::text) FILTER (WHERE p.rn = ${opts.limit}) AS last_id
-FROM (SELECT q.*, row_number() OVER (ORDER BY q.${opts.key} ${dir}, q.id ${dir}) AS rn FROM (${opts.rows}) q) p`;
+       max(p.id::text) FILTER (WHERE p.rn = ${opts.limit}) AS last_id${lastScore}
+FROM (SELECT q.*, row_number() OVER (ORDER BY ${score}q.${opts.key} ${dir}, q.id ${dir}) AS rn FROM (${opts.rows}) q) p`;
 }

@@ -21,6 +21,11 @@ export const DOMAIN_EVENT_TYPES = [
   'comment.updated',
   /** The author or a moderator deleted a comment. */
   'comment.deleted',
+  /**
+   * A reader added, changed or took back a reaction: `{ comment: { id, reactions, reactionCount }, article }`, the
+   * counters after the change (live updates send them at most once a second per comment).
+   */
+  'comment.reacted',
   /** An article's approved, not deleted comment count changed (once per article per statement). */
   'article.comment_count.changed',
   'user.banned',

@@ -41,6 +41,15 @@ function commentFrame(e: DomainEventRow): Buffer | undefined {
   return undefined;
 }
 
+/** `comment.reacted` → `reactions` `{ id, reactions }`. Without an SSE id: a throttled frame may be sent after newer events. */
+function reactionsFrame(e: DomainEventRow): Buffer {
+  const d = e.data as { comment: { id: string; reactions: Record<string, number> } };
+  return frame('reactions', JSON.stringify({ id: d.comment.id, reactions: d.comment.reactions }));
+}
+
+/** At most one `reactions` frame per comment in this window (the first at once, the latest at its end). */
+const REACTIONS_THROTTLE_MS = 1_000;
+
 function countFrame(e: DomainEventRow): Buffer {
   const d = e.data as unknown as CountEventData;
   return frame('count', JSON.stringify({ slug: d.article.slug, count: d.count }), e.id);
@@ -69,6 +78,8 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
   private heartbeat?: NodeJS.Timeout;
   private readonly limits: SseWriterLimits;
   private readonly frames = new Map<string, Buffer>();
+  /** Comments whose `reactions` frame was sent less than REACTIONS_THROTTLE_MS ago, with the latest event held back. */
+  private readonly reactionWindows = new Map<string, { latest?: DomainEventRow; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly listener: DomainEventListener,
@@ -95,6 +106,8 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
   onModuleDestroy(): void {
     this.closing = true;
     clearInterval(this.heartbeat);
+    for (const w of this.reactionWindows.values()) clearTimeout(w.timer);
+    this.reactionWindows.clear();
     const open = this.streams.size;
     for (const s of [...this.streams]) {
       // A stream with unsent data would wait for a slow reader before closing: cut it instead.
@@ -120,11 +133,38 @@ export class LiveStreamsService implements DomainEventSink, OnModuleInit, OnModu
     for (const e of events) {
       const streams = e.articleId ? this.byArticle.get(e.articleId) : undefined;
       if (!streams?.size) continue;
+      if (e.type === 'comment.reacted') {
+        this.throttleReaction(e);
+        continue;
+      }
       const f = this.eventFrame(e);
       if (!f) continue;
       const forAll = e.type === 'article.comment_count.changed';
       for (const s of streams) if (forAll || s.kind === 'article') this.send(s, e.id, f);
     }
+  }
+
+  /**
+   * Reactions can come hundreds a second on a popular comment: a stream gets the counts at once, then at most once
+   * per REACTIONS_THROTTLE_MS per comment (the latest counts at the end of the window; nothing is lost but
+   * intermediate counts).
+   */
+  private throttleReaction(e: DomainEventRow): void {
+    const id = (e.data as { comment: { id: string } }).comment.id;
+    const open = this.reactionWindows.get(id);
+    if (open) {
+      open.latest = e;
+      return;
+    }
+    const f = reactionsFrame(e);
+    for (const s of (e.articleId && this.byArticle.get(e.articleId)) || []) if (s.kind === 'article') this.send(s, e.id, f);
+    const timer = setTimeout(() => {
+      const latest = this.reactionWindows.get(id)?.latest;
+      this.reactionWindows.delete(id);
+      if (latest) this.throttleReaction(latest);
+    }, REACTIONS_THROTTLE_MS);
+    timer.unref();
+    this.reactionWindows.set(id, { timer });
   }
 
   /** DomainEventSink: events may have been missed; article streams reload, every stream gets fresh counts. */

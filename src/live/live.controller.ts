@@ -25,13 +25,16 @@ data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-
 
 id: 48214
 event: comment
-data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov"},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null}
+data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","body":"Много добра статия.","author":{"id":"5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e","username":"ivan_petrov","badge":null},"status":"approved","deleted":false,"parentId":null,"rootId":null,"depth":0,"createdAt":"2026-12-01T09:30:00.000Z","editedAt":null,"reactions":{},"featured":false}
 
 id: 48215
 event: count
 data: {"slug":"zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia","count":13}
 
 :
+
+event: reactions
+data: {"id":"0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10","reactions":{"like":3}}
 
 id: 48230
 event: comment-removed
@@ -68,11 +71,11 @@ export class LiveController {
     operationId: 'streamArticleEvents',
     summary: "An article's live updates (Server-Sent Events)",
     description:
-      'First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) and `comment-removed` `{ id }`. A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).',
+      'First the current `count` (no id), then, as they commit: `count` `{ slug, count }` when the approved count changes, `comment` (the public view of a comment that became visible, or was edited while visible) `comment-removed` `{ id }`, and `reactions` `{ id, reactions }` (the reaction counts of a comment, at most once a second per comment, without an id). A comment line (`:`) at least every SSE_HEARTBEAT_SECONDS. `reset` `{ reason }` means events may have been missed: reload the comments. Event ids are the domain event ids (resume with Last-Event-ID).',
     errors: ['ARTICLE_NOT_FOUND', 'TOO_MANY_STREAMS', 'STREAMS_AT_CAPACITY'],
     noStore: true,
     eventStream: {
-      description: 'A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reset`.',
+      description: 'A `text/event-stream` that stays open: events `count`, `comment`, `comment-removed`, `reactions`, `reset`.',
       example: ARTICLE_STREAM,
     },
   })

@@ -1,3 +1,4 @@
+import { EditorsPicksService } from './editors-picks.service.js';
 import { Module } from '@nestjs/common';
 import { DecisionReasonsModule } from '../decision-reasons/decision-reasons.module.js';
 import { ArticleModerationController } from './article-moderation.controller.js';
@@ -28,7 +29,14 @@ import { WordFilterModule } from '../word-filter/word-filter.module.js';
     WordFiltersController,
     AuditLogController,
   ],
-  providers: [ModerationService, ModerationQueueRepository, ArticleModerationService, UserBansService, AuditLogService],
+  providers: [
+    ModerationService,
+    ModerationQueueRepository,
+    ArticleModerationService,
+    UserBansService,
+    AuditLogService,
+    EditorsPicksService,
+  ],
   exports: [AuditLogService],
 })
 export class ModerationModule {}

@@ -1,6 +1,9 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/auth/decorators.js';
+import type { AuthUser } from '../common/auth/auth-user.js';
+import { CurrentUser, Roles } from '../common/auth/decorators.js';
+import { CommentResponse } from '../comments/dto/comment-response.dto.js';
+import { EditorsPicksService } from './editors-picks.service.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { commentNotFound } from '../comment-core/comment-policy.js';
 import { QueueItemDto } from './dto/moderation-response.dto.js';
@@ -18,7 +21,10 @@ export class QueueItemResponse {
 @Roles('moderator', 'admin')
 @Controller('admin/comments')
 export class QueueItemController {
-  constructor(private readonly queue: ModerationQueueRepository) {}
+  constructor(
+    private readonly queue: ModerationQueueRepository,
+    private readonly picks: EditorsPicksService,
+  ) {}
 
   @Get(':id')
   @Endpoint({
@@ -32,5 +38,30 @@ export class QueueItemController {
     const [row] = await this.queue.page({ status: 'pending', id, limit: 1 });
     if (!row) throw commentNotFound();
     return { item: toQueueItem(row) };
+  }
+
+  @Put(':id/featured')
+  @Endpoint({
+    operationId: 'featureComment',
+    summary: "Feature a comment (an editors' pick)",
+    description:
+      "Audited (`feature`). Readers see `featured: true` on it and find it with `featured=true` on the article's list. Featuring it again changes nothing.",
+    type: CommentResponse,
+    errors: ['COMMENT_NOT_FOUND', 'COMMENT_NOT_PUBLISHED'],
+  })
+  async feature(@Param() { id }: IdParamDto, @CurrentUser() actor: AuthUser): Promise<CommentResponse> {
+    return { comment: await this.picks.set(actor, id, true) };
+  }
+
+  @Delete(':id/featured')
+  @Endpoint({
+    operationId: 'unfeatureComment',
+    summary: "Take a comment out of the editors' picks",
+    description: 'Audited (`unfeature`); whatever the comment became since. Answers the comment as readers see it.',
+    type: CommentResponse,
+    errors: ['COMMENT_NOT_FOUND'],
+  })
+  async unfeature(@Param() { id }: IdParamDto, @CurrentUser() actor: AuthUser): Promise<CommentResponse> {
+    return { comment: await this.picks.set(actor, id, false) };
   }
 }

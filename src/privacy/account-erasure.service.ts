@@ -9,6 +9,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { eraseRevisions } from '../comment-core/comment-revisions.js';
 import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comment-core/comment-state.js';
+import { eraseReactions } from '../comment-core/reactions.js';
 import { authorDeletionEffects } from '../dsa/decision-effects.js';
 import { scrubNotifierContacts } from '../dsa/notice-contacts.js';
 import { redactErasedNames } from './erasure-redaction.js';
@@ -157,6 +158,7 @@ export class AccountErasureService {
       await forgetIdentities(tx, userId);
       // Staff notes about the account are personal data about it too (src/staff-notes).
       await tx.staffNote.deleteMany({ where: { userId } });
+      await eraseReactions(tx, userId);
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await scrubAccountFromEvents(tx, userId, placeholder);
       await scrubWebhookDeliveries(tx, userId, placeholder);

@@ -69,6 +69,13 @@ SELECT json_build_object('id', r.id, 'commentId', r.comment_id, 'articleId', (SE
 FROM comment_reports r WHERE r.reporter_id = $1::uuid ORDER BY r.created_at, r.id`,
   },
   {
+    key: 'reactions',
+    sql: `
+SELECT json_build_object('commentId', r.comment_id, 'articleId', (SELECT c.article_id FROM comments c WHERE c.id = r.comment_id),
+                         'kind', r.kind, 'createdAt', ${isoUtc('r.created_at')})::text AS j
+FROM comment_reactions r WHERE r.user_id = $1::uuid ORDER BY r.created_at, r.comment_id`,
+  },
+  {
     // DSA notices the holder filed while signed in, with their own contact data as given and the outcome; the comment
     // noticed is only an id.
     key: 'notices',

@@ -4,11 +4,11 @@ import { encodeCursor } from '../common/cursor.js';
 import { decodeCursor } from '../common/pagination.js';
 import { run } from '../database/sql.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { FIRST_PAGE_KEY } from '../database/json-pages.js';
+import { FIRST_PAGE_KEY, FIRST_PAGE_SCORE } from '../database/json-pages.js';
 import { threadPageStatement, type ThreadPageParams } from './threads.sql.js';
 
 export interface ThreadPageQuery {
-  sort: 'newest' | 'oldest';
+  sort: 'newest' | 'oldest' | 'top';
   limit: number;
   replies: number;
   cursor?: string;
@@ -26,13 +26,13 @@ export class ThreadsService {
   /** JSON text, or undefined for an unknown slug. */
   async page(slug: string, q: ThreadPageQuery): Promise<string | undefined> {
     if (!isSlug(slug)) return undefined;
-    const order = q.sort === 'oldest' ? 'asc' : 'desc';
-    const after = decodeCursor(q.cursor);
-    const key = after ? { t: after.t.toISOString(), id: after.id } : FIRST_PAGE_KEY[order];
-    const params: ThreadPageParams = q.viewerId
-      ? [slug, key.t, key.id, q.limit, q.replies, q.viewerId]
-      : [slug, key.t, key.id, q.limit, q.replies];
-    const rows = await run(this.prisma.pool, threadPageStatement(order, q.viewerId !== undefined), params);
+    const sort = q.sort === 'oldest' ? 'asc' : q.sort === 'top' ? 'top' : 'desc';
+    const after: { t: Date; id: string; s?: number } | undefined = sort === 'top' ? decodeCursor(q.cursor, true) : decodeCursor(q.cursor);
+    const key = after ? { t: after.t.toISOString(), id: after.id } : FIRST_PAGE_KEY[sort === 'asc' ? 'asc' : 'desc'];
+    const params: ThreadPageParams = [slug, key.t, key.id, q.limit, q.replies];
+    if (q.viewerId) params.push(q.viewerId);
+    if (sort === 'top') params.push(after?.s ?? FIRST_PAGE_SCORE);
+    const rows = await run(this.prisma.pool, threadPageStatement(sort, q.viewerId !== undefined), params);
     if (!rows.length) return undefined;
     const items: string[] = [];
     let next = 'null';
@@ -40,7 +40,7 @@ export class ThreadsService {
       if (row.json === null || row.rn === null) continue;
       if (row.rn > q.limit) {
         const last = rows.find((r) => r.rn === q.limit)!;
-        next = `"${encodeCursor(last.last_t!, last.id!)}"`;
+        next = `"${encodeCursor(last.last_t!, last.id!, sort === 'top' ? (last.last_s ?? 0) : undefined)}"`;
         continue;
       }
       const replyCursor =

@@ -13,9 +13,11 @@ import type { SortOrder } from '../database/json-pages.js';
  * Params: $1 slug, $2 last created_at, $3 last id (or FIRST_PAGE_KEY), $4 threads per page, $5 replies per thread,
  * then (signed-in variants) $6 the viewer, whose own pending comments are included like on the comment pages.
  */
-export type ThreadPageParams =
-  | [slug: string, t: string, id: string, limit: number, replies: number]
-  | [slug: string, t: string, id: string, limit: number, replies: number, viewerId: string];
+/** Then, for `top`, the last item's reaction count (after the viewer id when signed in). */
+export type ThreadPageParams = [slug: string, t: string, id: string, limit: number, replies: number, ...rest: (string | number)[]];
+
+/** Threads oldest first, newest first, or most reactions first (then newest). */
+export type ThreadSort = SortOrder | 'top';
 
 export interface ThreadRow {
   /** `{ id, slug, title, … }` of the article (ArticleSummaryDto), on every row. */
@@ -31,28 +33,39 @@ export interface ThreadRow {
   replies_last_id: string | null;
   reply_count: number | null;
   last_t: string | null;
+  /** The reaction count of the row (the cursor's score on `top` pages). */
+  last_s: number | null;
 }
 
 /** Reply counts stop here: the widget says "1000+". */
 export const REPLY_COUNT_CAP = 1000;
 
-const COLUMNS = 'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at';
+const COLUMNS =
+  'c.id, c.author_id, c.parent_id, c.root_id, c.depth, c.body, c.status, c.created_at, c.edited_at, c.deleted_at, c.reactions, c.reaction_count, c.reply_count, c.featured_at';
 
-function threadPageSql(order: SortOrder, signedIn: boolean): string {
+function threadPageSql(sort: ThreadSort, signedIn: boolean): string {
+  const order: SortOrder = sort === 'asc' ? 'asc' : 'desc';
   const cmp = order === 'asc' ? '>' : '<';
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const viewer = '$6::uuid';
+  const scored = sort === 'top';
+  const score = signedIn ? '$7::int' : '$6::int';
+  // sort=top: the cursor carries the reaction count (docs/api.md, "Comment orders"); comments_top_level_top_idx.
+  const after = scored
+    ? `(c.reaction_count, c.created_at, c.id) ${cmp} (${score}, $2::timestamptz, $3::uuid)`
+    : `(c.created_at, c.id) ${cmp} ($2::timestamptz, $3::uuid)`;
+  const orderBy = (q: string) => `${scored ? `${q}reaction_count ${dir}, ` : ''}${q}created_at ${dir}, ${q}id ${dir}`;
   const top = (cond: string) =>
     `SELECT ${COLUMNS} FROM comments c
      WHERE c.article_id = (SELECT id FROM a) AND c.parent_id IS NULL AND ${cond}
-       AND (c.created_at, c.id) ${cmp} ($2::timestamptz, $3::uuid)
-     ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $4::int + 1`;
+       AND ${after}
+     ORDER BY ${orderBy('c.')} LIMIT $4::int + 1`;
   // As on the comment pages: the viewer's own pending comments are a second index scan merged with the first.
   const tops = signedIn
     ? `(${top(`c.status = 'approved'`)})
        UNION ALL
        (${top(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)})
-       ORDER BY created_at ${dir}, id ${dir} LIMIT $4::int + 1`
+       ORDER BY ${orderBy('')} LIMIT $4::int + 1`
     : top(`c.status = 'approved'`);
   const reply = (cond: string) =>
     `SELECT ${COLUMNS} FROM comments c WHERE c.root_id = t.id AND ${cond} ORDER BY c.created_at, c.id LIMIT $5::int + 1`;
@@ -70,15 +83,15 @@ function threadPageSql(order: SortOrder, signedIn: boolean): string {
     ? `least(${counted(`c.status = 'approved'`)} + ${counted(`c.status = 'pending' AND c.author_id = ${viewer} AND c.deleted_at IS NULL`)}, ${REPLY_COUNT_CAP})`
     : counted(`c.status = 'approved'`);
   return `WITH a AS (SELECT p.id, ${articleSummaryJson('p')}::text AS article FROM articles p WHERE p.slug = $1),
-tops AS (SELECT q.*, row_number() OVER (ORDER BY q.created_at ${dir}, q.id ${dir})::int AS rn FROM (${tops}) q)
-SELECT a.article, t.rn, t.id::text AS id, ${isoUtc('t.created_at')} AS last_t,
-       CASE WHEN t.id IS NOT NULL THEN ${publicCommentJson('t')}::text END AS json,
+tops AS (SELECT q.*, row_number() OVER (ORDER BY ${orderBy('q.')})::int AS rn FROM (${tops}) q)
+SELECT a.article, t.rn, t.id::text AS id, ${isoUtc('t.created_at')} AS last_t, t.reaction_count AS last_s,
+       CASE WHEN t.id IS NOT NULL THEN ${publicCommentJson('t', signedIn ? viewer : undefined)}::text END AS json,
        r.items AS replies, r.more AS replies_more, r.last_t AS replies_last_t, r.last_id AS replies_last_id,
        n.total AS reply_count
 FROM a
 LEFT JOIN tops t ON true
 LEFT JOIN LATERAL (
-  SELECT coalesce(json_agg(${publicCommentJson('x')} ORDER BY x.rn) FILTER (WHERE x.rn <= $5::int), '[]')::text AS items,
+  SELECT coalesce(json_agg(${publicCommentJson('x', signedIn ? viewer : undefined)} ORDER BY x.rn) FILTER (WHERE x.rn <= $5::int), '[]')::text AS items,
          coalesce(bool_or(x.rn > $5::int), false) AS more,
          max(${isoUtc('x.created_at')}) FILTER (WHERE x.rn = $5::int) AS last_t,
          max(x.id::text) FILTER (WHERE x.rn = $5::int) AS last_id
@@ -89,7 +102,7 @@ ORDER BY t.rn`;
 }
 
 const THREAD_PAGES = new Map(
-  (['asc', 'desc'] as const).flatMap((order) =>
+  (['asc', 'desc', 'top'] as const).flatMap((order) =>
     [false, true].map((signedIn) => {
       const key = `${order}:${signedIn ? 'signed-in' : 'anonymous'}`;
       return [key, statement<ThreadPageParams, ThreadRow>(`read:threads:${key}`, threadPageSql(order, signedIn))] as const;
@@ -97,6 +110,6 @@ const THREAD_PAGES = new Map(
   ),
 );
 
-export function threadPageStatement(order: SortOrder, signedIn: boolean) {
+export function threadPageStatement(order: ThreadSort, signedIn: boolean) {
   return THREAD_PAGES.get(`${order}:${signedIn ? 'signed-in' : 'anonymous'}`)!;
 }

@@ -31,8 +31,8 @@ export function liftBanFrom(tx: Prisma.TransactionClient, userId: string, banned
 }
 
 /**
- * GDPR erasure: the row stays as a tombstone without personal data. Email, display name and password hash go, the
- * username becomes `placeholder` (a form no registration can take, so the name is free again), role and ban are
+ * GDPR erasure: the row stays as a tombstone without personal data. Email, display name and password hash go (and
+ * for an imported account its claim address and its source id, which may be derived from an email), the username becomes `placeholder` (a form no registration can take, so the name is free again), role and ban are
  * cleared and `deleted_at` is set.
  */
 export async function anonymizeAccount(tx: Prisma.TransactionClient, userId: string, placeholder: string, at: Date): Promise<void> {
@@ -45,6 +45,9 @@ export async function anonymizeAccount(tx: Prisma.TransactionClient, userId: str
       usernameSkeleton: null,
       displayName: null,
       passwordHash: null,
+      claimEmail: null,
+      importKey: null,
+      unclaimed: false,
       role: 'reader',
       bannedAt: null,
       bannedUntil: null,

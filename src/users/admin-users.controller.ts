@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
-import { ChangeRoleDto, UserIdParam } from './dto/admin-user.dto.js';
+import { ChangeRoleDto, SetBadgeDto, UserIdParam } from './dto/admin-user.dto.js';
 import { AdminUserResponse } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -39,5 +39,32 @@ export class AdminUsersController {
   })
   async changeRole(@Param() { id }: UserIdParam, @Body() dto: ChangeRoleDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
     return { user: await this.users.changeRole(actor, id, dto.role) };
+  }
+
+  @Roles('admin')
+  @Put(':id/badge')
+  @Endpoint({
+    operationId: 'setUserBadge',
+    summary: 'Give a user a badge (e.g. staff, journalist)',
+    description:
+      "Audited (`badge_change`). Readers see it as `author.badge` in comment views; it grants nothing (roles do). A publisher sign-in with SSO_BADGE_CLAIM set keeps it in step with the publisher's claim.",
+    type: AdminUserResponse,
+    errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND'],
+  })
+  async setBadge(@Param() { id }: UserIdParam, @Body() dto: SetBadgeDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
+    return { user: await this.users.setBadge(actor, id, dto.badge) };
+  }
+
+  @Roles('admin')
+  @Delete(':id/badge')
+  @Endpoint({
+    operationId: 'removeUserBadge',
+    summary: "Take a user's badge away",
+    description: 'Audited (`badge_change`); without a badge there is nothing to take away.',
+    type: AdminUserResponse,
+    errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND'],
+  })
+  async removeBadge(@Param() { id }: UserIdParam, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
+    return { user: await this.users.setBadge(actor, id, null) };
   }
 }

@@ -54,6 +54,7 @@ export const adminUserSelect = {
   bannedUntil: true,
   banReason: true,
   approvedCommentCount: true,
+  badge: true,
 } satisfies Prisma.UserSelect;
 
 export type AdminUserRow = Prisma.UserGetPayload<{ select: typeof adminUserSelect }>;
@@ -64,5 +65,6 @@ export function toAdminUserView(u: AdminUserRow): AdminUserView {
   return {
     ...toSelfUserView(u),
     approvedCommentCount: u.approvedCommentCount,
+    badge: u.badge,
   };
 }

@@ -44,4 +44,24 @@ export class UsersService {
     if (result.from !== role) this.logger.log({ msg: 'role changed', userId: id, by: actor.id, from: result.from, to: role });
     return toAdminUserView(result.user);
   }
+
+  /** Admins give an account a visible badge (or take it back, null); audited as `badge_change`. */
+  async setBadge(actor: AuthUser, id: string, badge: string | null): Promise<AdminUserView> {
+    const user = await this.prisma.transaction(async (tx) => {
+      const locked = await lockAccounts(tx, [actor.id, id], { admins: true });
+      requireActor(locked, actor.id, ['admin']);
+      requireTarget(locked, id);
+      const before = await tx.user.findUniqueOrThrow({ where: { id }, select: { badge: true } });
+      if (before.badge === badge) return tx.user.findUniqueOrThrow({ where: { id }, select: adminUserSelect });
+      const after = await tx.user.update({ where: { id }, data: { badge }, select: adminUserSelect });
+      await appendAudit(tx, {
+        action: 'badge_change',
+        actorId: actor.id,
+        targetUserId: id,
+        reason: `${before.badge ?? '-'} -> ${badge ?? '-'}`,
+      });
+      return after;
+    });
+    return toAdminUserView(user);
+  }
 }

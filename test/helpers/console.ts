@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { onTestFailed } from 'vitest';
 import { join } from 'node:path';
 import type { TestApp } from './app.js';
 import { createUser as registerUser, type TestUser } from '../factories/index.js';
@@ -53,6 +54,22 @@ export async function openConsole(
   const page = await context.newPage();
   const problems = collectProblems(page);
   await watchForFreezes(page, problems);
+  // A failed or timed-out test leaves what the page showed: where it was, its text, a screenshot.
+  onTestFailed(async ({ task }) => {
+    if (page.isClosed()) return;
+    const name = `failed-${task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}-${Date.now()}.png`;
+    const text = await Promise.race([
+      page
+        .locator('main')
+        .innerText()
+        .catch(() => ''),
+      new Promise<string>((r) => setTimeout(() => r('(no answer)'), 5_000)),
+    ]);
+    await Promise.race([page.screenshot({ path: artifact(name) }).catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
+    console.error(
+      `console page at ${page.url()} when "${task.name}" failed (screenshot ${name}):\n${text.slice(0, 2000)}\nproblems: ${problems.join('; ')}`,
+    );
+  });
   await page.goto(`${base}${opts.path ?? '/admin/queue/pending'}`);
   return { context, page, problems };
 }

@@ -37,10 +37,11 @@ export function App() {
               class="nc-input"
               part="input sort"
               value={state.sort}
-              onChange={(e) => void attempt(() => model.reload((e.target as HTMLSelectElement).value as 'newest' | 'oldest'))}
+              onChange={(e) => void attempt(() => model.reload((e.target as HTMLSelectElement).value as 'newest' | 'oldest' | 'top'))}
             >
               <option value="newest">{t.m.sortNewest}</option>
               <option value="oldest">{t.m.sortOldest}</option>
+              <option value="top">{t.m.sortTop}</option>
             </select>
           </div>
         )}

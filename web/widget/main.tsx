@@ -35,7 +35,7 @@ export function mount(host: HTMLElement, service: string): Controller {
     url: attr('url') ?? undefined,
     title: attr('article-title') ?? undefined,
     language: attr('lang') ?? undefined,
-    sort: attr('sort') === 'oldest' ? 'oldest' : 'newest',
+    sort: attr('sort') === 'oldest' ? 'oldest' : attr('sort') === 'top' ? 'top' : 'newest',
     pageSize: int(attr('page-size'), 20, 1, 50),
     replies: int(attr('replies'), 3, 0, 20),
     live: attr('live') !== 'off',

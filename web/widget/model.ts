@@ -9,7 +9,7 @@ export type Article = Schemas['ArticleSummaryDto'];
 export type ClientConfig = Schemas['ClientConfigDto'];
 export type Decision = Schemas['StatementOfReasonsDto'];
 export type ThreadPage = Schemas['ThreadPageDto'];
-type Sort = 'newest' | 'oldest';
+type Sort = 'newest' | 'oldest' | 'top';
 
 export interface Options {
   service: string;
@@ -311,6 +311,10 @@ export class Model {
     stream.addEventListener('count', (e) => this.onCount((JSON.parse((e as MessageEvent<string>).data) as { count: number }).count));
     stream.addEventListener('comment', (e) => this.onComment(JSON.parse((e as MessageEvent<string>).data) as Comment));
     stream.addEventListener('comment-removed', (e) => this.drop((JSON.parse((e as MessageEvent<string>).data) as { id: string }).id));
+    stream.addEventListener('reactions', (e) => {
+      const { id, reactions } = JSON.parse((e as MessageEvent<string>).data) as { id: string; reactions: Record<string, number> };
+      this.patch(id, { reactions });
+    });
     stream.addEventListener('reset', () => void this.reload(this.state.sort, true).catch(() => undefined));
     stream.onerror = () => {
       // CONNECTING: a dropped connection the browser resumes by itself (Last-Event-ID). CLOSED: refused (429 when
@@ -485,6 +489,37 @@ export class Model {
     this.replace(comment);
     this.announce(comment.status === 'approved' ? this.t.m.editedPublished : this.t.m.editedPending);
     return comment;
+  }
+
+  /**
+   * Sets (kind) or takes back (null) the reader's reaction: shown at once, put back as it was if the service refuses,
+   * then the service's counts.
+   */
+  async react(id: string, kind: string | null): Promise<void> {
+    const before = this.find(id);
+    if (!before) return;
+    const counts = { ...before.reactions };
+    const mine = before.myReaction ?? null;
+    if (mine) counts[mine] = (counts[mine] ?? 1) - 1;
+    if (kind) counts[kind] = (counts[kind] ?? 0) + 1;
+    for (const k of Object.keys(counts)) if (!counts[k]) delete counts[k];
+    this.patch(id, { reactions: counts, myReaction: kind });
+    try {
+      const { reaction } = await this.api.call((headers) =>
+        kind
+          ? this.api.client.PUT('/api/comments/{id}/reactions/mine', { params: { path: { id } }, body: { kind }, headers })
+          : this.api.client.DELETE('/api/comments/{id}/reactions/mine', { params: { path: { id } }, headers }),
+      );
+      this.patch(id, { reactions: reaction.reactions, myReaction: reaction.myReaction });
+    } catch (err) {
+      this.patch(id, { reactions: before.reactions, myReaction: mine });
+      throw err;
+    }
+  }
+
+  private patch(id: string, fields: Partial<Comment>): void {
+    const now = this.find(id);
+    if (now) this.replace({ ...now, ...fields });
   }
 
   async remove(id: string): Promise<void> {

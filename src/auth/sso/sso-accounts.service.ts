@@ -17,7 +17,7 @@ const MAX_ATTEMPTS = 3;
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-const accountSelect = { ...selfUserSelect, deletedAt: true } satisfies Prisma.UserSelect;
+const accountSelect = { ...selfUserSelect, deletedAt: true, badge: true } satisfies Prisma.UserSelect;
 
 /**
  * Accounts behind publisher sign-ins (POST /api/auth/sso). A verified token's (issuer, sub) is looked up in
@@ -71,10 +71,50 @@ export class SsoAccountsService {
 
   private async firstSight(profile: SsoProfile, password: string | undefined, clientAddress?: string): Promise<SelfUserView> {
     if (profile.email) {
+      const claimed = await this.claimImported(profile, profile.email);
+      if (claimed) return claimed;
       const holder = await this.prisma.user.findUnique({ where: { email: profile.email }, select: { id: true } });
       if (holder) return this.link(profile, profile.email, password, clientAddress);
     }
     return this.create(profile);
+  }
+
+  /**
+   * The claim rule (docs/import-export.md): a first sign-in whose verified email is the claim address of an
+   * account an import created takes that account over (the oldest, if several), linking the identity and making
+   * the address its email. Nothing else could prove ownership: the account has no password. Not when another
+   * account already holds the email as its login (that account's own rules apply).
+   */
+  private async claimImported(profile: SsoProfile, email: string): Promise<SelfUserView | undefined> {
+    return this.prisma.transaction(async (tx) => {
+      const [candidate] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT u.id FROM users u
+        WHERE u.unclaimed AND u.claim_email = ${email} AND u.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM users h WHERE h.email = ${email})
+          AND NOT EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.issuer = ${profile.issuer})
+        ORDER BY u.created_at, u.id
+        LIMIT 1
+        FOR UPDATE OF u SKIP LOCKED`;
+      if (!candidate) return undefined;
+      const user = await tx.user.update({
+        where: { id: candidate.id },
+        data: {
+          unclaimed: false,
+          email,
+          ...(profile.displayName !== undefined ? { displayName: profile.displayName } : {}),
+          identities: { create: { issuer: profile.issuer, subject: profile.subject } },
+        },
+        select: selfUserSelect,
+      });
+      await appendAudit(tx, {
+        action: 'account_claim',
+        actorId: null,
+        targetUserId: user.id,
+        details: { source: 'sso', issuer: profile.issuer },
+      });
+      this.logger.log({ msg: 'imported account claimed by a publisher sign-in', userId: user.id });
+      return toSelfUserView(user);
+    });
   }
 
   /** First sight with an email an account holds: link only with that account's password. */
@@ -116,6 +156,7 @@ export class SsoAccountsService {
             usernameNormalized: name.normalized,
             usernameSkeleton: name.skeleton,
             displayName: profile.displayName ?? null,
+            badge: profile.badge ?? null,
             role,
             identities: { create: { issuer: profile.issuer, subject: profile.subject } },
           },
@@ -143,6 +184,7 @@ export class SsoAccountsService {
 
     const data: Prisma.UserUpdateInput = {};
     if (profile.displayName !== undefined && profile.displayName !== user.displayName) data.displayName = profile.displayName;
+    if (profile.badge !== undefined && profile.badge !== user.badge) data.badge = profile.badge;
     if (profile.email !== undefined && profile.email !== user.email) {
       const holder = await tx.user.findUnique({ where: { email: profile.email }, select: { id: true } });
       if (holder) this.logger.warn({ msg: 'publisher email belongs to another account here; keeping the old one', userId: user.id });

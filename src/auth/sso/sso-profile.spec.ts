@@ -74,4 +74,11 @@ describe('cleanDisplayName', () => {
     expect(cleanDisplayName('\u200b\u200b')).toBeUndefined();
     expect(cleanDisplayName('я'.repeat(300))).toHaveLength(100);
   });
+  it('should read the badge claim only when SSO_BADGE_CLAIM names it, and take the badge away when it is absent', () => {
+    const opts = { ...trusted, badgeClaim: 'newsroom_badge' };
+    expect(readSsoProfile(ISSUER, { sub: '1', newsroom_badge: 'journalist' }, opts).badge).toBe('journalist');
+    expect(readSsoProfile(ISSUER, { sub: '1' }, opts).badge).toBeNull();
+    expect(readSsoProfile(ISSUER, { sub: '1', newsroom_badge: 'journalist' }, trusted).badge).toBeUndefined();
+    expect(() => readSsoProfile(ISSUER, { sub: '1', newsroom_badge: { staff: true } }, opts)).toThrow(/newsroom_badge/);
+  });
 });

@@ -18,11 +18,14 @@ export interface SsoProfile {
   displayName?: string;
   /** Only when SSO_TRUST_ROLES=true and the token carries SSO_ROLE_CLAIM. */
   role?: Role;
+  /** Only with SSO_BADGE_CLAIM: the badge the publisher gives the reader (null: the claim is absent or null). */
+  badge?: string | null;
 }
 
 export interface SsoProfileOptions {
   roleClaim?: string;
   trustRoles: boolean;
+  badgeClaim?: string;
 }
 
 const SUBJECT_MAX = 255;
@@ -58,6 +61,13 @@ export function readSsoProfile(issuer: string, claims: JWTPayload, opts: SsoProf
 
   if (opts.trustRoles && opts.roleClaim && claims[opts.roleClaim] !== undefined)
     profile.role = roleFromClaim(opts.roleClaim, claims[opts.roleClaim]);
+  if (opts.badgeClaim) {
+    // The publisher keeps the badge in step: no claim (or null) takes it away.
+    const badge = claims[opts.badgeClaim] ?? null;
+    if (badge !== null && (typeof badge !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(badge)))
+      throw malformed(opts.badgeClaim, "must be a badge: lowercase letters, digits, '_' or '-', up to 32");
+    profile.badge = badge;
+  }
   return profile;
 }
 

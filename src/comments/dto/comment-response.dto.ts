@@ -6,6 +6,17 @@ import { PageOf } from '../../common/openapi/page.dto.js';
 import { CommentStatus } from '../../generated/prisma/enums.js';
 import { UserRefDto } from '../../users/dto/user.dto.js';
 
+export class CommentAuthorDto extends UserRefDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "a visible mark the newsroom gives the author (e.g. `staff`, `journalist`), set by an admin or the publisher's sign-in; not a permission",
+    example: null,
+  })
+  badge: string | null;
+}
+
 export class CommentDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE.commentId })
   id: string;
@@ -14,12 +25,12 @@ export class CommentDto {
   body: string | null;
 
   @ApiProperty({
-    type: UserRefDto,
+    type: CommentAuthorDto,
     nullable: true,
     description:
       'null once deleted, and when the author erased their account (then `deleted` is false and the body stays: show "deleted account")',
   })
-  author: UserRefDto | null;
+  author: CommentAuthorDto | null;
 
   @ApiProperty({
     enum: Object.values(CommentStatus),
@@ -45,6 +56,25 @@ export class CommentDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   editedAt: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 1 },
+    description: "readers' reactions by kind (REACTION_KINDS); kinds nobody gave are absent",
+    example: { like: 3 },
+  })
+  reactions: Record<string, number>;
+
+  @ApiProperty({ description: "an editors' pick: a moderator featured it", example: false })
+  featured: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'only in what a signed-in reader reads: their own reaction to this comment (null for none)',
+    example: 'like',
+  })
+  myReaction?: string | null;
 
   @ApiPropertyOptional({
     type: StatementOfReasonsDto,

@@ -4,10 +4,20 @@ import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export class ListCommentsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['oldest', 'newest'], default: 'oldest' })
+  @ApiPropertyOptional({
+    enum: ['oldest', 'newest', 'top', 'replies'],
+    default: 'oldest',
+    description:
+      '`top`: most reactions first, `replies`: most direct replies first, newest first among equals (docs/api.md, "Comment orders": a score can change while you page)',
+  })
   @IsOptional()
-  @IsIn(['oldest', 'newest'])
-  sort: 'oldest' | 'newest' = 'oldest';
+  @IsIn(['oldest', 'newest', 'top', 'replies'])
+  sort: 'oldest' | 'newest' | 'top' | 'replies' = 'oldest';
+
+  @ApiPropertyOptional({ enum: ['true'], description: "only editors' picks (featured by a moderator); ignored with parentId or rootId" })
+  @IsOptional()
+  @IsIn(['true'])
+  featured?: 'true';
 
   @ApiPropertyOptional({ format: 'uuid', description: 'only direct replies to this comment' })
   @IsOptional()

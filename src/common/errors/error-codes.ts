@@ -24,6 +24,7 @@ export const ERROR_CATALOG = {
   INVALID_IDEMPOTENCY_KEY: { status: 400, description: 'The Idempotency-Key header is not 1-100 visible ASCII characters.' },
   INVALID_WORD: { status: 400, description: 'A word-filter entry must be a word or a phrase of up to 5 words, optionally ending in `*`.' },
   INVALID_TEXT: { status: 400, description: 'The text contains characters PostgreSQL cannot store (NUL).' },
+  INVALID_REACTION: { status: 400, description: 'The reaction is not one of the kinds this newsroom offers (REACTION_KINDS).' },
   INVALID_WEBHOOK_URL: {
     status: 400,
     description:
@@ -84,6 +85,7 @@ export const ERROR_CATALOG = {
   NOT_COMMENT_AUTHOR: { status: 403, description: 'Only the author (or, for deletion, a moderator) may do this.' },
   EDIT_WINDOW_CLOSED: { status: 403, description: 'The edit window (COMMENT_EDIT_WINDOW_SECONDS) has passed.' },
   CANNOT_REPORT_OWN_COMMENT: { status: 403, description: 'Readers cannot report their own comments.' },
+  CANNOT_REACT_OWN_COMMENT: { status: 403, description: 'Readers cannot react to their own comments.' },
   CANNOT_BAN_SELF: { status: 403, description: 'Nobody can ban or unban themselves.' },
   CANNOT_BAN_STAFF: { status: 403, description: 'Only an admin can ban a moderator or an admin.' },
   SSO_ACCOUNT_DELETED: { status: 403, description: 'The account linked to this publisher sign-in was deleted.' },
@@ -148,6 +150,7 @@ export const ERROR_CATALOG = {
   WEBHOOKS_NOT_CONFIGURED: { status: 404, description: 'Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).' },
   STAFF_NOTE_NOT_FOUND: { status: 404, description: 'This account has no staff note with this id.' },
   DECISION_REASON_NOT_FOUND: { status: 404, description: 'No decision reason has this id.' },
+  IMPORT_NOT_FOUND: { status: 404, description: 'No import run has this id.' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
   // 408
@@ -173,6 +176,7 @@ export const ERROR_CATALOG = {
     description: 'The same body was posted on this article moments ago (COMMENT_DUPLICATE_WINDOW_SECONDS).',
   },
   COMMENT_NOT_EDITABLE: { status: 409, description: 'A rejected or spam comment cannot be edited.' },
+  COMMENT_NOT_PUBLISHED: { status: 409, description: 'Only an approved, not deleted comment can be featured.' },
   ALREADY_REPORTED: { status: 409, description: 'You have already reported this comment.' },
   WORD_FILTER_EXISTS: { status: 409, description: 'The word (in its normalised form) is already in the filter.' },
   USER_NOT_BANNED: { status: 409, description: 'The user is not banned.' },

@@ -208,6 +208,24 @@ export class ExportCommentDto {
   history: ExportHistoryEntryDto[];
 }
 
+export class ExportReactionDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'the comment you reacted to (its text and author are not exported)',
+    example: EXAMPLE.replyId,
+  })
+  commentId: string;
+
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.articleId })
+  articleId: string;
+
+  @ApiProperty({ example: 'like' })
+  kind: string;
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+}
+
 export class ExportReportDto {
   @ApiProperty({ format: 'uuid', example: 'e4d3c2b1-a0f9-4e8d-8c7b-6a5f4e3d2c1b' })
   id: string;
@@ -351,6 +369,9 @@ export class AccountExportDto {
 
   @ApiProperty({ type: [ExportReportDto], description: 'reports you filed' })
   reports: ExportReportDto[];
+
+  @ApiProperty({ type: [ExportReactionDto], description: 'your reactions to comments' })
+  reactions: ExportReactionDto[];
 
   @ApiProperty({ type: [ExportNoticeDto], description: 'notices of illegal content you sent while signed in (DSA Art. 16)' })
   notices: ExportNoticeDto[];

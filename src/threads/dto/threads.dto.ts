@@ -7,10 +7,14 @@ import { EXAMPLE } from '../../common/openapi/examples.js';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 
 export class ListThreadsQueryDto {
-  @ApiPropertyOptional({ enum: ['newest', 'oldest'], default: 'newest', description: 'order of the top-level comments' })
+  @ApiPropertyOptional({
+    enum: ['newest', 'oldest', 'top'],
+    default: 'newest',
+    description: 'order of the top-level comments; `top`: most reactions first, then newest (docs/api.md, "Comment orders")',
+  })
   @IsOptional()
-  @IsIn(['newest', 'oldest'])
-  sort: 'newest' | 'oldest' = 'newest';
+  @IsIn(['newest', 'oldest', 'top'])
+  sort: 'newest' | 'oldest' | 'top' = 'newest';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20, description: 'top-level comments per page' })
   @IsOptional()
@@ -43,7 +47,7 @@ export class ReplyPageDto {
       {
         id: EXAMPLE.replyId,
         body: 'Съгласен съм, стига да не се бави с години.',
-        author: { id: EXAMPLE.userId, username: EXAMPLE.username },
+        author: { id: EXAMPLE.userId, username: EXAMPLE.username, badge: null },
         status: 'approved',
         deleted: false,
         parentId: EXAMPLE.commentId,
@@ -51,6 +55,8 @@ export class ReplyPageDto {
         depth: 1,
         createdAt: EXAMPLE.createdAt,
         editedAt: null,
+        reactions: { like: 2 },
+        featured: false,
       },
     ],
   })

@@ -78,6 +78,14 @@ export class UserDto extends UserRefDto {
 export class AdminUserDto extends UserDto {
   @ApiProperty({ type: 'integer', description: 'approved, not deleted comments', example: 42 })
   approvedCommentCount: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the mark readers see next to the name in comment views (e.g. `staff`, `journalist`); not a permission',
+    example: null,
+  })
+  badge: string | null;
 }
 
 export class UserResponse {

@@ -10,7 +10,7 @@ import { UsernamesService } from '../../../src/users/usernames.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { authHeader, createUser, TEST_PASSWORD, uniq } from '../../factories/index.js';
 
-const ADMIN_VIEW_KEYS = ['approvedCommentCount', 'ban', 'createdAt', 'displayName', 'email', 'id', 'role', 'username'];
+const ADMIN_VIEW_KEYS = ['approvedCommentCount', 'badge', 'ban', 'createdAt', 'displayName', 'email', 'id', 'role', 'username'];
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
 /** AppConfig reads process.env when constructed: build one with overrides, as a restart with that env would. */

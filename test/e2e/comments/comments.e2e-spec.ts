@@ -50,7 +50,7 @@ describe('POST /api/articles/:slug/comments', () => {
     expect(res.body.comment).toEqual({
       id: expect.any(String),
       body: 'Първи коментар',
-      author: { id: author.id, username: author.username },
+      author: { id: author.id, username: author.username, badge: null },
       status: 'pending',
       deleted: false,
       parentId: null,
@@ -58,6 +58,8 @@ describe('POST /api/articles/:slug/comments', () => {
       depth: 0,
       createdAt: expect.any(String),
       editedAt: null,
+      reactions: {},
+      featured: false,
     });
     const id = res.body.comment.id as string;
     expect(await listIds(a.slug)).toEqual([]);
@@ -67,7 +69,12 @@ describe('POST /api/articles/:slug/comments', () => {
     await approveComment(t, id);
     const list = await t.http.get(`/api/articles/${a.slug}/comments`).expect(200);
     expect(list.body.items).toEqual([
-      expect.objectContaining({ id, body: 'Първи коментар', status: 'approved', author: { id: author.id, username: author.username } }),
+      expect.objectContaining({
+        id,
+        body: 'Първи коментар',
+        status: 'approved',
+        author: { id: author.id, username: author.username, badge: null },
+      }),
     ]);
     expect(await countOf(a.slug)).toBe(1);
     const bulk = await t.http.get('/api/comments/counts').query({ articles: a.slug }).expect(200);

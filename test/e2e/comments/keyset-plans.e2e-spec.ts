@@ -125,6 +125,22 @@ beforeAll(async () => {
   ({
     rows: [big],
   } = await client.query<{ id: string; slug: string }>(`SELECT id, slug FROM articles WHERE slug = 'keyset-1'`));
+  // Scores for sort=top and sort=replies (0-63 reactions, 0-15 replies: many ties, broken by time), and one
+  // editors' pick in 500.
+  await client.query(
+    `UPDATE comments SET reaction_count = hashtext(id::text) & 63, reply_count = (hashtext(id::text) >> 8) & 15,
+                         featured_at = CASE WHEN hashtext(id::text) % 500 = 0 THEN now() END
+     WHERE article_id = $1 AND parent_id IS NULL`,
+    [big.id],
+  );
+  await client.query(`UPDATE comments SET reaction_count = hashtext(id::text) & 7 WHERE parent_id IS NOT NULL`);
+  // Reactions (a signed-in reader's page shows theirs, looked up by primary key): 40,000 rows, the viewer's among them.
+  await client.query(
+    `INSERT INTO comment_reactions (comment_id, user_id, kind)
+     SELECT c.id, u.id, 'like' FROM (SELECT id FROM comments WHERE article_id = $1 ORDER BY id LIMIT 20000) c
+     CROSS JOIN (SELECT id FROM users ORDER BY id LIMIT 2) u`,
+    [big.id],
+  );
   ({
     rows: [{ id: root }],
   } = await client.query<{ id: string }>(`SELECT DISTINCT root_id AS id FROM comments WHERE root_id IS NOT NULL`));
@@ -169,11 +185,82 @@ describe('keyset pages on a 50,000-comment article', () => {
       big.id,
     ]);
     const last = await keyAt(...approvedAsc(), n - LIMIT / 2);
-    const asc = await explain(commentPageStatement('article', 'asc', false).text, [big.slug, last.t, last.id, LIMIT], mode);
+    const asc = await explain(
+      commentPageStatement({ scope: 'article', sort: 'asc', signedIn: false, featured: false }).text,
+      [big.slug, last.t, last.id, LIMIT],
+      mode,
+    );
     expect(waste(asc, { maxRows: LIMIT + 1 })).toEqual([]);
     const first = await keyAt(...approvedAsc(), LIMIT / 2);
-    const desc = await explain(commentPageStatement('article', 'desc', false).text, [big.slug, first.t, first.id, LIMIT], mode);
+    const desc = await explain(
+      commentPageStatement({ scope: 'article', sort: 'desc', signedIn: false, featured: false }).text,
+      [big.slug, first.t, first.id, LIMIT],
+      mode,
+    );
     expect(waste(desc, { maxRows: LIMIT + 1 })).toEqual([]);
+  });
+
+  it.each(MODES)(
+    'should read no discarded rows for the deepest page by reactions and by replies, article and thread (%s)',
+    async (mode) => {
+      const scoreKeyAt = async (score: string, where: string, values: unknown[], n: number) => {
+        const { rows } = await client.query<{ s: number; t: Date; id: string }>(
+          `SELECT ${score} AS s, created_at AS t, id FROM comments WHERE ${where} ORDER BY ${score} DESC, created_at DESC, id DESC OFFSET ${n} LIMIT 1`,
+          values,
+        );
+        return rows[0]!;
+      };
+      const approved = `article_id = $1 AND status = 'approved'`;
+      const {
+        rows: [{ n }],
+      } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM comments WHERE ${approved}`, [big.id]);
+      for (const [sort, score] of [
+        ['top', 'reaction_count'],
+        ['replies', 'reply_count'],
+      ] as const) {
+        for (const at of [LIMIT / 2, n - LIMIT / 2]) {
+          const key = await scoreKeyAt(score, approved, [big.id], at);
+          const plan = await explain(
+            commentPageStatement({ scope: 'article', sort, signedIn: false, featured: false }).text,
+            [big.slug, key.t, key.id, LIMIT, key.s],
+            mode,
+          );
+          expect(waste(plan, { maxRows: LIMIT + 1 }), `${sort} at ${at}`).toEqual([]);
+        }
+      }
+      const inThread = `root_id = $1 AND status = 'approved'`;
+      const deep = await scoreKeyAt('reaction_count', inThread, [root], 5000 - LIMIT / 2);
+      const thread = await explain(
+        commentPageStatement({ scope: 'root', sort: 'top', signedIn: false, featured: false }).text,
+        [big.slug, deep.t, deep.id, LIMIT, deep.s, root],
+        mode,
+      );
+      expect(waste(thread, { maxRows: LIMIT + 1 })).toEqual([]);
+      const signedIn = await explain(
+        commentPageStatement({ scope: 'article', sort: 'top', signedIn: true, featured: false }).text,
+        [big.slug, deep.t, deep.id, LIMIT, 30, viewer],
+        mode,
+      );
+      expect(scansOf(signedIn).filter((s) => s['Relation Name'] === 'comments')).toHaveLength(2);
+      // The reader's own pending comments are found through their index and ordered after: bounded by their count.
+      for (const s of scansOf(signedIn)) expect(s['Node Type']).not.toBe('Seq Scan');
+    },
+  );
+
+  it.each(MODES)("should read only the editors' picks for featured=true (%s)", async (mode) => {
+    const {
+      rows: [{ picks }],
+    } = await client.query<{ picks: number }>(
+      `SELECT count(*)::int AS picks FROM comments WHERE article_id = $1 AND status = 'approved' AND featured_at IS NOT NULL`,
+      [big.id],
+    );
+    expect(picks).toBeGreaterThan(LIMIT);
+    const plan = await explain(
+      commentPageStatement({ scope: 'article', sort: 'desc', signedIn: false, featured: true }).text,
+      [big.slug, 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', LIMIT],
+      mode,
+    );
+    expect(waste(plan, { maxRows: LIMIT + 1 })).toEqual([]);
   });
 
   it.each(MODES)("should merge two index scans for a signed-in reader's deepest page (%s)", async (mode) => {
@@ -183,7 +270,11 @@ describe('keyset pages on a 50,000-comment article', () => {
       big.id,
     ]);
     const last = await keyAt(...approvedAsc(), n - LIMIT * 3);
-    const plan = await explain(commentPageStatement('article', 'asc', true).text, [big.slug, last.t, last.id, LIMIT, viewer], mode);
+    const plan = await explain(
+      commentPageStatement({ scope: 'article', sort: 'asc', signedIn: true, featured: false }).text,
+      [big.slug, last.t, last.id, LIMIT, viewer],
+      mode,
+    );
     const scans = scansOf(plan).filter((s) => s['Relation Name'] === 'comments');
     expect(scans).toHaveLength(2);
     // The second scan walks this reader's pending comments; those on other articles are all it may skip.
@@ -213,13 +304,31 @@ describe('keyset pages on a 50,000-comment article', () => {
     }
   });
 
+  it.each(MODES)('should read a deep page of threads by reactions from the top-level index (%s)', async (mode) => {
+    const {
+      rows: [key],
+    } = await client.query<{ s: number; t: Date; id: string }>(
+      `SELECT reaction_count AS s, created_at AS t, id FROM comments WHERE article_id = $1 AND status = 'approved' AND parent_id IS NULL
+       ORDER BY reaction_count DESC, created_at DESC, id DESC OFFSET 30000 LIMIT 1`,
+      [big.id],
+    );
+    const plan = await explain(threadPageStatement('top', false).text, [big.slug, key!.t, key!.id, LIMIT, 0, key!.s], mode);
+    expect(waste(plan, { maxRows: REPLY_COUNT_CAP })).toEqual([]);
+    const scans = scansOf(plan).filter((s) => s['Relation Name'] === 'comments');
+    expect(scans.find((s) => s['Index Name'] === 'comments_top_level_top_idx')?.['Actual Rows']).toBeLessThanOrEqual(LIMIT + 1);
+  });
+
   it.each(MODES)('should read no discarded rows for the deepest page of a 5,000-reply thread (%s)', async (mode) => {
     const last = await keyAt(
       `SELECT created_at AS t, id FROM comments WHERE root_id = $1 ORDER BY created_at, id`,
       [root],
       5000 - LIMIT / 2,
     );
-    const plan = await explain(commentPageStatement('root', 'asc', false).text, [big.slug, last.t, last.id, LIMIT, root], mode);
+    const plan = await explain(
+      commentPageStatement({ scope: 'root', sort: 'asc', signedIn: false, featured: false }).text,
+      [big.slug, last.t, last.id, LIMIT, root],
+      mode,
+    );
     expect(waste(plan, { maxRows: LIMIT + 1 })).toEqual([]);
   });
 

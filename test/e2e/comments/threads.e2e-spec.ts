@@ -143,7 +143,7 @@ describe('GET /api/articles/:slug/threads', () => {
     const missing = await t.http.get('/api/articles/nyama-takava-statia-threads/threads').expect(404);
     expect(missing.body.error.code).toBe('ARTICLE_NOT_FOUND');
     const a = await createArticle();
-    for (const query of [{ limit: 51 }, { replies: 21 }, { sort: 'top' }, { cursor: 'nope' }, { utm_source: 'x' }]) {
+    for (const query of [{ limit: 51 }, { replies: 21 }, { sort: 'best' }, { cursor: 'nope' }, { utm_source: 'x' }]) {
       const res = await t.http.get(`/api/articles/${a.slug}/threads`).query(query).expect(400);
       expect(['VALIDATION_FAILED', 'INVALID_CURSOR']).toContain(res.body.error.code);
     }
@@ -156,7 +156,7 @@ describe('GET /api/client-config', () => {
     expect(res.body).toEqual({
       config: {
         auth: { local: 'true', sso: false },
-        comments: { editWindowSeconds: 900, maxLength: 5000, reportReasonMaxLength: 500 },
+        comments: { editWindowSeconds: 900, maxLength: 5000, reportReasonMaxLength: 500, reactionKinds: ['like'] },
         dsa: { termsUrl: null, appealWindowMonths: 6 },
       },
     });

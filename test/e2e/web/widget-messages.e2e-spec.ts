@@ -35,7 +35,7 @@ function widgetOperations(): [method: string, path: string][] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (/\.tsx?$/.test(entry.name)) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/client\.(GET|POST|PATCH|DELETE)\('([^']+)'/g))
+        for (const m of readFileSync(path, 'utf8').matchAll(/client\.(GET|POST|PUT|PATCH|DELETE)\('([^']+)'/g))
           out.push([m[1]!.toLowerCase(), m[2]!]);
       }
     }

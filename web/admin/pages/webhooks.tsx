@@ -14,6 +14,7 @@ const EVENTS: EventType[] = [
   'comment.requeued',
   'comment.updated',
   'comment.deleted',
+  'comment.reacted',
   'article.comment_count.changed',
   'user.banned',
   'user.unbanned',

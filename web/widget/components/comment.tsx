@@ -70,6 +70,49 @@ export function ThreadView({ thread }: { thread: Thread }) {
   );
 }
 
+/**
+ * The comment's reactions: for a signed-in reader (not on their own comment) a toggle button per kind with its count
+ * (aria-pressed says whether it is theirs), otherwise the counts as text. The change shows at once and is undone if
+ * the service refuses it.
+ */
+function Reactions({ comment, canReact, onError }: { comment: Comment; canReact: boolean; onError: (message: string) => void }) {
+  const { model, state, t } = useCtx();
+  const kinds = state.config?.comments.reactionKinds ?? ['like'];
+  const name = (kind: string) => t.m.reactions[kind] ?? kind;
+  return (
+    <span class="nc-reactions" part="reactions">
+      {kinds.map((kind) => {
+        const count = comment.reactions?.[kind] ?? 0;
+        const pressed = comment.myReaction === kind;
+        if (!canReact) {
+          return count ? (
+            <span key={kind} class="nc-muted nc-reaction-count" part="reaction-count">
+              {t.fill(t.m.reactionCount, { name: name(kind), count: String(count) })}
+            </span>
+          ) : null;
+        }
+        return (
+          <button
+            key={kind}
+            type="button"
+            id={`${commentId(comment.id)}-react-${kind}`}
+            class={`nc-link nc-reaction${pressed ? ' nc-pressed' : ''}`}
+            part="button reaction"
+            aria-pressed={pressed}
+            onClick={() => {
+              onError('');
+              void model.react(comment.id, pressed ? null : kind).catch((err: unknown) => onError(t.error(err)));
+            }}
+          >
+            {name(kind)}
+            {count > 0 && <span class="nc-reaction-n"> {count}</span>}
+          </button>
+        );
+      })}
+    </span>
+  );
+}
+
 type Panel = 'reply' | 'edit' | 'delete' | 'report' | 'notice' | null;
 
 function CommentCard({ comment, rootId, children }: { comment: Comment; rootId: string; children: Map<string, Comment[]> }) {
@@ -132,6 +175,16 @@ function CommentCard({ comment, rootId, children }: { comment: Comment; rootId: 
             </time>
           )}
           {comment.editedAt && !comment.deleted && <span class="nc-muted">· {t.m.edited}</span>}
+          {comment.author?.badge && !comment.deleted && (
+            <span class="nc-badge nc-author-badge" part="badge-author">
+              {t.m.badges[comment.author.badge] ?? comment.author.badge}
+            </span>
+          )}
+          {comment.featured && !comment.deleted && (
+            <span class="nc-badge nc-featured" part="badge-featured">
+              {t.m.featured}
+            </span>
+          )}
           {comment.status === 'pending' && (
             <span class="nc-badge" part="badge-pending">
               {t.m.pending}
@@ -142,6 +195,7 @@ function CommentCard({ comment, rootId, children }: { comment: Comment; rootId: 
         {comment.status === 'pending' && <p class="nc-note">{t.m.pendingNote}</p>}
         {!comment.deleted && (
           <div class="nc-actions" part="comment-actions">
+            {comment.status === 'approved' && <Reactions comment={comment} canReact={active && !own} onError={setError} />}
             {active && open && comment.status === 'approved' && (
               <button
                 type="button"
