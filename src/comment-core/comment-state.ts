@@ -156,7 +156,7 @@ export async function applyCommentChanges(
 
 export interface DecisionOutcome {
   /** The comment as it was when the statement ran; undefined: no such comment. */
-  current?: { status: CommentStatus; deletedAt: Date | null; version: number };
+  current?: { status: CommentStatus; deletedAt: Date | null; version: number; authorId: string };
   /** Set when the decision was applied: the admin view columns. */
   decided?: DecidedComment;
 }
@@ -186,37 +186,38 @@ export async function decideComment(
   db: Db,
   id: string,
   to: CommentStatus,
-  opts: { reason: string | null; expectedVersion?: number; audit: AuditEntry },
+  opts: { reason: string | null; expectedVersion?: number; audit: AuditEntry; notByAuthor?: string },
   effects: readonly StateEffect[] = [],
 ): Promise<DecisionOutcome> {
   const p = new SqlParams();
   const idParam = p.p(id, 'uuid');
+  // `notByAuthor`: nobody decides their own comment; checked in the statement itself (no read of its own).
+  const notBy = p.p(opts.notByAuthor ?? null, 'uuid');
   const text = buildStatement({
     params: p,
     before: [
-      `seen AS (SELECT id, status::text AS status, deleted_at, version FROM comments WHERE id = ${idParam})`,
+      `seen AS (SELECT id, status::text AS status, deleted_at, version, author_id FROM comments WHERE id = ${idParam})`,
       `target(id, version, from_status, was_visible) AS (
         SELECT id, version, status, ${visibleSql('seen')} FROM seen
         WHERE deleted_at IS NULL AND status = ANY(${p.p(allowedFrom(to), 'text[]')})
+          AND (${notBy} IS NULL OR author_id <> ${notBy})
           AND (${p.p(opts.expectedVersion ?? null, 'int')} IS NULL OR version = ${p.p(opts.expectedVersion ?? null, 'int')}))`,
     ],
     changed: updateTargets({ status: to, statusReason: opts.reason }, p),
     audit: opts.audit,
     effects,
-    select: `cur.status AS "currentStatus", cur.deleted_at AS "currentDeletedAt", cur.version AS "currentVersion",
+    select: `cur.status AS "currentStatus", cur.deleted_at AS "currentDeletedAt", cur.version AS "currentVersion", cur.author_id AS "currentAuthorId",
       d.id, d.author_id AS "authorId", d.body, d.status::text AS status, d.status_reason AS "statusReason", d.version, d.parent_id AS "parentId",
       d.depth, d.report_count AS "reportCount", d.created_at AS "createdAt", d.edited_at AS "editedAt", d.deleted_at AS "deletedAt"`,
     from: 'seen cur LEFT JOIN changed d ON true',
   });
-  const [row] = await query<DecidedComment & { currentStatus: CommentStatus; currentDeletedAt: Date | null; currentVersion: number }>(
-    db,
-    text,
-    p.values,
-  );
+  const [row] = await query<
+    DecidedComment & { currentStatus: CommentStatus; currentDeletedAt: Date | null; currentVersion: number; currentAuthorId: string }
+  >(db, text, p.values);
   if (!row) return {};
-  const { currentStatus, currentDeletedAt, currentVersion, ...decided } = row;
+  const { currentStatus, currentDeletedAt, currentVersion, currentAuthorId, ...decided } = row;
   return {
-    current: { status: currentStatus, deletedAt: currentDeletedAt, version: currentVersion },
+    current: { status: currentStatus, deletedAt: currentDeletedAt, version: currentVersion, authorId: currentAuthorId },
     decided: decided.id ? decided : undefined,
   };
 }

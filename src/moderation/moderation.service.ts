@@ -103,8 +103,6 @@ export class ModerationService {
     // A decision reason (src/decision-reasons) fills in the reason and the statement's fields.
     const dto = await this.reasons.apply(request, reasonKind(request.status));
     const { effects, statement } = this.dsaEffects(actorId, dto.status, dto.reason, dto.statement);
-    const target = await this.prisma.comment.findUnique({ where: { id }, select: { authorId: true } });
-    if (target?.authorId === actorId) throw ownComment();
     const run = (db: Db) =>
       decideComment(
         db,
@@ -114,6 +112,7 @@ export class ModerationService {
           reason: dto.reason ?? null,
           expectedVersion: dto.version,
           audit: { action: DECISION_ACTION[dto.status], actorId, reason: dto.reason },
+          notByAuthor: actorId,
         },
         effects,
       );
@@ -126,6 +125,7 @@ export class ModerationService {
         })
       : await run(this.prisma.pool);
     if (!outcome.current) throw commentNotFound();
+    if (!outcome.decided && outcome.current.authorId === actorId) throw ownComment();
     if (!outcome.decided) {
       if (dto.version === undefined || dto.version === outcome.current.version) {
         const refused = transitionError(outcome.current, dto.status);

@@ -171,7 +171,7 @@ describe('import from Disqus', () => {
   });
 
   it('should leave counters exact, fire no domain events, keep no IP address, and audit the run', async () => {
-    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
     expect(await rows(pool, 'SELECT id FROM domain_events')).toEqual([]);
     const everything = await rows<{ t: string }>(
       pool,
@@ -200,7 +200,7 @@ describe('import from Disqus', () => {
     expect(again.authors.created).toBe(0);
     expect(again.articles.created).toBe(0);
     expect(await rows(pool, 'SELECT id FROM comments')).toHaveLength(8);
-    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
   });
 });
 
@@ -247,7 +247,7 @@ describe('import from WordPress WXR', () => {
       { display_name: 'Елена Иванова', claim_email: 'elena@example.bg' },
       { display_name: 'Стоян', claim_email: null },
     ]);
-    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
   });
 });
 
@@ -264,7 +264,7 @@ describe('import: batches, crashes and bad input', () => {
       m: Map<string, { parent_key: string | null; root_key: string | null; depth: number; status: string; deleted: boolean }>,
     ) => [...m].map(([k, v]) => [k, v.parent_key, v.root_key, v.depth, v.status, v.deleted]).sort();
     expect(strip(await commentsByKey(a))).toEqual(strip(await commentsByKey(b)));
-    expect(await recount(a, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+    expect(await recount(a, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
   });
 
   it('should resume after a crash in the middle and end as one clean run would', async () => {
@@ -284,7 +284,7 @@ describe('import: batches, crashes and bad input', () => {
     const partial = (await rows(crashed, 'SELECT id FROM comments')).length;
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(8);
-    expect(await recount(crashed, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+    expect(await recount(crashed, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
 
     const resumed = await importFile(crashed, 'disqus', fixture('disqus-sample.xml'), { batchSize: 2 });
     expect(resumed.comments.imported + resumed.comments.skipped).toBe(8);
@@ -293,7 +293,7 @@ describe('import: batches, crashes and bad input', () => {
       [...(await commentsByKey(pool))].map(([k, v]) => [k, v.parent_key, v.depth, v.status, v.deleted, v.body, v.slug]).sort();
     expect(await shape(crashed)).toEqual(await shape(clean));
     expect((await rows(crashed, 'SELECT id FROM users')).length).toBe((await rows(clean, 'SELECT id FROM users')).length);
-    expect(await recount(crashed, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+    expect(await recount(crashed, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
     const runs = await rows<{ status: string }>(crashed, 'SELECT status::text FROM imports ORDER BY started_at');
     expect(runs.map((r) => r.status)).toEqual(['failed', 'finished']);
   });
@@ -458,7 +458,7 @@ describe('export, native format', () => {
           'SELECT slug, title, url, approved_comment_count FROM articles WHERE approved_comment_count > 0 OR import_key IS NOT NULL ORDER BY slug',
         );
       expect(await counters(target)).toEqual(await counters(source));
-      expect(await recount(target, { repair: false })).toEqual({ articles: [], users: [], repaired: 0 });
+      expect(await recount(target, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
 
       const again = await importFile(target, 'native', file);
       expect(again.comments).toMatchObject({ imported: 0, skipped: 13 });

@@ -22,8 +22,9 @@ const freshIp = () => `203.0.113.${(++ipSeq % 250) + 1}`;
 /** A reader (or admin) registered from a fresh client address, so registration's own rate limit never interferes. */
 const register = (t: TestApp, role?: 'admin') => createUser(t, { role, headers: { 'X-Forwarded-For': freshIp() } });
 
-const login = (t: TestApp, user: TestUser, password: string) =>
-  t.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ login: user.email, password });
+/** A sign-in from `ip` (by default an address of its own: the limit that counts is per account and address). */
+const login = (t: TestApp, user: TestUser, password: string, ip = freshIp()) =>
+  t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ login: user.email, password });
 const isCount = (slug: string, count: number) => (e: SseEvent) => e.event === 'count' && json(e).slug === slug && json(e).count === count;
 
 const shared = { RATE_LIMIT_ENABLED: 'true', TRUST_PROXY: '1', REDIS_KEY_PREFIX: PREFIX };
@@ -50,17 +51,20 @@ describe('several instances on one PostgreSQL and one Redis', () => {
     await deleteKeys(PREFIX);
   });
 
-  it('should hold the per-account login limit across instances: 5 tries in total', async () => {
+  it('should hold the per-account-and-address login limit across instances: 5 tries in total, the owner elsewhere unaffected', async () => {
     const user = await register(a);
+    const attacker = freshIp();
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await login(i % 2 ? b : a, user, 'wrong password!')).status);
+    for (let i = 0; i < 5; i++) statuses.push((await login(i % 2 ? b : a, user, 'wrong password!', attacker)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
     for (const t of [a, b]) {
-      const res = await login(t, user, TEST_PASSWORD); // even the right password, from a fresh address
+      const res = await login(t, user, TEST_PASSWORD, attacker); // even the right password, from that address
       expect(res.status).toBe(429);
       expect(res.body.error.code).toBe('RATE_LIMITED');
-      expect(res.headers.ratelimit).toMatch(/"login-account";r=0;t=\d+/);
+      expect(res.headers.ratelimit).toMatch(/"login-account-address";r=0;t=\d+/);
     }
+    // The owner, from another address, is not locked out by the attacker's tries.
+    expect((await login(b, user, TEST_PASSWORD)).status).toBe(200);
     // Both instances report the shared store.
     for (const t of [a, b])
       expect((await t.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({
@@ -204,8 +208,9 @@ describe('when Redis stops', () => {
     redis.pause();
     try {
       const started = performance.now();
-      for (let i = 0; i < 5; i++) await login(c, user, 'wrong password!').expect(401);
-      expect((await login(c, user, TEST_PASSWORD)).status).toBe(429);
+      const ip = freshIp();
+      for (let i = 0; i < 5; i++) await login(c, user, 'wrong password!', ip).expect(401);
+      expect((await login(c, user, TEST_PASSWORD, ip)).status).toBe(429);
       // Six sign-ins, each waiting at most the 200 ms timeout per rule, not for Redis.
       expect(performance.now() - started).toBeLessThan(15_000);
       expect((await c.http.get('/api/health').expect(200)).body.checks.rateLimits).toMatchObject({
@@ -219,8 +224,9 @@ describe('when Redis stops', () => {
 
   it('should keep answering without a 5xx, enforce the limits per instance, and share them again once Redis is back', async () => {
     const before = await register(c);
-    for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, before, 'wrong password!').expect(401);
-    expect((await login(d, before, TEST_PASSWORD)).status).toBe(429); // shared while Redis runs
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, before, 'wrong password!', ip).expect(401);
+    expect((await login(d, before, TEST_PASSWORD, ip)).status).toBe(429); // shared while Redis runs
 
     // Each instance says so once per outage, not once per request (at debug level when it follows another outage
     // within a minute, as the paused Redis above did).
@@ -234,11 +240,11 @@ describe('when Redis stops', () => {
     const during = await register(d);
     const statuses: number[] = [];
     // The same account through C five times, then a sixth: C counts on its own now.
-    for (let i = 0; i < 6; i++) statuses.push((await login(c, during, 'wrong password!')).status);
+    for (let i = 0; i < 6; i++) statuses.push((await login(c, during, 'wrong password!', ip)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     // D has its own count: five more tries there before it refuses.
     const onD: number[] = [];
-    for (let i = 0; i < 6; i++) onD.push((await login(d, during, 'wrong password!')).status);
+    for (let i = 0; i < 6; i++) onD.push((await login(d, during, 'wrong password!', ip)).status);
     expect(onD).toEqual([401, 401, 401, 401, 401, 429]);
     // Other routes answer normally, and readiness tells what happened.
     await c.http.get('/api/articles').expect(200);
@@ -264,7 +270,7 @@ describe('when Redis stops', () => {
     expect(await back(c)).toBe(true);
     expect(await back(d)).toBe(true);
     const after = await register(c);
-    for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, after, 'wrong password!').expect(401);
-    expect((await login(c, after, TEST_PASSWORD)).status).toBe(429); // shared again
+    for (let i = 0; i < 5; i++) await login(i % 2 ? d : c, after, 'wrong password!', ip).expect(401);
+    expect((await login(c, after, TEST_PASSWORD, ip)).status).toBe(429); // shared again
   });
 });
