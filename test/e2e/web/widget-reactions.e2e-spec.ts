@@ -1,7 +1,7 @@
 import { listen, startTestApp, type TestApp } from '../../helpers/app.js';
-import { type Browser, type BrowserContext, collectProblems, launchBrowser, type Page } from '../../helpers/browser.js';
-import { authHeader, createAdmin, createModerator, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
-import { cleanWordFilter, poll, postComment, widgetText } from '../../helpers/widget.js';
+import { type Browser, launchBrowser } from '../../helpers/browser.js';
+import { authHeader, createAdmin, createModerator, createUser, type TestUser } from '../../factories/index.js';
+import { cleanWordFilter, poll, postComment, widgetText, openArticlePage, unexpectedProblems } from '../../helpers/widget.js';
 
 /**
  * Reactions, the "top" order, editors' picks and author badges in the comment section, in Chromium against the real
@@ -30,26 +30,9 @@ async function article() {
   return slug;
 }
 
-async function open(slug: string, user?: TestUser): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  if (user) {
-    const res = await t.http.post('/api/auth/login').send({ login: user.username, password: TEST_PASSWORD }).expect(200);
-    const session = { ...res.body, expiresAt: Date.now() + (res.body as { expiresIn: number }).expiresIn * 1000 };
-    await context.addInitScript(
-      ([key, value]) =>
-        (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(key, value),
-      [`newsroom-comments ${base}`, JSON.stringify(session)] as const,
-    );
-  }
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(`${base}/articles/${slug}`);
-  await poll(() => widgetText(page)).toContain('Коментари (');
-  return { context, page, problems };
-}
+const open = (slug: string, user?: TestUser) => openArticlePage(t, browser, base, slug, user);
 
-const unexpected = (problems: string[]) =>
-  problems.filter((p) => !/Failed to load resource: the server responded with a status of (4\d\d)/.test(p));
+const unexpected = unexpectedProblems;
 const stored = (id: string) => t.prisma.comment.findUniqueOrThrow({ where: { id }, select: { reactions: true } });
 
 describe('reactions in the comment section', () => {

@@ -1,7 +1,7 @@
 import { listen, startTestApp, type TestApp } from '../../helpers/app.js';
-import { type Browser, type BrowserContext, collectProblems, launchBrowser, type Page } from '../../helpers/browser.js';
+import { type Browser, launchBrowser, type Page } from '../../helpers/browser.js';
 import { bearer, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
-import { cleanWordFilter, poll, postComment, widgetText } from '../../helpers/widget.js';
+import { cleanWordFilter, poll, postComment, widgetText, openArticlePage, unexpectedProblems } from '../../helpers/widget.js';
 
 /**
  * What a reader does in the comment section, in Chromium against the real service: the article page at
@@ -32,28 +32,9 @@ async function article(title = 'Статия за тест') {
   return slug;
 }
 
-/** A browser context, signed in as `user` when given (its tokens where the widget keeps them: localStorage). */
-async function open(slug: string, user?: TestUser): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  if (user) {
-    const res = await t.http.post('/api/auth/login').send({ login: user.username, password: TEST_PASSWORD }).expect(200);
-    const session = { ...res.body, expiresAt: Date.now() + (res.body as { expiresIn: number }).expiresIn * 1000 };
-    await context.addInitScript(
-      ([key, value]) =>
-        (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(key, value),
-      [`newsroom-comments ${base}`, JSON.stringify(session)] as const,
-    );
-  }
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(`${base}/articles/${slug}`);
-  await poll(() => widgetText(page)).toContain('Коментари (');
-  return { context, page, problems };
-}
+const open = (slug: string, user?: TestUser) => openArticlePage(t, browser, base, slug, user);
 
-/** A refusal the test provokes is also a failed fetch in the console: that line is expected, nothing else. */
-const unexpected = (problems: string[]) =>
-  problems.filter((p) => !/Failed to load resource: the server responded with a status of (4\d\d)/.test(p));
+const unexpected = unexpectedProblems;
 const heading = (page: Page, text: string) => page.getByRole('heading', { name: text });
 const approveViaApi = async (moderator: TestUser, id: string) =>
   t.http.patch(`/api/admin/comments/${id}`).set('Authorization', bearer(moderator)).send({ status: 'approved' }).expect(200);
