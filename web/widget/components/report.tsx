@@ -141,19 +141,7 @@ export function ReportForm({ comment, onCancel, onDone }: { comment: Comment; on
           </label>
         </>
       )}
-      {error && (
-        <p class="nc-error" part="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="nc-row">
-        <button type="submit" class="nc-button nc-primary" part="button button-primary" disabled={sending}>
-          {sending ? t.m.sending : t.m.reportSend}
-        </button>
-        <button type="button" class="nc-button" part="button" onClick={onCancel}>
-          {t.m.cancel}
-        </button>
-      </div>
+      <FormEnd error={error} sending={sending} send={t.m.reportSend} onCancel={onCancel} />
     </form>
   );
 }
@@ -286,19 +274,29 @@ export function NoticeForm({ comment, onCancel }: { comment: Comment; onCancel()
         />{' '}
         {t.m.goodFaith}
       </label>
-      {error && (
+      <FormEnd error={error} sending={sending} send={t.m.noticeSend} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** The end of both forms: the refusal in a sentence, then send and cancel. */
+function FormEnd(props: { error: string; sending: boolean; send: string; onCancel: () => void }) {
+  const { t } = useCtx();
+  return (
+    <>
+      {props.error && (
         <p class="nc-error" part="error" role="alert">
-          {error}
+          {props.error}
         </p>
       )}
       <div class="nc-row">
-        <button type="submit" class="nc-button nc-primary" part="button button-primary" disabled={sending}>
-          {sending ? t.m.sending : t.m.noticeSend}
+        <button type="submit" class="nc-button nc-primary" part="button button-primary" disabled={props.sending}>
+          {props.sending ? t.m.sending : props.send}
         </button>
-        <button type="button" class="nc-button" part="button" onClick={onCancel}>
+        <button type="button" class="nc-button" part="button" onClick={props.onCancel}>
           {t.m.cancel}
         </button>
       </div>
-    </form>
+    </>
   );
 }
