@@ -57,8 +57,9 @@ interface ReactionRow {
   reaction_count: number;
 }
 
-// PostgreSQL 18's RETURNING old.* tells an insert (old is null) from a change of kind; an unchanged kind updates
-// nothing (the WHERE of DO UPDATE), so a repeated PUT returns no row and moves no counter.
+// The row's previous_kind tells an insert (null) from a change of kind (the locked row's kind, which the update
+// keeps: exact under concurrent PUTs by the same reader, and PostgreSQL 15 has no RETURNING old.*); an unchanged
+// kind updates nothing (the WHERE of DO UPDATE), so a repeated PUT returns no row and moves no counter.
 const REACT = statement<[commentId: string, userId: string, kind: string], ReactionRow>(
   'write:reaction:put',
   `WITH target AS (
@@ -68,9 +69,10 @@ const REACT = statement<[commentId: string, userId: string, kind: string], React
    u AS (
      INSERT INTO comment_reactions (comment_id, user_id, kind)
      SELECT t.id, $2::uuid, $3::text FROM target t WHERE t.author_id <> $2::uuid
-     ON CONFLICT (comment_id, user_id) DO UPDATE SET kind = EXCLUDED.kind, created_at = now()
+     ON CONFLICT (comment_id, user_id) DO UPDATE
+       SET kind = EXCLUDED.kind, previous_kind = comment_reactions.kind, created_at = now()
        WHERE comment_reactions.kind <> EXCLUDED.kind
-     RETURNING new.kind AS new_kind, old.kind AS old_kind
+     RETURNING kind AS new_kind, previous_kind AS old_kind
    ),
    ${countAndAnnounce}
    SELECT EXISTS (SELECT 1 FROM target) AS found,

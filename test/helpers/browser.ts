@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 
 /**
  * A real browser for the pages' tests: Debian's Chromium (no browser download works on these machines; .ci/run
@@ -76,4 +76,4 @@ export function describeViolations(violations: AxeViolation[]): string {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`).join('\n');
 }
 
-export type { Browser, BrowserContext, Page };
+export type { Browser, BrowserContext, Page, Response };

@@ -9,10 +9,10 @@ export interface ScratchDatabase {
 
 /**
  * A new, empty database on the suite's PostgreSQL server (for tests that need exact row counts or their own
- * migration history). `migrated: true` applies the project's migrations to it.
+ * migration history). `migrated: true` applies the project's migrations to it; `adminUrl`: on another server.
  */
-export async function scratchDatabase(prefix: string, opts: { migrated?: boolean } = {}): Promise<ScratchDatabase> {
-  const adminUrl = inject('adminDatabaseUrl');
+export async function scratchDatabase(prefix: string, opts: { migrated?: boolean; adminUrl?: string } = {}): Promise<ScratchDatabase> {
+  const adminUrl = opts.adminUrl ?? inject('adminDatabaseUrl');
   const name = `${prefix}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

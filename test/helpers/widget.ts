@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { applyCommentChange, commentSnapshotSelect } from '../../src/comment-core/comment-state.js';
 import { WordFilterService } from '../../src/word-filter/word-filter.service.js';
 import type { TestApp } from './app.js';
-import { type Browser, type BrowserContext, collectProblems, type Page } from './browser.js';
+import { type Browser, type BrowserContext, collectProblems, type Page, type Response } from './browser.js';
 import { bearer, TEST_PASSWORD, type TestUser } from '../factories/index.js';
 
 /** Screenshots a person should look at: git-ignored, kept after the run (the docs' copies: UPDATE_SCREENSHOTS=1). */
@@ -85,8 +85,18 @@ export async function openArticlePage(
   }
   const page = await context.newPage();
   const problems = collectProblems(page);
+  const path = (r: Response) => new URL(r.url()).pathname;
+  // A signed-in reader's widget asks who they are now, then reloads the first page (their own pending comments).
+  // Both answers have landed before the test changes anything on the server: one answered after a change (a ban,
+  // comments closed) would already show it, and take away the button or form the test is about to use.
+  const session = user
+    ? page
+        .waitForResponse((r) => path(r) === '/api/auth/me')
+        .then(() => page.waitForResponse((r) => r.request().method() === 'GET' && path(r).endsWith('/threads')))
+    : undefined;
   await page.goto(`${base}/articles/${slug}`);
   await poll(() => widgetText(page)).toContain('Коментари (');
+  await session;
   return { context, page, problems };
 }
 

@@ -317,8 +317,12 @@ describe('a reader in the comment section', () => {
       await page.getByRole('button', { name: 'Вход', exact: true }).last().click();
       await poll(() => widgetText(page)).toContain('Грешно потребителско име, имейл или парола.');
       await page.getByLabel('Парола').fill(TEST_PASSWORD);
+      // Signing in reloads the first page (the reader's own pending comments appear). Comments are closed only once
+      // it has landed: a reload answered after the change would already say so and take the form away.
+      const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname.endsWith('/threads'));
       await page.getByRole('button', { name: 'Вход', exact: true }).last().click();
       await poll(() => widgetText(page)).toContain('Влезли сте като');
+      expect((await reloaded).status()).toBe(200);
 
       await t.prisma.article.update({ where: { slug }, data: { commentsOpen: false } });
       await page.getByLabel('Вашият коментар').fill('Закъснял коментар.');
