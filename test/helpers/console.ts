@@ -70,8 +70,21 @@ export async function openConsole(
       `console page at ${page.url()} when "${task.name}" failed (screenshot ${name}):\n${text.slice(0, 2000)}\nproblems: ${problems.join('; ')}`,
     );
   });
+  // The page's clock, which runs as the real one until a test moves it on (sendDecisions).
+  await page.clock.install();
   await page.goto(`${base}${opts.path ?? '/admin/queue/pending'}`);
   return { context, page, problems };
+}
+
+/** How long the console holds a decision for undo before sending it (UNDO_MS in web/admin/queue/decisions.ts). */
+const UNDO_MS = 5_000;
+
+/**
+ * Sends the decisions a page holds for undo now, as if the undo window had passed: the page's clock jumps over it
+ * (the window itself, and undoing within it, are tested as they run).
+ */
+export async function sendDecisions(page: Page): Promise<void> {
+  await page.clock.fastForward(UNDO_MS);
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { listen, startTestApp, type TestApp } from '../../helpers/app.js';
 import { authHeader as bearer, createUser as registerUser, type TestUser } from '../../factories/index.js';
 import { type Browser, launchBrowser, type Page } from '../../helpers/browser.js';
-import { artifact, expectAccessible, openConsole, staff } from '../../helpers/console.js';
+import { artifact, expectAccessible, openConsole, sendDecisions, staff } from '../../helpers/console.js';
 
 /**
  * The moderation console's queue in a real browser (Debian Chromium) against the real service: sign-in, a comment
@@ -94,6 +94,7 @@ describe('the moderation console: queues', () => {
       await expectAccessible(page, 'queue with a card (light)');
       await page.keyboard.press('a');
       await expect.poll(() => card(page, id).getAttribute('class')).toContain('phase-sending');
+      await sendDecisions(page);
       await expect
         .poll(async () => (await t.http.get(`/api/articles/${a.slug}/comments/count`).expect(200)).body.count, { timeout: 15_000 })
         .toBe(1);
@@ -129,6 +130,8 @@ describe('the moderation console: queues', () => {
       const position = await dialog.locator('label.choice').filter({ hasText: label }).locator('kbd').textContent();
       await page.keyboard.press(position!);
       await page.keyboard.press('Enter');
+      await expect.poll(() => card(page, id).getAttribute('class')).toContain('phase-sending');
+      await sendDecisions(page);
       await expect.poll(() => status(id), { timeout: 15_000 }).toBe('rejected');
       const mine = await t.http.get('/api/me/decisions').set(as(reader)).expect(200);
       expect(JSON.stringify(mine.body)).toContain('Лична нападка срещу друг читател.');
@@ -153,6 +156,10 @@ describe('the moderation console: queues', () => {
       await card(first.page, raced).getByRole('button', { name: 'Одобри' }).click();
       await card(second.page, raced).getByRole('button', { name: 'Отхвърли…' }).click();
       await second.page.getByRole('dialog').getByRole('button', { name: 'Отхвърли', exact: true }).click();
+      await expect.poll(() => card(second.page, raced).getAttribute('class')).toContain('phase-sending');
+      await sendDecisions(first.page);
+      await expect.poll(() => status(raced)).toBe('approved');
+      await sendDecisions(second.page);
       const lost = card(second.page, raced).locator('.card-state.warn');
       await lost.waitFor({ timeout: 15_000 });
       expect(await lost.textContent()).toContain(maria.username);
@@ -160,6 +167,8 @@ describe('the moderation console: queues', () => {
 
       // A decision taken while a colleague looks shows on the colleague's card at once.
       await card(first.page, watched).getByRole('button', { name: 'Спам' }).click();
+      await expect.poll(() => card(first.page, watched).getAttribute('class')).toContain('phase-sending');
+      await sendDecisions(first.page);
       const changed = card(second.page, watched).locator('.card-state.warn');
       await changed.waitFor({ timeout: 15_000 });
       expect(await changed.textContent()).toContain(maria.username);
@@ -197,6 +206,8 @@ describe('the moderation console: queues', () => {
       await page.getByRole('dialog').getByLabel('Друго основание (напишете го)').check();
       await page.getByLabel(/Основание \(записва се/).fill('Реклама');
       await page.getByRole('dialog').getByRole('button', { name: 'Отхвърли', exact: true }).click();
+      await expect.poll(() => card(page, ids[49]).getAttribute('class')).toContain('phase-sending');
+      await sendDecisions(page);
       await expect
         .poll(() => t.prisma.comment.count({ where: { id: { in: ids }, status: 'rejected', statusReason: 'Реклама' } }), {
           timeout: 15_000,
@@ -228,6 +239,7 @@ describe('the moderation console: queues', () => {
         await expect.poll(() => card(page, ids[i]).getAttribute('class')).toContain('phase-sending');
         await expect.poll(() => card(page, ids[i + 1]).getAttribute('aria-current')).toBe('true');
       }
+      await sendDecisions(page);
       await expect
         .poll(() => t.prisma.comment.count({ where: { id: { in: ids.slice(0, 10) }, status: 'approved' } }), { timeout: 15_000 })
         .toBe(10);
