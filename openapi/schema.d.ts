@@ -4160,7 +4160,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "comment.featured" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description for the admins: what this endpoint is for
              * @example Изчистване на кеша на CDN за страниците на статиите
@@ -4183,7 +4183,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "comment.featured" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
              * @example true
@@ -4242,7 +4242,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "comment.featured" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
              * @example true
@@ -4301,7 +4301,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events?: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events?: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "comment.featured" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description for the admins; an empty string removes it
              * @example Изчистване на кеша на CDN за страниците на статиите
@@ -4334,7 +4334,7 @@ export interface components {
              *       "article.comment_count.changed"
              *     ]
              */
-            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
+            events: ("comment.created" | "comment.approved" | "comment.rejected" | "comment.requeued" | "comment.updated" | "comment.deleted" | "comment.reacted" | "comment.featured" | "article.comment_count.changed" | "user.banned" | "user.unbanned" | "user.erased")[];
             /**
              * @description false: deliveries are paused (by an admin, or automatically after failing for the whole retry window)
              * @example true
@@ -4394,7 +4394,7 @@ export interface components {
              */
             messageId: string;
             /**
-             * @description one of comment.created, comment.approved, comment.rejected, comment.requeued, comment.updated, comment.deleted, comment.reacted, article.comment_count.changed, user.banned, user.unbanned, user.erased, or webhook.test
+             * @description one of comment.created, comment.approved, comment.rejected, comment.requeued, comment.updated, comment.deleted, comment.reacted, comment.featured, article.comment_count.changed, user.banned, user.unbanned, user.erased, or webhook.test
              * @example comment.approved
              */
             eventType: string;

@@ -26,6 +26,11 @@ export const DOMAIN_EVENT_TYPES = [
    * counters after the change (live updates send them at most once a second per comment).
    */
   'comment.reacted',
+  /**
+   * A moderator featured a comment (an editors' pick) or took the mark back: a comment event whose `featured` says
+   * which (the public view carries it too while readers see the comment).
+   */
+  'comment.featured',
   /** An article's approved, not deleted comment count changed (once per article per statement). */
   'article.comment_count.changed',
   'user.banned',

@@ -32,10 +32,13 @@ const MAX_HELD = 2_000;
 /** Encoded frames of recent events, shared by the streams that send them (live and replayed). */
 const FRAME_CACHE = 2_000;
 
-/** What a domain event means for an article stream: a `comment` that became visible (or was edited while visible) or a `comment-removed`. */
+/**
+ * What a domain event means for an article stream: a `comment` that became visible (or was edited, featured or
+ * unfeatured while visible) or a `comment-removed`.
+ */
 function commentFrame(e: DomainEventRow): Buffer | undefined {
   const d = e.data as unknown as CommentEventData;
-  if (d.visibleDelta === 1 || (d.visible && d.visibleDelta === 0 && e.type === 'comment.updated'))
+  if (d.visibleDelta === 1 || (d.visible && d.visibleDelta === 0 && (e.type === 'comment.updated' || e.type === 'comment.featured')))
     return frame('comment', JSON.stringify(d.comment), e.id);
   if (d.visibleDelta === -1) return frame('comment-removed', JSON.stringify({ id: d.comment.id }), e.id);
   return undefined;

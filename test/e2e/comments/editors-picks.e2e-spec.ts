@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { json, listen, SseClient } from '../../helpers/sse.js';
 import { authHeader, createAdmin, createArticle, createComment, createModerator, createReader } from '../../factories/index.js';
 
 /** Editors' picks (PUT/DELETE /api/admin/comments/:id/featured) and badges (PUT/DELETE /api/admin/users/:id/badge). */
@@ -38,6 +39,34 @@ describe("editors' picks", () => {
       { action: 'feature', moderatorId: moderator.id },
       { action: 'unfeature', moderatorId: moderator.id },
     ]);
+  });
+
+  it("should mark a pick live on the article's stream, and take the mark back live, once per change", async () => {
+    const article = await createArticle(t);
+    const author = await createReader(t);
+    const moderator = await createModerator(t);
+    const picked = await createComment(t, article, author, { status: 'approved' });
+    const es = await SseClient.open(`${await listen(t.app)}/api/articles/${article.slug}/events`);
+    try {
+      await es.next((e) => e.event === 'count');
+      await t.http.put(`/api/admin/comments/${picked.id}/featured`).set(authHeader(moderator)).expect(200);
+      const on = await es.next((e) => e.event === 'comment');
+      expect(json(on)).toMatchObject({ id: picked.id, featured: true, status: 'approved' });
+      await t.http.put(`/api/admin/comments/${picked.id}/featured`).set(authHeader(moderator)).expect(200);
+      await t.http.delete(`/api/admin/comments/${picked.id}/featured`).set(authHeader(moderator)).expect(200);
+      const off = await es.next((e) => e.event === 'comment' && json<{ featured: boolean }>(e).featured === false);
+      expect(json(off)).toMatchObject({ id: picked.id, featured: false });
+      // Featuring twice is one change: one event each way, for webhooks too.
+      const events = await t.prisma.domainEvent.findMany({
+        where: { type: 'comment.featured', data: { path: ['comment', 'id'], equals: picked.id } },
+        orderBy: { id: 'asc' },
+        select: { data: true },
+      });
+      expect(events.map((e) => (e.data as { featured: boolean }).featured)).toEqual([true, false]);
+      expect(es.events.filter((e) => e.event === 'comment')).toHaveLength(2);
+    } finally {
+      es.close();
+    }
   });
 
   it('should refuse to feature a comment readers cannot see with 409 COMMENT_NOT_PUBLISHED, and an unknown one with 404', async () => {
