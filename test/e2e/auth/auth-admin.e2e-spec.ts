@@ -117,7 +117,7 @@ describe('auth: first admin and role administration', () => {
     });
   });
 
-  describe('GET /api/admin/users/:id', () => {
+  describe('GET /api/admin/users/:userId', () => {
     it('should give moderators and admins the admin view of a user', async () => {
       const target = await createUser(t);
       await t.prisma.user.update({
@@ -161,7 +161,7 @@ describe('auth: first admin and role administration', () => {
     });
   });
 
-  describe('PATCH /api/admin/users/:id', () => {
+  describe('PATCH /api/admin/users/:userId', () => {
     it('should let an admin make a reader a moderator, effective for that user’s existing token', async () => {
       const admin = await createUser(t, { role: 'admin' });
       const reader = await createUser(t);

@@ -397,11 +397,11 @@ function pathValue(op: Operation, name: string): string {
   if (name === 'slug') return fixtures.slug;
   if (name === 'appealId') return fixtures.appealId;
   if (name === 'deliveryId') return fixtures.deliveryId;
-  if (t.startsWith('/api/admin/users/')) return del && t === '/api/admin/users/{id}' ? fixtures.userToErase : fixtures.victimId;
+  if (t.startsWith('/api/admin/users/')) return del && t === '/api/admin/users/{userId}' ? fixtures.userToErase : fixtures.victimId;
   if (t.startsWith('/api/comments/') || t.startsWith('/api/admin/comments/'))
-    return del && t === '/api/comments/{id}' ? fixtures.commentToDelete : fixtures.commentId;
+    return del && t === '/api/comments/{commentId}' ? fixtures.commentToDelete : fixtures.commentId;
   if (t.startsWith('/api/admin/word-filters/')) return del ? fixtures.wordFilterToDelete : fixtures.wordFilterId;
-  if (t.startsWith('/api/admin/webhooks/')) return del && t === '/api/admin/webhooks/{id}' ? fixtures.webhookToDelete : fixtures.webhookId;
+  if (t.startsWith('/api/admin/webhooks/')) return del && t === '/api/admin/webhooks/{webhookId}' ? fixtures.webhookToDelete : fixtures.webhookId;
   if (t.startsWith('/api/decisions/')) return fixtures.decisionId;
   if (t.startsWith('/api/admin/appeals/')) return fixtures.appealId;
   if (t.includes('/notices/')) return fixtures.noticeId;
