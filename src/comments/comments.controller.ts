@@ -123,7 +123,11 @@ export class CommentsController {
       'COMMENT_NOT_EDITABLE',
     ],
   })
-  async edit(@Param() { commentId }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser): Promise<CommentResponse> {
+  async edit(
+    @Param() { commentId }: CommentIdParam,
+    @Body() dto: UpdateCommentDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<CommentResponse> {
     return { comment: await this.comments.edit(user, commentId, dto) };
   }
 
@@ -158,7 +162,11 @@ export class CommentsController {
     ],
     location: (body: ReportResponse) => `/api/comments/${body.report.commentId}/reports/mine`,
   })
-  async report(@Param() { commentId }: CommentIdParam, @Body() dto: ReportCommentDto, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
+  async report(
+    @Param() { commentId }: CommentIdParam,
+    @Body() dto: ReportCommentDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ReportResponse> {
     return this.reports.report(user, commentId, dto);
   }
 

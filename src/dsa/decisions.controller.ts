@@ -66,7 +66,11 @@ export class DecisionsController {
     errors: ['DECISION_NOT_FOUND', 'APPEAL_WINDOW_CLOSED', 'APPEAL_ALREADY_OPEN', 'DECISION_REVERSED'],
     location: (body: AppealResponse) => `/api/decisions/${body.appeal.decisionId}/appeals/${body.appeal.id}`,
   })
-  async appeal(@Param() { decisionId }: DecisionIdParam, @Body() dto: CreateAppealDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
+  async appeal(
+    @Param() { decisionId }: DecisionIdParam,
+    @Body() dto: CreateAppealDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AppealResponse> {
     return { appeal: await this.appeals.create(user, decisionId, dto) };
   }
 

@@ -30,7 +30,11 @@ export class DsaAdminController {
     type: NoticeResponse,
     errors: ['NOTICE_NOT_FOUND', 'NOTICE_ALREADY_DECIDED', 'OWN_CASE'],
   })
-  async dismiss(@Param() { noticeId }: NoticeIdParam, @Body() dto: DismissNoticeDto, @CurrentUser() user: AuthUser): Promise<NoticeResponse> {
+  async dismiss(
+    @Param() { noticeId }: NoticeIdParam,
+    @Body() dto: DismissNoticeDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<NoticeResponse> {
     return { notice: await this.notices.dismiss(user, noticeId, dto) };
   }
 

@@ -56,7 +56,11 @@ export class NoticesController {
     errors: ['NOTICE_NOT_FOUND'],
     noStore: true,
   })
-  async get(@Param() { noticeId }: NoticeIdParam, @Headers('notice-key') key?: string, @CurrentUser() viewer?: AuthUser): Promise<NoticeResponse> {
+  async get(
+    @Param() { noticeId }: NoticeIdParam,
+    @Headers('notice-key') key?: string,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<NoticeResponse> {
     return { notice: await this.notices.read(noticeId, typeof key === 'string' && key.length <= 100 ? key : undefined, viewer) };
   }
 }

@@ -45,7 +45,11 @@ export class ModerationController {
     type: AdminCommentResponse,
     errors: ['COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'OWN_CASE'],
   })
-  async decide(@Param() { commentId }: CommentIdParam, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<AdminCommentResponse> {
+  async decide(
+    @Param() { commentId }: CommentIdParam,
+    @Body() dto: DecisionDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AdminCommentResponse> {
     return { adminComment: await this.moderation.decide(user.id, commentId, dto) };
   }
 

@@ -47,7 +47,11 @@ export class AdminPrivacyController {
     type: ErasureResponse,
     errors: ['USER_NOT_FOUND', 'LAST_ADMIN', 'ACTOR_NO_LONGER_ALLOWED'],
   })
-  async erase(@Param() { userId }: UserIdParam, @Body() dto: AdminEraseAccountDto, @CurrentUser() actor: AuthUser): Promise<ErasureResponse> {
+  async erase(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: AdminEraseAccountDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ErasureResponse> {
     return { erasure: await this.erasure.eraseByAdmin(actor, userId, dto.reason) };
   }
 }

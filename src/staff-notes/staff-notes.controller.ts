@@ -38,7 +38,11 @@ export class StaffNotesController {
     errors: ['USER_NOT_FOUND'],
     location: (body: StaffNoteResponse) => `/api/admin/users/${body.note.userId}/notes`,
   })
-  async create(@Param() { userId }: UserIdParam, @Body() dto: CreateStaffNoteDto, @CurrentUser() user: AuthUser): Promise<StaffNoteResponse> {
+  async create(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: CreateStaffNoteDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<StaffNoteResponse> {
     return { note: await this.notes.create(user, userId, dto.body) };
   }
 

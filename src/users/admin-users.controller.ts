@@ -37,7 +37,11 @@ export class AdminUsersController {
     type: AdminUserResponse,
     errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'LAST_ADMIN'],
   })
-  async changeRole(@Param() { userId }: UserIdParam, @Body() dto: ChangeRoleDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
+  async changeRole(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: ChangeRoleDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<AdminUserResponse> {
     return { user: await this.users.changeRole(actor, userId, dto.role) };
   }
 

@@ -125,7 +125,10 @@ export class WebhooksController {
     type: WebhookDeliveryResponse,
     errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', 'WEBHOOK_DELIVERY_PENDING', 'WEBHOOK_DISABLED', OFF],
   })
-  async retry(@Param() { webhookId, deliveryId }: WebhookDeliveryParamDto, @CurrentUser() user: AuthUser): Promise<WebhookDeliveryResponse> {
+  async retry(
+    @Param() { webhookId, deliveryId }: WebhookDeliveryParamDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<WebhookDeliveryResponse> {
     return { delivery: await this.deliveryLog.retry(user.id, webhookId, deliveryId) };
   }
 

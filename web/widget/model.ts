@@ -507,7 +507,11 @@ export class Model {
     try {
       const { reaction } = await this.api.call((headers) =>
         kind
-          ? this.api.client.PUT('/api/comments/{commentId}/reactions/mine', { params: { path: { commentId: id } }, body: { kind }, headers })
+          ? this.api.client.PUT('/api/comments/{commentId}/reactions/mine', {
+              params: { path: { commentId: id } },
+              body: { kind },
+              headers,
+            })
           : this.api.client.DELETE('/api/comments/{commentId}/reactions/mine', { params: { path: { commentId: id } }, headers }),
       );
       this.patch(id, { reactions: reaction.reactions, myReaction: reaction.myReaction });

@@ -106,7 +106,10 @@ describe('typed client generated from the OpenAPI document', () => {
     const myReport = await stranger.GET('/api/comments/{commentId}/reports/mine', { params: { path: { commentId: comment.id } } });
     expect(report.response.headers.get('location')).toBe(`/api/comments/${comment.id}/reports/mine`);
     expect(myReport.data!.report.reason).toBe('Обиди към други читатели');
-    const twice = await stranger.POST('/api/comments/{commentId}/reports', { params: { path: { commentId: comment.id } }, body: { reason: 'пак' } });
+    const twice = await stranger.POST('/api/comments/{commentId}/reports', {
+      params: { path: { commentId: comment.id } },
+      body: { reason: 'пак' },
+    });
     expect(twice.error?.error.code).toBe('ALREADY_REPORTED');
 
     const count = await client().GET('/api/articles/{slug}/comments/count', { params: { path: { slug } } });
@@ -229,10 +232,14 @@ describe('typed client generated from the OpenAPI document', () => {
     const filters = await mod.GET('/api/admin/word-filters', { params: { query: { kind: 'suspect' } } });
     expect(filters.data!.items.map((f) => f.id)).toContain(filter.data!.filter.id);
     expect(
-      (await adminApi.DELETE('/api/admin/word-filters/{wordFilterId}', { params: { path: { wordFilterId: filter.data!.filter.id } } })).response.status,
+      (await adminApi.DELETE('/api/admin/word-filters/{wordFilterId}', { params: { path: { wordFilterId: filter.data!.filter.id } } }))
+        .response.status,
     ).toBe(204);
 
-    const promoted = await adminApi.PATCH('/api/admin/users/{userId}', { params: { path: { userId: reader.id } }, body: { role: 'moderator' } });
+    const promoted = await adminApi.PATCH('/api/admin/users/{userId}', {
+      params: { path: { userId: reader.id } },
+      body: { role: 'moderator' },
+    });
     expect(promoted.data!.user.role).toBe('moderator');
 
     const audit = await mod.GET('/api/admin/audit-log', { params: { query: { targetUser: reader.id, limit: 10 } } });

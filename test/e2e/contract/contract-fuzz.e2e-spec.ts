@@ -401,7 +401,8 @@ function pathValue(op: Operation, name: string): string {
   if (t.startsWith('/api/comments/') || t.startsWith('/api/admin/comments/'))
     return del && t === '/api/comments/{commentId}' ? fixtures.commentToDelete : fixtures.commentId;
   if (t.startsWith('/api/admin/word-filters/')) return del ? fixtures.wordFilterToDelete : fixtures.wordFilterId;
-  if (t.startsWith('/api/admin/webhooks/')) return del && t === '/api/admin/webhooks/{webhookId}' ? fixtures.webhookToDelete : fixtures.webhookId;
+  if (t.startsWith('/api/admin/webhooks/'))
+    return del && t === '/api/admin/webhooks/{webhookId}' ? fixtures.webhookToDelete : fixtures.webhookId;
   if (t.startsWith('/api/decisions/')) return fixtures.decisionId;
   if (t.startsWith('/api/admin/appeals/')) return fixtures.appealId;
   if (t.includes('/notices/')) return fixtures.noticeId;

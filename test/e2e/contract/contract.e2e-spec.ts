@@ -102,7 +102,10 @@ describe('OpenAPI contract', () => {
     const expected = (segment: string) =>
       segment === 'articles'
         ? 'slug'
-        : `${segment.replace(/ies$/, 'y').replace(/s$/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Id`;
+        : `${segment
+            .replace(/ies$/, 'y')
+            .replace(/s$/, '')
+            .replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Id`;
     const problems: string[] = [];
     for (const [key, op] of operations(live)) {
       const segments = key.split(' ')[1]!.split('/');

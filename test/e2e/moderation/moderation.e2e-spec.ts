@@ -171,7 +171,9 @@ describe('GET /api/admin/comments (queue)', () => {
       created.push((await createComment(t, a, author, { status: 'rejected', createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
     const first = await queue(admin, { status: 'rejected', article: a.slug, limit: 2 }).expect(200);
     const second = await queue(admin, { status: 'rejected', article: a.slug, limit: 2, cursor: first.body.nextCursor }).expect(200);
-    expect([...first.body.items, ...second.body.items].map((i: { adminComment: { id: string } }) => i.adminComment.id)).toEqual(created.reverse());
+    expect([...first.body.items, ...second.body.items].map((i: { adminComment: { id: string } }) => i.adminComment.id)).toEqual(
+      created.reverse(),
+    );
     expect(second.body.nextCursor).toBeNull();
   });
 

@@ -28,7 +28,10 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
   const addNote = async (e: Event) => {
     e.preventDefault();
     if (!note.trim()) return;
-    const { error: err } = await api.POST('/api/admin/users/{userId}/notes', { params: { path: { userId: props.user.id } }, body: { body: note } });
+    const { error: err } = await api.POST('/api/admin/users/{userId}/notes', {
+      params: { path: { userId: props.user.id } },
+      body: { body: note },
+    });
     if (err) return setError(err);
     setNote('');
     announce(t('notes.added'));
@@ -36,7 +39,9 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
   };
 
   const removeNote = async (noteId: string) => {
-    const { error: err } = await api.DELETE('/api/admin/users/{userId}/notes/{noteId}', { params: { path: { userId: props.user.id, noteId } } });
+    const { error: err } = await api.DELETE('/api/admin/users/{userId}/notes/{noteId}', {
+      params: { path: { userId: props.user.id, noteId } },
+    });
     if (err) return setError(err);
     await load();
   };

@@ -87,7 +87,9 @@ export function QueuePage(props: { queue: QueueName }) {
     }
     setError(null);
     setCursor(data.nextCursor);
-    setItems((prev) => (after ? [...prev, ...data.items.filter((i) => !prev.some((p) => p.adminComment.id === i.adminComment.id))] : data.items));
+    setItems((prev) =>
+      after ? [...prev, ...data.items.filter((i) => !prev.some((p) => p.adminComment.id === i.adminComment.id))] : data.items,
+    );
     if (!after) {
       setFocus(data.items[0]?.adminComment.id ?? null);
       setFresh(0);
@@ -213,7 +215,8 @@ export function QueuePage(props: { queue: QueueName }) {
           decide(targets(), { status: 'approved' });
           break;
         case 'r':
-          if (bulk || (focused && isOpen(focused.adminComment.id))) setDialog({ kind: 'reject', ids: targets().map((i) => i.adminComment.id) });
+          if (bulk || (focused && isOpen(focused.adminComment.id)))
+            setDialog({ kind: 'reject', ids: targets().map((i) => i.adminComment.id) });
           break;
         case 's':
           decide(targets(), { status: 'spam' });
