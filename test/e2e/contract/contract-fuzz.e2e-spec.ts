@@ -774,8 +774,8 @@ beforeAll(async () => {
   const comment = (body: string) => call('post', `/api/articles/${fixtures.slug}/comments`, reader, { body }, 'comment');
   [fixtures.commentId, fixtures.commentToDelete] = await Promise.all([comment('A comment to fuzz.'), comment('A comment to delete.')]);
   const rejected = await comment('A comment to reject.');
-  await call('patch', `/api/admin/comments/${fixtures.commentId}`, moderator, { status: 'approved' }, 'comment');
-  await call('patch', `/api/admin/comments/${rejected}`, moderator, { status: 'rejected', reason: 'Insult' }, 'comment');
+  await call('patch', `/api/admin/comments/${fixtures.commentId}`, moderator, { status: 'approved' }, 'adminComment');
+  await call('patch', `/api/admin/comments/${rejected}`, moderator, { status: 'rejected', reason: 'Insult' }, 'adminComment');
   const decisions = await t.http.get('/api/me/decisions').set('Authorization', bearer(reader!));
   fixtures.decisionId = (decisions.body as { items: { id: string }[] }).items[0]!.id;
   fixtures.appealId = await call(
