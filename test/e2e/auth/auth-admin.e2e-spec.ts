@@ -157,7 +157,7 @@ describe('auth: first admin and role administration', () => {
         expect(res.body).toEqual({ error: { code: 'USER_NOT_FOUND', message: expect.any(String) } });
       }
       const bad = await t.http.get('/api/admin/users/not-a-uuid').set(authHeader(mod.token)).expect(400);
-      expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id', message: 'id must be a UUID' }] });
+      expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'userId', message: 'userId must be a UUID' }] });
     });
   });
 
@@ -198,7 +198,7 @@ describe('auth: first admin and role administration', () => {
         .expect(404);
       expect(missing.body.error.code).toBe('USER_NOT_FOUND');
       const badId = await t.http.patch('/api/admin/users/123').set(authHeader(admin.token)).send({ role: 'moderator' }).expect(400);
-      expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
+      expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'userId' })]);
       for (const body of [{ role: 'superuser' }, {}, { role: 'moderator', email: 'x@example.com' }]) {
         const res = await t.http.patch(`/api/admin/users/${reader.id}`).set(authHeader(admin.token)).send(body).expect(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');
