@@ -4,11 +4,16 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
-import { AppealIdParam } from './dto/decision.dto.js';
-import { NoticeIdParam } from './dto/notice.dto.js';
 import { AppealsService } from './appeals.service.js';
-import { type AppealQueueItemDto, AppealQueuePage, AppealQueueQueryDto, AppealResponse, DecideAppealDto } from './dto/decision.dto.js';
-import { DismissNoticeDto, NoticeResponse } from './dto/notice.dto.js';
+import {
+  AppealIdParam,
+  type AppealQueueItemDto,
+  AppealQueuePage,
+  AppealQueueQueryDto,
+  AppealResponse,
+  DecideAppealDto,
+} from './dto/decision.dto.js';
+import { DismissNoticeDto, NoticeIdParam, NoticeResponse } from './dto/notice.dto.js';
 import { NoticesService } from './notices.service.js';
 
 /** Moderators' side of notices and appeals. */

@@ -4,8 +4,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
-import { NoticeIdParam } from './dto/notice.dto.js';
-import { CreateNoticeDto, NoticeReceiptDto, NoticeResponse } from './dto/notice.dto.js';
+import { CreateNoticeDto, NoticeIdParam, NoticeReceiptDto, NoticeResponse } from './dto/notice.dto.js';
 import { NoticesService } from './notices.service.js';
 
 /**
