@@ -120,7 +120,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{id}": {
+    "/api/admin/users/{userId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -148,7 +148,7 @@ export interface paths {
         patch: operations["changeUserRole"];
         trace?: never;
     };
-    "/api/admin/users/{id}/badge": {
+    "/api/admin/users/{userId}/badge": {
         parameters: {
             query?: never;
             header?: never;
@@ -317,7 +317,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/comments/{id}": {
+    "/api/comments/{commentId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -345,7 +345,7 @@ export interface paths {
         patch: operations["editComment"];
         trace?: never;
     };
-    "/api/comments/{id}/reports": {
+    "/api/comments/{commentId}/reports": {
         parameters: {
             query?: never;
             header?: never;
@@ -365,7 +365,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/comments/{id}/reports/mine": {
+    "/api/comments/{commentId}/reports/mine": {
         parameters: {
             query?: never;
             header?: never;
@@ -385,7 +385,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/comments/{id}/reactions/mine": {
+    "/api/comments/{commentId}/reactions/mine": {
         parameters: {
             query?: never;
             header?: never;
@@ -429,7 +429,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notices/{id}": {
+    "/api/notices/{noticeId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -469,7 +469,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/decisions/{id}": {
+    "/api/decisions/{decisionId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -489,7 +489,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/decisions/{id}/appeals": {
+    "/api/decisions/{decisionId}/appeals": {
         parameters: {
             query?: never;
             header?: never;
@@ -509,7 +509,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/decisions/{id}/appeals/{appealId}": {
+    "/api/decisions/{decisionId}/appeals/{appealId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -526,7 +526,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/notices/{id}": {
+    "/api/admin/notices/{noticeId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -566,7 +566,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/appeals/{id}": {
+    "/api/admin/appeals/{appealId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -687,7 +687,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/comments/{id}": {
+    "/api/admin/comments/{commentId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -731,7 +731,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/comments/{id}/featured": {
+    "/api/admin/comments/{commentId}/featured": {
         parameters: {
             query?: never;
             header?: never;
@@ -792,7 +792,7 @@ export interface paths {
         patch: operations["updateArticleSettings"];
         trace?: never;
     };
-    "/api/admin/users/{id}/ban": {
+    "/api/admin/users/{userId}/ban": {
         parameters: {
             query?: never;
             header?: never;
@@ -834,7 +834,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/word-filters/{id}": {
+    "/api/admin/word-filters/{wordFilterId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -896,7 +896,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/decision-reasons/{id}": {
+    "/api/admin/decision-reasons/{decisionReasonId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -961,7 +961,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{id}/export": {
+    "/api/admin/users/{userId}/export": {
         parameters: {
             query?: never;
             header?: never;
@@ -1076,7 +1076,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/webhooks/{id}": {
+    "/api/admin/webhooks/{webhookId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1095,7 +1095,7 @@ export interface paths {
         patch: operations["updateWebhook"];
         trace?: never;
     };
-    "/api/admin/webhooks/{id}/deliveries": {
+    "/api/admin/webhooks/{webhookId}/deliveries": {
         parameters: {
             query?: never;
             header?: never;
@@ -1112,7 +1112,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/webhooks/{id}/deliveries/{deliveryId}": {
+    "/api/admin/webhooks/{webhookId}/deliveries/{deliveryId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1129,7 +1129,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/webhooks/{id}/deliveries/{deliveryId}/retry": {
+    "/api/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
         parameters: {
             query?: never;
             header?: never;
@@ -1149,7 +1149,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/webhooks/{id}/test": {
+    "/api/admin/webhooks/{webhookId}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -1289,7 +1289,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{id}/notes": {
+    "/api/admin/users/{userId}/notes": {
         parameters: {
             query?: never;
             header?: never;
@@ -1313,7 +1313,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{id}/notes/{noteId}": {
+    "/api/admin/users/{userId}/notes/{noteId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1333,7 +1333,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/users/{id}/history": {
+    "/api/admin/users/{userId}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -1393,7 +1393,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/imports/{id}": {
+    "/api/admin/imports/{importId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -2880,7 +2880,8 @@ export interface components {
             author: components["schemas"]["UserRefDto"] | null;
         };
         QueueItemDto: {
-            comment: components["schemas"]["AdminCommentDto"];
+            /** @description the comment as staff see it (`comment` is the public view everywhere else) */
+            adminComment: components["schemas"]["AdminCommentDto"];
             article: components["schemas"]["QueueArticleDto"];
             author: components["schemas"]["QueueAuthorDto"];
             /** @example 0 */
@@ -3037,7 +3038,7 @@ export interface components {
             version?: number;
         };
         AdminCommentResponse: {
-            comment: components["schemas"]["AdminCommentDto"];
+            adminComment: components["schemas"]["AdminCommentDto"];
         };
         BulkDecisionDto: {
             /**
@@ -6798,7 +6799,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -7023,7 +7024,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -7315,7 +7316,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -7609,7 +7610,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -7885,7 +7886,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -10335,7 +10336,7 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -10534,7 +10535,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -10758,7 +10759,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -11143,7 +11144,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -11542,7 +11543,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -11759,7 +11760,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -12101,7 +12102,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -12738,7 +12739,7 @@ export interface operations {
                 "Notice-Key"?: string;
             };
             path: {
-                id: string;
+                noticeId: string;
             };
             cookie?: never;
         };
@@ -13148,7 +13149,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                decisionId: string;
             };
             cookie?: never;
         };
@@ -13384,7 +13385,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                decisionId: string;
             };
             cookie?: never;
         };
@@ -13750,8 +13751,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description the decision (statement of reasons) */
-                id: string;
+                decisionId: string;
                 appealId: string;
             };
             cookie?: never;
@@ -13951,7 +13951,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                noticeId: string;
             };
             cookie?: never;
         };
@@ -14522,7 +14522,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                appealId: string;
             };
             cookie?: never;
         };
@@ -15814,7 +15814,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "comment": {
+                     *           "adminComment": {
                      *             "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *             "parentId": null,
                      *             "depth": 0,
@@ -16281,7 +16281,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -16298,7 +16298,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "item": {
-                     *         "comment": {
+                     *         "adminComment": {
                      *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *           "parentId": null,
                      *           "depth": 0,
@@ -16554,7 +16554,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -16597,7 +16597,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "comment": {
+                     *       "adminComment": {
                      *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *         "parentId": null,
                      *         "depth": 0,
@@ -17148,7 +17148,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -17402,7 +17402,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                commentId: string;
             };
             cookie?: never;
         };
@@ -18138,7 +18138,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -18438,7 +18438,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -19179,7 +19179,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                wordFilterId: string;
             };
             cookie?: never;
         };
@@ -19404,7 +19404,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                wordFilterId: string;
             };
             cookie?: never;
         };
@@ -20370,7 +20370,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                decisionReasonId: string;
             };
             cookie?: never;
         };
@@ -20609,7 +20609,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                decisionReasonId: string;
             };
             cookie?: never;
         };
@@ -20817,7 +20817,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                decisionReasonId: string;
             };
             cookie?: never;
         };
@@ -21883,7 +21883,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -23561,7 +23561,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -23798,7 +23798,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -24010,7 +24010,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -24313,7 +24313,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -24567,7 +24567,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
                 deliveryId: string;
             };
             cookie?: never;
@@ -24817,7 +24817,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
                 deliveryId: string;
             };
             cookie?: never;
@@ -25089,7 +25089,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                webhookId: string;
             };
             cookie?: never;
         };
@@ -26702,7 +26702,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -26933,7 +26933,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -27208,7 +27208,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
                 noteId: string;
             };
             cookie?: never;
@@ -27417,7 +27417,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                userId: string;
             };
             cookie?: never;
         };
@@ -28113,7 +28113,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                importId: string;
             };
             cookie?: never;
         };

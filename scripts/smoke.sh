@@ -92,7 +92,7 @@ counts
 ok "not counted while pending (single $single, bulk $bulk)"
 
 req PATCH "/admin/comments/$comment" 200 "$(json status approved reason 'smoke test')" "$admin"
-[ "$(field comment.status)" = approved ] || fail "approval did not return status approved"
+[ "$(field adminComment.status)" = approved ] || fail "approval did not return status approved"
 ok "admin approved it"
 
 req GET "/comments/$comment" 200

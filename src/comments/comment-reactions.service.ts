@@ -8,7 +8,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import type { ReactionsDto } from './dto/reaction.dto.js';
 
 /**
- * A reader's one reaction per comment (PUT/DELETE /api/comments/:id/reactions/mine): on approved comments of
+ * A reader's one reaction per comment (PUT/DELETE /api/comments/:commentId/reactions/mine): on approved comments of
  * others, counted exactly in the statement that records it (comment-core/reactions.ts). Banned accounts never get
  * here (the default guard), and the route is rate-limited.
  */

@@ -91,7 +91,7 @@ export class CommentsController {
 
   @Public()
   @AllowBanned()
-  @Get('comments/:id')
+  @Get('comments/:commentId')
   @Endpoint({
     operationId: 'getComment',
     summary: 'Read one comment',
@@ -100,13 +100,13 @@ export class CommentsController {
     errors: ['COMMENT_NOT_FOUND'],
     cache: PAGE_CACHE,
   })
-  async get(@Param() { id }: CommentIdParam, @Res() reply: FastifyReply, @CurrentUser() viewer?: AuthUser): Promise<void> {
+  async get(@Param() { commentId }: CommentIdParam, @Res() reply: FastifyReply, @CurrentUser() viewer?: AuthUser): Promise<void> {
     // A CommentResponse as JSON text from the read path.
-    sendJson(reply, await this.comments.get(id, viewer));
+    sendJson(reply, await this.comments.get(commentId, viewer));
   }
 
   @RateLimit({ name: 'comment-edit', limit: 20, windowSeconds: 60, per: 'user' })
-  @Patch('comments/:id')
+  @Patch('comments/:commentId')
   @Endpoint({
     operationId: 'editComment',
     summary: 'Edit your comment',
@@ -123,11 +123,15 @@ export class CommentsController {
       'COMMENT_NOT_EDITABLE',
     ],
   })
-  async edit(@Param() { id }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser): Promise<CommentResponse> {
-    return { comment: await this.comments.edit(user, id, dto) };
+  async edit(
+    @Param() { commentId }: CommentIdParam,
+    @Body() dto: UpdateCommentDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<CommentResponse> {
+    return { comment: await this.comments.edit(user, commentId, dto) };
   }
 
-  @Delete('comments/:id')
+  @Delete('comments/:commentId')
   @Endpoint({
     operationId: 'deleteComment',
     summary: 'Delete a comment (author or moderator)',
@@ -135,12 +139,12 @@ export class CommentsController {
     status: 204,
     errors: ['NOT_COMMENT_AUTHOR', 'COMMENT_NOT_FOUND', 'VERSION_CONFLICT'],
   })
-  async remove(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.comments.remove(user, id);
+  async remove(@Param() { commentId }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.comments.remove(user, commentId);
   }
 
   @RateLimit({ name: 'comment-report', limit: 20, windowSeconds: 60, per: 'user' })
-  @Post('comments/:id/reports')
+  @Post('comments/:commentId/reports')
   @Endpoint({
     operationId: 'reportComment',
     summary: 'Report a comment',
@@ -158,12 +162,16 @@ export class CommentsController {
     ],
     location: (body: ReportResponse) => `/api/comments/${body.report.commentId}/reports/mine`,
   })
-  async report(@Param() { id }: CommentIdParam, @Body() dto: ReportCommentDto, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
-    return this.reports.report(user, id, dto);
+  async report(
+    @Param() { commentId }: CommentIdParam,
+    @Body() dto: ReportCommentDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ReportResponse> {
+    return this.reports.report(user, commentId, dto);
   }
 
   @AllowBanned()
-  @Get('comments/:id/reports/mine')
+  @Get('comments/:commentId/reports/mine')
   @Endpoint({
     operationId: 'getMyReport',
     summary: 'Your report on a comment',
@@ -171,15 +179,15 @@ export class CommentsController {
     type: ReportResponse,
     errors: ['REPORT_NOT_FOUND'],
   })
-  async myReport(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
-    return { report: await this.reports.mine(user, id) };
+  async myReport(@Param() { commentId }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReportResponse> {
+    return { report: await this.reports.mine(user, commentId) };
   }
 
   @RateLimit(
     { name: 'comment-react', limit: 60, windowSeconds: 60, per: 'user' },
     { name: 'comment-react-ip', limit: 600, windowSeconds: 60, per: 'ip' },
   )
-  @Put('comments/:id/reactions/mine')
+  @Put('comments/:commentId/reactions/mine')
   @Endpoint({
     operationId: 'reactToComment',
     summary: 'React to a comment (or change your reaction)',
@@ -188,15 +196,15 @@ export class CommentsController {
     type: ReactionsResponse,
     errors: ['INVALID_REACTION', 'CANNOT_REACT_OWN_COMMENT', 'COMMENT_NOT_FOUND'],
   })
-  async react(@Param() { id }: CommentIdParam, @Body() dto: ReactDto, @CurrentUser() user: AuthUser): Promise<ReactionsResponse> {
-    return { reaction: await this.reactions.set(user, id, dto.kind) };
+  async react(@Param() { commentId }: CommentIdParam, @Body() dto: ReactDto, @CurrentUser() user: AuthUser): Promise<ReactionsResponse> {
+    return { reaction: await this.reactions.set(user, commentId, dto.kind) };
   }
 
   @RateLimit(
     { name: 'comment-react', limit: 60, windowSeconds: 60, per: 'user' },
     { name: 'comment-react-ip', limit: 600, windowSeconds: 60, per: 'ip' },
   )
-  @Delete('comments/:id/reactions/mine')
+  @Delete('comments/:commentId/reactions/mine')
   @Endpoint({
     operationId: 'unreactToComment',
     summary: 'Take your reaction back',
@@ -204,7 +212,7 @@ export class CommentsController {
     type: ReactionsResponse,
     errors: ['COMMENT_NOT_FOUND'],
   })
-  async unreact(@Param() { id }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReactionsResponse> {
-    return { reaction: await this.reactions.remove(user, id) };
+  async unreact(@Param() { commentId }: CommentIdParam, @CurrentUser() user: AuthUser): Promise<ReactionsResponse> {
+    return { reaction: await this.reactions.remove(user, commentId) };
   }
 }

@@ -11,7 +11,7 @@ import { isSlug } from './validation/slug.js';
  * onRequest hook before anything else runs (authentication included):
  *
  * - **405 with the path's own `Allow`** (RFC 9110 §15.5.6). A URL belongs to the routes whose pattern matches it
- *   *and* whose path parameters are valid: `/api/comments/counts` is the counts route's, not `/api/comments/:id`'s
+ *   *and* whose path parameters are valid: `/api/comments/counts` is the counts route's, not `/api/comments/:commentId`'s
  *   (`counts` is no uuid), so `DELETE /api/comments/counts` is 405, not the 401 of the comment route the router
  *   picked; `/api/articles/resolve` is both the resolve action's (POST) and an article's whose slug is `resolve` (GET).
  * - **Unknown query parameters are refused** (400 `VALIDATION_FAILED`) on every API operation, whether or not it has
@@ -20,7 +20,7 @@ import { isSlug } from './validation/slug.js';
  *   `Allow`, or 404 in the error body, never CORS's `text/plain` 400.
  */
 export interface RouteRule {
-  /** Whether path parameters name something this route can serve (a uuid for `:id`, a slug for `:slug`). */
+  /** Whether path parameters name something this route can serve (a uuid for `:commentId`, a slug for `:slug`). */
   params?: (params: Record<string, string>) => boolean;
   /** The query parameters the route accepts; absent: the route takes any (pages). */
   query?: ReadonlySet<string>;
@@ -157,7 +157,7 @@ export class RouteTable {
     const rule = this.rules.get(key);
     if (this.shared.has(key) && rule?.params && !rule.params(req.params as Record<string, string>)) {
       // The router picked this route for its shape, but its parameters name nothing it serves: the URL may be
-      // another route's (`/api/comments/counts` for PATCH /api/comments/:id).
+      // another route's (`/api/comments/counts` for PATCH /api/comments/:commentId).
       const allow = this.allowedMethods(path);
       if (allow.length && !allow.includes(req.method)) return this.notAllowed(req, reply, allow);
     }

@@ -7,7 +7,7 @@ export const featureFields = {
   COMMENT_REPORT_THRESHOLD: z.coerce.number().int().min(1).default(3),
   COMMENT_DUPLICATE_WINDOW_SECONDS: z.coerce.number().int().min(0).default(60),
   TRUSTED_USER_APPROVED_COMMENTS: z.coerce.number().int().min(0).default(0),
-  // The reactions readers may give a comment (PUT /api/comments/:id/reactions/mine): comma-separated kinds, 1-10,
+  // The reactions readers may give a comment (PUT /api/comments/:commentId/reactions/mine): comma-separated kinds, 1-10,
   // each lowercase letters, digits, '_' or '-' (up to 32). Removing a kind later keeps the reactions already given.
   REACTION_KINDS: z
     .string()

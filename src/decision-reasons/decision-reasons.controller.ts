@@ -3,9 +3,11 @@ import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { UuidParams } from '../common/validation/id-param.dto.js';
 import { CreateDecisionReasonDto, DecisionReasonListDto, DecisionReasonResponse, UpdateDecisionReasonDto } from './decision-reason.dto.js';
 import { DecisionReasonsService } from './decision-reasons.service.js';
+
+export class DecisionReasonIdParam extends UuidParams('decisionReasonId') {}
 
 /** The newsroom's decision reasons: moderators pick them, admins keep the list. */
 @ApiTags('admin')
@@ -26,15 +28,15 @@ export class DecisionReasonsController {
     return { items: await this.reasons.list() };
   }
 
-  @Get(':id')
+  @Get(':decisionReasonId')
   @Endpoint({
     operationId: 'getDecisionReason',
     summary: 'One decision reason',
     type: DecisionReasonResponse,
     errors: ['DECISION_REASON_NOT_FOUND'],
   })
-  async get(@Param() { id }: IdParamDto): Promise<DecisionReasonResponse> {
-    return { reason: await this.reasons.get(id) };
+  async get(@Param() { decisionReasonId }: DecisionReasonIdParam): Promise<DecisionReasonResponse> {
+    return { reason: await this.reasons.get(decisionReasonId) };
   }
 
   @Roles('admin')
@@ -54,7 +56,7 @@ export class DecisionReasonsController {
   }
 
   @Roles('admin')
-  @Patch(':id')
+  @Patch(':decisionReasonId')
   @Endpoint({
     operationId: 'updateDecisionReason',
     summary: 'Change a decision reason',
@@ -63,15 +65,15 @@ export class DecisionReasonsController {
     errors: ['DECISION_REASON_NOT_FOUND', 'CONFLICT'],
   })
   async update(
-    @Param() { id }: IdParamDto,
+    @Param() { decisionReasonId }: DecisionReasonIdParam,
     @Body() dto: UpdateDecisionReasonDto,
     @CurrentUser() user: AuthUser,
   ): Promise<DecisionReasonResponse> {
-    return { reason: await this.reasons.update(user.id, id, dto) };
+    return { reason: await this.reasons.update(user.id, decisionReasonId, dto) };
   }
 
   @Roles('admin')
-  @Delete(':id')
+  @Delete(':decisionReasonId')
   @Endpoint({
     operationId: 'deleteDecisionReason',
     summary: 'Remove a decision reason',
@@ -79,7 +81,7 @@ export class DecisionReasonsController {
     status: 204,
     errors: ['DECISION_REASON_NOT_FOUND'],
   })
-  async remove(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.reasons.remove(user.id, id);
+  async remove(@Param() { decisionReasonId }: DecisionReasonIdParam, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.reasons.remove(user.id, decisionReasonId);
   }
 }

@@ -1,26 +1,19 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { UuidParams } from '../common/validation/id-param.dto.js';
 import { AppealsService } from './appeals.service.js';
 import { DecisionsService } from './decisions.service.js';
 import { AppealResponse, CreateAppealDto, type StatementOfReasonsDto, DecisionPage, DecisionResponse } from './dto/decision.dto.js';
 
-export class AppealParamsDto {
-  @ApiProperty({ format: 'uuid', description: 'the decision (statement of reasons)' })
-  @IsUUID()
-  id: string;
+export class DecisionIdParam extends UuidParams('decisionId') {}
 
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  appealId: string;
-}
+export class AppealParamsDto extends UuidParams('decisionId', 'appealId') {}
 
 /**
  * Statements of reasons (DSA Art. 17) as their recipients read them, and appeals against them (Art. 20). Every route
@@ -48,7 +41,7 @@ export class DecisionsController {
   }
 
   @AllowBanned()
-  @Get('decisions/:id')
+  @Get('decisions/:decisionId')
   @Endpoint({
     operationId: 'getDecision',
     summary: 'One decision and its appeals',
@@ -56,13 +49,13 @@ export class DecisionsController {
     type: DecisionResponse,
     errors: ['DECISION_NOT_FOUND'],
   })
-  async get(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<DecisionResponse> {
-    return { decision: await this.decisions.get(id, user) };
+  async get(@Param() { decisionId }: DecisionIdParam, @CurrentUser() user: AuthUser): Promise<DecisionResponse> {
+    return { decision: await this.decisions.get(decisionId, user) };
   }
 
   @AllowBanned()
   @RateLimit({ name: 'appeal', limit: 10, windowSeconds: 3600, per: 'user' })
-  @Post('decisions/:id/appeals')
+  @Post('decisions/:decisionId/appeals')
   @Endpoint({
     operationId: 'appealDecision',
     summary: 'Appeal a decision (DSA Art. 20)',
@@ -73,14 +66,18 @@ export class DecisionsController {
     errors: ['DECISION_NOT_FOUND', 'APPEAL_WINDOW_CLOSED', 'APPEAL_ALREADY_OPEN', 'DECISION_REVERSED'],
     location: (body: AppealResponse) => `/api/decisions/${body.appeal.decisionId}/appeals/${body.appeal.id}`,
   })
-  async appeal(@Param() { id }: IdParamDto, @Body() dto: CreateAppealDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
-    return { appeal: await this.appeals.create(user, id, dto) };
+  async appeal(
+    @Param() { decisionId }: DecisionIdParam,
+    @Body() dto: CreateAppealDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AppealResponse> {
+    return { appeal: await this.appeals.create(user, decisionId, dto) };
   }
 
   @AllowBanned()
-  @Get('decisions/:id/appeals/:appealId')
+  @Get('decisions/:decisionId/appeals/:appealId')
   @Endpoint({ operationId: 'getMyAppeal', summary: 'Your appeal and its outcome', type: AppealResponse, errors: ['APPEAL_NOT_FOUND'] })
-  async getAppeal(@Param() { id, appealId }: AppealParamsDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
-    return { appeal: await this.appeals.get(user, id, appealId) };
+  async getAppeal(@Param() { decisionId, appealId }: AppealParamsDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
+    return { appeal: await this.appeals.get(user, decisionId, appealId) };
   }
 }

@@ -4,10 +4,16 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { AppealsService } from './appeals.service.js';
-import { type AppealQueueItemDto, AppealQueuePage, AppealQueueQueryDto, AppealResponse, DecideAppealDto } from './dto/decision.dto.js';
-import { DismissNoticeDto, NoticeResponse } from './dto/notice.dto.js';
+import {
+  AppealIdParam,
+  type AppealQueueItemDto,
+  AppealQueuePage,
+  AppealQueueQueryDto,
+  AppealResponse,
+  DecideAppealDto,
+} from './dto/decision.dto.js';
+import { DismissNoticeDto, NoticeIdParam, NoticeResponse } from './dto/notice.dto.js';
 import { NoticesService } from './notices.service.js';
 
 /** Moderators' side of notices and appeals. */
@@ -20,7 +26,7 @@ export class DsaAdminController {
     private readonly appeals: AppealsService,
   ) {}
 
-  @Patch('notices/:id')
+  @Patch('notices/:noticeId')
   @Endpoint({
     operationId: 'dismissNotice',
     summary: 'Decide a notice without action',
@@ -29,8 +35,12 @@ export class DsaAdminController {
     type: NoticeResponse,
     errors: ['NOTICE_NOT_FOUND', 'NOTICE_ALREADY_DECIDED', 'OWN_CASE'],
   })
-  async dismiss(@Param() { id }: IdParamDto, @Body() dto: DismissNoticeDto, @CurrentUser() user: AuthUser): Promise<NoticeResponse> {
-    return { notice: await this.notices.dismiss(user, id, dto) };
+  async dismiss(
+    @Param() { noticeId }: NoticeIdParam,
+    @Body() dto: DismissNoticeDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<NoticeResponse> {
+    return { notice: await this.notices.dismiss(user, noticeId, dto) };
   }
 
   @Get('appeals')
@@ -44,7 +54,7 @@ export class DsaAdminController {
     return this.appeals.list(q);
   }
 
-  @Patch('appeals/:id')
+  @Patch('appeals/:appealId')
   @Endpoint({
     operationId: 'decideAppeal',
     summary: 'Decide an appeal',
@@ -53,7 +63,7 @@ export class DsaAdminController {
     type: AppealResponse,
     errors: ['APPEAL_NOT_FOUND', 'APPEAL_SAME_DECIDER', 'OWN_CASE', 'APPEAL_ALREADY_DECIDED', 'VERSION_CONFLICT'],
   })
-  async decide(@Param() { id }: IdParamDto, @Body() dto: DecideAppealDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
-    return { appeal: await this.appeals.decide(user, id, dto) };
+  async decide(@Param() { appealId }: AppealIdParam, @Body() dto: DecideAppealDto, @CurrentUser() user: AuthUser): Promise<AppealResponse> {
+    return { appeal: await this.appeals.decide(user, appealId, dto) };
   }
 }

@@ -4,8 +4,7 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimit } from '../common/rate-limit/rate-limit.decorator.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
-import { CreateNoticeDto, NoticeReceiptDto, NoticeResponse } from './dto/notice.dto.js';
+import { CreateNoticeDto, NoticeIdParam, NoticeReceiptDto, NoticeResponse } from './dto/notice.dto.js';
 import { NoticesService } from './notices.service.js';
 
 /**
@@ -47,7 +46,7 @@ export class NoticesController {
     description: 'the `accessKey` from the receipt; not needed when signed in as the notifier',
     schema: { type: 'string', maxLength: 100 },
   })
-  @Get(':id')
+  @Get(':noticeId')
   @Endpoint({
     operationId: 'getNotice',
     summary: 'A notice and its outcome (DSA Art. 16(4)-(5))',
@@ -56,7 +55,11 @@ export class NoticesController {
     errors: ['NOTICE_NOT_FOUND'],
     noStore: true,
   })
-  async get(@Param() { id }: IdParamDto, @Headers('notice-key') key?: string, @CurrentUser() viewer?: AuthUser): Promise<NoticeResponse> {
-    return { notice: await this.notices.read(id, typeof key === 'string' && key.length <= 100 ? key : undefined, viewer) };
+  async get(
+    @Param() { noticeId }: NoticeIdParam,
+    @Headers('notice-key') key?: string,
+    @CurrentUser() viewer?: AuthUser,
+  ): Promise<NoticeResponse> {
+    return { notice: await this.notices.read(noticeId, typeof key === 'string' && key.length <= 100 ? key : undefined, viewer) };
   }
 }

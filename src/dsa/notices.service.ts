@@ -48,7 +48,7 @@ export interface NewNotice {
  * Notices of illegal content (DSA Art. 16): anyone may send one, signed in or not. Each one is confirmed at once
  * (the receipt), puts its comment into the moderation queue's "noticed" view (without hiding it: a notice is an
  * allegation, not a decision), and keeps the comment from being approved automatically until a moderator decides.
- * The decision reaches the notifier through GET /api/notices/:id with the access key from the receipt.
+ * The decision reaches the notifier through GET /api/notices/:noticeId with the access key from the receipt.
  */
 @Injectable()
 export class NoticesService {

@@ -2,9 +2,11 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { UuidParams } from '../common/validation/id-param.dto.js';
 import { ImportRunListDto, ImportRunResponse } from './imports.dto.js';
 import { ImportsService } from './imports.service.js';
+
+export class ImportIdParam extends UuidParams('importId') {}
 
 /** Import runs (npm run import, docs/import-export.md): follow one while it runs, read its report after. */
 @ApiTags('admin')
@@ -24,7 +26,7 @@ export class ImportsController {
     return { items: await this.imports.list() };
   }
 
-  @Get(':id')
+  @Get(':importId')
   @Endpoint({
     operationId: 'getImport',
     summary: 'One import run: its progress, then its report',
@@ -33,7 +35,7 @@ export class ImportsController {
     type: ImportRunResponse,
     errors: ['IMPORT_NOT_FOUND'],
   })
-  async get(@Param() { id }: IdParamDto): Promise<ImportRunResponse> {
-    return { import: await this.imports.get(id) };
+  async get(@Param() { importId }: ImportIdParam): Promise<ImportRunResponse> {
+    return { import: await this.imports.get(importId) };
   }
 }

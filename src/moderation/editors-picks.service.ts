@@ -6,7 +6,7 @@ import { setFeatured } from '../comment-core/featured.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CommentView } from '../comments/comments.service.js';
 
-/** Editors' picks (PUT/DELETE /api/admin/comments/:id/featured): the mark, and its audit row, in one transaction. */
+/** Editors' picks (PUT/DELETE /api/admin/comments/:commentId/featured): the mark, and its audit row, in one transaction. */
 @Injectable()
 export class EditorsPicksService {
   private readonly logger = new Logger(EditorsPicksService.name);

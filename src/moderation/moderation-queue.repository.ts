@@ -11,7 +11,7 @@ const MAX_REPORT_REASONS = 20;
 
 export interface QueueFilter {
   status: QueueStatus;
-  /** One comment (GET /api/admin/comments/:id). */
+  /** One comment (GET /api/admin/comments/:commentId). */
   id?: string;
   /** Only comments held by this source (comment_holds, src/holds). */
   holdSource?: string;

@@ -6,7 +6,7 @@ import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { BulkDecisionDto, DecisionDto } from './dto/decision.dto.js';
 import { AdminCommentResponse, BulkResultDto, QueuePage, type QueueItemDto, QueueSummaryDto } from './dto/moderation-response.dto.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { CommentIdParam } from '../comments/dto/comment-id.dto.js';
 import { QueueQueryDto } from './dto/queue.dto.js';
 import { ModerationService } from './moderation.service.js';
 
@@ -36,7 +36,7 @@ export class ModerationController {
     return this.moderation.summary();
   }
 
-  @Patch('comments/:id')
+  @Patch('comments/:commentId')
   @Endpoint({
     operationId: 'decideComment',
     summary: 'Approve, reject or mark a comment as spam',
@@ -45,8 +45,12 @@ export class ModerationController {
     type: AdminCommentResponse,
     errors: ['COMMENT_NOT_FOUND', 'VERSION_CONFLICT', 'INVALID_TRANSITION', 'OWN_CASE'],
   })
-  async decide(@Param() { id }: IdParamDto, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<AdminCommentResponse> {
-    return { comment: await this.moderation.decide(user.id, id, dto) };
+  async decide(
+    @Param() { commentId }: CommentIdParam,
+    @Body() dto: DecisionDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AdminCommentResponse> {
+    return { adminComment: await this.moderation.decide(user.id, commentId, dto) };
   }
 
   @Post('comments/bulk')

@@ -59,7 +59,7 @@ export interface QueueRow extends AdminCommentRow {
 
 export function toQueueItem(r: QueueRow) {
   return {
-    comment: toAdminCommentView(r),
+    adminComment: toAdminCommentView(r),
     article: { id: r.articleId, slug: r.articleSlug, title: r.articleTitle },
     author: {
       id: r.authorId,

@@ -3,11 +3,11 @@ import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { CommentResponse } from '../comments/dto/comment-response.dto.js';
+import { CommentIdParam } from '../comments/dto/comment-id.dto.js';
 import { EditorsPicksService } from './editors-picks.service.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { commentNotFound } from '../comment-core/comment-policy.js';
 import { QueueItemDto } from './dto/moderation-response.dto.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { toQueueItem } from './moderation.mapper.js';
 
@@ -26,7 +26,7 @@ export class QueueItemController {
     private readonly picks: EditorsPicksService,
   ) {}
 
-  @Get(':id')
+  @Get(':commentId')
   @Endpoint({
     operationId: 'getQueueItem',
     summary: 'One comment as the queue shows it',
@@ -34,13 +34,13 @@ export class QueueItemController {
     type: QueueItemResponse,
     errors: ['COMMENT_NOT_FOUND'],
   })
-  async get(@Param() { id }: IdParamDto): Promise<QueueItemResponse> {
-    const [row] = await this.queue.page({ status: 'pending', id, limit: 1 });
+  async get(@Param() { commentId }: CommentIdParam): Promise<QueueItemResponse> {
+    const [row] = await this.queue.page({ status: 'pending', id: commentId, limit: 1 });
     if (!row) throw commentNotFound();
     return { item: toQueueItem(row) };
   }
 
-  @Put(':id/featured')
+  @Put(':commentId/featured')
   @Endpoint({
     operationId: 'featureComment',
     summary: "Feature a comment (an editors' pick)",
@@ -49,11 +49,11 @@ export class QueueItemController {
     type: CommentResponse,
     errors: ['COMMENT_NOT_FOUND', 'COMMENT_NOT_PUBLISHED'],
   })
-  async feature(@Param() { id }: IdParamDto, @CurrentUser() actor: AuthUser): Promise<CommentResponse> {
-    return { comment: await this.picks.set(actor, id, true) };
+  async feature(@Param() { commentId }: CommentIdParam, @CurrentUser() actor: AuthUser): Promise<CommentResponse> {
+    return { comment: await this.picks.set(actor, commentId, true) };
   }
 
-  @Delete(':id/featured')
+  @Delete(':commentId/featured')
   @Endpoint({
     operationId: 'unfeatureComment',
     summary: "Take a comment out of the editors' picks",
@@ -61,7 +61,7 @@ export class QueueItemController {
     type: CommentResponse,
     errors: ['COMMENT_NOT_FOUND'],
   })
-  async unfeature(@Param() { id }: IdParamDto, @CurrentUser() actor: AuthUser): Promise<CommentResponse> {
-    return { comment: await this.picks.set(actor, id, false) };
+  async unfeature(@Param() { commentId }: CommentIdParam, @CurrentUser() actor: AuthUser): Promise<CommentResponse> {
+    return { comment: await this.picks.set(actor, commentId, false) };
   }
 }

@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../common/auth/decorators.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { AdminUserResponse, BanResultDto } from '../users/dto/user.dto.js';
 import { BanDto } from './dto/ban.dto.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { UserIdParam } from '../users/dto/admin-user.dto.js';
 import { UserBansService } from './user-bans.service.js';
 
 @ApiTags('admin')
@@ -14,7 +14,7 @@ import { UserBansService } from './user-bans.service.js';
 export class UserBansController {
   constructor(private readonly bans: UserBansService) {}
 
-  @Post(':id/ban')
+  @Post(':userId/ban')
   @Endpoint({
     operationId: 'banUser',
     summary: 'Ban a user',
@@ -22,18 +22,18 @@ export class UserBansController {
     type: BanResultDto,
     errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND'],
   })
-  ban(@Param() { id }: IdParamDto, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<BanResultDto> {
-    return this.bans.ban(user, id, dto);
+  ban(@Param() { userId }: UserIdParam, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<BanResultDto> {
+    return this.bans.ban(user, userId, dto);
   }
 
-  @Delete(':id/ban')
+  @Delete(':userId/ban')
   @Endpoint({
     operationId: 'unbanUser',
     summary: 'Lift a ban',
     type: AdminUserResponse,
     errors: ['CANNOT_BAN_SELF', 'CANNOT_BAN_STAFF', 'ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'USER_NOT_BANNED'],
   })
-  unban(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<AdminUserResponse> {
-    return this.bans.unban(user, id);
+  unban(@Param() { userId }: UserIdParam, @CurrentUser() user: AuthUser): Promise<AdminUserResponse> {
+    return this.bans.unban(user, userId);
   }
 }

@@ -6,9 +6,11 @@ import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import type { Page } from '../common/openapi/page.dto.js';
 import { WordFilterPage, WordFilterResponse } from './dto/moderation-response.dto.js';
 import type { WordFilterDto } from '../word-filter/word-filter.dto.js';
-import { IdParamDto } from '../common/validation/id-param.dto.js';
+import { UuidParams } from '../common/validation/id-param.dto.js';
 import { CreateWordFilterDto, WordFilterListQueryDto } from './dto/word-filter.dto.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
+
+export class WordFilterIdParam extends UuidParams('wordFilterId') {}
 
 @ApiTags('admin')
 @Roles('moderator', 'admin')
@@ -22,10 +24,10 @@ export class WordFiltersController {
     return this.filters.list(q);
   }
 
-  @Get(':id')
+  @Get(':wordFilterId')
   @Endpoint({ operationId: 'getWordFilter', summary: 'One word-filter entry', type: WordFilterResponse, errors: ['WORD_FILTER_NOT_FOUND'] })
-  async get(@Param() { id }: IdParamDto): Promise<WordFilterResponse> {
-    return { filter: await this.filters.get(id) };
+  async get(@Param() { wordFilterId }: WordFilterIdParam): Promise<WordFilterResponse> {
+    return { filter: await this.filters.get(wordFilterId) };
   }
 
   /** The lists are admin-managed: moderators apply them (and see them), admins change them. */
@@ -46,9 +48,9 @@ export class WordFiltersController {
   }
 
   @Roles('admin')
-  @Delete(':id')
+  @Delete(':wordFilterId')
   @Endpoint({ operationId: 'deleteWordFilter', summary: 'Remove a word-filter entry', status: 204, errors: ['WORD_FILTER_NOT_FOUND'] })
-  async remove(@Param() { id }: IdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.filters.remove(user.id, id);
+  async remove(@Param() { wordFilterId }: WordFilterIdParam, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.filters.remove(user.id, wordFilterId);
   }
 }

@@ -82,7 +82,7 @@ export class AccountErasureService {
     return this.erase(user.id, { id: user.id, self: true, reason: null });
   }
 
-  /** DELETE /api/admin/users/:id: an admin carries out a request the newsroom received and verified. */
+  /** DELETE /api/admin/users/:userId: an admin carries out a request the newsroom received and verified. */
   eraseByAdmin(actor: AuthUser, targetId: string, reason: string): Promise<ErasureDto> {
     return this.erase(targetId, { id: actor.id, self: actor.id === targetId, reason });
   }

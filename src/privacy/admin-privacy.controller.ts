@@ -25,7 +25,7 @@ export class AdminPrivacyController {
     private readonly erasure: AccountErasureService,
   ) {}
 
-  @Get(':id/export')
+  @Get(':userId/export')
   @Endpoint({
     operationId: 'exportUserData',
     summary: "Export an account's data (for a request received by the newsroom)",
@@ -33,11 +33,11 @@ export class AdminPrivacyController {
     type: AccountExportDto,
     errors: ['USER_NOT_FOUND', 'SERVICE_UNAVAILABLE'],
   })
-  async export(@Param() { id }: UserIdParam, @CurrentUser() actor: AuthUser): Promise<StreamableFile> {
-    return exportFile(await this.exports.openAudited(actor, id, userNotFound));
+  async export(@Param() { userId }: UserIdParam, @CurrentUser() actor: AuthUser): Promise<StreamableFile> {
+    return exportFile(await this.exports.openAudited(actor, userId, userNotFound));
   }
 
-  @Delete(':id')
+  @Delete(':userId')
   @Endpoint({
     operationId: 'eraseUser',
     summary: 'Erase an account (for a request received by the newsroom)',
@@ -47,7 +47,11 @@ export class AdminPrivacyController {
     type: ErasureResponse,
     errors: ['USER_NOT_FOUND', 'LAST_ADMIN', 'ACTOR_NO_LONGER_ALLOWED'],
   })
-  async erase(@Param() { id }: UserIdParam, @Body() dto: AdminEraseAccountDto, @CurrentUser() actor: AuthUser): Promise<ErasureResponse> {
-    return { erasure: await this.erasure.eraseByAdmin(actor, id, dto.reason) };
+  async erase(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: AdminEraseAccountDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ErasureResponse> {
+    return { erasure: await this.erasure.eraseByAdmin(actor, userId, dto.reason) };
   }
 }

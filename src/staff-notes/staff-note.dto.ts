@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { UuidParams } from '../common/validation/id-param.dto.js';
 import { Transform } from 'class-transformer';
-import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { NormalizedText } from '../comment-core/comment-text.js';
 import { PageOf } from '../common/openapi/page.dto.js';
 import { UserRefDto } from '../users/dto/user.dto.js';
@@ -39,12 +40,4 @@ export class StaffNoteResponse {
 
 export const StaffNotePage = PageOf(StaffNoteDto, 'StaffNotePage');
 
-export class NoteParamDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID('loose', { message: 'id must be a UUID' })
-  id: string;
-
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID('loose', { message: 'noteId must be a UUID' })
-  noteId: string;
-}
+export class NoteParamDto extends UuidParams('userId', 'noteId') {}

@@ -12,7 +12,7 @@ import { StaffNotesService } from './staff-notes.service.js';
 /** Staff notes on an account: what one moderator tells the next about a commenter. */
 @ApiTags('admin')
 @Roles('moderator', 'admin')
-@Controller('admin/users/:id/notes')
+@Controller('admin/users/:userId/notes')
 export class StaffNotesController {
   constructor(private readonly notes: StaffNotesService) {}
 
@@ -24,8 +24,8 @@ export class StaffNotesController {
     type: StaffNotePage,
     errors: ['USER_NOT_FOUND'],
   })
-  list(@Param() { id }: UserIdParam, @Query() q: PageQueryDto): Promise<Page<StaffNoteDto>> {
-    return this.notes.list(id, q);
+  list(@Param() { userId }: UserIdParam, @Query() q: PageQueryDto): Promise<Page<StaffNoteDto>> {
+    return this.notes.list(userId, q);
   }
 
   @Post()
@@ -38,8 +38,12 @@ export class StaffNotesController {
     errors: ['USER_NOT_FOUND'],
     location: (body: StaffNoteResponse) => `/api/admin/users/${body.note.userId}/notes`,
   })
-  async create(@Param() { id }: UserIdParam, @Body() dto: CreateStaffNoteDto, @CurrentUser() user: AuthUser): Promise<StaffNoteResponse> {
-    return { note: await this.notes.create(user, id, dto.body) };
+  async create(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: CreateStaffNoteDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<StaffNoteResponse> {
+    return { note: await this.notes.create(user, userId, dto.body) };
   }
 
   @Delete(':noteId')
@@ -50,7 +54,7 @@ export class StaffNotesController {
     status: 204,
     errors: ['STAFF_NOTE_NOT_FOUND'],
   })
-  async remove(@Param() { id, noteId }: NoteParamDto, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.notes.remove(user, id, noteId);
+  async remove(@Param() { userId, noteId }: NoteParamDto, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.notes.remove(user, userId, noteId);
   }
 }

@@ -12,7 +12,7 @@ import { UserHistoryService } from './user-history.service.js';
 export class UserHistoryController {
   constructor(private readonly history: UserHistoryService) {}
 
-  @Get(':id/history')
+  @Get(':userId/history')
   @Endpoint({
     operationId: 'getUserHistory',
     summary: "An author's history (the console's author drawer)",
@@ -21,7 +21,7 @@ export class UserHistoryController {
     type: UserHistoryDto,
     errors: ['USER_NOT_FOUND'],
   })
-  get(@Param() { id }: UserIdParam): Promise<UserHistoryDto> {
-    return this.history.history(id);
+  get(@Param() { userId }: UserIdParam): Promise<UserHistoryDto> {
+    return this.history.history(userId);
   }
 }

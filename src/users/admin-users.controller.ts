@@ -7,14 +7,14 @@ import { ChangeRoleDto, SetBadgeDto, UserIdParam } from './dto/admin-user.dto.js
 import { AdminUserResponse } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
-/** Account administration. Bans live in the moderation module (POST/DELETE /api/admin/users/:id/ban). */
+/** Account administration. Bans live in the moderation module (POST/DELETE /api/admin/users/:userId/ban). */
 @ApiTags('admin')
 @Roles('moderator', 'admin')
 @Controller('admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Get(':id')
+  @Get(':userId')
   @Endpoint({
     operationId: 'getUser',
     summary: "A user's admin view",
@@ -22,13 +22,13 @@ export class AdminUsersController {
     type: AdminUserResponse,
     errors: ['USER_NOT_FOUND'],
   })
-  async get(@Param() { id }: UserIdParam): Promise<AdminUserResponse> {
-    return { user: await this.users.getAdminView(id) };
+  async get(@Param() { userId }: UserIdParam): Promise<AdminUserResponse> {
+    return { user: await this.users.getAdminView(userId) };
   }
 
   /** Only admins grant or remove roles (moderators must not be able to promote themselves). */
   @Roles('admin')
-  @Patch(':id')
+  @Patch(':userId')
   @Endpoint({
     operationId: 'changeUserRole',
     summary: "Change a user's role",
@@ -37,12 +37,16 @@ export class AdminUsersController {
     type: AdminUserResponse,
     errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND', 'LAST_ADMIN'],
   })
-  async changeRole(@Param() { id }: UserIdParam, @Body() dto: ChangeRoleDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
-    return { user: await this.users.changeRole(actor, id, dto.role) };
+  async changeRole(
+    @Param() { userId }: UserIdParam,
+    @Body() dto: ChangeRoleDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<AdminUserResponse> {
+    return { user: await this.users.changeRole(actor, userId, dto.role) };
   }
 
   @Roles('admin')
-  @Put(':id/badge')
+  @Put(':userId/badge')
   @Endpoint({
     operationId: 'setUserBadge',
     summary: 'Give a user a badge (e.g. staff, journalist)',
@@ -51,12 +55,12 @@ export class AdminUsersController {
     type: AdminUserResponse,
     errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND'],
   })
-  async setBadge(@Param() { id }: UserIdParam, @Body() dto: SetBadgeDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
-    return { user: await this.users.setBadge(actor, id, dto.badge) };
+  async setBadge(@Param() { userId }: UserIdParam, @Body() dto: SetBadgeDto, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
+    return { user: await this.users.setBadge(actor, userId, dto.badge) };
   }
 
   @Roles('admin')
-  @Delete(':id/badge')
+  @Delete(':userId/badge')
   @Endpoint({
     operationId: 'removeUserBadge',
     summary: "Take a user's badge away",
@@ -64,7 +68,7 @@ export class AdminUsersController {
     type: AdminUserResponse,
     errors: ['ACTOR_NO_LONGER_ALLOWED', 'USER_NOT_FOUND'],
   })
-  async removeBadge(@Param() { id }: UserIdParam, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
-    return { user: await this.users.setBadge(actor, id, null) };
+  async removeBadge(@Param() { userId }: UserIdParam, @CurrentUser() actor: AuthUser): Promise<AdminUserResponse> {
+    return { user: await this.users.setBadge(actor, userId, null) };
   }
 }

@@ -42,7 +42,7 @@ export function isBanned(u: { bannedAt: Date | null; bannedUntil: Date | null },
   return u.bannedAt !== null && (u.bannedUntil === null || u.bannedUntil > now);
 }
 
-/** What moderators and admins see about an account (GET/PATCH /api/admin/users/:id). Still no password hash. */
+/** What moderators and admins see about an account (GET/PATCH /api/admin/users/:userId). Still no password hash. */
 export const adminUserSelect = {
   id: true,
   email: true,

@@ -10,5 +10,5 @@ export const WEBHOOK_EVENT_TYPES = DOMAIN_EVENT_TYPES;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/** The type of the ping sent by `POST /api/admin/webhooks/:id/test` (to one endpoint, on request, never retried). */
+/** The type of the ping sent by `POST /api/admin/webhooks/:webhookId/test` (to one endpoint, on request, never retried). */
 export const WEBHOOK_TEST_EVENT = 'webhook.test';

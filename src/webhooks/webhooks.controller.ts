@@ -62,13 +62,13 @@ export class WebhooksController {
     return this.webhooks.list(q);
   }
 
-  @Get(':id')
+  @Get(':webhookId')
   @Endpoint({ operationId: 'getWebhook', summary: 'One webhook endpoint', type: WebhookResponse, errors: ['WEBHOOK_NOT_FOUND', OFF] })
-  async get(@Param() { id }: WebhookIdParamDto): Promise<WebhookResponse> {
-    return { webhook: await this.webhooks.get(id) };
+  async get(@Param() { webhookId }: WebhookIdParamDto): Promise<WebhookResponse> {
+    return { webhook: await this.webhooks.get(webhookId) };
   }
 
-  @Patch(':id')
+  @Patch(':webhookId')
   @Endpoint({
     operationId: 'updateWebhook',
     summary: 'Change, pause, resume a webhook endpoint or rotate its secret',
@@ -76,47 +76,47 @@ export class WebhooksController {
     errors: ['WEBHOOK_NOT_FOUND', 'INVALID_WEBHOOK_URL', 'WEBHOOK_TARGET_NOT_ALLOWED', OFF],
   })
   async update(
-    @Param() { id }: WebhookIdParamDto,
+    @Param() { webhookId }: WebhookIdParamDto,
     @Body() dto: UpdateWebhookDto,
     @CurrentUser() user: AuthUser,
   ): Promise<UpdatedWebhookResponse> {
-    return { webhook: await this.webhooks.update(user.id, id, dto) };
+    return { webhook: await this.webhooks.update(user.id, webhookId, dto) };
   }
 
-  @Delete(':id')
+  @Delete(':webhookId')
   @Endpoint({
     operationId: 'deleteWebhook',
     summary: 'Remove a webhook endpoint and its deliveries',
     status: 204,
     errors: ['WEBHOOK_NOT_FOUND', OFF],
   })
-  async remove(@Param() { id }: WebhookIdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.webhooks.remove(user.id, id);
+  async remove(@Param() { webhookId }: WebhookIdParamDto, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.webhooks.remove(user.id, webhookId);
   }
 
-  @Get(':id/deliveries')
+  @Get(':webhookId/deliveries')
   @Endpoint({
     operationId: 'listWebhookDeliveries',
     summary: "An endpoint's deliveries, newest first: status, attempts, last response, next attempt",
     type: WebhookDeliveryPage,
     errors: ['WEBHOOK_NOT_FOUND', OFF],
   })
-  deliveries(@Param() { id }: WebhookIdParamDto, @Query() q: WebhookDeliveryListQueryDto): Promise<Page<WebhookDeliveryDto>> {
-    return this.deliveryLog.deliveries(id, q);
+  deliveries(@Param() { webhookId }: WebhookIdParamDto, @Query() q: WebhookDeliveryListQueryDto): Promise<Page<WebhookDeliveryDto>> {
+    return this.deliveryLog.deliveries(webhookId, q);
   }
 
-  @Get(':id/deliveries/:deliveryId')
+  @Get(':webhookId/deliveries/:deliveryId')
   @Endpoint({
     operationId: 'getWebhookDelivery',
     summary: 'One delivery',
     type: WebhookDeliveryResponse,
     errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', OFF],
   })
-  async delivery(@Param() { id, deliveryId }: WebhookDeliveryParamDto): Promise<WebhookDeliveryResponse> {
-    return { delivery: await this.deliveryLog.delivery(id, deliveryId) };
+  async delivery(@Param() { webhookId, deliveryId }: WebhookDeliveryParamDto): Promise<WebhookDeliveryResponse> {
+    return { delivery: await this.deliveryLog.delivery(webhookId, deliveryId) };
   }
 
-  @Post(':id/deliveries/:deliveryId/retry')
+  @Post(':webhookId/deliveries/:deliveryId/retry')
   @Endpoint({
     operationId: 'retryWebhookDelivery',
     summary: 'Send a succeeded or failed delivery again (same webhook-id), now',
@@ -125,11 +125,14 @@ export class WebhooksController {
     type: WebhookDeliveryResponse,
     errors: ['WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND', 'WEBHOOK_DELIVERY_PENDING', 'WEBHOOK_DISABLED', OFF],
   })
-  async retry(@Param() { id, deliveryId }: WebhookDeliveryParamDto, @CurrentUser() user: AuthUser): Promise<WebhookDeliveryResponse> {
-    return { delivery: await this.deliveryLog.retry(user.id, id, deliveryId) };
+  async retry(
+    @Param() { webhookId, deliveryId }: WebhookDeliveryParamDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<WebhookDeliveryResponse> {
+    return { delivery: await this.deliveryLog.retry(user.id, webhookId, deliveryId) };
   }
 
-  @Post(':id/test')
+  @Post(':webhookId/test')
   @Endpoint({
     operationId: 'testWebhook',
     summary: 'Send a signed test message (webhook.test) now and answer with the result',
@@ -140,7 +143,7 @@ export class WebhooksController {
     errors: ['WEBHOOK_NOT_FOUND', OFF],
     location: (body: WebhookDeliveryResponse) => `/api/admin/webhooks/${body.delivery.webhookId}/deliveries/${body.delivery.id}`,
   })
-  async test(@Param() { id }: WebhookIdParamDto, @CurrentUser() user: AuthUser): Promise<WebhookDeliveryResponse> {
-    return { delivery: await this.deliveryLog.test(user.id, id) };
+  async test(@Param() { webhookId }: WebhookIdParamDto, @CurrentUser() user: AuthUser): Promise<WebhookDeliveryResponse> {
+    return { delivery: await this.deliveryLog.test(user.id, webhookId) };
   }
 }

@@ -91,7 +91,7 @@ export async function setCommentStatus(t: TestApp, id: string, status: DecisionS
 
 export const approveComment = (t: TestApp, id: string) => setCommentStatus(t, id, 'approved');
 
-/** A moderator's decision through the API (`PATCH /api/admin/comments/:id`, 200). */
+/** A moderator's decision through the API (`PATCH /api/admin/comments/:commentId`, 200). */
 export async function decideComment(
   t: TestApp,
   moderator: Pick<TestUser, 'token'>,

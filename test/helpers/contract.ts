@@ -61,7 +61,7 @@ function loadContract(app: NestFastifyApplication): Contract {
       operations.push({ method: method.toUpperCase(), template, pattern, params, op });
     }
   }
-  // Static segments win over parameters (GET /api/comments/counts is not GET /api/comments/{id}).
+  // Static segments win over parameters (GET /api/comments/counts is not GET /api/comments/{commentId}).
   operations.sort((a, b) => a.params - b.params);
   contract = { document, operations, ajv, validators: new Map() };
   return contract;
@@ -113,7 +113,7 @@ function check(c: Contract, method: string, url: string, status: number, headers
     else if (ERROR_CATALOG[error.code].status !== status)
       problems.push(`${what}: code ${error.code} belongs to status ${ERROR_CATALOG[error.code].status}`);
   }
-  // A more specific path of the same shape (`/api/comments/counts` beside `/api/comments/{id}`) has other methods:
+  // A more specific path of the same shape (`/api/comments/counts` beside `/api/comments/{commentId}`) has other methods:
   // the URL is that path's, whose parameter the operation found would refuse anyway.
   const allowed = status === 405 && error?.code === 'METHOD_NOT_ALLOWED' && header('allow') !== undefined;
   if (found && allowed && candidates.some((o) => o.params < found.params)) return problems;

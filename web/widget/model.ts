@@ -484,7 +484,7 @@ export class Model {
 
   async edit(id: string, body: string): Promise<Comment> {
     const { comment } = await this.api.call((headers) =>
-      this.api.client.PATCH('/api/comments/{id}', { params: { path: { id } }, body: { body }, headers }),
+      this.api.client.PATCH('/api/comments/{commentId}', { params: { path: { commentId: id } }, body: { body }, headers }),
     );
     this.replace(comment);
     this.announce(comment.status === 'approved' ? this.t.m.editedPublished : this.t.m.editedPending);
@@ -507,8 +507,12 @@ export class Model {
     try {
       const { reaction } = await this.api.call((headers) =>
         kind
-          ? this.api.client.PUT('/api/comments/{id}/reactions/mine', { params: { path: { id } }, body: { kind }, headers })
-          : this.api.client.DELETE('/api/comments/{id}/reactions/mine', { params: { path: { id } }, headers }),
+          ? this.api.client.PUT('/api/comments/{commentId}/reactions/mine', {
+              params: { path: { commentId: id } },
+              body: { kind },
+              headers,
+            })
+          : this.api.client.DELETE('/api/comments/{commentId}/reactions/mine', { params: { path: { commentId: id } }, headers }),
       );
       this.patch(id, { reactions: reaction.reactions, myReaction: reaction.myReaction });
     } catch (err) {
@@ -523,15 +527,15 @@ export class Model {
   }
 
   async remove(id: string): Promise<void> {
-    await this.api.call((headers) => this.api.client.DELETE('/api/comments/{id}', { params: { path: { id } }, headers }));
+    await this.api.call((headers) => this.api.client.DELETE('/api/comments/{commentId}', { params: { path: { commentId: id } }, headers }));
     this.drop(id);
     this.announce(this.t.m.deleted);
   }
 
   async report(id: string, reason: string, notice?: Schemas['ReportNoticeDto']): Promise<void> {
     await this.api.call((headers) =>
-      this.api.client.POST('/api/comments/{id}/reports', {
-        params: { path: { id } },
+      this.api.client.POST('/api/comments/{commentId}/reports', {
+        params: { path: { commentId: id } },
         body: notice ? { reason, notice } : { reason },
         headers,
       }),
@@ -549,7 +553,7 @@ export class Model {
 
   async appeal(decisionId: string, explanation: string): Promise<Schemas['AppealDto']> {
     const { appeal } = await this.api.call((headers) =>
-      this.api.client.POST('/api/decisions/{id}/appeals', { params: { path: { id: decisionId } }, body: { explanation }, headers }),
+      this.api.client.POST('/api/decisions/{decisionId}/appeals', { params: { path: { decisionId } }, body: { explanation }, headers }),
     );
     return appeal;
   }

@@ -1,8 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { UuidParams } from '../../common/validation/id-param.dto.js';
 
-export class CommentIdParam {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id: string;
-}
+export class CommentIdParam extends UuidParams('commentId') {}

@@ -19,7 +19,7 @@ export interface DtoParam {
 
 export interface DiscoveredEndpoint {
   key: string;
-  /** The HTTP method and the route's path below the global prefix, as the router knows it (`comments/:id`). */
+  /** The HTTP method and the route's path below the global prefix, as the router knows it (`comments/:commentId`). */
   method: string;
   path: string;
   meta: EndpointMetadata;

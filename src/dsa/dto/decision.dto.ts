@@ -24,6 +24,9 @@ import {
   STATEMENT_CATEGORIES,
   type StatementCategory,
 } from '../transparency-database.js';
+import { UuidParams } from '../../common/validation/id-param.dto.js';
+
+export class AppealIdParam extends UuidParams('appealId') {}
 
 export const DECISION_EXAMPLE_ID = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
 export const APPEAL_EXAMPLE_ID = 'f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f';

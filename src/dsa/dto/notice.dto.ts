@@ -12,6 +12,9 @@ import {
   STATEMENT_CATEGORIES,
   type StatementCategory,
 } from '../transparency-database.js';
+import { UuidParams } from '../../common/validation/id-param.dto.js';
+
+export class NoticeIdParam extends UuidParams('noticeId') {}
 
 export const NOTICE_EXAMPLE = {
   id: 'a7c3e1f2-9b4d-4c6e-8a1f-2d3e4f5a6b7c',

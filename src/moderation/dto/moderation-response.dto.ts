@@ -35,9 +35,10 @@ export class AdminCommentDto extends PickType(CommentDto, ['id', 'parentId', 'de
   deletedAt: string | null;
 }
 
+/** Named for its shape: `comment` is the public comment everywhere else. */
 export class AdminCommentResponse {
   @ApiProperty()
-  comment: AdminCommentDto;
+  adminComment: AdminCommentDto;
 }
 
 export class ArticleRefDto {
@@ -79,8 +80,8 @@ export class QueueParentDto extends PickType(AdminCommentDto, ['id', 'body', 'st
 }
 
 export class QueueItemDto {
-  @ApiProperty()
-  comment: AdminCommentDto;
+  @ApiProperty({ description: 'the comment as staff see it (`comment` is the public view everywhere else)' })
+  adminComment: AdminCommentDto;
 
   @ApiProperty()
   article: QueueArticleDto;

@@ -34,7 +34,7 @@ export class EraseAccountDto {
   ssoToken?: string;
 }
 
-/** DELETE /api/admin/users/:id: an erasure the newsroom carries out on a request it received (and verified) itself. */
+/** DELETE /api/admin/users/:userId: an erasure the newsroom carries out on a request it received (and verified) itself. */
 export class AdminEraseAccountDto {
   @ApiProperty({
     description: 'why, for the audit log (e.g. the ticket of the request)',

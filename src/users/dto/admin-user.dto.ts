@@ -1,15 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, Matches } from 'class-validator';
+import { UuidParams } from '../../common/validation/id-param.dto.js';
+import { IsIn, IsString, Matches } from 'class-validator';
 import { Role } from '../../generated/prisma/enums.js';
 
 const ROLES = Object.values(Role);
 
-export class UserIdParam {
-  @ApiProperty({ format: 'uuid' })
-  // 'loose': any well-formed uuid (what PostgreSQL accepts), so a malformed id is a 400, never a database error.
-  @IsUUID('loose', { message: 'id must be a UUID' })
-  id: string;
-}
+export class UserIdParam extends UuidParams('userId') {}
 
 export class ChangeRoleDto {
   @ApiProperty({ enum: ROLES })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { UuidParams } from '../../common/validation/id-param.dto.js';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhook-events.js';
@@ -97,14 +98,6 @@ export class WebhookDeliveryListQueryDto extends PageQueryDto {
   status?: WebhookDeliveryStatusValue;
 }
 
-export class WebhookIdParamDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id: string;
-}
+export class WebhookIdParamDto extends UuidParams('webhookId') {}
 
-export class WebhookDeliveryParamDto extends WebhookIdParamDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  deliveryId: string;
-}
+export class WebhookDeliveryParamDto extends UuidParams('webhookId', 'deliveryId') {}

@@ -117,7 +117,7 @@ describe('auth: first admin and role administration', () => {
     });
   });
 
-  describe('GET /api/admin/users/:id', () => {
+  describe('GET /api/admin/users/:userId', () => {
     it('should give moderators and admins the admin view of a user', async () => {
       const target = await createUser(t);
       await t.prisma.user.update({
@@ -157,11 +157,11 @@ describe('auth: first admin and role administration', () => {
         expect(res.body).toEqual({ error: { code: 'USER_NOT_FOUND', message: expect.any(String) } });
       }
       const bad = await t.http.get('/api/admin/users/not-a-uuid').set(authHeader(mod.token)).expect(400);
-      expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id', message: 'id must be a UUID' }] });
+      expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'userId', message: 'userId must be a UUID' }] });
     });
   });
 
-  describe('PATCH /api/admin/users/:id', () => {
+  describe('PATCH /api/admin/users/:userId', () => {
     it('should let an admin make a reader a moderator, effective for that user’s existing token', async () => {
       const admin = await createUser(t, { role: 'admin' });
       const reader = await createUser(t);
@@ -198,7 +198,7 @@ describe('auth: first admin and role administration', () => {
         .expect(404);
       expect(missing.body.error.code).toBe('USER_NOT_FOUND');
       const badId = await t.http.patch('/api/admin/users/123').set(authHeader(admin.token)).send({ role: 'moderator' }).expect(400);
-      expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
+      expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'userId' })]);
       for (const body of [{ role: 'superuser' }, {}, { role: 'moderator', email: 'x@example.com' }]) {
         const res = await t.http.patch(`/api/admin/users/${reader.id}`).set(authHeader(admin.token)).send(body).expect(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');

@@ -378,7 +378,7 @@ describe('POST /api/articles/:slug/comments', () => {
   });
 });
 
-describe('PATCH /api/comments/:id', () => {
+describe('PATCH /api/comments/:commentId', () => {
   it('should store the old body as a revision, mark it edited and send an approved comment back to pending', async () => {
     const a = await createArticle(t);
     const user = await createUser(t);
@@ -483,7 +483,7 @@ describe('PATCH /api/comments/:id', () => {
   });
 });
 
-describe('DELETE /api/comments/:id', () => {
+describe('DELETE /api/comments/:commentId', () => {
   it('should soft-delete for the author, keep replies and show a placeholder without body or author', async () => {
     const a = await createArticle(t);
     const user = await createUser(t);
@@ -540,7 +540,7 @@ describe('DELETE /api/comments/:id', () => {
   });
 });
 
-describe('POST /api/comments/:id/reports', () => {
+describe('POST /api/comments/:commentId/reports', () => {
   it('should count reports once per reader and send the comment back to pending at the threshold', async () => {
     const a = await createArticle(t);
     const author = await createUser(t);
@@ -592,7 +592,7 @@ describe('POST /api/comments/:id/reports', () => {
   });
 });
 
-describe('GET /api/comments/:id', () => {
+describe('GET /api/comments/:commentId', () => {
   it('should show approved comments to everyone and pending ones only to the author and moderators', async () => {
     const a = await createArticle(t);
     const author = await createUser(t);

@@ -2,7 +2,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { json, listen, SseClient } from '../../helpers/sse.js';
 import { authHeader, createAdmin, createArticle, createComment, createModerator, createReader } from '../../factories/index.js';
 
-/** Editors' picks (PUT/DELETE /api/admin/comments/:id/featured) and badges (PUT/DELETE /api/admin/users/:id/badge). */
+/** Editors' picks (PUT/DELETE /api/admin/comments/:commentId/featured) and badges (PUT/DELETE /api/admin/users/:userId/badge). */
 let t: TestApp;
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { json, listen, SseClient } from '../../helpers/sse.js';
 import { authHeader, TEST_PASSWORD, createArticle, createComment, createReader, type TestUser } from '../../factories/index.js';
 
 /**
- * Reactions (PUT/DELETE /api/comments/:id/reactions/mine): one per reader and comment, counted exactly in the
+ * Reactions (PUT/DELETE /api/comments/:commentId/reactions/mine): one per reader and comment, counted exactly in the
  * statement that records it, shown in every comment view, refused on one's own comment and while banned.
  */
 let t: TestApp;

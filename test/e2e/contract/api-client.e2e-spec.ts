@@ -84,29 +84,32 @@ describe('typed client generated from the OpenAPI document', () => {
     expect(mine.data!.items.map((c) => c.id)).toContain(comment.id);
     expect(mine.response.headers.get('cache-control')).toBe('no-store');
 
-    const edited = await api.PATCH('/api/comments/{id}', {
-      params: { path: { id: comment.id } },
+    const edited = await api.PATCH('/api/comments/{commentId}', {
+      params: { path: { commentId: comment.id } },
       body: { body: 'Поправка: разумна и навременна стъпка.' },
     });
     expect(edited.data!.comment.editedAt).not.toBeNull();
 
     const other = await createUser(t, { role: 'moderator' });
-    const approved = await client({ token: other.token }).PATCH('/api/admin/comments/{id}', {
-      params: { path: { id: comment.id } },
+    const approved = await client({ token: other.token }).PATCH('/api/admin/comments/{commentId}', {
+      params: { path: { commentId: comment.id } },
       body: { status: 'approved' },
     });
-    expect(approved.data!.comment.status).toBe('approved');
+    expect(approved.data!.adminComment.status).toBe('approved');
 
     const stranger = client({ token: (await createUser(t)).token });
-    const report = await stranger.POST('/api/comments/{id}/reports', {
-      params: { path: { id: comment.id } },
+    const report = await stranger.POST('/api/comments/{commentId}/reports', {
+      params: { path: { commentId: comment.id } },
       body: { reason: 'Обиди към други читатели' },
     });
     expect(report.response.status).toBe(201);
-    const myReport = await stranger.GET('/api/comments/{id}/reports/mine', { params: { path: { id: comment.id } } });
+    const myReport = await stranger.GET('/api/comments/{commentId}/reports/mine', { params: { path: { commentId: comment.id } } });
     expect(report.response.headers.get('location')).toBe(`/api/comments/${comment.id}/reports/mine`);
     expect(myReport.data!.report.reason).toBe('Обиди към други читатели');
-    const twice = await stranger.POST('/api/comments/{id}/reports', { params: { path: { id: comment.id } }, body: { reason: 'пак' } });
+    const twice = await stranger.POST('/api/comments/{commentId}/reports', {
+      params: { path: { commentId: comment.id } },
+      body: { reason: 'пак' },
+    });
     expect(twice.error?.error.code).toBe('ALREADY_REPORTED');
 
     const count = await client().GET('/api/articles/{slug}/comments/count', { params: { path: { slug } } });
@@ -119,9 +122,9 @@ describe('typed client generated from the OpenAPI document', () => {
     const notModified = await fetch(`${baseUrl}/api/comments/counts?articles=${slug}`, { headers: { 'If-None-Match': '*' } });
     expect(notModified.status).toBe(304);
 
-    const removed = await api.DELETE('/api/comments/{id}', { params: { path: { id: comment.id } } });
+    const removed = await api.DELETE('/api/comments/{commentId}', { params: { path: { commentId: comment.id } } });
     expect(removed.response.status).toBe(204);
-    const gone = await client().GET('/api/comments/{id}', { params: { path: { id: comment.id } } });
+    const gone = await client().GET('/api/comments/{commentId}', { params: { path: { commentId: comment.id } } });
     expect(gone.data!.comment).toMatchObject({ deleted: true, body: null, author: null });
 
     const refreshed = await api.POST('/api/auth/refresh', { body: { refreshToken: reg.data!.refreshToken } });
@@ -163,20 +166,20 @@ describe('typed client generated from the OpenAPI document', () => {
     }
 
     const queue = await mod.GET('/api/admin/comments', { params: { query: { status: 'pending', article: slug } } });
-    expect(queue.data!.items.map((i) => i.comment.id)).toEqual(ids);
+    expect(queue.data!.items.map((i) => i.adminComment.id)).toEqual(ids);
     expect(queue.response.headers.get('cache-control')).toBe('no-store');
-    const first = queue.data!.items[0]!.comment;
+    const first = queue.data!.items[0]!.adminComment;
 
     const summary = await mod.GET('/api/admin/queue/summary');
     expect(summary.data!.counts.pending).toBeGreaterThanOrEqual(3);
 
-    const decided = await mod.PATCH('/api/admin/comments/{id}', {
-      params: { path: { id: first.id } },
+    const decided = await mod.PATCH('/api/admin/comments/{commentId}', {
+      params: { path: { commentId: first.id } },
       body: { status: 'approved', version: first.version },
     });
-    expect(decided.data!.comment).toMatchObject({ status: 'approved', version: first.version + 1 });
-    const stale = await mod.PATCH('/api/admin/comments/{id}', {
-      params: { path: { id: first.id } },
+    expect(decided.data!.adminComment).toMatchObject({ status: 'approved', version: first.version + 1 });
+    const stale = await mod.PATCH('/api/admin/comments/{commentId}', {
+      params: { path: { commentId: first.id } },
       body: { status: 'rejected', version: first.version },
     });
     expect(stale.error?.error.code).toBe('VERSION_CONFLICT');
@@ -202,8 +205,8 @@ describe('typed client generated from the OpenAPI document', () => {
     const closed = await readerApi.POST('/api/articles/{slug}/comments', { params: { path: { slug } }, body: { body: 'Още един' } });
     expect(closed.error?.error.code).toBe('COMMENTS_CLOSED');
 
-    const banned = await mod.POST('/api/admin/users/{id}/ban', {
-      params: { path: { id: reader.id } },
+    const banned = await mod.POST('/api/admin/users/{userId}/ban', {
+      params: { path: { userId: reader.id } },
       body: { reason: 'Спам', rejectPending: true },
     });
     expect(banned.data!.user).toMatchObject({ id: reader.id, ban: { until: null, reason: 'Спам' } });
@@ -211,9 +214,9 @@ describe('typed client generated from the OpenAPI document', () => {
     expect(refused.error?.error.code).toBe('USER_BANNED');
     const me = await readerApi.GET('/api/auth/me');
     expect(me.data!.user.ban).toEqual({ since: expect.any(String), until: null, reason: 'Спам' });
-    const view = await mod.GET('/api/admin/users/{id}', { params: { path: { id: reader.id } } });
+    const view = await mod.GET('/api/admin/users/{userId}', { params: { path: { userId: reader.id } } });
     expect(view.data!.user.ban).toEqual(me.data!.user.ban);
-    const lifted = await mod.DELETE('/api/admin/users/{id}/ban', { params: { path: { id: reader.id } } });
+    const lifted = await mod.DELETE('/api/admin/users/{userId}/ban', { params: { path: { userId: reader.id } } });
     expect(lifted.data!.user.ban).toBeNull();
 
     const forbidden = await mod.POST('/api/admin/word-filters', { body: { word: 'глупак', kind: 'banned' } });
@@ -224,15 +227,19 @@ describe('typed client generated from the OpenAPI document', () => {
     expect(filter.response.status).toBe(201);
     const location = filter.response.headers.get('location')!;
     expect(location).toBe(`/api/admin/word-filters/${filter.data!.filter.id}`);
-    const fetched = await mod.GET('/api/admin/word-filters/{id}', { params: { path: { id: filter.data!.filter.id } } });
+    const fetched = await mod.GET('/api/admin/word-filters/{wordFilterId}', { params: { path: { wordFilterId: filter.data!.filter.id } } });
     expect(fetched.data!.filter.word).toBe(word);
     const filters = await mod.GET('/api/admin/word-filters', { params: { query: { kind: 'suspect' } } });
     expect(filters.data!.items.map((f) => f.id)).toContain(filter.data!.filter.id);
     expect(
-      (await adminApi.DELETE('/api/admin/word-filters/{id}', { params: { path: { id: filter.data!.filter.id } } })).response.status,
+      (await adminApi.DELETE('/api/admin/word-filters/{wordFilterId}', { params: { path: { wordFilterId: filter.data!.filter.id } } }))
+        .response.status,
     ).toBe(204);
 
-    const promoted = await adminApi.PATCH('/api/admin/users/{id}', { params: { path: { id: reader.id } }, body: { role: 'moderator' } });
+    const promoted = await adminApi.PATCH('/api/admin/users/{userId}', {
+      params: { path: { userId: reader.id } },
+      body: { role: 'moderator' },
+    });
     expect(promoted.data!.user.role).toBe('moderator');
 
     const audit = await mod.GET('/api/admin/audit-log', { params: { query: { targetUser: reader.id, limit: 10 } } });

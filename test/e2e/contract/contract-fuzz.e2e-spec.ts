@@ -397,11 +397,12 @@ function pathValue(op: Operation, name: string): string {
   if (name === 'slug') return fixtures.slug;
   if (name === 'appealId') return fixtures.appealId;
   if (name === 'deliveryId') return fixtures.deliveryId;
-  if (t.startsWith('/api/admin/users/')) return del && t === '/api/admin/users/{id}' ? fixtures.userToErase : fixtures.victimId;
+  if (t.startsWith('/api/admin/users/')) return del && t === '/api/admin/users/{userId}' ? fixtures.userToErase : fixtures.victimId;
   if (t.startsWith('/api/comments/') || t.startsWith('/api/admin/comments/'))
-    return del && t === '/api/comments/{id}' ? fixtures.commentToDelete : fixtures.commentId;
+    return del && t === '/api/comments/{commentId}' ? fixtures.commentToDelete : fixtures.commentId;
   if (t.startsWith('/api/admin/word-filters/')) return del ? fixtures.wordFilterToDelete : fixtures.wordFilterId;
-  if (t.startsWith('/api/admin/webhooks/')) return del && t === '/api/admin/webhooks/{id}' ? fixtures.webhookToDelete : fixtures.webhookId;
+  if (t.startsWith('/api/admin/webhooks/'))
+    return del && t === '/api/admin/webhooks/{webhookId}' ? fixtures.webhookToDelete : fixtures.webhookId;
   if (t.startsWith('/api/decisions/')) return fixtures.decisionId;
   if (t.startsWith('/api/admin/appeals/')) return fixtures.appealId;
   if (t.includes('/notices/')) return fixtures.noticeId;
@@ -773,8 +774,8 @@ beforeAll(async () => {
   const comment = (body: string) => call('post', `/api/articles/${fixtures.slug}/comments`, reader, { body }, 'comment');
   [fixtures.commentId, fixtures.commentToDelete] = await Promise.all([comment('A comment to fuzz.'), comment('A comment to delete.')]);
   const rejected = await comment('A comment to reject.');
-  await call('patch', `/api/admin/comments/${fixtures.commentId}`, moderator, { status: 'approved' }, 'comment');
-  await call('patch', `/api/admin/comments/${rejected}`, moderator, { status: 'rejected', reason: 'Insult' }, 'comment');
+  await call('patch', `/api/admin/comments/${fixtures.commentId}`, moderator, { status: 'approved' }, 'adminComment');
+  await call('patch', `/api/admin/comments/${rejected}`, moderator, { status: 'rejected', reason: 'Insult' }, 'adminComment');
   const decisions = await t.http.get('/api/me/decisions').set('Authorization', bearer(reader!));
   fixtures.decisionId = (decisions.body as { items: { id: string }[] }).items[0]!.id;
   fixtures.appealId = await call(

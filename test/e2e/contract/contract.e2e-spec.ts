@@ -97,6 +97,50 @@ describe('OpenAPI contract', () => {
     expect(problems).toEqual([]);
   });
 
+  it('should name every path parameter for its resource (`{commentId}` after `/comments/`, `{slug}` after `/articles/`), never a bare `{id}`', () => {
+    // `word-filters` → `wordFilterId`, `deliveries` → `deliveryId`: the segment before it, singular, in camelCase.
+    const expected = (segment: string) =>
+      segment === 'articles'
+        ? 'slug'
+        : `${segment
+            .replace(/ies$/, 'y')
+            .replace(/s$/, '')
+            .replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Id`;
+    const problems: string[] = [];
+    for (const [key, op] of operations(live)) {
+      const segments = key.split(' ')[1]!.split('/');
+      const named = segments.flatMap((s, i) => (/^\{\w+\}$/.test(s) ? [[s.slice(1, -1), expected(segments[i - 1]!)]] : []));
+      for (const [name, want] of named) if (name !== want) problems.push(`${key}: {${name}} should be {${want}}`);
+      const declared = (op.parameters ?? []).flatMap((p) => ('in' in p && p.in === 'path' ? [p.name] : []));
+      expect(declared.sort(), key).toEqual(named.map(([name]) => name).sort());
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('should give the comment views one key each: `comment` the public view, `adminComment` the staff view', () => {
+    /** The component schemas a property refers to: directly, nullable (anyOf with null), or as array items. */
+    const refs = (s: unknown): string[] => {
+      const o = (s ?? {}) as { $ref?: string; allOf?: unknown[]; anyOf?: unknown[]; oneOf?: unknown[]; items?: unknown };
+      if (o.$ref) return [o.$ref.split('/').pop()!];
+      return [...(o.allOf ?? []), ...(o.anyOf ?? []), ...(o.oneOf ?? []), ...(o.items ? [o.items] : [])].flatMap(refs);
+    };
+    const keysOf = new Map<string, Set<string>>(); // schema → the property names that carry it
+    const schemasOf = new Map<string, Set<string>>(); // property name → the schemas it carries
+    for (const schema of Object.values(live.components?.schemas ?? {})) {
+      for (const [key, prop] of Object.entries((schema as { properties?: Record<string, unknown> }).properties ?? {})) {
+        for (const ref of refs(prop)) {
+          keysOf.set(ref, (keysOf.get(ref) ?? new Set()).add(key));
+          schemasOf.set(key, (schemasOf.get(key) ?? new Set()).add(ref));
+        }
+      }
+    }
+    expect([...(keysOf.get('AdminCommentDto') ?? [])]).toEqual(['adminComment']);
+    expect([...(schemasOf.get('adminComment') ?? [])]).toEqual(['AdminCommentDto']);
+    // `comment` is the public view; a statement of reasons points at its comment with a reference ({ id, articleSlug }).
+    expect([...(schemasOf.get('comment') ?? [])].sort()).toEqual(['CommentDto', 'CommentRefDto']);
+    expect([...(keysOf.get('CommentDto') ?? [])].sort()).toEqual(['comment', 'items']);
+  });
+
   it('should export the whole error catalog into the document', () => {
     expect((live as unknown as { 'x-error-codes': unknown })['x-error-codes']).toEqual(ERROR_CATALOG);
     expect((live.components?.schemas?.ErrorCode as { enum: string[] }).enum).toEqual(ERROR_CODES);

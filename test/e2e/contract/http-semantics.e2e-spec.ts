@@ -200,7 +200,7 @@ describe('the document', () => {
         expect(new Set(headers).size, `${method} ${path}`).toBe(headers.length);
       }
     }
-    const noticeKey = doc.paths['/api/notices/{id}'].get.parameters?.filter((p) => p.in === 'header');
+    const noticeKey = doc.paths['/api/notices/{noticeId}'].get.parameters?.filter((p) => p.in === 'header');
     expect(noticeKey).toEqual([expect.objectContaining({ name: 'Notice-Key', required: false })]);
   });
 

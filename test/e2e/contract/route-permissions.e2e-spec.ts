@@ -118,7 +118,7 @@ describe('route permissions snapshot', () => {
   it('should find the routes (sanity check of the enumeration)', () => {
     expect(routes.length).toBeGreaterThan(5);
     expect(routes.map((r) => r.key)).toEqual(
-      expect.arrayContaining(['POST /api/auth/login', 'GET /api/auth/me', 'PATCH /api/admin/users/:id']),
+      expect.arrayContaining(['POST /api/auth/login', 'GET /api/auth/me', 'PATCH /api/admin/users/:userId']),
     );
   });
 

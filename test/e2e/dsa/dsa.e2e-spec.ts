@@ -115,7 +115,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
         },
       })
       .expect(200);
-    expect(decided.body.comment.status).toBe('rejected');
+    expect(decided.body.adminComment.status).toBe('rejected');
     expect(await count(article.slug)).toBe(0);
     expect(
       (await t.http.get('/api/admin/comments').set(authHeader(moderator)).query({ status: 'noticed', article: article.slug }).expect(200))

@@ -80,7 +80,7 @@ describe('hold reasons', () => {
       .set(as(moderator))
       .query({ status: 'pending', article: a.slug, holdSource: 'word_filter' })
       .expect(200);
-    expect(flagged.body.items.map((i: { comment: { id: string } }) => i.comment.id)).toEqual([held.id]);
+    expect(flagged.body.items.map((i: { adminComment: { id: string } }) => i.adminComment.id)).toEqual([held.id]);
     await t.http.get('/api/admin/comments').set(as(moderator)).query({ holdSource: 'gut_feeling' }).expect(400);
   });
 
@@ -90,18 +90,18 @@ describe('hold reasons', () => {
     const reporters = await Promise.all([1, 2, 3].map(() => createUser(t)));
     for (const r of reporters) await t.http.post(`/api/comments/${c.id}/reports`).set(as(r)).send({ reason: 'Обида' }).expect(201);
     const i = await item(moderator, c.id);
-    expect(i.comment.status).toBe('pending');
+    expect(i.adminComment.status).toBe('pending');
     expect(i.hold).toMatchObject({ source: 'reports', rule: 'threshold' });
     const open = async () =>
       (
         await t.http.get('/api/admin/comments').set(as(moderator)).query({ status: 'reported_open', article: a.slug }).expect(200)
-      ).body.items.map((x: { comment: { id: string } }) => x.comment.id);
+      ).body.items.map((x: { adminComment: { id: string } }) => x.adminComment.id);
     expect(await open()).toEqual([c.id]);
     // Approved after the reports: reviewed, out of the queue; a later report brings it back.
     await t.http
       .patch(`/api/admin/comments/${c.id}`)
       .set(as(moderator))
-      .send({ status: 'approved', version: i.comment.version })
+      .send({ status: 'approved', version: i.adminComment.version })
       .expect(200);
     expect(await open()).toEqual([]);
     await t.http
@@ -161,7 +161,7 @@ describe('decisions that lose a race', () => {
       ok: false,
       error: { code: 'VERSION_CONFLICT', current: { status: 'approved', decidedBy: { username: other.username } } },
     });
-    expect((await item(moderator, ids[1])).comment.status).toBe('approved');
+    expect((await item(moderator, ids[1])).adminComment.status).toBe('approved');
     await t.http
       .post('/api/admin/comments/bulk')
       .set(as(moderator))
@@ -218,7 +218,7 @@ describe('decision reasons', () => {
       .set(as(moderator))
       .send({ status: 'rejected', reasonId: reason.id })
       .expect(200);
-    expect(rejected.body.comment.statusReason).toBe(label);
+    expect(rejected.body.adminComment.statusReason).toBe(label);
     const mine = await t.http.get('/api/me/decisions').set(as(reader)).expect(200);
     const statement = mine.body.items.find(
       (d: { commentId?: string; comment?: { id: string } }) => (d.comment?.id ?? d.commentId) === c.id,

@@ -21,7 +21,7 @@ afterAll(async () => {
   await t.close();
 });
 
-describe('POST /api/admin/users/:id/ban', () => {
+describe('POST /api/admin/users/:userId/ban', () => {
   it('should lock the user out at once and reject their pending comments, with audit rows, in one go', async () => {
     const a = await createArticle(t);
     const user = await createUser(t);

@@ -187,7 +187,7 @@ describe('the filter on posting', () => {
     const clean = await post(a.slug, 'Съвсем невинен коментар').expect(201);
     expect(clean.body.comment.status).toBe('approved');
     const queue = await t.http.get('/api/admin/comments').set(authHeader(moderator)).query({ article: a.slug }).expect(200);
-    expect(queue.body.items.map((i: { comment: { id: string } }) => i.comment.id)).toEqual([held.body.comment.id]);
+    expect(queue.body.items.map((i: { adminComment: { id: string } }) => i.adminComment.id)).toEqual([held.body.comment.id]);
   });
 
   it('should not flag a word that only contains a banned one', async () => {

@@ -104,8 +104,8 @@ describe('GET /api/admin/comments (queue)', () => {
     });
 
     const ids = async (status: string) =>
-      ((await queue(moderator, { status, article: a.slug }).expect(200)).body.items as { comment: { id: string } }[]).map(
-        (i) => i.comment.id,
+      ((await queue(moderator, { status, article: a.slug }).expect(200)).body.items as { adminComment: { id: string } }[]).map(
+        (i) => i.adminComment.id,
       );
     expect(await ids('pending')).toEqual([p1.id, p2.id]);
     expect(await ids('approved')).toEqual([ap.id]);
@@ -118,7 +118,7 @@ describe('GET /api/admin/comments (queue)', () => {
     expect(res.body).toEqual({
       items: [
         {
-          comment: {
+          adminComment: {
             id: ap.id,
             body: expect.any(String),
             status: 'approved',
@@ -152,12 +152,12 @@ describe('GET /api/admin/comments (queue)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { comment: { id: string } }[]; nextCursor: string | null } } = await queue(admin, {
+      const res: { body: { items: { adminComment: { id: string } }[]; nextCursor: string | null } } = await queue(admin, {
         article: a.slug,
         limit: 2,
         cursor: cursor ?? undefined,
       }).expect(200);
-      seen.push(...res.body.items.map((i) => i.comment.id));
+      seen.push(...res.body.items.map((i) => i.adminComment.id));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(created);
@@ -171,7 +171,9 @@ describe('GET /api/admin/comments (queue)', () => {
       created.push((await createComment(t, a, author, { status: 'rejected', createdAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)) })).id);
     const first = await queue(admin, { status: 'rejected', article: a.slug, limit: 2 }).expect(200);
     const second = await queue(admin, { status: 'rejected', article: a.slug, limit: 2, cursor: first.body.nextCursor }).expect(200);
-    expect([...first.body.items, ...second.body.items].map((i: { comment: { id: string } }) => i.comment.id)).toEqual(created.reverse());
+    expect([...first.body.items, ...second.body.items].map((i: { adminComment: { id: string } }) => i.adminComment.id)).toEqual(
+      created.reverse(),
+    );
     expect(second.body.nextCursor).toBeNull();
   });
 
@@ -184,8 +186,8 @@ describe('GET /api/admin/comments (queue)', () => {
     await createComment(t, a, u2, { body: 'snakeXcase here' });
     const cyr = await createComment(t, a, u2, { body: 'Много ДОБРА статия' });
     const ids = async (query: Record<string, string>) =>
-      ((await queue(moderator, { article: a.slug, ...query }).expect(200)).body.items as { comment: { id: string } }[]).map(
-        (i) => i.comment.id,
+      ((await queue(moderator, { article: a.slug, ...query }).expect(200)).body.items as { adminComment: { id: string } }[]).map(
+        (i) => i.adminComment.id,
       );
     expect(await ids({ q: '100%' })).toEqual([pct.id]);
     expect(await ids({ q: '0% sURE' })).toEqual([pct.id]);
@@ -245,7 +247,7 @@ describe('GET /api/admin/queue/summary', () => {
   });
 });
 
-describe('PATCH /api/admin/comments/:id (decisions)', () => {
+describe('PATCH /api/admin/comments/:commentId (decisions)', () => {
   it('should apply every transition of the table, with counters and one audit row each', async () => {
     const a = await createArticle(t);
     const author = await createUser(t);
@@ -262,7 +264,7 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
     let version = 1;
     for (const [status] of steps) {
       const res = await decide(moderator, c.id, { status, reason: `because ${status}`, version }).expect(200);
-      expect(res.body.comment).toMatchObject({ id: c.id, status, version: version + 1, statusReason: `because ${status}` });
+      expect(res.body.adminComment).toMatchObject({ id: c.id, status, version: version + 1, statusReason: `because ${status}` });
       await expectCountersExact(a, [author.id]);
       version++;
     }
@@ -329,7 +331,7 @@ describe('PATCH /api/admin/comments/:id (decisions)', () => {
     expect(conflicts).toHaveLength(9);
     for (const r of conflicts) expect(r.body.error.code).toBe('VERSION_CONFLICT');
     const row = await t.prisma.comment.findUniqueOrThrow({ where: { id: c.id } });
-    expect(row).toMatchObject({ status: ok[0]!.body.comment.status, version: 2 });
+    expect(row).toMatchObject({ status: ok[0]!.body.adminComment.status, version: 2 });
     expect(await t.prisma.moderationAction.count({ where: { commentId: c.id } })).toBe(1);
     await expectCountersExact(a, [author.id]);
   });

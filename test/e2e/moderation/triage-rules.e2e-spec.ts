@@ -72,14 +72,14 @@ describe('triage rules', () => {
     expect(spam.status).toBe('pending');
     expect(await hold(spam.id)).toMatchObject({ source: 'rule', rule: 'links', matched: ['cheap-flights.example', 'www.spam.example'] });
     const item = (await t.http.get(`/api/admin/comments/${spam.id}`).set(authHeader(moderator)).expect(200)).body.item;
-    expect(item.comment.statusReason).toContain('a link from a new account');
+    expect(item.adminComment.statusReason).toContain('a link from a new account');
     // The queue filters by it, and the public count does not include it.
     const queue = await t.http
       .get('/api/admin/comments')
       .set(authHeader(moderator))
       .query({ status: 'pending', article: a.slug, holdSource: 'rule' })
       .expect(200);
-    expect(queue.body.items.map((i: { comment: { id: string } }) => i.comment.id)).toEqual([spam.id]);
+    expect(queue.body.items.map((i: { adminComment: { id: string } }) => i.adminComment.id)).toEqual([spam.id]);
     // No link, a link to the article's own site, and an established reader's link: published at once.
     const plain = await postComment(t, a, newcomer, { body: 'Без връзки, само мнение.' });
     const own = await postComment(t, a, newcomer, { body: 'Вижте https://dnevnik-example.bg/drugi/statia' });

@@ -46,7 +46,7 @@ const KNOWN_FIELDS = new Set([
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 interface Route {
   method: Method;
-  path: string; // OpenAPI form: /api/comments/{id}
+  path: string; // OpenAPI form: /api/comments/{commentId}
   hasBody: boolean;
   /** The request body example of the OpenAPI document (a valid body, give or take the ids it names). */
   example?: Record<string, unknown>;
@@ -195,10 +195,10 @@ describe('abuse: hostile input at every route', () => {
         'GET /api/articles/{slug}/comments/count',
         'GET /api/comments/counts',
         'POST /api/articles/{slug}/comments',
-        'PATCH /api/comments/{id}',
-        'DELETE /api/comments/{id}',
-        'POST /api/comments/{id}/reports',
-        'PATCH /api/admin/comments/{id}',
+        'PATCH /api/comments/{commentId}',
+        'DELETE /api/comments/{commentId}',
+        'POST /api/comments/{commentId}/reports',
+        'PATCH /api/admin/comments/{commentId}',
       ]),
     );
     expect(bodyRoutes.length).toBeGreaterThan(10);

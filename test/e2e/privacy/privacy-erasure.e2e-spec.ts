@@ -6,7 +6,7 @@ import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publ
 import { authHeader, createArticle, createUser, TEST_PASSWORD, type TestUser } from '../../factories/index.js';
 
 /**
- * GDPR Art. 17: DELETE /api/me (and the admin's DELETE /api/admin/users/:id), against the real app and PostgreSQL.
+ * GDPR Art. 17: DELETE /api/me (and the admin's DELETE /api/admin/users/:userId), against the real app and PostgreSQL.
  * The erased account's data goes, its comments keep their threads and every count stays exact, signing in to it
  * becomes impossible by every route, and the audit log keeps only a pseudonymous id.
  */

@@ -6,7 +6,7 @@ import { AUDIENCE, ISSUER, SSO_SECRET, signWithSecret } from '../../helpers/publ
 import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';
 
 /**
- * GDPR Art. 15 and 20: GET /api/me/export (and the admin's GET /api/admin/users/:id/export) against the real app
+ * GDPR Art. 15 and 20: GET /api/me/export (and the admin's GET /api/admin/users/:userId/export) against the real app
  * and PostgreSQL. The document holds everything stored about the holder, and nothing about the other readers and
  * staff whose data sits right next to it. The contract check validates every document against the OpenAPI schema.
  */
@@ -221,7 +221,7 @@ describe('GET /api/me/export', () => {
   });
 });
 
-describe('GET /api/admin/users/:id/export', () => {
+describe('GET /api/admin/users/:userId/export', () => {
   it('should give an admin the same document for a request the newsroom received, and record it in the audit log', async () => {
     const u = await createUser(t);
     const own = (await exportOf(u)).doc;

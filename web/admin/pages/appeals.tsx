@@ -34,8 +34,8 @@ export function AppealsPage() {
   const decide = async (item: Item, e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    const { data, error: err } = await api.PATCH('/api/admin/appeals/{id}', {
-      params: { path: { id: item.appeal.id } },
+    const { data, error: err } = await api.PATCH('/api/admin/appeals/{appealId}', {
+      params: { path: { appealId: item.appeal.id } },
       body: { outcome: String(form.get('outcome')) as 'upheld' | 'reversed', explanation: String(form.get('explanation')).trim() },
     });
     if (!data) return setError(err);

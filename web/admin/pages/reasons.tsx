@@ -45,7 +45,10 @@ export function ReasonsPage() {
     const res =
       editing === 'new'
         ? await api.POST('/api/admin/decision-reasons', { body })
-        : await api.PATCH('/api/admin/decision-reasons/{id}', { params: { path: { id: (editing as Reason).id } }, body });
+        : await api.PATCH('/api/admin/decision-reasons/{decisionReasonId}', {
+            params: { path: { decisionReasonId: (editing as Reason).id } },
+            body,
+          });
     if (!res.data) return setError(res.error);
     setError(null);
     setEditing(null);
@@ -55,7 +58,9 @@ export function ReasonsPage() {
 
   const remove = async (r: Reason) => {
     if (!confirm(t('reasons.confirmDelete', { label: r.label }))) return;
-    const { error: e } = await api.DELETE('/api/admin/decision-reasons/{id}', { params: { path: { id: r.id } } });
+    const { error: e } = await api.DELETE('/api/admin/decision-reasons/{decisionReasonId}', {
+      params: { path: { decisionReasonId: r.id } },
+    });
     if (e) return setError(e);
     reloadReasons();
   };

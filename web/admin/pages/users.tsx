@@ -31,7 +31,7 @@ export function UsersPage() {
   useEffect(() => void load(), [JSON.stringify(filter)]);
 
   const changeRole = async (u: User, role: (typeof ROLES)[number]) => {
-    const { data, error: e } = await api.PATCH('/api/admin/users/{id}', { params: { path: { id: u.id } }, body: { role } });
+    const { data, error: e } = await api.PATCH('/api/admin/users/{userId}', { params: { path: { userId: u.id } }, body: { role } });
     if (!data) return setError(e);
     setItems((prev) => prev.map((x) => (x.id === u.id ? data.user : x)));
     announce(t('users.roleChanged', { user: u.username, role: t(`role.${role}`) }));

@@ -59,14 +59,14 @@ export function WebhooksPage() {
   };
 
   const update = async (w: Webhook, body: { enabled?: boolean; rotateSecret?: boolean }) => {
-    const { data, error: err } = await api.PATCH('/api/admin/webhooks/{id}', { params: { path: { id: w.id } }, body });
+    const { data, error: err } = await api.PATCH('/api/admin/webhooks/{webhookId}', { params: { path: { webhookId: w.id } }, body });
     if (!data) return setError(err);
     if (data.webhook.secret) setSecret({ url: w.url, secret: data.webhook.secret });
     setItems((prev) => prev.map((x) => (x.id === w.id ? data.webhook : x)));
   };
 
   const test = async (w: Webhook) => {
-    const { data, error: err } = await api.POST('/api/admin/webhooks/{id}/test', { params: { path: { id: w.id } } });
+    const { data, error: err } = await api.POST('/api/admin/webhooks/{webhookId}/test', { params: { path: { webhookId: w.id } } });
     if (!data) return setError(err);
     const d = data.delivery;
     announce(
@@ -79,7 +79,7 @@ export function WebhooksPage() {
 
   const remove = async (w: Webhook) => {
     if (!confirm(t('webhooks.confirmDelete', { url: w.url }))) return;
-    const { error: err } = await api.DELETE('/api/admin/webhooks/{id}', { params: { path: { id: w.id } } });
+    const { error: err } = await api.DELETE('/api/admin/webhooks/{webhookId}', { params: { path: { webhookId: w.id } } });
     if (err) return setError(err);
     setItems((prev) => prev.filter((x) => x.id !== w.id));
   };
@@ -202,8 +202,8 @@ function Deliveries(props: { webhook: Webhook; onClose: () => void }) {
 
   const load = async (after?: string | null) => {
     setLoading(true);
-    const { data, error: e } = await api.GET('/api/admin/webhooks/{id}/deliveries', {
-      params: { path: { id }, query: { cursor: after ?? undefined, limit: 20 } },
+    const { data, error: e } = await api.GET('/api/admin/webhooks/{webhookId}/deliveries', {
+      params: { path: { webhookId: id }, query: { cursor: after ?? undefined, limit: 20 } },
     });
     setLoading(false);
     setError(e ?? null);
@@ -214,8 +214,8 @@ function Deliveries(props: { webhook: Webhook; onClose: () => void }) {
   useEffect(() => void load(), []);
 
   const retry = async (d: Delivery) => {
-    const { data, error: e } = await api.POST('/api/admin/webhooks/{id}/deliveries/{deliveryId}/retry', {
-      params: { path: { id, deliveryId: d.id } },
+    const { data, error: e } = await api.POST('/api/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', {
+      params: { path: { webhookId: id, deliveryId: d.id } },
     });
     if (!data) return setError(e);
     setItems((prev) => prev.map((x) => (x.id === d.id ? data.delivery : x)));

@@ -39,7 +39,7 @@ export function WordFiltersPage() {
   };
 
   const remove = async (entry: Entry) => {
-    const { error: err } = await api.DELETE('/api/admin/word-filters/{id}', { params: { path: { id: entry.id } } });
+    const { error: err } = await api.DELETE('/api/admin/word-filters/{wordFilterId}', { params: { path: { wordFilterId: entry.id } } });
     if (err) return setError(err);
     announce(t('filters.removed', { word: entry.word }));
     setItems((prev) => prev.filter((x) => x.id !== entry.id));

@@ -19,7 +19,7 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
   const [banning, setBanning] = useState(false);
 
   const load = async () => {
-    const { data, error: e } = await api.GET('/api/admin/users/{id}/history', { params: { path: { id: props.user.id } } });
+    const { data, error: e } = await api.GET('/api/admin/users/{userId}/history', { params: { path: { userId: props.user.id } } });
     setHistory(data ?? null);
     setError(e ?? null);
   };
@@ -28,7 +28,10 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
   const addNote = async (e: Event) => {
     e.preventDefault();
     if (!note.trim()) return;
-    const { error: err } = await api.POST('/api/admin/users/{id}/notes', { params: { path: { id: props.user.id } }, body: { body: note } });
+    const { error: err } = await api.POST('/api/admin/users/{userId}/notes', {
+      params: { path: { userId: props.user.id } },
+      body: { body: note },
+    });
     if (err) return setError(err);
     setNote('');
     announce(t('notes.added'));
@@ -36,13 +39,15 @@ export function AuthorDrawer(props: { user: { id: string; username: string }; on
   };
 
   const removeNote = async (noteId: string) => {
-    const { error: err } = await api.DELETE('/api/admin/users/{id}/notes/{noteId}', { params: { path: { id: props.user.id, noteId } } });
+    const { error: err } = await api.DELETE('/api/admin/users/{userId}/notes/{noteId}', {
+      params: { path: { userId: props.user.id, noteId } },
+    });
     if (err) return setError(err);
     await load();
   };
 
   const unban = async () => {
-    const { error: err } = await api.DELETE('/api/admin/users/{id}/ban', { params: { path: { id: props.user.id } } });
+    const { error: err } = await api.DELETE('/api/admin/users/{userId}/ban', { params: { path: { userId: props.user.id } } });
     if (err) return setError(err);
     announce(t('ban.lifted', { user: props.user.username }));
     props.onChanged();

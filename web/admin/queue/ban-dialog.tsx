@@ -22,8 +22,8 @@ export function BanDialog(props: { user: { id: string; username: string }; onClo
     const text = String(form.get('text') ?? '').trim();
     const days = String(form.get('duration'));
     setBusy(true);
-    const { data, error: err } = await api.POST('/api/admin/users/{id}/ban', {
-      params: { path: { id: props.user.id } },
+    const { data, error: err } = await api.POST('/api/admin/users/{userId}/ban', {
+      params: { path: { userId: props.user.id } },
       body: {
         reason: text || reason?.label || '',
         reasonId: reason?.id,

@@ -30,7 +30,7 @@ export const CommentCard = memo(function CommentCard(props: {
 }) {
   const { t, isAdmin } = useConsole();
   const { item, state, actions } = props;
-  const { comment, author, article } = item;
+  const { adminComment: comment, author, article } = item;
   const ref = useRef<HTMLElement>(null);
   const id = comment.id;
   const labelId = `card-${id}-label`;
@@ -140,7 +140,7 @@ export const CommentCard = memo(function CommentCard(props: {
 
 function Reasons(props: { item: QueueItem }) {
   const { t } = useConsole();
-  const { hold, reportCount, reportReasons, notices, comment } = props.item;
+  const { hold, reportCount, reportReasons, notices, adminComment: comment } = props.item;
   return (
     <div class="why">
       {hold && (

@@ -56,8 +56,8 @@ export function useDecisions() {
     const { decision } = batch;
     if (batch.ids.length === 1) {
       const [id] = batch.ids;
-      const { data, error, response } = await api.PATCH('/api/admin/comments/{id}', {
-        params: { path: { id } },
+      const { data, error, response } = await api.PATCH('/api/admin/comments/{commentId}', {
+        params: { path: { commentId: id } },
         body: { status: decision.status, version: batch.versions[0], reasonId: decision.reasonId, reason: decision.reason },
         keepalive,
       });
@@ -91,13 +91,13 @@ export function useDecisions() {
   };
 
   /** Decides `items` (undoable for UNDO_MS). */
-  const decide = (items: { comment: { id: string; version: number } }[], decision: Decision, versions?: Map<string, number>) => {
+  const decide = (items: { adminComment: { id: string; version: number } }[], decision: Decision, versions?: Map<string, number>) => {
     if (!items.length) return;
     const id = ++seq.current;
     const batch: Batch = {
       id,
-      ids: items.map((i) => i.comment.id),
-      versions: items.map((i) => versions?.get(i.comment.id) ?? i.comment.version),
+      ids: items.map((i) => i.adminComment.id),
+      versions: items.map((i) => versions?.get(i.adminComment.id) ?? i.adminComment.version),
       decision,
       timer: window.setTimeout(() => void send(batch), UNDO_MS),
     };

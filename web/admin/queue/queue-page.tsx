@@ -87,9 +87,11 @@ export function QueuePage(props: { queue: QueueName }) {
     }
     setError(null);
     setCursor(data.nextCursor);
-    setItems((prev) => (after ? [...prev, ...data.items.filter((i) => !prev.some((p) => p.comment.id === i.comment.id))] : data.items));
+    setItems((prev) =>
+      after ? [...prev, ...data.items.filter((i) => !prev.some((p) => p.adminComment.id === i.adminComment.id))] : data.items,
+    );
     if (!after) {
-      setFocus(data.items[0]?.comment.id ?? null);
+      setFocus(data.items[0]?.adminComment.id ?? null);
       setFresh(0);
       setDrawn(FIRST_DRAWN);
     }
@@ -131,7 +133,7 @@ export function QueuePage(props: { queue: QueueName }) {
   useEffect(() => {
     const done = [...decisions.states].filter(([, s]) => s.phase === 'done').map(([id]) => id);
     if (!done.length || queue === 'decided') return;
-    const timer = setTimeout(() => setItems((prev) => prev.filter((i) => !done.includes(i.comment.id))), 1500);
+    const timer = setTimeout(() => setItems((prev) => prev.filter((i) => !done.includes(i.adminComment.id))), 1500);
     return () => clearTimeout(timer);
   }, [decisions.states]);
 
@@ -149,20 +151,20 @@ export function QueuePage(props: { queue: QueueName }) {
   const targets = (id?: string): QueueItem[] => {
     const { items: all, selected: sel, focus: f } = state.current;
     const ids = id ? [id] : sel.size ? [...sel] : f ? [f] : [];
-    return all.filter((i) => ids.includes(i.comment.id) && isOpen(i.comment.id));
+    return all.filter((i) => ids.includes(i.adminComment.id) && isOpen(i.adminComment.id));
   };
 
   /** After a decision the next open card gets the focus (the queue is worked top to bottom). */
   const advance = (from: string) => {
     const { items: all } = state.current;
-    const at = all.findIndex((i) => i.comment.id === from);
+    const at = all.findIndex((i) => i.adminComment.id === from);
     const next =
-      all.slice(at + 1).find((i) => isOpen(i.comment.id) && i.comment.id !== from) ??
+      all.slice(at + 1).find((i) => isOpen(i.adminComment.id) && i.adminComment.id !== from) ??
       all
         .slice(0, at)
         .reverse()
-        .find((i) => isOpen(i.comment.id));
-    if (next) setFocus(next.comment.id);
+        .find((i) => isOpen(i.adminComment.id));
+    if (next) setFocus(next.adminComment.id);
   };
 
   const decide = (list: QueueItem[], decision: Decision) => {
@@ -183,7 +185,7 @@ export function QueuePage(props: { queue: QueueName }) {
           return next;
         }),
       approve: (id) => decide(targets(id), { status: 'approved' }),
-      reject: (id) => setDialog({ kind: 'reject', ids: targets(id).map((i) => i.comment.id) }),
+      reject: (id) => setDialog({ kind: 'reject', ids: targets(id).map((i) => i.adminComment.id) }),
       spam: (id) => decide(targets(id), { status: 'spam' }),
       author: (item) => setDialog({ kind: 'author', user: item.author }),
       ban: (item) => setDialog({ kind: 'ban', user: item.author }),
@@ -197,32 +199,33 @@ export function QueuePage(props: { queue: QueueName }) {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || document.querySelector('dialog[open]')) return;
       const { items: all, focus: f, selected: sel } = state.current;
-      const at = all.findIndex((i) => i.comment.id === f);
+      const at = all.findIndex((i) => i.adminComment.id === f);
       const focused = all[at];
       const bulk = sel.size > 0;
       let handled = true;
       switch (e.key) {
         case 'j':
-          if (all[at + 1]) setFocus(all[at + 1].comment.id);
+          if (all[at + 1]) setFocus(all[at + 1].adminComment.id);
           else if (state.current.cursor) void load(state.current.cursor);
           break;
         case 'k':
-          if (at > 0) setFocus(all[at - 1].comment.id);
+          if (at > 0) setFocus(all[at - 1].adminComment.id);
           break;
         case 'a':
           decide(targets(), { status: 'approved' });
           break;
         case 'r':
-          if (bulk || (focused && isOpen(focused.comment.id))) setDialog({ kind: 'reject', ids: targets().map((i) => i.comment.id) });
+          if (bulk || (focused && isOpen(focused.adminComment.id)))
+            setDialog({ kind: 'reject', ids: targets().map((i) => i.adminComment.id) });
           break;
         case 's':
           decide(targets(), { status: 'spam' });
           break;
         case 'x':
-          if (focused && isOpen(focused.comment.id)) actions.toggle(focused.comment.id);
+          if (focused && isOpen(focused.adminComment.id)) actions.toggle(focused.adminComment.id);
           break;
         case 'X': {
-          const open = all.filter((i) => isOpen(i.comment.id)).map((i) => i.comment.id);
+          const open = all.filter((i) => isOpen(i.adminComment.id)).map((i) => i.adminComment.id);
           setSelected(sel.size === open.length ? new Set() : new Set(open));
           break;
         }
@@ -236,7 +239,7 @@ export function QueuePage(props: { queue: QueueName }) {
           break;
         case 'Enter':
           // Enter on the card itself (not on one of its buttons) opens the author's history too.
-          if (focused && e.target === document.querySelector(`[data-comment-id="${focused.comment.id}"]`))
+          if (focused && e.target === document.querySelector(`[data-comment-id="${focused.adminComment.id}"]`))
             setDialog({ kind: 'author', user: focused.author });
           else handled = false;
           break;
@@ -263,11 +266,11 @@ export function QueuePage(props: { queue: QueueName }) {
   useEffect(
     () =>
       c.onCommentEvent((e: CommentEvent) => {
-        const known = state.current.items.find((i) => i.comment.id === e.id);
+        const known = state.current.items.find((i) => i.adminComment.id === e.id);
         if (known) {
           const s = state.current.states.get(e.id);
           if (s?.phase === 'sending' || s?.phase === 'done') return;
-          if (e.current && e.current.version > known.comment.version && e.current.decidedBy?.id !== c.user.id)
+          if (e.current && e.current.version > known.adminComment.version && e.current.decidedBy?.id !== c.user.id)
             decisions.mark(e.id, { phase: 'changed', current: e.current });
           return;
         }
@@ -276,21 +279,21 @@ export function QueuePage(props: { queue: QueueName }) {
         const article = search.get('article');
         if (article && article !== e.article.slug) return;
         if (state.current.cursor) return setFresh((n) => n + 1);
-        void api.GET('/api/admin/comments/{id}', { params: { path: { id: e.id } } }).then(({ data }) => {
+        void api.GET('/api/admin/comments/{commentId}', { params: { path: { commentId: e.id } } }).then(({ data }) => {
           if (!data) return;
           const item = data.item;
           if (queue === 'flagged' && item.hold?.source !== 'word_filter') return;
           const q = search.get('q');
-          if (q && !item.comment.body.toLowerCase().includes(q.toLowerCase())) return;
-          setItems((prev) => (prev.some((p) => p.comment.id === item.comment.id) ? prev : [...prev, item]));
-          setFocus((f) => f ?? item.comment.id);
+          if (q && !item.adminComment.body.toLowerCase().includes(q.toLowerCase())) return;
+          setItems((prev) => (prev.some((p) => p.adminComment.id === item.adminComment.id) ? prev : [...prev, item]));
+          setFocus((f) => f ?? item.adminComment.id);
           c.announce(t('queue.arrived', { author: item.author.username }));
         });
       }),
     [queryKey],
   );
 
-  const openIds = items.filter((i) => isOpen(i.comment.id)).map((i) => i.comment.id);
+  const openIds = items.filter((i) => isOpen(i.adminComment.id)).map((i) => i.adminComment.id);
   const selectedOpen = [...selected].filter((id) => openIds.includes(id));
   const count = c.counts
     ? {
@@ -355,11 +358,11 @@ export function QueuePage(props: { queue: QueueName }) {
       <ol class="cards" aria-label={t(`queue.${queue}`)} aria-busy={loading}>
         {items.slice(0, drawn).map((item) => (
           <CommentCard
-            key={item.comment.id}
+            key={item.adminComment.id}
             item={item}
-            state={stateOf(item.comment.id)}
-            focused={focus === item.comment.id}
-            selected={selected.has(item.comment.id)}
+            state={stateOf(item.adminComment.id)}
+            focused={focus === item.adminComment.id}
+            selected={selected.has(item.adminComment.id)}
             actions={actions}
           />
         ))}
@@ -376,12 +379,12 @@ export function QueuePage(props: { queue: QueueName }) {
           status={dialog.kind === 'reject' ? 'rejected' : 'spam'}
           title={
             dialog.ids.length === 1
-              ? t('reason.titleOne', { author: items.find((i) => i.comment.id === dialog.ids[0])?.author.username ?? '' })
+              ? t('reason.titleOne', { author: items.find((i) => i.adminComment.id === dialog.ids[0])?.author.username ?? '' })
               : t('reason.titleMany', { count: dialog.ids.length })
           }
           onClose={() => setDialog(null)}
           onDecide={(d) => {
-            const list = items.filter((i) => dialog.ids.includes(i.comment.id));
+            const list = items.filter((i) => dialog.ids.includes(i.adminComment.id));
             setDialog(null);
             decide(list, d);
           }}
