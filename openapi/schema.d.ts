@@ -2748,6 +2748,11 @@ export interface components {
              * @example null
              */
             deletedAt: string | null;
+            /**
+             * @description an editors' pick (PUT/DELETE /api/admin/comments/{commentId}/featured); readers see it only while approved
+             * @example false
+             */
+            featured: boolean;
         };
         QueueArticleDto: {
             /**
@@ -15824,7 +15829,8 @@ export interface operations {
                      *             "status": "pending",
                      *             "statusReason": null,
                      *             "version": 1,
-                     *             "deletedAt": null
+                     *             "deletedAt": null,
+                     *             "featured": false
                      *           },
                      *           "article": {
                      *             "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
@@ -16308,7 +16314,8 @@ export interface operations {
                      *           "status": "pending",
                      *           "statusReason": null,
                      *           "version": 1,
-                     *           "deletedAt": null
+                     *           "deletedAt": null,
+                     *           "featured": false
                      *         },
                      *         "article": {
                      *           "id": "5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d",
@@ -16607,7 +16614,8 @@ export interface operations {
                      *         "status": "pending",
                      *         "statusReason": null,
                      *         "version": 1,
-                     *         "deletedAt": null
+                     *         "deletedAt": null,
+                     *         "featured": false
                      *       }
                      *     }
                      */

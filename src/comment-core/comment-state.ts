@@ -174,6 +174,7 @@ export interface DecidedComment {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  featuredAt: Date | null;
 }
 
 /**
@@ -208,7 +209,8 @@ export async function decideComment(
     effects,
     select: `cur.status AS "currentStatus", cur.deleted_at AS "currentDeletedAt", cur.version AS "currentVersion", cur.author_id AS "currentAuthorId",
       d.id, d.author_id AS "authorId", d.body, d.status::text AS status, d.status_reason AS "statusReason", d.version, d.parent_id AS "parentId",
-      d.depth, d.report_count AS "reportCount", d.created_at AS "createdAt", d.edited_at AS "editedAt", d.deleted_at AS "deletedAt"`,
+      d.depth, d.report_count AS "reportCount", d.created_at AS "createdAt", d.edited_at AS "editedAt", d.deleted_at AS "deletedAt",
+      d.featured_at AS "featuredAt"`,
     from: 'seen cur LEFT JOIN changed d ON true',
   });
   const [row] = await query<

@@ -118,7 +118,7 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
   return Prisma.sql`
     SELECT c.id, c.body, c.status::text AS status, c.status_reason AS "statusReason", c.version,
            c.parent_id AS "parentId", c.depth, c.report_count AS "reportCount", c.created_at AS "createdAt",
-           c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
+           c.edited_at AS "editedAt", c.deleted_at AS "deletedAt", c.featured_at AS "featuredAt",
            a.id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
            u.id AS "authorId", u.username AS "authorUsername", u.approved_comment_count AS "authorApprovedCommentCount",
            u.banned_at AS "authorBannedAt", u.banned_until AS "authorBannedUntil", u.role::text AS "authorRole",

@@ -18,6 +18,7 @@ export const adminCommentSelect = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
+  featuredAt: true,
 } satisfies Prisma.CommentSelect;
 
 export type AdminCommentRow = Prisma.CommentGetPayload<{ select: typeof adminCommentSelect }>;
@@ -34,6 +35,7 @@ export function toAdminCommentView(c: AdminCommentRow) {
     createdAt: c.createdAt.toISOString(),
     editedAt: c.editedAt?.toISOString() ?? null,
     deletedAt: c.deletedAt?.toISOString() ?? null,
+    featured: c.featuredAt !== null,
   };
 }
 

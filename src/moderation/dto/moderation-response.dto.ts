@@ -33,6 +33,12 @@ export class AdminCommentDto extends PickType(CommentDto, ['id', 'parentId', 'de
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   deletedAt: string | null;
+
+  @ApiProperty({
+    description: "an editors' pick (PUT/DELETE /api/admin/comments/{commentId}/featured); readers see it only while approved",
+    example: false,
+  })
+  featured: boolean;
 }
 
 /** Named for its shape: `comment` is the public comment everywhere else. */

@@ -129,6 +129,7 @@ describe('GET /api/admin/comments (queue)', () => {
             createdAt: at(3).toISOString(),
             editedAt: null,
             deletedAt: null,
+            featured: false,
           },
           article: { id: a.id, slug: a.slug, title: a.title },
           author: { id: author.id, username: author.username, approvedCommentCount: 1, banned: false, role: 'reader' },

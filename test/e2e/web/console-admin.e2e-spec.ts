@@ -167,4 +167,40 @@ describe('the moderation console: admin pages and access', () => {
       await second.context.close();
     }
   });
+  it('should feature a published comment from the decided queue and give its author a badge, both shown to readers', async () => {
+    const slug = `console-picks-${process.pid}-${Date.now().toString(36)}`;
+    await t.prisma.article.create({ data: { slug, title: 'Статия с избор', blocks: [], publishedAt: new Date('2001-01-01T00:00:00Z') } });
+    const reader = await registerUser(t);
+    const posted = await t.http
+      .post(`/api/articles/${slug}/comments`)
+      .set(bearer(reader.token))
+      .send({ body: 'Добре аргументиран коментар.' });
+    expect(posted.status).toBe(201);
+    const id = posted.body.comment.id as string;
+    await t.http.patch(`/api/admin/comments/${id}`).set(bearer(admin.token)).send({ status: 'approved' }).expect(200);
+
+    const tab = await openConsole(browser, base, admin, { path: `/admin/queue/decided?article=${slug}&status=approved` });
+    try {
+      const { page } = tab;
+      const pick = page.locator(`[data-comment-id="${id}"]`).getByRole('button', { name: 'Избор на редакцията' });
+      await expect.poll(() => pick.getAttribute('aria-pressed')).toBe('false');
+      await pick.click();
+      await expect.poll(() => pick.getAttribute('aria-pressed')).toBe('true');
+      expect((await t.http.get(`/api/comments/${id}`).expect(200)).body.comment.featured).toBe(true);
+      await expectAccessible(page, 'decided queue with a pick');
+
+      await page.goto(`${base}/admin/users`);
+      await page.getByLabel('Потребителското име започва с, или имейл').fill(reader.username);
+      await page.getByRole('button', { name: 'Приложи' }).click();
+      const badge = page.getByLabel(`Значка на ${reader.username}`);
+      await badge.selectOption('journalist');
+      await expect.poll(async () => (await t.http.get(`/api/comments/${id}`).expect(200)).body.comment.author.badge).toBe('journalist');
+      await expectAccessible(page, 'users with a badge');
+      await badge.selectOption('');
+      await expect.poll(async () => (await t.http.get(`/api/comments/${id}`).expect(200)).body.comment.author.badge).toBeNull();
+      expect(tab.problems).toEqual([]);
+    } finally {
+      await tab.context.close();
+    }
+  });
 });

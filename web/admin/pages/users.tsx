@@ -6,6 +6,8 @@ import { ErrorText, More, PageTitle, Time } from '../ui';
 
 type User = Schemas['AdminUserDto'];
 const ROLES = ['reader', 'moderator', 'admin'] as const;
+/** Badges offered in the list (the API takes any lowercase word; one set elsewhere, e.g. by SSO, is kept and shown). */
+const BADGES = ['staff', 'journalist', 'editor'] as const;
 
 /** Accounts: find one by name or email, see the staff, change roles (admins), open an account's history. */
 export function UsersPage() {
@@ -36,6 +38,17 @@ export function UsersPage() {
     setItems((prev) => prev.map((x) => (x.id === u.id ? data.user : x)));
     announce(t('users.roleChanged', { user: u.username, role: t(`role.${role}`) }));
   };
+
+  const changeBadge = async (u: User, badge: string) => {
+    const params = { params: { path: { userId: u.id } } };
+    const { data, error: e } = badge
+      ? await api.PUT('/api/admin/users/{userId}/badge', { ...params, body: { badge } })
+      : await api.DELETE('/api/admin/users/{userId}/badge', params);
+    if (!data) return setError(e);
+    setItems((prev) => prev.map((x) => (x.id === u.id ? data.user : x)));
+    announce(badge ? t('users.badgeGiven', { user: u.username, badge: badgeName(badge) }) : t('users.badgeTaken', { user: u.username }));
+  };
+  const badgeName = (b: string) => ((BADGES as readonly string[]).includes(b) ? t(`badge.${b}`) : b);
 
   return (
     <div class="page">
@@ -85,6 +98,7 @@ export function UsersPage() {
             <th scope="col">{t('users.since')}</th>
             <th scope="col">{t('users.approved')}</th>
             <th scope="col">{t('users.role')}</th>
+            <th scope="col">{t('users.badge')}</th>
           </tr>
         </thead>
         <tbody>
@@ -116,6 +130,26 @@ export function UsersPage() {
                   </select>
                 ) : (
                   t(`role.${u.role}`)
+                )}
+              </td>
+              <td>
+                {isAdmin ? (
+                  <select
+                    value={u.badge ?? ''}
+                    aria-label={t('users.badgeOf', { user: u.username })}
+                    onChange={(e) => void changeBadge(u, (e.target as HTMLSelectElement).value)}
+                  >
+                    <option value="">{t('badge.none')}</option>
+                    {[...BADGES, ...(u.badge && !(BADGES as readonly string[]).includes(u.badge) ? [u.badge] : [])].map((b) => (
+                      <option key={b} value={b}>
+                        {badgeName(b)}
+                      </option>
+                    ))}
+                  </select>
+                ) : u.badge ? (
+                  badgeName(u.badge)
+                ) : (
+                  '—'
                 )}
               </td>
             </tr>

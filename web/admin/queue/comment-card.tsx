@@ -1,7 +1,7 @@
 import { memo } from 'preact/compat';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../context';
-import { Time } from '../ui';
+import { ErrorText, Time } from '../ui';
 import { type CardState, type QueueItem, UNDO_MS } from './decisions';
 import { Highlighted } from './highlight';
 
@@ -133,10 +133,46 @@ export const CommentCard = memo(function CommentCard(props: {
             )}
           </footer>
         )}
+        {status === 'approved' && !comment.deletedAt && (state.phase === 'open' || state.phase === 'done') && (
+          <Pick id={id} author={author.username} featured={comment.featured} />
+        )}
       </article>
     </li>
   );
 });
+
+/**
+ * The editors' pick of a published comment: a toggle (aria-pressed) that features it for readers (the widget marks
+ * it and can list the picks) or takes the mark back; audited by the service, said aloud here.
+ */
+function Pick(props: { id: string; author: string; featured: boolean }) {
+  const { api, t, announce } = useConsole();
+  const [featured, setFeatured] = useState(props.featured);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setFeatured(props.featured), [props.featured]);
+  const toggle = async () => {
+    const next = !featured;
+    setBusy(true);
+    setError(null);
+    const params = { params: { path: { commentId: props.id } } };
+    const { data, error: e } = next
+      ? await api.PUT('/api/admin/comments/{commentId}/featured', params)
+      : await api.DELETE('/api/admin/comments/{commentId}/featured', params);
+    setBusy(false);
+    if (!data) return setError(e ?? new Error());
+    setFeatured(data.comment.featured);
+    announce(t(data.comment.featured ? 'pick.on' : 'pick.off', { author: props.author }));
+  };
+  return (
+    <p class="pick">
+      <button type="button" aria-pressed={featured} disabled={busy} onClick={() => void toggle()}>
+        {t('action.pick')}
+      </button>
+      <ErrorText error={error} />
+    </p>
+  );
+}
 
 function Reasons(props: { item: QueueItem }) {
   const { t } = useConsole();
