@@ -1903,8 +1903,8 @@ export interface components {
              * @enum {string}
              */
             action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
-            /** @description the comment concerned; null for account decisions */
-            comment: components["schemas"]["CommentRefDto"] | null;
+            /** @description the comment concerned, as a reference (`comment` is the comment itself elsewhere); null for account decisions */
+            commentRef: components["schemas"]["CommentRefDto"] | null;
             /**
              * @example [
              *       "DECISION_VISIBILITY_CONTENT_REMOVED"
@@ -12952,7 +12952,7 @@ export interface operations {
                      *           "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *           "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *           "action": "reject",
-                     *           "comment": {
+                     *           "commentRef": {
                      *             "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *             "articleSlug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
                      *           },
@@ -13174,7 +13174,7 @@ export interface operations {
                      *         "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *         "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *         "action": "reject",
-                     *         "comment": {
+                     *         "commentRef": {
                      *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *           "articleSlug": "zelenski-ukrayna-iska-savmestno-proizvodstvo-na-sistemi-za-pvo-s-yaponia"
                      *         },
@@ -14297,7 +14297,7 @@ export interface operations {
                      *             "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *             "puid": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *             "action": "reject",
-                     *             "comment": null,
+                     *             "commentRef": null,
                      *             "decisionVisibility": [
                      *               "DECISION_VISIBILITY_CONTENT_REMOVED"
                      *             ],

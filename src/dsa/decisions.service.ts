@@ -119,7 +119,7 @@ export class DecisionsService {
       id: s.id,
       puid: s.puid,
       action: s.action,
-      comment: s.comment ? { id: s.comment.id, articleSlug: s.comment.article.slug } : null,
+      commentRef: s.comment ? { id: s.comment.id, articleSlug: s.comment.article.slug } : null,
       decisionVisibility: s.decisionVisibility as DecisionVisibility[],
       decisionAccount: s.decisionAccount as DecisionAccount | null,
       decisionProvision: s.decisionProvision as DecisionProvision | null,

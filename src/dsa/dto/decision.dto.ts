@@ -123,8 +123,12 @@ export class StatementOfReasonsDto {
   })
   action: string;
 
-  @ApiProperty({ type: CommentRefDto, nullable: true, description: 'the comment concerned; null for account decisions' })
-  comment: CommentRefDto | null;
+  @ApiProperty({
+    type: CommentRefDto,
+    nullable: true,
+    description: 'the comment concerned, as a reference (`comment` is the comment itself elsewhere); null for account decisions',
+  })
+  commentRef: CommentRefDto | null;
 
   @ApiProperty({ enum: DECISION_VISIBILITIES, isArray: true, example: ['DECISION_VISIBILITY_CONTENT_REMOVED'] })
   decisionVisibility: DecisionVisibility[];

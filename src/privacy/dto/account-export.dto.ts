@@ -321,7 +321,7 @@ export class ExportNoticeDto extends PickType(NoticeDto, [
 }
 
 /** A statement of reasons about you, as GET /api/me/decisions shows it, with who decided as `staff` or `system`. */
-export class ExportDecisionDto extends OmitType(StatementOfReasonsDto, ['comment', 'misuseWarning', 'appeals', 'redress'] as const) {
+export class ExportDecisionDto extends OmitType(StatementOfReasonsDto, ['commentRef', 'misuseWarning', 'appeals', 'redress'] as const) {
   @ApiProperty({
     type: String,
     format: 'uuid',

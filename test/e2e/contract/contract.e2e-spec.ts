@@ -136,8 +136,9 @@ describe('OpenAPI contract', () => {
     }
     expect([...(keysOf.get('AdminCommentDto') ?? [])]).toEqual(['adminComment']);
     expect([...(schemasOf.get('adminComment') ?? [])]).toEqual(['AdminCommentDto']);
-    // `comment` is the public view; a statement of reasons points at its comment with a reference ({ id, articleSlug }).
-    expect([...(schemasOf.get('comment') ?? [])].sort()).toEqual(['CommentDto', 'CommentRefDto']);
+    // `comment` is the public view, and only that; a statement of reasons points at its comment with `commentRef`.
+    expect([...(schemasOf.get('comment') ?? [])]).toEqual(['CommentDto']);
+    expect([...(keysOf.get('CommentRefDto') ?? [])]).toEqual(['commentRef']);
     expect([...(keysOf.get('CommentDto') ?? [])].sort()).toEqual(['comment', 'items']);
   });
 

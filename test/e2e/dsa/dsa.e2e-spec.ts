@@ -128,7 +128,7 @@ describe('DSA notice-and-action: notice, decision with a statement, appeal, reve
     const decision = mine.body.items[0];
     expect(decision).toMatchObject({
       action: 'reject',
-      comment: { id: commentId, articleSlug: article.slug },
+      commentRef: { id: commentId, articleSlug: article.slug },
       decisionVisibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
       decisionAccount: null,
       decisionGround: 'DECISION_GROUND_ILLEGAL_CONTENT',
@@ -499,7 +499,7 @@ describe('statements of reasons for every restriction', () => {
     const [decision] = (await t.http.get('/api/me/decisions').set(authHeader(author)).expect(200)).body.items;
     expect(decision).toMatchObject({
       action: 'filter_reject',
-      comment: { id: posted.body.comment.id },
+      commentRef: { id: posted.body.comment.id },
       automatedDetection: true,
       automatedDecision: 'AUTOMATED_DECISION_FULLY',
       category: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
