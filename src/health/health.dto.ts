@@ -50,6 +50,24 @@ export class LiveUpdatesCheckDto {
   streams: number;
 }
 
+export class MailCheckDto {
+  @ApiProperty({
+    enum: ['on', 'development', 'off'],
+    example: 'on',
+    description:
+      '`on`: sent through SMTP_URL; `development`: written to MAIL_DEV_DIR (no SMTP_URL, NODE_ENV=development); `off`: no SMTP_URL, nothing is sent',
+  })
+  status: 'on' | 'development' | 'off';
+
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    example: 0,
+    description: 'Mails waiting in the outbox (due or retrying); absent while mail is off',
+  })
+  pending?: number;
+}
+
 export class HealthChecksDto {
   @ApiProperty()
   database: DatabaseCheckDto;
@@ -62,6 +80,9 @@ export class HealthChecksDto {
 
   @ApiProperty({ description: 'Informational, like rateLimits' })
   liveUpdates: LiveUpdatesCheckDto;
+
+  @ApiProperty({ description: 'Informational: e-mail notifications (docs/mail.md)' })
+  mail: MailCheckDto;
 }
 
 export class HealthDto {

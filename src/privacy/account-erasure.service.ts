@@ -158,6 +158,11 @@ export class AccountErasureService {
       await forgetIdentities(tx, userId);
       // Staff notes about the account are personal data about it too (src/staff-notes).
       await tx.staffNote.deleteMany({ where: { userId } });
+      // E-mail (src/mail): preferences, confirmation links and every mail record, sent or waiting (nothing is sent to
+      // an erased account), and mails waiting for the address as a notifier.
+      await tx.mailOutbox.deleteMany({ where: { OR: [{ userId }, ...(email ? [{ toAddress: email }] : [])] } });
+      await tx.mailPreference.deleteMany({ where: { userId } });
+      await tx.emailConfirmation.deleteMany({ where: { userId } });
       await eraseReactions(tx, userId);
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await scrubAccountFromEvents(tx, userId, placeholder);

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { MailSettings } from './mail-settings.js';
+
+/** A mail ready to send. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post). */
+  headers?: Record<string, string>;
+  /** The outbox row's id: the Message-ID's left part, the same on every attempt. */
+  outboxId: string;
+}
+
+/**
+ * The SMTP client (nodemailer) from SMTP_URL, or, in development without it, a transport that writes each mail as
+ * an .eml file to MAIL_DEV_DIR and logs where. Answers the Message-ID, or throws what the server said.
+ */
+@Injectable()
+export class MailTransport implements OnApplicationShutdown {
+  private readonly logger = new Logger('Mail');
+  private readonly transporter: Transporter | null;
+  private readonly domain: string;
+
+  constructor(private readonly settings: MailSettings) {
+    this.domain = /@([^>\s]+)/.exec(settings.from)?.[1] ?? 'localhost';
+    if (settings.mode === 'smtp') {
+      this.transporter = nodemailer.createTransport(settings.smtpUrl, { from: settings.from });
+    } else if (settings.mode === 'folder') {
+      this.transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }, { from: settings.from });
+    } else {
+      this.transporter = null;
+    }
+  }
+
+  async send(mail: OutgoingMail): Promise<string> {
+    if (!this.transporter) throw new Error('mail is off: SMTP_URL is not set');
+    const messageId = `<${mail.outboxId}@${this.domain}>`;
+    const info = (await this.transporter.sendMail({
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: mail.headers,
+      messageId,
+    })) as { messageId?: string; message?: Buffer };
+    if (this.settings.mode === 'folder' && info.message) {
+      mkdirSync(this.settings.devDir, { recursive: true });
+      const file = join(this.settings.devDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.outboxId}.eml`);
+      writeFileSync(file, info.message);
+      this.logger.log({ msg: 'mail written (development: no SMTP_URL)', to: mail.to, subject: mail.subject, file, text: mail.text });
+    }
+    return info.messageId ?? messageId;
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter?.close();
+  }
+}
