@@ -50,9 +50,11 @@ export class MailTransport implements OnApplicationShutdown {
     })) as { messageId?: string; message?: Buffer };
     if (this.settings.mode === 'folder' && info.message) {
       mkdirSync(this.settings.devDir, { recursive: true });
-      const file = join(this.settings.devDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.outboxId}.eml`);
-      writeFileSync(file, info.message);
-      this.logger.log({ msg: 'mail written (development: no SMTP_URL)', to: mail.to, subject: mail.subject, file, text: mail.text });
+      // The mail as sent (.eml, for a mail program) and its plain text (.txt, for a person or a script to read).
+      const base = join(this.settings.devDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.outboxId}`);
+      writeFileSync(`${base}.eml`, info.message);
+      writeFileSync(`${base}.txt`, `To: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}`);
+      this.logger.log({ msg: 'mail written (development: no SMTP_URL)', to: mail.to, subject: mail.subject, file: `${base}.txt` });
     }
     return info.messageId ?? messageId;
   }

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DomainEventListener } from '../events/domain-event-listener.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { retryDelayMs } from '../webhooks/retry-schedule.js';
 import { MailComposer } from './mail-composer.js';
@@ -22,6 +23,8 @@ const PRUNE_BATCH = 1_000;
 /** Finished mails (sent, failed, cancelled) are kept this long, for the GDPR export and support, then deleted. */
 export const MAIL_RETENTION_DAYS = 90;
 const MAX_ERROR_BACKOFF_MS = 30_000;
+/** Committed domain events (a reply approved on any instance) wake the worker at most this often. */
+const NUDGE_GAP_MS = 500;
 
 /**
  * The mail worker: every instance with MAIL_WORKER=true and mail on runs one. Every MAIL_POLL_INTERVAL_MS (and when
@@ -40,12 +43,15 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private woken = false;
   private errors = 0;
   private nextPruneAt = Date.now() + 60_000;
+  private lastClaimAt = 0;
+  private nudgeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly settings: MailSettings,
     private readonly composer: MailComposer,
     private readonly transport: MailTransport,
+    private readonly events: DomainEventListener,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,7 +60,22 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
     if (this.settings.mode === 'folder') this.logger.log(`mail is written to ${this.settings.devDir} (development without SMTP_URL)`);
-    if (this.settings.runWorker) this.loop = this.run();
+    if (!this.settings.runWorker) return;
+    this.events.onCommitted(() => this.nudge());
+    this.loop = this.run();
+  }
+
+  /** Domain events were committed (perhaps a reply mail with them): look soon, not more often than NUDGE_GAP_MS. */
+  private nudge(): void {
+    if (this.nudgeTimer || this.stopping) return;
+    this.nudgeTimer = setTimeout(
+      () => {
+        this.nudgeTimer = null;
+        this.wake();
+      },
+      Math.max(0, this.lastClaimAt + NUDGE_GAP_MS - Date.now()),
+    );
+    this.nudgeTimer.unref();
   }
 
   wake(): void {
@@ -64,6 +85,7 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    if (this.nudgeTimer) clearTimeout(this.nudgeTimer);
     this.wake();
     await this.loop;
   }
@@ -81,6 +103,7 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Claims and sends what is due now, once; answers how many were claimed (the loop's step, and tests'). */
   async sendDue(): Promise<number> {
+    this.lastClaimAt = Date.now();
     const due = await claimDueMails(this.prisma.pool, BATCH, this.settings.leaseMs);
     for (const m of due) await this.attempt(m);
     return due.length;

@@ -21,6 +21,7 @@ import { anonymizeAccount } from '../users/account-changes.js';
 import { isActive, lockAccounts, requireActor, userNotFound } from '../users/account-locks.js';
 import { scrubWebhookDeliveries } from '../webhooks/webhook-privacy.js';
 import type { EraseAccountDto, ErasureDto } from './dto/erasure.dto.js';
+import { forgetMail } from '../mail/mail-privacy.js';
 
 // Erasing a prolific account changes many comments and waits on their row locks.
 const ERASURE_TX = { timeout: 120_000 };
@@ -158,11 +159,7 @@ export class AccountErasureService {
       await forgetIdentities(tx, userId);
       // Staff notes about the account are personal data about it too (src/staff-notes).
       await tx.staffNote.deleteMany({ where: { userId } });
-      // E-mail (src/mail): preferences, confirmation links and every mail record, sent or waiting (nothing is sent to
-      // an erased account), and mails waiting for the address as a notifier.
-      await tx.mailOutbox.deleteMany({ where: { OR: [{ userId }, ...(email ? [{ toAddress: email }] : [])] } });
-      await tx.mailPreference.deleteMany({ where: { userId } });
-      await tx.emailConfirmation.deleteMany({ where: { userId } });
+      await forgetMail(tx, userId, email);
       await eraseReactions(tx, userId);
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await scrubAccountFromEvents(tx, userId, placeholder);

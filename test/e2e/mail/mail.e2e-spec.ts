@@ -4,6 +4,7 @@ import { MailWorker } from '../../../src/mail/mail-worker.service.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { type ReceivedMail, SmtpSink } from '../../helpers/smtp.js';
+import { AUDIENCE, ISSUER, signWithSecret, SSO_SECRET } from '../../helpers/publisher.js';
 import { poll } from '../../helpers/widget.js';
 import { authHeader, createArticle, createComment, createUser, type TestArticle, type TestUser } from '../../factories/index.js';
 
@@ -31,6 +32,10 @@ const env = () => ({
   MAIL_MAX_ATTEMPTS: '50',
   // Twelve hours away: the worker's own digest run never picks up the replies these tests hold.
   MAIL_DIGEST_HOUR_UTC: String((new Date().getUTCHours() + 12) % 24),
+  // Publisher sign-in, for accounts whose address the publisher vouches for.
+  SSO_SECRET,
+  SSO_ISSUER: ISSUER,
+  SSO_AUDIENCE: AUDIENCE,
 });
 
 /** A reader with a confirmed address who chose `replies` (the confirmation flow itself has its own test). */
@@ -109,6 +114,25 @@ describe('double opt-in', () => {
     await approvedComment(await createUser(t), 'Втори отговор', mine.id);
     await poll(() => sink.to(reader.email).length).toBe(2);
     expect(sink.to(reader.email)[1]!.text).toContain('Втори отговор');
+  });
+
+  it('should take an address as confirmed from a publisher sign-in only when the token says email_verified: true', async () => {
+    const signIn = async (claims: Record<string, unknown>) => {
+      const res = await t.http
+        .post('/api/auth/sso')
+        .send({ token: await signWithSecret(SSO_SECRET, { claims }) })
+        .expect(200);
+      return (
+        await t.http
+          .get('/api/me/notifications')
+          .set(authHeader(res.body.accessToken as string))
+          .expect(200)
+      ).body.notifications;
+    };
+    const verified = await signIn({ email: `sso.${randomUUID()}@example.test`, email_verified: true });
+    expect(verified.emailVerified).toBe(true);
+    const unsaid = await signIn({ email: `sso.${randomUUID()}@example.test` });
+    expect(unsaid).toMatchObject({ emailVerified: false, email: expect.any(String) });
   });
 
   it('should refuse a made-up or altered token', async () => {
