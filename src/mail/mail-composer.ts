@@ -15,6 +15,12 @@ import {
 } from './mail-templates.js';
 import { MailTokens } from './mail-tokens.js';
 
+/**
+ * A reply or digest mail not sent within this long is dropped as stale (mail was off, or the server was away for
+ * days): news of an old reply is noise. Statements of reasons have no such limit.
+ */
+export const REPLY_STALE_MS = 7 * 86_400_000;
+
 /** A mail ready for the transport, or why it must not be sent any more. */
 export type Composed = { to: string; mail: RenderedMail; headers: Record<string, string> } | { cancel: string };
 
@@ -84,6 +90,7 @@ export class MailComposer {
     const r = await this.recipient(m.userId, false);
     if (typeof r === 'string') return { cancel: r };
     if (r.replies === 'off') return { cancel: 'unsubscribed' };
+    if (Date.now() - m.createdAt.getTime() > REPLY_STALE_MS) return { cancel: 'stale: not sent within 7 days' };
     const ids = m.kind === 'reply' ? (m.commentId ? [m.commentId] : []) : await this.digestCommentIds(m);
     const comments = await this.prisma.comment.findMany({
       where: { id: { in: ids }, status: 'approved', deletedAt: null },

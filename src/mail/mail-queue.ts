@@ -23,6 +23,7 @@ export interface ClaimedMail {
   refId: string | null;
   data: Record<string, unknown>;
   attempts: number;
+  createdAt: Date;
 }
 
 const claimDue = statement<[limit: number, leaseMs: number], ClaimedMail>(
@@ -38,7 +39,7 @@ const claimDue = statement<[limit: number, leaseMs: number], ClaimedMail>(
    SET attempts = m.attempts + 1, last_attempt_at = now(), next_attempt_at = now() + make_interval(secs => $2::int / 1000.0)
    FROM due WHERE m.id = due.id
    RETURNING m.id, m.kind, m.user_id AS "userId", m.to_address AS "toAddress", m.comment_id AS "commentId",
-             m.ref_id AS "refId", m.data, m.attempts`,
+             m.ref_id AS "refId", m.data, m.attempts, m.created_at AS "createdAt"`,
 );
 
 /** Up to `limit` due mails, each leased to the caller for `leaseMs`. */

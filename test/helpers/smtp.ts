@@ -64,7 +64,8 @@ function parts(headers: Record<string, string>, body: string): { text: string; h
 
 /**
  * A real SMTP server (the `smtp-server` package) on 127.0.0.1 that keeps every message it accepts. `stop()` then
- * `start()` on the same port plays an SMTP outage.
+ * `start()` on the same port plays an SMTP outage. A recipient whose address starts with `bounce` is refused for good
+ * (550, no such mailbox), as a real server refuses an unknown mailbox.
  */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
@@ -87,6 +88,14 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (address.address.startsWith('bounce')) {
+          const err = new Error('5.1.1 No such mailbox') as Error & { responseCode: number };
+          err.responseCode = 550;
+          return callback(err);
+        }
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

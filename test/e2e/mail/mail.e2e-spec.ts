@@ -39,8 +39,8 @@ const env = () => ({
 });
 
 /** A reader with a confirmed address who chose `replies` (the confirmation flow itself has its own test). */
-async function subscriber(replies: 'immediate' | 'digest' = 'immediate', locale: 'bg' | 'en' = 'bg'): Promise<TestUser> {
-  const u = await createUser(t);
+async function subscriber(replies: 'immediate' | 'digest' = 'immediate', locale: 'bg' | 'en' = 'bg', email?: string): Promise<TestUser> {
+  const u = await createUser(t, email ? { email } : {});
   await t.prisma.user.update({ where: { id: u.id }, data: { emailVerifiedAt: new Date() } });
   await t.http.put('/api/me/notifications').set(authHeader(u)).send({ replies, locale }).expect(200);
   return u;
@@ -70,6 +70,19 @@ describe('mail settings', () => {
   it('should say in /api/health that mail is on, with the outbox backlog', async () => {
     const res = await t.http.get('/api/health').expect(200);
     expect(res.body.checks.mail).toEqual({ status: 'on', pending: expect.any(Number) });
+  });
+
+  it('should say mail is off without SMTP_URL, and send no confirmation link', async () => {
+    const off = await startTestApp({ ...env(), SMTP_URL: '', MAIL_FROM: '' });
+    try {
+      expect((await off.http.get('/api/health').expect(200)).body.checks.mail).toEqual({ status: 'off' });
+      const reader = await createUser(off);
+      const res = await off.http.post('/api/me/email/confirmation').set(authHeader(reader)).expect(404);
+      expect(res.body.error.code).toBe('MAIL_NOT_CONFIGURED');
+      expect((await off.http.get('/api/me/notifications').set(authHeader(reader)).expect(200)).body.notifications.mailEnabled).toBe(false);
+    } finally {
+      await off.close();
+    }
   });
 });
 
@@ -269,6 +282,19 @@ describe('delivery', () => {
     const [row] = await outboxOf(reader.id);
     expect(row!.status).toBe('sent');
     expect(row!.attempts).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('refusals', () => {
+  it('should record a permanent refusal (550, no such mailbox) as failed at once, without retrying', async () => {
+    const reader = await subscriber('immediate', 'bg', `bounce.${randomUUID()}@example.test`);
+    const mine = await approvedComment(reader);
+    await approvedComment(await createUser(t), 'Отговор без получател', mine.id);
+    await poll(async () => (await outboxOf(reader.id))[0]?.status).toBe('failed');
+    const [row] = await outboxOf(reader.id);
+    expect(row!.attempts).toBe(1);
+    expect(row!.lastError).toMatch(/^SMTP 550/);
+    expect(row!.nextAttemptAt).toBeNull();
   });
 });
 
