@@ -3556,6 +3556,11 @@ export interface components {
              */
             replies: "off" | "immediate" | "digest";
             /**
+             * @description the daily mail about the moderation queue (staff)
+             * @example false
+             */
+            queueDigest: boolean;
+            /**
              * @example bg
              * @enum {string}
              */
@@ -3850,7 +3855,7 @@ export interface components {
              * @example reply
              * @enum {string}
              */
-            kind: "reply" | "digest" | "confirm" | "statement";
+            kind: "reply" | "digest" | "queue_digest" | "confirm" | "statement";
             /**
              * @description `held`: waits for the daily digest; `digested`: sent inside a digest; `cancelled`: not sent (you unsubscribed, or could not receive it)
              * @example sent
@@ -4326,6 +4331,11 @@ export interface components {
              */
             locale: "bg" | "en";
             /**
+             * @description the daily mail about the moderation queue (sent to moderators and admins only)
+             * @example false
+             */
+            queueDigest: boolean;
+            /**
              * @description where mails go (null: the account has no address)
              * @example reader@example.bg
              */
@@ -4357,6 +4367,12 @@ export interface components {
              * @enum {string}
              */
             locale: "bg" | "en";
+            /**
+             * @description moderators and admins: a daily mail about the moderation queue (how many comments wait, the oldest); ignored for readers
+             * @default false
+             * @example false
+             */
+            queueDigest?: boolean;
         };
         ConfirmationSentDto: {
             /** @example reader@example.bg */
@@ -4397,6 +4413,12 @@ export interface components {
              * @enum {string}
              */
             replies: "off";
+            /**
+             * @description and so is the daily mail about the moderation queue
+             * @example false
+             * @enum {boolean}
+             */
+            queueDigest: false;
         };
         OneClickUnsubscribeDto: {
             /**
@@ -21444,6 +21466,7 @@ export interface operations {
                      *         "emailVerifiedAt": "2026-11-28T09:12:45.120Z",
                      *         "notifications": {
                      *           "replies": "digest",
+                     *           "queueDigest": false,
                      *           "locale": "bg",
                      *           "updatedAt": "2026-11-28T09:12:45.120Z"
                      *         },
@@ -22197,6 +22220,7 @@ export interface operations {
                      *         "emailVerifiedAt": "2026-11-28T09:12:45.120Z",
                      *         "notifications": {
                      *           "replies": "digest",
+                     *           "queueDigest": false,
                      *           "locale": "bg",
                      *           "updatedAt": "2026-11-28T09:12:45.120Z"
                      *         },
@@ -23349,6 +23373,7 @@ export interface operations {
                      *       "notifications": {
                      *         "replies": "immediate",
                      *         "locale": "bg",
+                     *         "queueDigest": false,
                      *         "email": "reader@example.bg",
                      *         "emailVerified": true,
                      *         "mailEnabled": true
@@ -23512,7 +23537,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "replies": "immediate",
-                 *       "locale": "bg"
+                 *       "locale": "bg",
+                 *       "queueDigest": false
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateNotificationsDto"];
@@ -23532,6 +23558,7 @@ export interface operations {
                      *       "notifications": {
                      *         "replies": "immediate",
                      *         "locale": "bg",
+                     *         "queueDigest": false,
                      *         "email": "reader@example.bg",
                      *         "emailVerified": true,
                      *         "mailEnabled": true
@@ -24695,7 +24722,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "replies": "off"
+                     *       "replies": "off",
+                     *       "queueDigest": false
                      *     }
                      */
                     "application/json": components["schemas"]["UnsubscribedResponse"];

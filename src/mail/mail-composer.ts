@@ -8,6 +8,7 @@ import {
   excerpt,
   type MailLocale,
   noticeOutcomeMail,
+  queueDigestMail,
   type RenderedMail,
   replyMail,
   type ReplyItem,
@@ -52,6 +53,8 @@ export class MailComposer {
       case 'reply':
       case 'digest':
         return this.replies(m);
+      case 'queue_digest':
+        return this.queueDigest(m);
       case 'confirm':
         return this.confirmation(m);
       case 'statement':
@@ -116,6 +119,32 @@ export class MailComposer {
     }));
     const unsubscribe = this.unsubscribeUrl(m.userId!);
     const mail = m.kind === 'reply' ? replyMail(r.locale, items[0], unsubscribe) : digestMail(r.locale, items, unsubscribe);
+    return { to: r.email, mail, headers: this.headers(m.userId!) };
+  }
+
+  /** The moderators' daily mail: how many comments wait, since when; nothing when the queue is empty. */
+  private async queueDigest(m: ClaimedMail): Promise<Composed> {
+    const r = await this.recipient(m.userId, false);
+    if (typeof r === 'string') return { cancel: r };
+    const u = await this.prisma.user.findUniqueOrThrow({
+      where: { id: m.userId! },
+      select: { role: true, mailPreference: { select: { queueDigest: true } } },
+    });
+    if (u.role === 'reader') return { cancel: 'no longer staff' };
+    if (!u.mailPreference?.queueDigest) return { cancel: 'unsubscribed' };
+    const where = { status: 'pending', deletedAt: null } as const;
+    const [pending, oldest] = await Promise.all([
+      this.prisma.comment.count({ where }),
+      this.prisma.comment.findFirst({ where, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+    ]);
+    if (!pending) return { cancel: 'the queue is empty' };
+    const mail = queueDigestMail(
+      r.locale,
+      pending,
+      oldest?.createdAt ?? null,
+      `${this.settings.origin}/admin`,
+      this.unsubscribeUrl(m.userId!),
+    );
     return { to: r.email, mail, headers: this.headers(m.userId!) };
   }
 

@@ -28,11 +28,12 @@ export class MailPreferencesService {
   async get(userId: string): Promise<NotificationsDto> {
     const u = await this.prisma.user.findUniqueOrThrow({
       where: { id: userId },
-      select: { email: true, emailVerifiedAt: true, mailPreference: { select: { replies: true, locale: true } } },
+      select: { email: true, emailVerifiedAt: true, mailPreference: { select: { replies: true, locale: true, queueDigest: true } } },
     });
     return {
       replies: u.mailPreference?.replies ?? 'off',
       locale: (u.mailPreference?.locale ?? 'bg') as NotificationsDto['locale'],
+      queueDigest: u.mailPreference?.queueDigest ?? false,
       email: u.email,
       emailVerified: u.email !== null && u.emailVerifiedAt !== null,
       mailEnabled: this.settings.enabled,
@@ -40,7 +41,7 @@ export class MailPreferencesService {
   }
 
   async update(userId: string, dto: UpdateNotificationsDto): Promise<NotificationsDto> {
-    const data = { replies: dto.replies, locale: dto.locale, updatedAt: new Date() };
+    const data = { replies: dto.replies, locale: dto.locale, queueDigest: dto.queueDigest ?? false, updatedAt: new Date() };
     await this.prisma.mailPreference.upsert({ where: { userId }, create: { userId, ...data }, update: data });
     return this.get(userId);
   }
@@ -93,7 +94,10 @@ export class MailPreferencesService {
     if (!userId || !(await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw invalidToken();
   }
 
-  /** One-click unsubscribe (RFC 8058): reply notifications off, and the replies waiting for a digest dropped. */
+  /**
+   * One-click unsubscribe (RFC 8058): every mail the account opted into stops (reply notifications, the queue digest),
+   * and those waiting are dropped. Statements of reasons are not a subscription and still come.
+   */
   async unsubscribe(token: string): Promise<void> {
     const userId = this.tokens.unsubscribeUser(token);
     if (!userId) throw invalidToken();
@@ -102,10 +106,10 @@ export class MailPreferencesService {
       await tx.mailPreference.upsert({
         where: { userId },
         create: { userId, replies: 'off' },
-        update: { replies: 'off', updatedAt: new Date() },
+        update: { replies: 'off', queueDigest: false, updatedAt: new Date() },
       });
       await tx.mailOutbox.updateMany({
-        where: { userId, kind: { in: ['reply', 'digest'] }, status: { in: ['held', 'pending'] } },
+        where: { userId, kind: { in: ['reply', 'digest', 'queue_digest'] }, status: { in: ['held', 'pending'] } },
         data: { status: 'cancelled', nextAttemptAt: null, completedAt: new Date(), lastError: 'unsubscribed' },
       });
     });

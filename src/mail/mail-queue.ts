@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { one, type Queryable, run, statement } from '../database/sql.js';
 
 /**
@@ -12,7 +13,7 @@ import { one, type Queryable, run, statement } from '../database/sql.js';
  * between the server's acceptance and the next statement.
  */
 
-export type MailKind = 'reply' | 'digest' | 'confirm' | 'statement' | 'notice_outcome';
+export type MailKind = 'reply' | 'digest' | 'queue_digest' | 'confirm' | 'statement' | 'notice_outcome';
 
 export interface ClaimedMail {
   id: string;
@@ -108,6 +109,34 @@ const digest = statement<[cutoff: Date, batch: number], { queued: string }>(
 
 export async function queueDigests(db: Queryable, cutoff: Date, batch: number): Promise<number> {
   return Number((await one(db, digest, [cutoff, batch]))?.queued ?? 0);
+}
+
+/**
+ * The moderators' daily queue digest: one `queue_digest` mail per moderator or admin who opted in and has none since
+ * `cutoff`. Instances serialise on an advisory lock for the short transaction (each statement of a READ COMMITTED
+ * transaction sees what the previous holder committed), so two never queue the same day's digest twice. The numbers
+ * are read when the mail is sent.
+ */
+export async function queueStaffDigests(pool: pg.Pool, cutoff: Date): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('mail_queue_digest'))`);
+    const { rowCount } = await client.query(
+      `INSERT INTO mail_outbox (kind, user_id)
+       SELECT 'queue_digest', u.id FROM users u JOIN mail_preferences p ON p.user_id = u.id AND p.queue_digest
+       WHERE u.role IN ('moderator', 'admin') AND mail_recipient_ok(u, false)
+         AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.kind = 'queue_digest' AND m.user_id = u.id AND m.created_at >= $1::timestamptz)`,
+      [cutoff],
+    );
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 const pruneFinished = statement<[days: number, batch: number], { deleted: string }>(

@@ -129,6 +129,28 @@ export function confirmationMail(locale: MailLocale, confirmUrl: string): Render
   };
 }
 
+export function queueDigestMail(
+  locale: MailLocale,
+  pending: number,
+  oldest: Date | null,
+  consoleUrl: string,
+  unsubscribeUrl: string,
+): RenderedMail {
+  const bg = locale === 'bg';
+  const subject = bg ? `Опашката за модерация: ${pending} чакащи коментара` : `Moderation queue: ${pending} comments waiting`;
+  const lines = [
+    bg ? `Чакащи коментари: ${pending}` : `Comments waiting: ${pending}`,
+    ...(oldest ? [bg ? `Най-старият чака от: ${oldest.toISOString()}` : `The oldest has waited since: ${oldest.toISOString()}`] : []),
+  ];
+  const open = bg ? 'Към конзолата за модерация' : 'Open the moderation console';
+  const f = footer(locale, unsubscribeUrl);
+  return {
+    subject,
+    text: `${lines.join('\n')}\n\n${open}: ${consoleUrl}${f.text}`,
+    html: html(`<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul><p>${link(consoleUrl, open)}</p>${f.html}`, locale),
+  };
+}
+
 export interface StatementFacts {
   action: string;
   ground: string;

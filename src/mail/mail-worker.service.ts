@@ -11,6 +11,7 @@ import {
   markSent,
   pruneMails,
   queueDigests,
+  queueStaffDigests,
   scheduleRetry,
 } from './mail-queue.js';
 import { MailSettings } from './mail-settings.js';
@@ -44,6 +45,8 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private errors = 0;
   private nextPruneAt = Date.now() + 60_000;
   private lastClaimAt = 0;
+  /** The digest moment this instance last queued the moderators' queue digests for. */
+  private queueDigestCutoff = 0;
   private nudgeTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -101,6 +104,11 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
     return total;
   }
 
+  /** Queues the daily queue digest of every moderator and admin who opted in and has none since `cutoff`. */
+  runQueueDigest(cutoff: Date = this.settings.digestCutoff()): Promise<number> {
+    return queueStaffDigests(this.prisma.pool, cutoff);
+  }
+
   /** Claims and sends what is due now, once; answers how many were claimed (the loop's step, and tests'). */
   async sendDue(): Promise<number> {
     this.lastClaimAt = Date.now();
@@ -140,7 +148,12 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
     while (!this.stopping) {
       let claimed = 0;
       try {
-        await this.runDigest();
+        const cutoff = this.settings.digestCutoff();
+        await this.runDigest(cutoff);
+        if (cutoff.getTime() !== this.queueDigestCutoff) {
+          await this.runQueueDigest(cutoff);
+          this.queueDigestCutoff = cutoff.getTime();
+        }
         claimed = await this.sendDue();
         if (this.errors) this.logger.log('mail outbox reachable again');
         this.errors = 0;

@@ -163,6 +163,6 @@ export class MailController {
   ): Promise<void> {
     await this.preferences.unsubscribe(q.token);
     if (fromForm(req)) void reply.headers(PAGE_HEADERS).send(unsubscribedPage());
-    else void reply.header('cache-control', 'no-store').send({ replies: 'off' } satisfies UnsubscribedResponse);
+    else void reply.header('cache-control', 'no-store').send({ replies: 'off', queueDigest: false } satisfies UnsubscribedResponse);
   }
 }

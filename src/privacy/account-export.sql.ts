@@ -19,7 +19,7 @@ SELECT json_build_object(
   'ban', CASE WHEN u.banned_at IS NOT NULL
               THEN json_build_object('since', ${isoUtc('u.banned_at')}, 'until', ${isoUtc('u.banned_until')}, 'reason', u.ban_reason) END,
   'emailVerifiedAt', ${isoUtc('u.email_verified_at')},
-  'notifications', (SELECT json_build_object('replies', p.replies, 'locale', p.locale, 'updatedAt', ${isoUtc('p.updated_at')})
+  'notifications', (SELECT json_build_object('replies', p.replies, 'queueDigest', p.queue_digest, 'locale', p.locale, 'updatedAt', ${isoUtc('p.updated_at')})
                     FROM mail_preferences p WHERE p.user_id = u.id),
   'createdAt', ${isoUtc('u.created_at')}, 'updatedAt', ${isoUtc('u.updated_at')})::text AS j,
   ${isoUtc('now()')} AS generated_at

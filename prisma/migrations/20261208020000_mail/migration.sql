@@ -16,6 +16,7 @@ ALTER TABLE "users" ADD COLUMN "email_verified_at" TIMESTAMPTZ(3);
 CREATE TABLE "mail_preferences" (
     "user_id" UUID NOT NULL,
     "replies" "MailReplyMode" NOT NULL DEFAULT 'off',
+    "queue_digest" BOOLEAN NOT NULL DEFAULT false,
     "locale" TEXT NOT NULL DEFAULT 'bg',
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

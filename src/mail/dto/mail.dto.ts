@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 
 export const REPLY_MODES = ['off', 'immediate', 'digest'] as const;
@@ -18,6 +18,15 @@ export class UpdateNotificationsDto {
   @ApiProperty({ enum: MAIL_LOCALES, example: 'bg', description: 'the language of your mails' })
   @IsIn(MAIL_LOCALES)
   locale: (typeof MAIL_LOCALES)[number];
+
+  @ApiPropertyOptional({
+    example: false,
+    default: false,
+    description: 'moderators and admins: a daily mail about the moderation queue (how many comments wait, the oldest); ignored for readers',
+  })
+  @IsOptional()
+  @IsBoolean()
+  queueDigest?: boolean;
 }
 
 export class NotificationsDto {
@@ -26,6 +35,9 @@ export class NotificationsDto {
 
   @ApiProperty({ enum: MAIL_LOCALES, example: 'bg' })
   locale: (typeof MAIL_LOCALES)[number];
+
+  @ApiProperty({ example: false, description: 'the daily mail about the moderation queue (sent to moderators and admins only)' })
+  queueDigest: boolean;
 
   @ApiProperty({
     type: String,
@@ -101,6 +113,9 @@ export class EmailConfirmedResponse {
 export class UnsubscribedResponse {
   @ApiProperty({ enum: ['off'], example: 'off', description: 'reply notifications of the account the link names are now off' })
   replies: 'off';
+
+  @ApiProperty({ enum: [false], example: false, description: 'and so is the daily mail about the moderation queue' })
+  queueDigest: false;
 }
 
 /** The RFC 8058 one-click body (`List-Unsubscribe=One-Click`, sent as a form); optional, and nothing else. */

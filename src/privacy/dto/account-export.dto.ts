@@ -38,6 +38,9 @@ export class ExportNotificationsDto {
   @ApiProperty({ enum: ['off', 'immediate', 'digest'], example: 'digest' })
   replies: string;
 
+  @ApiProperty({ example: false, description: 'the daily mail about the moderation queue (staff)' })
+  queueDigest: boolean;
+
   @ApiProperty({ enum: ['bg', 'en'], example: 'bg' })
   locale: string;
 
@@ -232,7 +235,11 @@ export class ExportCommentDto {
 }
 
 export class ExportMailDto {
-  @ApiProperty({ enum: ['reply', 'digest', 'confirm', 'statement'], example: 'reply', description: 'what the mail was about' })
+  @ApiProperty({
+    enum: ['reply', 'digest', 'queue_digest', 'confirm', 'statement'],
+    example: 'reply',
+    description: 'what the mail was about',
+  })
   kind: string;
 
   @ApiProperty({

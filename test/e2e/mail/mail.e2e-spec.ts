@@ -96,6 +96,7 @@ describe('double opt-in', () => {
     expect((await t.http.get('/api/me/notifications').set(authHeader(reader)).expect(200)).body.notifications).toEqual({
       replies: 'immediate',
       locale: 'bg',
+      queueDigest: false,
       email: reader.email,
       emailVerified: false,
       mailEnabled: true,
@@ -196,7 +197,7 @@ describe('reply notifications', () => {
     const res = await t.http.post(pathOf(url)).type('form').send('List-Unsubscribe=One-Click');
     expect(res.status, res.text).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect((await t.http.post(pathOf(url)).send({}).expect(200)).body).toEqual({ replies: 'off' });
+    expect((await t.http.post(pathOf(url)).send({}).expect(200)).body).toEqual({ replies: 'off', queueDigest: false });
     expect((await t.prisma.mailPreference.findUniqueOrThrow({ where: { userId: reader.id } })).replies).toBe('off');
 
     await approvedComment(replier, 'Още един отговор', mine.id);
@@ -237,6 +238,33 @@ describe('reply notifications', () => {
     ]);
     // Run again: nothing left to gather.
     expect(await t.app.get(MailWorker).runDigest(new Date(Date.now() + 1000))).toBe(0);
+  });
+});
+
+describe("the moderators' queue digest", () => {
+  it('should mail an opted-in moderator how many comments wait, once a day, and never a reader who asks for it', async () => {
+    const mod = await createUser(t, { role: 'moderator' });
+    const reader = await createUser(t);
+    for (const u of [mod, reader]) {
+      await t.prisma.user.update({ where: { id: u.id }, data: { emailVerifiedAt: new Date() } });
+      const res = await t.http
+        .put('/api/me/notifications')
+        .set(authHeader(u))
+        .send({ replies: 'off', locale: 'en', queueDigest: true })
+        .expect(200);
+      expect(res.body.notifications.queueDigest).toBe(true);
+    }
+    await createComment(t, article, reader, { body: 'Waits for a moderator' });
+    const today = new Date();
+    expect(await t.app.get(MailWorker).runQueueDigest(today)).toBe(1);
+    expect(await t.app.get(MailWorker).runQueueDigest(today)).toBe(0);
+    await poll(() => sink.to(mod.email).length).toBe(1);
+    const [mail] = sink.to(mod.email);
+    expect(mail!.subject).toMatch(/^Moderation queue: \d+ comments waiting$/);
+    expect(mail!.text).toMatch(/The oldest has waited since: \d{4}-/);
+    expect(mail!.text).toContain(`${PUBLIC_URL}/admin`);
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(sink.to(reader.email)).toEqual([]);
   });
 });
 
