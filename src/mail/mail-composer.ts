@@ -169,8 +169,10 @@ export class MailComposer {
   private async statement(m: ClaimedMail): Promise<Composed> {
     const r = await this.recipient(m.userId, true);
     if (typeof r === 'string') return { cancel: r };
-    const s = await this.prisma.statementOfReasons.findUnique({
-      where: { id: m.refId ?? '' },
+    const ids = Array.isArray(m.data.items) ? (m.data.items as string[]) : m.refId ? [m.refId] : [];
+    const rows = await this.prisma.statementOfReasons.findMany({
+      where: { id: { in: ids }, userId: m.userId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       select: {
         id: true,
         decisionVisibility: true,
@@ -183,22 +185,16 @@ export class MailComposer {
         comment: { select: { id: true, body: true, article: { select: { slug: true, url: true } } } },
       },
     });
-    if (!s) return { cancel: 'statement gone' };
-    const action = [...s.decisionVisibility, ...(s.decisionAccount ? [s.decisionAccount] : [])].join(', ') || 'decision';
-    const ground = s.incompatibleContentGround ?? s.illegalContentLegalGround ?? s.decisionGround;
-    const mail = statementMail(
-      r.locale,
-      {
-        action,
-        ground,
-        facts: s.decisionFacts,
-        restrictionEndsAt: s.restrictionEndsAt,
-        commentExcerpt: s.comment?.body ? excerpt(s.comment.body) : null,
-        decisionsUrl: s.comment ? this.commentLink(s.comment.article, s.comment.id) : `${this.settings.origin}/`,
-      },
-      this.unsubscribeUrl(m.userId!),
-    );
-    return { to: r.email, mail, headers: this.headers(m.userId!) };
+    if (!rows.length) return { cancel: 'statement gone' };
+    const facts = rows.map((s) => ({
+      action: [...s.decisionVisibility, ...(s.decisionAccount ? [s.decisionAccount] : [])].join(', ') || 'decision',
+      ground: s.incompatibleContentGround ?? s.illegalContentLegalGround ?? s.decisionGround,
+      facts: s.decisionFacts,
+      restrictionEndsAt: s.restrictionEndsAt,
+      commentExcerpt: s.comment?.body ? excerpt(s.comment.body) : null,
+      decisionsUrl: s.comment ? this.commentLink(s.comment.article, s.comment.id) : `${this.settings.origin}/`,
+    }));
+    return { to: r.email, mail: statementMail(r.locale, facts, this.unsubscribeUrl(m.userId!)), headers: this.headers(m.userId!) };
   }
 
   private async noticeOutcome(m: ClaimedMail): Promise<Composed> {

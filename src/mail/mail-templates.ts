@@ -160,25 +160,28 @@ export interface StatementFacts {
   decisionsUrl: string;
 }
 
-export function statementMail(locale: MailLocale, s: StatementFacts, unsubscribeUrl: string): RenderedMail {
+export function statementMail(locale: MailLocale, statements: StatementFacts[], unsubscribeUrl: string): RenderedMail {
   const w = words[locale];
   const f = footer(locale, unsubscribeUrl, true);
-  const lines = [
-    `${locale === 'bg' ? 'Мярка' : 'Measure'}: ${s.action}`,
-    `${locale === 'bg' ? 'Основание' : 'Ground'}: ${s.ground}`,
-    `${locale === 'bg' ? 'Факти' : 'Facts'}: ${s.facts}`,
-    ...(s.restrictionEndsAt ? [`${locale === 'bg' ? 'До' : 'Until'}: ${s.restrictionEndsAt.toISOString()}`] : []),
-  ];
+  const bg = locale === 'bg';
+  const blocks = statements.map((s) => ({
+    quote: s.commentExcerpt,
+    lines: [
+      `${bg ? 'Мярка' : 'Measure'}: ${s.action}`,
+      `${bg ? 'Основание' : 'Ground'}: ${s.ground}`,
+      `${bg ? 'Факти' : 'Facts'}: ${s.facts}`,
+      ...(s.restrictionEndsAt ? [`${bg ? 'До' : 'Until'}: ${s.restrictionEndsAt.toISOString()}`] : []),
+      `${bg ? 'Връзка' : 'Link'}: ${s.decisionsUrl}`,
+    ],
+  }));
+  const text = blocks.map((b) => `${b.quote ? `> ${b.quote}\n` : ''}${b.lines.join('\n')}`).join('\n\n');
+  const htmlBlocks = blocks
+    .map((b) => `${b.quote ? quote(b.quote) : ''}<ul>${b.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`)
+    .join('<hr>');
   return {
     subject: w.statementSubject,
-    text:
-      `${w.statementIntro}\n\n${s.commentExcerpt ? `> ${s.commentExcerpt}\n\n` : ''}${lines.join('\n')}\n\n${w.statementAppeal}\n${s.decisionsUrl}` +
-      f.text,
-    html: html(
-      `<p>${escapeHtml(w.statementIntro)}</p>${s.commentExcerpt ? quote(s.commentExcerpt) : ''}<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` +
-        `<p>${escapeHtml(w.statementAppeal)} ${link(s.decisionsUrl, s.decisionsUrl)}</p>${f.html}`,
-      locale,
-    ),
+    text: `${w.statementIntro}\n\n${text}\n\n${w.statementAppeal}${f.text}`,
+    html: html(`<p>${escapeHtml(w.statementIntro)}</p>${htmlBlocks}<p>${escapeHtml(w.statementAppeal)}</p>${f.html}`, locale),
   };
 }
 

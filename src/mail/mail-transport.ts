@@ -29,7 +29,12 @@ export class MailTransport implements OnApplicationShutdown {
   constructor(private readonly settings: MailSettings) {
     this.domain = /@([^>\s]+)/.exec(settings.from)?.[1] ?? 'localhost';
     if (settings.mode === 'smtp') {
-      this.transporter = nodemailer.createTransport(settings.smtpUrl, { from: settings.from });
+      // Bounded waits (nodemailer's defaults allow minutes): an attempt ends well within the worker's lease, so no
+      // other instance takes the mail over while this one still talks to the server.
+      this.transporter = nodemailer.createTransport(
+        { url: settings.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
+        { from: settings.from },
+      );
     } else if (settings.mode === 'folder') {
       this.transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }, { from: settings.from });
     } else {

@@ -136,15 +136,21 @@ CREATE TRIGGER "mail_outbox_enqueue_replies"
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION "mail_outbox_enqueue_replies"();
 
--- Statements of reasons (DSA Art. 17) to the reader they concern, banned or not: transactional, no opt-in.
+-- Statements of reasons (DSA Art. 17) to the reader they concern, banned or not: transactional, no opt-in. The
+-- statements one statement inserts for one reader (a ban and the pending comments it rejects, a bulk decision) make
+-- one mail listing them all (`data.items`), not one mail each.
 CREATE FUNCTION "mail_outbox_enqueue_statements"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO mail_outbox (kind, user_id, comment_id, ref_id)
-    SELECT 'statement', s.user_id, s.comment_id, s.id
+    INSERT INTO mail_outbox (kind, user_id, comment_id, ref_id, data)
+    SELECT 'statement', s.user_id,
+           (array_agg(s.comment_id ORDER BY s.created_at, s.id))[1],
+           (array_agg(s.id ORDER BY s.created_at, s.id))[1],
+           jsonb_build_object('items', jsonb_agg(s.id ORDER BY s.created_at, s.id))
     FROM new_rows s JOIN users u ON u.id = s.user_id
     WHERE mail_recipient_ok(u, true)
-    ORDER BY s.created_at, s.id;
+    GROUP BY s.user_id
+    ORDER BY s.user_id;
     RETURN NULL;
 END;
 $$;

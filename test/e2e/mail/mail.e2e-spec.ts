@@ -327,24 +327,36 @@ describe('refusals', () => {
 });
 
 describe('who may receive mail', () => {
-  it('should send a banned reader the statement of reasons of the ban, and no reply notifications', async () => {
+  it('should send a banned reader the statements of reasons of the ban, and no reply notifications', async () => {
     const reader = await subscriber();
     const mine = await approvedComment(reader);
+    await createComment(t, article, reader, { body: 'Чакащ коментар преди блокирането' });
     await t.http
       .post(`/api/admin/users/${reader.id}/ban`)
       .set(authHeader(moderator))
       .send({
         reason: 'Тормоз',
         until: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+        rejectPending: true,
         statement: { category: 'STATEMENT_CATEGORY_CYBER_VIOLENCE', categorySpecification: ['KEYWORD_CYBER_HARASSMENT'] },
       })
       .expect(200);
-    await poll(() => sink.to(reader.email).length).toBe(1);
-    const [statement] = sink.to(reader.email);
-    expect(statement!.subject).toBe('Решение на модератор за ваш коментар или профил');
-    expect(statement!.text).toContain('Тормоз');
+    // Two statements (the account's suspension, the pending comment's rejection), in as few mails as statements were
+    // written; every one is in a mail.
+    const statements = await t.prisma.statementOfReasons.count({ where: { userId: reader.id } });
+    expect(statements).toBe(2);
+    await poll(async () => (await outboxOf(reader.id)).every((m) => m.status === 'sent')).toBe(true);
+    const mails = sink.to(reader.email);
+    expect(mails.length).toBeGreaterThanOrEqual(1);
+    expect(mails.every((m) => m.subject === 'Решение на модератор за ваш коментар или профил')).toBe(true);
+    const text = mails.map((m) => m.text).join('\n');
+    expect(text.match(/^Мярка: /gm)).toHaveLength(2);
+    expect(text).toContain('Чакащ коментар преди блокирането');
+    expect(text).toContain('Тормоз');
+    const before = (await outboxOf(reader.id)).length;
     await approvedComment(await createUser(t), 'Отговор на блокиран', mine.id);
-    expect((await outboxOf(reader.id)).map((m) => m.kind)).toEqual(['statement']);
+    expect(await outboxOf(reader.id)).toHaveLength(before);
+    expect((await outboxOf(reader.id)).every((m) => m.kind === 'statement')).toBe(true);
   });
 
   it("should mail the statement of reasons when a moderator rejects a reader's comment, whatever the notification settings", async () => {
