@@ -201,10 +201,10 @@ export class MailComposer {
     if (!m.toAddress) return { cancel: 'no address' };
     const n = await this.prisma.notice.findUnique({
       where: { id: m.refId ?? '' },
-      select: { outcome: true, decisionExplanation: true, notifierEmail: true },
+      select: { id: true, outcome: true, decisionExplanation: true, notifierEmail: true },
     });
     // The notifier's contact is removed after RETENTION_NOTICE_CONTACT_DAYS: then nothing is sent.
     if (!n?.outcome || !n.notifierEmail) return { cancel: 'notice or its contact gone' };
-    return { to: n.notifierEmail, mail: noticeOutcomeMail('bg', n.outcome, n.decisionExplanation), headers: {} };
+    return { to: n.notifierEmail, mail: noticeOutcomeMail('bg', n.outcome, n.decisionExplanation, n.id), headers: {} };
   }
 }

@@ -185,12 +185,24 @@ export function statementMail(locale: MailLocale, statements: StatementFacts[], 
   };
 }
 
-export function noticeOutcomeMail(locale: MailLocale, outcome: string, explanation: string | null): RenderedMail {
+export function noticeOutcomeMail(locale: MailLocale, outcome: string, explanation: string | null, noticeId: string): RenderedMail {
   const w = words[locale];
   const said = w.noticeIntro(w.outcomes[outcome] ?? outcome);
+  // DSA Art. 16(5): the decision and the redress open to the notifier.
+  const redress =
+    locale === 'bg'
+      ? 'Можете да се обърнете към сертифициран орган за извънсъдебно решаване на спорове (чл. 21 от Акта за цифровите услуги; списъкът е на уебсайта на Европейската комисия) или към съда.'
+      : "You may turn to a certified out-of-court dispute settlement body (DSA Art. 21; the list is on the European Commission's website) or to the courts.";
+  const ref =
+    locale === 'bg'
+      ? `Сигнал: ${noticeId} (подробности с ключа за достъп, който получихте)`
+      : `Notice: ${noticeId} (details with the access key you received)`;
   return {
     subject: w.noticeSubject,
-    text: `${said}\n${explanation ? `\n${explanation}\n` : ''}`,
-    html: html(`<p>${escapeHtml(said)}</p>${explanation ? `<p>${escapeHtml(explanation)}</p>` : ''}`, locale),
+    text: `${said}\n${explanation ? `\n${explanation}\n` : ''}\n${redress}\n\n${ref}\n`,
+    html: html(
+      `<p>${escapeHtml(said)}</p>${explanation ? `<p>${escapeHtml(explanation)}</p>` : ''}<p>${escapeHtml(redress)}</p><p>${escapeHtml(ref)}</p>`,
+      locale,
+    ),
   };
 }

@@ -390,6 +390,8 @@ describe('who may receive mail', () => {
       .expect(200);
     await poll(() => sink.to(email).length).toBe(1);
     expect(sink.to(email)[0]!.text).toContain('Мнение, не обида.');
+    expect(sink.to(email)[0]!.text).toContain('извънсъдебно решаване на спорове');
+    expect(sink.to(email)[0]!.text).toContain(notice.body.notice.id);
   });
 
   it('should export the preferences and mails, and erase them with the account: nothing more is sent to it', async () => {
