@@ -4282,6 +4282,11 @@ export interface components {
              * @example 0
              */
             pending?: number;
+            /**
+             * @description Mails given up in the last 24 hours (refused for good, or out of attempts); absent while mail is off
+             * @example 0
+             */
+            failedLastDay?: number;
         };
         HealthChecksDto: {
             database: components["schemas"]["DatabaseCheckDto"];
@@ -22629,7 +22634,8 @@ export interface operations {
                      *         },
                      *         "mail": {
                      *           "status": "on",
-                     *           "pending": 0
+                     *           "pending": 0,
+                     *           "failedLastDay": 0
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400
@@ -22756,7 +22762,8 @@ export interface operations {
                      *         },
                      *         "mail": {
                      *           "status": "on",
-                     *           "pending": 0
+                     *           "pending": 0,
+                     *           "failedLastDay": 0
                      *         }
                      *       },
                      *       "uptimeSeconds": 86400

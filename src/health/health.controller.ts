@@ -58,8 +58,11 @@ export class HealthController {
     const status = this.mail.mode === 'smtp' ? 'on' : this.mail.mode === 'folder' ? 'development' : 'off';
     if (status === 'off' || !database) return { status };
     try {
-      const { rows } = await this.prisma.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM mail_outbox WHERE status = 'pending'`);
-      return { status, pending: rows[0]?.n ?? 0 };
+      const { rows } = await this.prisma.pool.query<{ pending: number; failed: number }>(
+        `SELECT (SELECT count(*)::int FROM mail_outbox WHERE status = 'pending') AS pending,
+                (SELECT count(*)::int FROM mail_outbox WHERE status = 'failed' AND completed_at > now() - interval '1 day') AS failed`,
+      );
+      return { status, pending: rows[0]?.pending ?? 0, failedLastDay: rows[0]?.failed ?? 0 };
     } catch {
       return { status };
     }

@@ -66,6 +66,14 @@ export class MailCheckDto {
     description: 'Mails waiting in the outbox (due or retrying); absent while mail is off',
   })
   pending?: number;
+
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    example: 0,
+    description: 'Mails given up in the last 24 hours (refused for good, or out of attempts); absent while mail is off',
+  })
+  failedLastDay?: number;
 }
 
 export class HealthChecksDto {

@@ -69,7 +69,7 @@ afterAll(async () => {
 describe('mail settings', () => {
   it('should say in /api/health that mail is on, with the outbox backlog', async () => {
     const res = await t.http.get('/api/health').expect(200);
-    expect(res.body.checks.mail).toEqual({ status: 'on', pending: expect.any(Number) });
+    expect(res.body.checks.mail).toEqual({ status: 'on', pending: expect.any(Number), failedLastDay: expect.any(Number) });
   });
 
   it('should say mail is off without SMTP_URL, and send no confirmation link', async () => {
@@ -323,6 +323,7 @@ describe('refusals', () => {
     expect(row!.attempts).toBe(1);
     expect(row!.lastError).toMatch(/^SMTP 550/);
     expect(row!.nextAttemptAt).toBeNull();
+    expect((await t.http.get('/api/health').expect(200)).body.checks.mail.failedLastDay).toBeGreaterThanOrEqual(1);
   });
 });
 
