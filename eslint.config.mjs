@@ -26,7 +26,7 @@ const LAYERS = [
   ['comment-core'],
   ['dsa', 'holds', 'import'],
   ['comments', 'webhooks', 'decision-reasons', 'staff-notes', 'setup'],
-  ['moderation', 'live', 'threads', 'client-config'],
+  ['moderation', 'live', 'threads', 'client-config', 'mail'],
   ['privacy', 'health', 'admin-lists', 'staff-events', 'user-history'],
   ['web'],
 ];

@@ -7,7 +7,8 @@ import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { AppError } from './common/errors/app-error.js';
 import { createValidationPipe } from './common/errors/validation.js';
-import { clientErrorHandler, frameworkErrors, securityHeaders, useStrictJsonBodies } from './common/http-hardening.js';
+import { clientErrorHandler, frameworkErrors, securityHeaders, useFormBodiesOn, useStrictJsonBodies } from './common/http-hardening.js';
+import { MAIL_FORM_PATHS } from './mail/mail-pages.js';
 import { useConditionalGet } from './common/http-cache.js';
 import { createLogger, requestLogger } from './common/logger.js';
 import { buildOpenApiDocument } from './common/openapi/document.js';
@@ -66,6 +67,7 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bufferLogs: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   useStrictJsonBodies(fastify);
+  useFormBodiesOn(fastify, MAIL_FORM_PATHS);
   app.setGlobalPrefix('api');
   let draining = false;
   const refuse = frameworkErrors(apiSecurity);

@@ -9,6 +9,7 @@ import { DsaModule } from './dsa/dsa.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LiveModule } from './live/live.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
@@ -51,6 +52,8 @@ import { UserHistoryModule } from './user-history/user-history.module.js';
     AdminListsModule,
     DecisionReasonsModule,
     ImportsModule,
+    // E-mail notifications (issue 22).
+    MailModule,
   ],
 })
 export class AppModule {}

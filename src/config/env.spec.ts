@@ -208,6 +208,34 @@ describe('configuration: articles the news site hosts (ARTICLE_AUTO_CREATE) and 
   });
 });
 
+describe('configuration: e-mail (SMTP_URL, MAIL_*)', () => {
+  it('should keep mail off by default and take an SMTP URL with its sender', () => {
+    const defaults = loadEnv({});
+    expect(defaults).toMatchObject({ MAIL_WORKER: true, MAIL_MAX_ATTEMPTS: 10, MAIL_DIGEST_HOUR_UTC: 6, MAIL_DEV_DIR: '.data/mail' });
+    expect(defaults.SMTP_URL).toBeUndefined();
+    const env = loadEnv({
+      SMTP_URL: 'smtps://comments%40example.bg:secret@smtp.example.bg:465',
+      MAIL_FROM: 'Коментари <comments@example.bg>',
+    });
+    expect(env.SMTP_URL).toBe('smtps://comments%40example.bg:secret@smtp.example.bg:465');
+  });
+
+  it.each([
+    [{ SMTP_URL: 'smtp://smtp.example.bg:587' }, /MAIL_FROM is required with SMTP_URL/],
+    [{ SMTP_URL: 'https://smtp.example.bg' }, /SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ MAIL_DIGEST_HOUR_UTC: '24' }, /MAIL_DIGEST_HOUR_UTC/],
+  ])('should refuse %o with a message naming the variable', (source, message) => {
+    expect(() => loadEnv(source as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('should need PUBLIC_URL with SMTP_URL in production (links in mails are absolute)', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x', JWT_SECRET: SECRET };
+    const mail = { SMTP_URL: 'smtp://smtp.example.bg:587', MAIL_FROM: 'comments@example.bg' };
+    expect(() => loadEnv({ ...production, ...mail })).toThrow(/PUBLIC_URL is required with SMTP_URL in production/);
+    expect(loadEnv({ ...production, ...mail, PUBLIC_URL: 'https://comments.example.bg' }).SMTP_URL).toBe(mail.SMTP_URL);
+  });
+});
+
 describe('configuration documentation', () => {
   // envSchema is an object schema followed by transforms (a pipe); its input object lists every variable.
   const keys = Object.keys((envSchema as unknown as { in: { shape: Record<string, unknown> } }).in.shape);

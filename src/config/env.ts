@@ -3,6 +3,7 @@ import { authFields, ssoIssues } from './env-auth.js';
 import { databaseConnectionFields, databaseFields, databaseUrl } from './env-database.js';
 import { featureFields } from './env-features.js';
 import { PLACEHOLDER_SECRETS } from './env-helpers.js';
+import { mailFields, mailIssues } from './env-mail.js';
 import { platformFields, serverFields } from './env-platform.js';
 
 /**
@@ -10,7 +11,15 @@ import { platformFields, serverFields } from './env-platform.js';
  * checks that span several of them. README's configuration table mirrors this.
  */
 export const envSchema = z
-  .object({ ...serverFields, ...databaseConnectionFields, ...databaseFields, ...authFields, ...featureFields, ...platformFields })
+  .object({
+    ...serverFields,
+    ...databaseConnectionFields,
+    ...databaseFields,
+    ...authFields,
+    ...featureFields,
+    ...platformFields,
+    ...mailFields,
+  })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
     let secret = env.JWT_SECRET;
@@ -67,6 +76,11 @@ export const envSchema = z
     const sso = ssoIssues(env, secret);
     if (sso.length) {
       for (const [path, message] of sso) ctx.addIssue({ code: 'custom', path: [path], message });
+      return z.NEVER;
+    }
+    const mail = mailIssues(env);
+    if (mail.length) {
+      for (const [path, message] of mail) ctx.addIssue({ code: 'custom', path: [path], message });
       return z.NEVER;
     }
     const webhookKeys = env.WEBHOOK_SECRET_KEY;

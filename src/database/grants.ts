@@ -6,7 +6,7 @@ const APPEND_ONLY_TABLES = ['moderation_actions', 'comment_revisions'];
 /**
  * Gives the role the service runs as exactly the rights it uses, on every table the migrations created: read and
  * write rows (no DDL, no TRUNCATE), only insert and read on the append-only tables, only read the migration
- * history (the service checks it at start-up), and call the posting gate and the revision-erasing functions. Run by the migration step as the schema owner after each deploy,
+ * history (the service checks it at start-up), and call the posting gate, the revision-erasing and the mail-recipient functions. Run by the migration step as the schema owner after each deploy,
  * so tables added later are covered; idempotent.
  */
 export async function grantServiceRole(connectionString: string, role: string): Promise<void> {
@@ -24,6 +24,8 @@ export async function grantServiceRole(connectionString: string, role: string): 
     // Account erasure deletes the earlier versions of erased comments through it (migration 20261201141000): the one
     // deletion from comment_revisions the service may make.
     await client.query(`GRANT EXECUTE ON FUNCTION erase_comment_revisions(uuid[]) TO ${r}`);
+    // The mail worker's queue digest asks it who may receive mail (migration 20261208020000, src/mail/mail-queue.ts).
+    await client.query(`GRANT EXECUTE ON FUNCTION mail_recipient_ok(users, boolean) TO ${r}`);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -6,8 +6,9 @@ import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { RateLimitBackend } from '../common/rate-limit/rate-limit.backend.js';
 import { DomainEventListener } from '../events/domain-event-listener.js';
 import { LiveStreamsService } from '../live/live-streams.service.js';
+import { MailSettings } from '../mail/mail-settings.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { HealthDto, LivenessDto, type RateLimitsCheckDto } from './health.dto.js';
+import { HealthDto, LivenessDto, type MailCheckDto, type RateLimitsCheckDto } from './health.dto.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly rateLimits: RateLimitBackend,
     private readonly listener: DomainEventListener,
     private readonly streams: LiveStreamsService,
+    private readonly mail: MailSettings,
   ) {}
 
   /**
@@ -46,9 +48,24 @@ export class HealthController {
           database: { status: database, latencyMs: databaseMs },
           rateLimits: await this.rateLimitsCheck(),
           liveUpdates: { status: this.listener.listening ? 'up' : 'down', streams: this.streams.size },
+          mail: await this.mailCheck(ok),
         },
         uptimeSeconds: Math.round(process.uptime()),
       } satisfies HealthDto);
+  }
+
+  private async mailCheck(database: boolean): Promise<MailCheckDto> {
+    const status = this.mail.mode === 'smtp' ? 'on' : this.mail.mode === 'folder' ? 'development' : 'off';
+    if (status === 'off' || !database) return { status };
+    try {
+      const { rows } = await this.prisma.pool.query<{ pending: number; failed: number }>(
+        `SELECT (SELECT count(*)::int FROM mail_outbox WHERE status = 'pending') AS pending,
+                (SELECT count(*)::int FROM mail_outbox WHERE status = 'failed' AND completed_at > now() - interval '1 day') AS failed`,
+      );
+      return { status, pending: rows[0]?.pending ?? 0, failedLastDay: rows[0]?.failed ?? 0 };
+    } catch {
+      return { status };
+    }
   }
 
   private async rateLimitsCheck(): Promise<RateLimitsCheckDto> {

@@ -50,6 +50,32 @@ export class LiveUpdatesCheckDto {
   streams: number;
 }
 
+export class MailCheckDto {
+  @ApiProperty({
+    enum: ['on', 'development', 'off'],
+    example: 'on',
+    description:
+      '`on`: sent through SMTP_URL; `development`: written to MAIL_DEV_DIR (no SMTP_URL, NODE_ENV=development); `off`: no SMTP_URL, nothing is sent',
+  })
+  status: 'on' | 'development' | 'off';
+
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    example: 0,
+    description: 'Mails waiting in the outbox (due or retrying); absent while mail is off',
+  })
+  pending?: number;
+
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    example: 0,
+    description: 'Mails given up in the last 24 hours (refused for good, or out of attempts); absent while mail is off',
+  })
+  failedLastDay?: number;
+}
+
 export class HealthChecksDto {
   @ApiProperty()
   database: DatabaseCheckDto;
@@ -62,6 +88,9 @@ export class HealthChecksDto {
 
   @ApiProperty({ description: 'Informational, like rateLimits' })
   liveUpdates: LiveUpdatesCheckDto;
+
+  @ApiProperty({ description: 'Informational: e-mail notifications (docs/mail.md)' })
+  mail: MailCheckDto;
 }
 
 export class HealthDto {

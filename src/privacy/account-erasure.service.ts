@@ -21,6 +21,7 @@ import { anonymizeAccount } from '../users/account-changes.js';
 import { isActive, lockAccounts, requireActor, userNotFound } from '../users/account-locks.js';
 import { scrubWebhookDeliveries } from '../webhooks/webhook-privacy.js';
 import type { EraseAccountDto, ErasureDto } from './dto/erasure.dto.js';
+import { forgetMail } from '../mail/mail-privacy.js';
 
 // Erasing a prolific account changes many comments and waits on their row locks.
 const ERASURE_TX = { timeout: 120_000 };
@@ -158,6 +159,7 @@ export class AccountErasureService {
       await forgetIdentities(tx, userId);
       // Staff notes about the account are personal data about it too (src/staff-notes).
       await tx.staffNote.deleteMany({ where: { userId } });
+      await forgetMail(tx, userId, email);
       await eraseReactions(tx, userId);
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await scrubAccountFromEvents(tx, userId, placeholder);

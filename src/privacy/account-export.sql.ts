@@ -18,6 +18,9 @@ SELECT json_build_object(
   'hasPassword', u.password_hash IS NOT NULL, 'approvedCommentCount', u.approved_comment_count,
   'ban', CASE WHEN u.banned_at IS NOT NULL
               THEN json_build_object('since', ${isoUtc('u.banned_at')}, 'until', ${isoUtc('u.banned_until')}, 'reason', u.ban_reason) END,
+  'emailVerifiedAt', ${isoUtc('u.email_verified_at')},
+  'notifications', (SELECT json_build_object('replies', p.replies, 'queueDigest', p.queue_digest, 'locale', p.locale, 'updatedAt', ${isoUtc('p.updated_at')})
+                    FROM mail_preferences p WHERE p.user_id = u.id),
   'createdAt', ${isoUtc('u.created_at')}, 'updatedAt', ${isoUtc('u.updated_at')})::text AS j,
   ${isoUtc('now()')} AS generated_at
 FROM users u WHERE u.id = $1::uuid AND u.deleted_at IS NULL`;
@@ -74,6 +77,14 @@ FROM comment_reports r WHERE r.reporter_id = $1::uuid ORDER BY r.created_at, r.i
 SELECT json_build_object('commentId', r.comment_id, 'articleId', (SELECT c.article_id FROM comments c WHERE c.id = r.comment_id),
                          'kind', r.kind, 'createdAt', ${isoUtc('r.created_at')})::text AS j
 FROM comment_reactions r WHERE r.user_id = $1::uuid ORDER BY r.created_at, r.comment_id`,
+  },
+  {
+    // Mails to the account (src/mail): what about and what became of them, never their text.
+    key: 'mails',
+    sql: `
+SELECT json_build_object('kind', m.kind, 'status', m.status, 'commentId', m.comment_id, 'attempts', m.attempts,
+                         'createdAt', ${isoUtc('m.created_at')}, 'completedAt', ${isoUtc('m.completed_at')})::text AS j
+FROM mail_outbox m WHERE m.user_id = $1::uuid ORDER BY m.created_at, m.id`,
   },
   {
     // DSA notices the holder filed while signed in, with their own contact data as given and the outcome; the comment

@@ -40,6 +40,7 @@ export async function anonymizeAccount(tx: Prisma.TransactionClient, userId: str
     where: { id: userId },
     data: {
       email: null,
+      emailVerifiedAt: null,
       username: placeholder,
       usernameNormalized: placeholder,
       usernameSkeleton: null,

@@ -17,7 +17,10 @@ const MAX_ATTEMPTS = 3;
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
-const accountSelect = { ...selfUserSelect, deletedAt: true, badge: true } satisfies Prisma.UserSelect;
+const accountSelect = { ...selfUserSelect, deletedAt: true, badge: true, emailVerifiedAt: true } satisfies Prisma.UserSelect;
+
+/** `emailVerifiedAt` for an address the token brings: confirmed now when the publisher said `email_verified: true`. */
+const verifiedAt = (profile: SsoProfile) => (profile.email && profile.emailVerified ? new Date() : null);
 
 /**
  * Accounts behind publisher sign-ins (POST /api/auth/sso). A verified token's (issuer, sub) is looked up in
@@ -101,6 +104,7 @@ export class SsoAccountsService {
         data: {
           unclaimed: false,
           email,
+          emailVerifiedAt: verifiedAt(profile),
           ...(profile.displayName !== undefined ? { displayName: profile.displayName } : {}),
           identities: { create: { issuer: profile.issuer, subject: profile.subject } },
         },
@@ -152,6 +156,7 @@ export class SsoAccountsService {
         const user = await tx.user.create({
           data: {
             email: profile.email ?? null,
+            emailVerifiedAt: verifiedAt(profile),
             username: name.username,
             usernameNormalized: name.normalized,
             usernameSkeleton: name.skeleton,
@@ -188,7 +193,13 @@ export class SsoAccountsService {
     if (profile.email !== undefined && profile.email !== user.email) {
       const holder = await tx.user.findUnique({ where: { email: profile.email }, select: { id: true } });
       if (holder) this.logger.warn({ msg: 'publisher email belongs to another account here; keeping the old one', userId: user.id });
-      else data.email = profile.email;
+      else {
+        data.email = profile.email;
+        // A new address is confirmed only if the publisher vouches for it; an old confirmation does not carry over.
+        data.emailVerifiedAt = verifiedAt(profile);
+      }
+    } else if (profile.email !== undefined && profile.emailVerified && !user.emailVerifiedAt) {
+      data.emailVerifiedAt = new Date();
     }
     if (Object.keys(data).length) user = await tx.user.update({ where: { id: user.id }, data, select: accountSelect });
     if (profile.role !== undefined && profile.role !== user.role)

@@ -12,6 +12,7 @@ describe('readSsoProfile', () => {
       issuer: ISSUER,
       subject: '4217',
       email: 'ivan.petrov@example.bg',
+      emailVerified: false,
       preferredUsername: 'ivan',
       displayName: 'Иван Петров',
     });
@@ -24,6 +25,12 @@ describe('readSsoProfile', () => {
   it('should drop an email the publisher marks unverified', () => {
     expect(readSsoProfile(ISSUER, { sub: '1', email: 'ivan@example.bg', email_verified: false }, trusted).email).toBeUndefined();
     expect(readSsoProfile(ISSUER, { sub: '1', email: 'ivan@example.bg', email_verified: true }, trusted).email).toBe('ivan@example.bg');
+  });
+
+  it('should count the email as confirmed only when the token says `email_verified: true`', () => {
+    expect(readSsoProfile(ISSUER, { sub: '1', email: 'ivan@example.bg', email_verified: true }, trusted).emailVerified).toBe(true);
+    expect(readSsoProfile(ISSUER, { sub: '1', email: 'ivan@example.bg' }, trusted).emailVerified).toBe(false);
+    expect(readSsoProfile(ISSUER, { sub: '1', email: 'ivan@example.bg', email_verified: 'true' }, trusted).emailVerified).toBe(false);
   });
 
   it('should read the role only when the issuer is trusted for roles', () => {

@@ -12,6 +12,11 @@ export interface SsoProfile {
   subject: string;
   /** Normalised; absent when the token has none or says `email_verified: false`. */
   email?: string;
+  /**
+   * The token said `email_verified: true`: the publisher checked the address, so it needs no confirmation link here
+   * (the account's `emailVerifiedAt`). Absent or any other value: the reader confirms it by mail before any is sent.
+   */
+  emailVerified: boolean;
   /** Seed for the username on first sight: `username` (or OIDC `preferred_username`). */
   preferredUsername?: string;
   /** `name`, cleaned for display. */
@@ -45,13 +50,14 @@ export function readSsoProfile(issuer: string, claims: JWTPayload, opts: SsoProf
   if (typeof sub !== 'string' || !sub.trim() || sub.length > SUBJECT_MAX || hasInvisibleCharacters(sub)) {
     throw malformed('sub', `must be a non-empty string of at most ${SUBJECT_MAX} visible characters`);
   }
-  const profile: SsoProfile = { issuer, subject: sub };
+  const profile: SsoProfile = { issuer, subject: sub, emailVerified: false };
 
   const email = optionalString(claims, 'email', 254)?.trim();
   if (email !== undefined) {
     if (hasInvisibleCharacters(email) || !isEmail(email)) throw malformed('email', 'must be an email address');
     // A publisher that says the address is unverified does not get it attached to an account here.
     if (claims.email_verified !== false) profile.email = normalizeEmail(email);
+    profile.emailVerified = claims.email_verified === true;
   }
 
   profile.preferredUsername =

@@ -35,6 +35,11 @@ export const ERROR_CATALOG = {
     description:
       'The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them).',
   },
+  INVALID_MAIL_TOKEN: {
+    status: 400,
+    description:
+      'The link from the mail is not valid: altered, already used, or (a confirmation link) older than 48 hours; ask for a new one.',
+  },
   BAD_REQUEST: { status: 400, description: 'The HTTP request itself is malformed (URL encoding, request line).' },
   // 401: always with `WWW-Authenticate: Bearer realm="newsroom"` (RFC 9110 §11.6.1, RFC 6750 §3)
   UNAUTHENTICATED: { status: 401, description: 'The route needs a Bearer access token and none was sent.' },
@@ -150,6 +155,7 @@ export const ERROR_CATALOG = {
   WEBHOOKS_NOT_CONFIGURED: { status: 404, description: 'Webhooks are not set up on this site (no WEBHOOK_SECRET_KEY in production).' },
   STAFF_NOTE_NOT_FOUND: { status: 404, description: 'This account has no staff note with this id.' },
   DECISION_REASON_NOT_FOUND: { status: 404, description: 'No decision reason has this id.' },
+  MAIL_NOT_CONFIGURED: { status: 404, description: 'E-mail is not set up on this site (no SMTP_URL).' },
   IMPORT_NOT_FOUND: { status: 404, description: 'No import run has this id.' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method; `Allow` lists the methods it has.' },
@@ -194,6 +200,8 @@ export const ERROR_CATALOG = {
   APPEAL_ALREADY_OPEN: { status: 409, description: 'This decision already has an open appeal; wait for its outcome.' },
   APPEAL_ALREADY_DECIDED: { status: 409, description: 'The appeal has already been decided.' },
   DECISION_REVERSED: { status: 409, description: 'The restriction has already been lifted: there is nothing left to appeal.' },
+  NO_EMAIL_ADDRESS: { status: 409, description: 'The account has no e-mail address to confirm (a publisher sign-in without one).' },
+  EMAIL_ALREADY_VERIFIED: { status: 409, description: "The account's address is confirmed already." },
   SETUP_ALREADY_DONE: { status: 409, description: 'An admin exists already: the first-admin setup is closed; sign in instead.' },
   // 413 / 414 / 415
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than BODY_LIMIT_BYTES.' },

@@ -1,7 +1,7 @@
 import { applyDecorators, type CallHandler, type ExecutionContext, Header, HttpCode, Injectable, type NestInterceptor, SetMetadata, type Type, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import type { ErrorCode } from '../errors/error-codes.js';
@@ -38,6 +38,11 @@ export interface EndpointOptions {
    * documented as text and each line's schema as `x-itemSchema` (OpenAPI 3.2's `itemSchema`).
    */
   produces?: { mediaType: string; itemSchema: Record<string, unknown>; example: unknown };
+  /**
+   * A small `text/html` page for a person who followed a link from a mail (the route's JSON body, `type`, is then
+   * the answer to JSON requests; without `type` the route answers only HTML): an example page.
+   */
+  html?: { description: string; example: string };
 }
 
 /** What the document builder reads back (the decorator's options, normalised). */
@@ -82,7 +87,16 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
           description: options.eventStream.description,
           content: { 'text/event-stream': { schema: { type: 'string' }, example: options.eventStream.example } },
         })
-      : options.produces
+      : options.html
+        ? ApiResponse({
+            status,
+            description: options.html.description,
+            content: {
+              ...(options.type && { 'application/json': { schema: { $ref: getSchemaPath(options.type) } } }),
+              'text/html': { schema: { type: 'string' }, example: options.html.example },
+            },
+          })
+        : options.produces
         ? ApiResponse({
             status,
             description: successDescription(status),
@@ -97,6 +111,7 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
         : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
     HttpCode(status),
   ];
+  if (options.html && options.type) decorators.push(ApiExtraModels(options.type));
   if (location) decorators.push(SetMetadata(LOCATION_KEY, location), UseInterceptors(LocationInterceptor));
   if (options.cache) decorators.push(RouteConfig({ [CACHE_ROUTE_CONFIG]: options.cache }));
   if (options.noStore) decorators.push(Header('Cache-Control', 'no-store'));

@@ -34,6 +34,20 @@ export class ExportBanDto {
   reason: string | null;
 }
 
+export class ExportNotificationsDto {
+  @ApiProperty({ enum: ['off', 'immediate', 'digest'], example: 'digest' })
+  replies: string;
+
+  @ApiProperty({ example: false, description: 'the daily mail about the moderation queue (staff)' })
+  queueDigest: boolean;
+
+  @ApiProperty({ enum: ['bg', 'en'], example: 'bg' })
+  locale: string;
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  updatedAt: string;
+}
+
 export class ExportAccountDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE.userId })
   id: string;
@@ -58,6 +72,18 @@ export class ExportAccountDto {
 
   @ApiProperty({ type: ExportBanDto, nullable: true, description: 'the ban on the account, if one was ever set and not lifted' })
   ban: ExportBanDto | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when the address was confirmed (null: never)',
+    example: EXAMPLE.createdAt,
+  })
+  emailVerifiedAt: string | null;
+
+  @ApiProperty({ type: ExportNotificationsDto, nullable: true, description: 'your e-mail notification settings (null: never set)' })
+  notifications: ExportNotificationsDto | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-10-02T18:04:11.000Z' })
   createdAt: string;
@@ -206,6 +232,47 @@ export class ExportCommentDto {
 
   @ApiProperty({ type: [ExportHistoryEntryDto], description: 'every status change and action on it, oldest first' })
   history: ExportHistoryEntryDto[];
+}
+
+export class ExportMailDto {
+  @ApiProperty({
+    enum: ['reply', 'digest', 'queue_digest', 'confirm', 'statement'],
+    example: 'reply',
+    description: 'what the mail was about',
+  })
+  kind: string;
+
+  @ApiProperty({
+    enum: ['held', 'pending', 'sent', 'failed', 'cancelled', 'digested'],
+    example: 'sent',
+    description:
+      '`held`: waits for the daily digest; `digested`: sent inside a digest; `cancelled`: not sent (you unsubscribed, or could not receive it)',
+  })
+  status: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the comment it was about (a reply to you, or yours)',
+    example: EXAMPLE.replyId,
+  })
+  commentId: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
+  attempts: number;
+
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
+  createdAt: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: EXAMPLE.createdAt,
+    description: 'when it was sent, or given up',
+  })
+  completedAt: string | null;
 }
 
 export class ExportReactionDto {
@@ -372,6 +439,9 @@ export class AccountExportDto {
 
   @ApiProperty({ type: [ExportReactionDto], description: 'your reactions to comments' })
   reactions: ExportReactionDto[];
+
+  @ApiProperty({ type: [ExportMailDto], description: 'mails sent or queued to you (kept 90 days after they were sent); never their text' })
+  mails: ExportMailDto[];
 
   @ApiProperty({ type: [ExportNoticeDto], description: 'notices of illegal content you sent while signed in (DSA Art. 16)' })
   notices: ExportNoticeDto[];

@@ -37,6 +37,7 @@ const GROUPS = [
   { name: 'auth, health, docs and client configuration', paths: /^\/api\/(?:auth|health|docs|client-config|setup)\b/ },
   { name: 'articles and comments', paths: /^\/api\/(?:articles|comments)\b/ },
   { name: 'own data, notices and decisions', paths: /^\/api\/(?:me|notices|decisions)\b/ },
+  { name: 'links in mails', paths: /^\/api\/email\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },
   {
     name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events, imports',

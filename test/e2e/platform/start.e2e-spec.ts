@@ -97,13 +97,23 @@ describe('npm start, as a person runs it', () => {
     // The README's block, as written: on a fresh database it prints what its comments promise.
     const readme = runReadmeWalkthrough(port);
     expect(readme.status, `${readme.stdout}\n${readme.stderr}`).toBe(0);
-    expect(readme.stdout.split('\n')).toEqual(['pending', '0', '0', 'approved', '1', '1', '']);
+    expect(readme.stdout.split('\n')).toEqual([
+      'pending',
+      '0',
+      '0',
+      'approved',
+      '1',
+      '1',
+      'reader@example.com',
+      'Subject: New reply to your comment: Зеленски: Украйна иска съвместно производство на системи за ПВО с Япония',
+      '',
+    ]);
     expect(readme.stderr).toBe('');
 
     const smoke = runSmoke(port);
     expect(smoke.status, `${smoke.stdout}\n${smoke.stderr}`).toBe(0);
-    expect(smoke.stdout).toContain('not counted while pending (single 1, bulk 1)');
-    expect(smoke.stdout).toContain('counted after approval: single 2, bulk 2');
+    expect(smoke.stdout).toContain('not counted while pending (single 2, bulk 2)');
+    expect(smoke.stdout).toContain('counted after approval: single 3, bulk 3');
 
     const tree = descendants(p.child.pid!);
     expect(tree.length).toBeGreaterThan(2); // node, the database's watchdog, postgres and its workers
@@ -114,7 +124,7 @@ describe('npm start, as a person runs it', () => {
     const res = await held.response;
     // Answered after the signal: the database was still up while the server drained.
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ count: 2 });
+    expect(await res.json()).toMatchObject({ count: 3 });
 
     expect(await p.exited).toBe(0);
     expect(alive(tree)).toEqual([]);
@@ -153,7 +163,7 @@ describe('npm start, as a person runs it', () => {
 
     it('should keep the data of the previous run', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/articles/${SEED_SLUG}/comments/count`);
-      expect(await res.json()).toMatchObject({ count: 2 });
+      expect(await res.json()).toMatchObject({ count: 3 });
     });
 
     it('should refuse a second instance on the same data folder with one line naming EMBEDDED_PG_DIR', async () => {
