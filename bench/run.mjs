@@ -19,7 +19,19 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from './lib.mjs';
-import { BENCH_PASSWORD, BIG_READER, BIG_SLUG, benchSlug, benchUsername, listKeyAt, pendingCommentIds, seed } from './seed.mjs';
+import {
+  BENCH_PASSWORD,
+  BENCH_REACTION,
+  BIG_READER,
+  BIG_SLUG,
+  benchSlug,
+  benchUsername,
+  FIRST_REACTOR,
+  listKeyAt,
+  pendingCommentIds,
+  reactableCommentIds,
+  seed,
+} from './seed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');
@@ -38,6 +50,8 @@ const cfg = {
   fanoutRounds: int('BENCH_FANOUT_ROUNDS', 40, 1),
   data: { users: 10_000, articles: 1_000, comments: 200_000, big: 50_000 },
 };
+// The signed-in readers (bench_3 …) must not be among the seeded reactors: the react scenario's reactions are all new.
+if (3 + cfg.tokens > FIRST_REACTOR) throw new Error(`BENCH_TOKENS must be ≤ ${FIRST_REACTOR - 3}`);
 const log = (msg) => console.error(`[bench] ${msg}`);
 const cleanups = [];
 
@@ -394,6 +408,23 @@ async function compareAnswers(service, floor, path, headers) {
   return problems;
 }
 
+/** A write each server answered (on different data): same status, same header names, the same shape of JSON. */
+async function compareWrites(service, floor) {
+  const [a, b] = await Promise.all([service, floor]);
+  const names = (r) => [...r.headers.keys()].filter((k) => !['date', 'keep-alive', 'connection', 'transfer-encoding'].includes(k)).sort();
+  const shape = (v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)])) : typeof v;
+  const problems = [];
+  if (a.status !== b.status) problems.push(`status ${a.status} vs ${b.status}`);
+  const [ja, jb] = [await a.json(), await b.json()];
+  // `reactions` is a map of kinds: its keys depend on the data, not the server.
+  const strip = (j) => ({ ...j, reaction: j.reaction && { ...j.reaction, reactions: typeof j.reaction.reactions } });
+  if (!isDeepStrictEqual(shape(strip(ja)), shape(strip(jb))))
+    problems.push(`bodies differ: ${JSON.stringify(ja)} vs ${JSON.stringify(jb)}`);
+  if (!isDeepStrictEqual(names(a), names(b))) problems.push(`headers differ: ${names(a).join(',')} vs ${names(b).join(',')}`);
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Report
 
@@ -458,8 +489,12 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(
         ', ',
-      )}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved.`,
-    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out${process.env.BENCH_SERVICE_ENV ? `; changed for this run: ${process.env.BENCH_SERVICE_ENV}` : ''}. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
+      )}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved. ${fmt(dataset.reactions)} reactions on the big article's visible comments (${Object.entries(
+      dataset.big_reactions ?? {},
+    )
+      .map(([k, v]) => (k === 'max' ? `at most ${fmt(v)}` : `${k}: ${fmt(v)} comments`))
+      .join(', ')}).`,
+    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out${process.env.BENCH_SERVICE_ENV ? `; changed for this run: ${process.env.BENCH_SERVICE_ENV}` : ''}. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario, and same status, header names and JSON shape of a reaction'}).`,
     '',
     '| scenario | service req/s | floor req/s | service ÷ floor, median (min–max) | service p50 / p99 ms | floor p99 ms | CPU µs/req service / floor | PostgreSQL CPU µs/req service / floor | service peak RSS MB | non-2xx service / floor | other CPU s |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -482,6 +517,20 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
       checks.push(`- ${x.label}: p99 ${x.service.p99 < g.p99 ? 'MET' : 'GAP'} ${x.service.p99} ms (goal < ${g.p99})`);
     if (g.rps !== undefined)
       checks.push(`- ${x.label}: ${x.service.rps >= g.rps ? 'MET' : 'GAP'} ${fmt(x.service.rps)} req/s (goal ≥ ${fmt(g.rps)})`);
+  }
+  for (const [top, newest] of [
+    ['top-first', 'newest-first'],
+    ['top-deep', 'newest-deep'],
+  ]) {
+    const a = by[top];
+    const b = by[newest];
+    if (!a || !b) continue;
+    const rps = a.service.rps / b.service.rps;
+    const p50 = a.service.p50 / b.service.p50;
+    const floorRps = a.floor.rps / b.floor.rps;
+    checks.push(
+      `- ${a.label} vs ${b.label}: ${rps >= 1 / 1.5 && p50 <= 1.5 ? 'MET' : 'GAP'} ${fmt(rps, 2)} × the req/s, ${fmt(p50, 2)} × the p50 latency (p99 ${fmt(a.service.p99 / b.service.p99, 2)} ×; goal ≥ 0.67 × the req/s and ≤ 1.5 × the latency); the floor's req/s ${fmt(floorRps, 2)} ×`,
+    );
   }
   if (by['big-first'] && by['big-deep']) {
     checks.push(
@@ -541,8 +590,14 @@ async function main() {
 
   const typical = benchSlug(500);
   const listing = Array.from({ length: 50 }, (_, i) => benchSlug(i + 1)).join(',');
-  const key = await listKeyAt(db.url, BIG_SLUG, 45_000);
-  const deepCursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+  const cursorAt = async (sort) => Buffer.from(JSON.stringify(await listKeyAt(db.url, BIG_SLUG, 45_000, sort))).toString('base64url');
+  const deepCursor = await cursorAt('oldest');
+  const newestCursor = await cursorAt('newest');
+  const topCursor = await cursorAt('top');
+  const reactable = await reactableCommentIds(
+    db.url,
+    Array.from({ length: cfg.tokens }, (_, i) => benchUsername(i + 3)),
+  );
   const lorem = [
     'Съгласен съм с автора.',
     'Интересна гледна точка, но липсват източници.',
@@ -572,6 +627,34 @@ async function main() {
       goal: { ratio: 0.7 },
     },
     {
+      id: 'newest-first',
+      label: 'GET comments, newest first, first page (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=newest`,
+      goal: READ,
+    },
+    {
+      id: 'newest-deep',
+      label: 'GET comments, newest first, 45,000 deep (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=newest&cursor=${newestCursor}`,
+      goal: { ratio: 0.7 },
+    },
+    {
+      id: 'top-first',
+      label: 'GET comments, top (most reactions) first page (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=top`,
+      goal: READ,
+    },
+    {
+      id: 'top-deep',
+      label: 'GET comments, top, 45,000 deep (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=top&cursor=${topCursor}`,
+      goal: { ratio: 0.7 },
+    },
+    {
       id: 'big-signed-in',
       label: 'GET comments, signed-in reader (50k article)',
       kind: 'get',
@@ -587,6 +670,15 @@ async function main() {
       tokens,
       lorem,
       runId: started.toString(36),
+      goal: { rps: 500 },
+    },
+    {
+      id: 'react',
+      label: "PUT reaction (a reader's new reaction, 50k article)",
+      kind: 'react',
+      ids: reactable,
+      tokens,
+      reaction: BENCH_REACTION,
       goal: { rps: 500 },
     },
     { id: 'decide', label: 'PATCH moderator decision (approve / reject)', kind: 'decide', ids, token: moderatorToken, goal: { rps: 500 } },
@@ -616,10 +708,23 @@ async function main() {
     const problems = await compareAnswers(service, floor, s.path, s.headers);
     if (problems.length) answerProblems.push(`${s.id}: ${problems.join(', ')}`);
   }
+  const cursors = {}; // write scenarios walk their data across runs
+  const react = selected.find((x) => x.kind === 'react');
+  if (react) {
+    // The walk's first two pairs, one on each server: same status, header names and body shape.
+    const put = (t, g) =>
+      fetch(`${t.base}/api/comments/${react.ids[g]}/reactions/mine`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${react.tokens[0]}` },
+        body: JSON.stringify({ kind: react.reaction }),
+      });
+    const problems = await compareWrites(put(service, 0), put(floor, 1));
+    cursors.react = 2;
+    if (problems.length) answerProblems.push(`react: ${problems.join(', ')}`);
+  }
   if (answerProblems.length) log(`floor and service answer differently: ${answerProblems.join('; ')}`);
 
   const runs = [];
-  const cursors = {}; // write scenarios walk their data across runs
   const summaries = [];
   let fanout;
   for (const s of selected) {
