@@ -1,7 +1,9 @@
 // `npm run bench`: builds, starts a scratch PostgreSQL, migrates, seeds a realistic data set, starts the
 // production build and the raw node:http + pg floor (bench/raw-floor.mjs) as separate processes, and drives both
 // with autocannon from a third process, in alternating rounds (floor then service, then service then floor, …),
-// so both see the same background load. Writes bench/results/latest.md and latest.json.
+// so both see the same background load; round by round across the scenarios (every scenario's first round, then
+// every scenario's second, …). Scenarios compared with each other (sort=top with sort=newest) are compared round by
+// round too. Writes bench/results/latest.md and latest.json.
 //
 // Env: BENCH_ROUNDS (rounds per server and scenario, default 3), BENCH_DURATION (s per run, 6), BENCH_WARMUP
 // (s before each run, 2), BENCH_CONNECTIONS (50), BENCH_TOKENS (signed-in authors, 200), BENCH_SUBSCRIBERS (SSE
@@ -463,6 +465,8 @@ function summarise(s, runs) {
       failures: flo.reduce((n, r) => n + failures(r), 0),
     },
     ratio: { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) },
+    /** The service's runs by round: to compare two scenarios round by round (their runs were made close together). */
+    rounds: svc.map((r) => ({ round: r.round, rps: r.rps, p50: r.p50, p99: r.p99, cpuUs: (r.targetCpuUs + r.pgCpuUs) / r.total })),
     foreignCpuS: Math.max(...runs.map((r) => r.foreignCpuS)),
   };
 }
@@ -525,11 +529,15 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
     const a = by[top];
     const b = by[newest];
     if (!a || !b) continue;
-    const rps = a.service.rps / b.service.rps;
-    const p50 = a.service.p50 / b.service.p50;
-    const floorRps = a.floor.rps / b.floor.rps;
+    // Round by round (the two scenarios' service runs of a round were made seconds apart), then the median.
+    const paired = (key) => {
+      const rs = a.rounds.map((r) => r[key] / b.rounds.find((x) => x.round === r.round)[key]);
+      return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
+    };
+    const [rps, p50, p99, cpu] = ['rps', 'p50', 'p99', 'cpuUs'].map(paired);
+    const range = (x) => `${fmt(x.median, 2)} (${fmt(x.min, 2)}–${fmt(x.max, 2)})`;
     checks.push(
-      `- ${a.label} vs ${b.label}: ${rps >= 1 / 1.5 && p50 <= 1.5 ? 'MET' : 'GAP'} ${fmt(rps, 2)} × the req/s, ${fmt(p50, 2)} × the p50 latency (p99 ${fmt(a.service.p99 / b.service.p99, 2)} ×; goal ≥ 0.67 × the req/s and ≤ 1.5 × the latency); the floor's req/s ${fmt(floorRps, 2)} ×`,
+      `- ${a.label} vs ${b.label}, paired by round: ${rps.median >= 1 / 1.5 && p50.median <= 1.5 ? 'MET' : 'GAP'} ${range(rps)} × the req/s, ${range(p50)} × the p50 latency (goal ≥ 0.67 × and ≤ 1.5 ×); p99 ${range(p99)} ×; CPU per request, service + PostgreSQL, ${range(cpu)} × (the cost, least moved by other jobs)`,
     );
   }
   if (by['big-first'] && by['big-deep']) {
@@ -727,23 +735,30 @@ async function main() {
   const runs = [];
   const summaries = [];
   let fanout;
-  for (const s of selected) {
-    if (s.kind === 'fanout') {
-      log(`${s.label}: ${cfg.subscribers} subscribers, ${cfg.fanoutRounds} approvals`);
-      fanout = { label: s.label, ...(await runFanout(db.url, jwtSecret, s)) };
-      continue;
-    }
-    const mine = [];
-    for (let round = 1; round <= cfg.rounds; round++) {
+  // Round by round: every scenario's first round, then every scenario's second, … so a burst of load from other
+  // jobs on the machine falls on all scenarios alike, and the rows compared (top with newest) run minutes apart at
+  // most, each round's pair a few seconds apart.
+  const measured = selected.filter((x) => x.kind !== 'fanout');
+  for (let round = 1; round <= cfg.rounds; round++) {
+    for (const s of measured) {
       for (const target of round % 2 ? [floor, service] : [service, floor]) {
         log(`${s.label}: round ${round}, ${target.name}`);
         const r = await runScenario(load, target, { ...s, start: cursors[s.id] ?? 0 });
         cursors[s.id] = (cursors[s.id] ?? 0) + (r.used ?? 0);
-        mine.push({ scenario: s.id, server: target.name, round, ...r });
+        runs.push({ scenario: s.id, server: target.name, round, ...r });
       }
     }
-    runs.push(...mine);
-    summaries.push(summarise(s, mine));
+  }
+  for (const s of measured)
+    summaries.push(
+      summarise(
+        s,
+        runs.filter((r) => r.scenario === s.id),
+      ),
+    );
+  for (const s of selected.filter((x) => x.kind === 'fanout')) {
+    log(`${s.label}: ${cfg.subscribers} subscribers, ${cfg.fanoutRounds} approvals`);
+    fanout = { label: s.label, ...(await runFanout(db.url, jwtSecret, s)) };
   }
   const hwmMb = statusKb(service.child.pid, 'VmHWM') / 1024;
   await stopProcess(floor.child);
