@@ -30,6 +30,18 @@ function requestsFor(s) {
           body: Math.floor(g / s.ids.length) % 2 === 0 ? '{"status":"approved"}' : '{"status":"rejected"}',
         };
       });
+    case 'react':
+      // Walks (reader, comment) pairs across all runs: every comment once per reader before the next reader, so
+      // consecutive requests touch different comments and every PUT adds a reaction the reader had not given.
+      return dynamic((i) => {
+        const g = s.start + i;
+        return {
+          method: 'PUT',
+          path: `/api/comments/${s.ids[g % s.ids.length]}/reactions/mine`,
+          headers: { ...json, authorization: `Bearer ${s.tokens[Math.floor(g / s.ids.length) % s.tokens.length]}` },
+          body: JSON.stringify({ kind: s.reaction }),
+        };
+      });
     case 'login':
       return dynamic((i) => ({
         method: 'POST',

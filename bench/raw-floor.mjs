@@ -1,6 +1,6 @@
 // The floor the service is measured against: bare node:http + pg, no framework, answering every benchmarked route
-// with the same SQL as the service (the prepared read statements and comment-state's write statements are imported
-// from the build, so they cannot drift) and the same response: same body, same headers (the service's static
+// with the same SQL as the service (the prepared read statements, comment-state's write statements and the reaction
+// statement are imported from the build, so they cannot drift) and the same response: same body, same headers (the service's static
 // security headers are handed over by bench/run.mjs; ETags use the same hash). What it leaves out is everything
 // the framework adds: routing tables, guards, DTO validation, interceptors, exception filters, logging.
 //
@@ -12,7 +12,8 @@ import pg from 'pg';
 import { ARTICLE, ARTICLE_PAGE, COUNT_MANY, COUNT_ONE } from '../dist/articles/articles.sql.js';
 import { commentPageStatement, POST_CONTEXT } from '../dist/comment-core/comment-reads.sql.js';
 import { decideComment, insertComment } from '../dist/comment-core/comment-state.js';
-import { FIRST_PAGE_KEY, pageJson } from '../dist/database/json-pages.js';
+import { react } from '../dist/comment-core/reactions.js';
+import { FIRST_PAGE_KEY, FIRST_PAGE_SCORE, pageJson } from '../dist/database/json-pages.js';
 import { AUTH_USER } from '../dist/users/users.sql.js';
 import { cacheControl, COUNT_CACHE, etagOf, matchesIfNoneMatch, PAGE_CACHE } from '../dist/common/http-cache.js';
 import { toAdminCommentView } from '../dist/moderation/moderation.mapper.js';
@@ -24,6 +25,9 @@ const STATIC_HEADERS = JSON.parse(process.env.STATIC_HEADERS ?? '{}');
 const JSON_TYPE = 'application/json; charset=utf-8';
 const SLUG = /^[a-z0-9-]{1,120}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// REACTION_KINDS' default (the benchmark does not change it).
+const REACTION_KINDS = ['like'];
+const SORTS = { oldest: 'asc', newest: 'desc', top: 'top', replies: 'replies' };
 
 const q = async (s, values) => (await pool.query({ name: s.name, text: s.text, values })).rows;
 
@@ -75,8 +79,10 @@ async function authUser(req) {
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
   if (claims.typ !== 'access' || !(claims.exp * 1000 > Date.now()) || !UUID.test(claims.sub)) return null;
-  const [user] = await q(AUTH_USER, [claims.sub]);
-  if (!user || user.deleted_at || (user.banned_at && (!user.banned_until || user.banned_until > new Date()))) return null;
+  if (claims.sid !== undefined && !UUID.test(claims.sid)) return null;
+  // The access token's session must still exist (signed out: refused at once), as in the service.
+  const [user] = await q(AUTH_USER, [claims.sub, claims.sid ?? null]);
+  if (!user?.session_live || user.deleted_at || (user.banned_at && (!user.banned_until || user.banned_until > new Date()))) return null;
   return user;
 }
 
@@ -97,13 +103,14 @@ function readBody(req) {
 
 function decodeCursor(cursor) {
   const k = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return { t: new Date(k.t).toISOString(), id: k.id };
+  return { t: new Date(k.t).toISOString(), id: k.id, s: k.s };
 }
 
 const COUNT = /^\/api\/articles\/([^/]+)\/comments\/count$/;
 const COMMENTS = /^\/api\/articles\/([^/]+)\/comments$/;
 const ARTICLE_PATH = /^\/api\/articles\/([^/]+)$/;
 const DECISION = /^\/api\/admin\/comments\/([^/]+)$/;
+const REACTION = /^\/api\/comments\/([^/]+)\/reactions\/mine$/;
 
 async function handle(req, res) {
   const qi = req.url.indexOf('?');
@@ -142,11 +149,14 @@ async function handle(req, res) {
     }
     if ((m = COMMENTS.exec(path))) {
       const user = await authUser(req);
-      const order = params.get('sort') === 'newest' ? 'desc' : 'asc';
-      const key = params.has('cursor') ? decodeCursor(params.get('cursor')) : FIRST_PAGE_KEY[order];
+      const sort = SORTS[params.get('sort') ?? 'oldest'];
+      if (!sort) return fail(res, 400, 'VALIDATION_FAILED');
+      const scored = sort === 'top' || sort === 'replies';
+      const key = params.has('cursor') ? decodeCursor(params.get('cursor')) : FIRST_PAGE_KEY[sort === 'asc' ? 'asc' : 'desc'];
       const values = [m[1], key.t, key.id, Number(params.get('limit') ?? 20)];
+      if (scored) values.push(key.s ?? FIRST_PAGE_SCORE);
       if (user) values.push(user.id);
-      const [row] = await q(commentPageStatement('article', order, user !== null), values);
+      const [row] = await q(commentPageStatement({ scope: 'article', sort, signedIn: user !== null, featured: false }), values);
       return row.found ? sendCacheable(req, res, pageJson(row), PAGE_CACHE, user !== null) : fail(res, 404, 'ARTICLE_NOT_FOUND');
     }
     if ((m = ARTICLE_PATH.exec(path))) {
@@ -166,15 +176,16 @@ async function handle(req, res) {
     const ok = user ? await argon2Verify(user.password_hash, String(body.password)).catch(() => false) : false;
     if (!ok || user.deleted_at) return fail(res, 401, 'INVALID_CREDENTIALS');
     const refreshToken = randomBytes(32).toString('base64url');
+    const sid = randomUUID(); // the session: the refresh-token family, named in the access token
     await q(
       {
         name: 'floor:refresh',
-        text: `INSERT INTO refresh_tokens (id, user_id, family_id, family_started_at, token_hash, expires_at, created_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), now(), $2, $3, now())`,
+        text: `INSERT INTO refresh_tokens (id, user_id, family_id, family_started_at, token_hash, expires_at, created_at) VALUES (gen_random_uuid(), $1, $4, now(), $2, $3, now())`,
       },
-      [user.id, createHash('sha256').update(refreshToken).digest('hex'), new Date(Date.now() + 30 * 86_400_000)],
+      [user.id, createHash('sha256').update(refreshToken).digest('hex'), new Date(Date.now() + 30 * 86_400_000), sid],
     );
     const now = Math.floor(Date.now() / 1000);
-    const accessToken = signJwt({ sub: user.id, typ: 'access', iat: now, exp: now + 900 });
+    const accessToken = signJwt({ sub: user.id, typ: 'access', iat: now, exp: now + 900, sid });
     // A banned account signs in too; its user view says so (the service's toSelfUserView).
     const banned = user.banned_at && (!user.banned_until || user.banned_until > new Date());
     const ban = banned ? { until: user.banned_until?.toISOString() ?? null, reason: user.ban_reason } : null;
@@ -229,12 +240,30 @@ async function handle(req, res) {
     const view = toAdminCommentView(outcome.decided);
     return send(res, 200, JSON.stringify({ comment: view }), { 'cache-control': 'no-store' });
   }
+  if (req.method === 'PUT' && (m = REACTION.exec(path))) {
+    const user = await authUser(req);
+    if (!user) return fail(res, 401, 'UNAUTHENTICATED');
+    const body = await readBody(req);
+    if (!UUID.test(m[1]) || typeof body.kind !== 'string') return fail(res, 400, 'VALIDATION_FAILED');
+    if (!REACTION_KINDS.includes(body.kind)) return fail(res, 400, 'INVALID_REACTION');
+    const outcome = await react(pool, m[1], user.id, body.kind);
+    if (outcome.kind === 'not-found') return fail(res, 404, 'COMMENT_NOT_FOUND');
+    if (outcome.kind === 'own') return fail(res, 403, 'CANNOT_REACT_OWN_COMMENT');
+    const reaction = { commentId: m[1], reactions: outcome.reactions, myReaction: outcome.mine };
+    // CORS' `Vary: Origin`, which the service sends on every answer without a cache policy of its own.
+    return send(res, 200, JSON.stringify({ reaction }), { vary: 'Origin', 'cache-control': 'no-store' });
+  }
   if (req.method === 'GET' && path === '/api/health') return send(res, 200, '{"status":"ok"}');
   fail(res, 404, 'ROUTE_NOT_FOUND');
 }
 
+let logged = 0;
 const server = http.createServer((req, res) => {
-  handle(req, res).catch(() => fail(res, 503, 'SERVICE_UNAVAILABLE'));
+  handle(req, res).catch((err) => {
+    // A few on stderr (bench/run.mjs shows them): a floor that fails is a broken comparison, not a fast one.
+    if (logged++ < 3) console.error(`[floor] ${req.method} ${req.url}:`, err);
+    fail(res, 503, 'SERVICE_UNAVAILABLE');
+  });
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1', () => {

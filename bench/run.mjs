@@ -1,7 +1,9 @@
 // `npm run bench`: builds, starts a scratch PostgreSQL, migrates, seeds a realistic data set, starts the
 // production build and the raw node:http + pg floor (bench/raw-floor.mjs) as separate processes, and drives both
 // with autocannon from a third process, in alternating rounds (floor then service, then service then floor, …),
-// so both see the same background load. Writes bench/results/latest.md and latest.json.
+// so both see the same background load; round by round across the scenarios (every scenario's first round, then
+// every scenario's second, …). Scenarios compared with each other (sort=top with sort=newest) are compared round by
+// round too. Writes bench/results/latest.md and latest.json.
 //
 // Env: BENCH_ROUNDS (rounds per server and scenario, default 3), BENCH_DURATION (s per run, 6), BENCH_WARMUP
 // (s before each run, 2), BENCH_CONNECTIONS (50), BENCH_TOKENS (signed-in authors, 200), BENCH_SUBSCRIBERS (SSE
@@ -19,7 +21,19 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from './lib.mjs';
-import { BENCH_PASSWORD, BIG_READER, BIG_SLUG, benchSlug, benchUsername, listKeyAt, pendingCommentIds, seed } from './seed.mjs';
+import {
+  BENCH_PASSWORD,
+  BENCH_REACTION,
+  BIG_READER,
+  BIG_SLUG,
+  benchSlug,
+  benchUsername,
+  FIRST_REACTOR,
+  listKeyAt,
+  pendingCommentIds,
+  reactableCommentIds,
+  seed,
+} from './seed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');
@@ -38,6 +52,8 @@ const cfg = {
   fanoutRounds: int('BENCH_FANOUT_ROUNDS', 40, 1),
   data: { users: 10_000, articles: 1_000, comments: 200_000, big: 50_000 },
 };
+// The signed-in readers (bench_3 …) must not be among the seeded reactors: the react scenario's reactions are all new.
+if (3 + cfg.tokens > FIRST_REACTOR) throw new Error(`BENCH_TOKENS must be ≤ ${FIRST_REACTOR - 3}`);
 const log = (msg) => console.error(`[bench] ${msg}`);
 const cleanups = [];
 
@@ -394,6 +410,23 @@ async function compareAnswers(service, floor, path, headers) {
   return problems;
 }
 
+/** A write each server answered (on different data): same status, same header names, the same shape of JSON. */
+async function compareWrites(service, floor) {
+  const [a, b] = await Promise.all([service, floor]);
+  const names = (r) => [...r.headers.keys()].filter((k) => !['date', 'keep-alive', 'connection', 'transfer-encoding'].includes(k)).sort();
+  const shape = (v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)])) : typeof v;
+  const problems = [];
+  if (a.status !== b.status) problems.push(`status ${a.status} vs ${b.status}`);
+  const [ja, jb] = [await a.json(), await b.json()];
+  // `reactions` is a map of kinds: its keys depend on the data, not the server.
+  const strip = (j) => ({ ...j, reaction: j.reaction && { ...j.reaction, reactions: typeof j.reaction.reactions } });
+  if (!isDeepStrictEqual(shape(strip(ja)), shape(strip(jb))))
+    problems.push(`bodies differ: ${JSON.stringify(ja)} vs ${JSON.stringify(jb)}`);
+  if (!isDeepStrictEqual(names(a), names(b))) problems.push(`headers differ: ${names(a).join(',')} vs ${names(b).join(',')}`);
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Report
 
@@ -432,6 +465,8 @@ function summarise(s, runs) {
       failures: flo.reduce((n, r) => n + failures(r), 0),
     },
     ratio: { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) },
+    /** The service's runs by round: to compare two scenarios round by round (their runs were made close together). */
+    rounds: svc.map((r) => ({ round: r.round, rps: r.rps, p50: r.p50, p99: r.p99, cpuUs: (r.targetCpuUs + r.pgCpuUs) / r.total })),
     foreignCpuS: Math.max(...runs.map((r) => r.foreignCpuS)),
   };
 }
@@ -458,8 +493,12 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(
         ', ',
-      )}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved.`,
-    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out${process.env.BENCH_SERVICE_ENV ? `; changed for this run: ${process.env.BENCH_SERVICE_ENV}` : ''}. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario'}).`,
+      )}; ${fmt(dataset.deleted)} deleted; ${fmt(dataset.replies)} replies), of which ${fmt(dataset.big_comments)} on one article (${fmt(dataset.big_approved)} approved and visible); the next hottest article has ${fmt(dataset.hottest)} approved. ${fmt(dataset.reactions)} reactions on the big article's visible comments (${Object.entries(
+      dataset.big_reactions ?? {},
+    )
+      .map(([k, v]) => (k === 'max' ? `at most ${fmt(v)}` : `${k}: ${fmt(v)} comments`))
+      .join(', ')}).`,
+    `Service: the production build with its production defaults (NODE_ENV=production, default LOG_LEVEL and pool, \`start:prod\` Node flags), rate limits off, a long access-token lifetime and live-update streams per address raised for the fan-out${process.env.BENCH_SERVICE_ENV ? `; changed for this run: ${process.env.BENCH_SERVICE_ENV}` : ''}. Floor: bench/raw-floor.mjs, node:http + pg, the same SQL and the same responses (${answerProblems.length ? `MISMATCHES: ${answerProblems.join('; ')}` : 'checked before measuring: same status, JSON and header names on every read scenario, and same status, header names and JSON shape of a reaction'}).`,
     '',
     '| scenario | service req/s | floor req/s | service ÷ floor, median (min–max) | service p50 / p99 ms | floor p99 ms | CPU µs/req service / floor | PostgreSQL CPU µs/req service / floor | service peak RSS MB | non-2xx service / floor | other CPU s |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -482,6 +521,24 @@ function report(machine, dataset, summaries, hwmMb, answerProblems, fanout) {
       checks.push(`- ${x.label}: p99 ${x.service.p99 < g.p99 ? 'MET' : 'GAP'} ${x.service.p99} ms (goal < ${g.p99})`);
     if (g.rps !== undefined)
       checks.push(`- ${x.label}: ${x.service.rps >= g.rps ? 'MET' : 'GAP'} ${fmt(x.service.rps)} req/s (goal ≥ ${fmt(g.rps)})`);
+  }
+  for (const [top, newest] of [
+    ['top-first', 'newest-first'],
+    ['top-deep', 'newest-deep'],
+  ]) {
+    const a = by[top];
+    const b = by[newest];
+    if (!a || !b) continue;
+    // Round by round (the two scenarios' service runs of a round were made seconds apart), then the median.
+    const paired = (key) => {
+      const rs = a.rounds.map((r) => r[key] / b.rounds.find((x) => x.round === r.round)[key]);
+      return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
+    };
+    const [rps, p50, p99, cpu] = ['rps', 'p50', 'p99', 'cpuUs'].map(paired);
+    const range = (x) => `${fmt(x.median, 2)} (${fmt(x.min, 2)}–${fmt(x.max, 2)})`;
+    checks.push(
+      `- ${a.label} vs ${b.label}, paired by round: ${rps.median >= 1 / 1.5 && p50.median <= 1.5 ? 'MET' : 'GAP'} ${range(rps)} × the req/s, ${range(p50)} × the p50 latency (goal ≥ 0.67 × and ≤ 1.5 ×); p99 ${range(p99)} ×; CPU per request, service + PostgreSQL, ${range(cpu)} × (the cost, least moved by other jobs)`,
+    );
   }
   if (by['big-first'] && by['big-deep']) {
     checks.push(
@@ -541,8 +598,14 @@ async function main() {
 
   const typical = benchSlug(500);
   const listing = Array.from({ length: 50 }, (_, i) => benchSlug(i + 1)).join(',');
-  const key = await listKeyAt(db.url, BIG_SLUG, 45_000);
-  const deepCursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+  const cursorAt = async (sort) => Buffer.from(JSON.stringify(await listKeyAt(db.url, BIG_SLUG, 45_000, sort))).toString('base64url');
+  const deepCursor = await cursorAt('oldest');
+  const newestCursor = await cursorAt('newest');
+  const topCursor = await cursorAt('top');
+  const reactable = await reactableCommentIds(
+    db.url,
+    Array.from({ length: cfg.tokens }, (_, i) => benchUsername(i + 3)),
+  );
   const lorem = [
     'Съгласен съм с автора.',
     'Интересна гледна точка, но липсват източници.',
@@ -572,6 +635,34 @@ async function main() {
       goal: { ratio: 0.7 },
     },
     {
+      id: 'newest-first',
+      label: 'GET comments, newest first, first page (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=newest`,
+      goal: READ,
+    },
+    {
+      id: 'newest-deep',
+      label: 'GET comments, newest first, 45,000 deep (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=newest&cursor=${newestCursor}`,
+      goal: { ratio: 0.7 },
+    },
+    {
+      id: 'top-first',
+      label: 'GET comments, top (most reactions) first page (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=top`,
+      goal: READ,
+    },
+    {
+      id: 'top-deep',
+      label: 'GET comments, top, 45,000 deep (50k article)',
+      kind: 'get',
+      path: `/api/articles/${BIG_SLUG}/comments?sort=top&cursor=${topCursor}`,
+      goal: { ratio: 0.7 },
+    },
+    {
       id: 'big-signed-in',
       label: 'GET comments, signed-in reader (50k article)',
       kind: 'get',
@@ -587,6 +678,15 @@ async function main() {
       tokens,
       lorem,
       runId: started.toString(36),
+      goal: { rps: 500 },
+    },
+    {
+      id: 'react',
+      label: "PUT reaction (a reader's new reaction, 50k article)",
+      kind: 'react',
+      ids: reactable,
+      tokens,
+      reaction: BENCH_REACTION,
       goal: { rps: 500 },
     },
     { id: 'decide', label: 'PATCH moderator decision (approve / reject)', kind: 'decide', ids, token: moderatorToken, goal: { rps: 500 } },
@@ -616,29 +716,49 @@ async function main() {
     const problems = await compareAnswers(service, floor, s.path, s.headers);
     if (problems.length) answerProblems.push(`${s.id}: ${problems.join(', ')}`);
   }
+  const cursors = {}; // write scenarios walk their data across runs
+  const react = selected.find((x) => x.kind === 'react');
+  if (react) {
+    // The walk's first two pairs, one on each server: same status, header names and body shape.
+    const put = (t, g) =>
+      fetch(`${t.base}/api/comments/${react.ids[g]}/reactions/mine`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${react.tokens[0]}` },
+        body: JSON.stringify({ kind: react.reaction }),
+      });
+    const problems = await compareWrites(put(service, 0), put(floor, 1));
+    cursors.react = 2;
+    if (problems.length) answerProblems.push(`react: ${problems.join(', ')}`);
+  }
   if (answerProblems.length) log(`floor and service answer differently: ${answerProblems.join('; ')}`);
 
   const runs = [];
-  const cursors = {}; // write scenarios walk their data across runs
   const summaries = [];
   let fanout;
-  for (const s of selected) {
-    if (s.kind === 'fanout') {
-      log(`${s.label}: ${cfg.subscribers} subscribers, ${cfg.fanoutRounds} approvals`);
-      fanout = { label: s.label, ...(await runFanout(db.url, jwtSecret, s)) };
-      continue;
-    }
-    const mine = [];
-    for (let round = 1; round <= cfg.rounds; round++) {
+  // Round by round: every scenario's first round, then every scenario's second, … so a burst of load from other
+  // jobs on the machine falls on all scenarios alike, and the rows compared (top with newest) run minutes apart at
+  // most, each round's pair a few seconds apart.
+  const measured = selected.filter((x) => x.kind !== 'fanout');
+  for (let round = 1; round <= cfg.rounds; round++) {
+    for (const s of measured) {
       for (const target of round % 2 ? [floor, service] : [service, floor]) {
         log(`${s.label}: round ${round}, ${target.name}`);
         const r = await runScenario(load, target, { ...s, start: cursors[s.id] ?? 0 });
         cursors[s.id] = (cursors[s.id] ?? 0) + (r.used ?? 0);
-        mine.push({ scenario: s.id, server: target.name, round, ...r });
+        runs.push({ scenario: s.id, server: target.name, round, ...r });
       }
     }
-    runs.push(...mine);
-    summaries.push(summarise(s, mine));
+  }
+  for (const s of measured)
+    summaries.push(
+      summarise(
+        s,
+        runs.filter((r) => r.scenario === s.id),
+      ),
+    );
+  for (const s of selected.filter((x) => x.kind === 'fanout')) {
+    log(`${s.label}: ${cfg.subscribers} subscribers, ${cfg.fanoutRounds} approvals`);
+    fanout = { label: s.label, ...(await runFanout(db.url, jwtSecret, s)) };
   }
   const hwmMb = statusKb(service.child.pid, 'VmHWM') / 1024;
   await stopProcess(floor.child);

@@ -8,6 +8,13 @@ export const benchSlug = (i) => `bench-article-${i}`;
 export const BIG_SLUG = 'bench-article-big';
 /** Index of the user whose pending comments sit on the big article (the signed-in reader scenario). */
 export const BIG_READER = 3;
+/**
+ * Users from this index on gave the seeded reactions; the signed-in scenarios' readers (bench_3 … bench_202 by
+ * default) come before it, so every reaction the `react` scenario makes is a new one.
+ */
+export const FIRST_REACTOR = 1001;
+/** The reaction kind of the seeded reactions and of the `react` scenario (REACTION_KINDS' default). */
+export const BENCH_REACTION = 'like';
 
 // Same parameters as src/auth/password.service.ts, so the benchmark login path costs what production's does.
 const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -19,6 +26,11 @@ const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1
  * - 80% top-level comments, 20% replies; statuses ~70% approved, 15% pending, 10% rejected, 5% spam; 3% deleted;
  * - BIG_SLUG: `big` approved comments (3% deleted, kept as placeholders), 6% as many pending, 4% rejected, over 60
  *   days with ties; user BIG_READER has 10 pending comments spread over it;
+ * - reactions on BIG_SLUG's approved, not deleted comments, skewed like a news site's (a Pareto tail: about half
+ *   have none, one in ten has 6 or more, the most liked ones hundreds to 2,000), given by users FIRST_REACTOR and
+ *   up (never by the comment's author), so sort=top is not the newest order; `reactions` and `reaction_count` set
+ *   from those rows (what recount checks). The top order is live, not a periodically frozen score
+ *   (docs/api.md, "Comment orders"): there is nothing to refresh after seeding;
  * - articles.approved_comment_count and users.approved_comment_count set exactly from the rows.
  */
 export async function seed(url, { users = 10_000, articles = 1_000, comments = 200_000, big = 50_000 } = {}) {
@@ -101,6 +113,30 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
       [BIG_SLUG, benchUsername(BIG_READER)],
     );
     await db.query(`UPDATE comments SET deleted_by_id = author_id WHERE deleted_at IS NOT NULL AND deleted_by_id IS NULL`);
+    // n = floor(1 / random()^(1/1.2)) - 1: P(n ≥ k) = (k + 1)^-1.2, capped at 2,000; consecutive reactors from a
+    // random one, the author skipped. (Table u numbers users in username order, not by their index.)
+    await db.query(
+      `CREATE TEMP TABLE r ON COMMIT DROP AS
+       SELECT i - ${FIRST_REACTOR} AS n, users.id FROM generate_series(${FIRST_REACTOR}, ${Number(users)}) i JOIN users ON users.username = 'bench_' || i;
+       CREATE UNIQUE INDEX ON r (n); ANALYZE r`,
+    );
+    await db.query(
+      `INSERT INTO comment_reactions (comment_id, user_id, kind, created_at)
+       SELECT c.id, r.id, $3, c.created_at + interval '1 minute'
+       FROM (SELECT id, author_id, created_at, floor(random() * $2::int)::int AS off,
+                    least(2000, $2::int, floor(power(1 - random(), -1 / 1.2)) - 1)::int AS n
+             FROM comments
+             WHERE article_id = (SELECT id FROM articles WHERE slug = $1) AND status = 'approved' AND deleted_at IS NULL) c
+       CROSS JOIN LATERAL generate_series(0, c.n - 1) j
+       JOIN r ON r.n = (c.off + j) % $2::int
+       WHERE r.id <> c.author_id`,
+      [BIG_SLUG, users - FIRST_REACTOR + 1, BENCH_REACTION],
+    );
+    await db.query(
+      `UPDATE comments c SET reaction_count = r.n, reactions = jsonb_build_object($1::text, r.n)
+       FROM (SELECT comment_id, count(*)::int AS n FROM comment_reactions GROUP BY 1) r WHERE c.id = r.comment_id`,
+      [BENCH_REACTION],
+    );
     for (const table of ['articles', 'users']) {
       const fk = table === 'articles' ? 'article_id' : 'author_id';
       await db.query(
@@ -111,7 +147,7 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
       );
     }
     await db.query('COMMIT');
-    await db.query('VACUUM (ANALYZE) users, articles, comments');
+    await db.query('VACUUM (ANALYZE) users, articles, comments, comment_reactions');
     const { rows } = await db.query(
       `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM articles) AS articles,
               (SELECT count(*)::int FROM comments) AS comments,
@@ -120,7 +156,12 @@ export async function seed(url, { users = 10_000, articles = 1_000, comments = 2
               (SELECT count(*)::int FROM comments WHERE parent_id IS NOT NULL) AS replies,
               (SELECT max(approved_comment_count) FROM articles WHERE slug <> '${BIG_SLUG}') AS hottest,
               (SELECT count(*)::int FROM comments WHERE article_id = (SELECT id FROM articles WHERE slug = '${BIG_SLUG}')) AS big_comments,
-              (SELECT approved_comment_count FROM articles WHERE slug = '${BIG_SLUG}') AS big_approved`,
+              (SELECT approved_comment_count FROM articles WHERE slug = '${BIG_SLUG}') AS big_approved,
+              (SELECT count(*)::int FROM comment_reactions) AS reactions,
+              (SELECT json_build_object('none', count(*) FILTER (WHERE reaction_count = 0), '1-5', count(*) FILTER (WHERE reaction_count BETWEEN 1 AND 5),
+                                        '6-50', count(*) FILTER (WHERE reaction_count BETWEEN 6 AND 50), 'over 50', count(*) FILTER (WHERE reaction_count > 50),
+                                        'max', max(reaction_count))
+               FROM comments WHERE article_id = (SELECT id FROM articles WHERE slug = '${BIG_SLUG}') AND status = 'approved' AND deleted_at IS NULL) AS big_reactions`,
     );
     return rows[0];
   } catch (err) {
@@ -151,17 +192,47 @@ export async function pendingCommentIds(url, limit) {
   }
 }
 
-/** The keyset of the n-th comment (0-based, oldest first) a reader sees on `slug`: the cursor of a deep page. */
-export async function listKeyAt(url, slug, n) {
+/**
+ * The keyset of the n-th comment (0-based) a reader sees on `slug` in a `sort` order (`oldest`, `newest` or `top`,
+ * the service's ORDER BY): the cursor of a deep page (`s`, the score, in the top order).
+ */
+export async function listKeyAt(url, slug, n, sort = 'oldest') {
+  const order = {
+    oldest: 'c.created_at, c.id',
+    newest: 'c.created_at DESC, c.id DESC',
+    top: 'c.reaction_count DESC, c.created_at DESC, c.id DESC',
+  }[sort];
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const { rows } = await db.query(
-      `SELECT c.created_at AS t, c.id FROM comments c JOIN articles a ON a.id = c.article_id
-       WHERE a.slug = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id OFFSET $2 LIMIT 1`,
+      `SELECT c.created_at AS t, c.id, c.reaction_count AS s FROM comments c JOIN articles a ON a.id = c.article_id
+       WHERE a.slug = $1 AND c.status = 'approved' ORDER BY ${order} OFFSET $2 LIMIT 1`,
       [slug, n],
     );
-    return { t: rows[0].t.toISOString(), id: rows[0].id };
+    const key = { t: rows[0].t.toISOString(), id: rows[0].id };
+    return sort === 'top' ? { ...key, s: rows[0].s } : key;
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * The react scenario's comments: BIG_SLUG's approved, not deleted comments whose author is none of `readers`
+ * (usernames), in a fixed random order.
+ */
+export async function reactableCommentIds(url, readers) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT c.id FROM comments c JOIN articles a ON a.id = c.article_id
+       WHERE a.slug = $1 AND c.status = 'approved' AND c.deleted_at IS NULL
+         AND c.author_id NOT IN (SELECT id FROM users WHERE username = ANY($2::text[]))
+       ORDER BY md5(c.id::text)`,
+      [BIG_SLUG, readers],
+    );
+    return rows.map((r) => r.id);
   } finally {
     await db.end();
   }
