@@ -67,7 +67,7 @@ describe('a reader banned by a moderator', () => {
     const decision = decisions.find((d) => d.decisionAccount === 'DECISION_ACCOUNT_SUSPENDED')!;
     expect(decision).toMatchObject({
       action: 'ban',
-      comment: null,
+      commentRef: null,
       category: 'STATEMENT_CATEGORY_CYBER_VIOLENCE',
       categorySpecification: ['KEYWORD_CYBER_HARASSMENT'],
       reversedAt: null,

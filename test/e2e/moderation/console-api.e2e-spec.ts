@@ -220,9 +220,7 @@ describe('decision reasons', () => {
       .expect(200);
     expect(rejected.body.adminComment.statusReason).toBe(label);
     const mine = await t.http.get('/api/me/decisions').set(as(reader)).expect(200);
-    const statement = mine.body.items.find(
-      (d: { commentId?: string; comment?: { id: string } }) => (d.comment?.id ?? d.commentId) === c.id,
-    );
+    const statement = mine.body.items.find((d: { commentRef: { id: string } | null }) => d.commentRef?.id === c.id);
     expect(JSON.stringify(statement)).toContain('Лична нападка срещу друг читател.');
 
     await t.http.patch(`/api/admin/decision-reasons/${reason.id}`).set(as(admin)).send({ position: 7 }).expect(200);

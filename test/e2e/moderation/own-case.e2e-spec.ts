@@ -67,7 +67,7 @@ describe('Staff and their own cases', () => {
     const commentId = await publishComment(t, article, moderator, admin);
     await t.http.patch(`/api/admin/comments/${commentId}`).set(authHeader(admin)).send(REJECTION).expect(200);
     const decision = (await t.http.get('/api/me/decisions').set(authHeader(moderator)).expect(200)).body.items.find(
-      (d: { comment: { id: string } | null }) => d.comment?.id === commentId,
+      (d: { commentRef: { id: string } | null }) => d.commentRef?.id === commentId,
     ) as { id: string };
     const appeal = await t.http
       .post(`/api/decisions/${decision.id}/appeals`)
