@@ -1,3 +1,4 @@
+import { IMPORT_FORMATS } from './import-records.js';
 import { ApiProperty } from '@nestjs/swagger';
 
 const STATUSES = ['running', 'finished', 'failed'] as const;
@@ -7,7 +8,7 @@ export class ImportRunDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['disqus', 'wordpress', 'native'], example: 'disqus' })
+  @ApiProperty({ enum: IMPORT_FORMATS, example: 'disqus' })
   format: string;
 
   @ApiProperty({ type: String, nullable: true, description: "the file's name as given", example: 'vestnik-disqus.xml' })

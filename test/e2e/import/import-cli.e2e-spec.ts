@@ -46,9 +46,9 @@ describe('npm run import / npm run export', () => {
     const bad = run('import.cli.js', ['--from', 'disqus', fixture('disqus-malformed.xml')]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/import stopped: malformed XML: .+ \(line 5, column \d+\)/);
-    const usage = run('import.cli.js', ['--from', 'coral', fixture('disqus-sample.xml')]);
+    const usage = run('import.cli.js', ['--from', 'livefyre', fixture('disqus-sample.xml')]);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain('unknown format "coral"');
+    expect(usage.stderr).toContain('unknown format "livefyre"');
   });
 
   it('should export the native format to a file', () => {

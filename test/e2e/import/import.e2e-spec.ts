@@ -251,6 +251,149 @@ describe('import from WordPress WXR', () => {
   });
 });
 
+describe('import from Coral (mongoexport JSON lines)', () => {
+  let pool: pg.Pool;
+  let report: ImportReport;
+
+  beforeAll(async () => {
+    pool = await emptyDatabase();
+    await existingArticle(pool, 'import-existing-article');
+    report = await importFile(pool, 'coral', fixture('coral-sample.jsonl'));
+  });
+
+  it('should import every comment, match one story by its URL and create the other', async () => {
+    expect(report.status).toBe('finished');
+    expect(report.comments).toEqual({ read: 9, imported: 9, skipped: 0, failed: 0, orphans: 1 });
+    expect(report.articles).toEqual({ matched: 1, created: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ key: 'c-8', outcome: 'orphan', place: 'line 14, column 1' })]);
+    const articles = await rows<{ slug: string; title: string; approved_comment_count: number }>(
+      pool,
+      'SELECT slug, title, approved_comment_count FROM articles ORDER BY slug',
+    );
+    expect(articles).toEqual([
+      { slug: 'import-existing-article', title: 'Existing', approved_comment_count: 2 },
+      { slug: 'teatar-premiera', title: 'Премиера в Народния театър', approved_comment_count: 2 },
+    ]);
+  });
+
+  it('should map statuses (NONE, APPROVED, PREMOD, withheld, rejected, spam-detected), the last revision, threads and deletions', async () => {
+    const c = await commentsByKey(pool);
+    expect(c.get('coral:c-1')).toMatchObject({
+      status: 'approved',
+      depth: 0,
+      body: 'Бюджетът е приет.\nВижте таблиците (https://www.minfin.bg/bg/budget)',
+      created_at: new Date('2021-03-01T09:15:00Z'),
+      author: 'Иван Петров',
+    });
+    expect(c.get('coral:c-2')).toMatchObject({
+      status: 'approved',
+      parent_key: 'coral:c-1',
+      depth: 1,
+      body: 'Съгласна съм!\nКрайно време.',
+    });
+    expect(c.get('coral:c-3')).toMatchObject({ status: 'spam', deleted: false });
+    expect(c.get('coral:c-4')).toMatchObject({ status: 'pending' });
+    expect(c.get('coral:c-5')).toMatchObject({ status: 'approved', deleted: true, body: '(deleted)', author: 'Deleted account' });
+    // c-6 answers c-7, which comes after it in the file.
+    expect(c.get('coral:c-6')).toMatchObject({ parent_key: 'coral:c-7', depth: 1, body: '„Хамлет“ беше великолепен.' });
+    expect(c.get('coral:c-8')).toMatchObject({ status: 'pending', parent_key: null, depth: 0 });
+    expect(c.get('coral:c-9')).toMatchObject({ status: 'rejected', deleted: false });
+    const [edited] = await rows<{ edited_at: Date | null }>(pool, "SELECT edited_at FROM comments WHERE import_key = 'coral:c-1'");
+    expect(edited!.edited_at).toEqual(new Date('2021-03-01T09:20:00Z'));
+  });
+
+  it('should make unclaimed accounts with the claim address, leave counters exact, and import nothing the second time', async () => {
+    const users = await rows<{ display_name: string; claim_email: string | null; email: string | null; unclaimed: boolean }>(
+      pool,
+      'SELECT display_name, claim_email, email, unclaimed FROM users ORDER BY display_name',
+    );
+    expect(users).toEqual([
+      { display_name: 'Deleted account', claim_email: null, email: null, unclaimed: true },
+      { display_name: 'evtini_kredapi', claim_email: 'offers@spam.example.com', email: null, unclaimed: true },
+      { display_name: 'Иван Петров', claim_email: 'ivan.petrov@example.bg', email: null, unclaimed: true },
+      { display_name: 'Мария', claim_email: 'maria@example.bg', email: null, unclaimed: true },
+    ]);
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    const again = await importFile(pool, 'coral', fixture('coral-sample.jsonl'));
+    expect(again.comments).toMatchObject({ imported: 0, skipped: 9, failed: 0 });
+  });
+
+  it('should refuse a file that is not a Coral export, naming the line', async () => {
+    await expect(importFile(pool, 'coral', fixture('remark42-sample.jsonl'))).rejects.toThrow(
+      /not a Coral export: expected a story, user or comment document .*\(line 1, column 1\)/,
+    );
+  });
+});
+
+describe('import from Remark42 (backup)', () => {
+  let pool: pg.Pool;
+  let report: ImportReport;
+
+  beforeAll(async () => {
+    pool = await emptyDatabase();
+    report = await importFile(pool, 'remark42', fixture('remark42-sample.jsonl'));
+  });
+
+  it('should import every comment, one article per post URL, titled from its comments', async () => {
+    expect(report.comments).toEqual({ read: 7, imported: 7, skipped: 0, failed: 0, orphans: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ key: 'b1f6c3a2-6f0e-4d57-9a43-1f5c0e2d7a07', outcome: 'orphan' })]);
+    const articles = await rows<{ slug: string; title: string; url: string; approved_comment_count: number }>(
+      pool,
+      'SELECT slug, title, url, approved_comment_count FROM articles ORDER BY slug',
+    );
+    expect(articles).toEqual([
+      { slug: 'more', title: 'Лято на морето', url: 'https://blog.example.bg/2021/06/more.html', approved_comment_count: 2 },
+      { slug: 'planina', title: 'Разходка в планината', url: 'https://blog.example.bg/2021/05/planina', approved_comment_count: 3 },
+    ]);
+  });
+
+  it("should keep threads, times, edits and text; reject a blocked user's comments; keep deletions; read no IP hash", async () => {
+    const c = await commentsByKey(pool);
+    const k = (n: string) => `remark42:b1f6c3a2-6f0e-4d57-9a43-1f5c0e2d7a0${n}`;
+    expect(c.get(k('1'))).toMatchObject({
+      status: 'approved',
+      body: 'Страхотна разходка! Ето картата (https://maps.example.bg/rila).',
+      created_at: new Date('2021-05-10T08:00:00.123Z'),
+      author: 'Стефан Иванов',
+    });
+    expect(c.get(k('2'))).toMatchObject({ parent_key: k('1'), depth: 1, author: 'Гост' });
+    expect(c.get(k('3'))).toMatchObject({ parent_key: k('2'), root_key: k('1'), depth: 2, body: 'Над езерата.\n\nОколо 2 часа път.' });
+    expect(c.get(k('4'))).toMatchObject({ status: 'rejected', deleted: false, author: 'trol_42' });
+    expect(c.get(k('5'))).toMatchObject({ status: 'approved', deleted: true, body: '(deleted)' });
+    expect(c.get(k('6'))).toMatchObject({ body: '«Чудесно» лято!', slug: 'more' });
+    expect(c.get(k('7'))).toMatchObject({ parent_key: null, depth: 0 });
+    const [edited] = await rows<{ edited_at: Date | null }>(pool, 'SELECT edited_at FROM comments WHERE import_key = $1', [k('3')]);
+    expect(edited!.edited_at).toEqual(new Date('2021-05-10T10:03:00Z'));
+    const users = await rows<{ display_name: string; claim_email: string | null }>(
+      pool,
+      'SELECT display_name, claim_email FROM users ORDER BY display_name',
+    );
+    expect(users.map((u) => u.display_name)).toEqual(['deleted', 'trol_42', 'Ана', 'Гост', 'Стефан Иванов']);
+    expect(users.every((u) => u.claim_email === null)).toBe(true);
+    const everything = await rows<{ t: string }>(
+      pool,
+      `SELECT concat_ws(' ', (SELECT string_agg(u::text, ' ') FROM users u), (SELECT string_agg(c::text, ' ') FROM comments c)) AS t`,
+    );
+    expect(everything[0]!.t).not.toContain('8a7e0f3c0b2d4e6f8a9b1c3d5e7f9a0b2c4d6e8f');
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    const again = await importFile(pool, 'remark42', fixture('remark42-sample.jsonl'));
+    expect(again.comments).toMatchObject({ imported: 0, skipped: 7 });
+  });
+
+  it('should refuse a file without the meta line, and a newer version, naming the line', async () => {
+    await expect(importFile(pool, 'remark42', fixture('coral-sample.jsonl'))).rejects.toThrow(
+      /not a Remark42 backup: the first line must be .* \(line 1, column 1\)/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'r42-'));
+    try {
+      writeFileSync(join(dir, 'v9.jsonl'), '{"version":9,"users":[],"posts":[]}\n');
+      await expect(importFile(pool, 'remark42', join(dir, 'v9.jsonl'))).rejects.toThrow(/Remark42 backup version 9 is not supported/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('import: batches, crashes and bad input', () => {
   it('should give the same result with a batch of one comment as with one batch for all', async () => {
     const a = await emptyDatabase();
