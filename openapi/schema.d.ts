@@ -1382,11 +1382,15 @@ export interface paths {
         };
         /**
          * Import runs, newest first
-         * @description The latest 50 runs of `npm run import`, with their counts.
+         * @description The latest 50 runs (of `npm run import` and of uploads), with their counts.
          */
         get: operations["listImports"];
         put?: never;
-        post?: never;
+        /**
+         * Upload an export file to import
+         * @description The file is the request body, at most 50 MB (larger files: `npm run import`): a Disqus or WordPress export as `application/xml`, a Coral, Remark42 or native file as `application/x-ndjson`, or any of them as `application/octet-stream`. The format is told from the file's start, or given with `?from=`. The file is kept in the database and imported by a worker of any instance (queued, then running); `Location` names the run, whose counts grow with every committed batch. An instance that stops hands the run on; one that dies leaves it to another after a minute, which resumes it.
+         */
+        post: operations["uploadImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1402,7 +1406,7 @@ export interface paths {
         };
         /**
          * One import run: its progress, then its report
-         * @description While `status` is `running` the counts grow with every committed batch; when it ends, `report` lists per article what was imported and every skipped or failed record with its place in the file.
+         * @description While `status` is `queued` or `running` the counts grow with every committed batch; when it ends, `report` lists per article what was imported and every skipped or failed record with its place in the file.
          */
         get: operations["getImport"];
         put?: never;
@@ -3317,7 +3321,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import)
              * @example approve
              */
             action: string;
@@ -4857,22 +4861,27 @@ export interface components {
              * @example disqus
              * @enum {string}
              */
-            format: "disqus" | "wordpress" | "native";
+            format: "disqus" | "wordpress" | "coral" | "remark42" | "native";
             /**
              * @description the file's name as given
              * @example vestnik-disqus.xml
              */
             sourceName: string | null;
             /**
-             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @description queued: an upload waiting for a worker; running: batches are still being written; failed: stopped, see `error` (run it again to resume)
              * @enum {string}
              */
-            status: "running" | "finished" | "failed";
+            status: "queued" | "running" | "finished" | "failed";
             /**
              * Format: uuid
              * @description the admin who started it; null for the command line
              */
             startedById: string | null;
+            /**
+             * @description an upload's size in bytes; null for the command line
+             * @example 1843200
+             */
+            uploadBytes: number | null;
             /** @description comments written (so far) */
             commentsImported: number;
             /** @description already imported, or not comments (pingbacks) */
@@ -4899,22 +4908,27 @@ export interface components {
              * @example disqus
              * @enum {string}
              */
-            format: "disqus" | "wordpress" | "native";
+            format: "disqus" | "wordpress" | "coral" | "remark42" | "native";
             /**
              * @description the file's name as given
              * @example vestnik-disqus.xml
              */
             sourceName: string | null;
             /**
-             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @description queued: an upload waiting for a worker; running: batches are still being written; failed: stopped, see `error` (run it again to resume)
              * @enum {string}
              */
-            status: "running" | "finished" | "failed";
+            status: "queued" | "running" | "finished" | "failed";
             /**
              * Format: uuid
              * @description the admin who started it; null for the command line
              */
             startedById: string | null;
+            /**
+             * @description an upload's size in bytes; null for the command line
+             * @example 1843200
+             */
+            uploadBytes: number | null;
             /** @description comments written (so far) */
             commentsImported: number;
             /** @description already imported, or not comments (pingbacks) */
@@ -4954,6 +4968,8 @@ export interface components {
          *     | `INVALID_WEBHOOK_URL` | 400 | The webhook URL must be an absolute http(s) URL without credentials or fragment, whose host resolves (`details` says why not). |
          *     | `WEBHOOK_TARGET_NOT_ALLOWED` | 400 | The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them). |
          *     | `BAD_REQUEST` | 400 | The HTTP request itself is malformed (URL encoding, request line). |
+         *     | `IMPORT_FILE_EMPTY` | 400 | An import upload needs the file as the request body; it was empty. |
+         *     | `IMPORT_FORMAT_UNKNOWN` | 400 | The uploaded file is none of the formats this service imports, or its format cannot be told from its start: send `?from=`. |
          *     | `UNAUTHENTICATED` | 401 | The route needs a Bearer access token and none was sent. |
          *     | `INVALID_TOKEN` | 401 | The access token is malformed, forged or its account is gone. |
          *     | `TOKEN_EXPIRED` | 401 | The access token has expired; refresh it. |
@@ -5033,7 +5049,7 @@ export interface components {
          *     | `SETUP_ALREADY_DONE` | 409 | An admin exists already: the first-admin setup is closed; sign in instead. |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
          *     | `URI_TOO_LONG` | 414 | The URL is too long. |
-         *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json`. |
+         *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). |
          *     | `IDEMPOTENCY_KEY_REUSED` | 422 | This Idempotency-Key was used for a different comment. |
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds (see the RateLimit headers). |
          *     | `TOO_MANY_STREAMS` | 429 | This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds. |
@@ -5045,7 +5061,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "BAD_REQUEST" | "IMPORT_FILE_EMPTY" | "IMPORT_FORMAT_UNKNOWN" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -5268,7 +5284,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -5580,7 +5596,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -5873,7 +5889,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -6118,7 +6134,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -6671,7 +6687,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -7230,7 +7246,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -7524,7 +7540,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -7800,7 +7816,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -8507,7 +8523,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -9261,7 +9277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -10185,7 +10201,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -11018,7 +11034,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -11417,7 +11433,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -11976,7 +11992,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -12610,7 +12626,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -13625,7 +13641,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -14172,7 +14188,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -14736,7 +14752,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -15699,7 +15715,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -16786,7 +16802,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -17063,7 +17079,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -18053,7 +18069,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -18353,7 +18369,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -19094,7 +19110,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -20285,7 +20301,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -21059,7 +21075,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -21756,7 +21772,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -23476,7 +23492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -24223,7 +24239,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -26108,7 +26124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -27123,7 +27139,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -27925,8 +27941,9 @@ export interface operations {
                      *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *           "format": "disqus",
                      *           "sourceName": "vestnik-disqus.xml",
-                     *           "status": "running",
+                     *           "status": "queued",
                      *           "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "uploadBytes": 1843200,
                      *           "commentsImported": 0,
                      *           "commentsSkipped": 0,
                      *           "commentsFailed": 0,
@@ -28108,6 +28125,278 @@ export interface operations {
             };
         };
     };
+    uploadImport: {
+        parameters: {
+            query?: {
+                /** @description the file's format; by default told from its start */
+                from?: "disqus" | "wordpress" | "coral" | "remark42" | "native";
+                /** @description the file's name, shown in the list of runs */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The export file, as it was downloaded (UTF-8). */
+        requestBody: {
+            content: {
+                "application/xml": string;
+                "text/xml": string;
+                "application/x-ndjson": string;
+                "application/jsonl": string;
+                "application/json-lines": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "import": {
+                     *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "format": "disqus",
+                     *         "sourceName": "vestnik-disqus.xml",
+                     *         "status": "queued",
+                     *         "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "uploadBytes": 1843200,
+                     *         "commentsImported": 0,
+                     *         "commentsSkipped": 0,
+                     *         "commentsFailed": 0,
+                     *         "articlesCreated": 0,
+                     *         "authorsCreated": 0,
+                     *         "error": "текст",
+                     *         "startedAt": "2026-11-28T09:12:45.120Z",
+                     *         "finishedAt": "2026-11-28T09:12:45.120Z",
+                     *         "report": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportRunResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             *
+             *     `IMPORT_FILE_EMPTY`: An import upload needs the file as the request body; it was empty.
+             *
+             *     `IMPORT_FORMAT_UNKNOWN`: The uploaded file is none of the formats this service imports, or its format cannot be told from its start: send `?from=`.
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST" | "IMPORT_FILE_EMPTY" | "IMPORT_FORMAT_UNKNOWN";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
+            415: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     getImport: {
         parameters: {
             query?: never;
@@ -28133,8 +28422,9 @@ export interface operations {
                      *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *         "format": "disqus",
                      *         "sourceName": "vestnik-disqus.xml",
-                     *         "status": "running",
+                     *         "status": "queued",
                      *         "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "uploadBytes": 1843200,
                      *         "commentsImported": 0,
                      *         "commentsSkipped": 0,
                      *         "commentsFailed": 0,

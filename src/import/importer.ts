@@ -57,6 +57,8 @@ export interface ImportOptions {
   map?: ReadonlyMap<string, string>;
   reserved?: ReservedUsernames;
   onProgress?: (progress: ImportProgress) => void;
+  /** Stops the run between records (a worker shutting down): what committed stays, the run is not marked ended. */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -106,6 +108,11 @@ interface Placed {
   depth: number;
 }
 
+/** The run was stopped through its signal: its row is left as it was, for the caller to hand on. */
+export class ImportInterrupted extends Error {
+  override readonly name = 'ImportInterrupted';
+}
+
 /** Thrown when a batch cannot be written: names the records it held; nothing of the batch was committed. */
 export class ImportBatchError extends Error {
   override readonly name = 'ImportBatchError';
@@ -143,6 +150,7 @@ export class Importer {
     this.importId = this.opts.importId ?? (await this.createRun());
     try {
       for await (const record of records) {
+        if (this.opts.signal?.aborted) throw new ImportInterrupted('the import was stopped; it resumes where it stopped');
         this.add(record);
         if (this.batch.length >= this.batchSize) {
           // Reading and parsing go on while the database writes this batch; the previous one must have
@@ -157,6 +165,7 @@ export class Importer {
       await this.adoptOrphans();
     } catch (err) {
       await this.inFlight?.catch(() => {});
+      if (err instanceof ImportInterrupted) throw err;
       const report = this.report('failed', (err as Error).message);
       await this.finish(report);
       throw Object.assign(err as Error, { report });

@@ -1,7 +1,9 @@
-import { IMPORT_FORMATS } from './import-records.js';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsOptional } from '../common/validation/is-optional.decorator.js';
+import { IMPORT_FORMATS, type ImportFormat } from './import-records.js';
 
-const STATUSES = ['running', 'finished', 'failed'] as const;
+const STATUSES = ['queued', 'running', 'finished', 'failed'] as const;
 
 /** One import run: its counts as they stand (updated with every committed batch while it runs). */
 export class ImportRunDto {
@@ -16,12 +18,16 @@ export class ImportRunDto {
 
   @ApiProperty({
     enum: STATUSES,
-    description: 'running: batches are still being written; failed: stopped, see `error` (run it again to resume)',
+    description:
+      'queued: an upload waiting for a worker; running: batches are still being written; failed: stopped, see `error` (run it again to resume)',
   })
   status: (typeof STATUSES)[number];
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the admin who started it; null for the command line' })
   startedById: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: "an upload's size in bytes; null for the command line", example: 1843200 })
+  uploadBytes: number | null;
 
   @ApiProperty({ description: 'comments written (so far)' })
   commentsImported: number;
@@ -67,4 +73,18 @@ export class ImportRunResponse {
 export class ImportRunListDto {
   @ApiProperty({ type: [ImportRunDto], description: 'the latest 50 runs, newest first' })
   items: ImportRunDto[];
+}
+
+/** `POST /api/admin/imports?from=…&name=…`: the file is the body. */
+export class UploadImportQueryDto {
+  @ApiPropertyOptional({ enum: IMPORT_FORMATS, description: "the file's format; by default told from its start", example: 'disqus' })
+  @IsOptional()
+  @IsIn(IMPORT_FORMATS)
+  from?: ImportFormat;
+
+  @ApiPropertyOptional({ description: "the file's name, shown in the list of runs", example: 'vestnik-disqus.xml' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ImportWorker } from './import-worker.service.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
 
-/** The admin API's view of import runs; the import itself is a command (import.cli.ts). */
+/** The admin API of imports (uploads, runs) and the worker that runs uploads; `npm run import` is import.cli.ts. */
 @Module({
   controllers: [ImportsController],
-  providers: [ImportsService],
+  providers: [ImportsService, ImportWorker],
 })
 export class ImportsModule {}
