@@ -1417,6 +1417,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export every article and comment (native, Disqus or WordPress format)
+         * @description The whole site, streamed as it is read (keyset pages; nothing is buffered): every article, every account that wrote a comment (with its login or claim e-mail), every comment of any status, deleted ones included, with threads. `format=native` (default): this service's JSON lines (application/x-ndjson), which keeps everything; `disqus`: a Disqus XML export; `wxr`: WordPress eXtended RSS 1.2 (both application/xml; what each can say of a status is in docs/import-export.md). Any of them can be imported back (`POST /api/admin/imports`, `npm run import`). Passwords, sessions, reports and moderation history are not exported. Audited (`export_site`).
+         */
+        get: operations["exportSite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3321,7 +3341,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import)
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import), export_site
              * @example approve
              */
             action: string;
@@ -28524,6 +28544,208 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "IMPORT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportSite: {
+        parameters: {
+            query?: {
+                /** @description native (default), disqus or wxr */
+                format?: "native" | "disqus" | "wxr";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"type":"header","format":"newsroom-comments","version":1,"exportedAt":"2026-12-07T23:00:00.000Z","counts":{"articles":1,"authors":1,"comments":1}} */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="utf-8"?>
+                     *     <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+                     *       <thread dsq:id="5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d"><id>budjet</id><link>https://vestnik.example.bg/budjet</link><title>Бюджетът</title></thread>
+                     *       <post dsq:id="0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10"><message><![CDATA[Най-сетне!]]></message><createdAt>2026-12-01T09:30:00.000Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam><isApproved>true</isApproved><author><name>Иван Петров</name><isAnonymous>false</isAnonymous><username>5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e</username></author><thread dsq:id="5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d"/></post>
+                     *     </disqus>
+                     */
+                    "application/xml": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

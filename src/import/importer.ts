@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { normalizeArticleUrl } from '../articles/article-url.js';
 import { insertImportedArticles } from '../articles/imported-articles.js';
 import { slugify } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { countCodePoints, normalizeCommentText } from '../comment-core/comment-text.js';
 import { insertImportedComments } from '../comment-core/imported-comments.js';
@@ -462,7 +463,11 @@ export class Importer {
     const info = todo.map((s) => {
       const url = s.thread.url ? normalizeArticleUrl(s.thread.url) : undefined;
       const segment = url ? lastSegment(url) : undefined;
-      const wanted = s.thread.slug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
+      // A created article's slug: the source's own (native), its identifier when that is a slug (WordPress post_name,
+      // a Disqus identifier set to the slug), else from the URL's last segment or the title.
+      const identifierSlug = s.thread.identifier && isSlug(s.thread.identifier) ? s.thread.identifier : undefined;
+      const wanted =
+        s.thread.slug ?? identifierSlug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
       const t = s.thread;
       const mapped = [t.key, t.identifier, t.url, url].map((k) => (k ? this.opts.map?.get(k) : undefined)).find(Boolean);
       return { s, key: this.importKey(t.key), url, segment, mapped, wanted: wanted || 'article' };

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { IsOptional } from '../common/validation/is-optional.decorator.js';
 import { IMPORT_FORMATS, type ImportFormat } from './import-records.js';
+import { EXPORT_FORMATS, type ExportFormat } from './site-export.js';
 
 const STATUSES = ['queued', 'running', 'finished', 'failed'] as const;
 
@@ -87,4 +88,12 @@ export class UploadImportQueryDto {
   @IsString()
   @MaxLength(200)
   name?: string;
+}
+
+/** `GET /api/admin/export?format=…`. */
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: 'native (default), disqus or wxr', example: 'native' })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
 }

@@ -3,10 +3,12 @@ import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { enqueueUpload } from './import-queue.js';
 import { detectImportFormat } from './import-upload.js';
 import { ImportWorker } from './import-worker.service.js';
 import type { ImportRunDetailDto, ImportRunDto, UploadImportQueryDto } from './imports.dto.js';
+import { type ExportFormat, exportSite } from './site-export.js';
 
 const runSelect = {
   id: true,
@@ -72,5 +74,11 @@ export class ImportsService {
     );
     this.worker.wake();
     return this.get(id);
+  }
+
+  /** The whole site in `format`, read as it is sent; the download is audited before its first byte. */
+  async export(admin: AuthUser, format: ExportFormat): Promise<AsyncGenerator<string>> {
+    await appendAudit(this.prisma.pool, { action: 'export_site', actorId: admin.id, details: { format } });
+    return exportSite(this.prisma.pool, format);
   }
 }

@@ -40,7 +40,13 @@ export interface EndpointOptions {
    * and an example line. OpenAPI 3.1 has no keyword for the items of a sequential media type, so the body is
    * documented as text and each line's schema as `x-itemSchema` (OpenAPI 3.2's `itemSchema`).
    */
-  produces?: { mediaType: string; itemSchema: Record<string, unknown>; example: unknown };
+  produces?: {
+    mediaType: string;
+    itemSchema: Record<string, unknown>;
+    example: unknown;
+    /** Other media types the same success may have (chosen by a query parameter), each with its example. */
+    alternatives?: { mediaType: string; description: string; example: string }[];
+  };
   /** The request body is a file in one of these media types (raw bytes, read by the route itself), not JSON. */
   upload?: { mediaTypes: string[]; description: string; examples: Record<string, { summary: string; value: string }> };
 }
@@ -97,6 +103,12 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
                 'x-itemSchema': options.produces.itemSchema,
                 example: `${JSON.stringify(options.produces.example)}\n`,
               } as Record<string, unknown>,
+              ...Object.fromEntries(
+                (options.produces.alternatives ?? []).map((alt) => [
+                  alt.mediaType,
+                  { schema: { type: 'string', description: alt.description }, example: alt.example },
+                ]),
+              ),
             },
           })
         : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),

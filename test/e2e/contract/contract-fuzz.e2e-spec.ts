@@ -39,8 +39,8 @@ const GROUPS = [
   { name: 'own data, notices and decisions', paths: /^\/api\/(?:me|notices|decisions)\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },
   {
-    name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events, imports',
-    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|triage-rules|decision-reasons|events|imports)\b/,
+    name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events, imports, export',
+    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|triage-rules|decision-reasons|events|imports|export)\b/,
   },
   { name: 'admin: webhooks', paths: /^\/api\/admin\/webhooks\b/ },
 ];

@@ -63,6 +63,24 @@ describe('npm run import / npm run export', () => {
     expect(lines.filter((l) => l.type === 'comment')).toHaveLength(5);
   });
 
+  it('should export Disqus and WordPress files beside native, and refuse an unknown format', () => {
+    for (const format of ['disqus', 'wxr']) {
+      const out = join(dir, `site.${format}.xml`);
+      const exported = run('export.cli.js', ['--format', format, '--out', out]);
+      expect(exported.status, exported.stderr).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      expect(text.startsWith('<?xml')).toBe(true);
+      expect(text.match(format === 'disqus' ? /<post /g : /<wp:comment>/g)?.length ?? 0).toBeGreaterThan(0);
+      // Into the database it came from: the file carries this service's ids, nothing is added.
+      const again = run('import.cli.js', ['--from', format === 'wxr' ? 'wordpress' : 'disqus', out, '--json']);
+      expect(again.status, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ comments: { imported: 0, skipped: 5, failed: 0 } });
+    }
+    const bad = run('export.cli.js', ['--format', 'csv']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--format csv: use native, disqus, wxr');
+  });
+
   it('should resume after a SIGKILL in the middle of a run and end as one clean run would', async () => {
     const posts = Array.from({ length: 6000 }, (_, i) => {
       const parent = i % 3 === 2 ? `<parent dsq:id="${i - 1}"/>` : '';

@@ -185,3 +185,51 @@ describe('POST /api/admin/imports', () => {
     expect((await rows<{ attempts: number }>('SELECT attempts FROM imports WHERE id = $1', [id]))[0]!.attempts).toBe(2);
   }, 60_000);
 });
+
+describe('GET /api/admin/export', () => {
+  it('should stream the site in each format with its media type, audit the download, and import back to nothing new', async () => {
+    const native = await t.http.get('/api/admin/export').set('Authorization', bearer(admin)).buffer(true).expect(200);
+    expect(native.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    expect(native.headers['content-disposition']).toBe('attachment; filename="comments-export.jsonl"');
+    const lines = native.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; counts?: { comments: number } });
+    const [{ n }] = await rows<{ n: number }>('SELECT count(*)::int AS n FROM comments');
+    expect(lines[0]).toMatchObject({ type: 'header', counts: { comments: n } });
+    expect(lines.filter((l) => l.type === 'comment')).toHaveLength(n);
+
+    for (const format of ['disqus', 'wxr'] as const) {
+      const res = await t.http
+        .get(`/api/admin/export?format=${format}`)
+        .set('Authorization', bearer(admin))
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
+      const body = res.body as Buffer;
+      expect(body.toString('utf8', 0, 5)).toBe('<?xml');
+      // Its own export imports back as nothing new: the files carry this service's ids.
+      const up = await t.http
+        .post(`/api/admin/imports?from=${format === 'wxr' ? 'wordpress' : 'disqus'}`)
+        .set('Authorization', bearer(admin))
+        .set('Content-Type', 'application/xml')
+        .send(body)
+        .expect(202);
+      expect(await finished(up.body.import.id)).toMatchObject({ status: 'finished', commentsFailed: 0, commentsImported: 0, commentsSkipped: n });
+    }
+    const audit = await rows<{ details: { format: string } }>(
+      `SELECT details FROM moderation_actions WHERE action = 'export_site' ORDER BY created_at`,
+    );
+    expect(audit.map((a) => a.details.format)).toEqual(['native', 'disqus', 'wxr']);
+    expect((await t.http.get('/api/admin/export?format=csv').set('Authorization', bearer(admin)).expect(400)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    const moderator = await createModerator(t);
+    await t.http.get('/api/admin/export').set('Authorization', bearer(moderator)).expect(403);
+  }, 60_000);
+});

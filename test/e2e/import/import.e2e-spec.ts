@@ -7,6 +7,7 @@ import { createPool } from '../../../src/database/pool.js';
 import type { ImportFormat, SourceRecord } from '../../../src/import/import-records.js';
 import { Importer, type ImportReport } from '../../../src/import/importer.js';
 import { exportNative } from '../../../src/import/native-export.js';
+import { exportSite } from '../../../src/import/site-export.js';
 import { readRecords } from '../../../src/import/readers.js';
 import { readFileChunks, readUtf8Chunks } from '../../../src/import/source-file.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
@@ -612,4 +613,87 @@ describe('export, native format', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('export as Disqus and WordPress files', () => {
+  let source: pg.Pool;
+  beforeAll(async () => {
+    source = await emptyDatabase();
+    await existingArticle(source, 'import-existing-article');
+    for (const [format, file] of [
+      ['disqus', 'disqus-sample.xml'],
+      ['wordpress', 'wordpress-sample.xml'],
+      ['coral', 'coral-sample.jsonl'],
+      ['remark42', 'remark42-sample.jsonl'],
+    ] as const)
+      await importFile(source, format, fixture(file));
+  });
+
+  /** What each format can say of a status (docs/import-export.md, "Export"). */
+  const mapped: Record<'disqus' | 'wxr', (status: string, deleted: boolean) => [string, boolean]> = {
+    disqus: (status, deleted) => (status === 'rejected' ? ['approved', true] : [status, deleted]),
+    wxr: (status, deleted) =>
+      status === 'rejected' ? ['rejected', true] : status === 'spam' ? ['spam', false] : deleted ? ['approved', true] : [status, false],
+  };
+
+  for (const [format, readAs] of [
+    ['disqus', 'disqus'],
+    ['wxr', 'wordpress'],
+  ] as const) {
+    it(`should round-trip through ${format}: export, import into an empty database, same counts, threads and texts`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'exp-'));
+      try {
+        const file = join(dir, `site.${format}.xml`);
+        let text = '';
+        for await (const piece of exportSite(source, format)) text += piece;
+        writeFileSync(file, text);
+        const target = await emptyDatabase();
+        const report = await importFile(target, readAs, file, { batchSize: 4 });
+        const total = (await rows(source, 'SELECT id FROM comments')).length;
+        expect(report.comments).toMatchObject({ read: total, imported: total, failed: 0, orphans: 0 });
+
+        // Source comments by id; target ones by the source id their import key carries.
+        const shape = async (pool: pg.Pool, byKey: boolean) =>
+          rows<{
+            k: string;
+            parent: string | null;
+            depth: number;
+            status: string;
+            deleted: boolean;
+            body: string;
+            slug: string;
+            t: Date;
+            author: string;
+          }>(
+            pool,
+            `SELECT ${byKey ? "split_part(c.import_key, ':', 2)" : 'c.id::text'} AS k,
+                    ${byKey ? "split_part(p.import_key, ':', 2)" : 'p.id::text'} AS parent,
+                    c.depth, c.status::text AS status, c.deleted_at IS NOT NULL AS deleted, c.body, a.slug,
+                    date_trunc('second', c.created_at) AS t, u.display_name AS author
+             FROM comments c JOIN articles a ON a.id = c.article_id JOIN users u ON u.id = c.author_id
+             LEFT JOIN comments p ON p.id = c.parent_id ORDER BY k`,
+          );
+        const before = (await shape(source, false)).map((c) => {
+          const [status, deleted] = mapped[format](c.status, c.deleted);
+          return { ...c, status, deleted };
+        });
+        expect(await shape(target, true)).toEqual(before);
+        const articles = (pool: pg.Pool) =>
+          rows(
+            pool,
+            `SELECT slug, title, url, (SELECT count(*)::int FROM comments c WHERE c.article_id = a.id) AS comments
+             FROM articles a WHERE EXISTS (SELECT 1 FROM comments c WHERE c.article_id = a.id) ORDER BY slug`,
+          );
+        expect(await articles(target)).toEqual(await articles(source));
+        expect((await rows(target, 'SELECT id FROM users')).length).toBe(
+          (await rows(source, 'SELECT DISTINCT author_id FROM comments')).length,
+        );
+        expect(await recount(target, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+        const again = await importFile(target, readAs, file);
+        expect(again.comments).toMatchObject({ imported: 0, skipped: total });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
