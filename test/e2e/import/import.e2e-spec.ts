@@ -66,6 +66,15 @@ async function commentsByKey(pool: pg.Pool) {
   return new Map(list.map((c) => [c.key, c]));
 }
 
+/** Comments whose reply_count is not the number of their approved, not deleted direct replies. */
+async function replyCountDrift(pool: pg.Pool) {
+  return rows(
+    pool,
+    `SELECT p.import_key, p.reply_count FROM comments p
+     WHERE p.reply_count <> (SELECT count(*) FROM comments c WHERE c.parent_id = p.id AND c.status = 'approved' AND c.deleted_at IS NULL)`,
+  );
+}
+
 async function existingArticle(pool: pg.Pool, slug: string): Promise<string> {
   const [row] = await rows<{ id: string }>(
     pool,
@@ -173,6 +182,10 @@ describe('import from Disqus', () => {
 
   it('should leave counters exact, fire no domain events, keep no IP address, and audit the run', async () => {
     expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    expect(await replyCountDrift(pool)).toEqual([]);
+    const [parent] = await rows<{ reply_count: number }>(pool, `SELECT reply_count FROM comments WHERE import_key = 'disqus:9001'`);
+    // 9002 (approved) counts; 9005 (deleted) does not.
+    expect(parent!.reply_count).toBe(1);
     expect(await rows(pool, 'SELECT id FROM domain_events')).toEqual([]);
     const everything = await rows<{ t: string }>(
       pool,
@@ -409,6 +422,9 @@ describe('import: batches, crashes and bad input', () => {
     ) => [...m].map(([k, v]) => [k, v.parent_key, v.root_key, v.depth, v.status, v.deleted]).sort();
     expect(strip(await commentsByKey(a))).toEqual(strip(await commentsByKey(b)));
     expect(await recount(a, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    // Replies in the parent's batch and in later ones count alike.
+    expect(await replyCountDrift(a)).toEqual([]);
+    expect(await replyCountDrift(b)).toEqual([]);
   });
 
   it('should resume after a crash in the middle and end as one clean run would', async () => {
