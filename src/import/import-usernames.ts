@@ -21,7 +21,7 @@ export function usernameCandidates(a: { key: string; name: string; username?: st
   let base = baseByName.get(a.name);
   if (!baseByName.has(a.name)) {
     const checked = checkUsername(usernameBase(a.name, { reserved }), { reserved });
-    base = checked.ok ? (checked) : undefined;
+    base = checked.ok ? checked : undefined;
     if (baseByName.size >= 10_000) baseByName.clear();
     baseByName.set(a.name, base);
   }
@@ -35,7 +35,7 @@ function hashedCandidate(a: { key: string; name: string }, reserved: ReservedUse
   const short = base.slice(0, USERNAME_MAX - 9).replace(/[_-]+$/, '') || 'reader';
   const hashed = parseInt(createHash('sha256').update(a.key).digest('hex').slice(0, 12), 16) % 1_000_000;
   const checked = checkUsername(`${short}${hashed}`, { reserved });
-  return checked.ok ? (checked) : undefined;
+  return checked.ok ? checked : undefined;
 }
 
 async function takenNames(client: pg.ClientBase, candidates: Candidate[]) {

@@ -220,7 +220,12 @@ describe('GET /api/admin/export', () => {
         .set('Content-Type', 'application/xml')
         .send(body)
         .expect(202);
-      expect(await finished(up.body.import.id)).toMatchObject({ status: 'finished', commentsFailed: 0, commentsImported: 0, commentsSkipped: n });
+      expect(await finished(up.body.import.id)).toMatchObject({
+        status: 'finished',
+        commentsFailed: 0,
+        commentsImported: 0,
+        commentsSkipped: n,
+      });
     }
     const audit = await rows<{ details: { format: string } }>(
       `SELECT details FROM moderation_actions WHERE action = 'export_site' ORDER BY created_at`,
