@@ -123,6 +123,21 @@ async function runImport(url, file) {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   let peakKb = 0;
+  // CPU time (user + system, clock ticks) of the importer and of its database backends (a local server: their
+  // /proc entries are readable), the last value seen per process: on a shared machine the wall time depends on
+  // the load, the CPU an import costs much less.
+  const ticks = new Map();
+  const cpuOf = (pid, key) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks.set(key, Number(f[11]) + Number(f[12]));
+    } catch {
+      // exited
+    }
+  };
+  const monitor = new pg.Client({ connectionString: url });
+  await monitor.connect();
+  let backends = [];
   const sample = () => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -130,13 +145,25 @@ async function runImport(url, file) {
     } catch {
       // exited
     }
+    cpuOf(child.pid, 'importer');
+    for (const pid of backends) cpuOf(pid, `database ${pid}`);
   };
   const timer = setInterval(sample, 50);
+  const finder = setInterval(() => {
+    monitor
+      .query("SELECT pid FROM pg_stat_activity WHERE application_name = 'newsroom-import'")
+      .then((r) => (backends = r.rows.map((x) => x.pid)))
+      .catch(() => {});
+  }, 200);
   const [code] = await once(child, 'exit');
   clearInterval(timer);
+  clearInterval(finder);
+  await monitor.end();
+  const importerCpu = (ticks.get('importer') ?? 0) / 100;
+  const databaseCpu = [...ticks].filter(([key]) => key !== 'importer').reduce((a, [, t]) => a + t, 0) / 100;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`import exited ${code}: ${stderr}\n${stdout.slice(0, 2000)}`);
-  return { report: JSON.parse(stdout), seconds, peakMb: Math.round(peakKb / 1024) };
+  return { report: JSON.parse(stdout), seconds, peakMb: Math.round(peakKb / 1024), importerCpu, databaseCpu };
 }
 
 try {
@@ -153,6 +180,10 @@ try {
   const { migrate } = await import(join(root, 'dist', 'database', 'migrator.js'));
   await migrate(url);
 
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   const first = await runImport(url, file);
   const second = await runImport(url, file);
   const { recount } = await import(join(root, 'dist', 'comment-core', 'recount.js'));
@@ -167,10 +198,17 @@ try {
     `${new Date().toISOString()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}.`,
     `A generated Disqus export: ${N} comments (${mb} MB), ${THREADS} threads, ${AUTHORS} authors (a tenth named "Иван Петров"), a third replies.`,
     '',
-    '| run | comments imported | skipped | wall time | comments/s | peak RSS (importer) |',
-    '|---|---|---|---|---|---|',
-    `| first | ${first.report.comments.imported} | ${first.report.comments.skipped} | ${first.seconds.toFixed(1)} s | ${rate(first)} | ${first.peakMb} MB |`,
-    `| second (same file) | ${second.report.comments.imported} | ${second.report.comments.skipped} | ${second.seconds.toFixed(1)} s | ${rate(second)} | ${second.peakMb} MB |`,
+    `Load average before the run: ${load}.`,
+    '',
+    '| run | comments imported | skipped | wall time | comments/s | peak RSS (importer) | CPU: importer + database | comments per CPU-second |',
+    '|---|---|---|---|---|---|---|---|',
+    ...[
+      ['first', first],
+      ['second (same file)', second],
+    ].map(
+      ([name, r]) =>
+        `| ${name} | ${r.report.comments.imported} | ${r.report.comments.skipped} | ${r.seconds.toFixed(1)} s | ${rate(r)} | ${r.peakMb} MB | ${r.importerCpu.toFixed(1)} s + ${r.databaseCpu.toFixed(1)} s | ${Math.round(r.report.comments.read / (r.importerCpu + r.databaseCpu))} |`,
+    ),
     '',
     `Articles created: ${first.report.articles.created}; accounts created: ${first.report.authors.created}; orphans: ${first.report.comments.orphans}; counter drift after import: ${drift.articles.length + drift.users.length}.`,
     '',

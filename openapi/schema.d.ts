@@ -1474,11 +1474,15 @@ export interface paths {
         };
         /**
          * Import runs, newest first
-         * @description The latest 50 runs of `npm run import`, with their counts.
+         * @description The latest 50 runs (of `npm run import` and of uploads), with their counts.
          */
         get: operations["listImports"];
         put?: never;
-        post?: never;
+        /**
+         * Upload an export file to import
+         * @description The file is the request body, at most 50 MB (larger files: `npm run import`): a Disqus or WordPress export as `application/xml`, a Coral, Remark42 or native file as `application/x-ndjson`, or any of them as `application/octet-stream`. The format is told from the file's start, or given with `?from=`. The file is kept in the database and imported by a worker of any instance (queued, then running); `Location` names the run, whose counts grow with every committed batch. An instance that stops hands the run on; one that dies leaves it to another after a minute, which resumes it.
+         */
+        post: operations["uploadImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1494,9 +1498,29 @@ export interface paths {
         };
         /**
          * One import run: its progress, then its report
-         * @description While `status` is `running` the counts grow with every committed batch; when it ends, `report` lists per article what was imported and every skipped or failed record with its place in the file.
+         * @description While `status` is `queued` or `running` the counts grow with every committed batch; when it ends, `report` lists per article what was imported and every skipped or failed record with its place in the file.
          */
         get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export every article and comment (native, Disqus or WordPress format)
+         * @description The whole site, streamed as it is read (keyset pages; nothing is buffered): every article, every account that wrote a comment (with its login or claim e-mail), every comment of any status, deleted ones included, with threads. `format=native` (default): this service's JSON lines (application/x-ndjson), which keeps everything; `disqus`: a Disqus XML export; `wxr`: WordPress eXtended RSS 1.2 (both application/xml; what each can say of a status is in docs/import-export.md). Any of them can be imported back (`POST /api/admin/imports`, `npm run import`). Passwords, sessions, reports and moderation history are not exported. Audited (`export_site`).
+         */
+        get: operations["exportSite"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3415,7 +3439,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import), export_site
              * @example approve
              */
             action: string;
@@ -5149,22 +5173,27 @@ export interface components {
              * @example disqus
              * @enum {string}
              */
-            format: "disqus" | "wordpress" | "native";
+            format: "disqus" | "wordpress" | "coral" | "remark42" | "native";
             /**
              * @description the file's name as given
              * @example vestnik-disqus.xml
              */
             sourceName: string | null;
             /**
-             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @description queued: an upload waiting for a worker; running: batches are still being written; failed: stopped, see `error` (run it again to resume)
              * @enum {string}
              */
-            status: "running" | "finished" | "failed";
+            status: "queued" | "running" | "finished" | "failed";
             /**
              * Format: uuid
              * @description the admin who started it; null for the command line
              */
             startedById: string | null;
+            /**
+             * @description an upload's size in bytes; null for the command line
+             * @example 1843200
+             */
+            uploadBytes: number | null;
             /** @description comments written (so far) */
             commentsImported: number;
             /** @description already imported, or not comments (pingbacks) */
@@ -5191,22 +5220,27 @@ export interface components {
              * @example disqus
              * @enum {string}
              */
-            format: "disqus" | "wordpress" | "native";
+            format: "disqus" | "wordpress" | "coral" | "remark42" | "native";
             /**
              * @description the file's name as given
              * @example vestnik-disqus.xml
              */
             sourceName: string | null;
             /**
-             * @description running: batches are still being written; failed: stopped, see `error` (run it again to resume)
+             * @description queued: an upload waiting for a worker; running: batches are still being written; failed: stopped, see `error` (run it again to resume)
              * @enum {string}
              */
-            status: "running" | "finished" | "failed";
+            status: "queued" | "running" | "finished" | "failed";
             /**
              * Format: uuid
              * @description the admin who started it; null for the command line
              */
             startedById: string | null;
+            /**
+             * @description an upload's size in bytes; null for the command line
+             * @example 1843200
+             */
+            uploadBytes: number | null;
             /** @description comments written (so far) */
             commentsImported: number;
             /** @description already imported, or not comments (pingbacks) */
@@ -5247,6 +5281,8 @@ export interface components {
          *     | `WEBHOOK_TARGET_NOT_ALLOWED` | 400 | The webhook URL resolves to a loopback, private, link-local, metadata or other non-public address (WEBHOOK_ALLOW_PRIVATE_TARGETS allows them). |
          *     | `INVALID_MAIL_TOKEN` | 400 | The link from the mail is not valid: altered, already used, or (a confirmation link) older than 48 hours; ask for a new one. |
          *     | `BAD_REQUEST` | 400 | The HTTP request itself is malformed (URL encoding, request line). |
+         *     | `IMPORT_FILE_EMPTY` | 400 | An import upload needs the file as the request body; it was empty. |
+         *     | `IMPORT_FORMAT_UNKNOWN` | 400 | The uploaded file is none of the formats this service imports, or its format cannot be told from its start: send `?from=`. |
          *     | `UNAUTHENTICATED` | 401 | The route needs a Bearer access token and none was sent. |
          *     | `INVALID_TOKEN` | 401 | The access token is malformed, forged or its account is gone. |
          *     | `TOKEN_EXPIRED` | 401 | The access token has expired; refresh it. |
@@ -5329,7 +5365,7 @@ export interface components {
          *     | `SETUP_ALREADY_DONE` | 409 | An admin exists already: the first-admin setup is closed; sign in instead. |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The body is larger than BODY_LIMIT_BYTES. |
          *     | `URI_TOO_LONG` | 414 | The URL is too long. |
-         *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json`. |
+         *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). |
          *     | `IDEMPOTENCY_KEY_REUSED` | 422 | This Idempotency-Key was used for a different comment. |
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds (see the RateLimit headers). |
          *     | `TOO_MANY_STREAMS` | 429 | This address already holds SSE_MAX_STREAMS_PER_IP live-update streams on this instance; close one, or retry after `Retry-After` seconds. |
@@ -5341,7 +5377,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "INVALID_MAIL_TOKEN" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "MAIL_NOT_CONFIGURED" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "NO_EMAIL_ADDRESS" | "EMAIL_ALREADY_VERIFIED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "INVALID_MAIL_TOKEN" | "BAD_REQUEST" | "IMPORT_FILE_EMPTY" | "IMPORT_FORMAT_UNKNOWN" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "MAIL_NOT_CONFIGURED" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "NO_EMAIL_ADDRESS" | "EMAIL_ALREADY_VERIFIED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -5564,7 +5600,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -5876,7 +5912,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -6169,7 +6205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -6414,7 +6450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -6967,7 +7003,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -7526,7 +7562,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -7820,7 +7856,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -8096,7 +8132,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -8803,7 +8839,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -9557,7 +9593,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -10481,7 +10517,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -11314,7 +11350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -11713,7 +11749,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -12272,7 +12308,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -12906,7 +12942,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -13921,7 +13957,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -14467,7 +14503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -15031,7 +15067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -15994,7 +16030,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -17084,7 +17120,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -17361,7 +17397,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -18351,7 +18387,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -18651,7 +18687,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -19392,7 +19428,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -20583,7 +20619,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -21357,7 +21393,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -22071,7 +22107,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -23689,7 +23725,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -24384,7 +24420,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -24844,7 +24880,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -25416,7 +25452,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -26163,7 +26199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -28048,7 +28084,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description The quota policies of this route (IETF draft-ietf-httpapi-ratelimit-headers): `q` requests per `w` seconds. Sent when rate limiting is on. */
@@ -29063,7 +29099,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json`. */
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
             415: {
                 headers: {
                     /** @description Errors are never stored by browsers or CDNs. */
@@ -29865,8 +29901,9 @@ export interface operations {
                      *           "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *           "format": "disqus",
                      *           "sourceName": "vestnik-disqus.xml",
-                     *           "status": "running",
+                     *           "status": "queued",
                      *           "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *           "uploadBytes": 1843200,
                      *           "commentsImported": 0,
                      *           "commentsSkipped": 0,
                      *           "commentsFailed": 0,
@@ -30048,6 +30085,278 @@ export interface operations {
             };
         };
     };
+    uploadImport: {
+        parameters: {
+            query?: {
+                /** @description the file's format; by default told from its start */
+                from?: "disqus" | "wordpress" | "coral" | "remark42" | "native";
+                /** @description the file's name, shown in the list of runs */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The export file, as it was downloaded (UTF-8). */
+        requestBody: {
+            content: {
+                "application/xml": string;
+                "text/xml": string;
+                "application/x-ndjson": string;
+                "application/jsonl": string;
+                "application/json-lines": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "import": {
+                     *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "format": "disqus",
+                     *         "sourceName": "vestnik-disqus.xml",
+                     *         "status": "queued",
+                     *         "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "uploadBytes": 1843200,
+                     *         "commentsImported": 0,
+                     *         "commentsSkipped": 0,
+                     *         "commentsFailed": 0,
+                     *         "articlesCreated": 0,
+                     *         "authorsCreated": 0,
+                     *         "error": "текст",
+                     *         "startedAt": "2026-11-28T09:12:45.120Z",
+                     *         "finishedAt": "2026-11-28T09:12:45.120Z",
+                     *         "report": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportRunResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             *
+             *     `IMPORT_FILE_EMPTY`: An import upload needs the file as the request body; it was empty.
+             *
+             *     `IMPORT_FORMAT_UNKNOWN`: The uploaded file is none of the formats this service imports, or its format cannot be told from its start: send `?from=`.
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST" | "IMPORT_FILE_EMPTY" | "IMPORT_FORMAT_UNKNOWN";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
+            415: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
     getImport: {
         parameters: {
             query?: never;
@@ -30073,8 +30382,9 @@ export interface operations {
                      *         "id": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
                      *         "format": "disqus",
                      *         "sourceName": "vestnik-disqus.xml",
-                     *         "status": "running",
+                     *         "status": "queued",
                      *         "startedById": "0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10",
+                     *         "uploadBytes": 1843200,
                      *         "commentsImported": 0,
                      *         "commentsSkipped": 0,
                      *         "commentsFailed": 0,
@@ -30174,6 +30484,208 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "IMPORT_NOT_FOUND";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportSite: {
+        parameters: {
+            query?: {
+                /** @description native (default), disqus or wxr */
+                format?: "native" | "disqus" | "wxr";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"type":"header","format":"newsroom-comments","version":1,"exportedAt":"2026-12-07T23:00:00.000Z","counts":{"articles":1,"authors":1,"comments":1}} */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example <?xml version="1.0" encoding="utf-8"?>
+                     *     <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+                     *       <thread dsq:id="5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d"><id>budjet</id><link>https://vestnik.example.bg/budjet</link><title>Бюджетът</title></thread>
+                     *       <post dsq:id="0b6f7a52-8d3c-4c1e-9a55-2f3d9c1e7a10"><message><![CDATA[Най-сетне!]]></message><createdAt>2026-12-01T09:30:00.000Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam><isApproved>true</isApproved><author><name>Иван Петров</name><isAnonymous>false</isAnonymous><username>5e0c2f7e-1b9d-4d0a-8c3e-6f1a2b3c4d5e</username></author><thread dsq:id="5f0c6a7e-3b1d-4e8a-9c2f-7d4e1a2b3c4d"/></post>
+                     *     </disqus>
+                     */
+                    "application/xml": string;
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_TEXT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };

@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { AppError } from './common/errors/app-error.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { clientErrorHandler, frameworkErrors, securityHeaders, useFormBodiesOn, useStrictJsonBodies } from './common/http-hardening.js';
+import { installImportUploads } from './import/import-upload.js';
 import { MAIL_FORM_PATHS } from './mail/mail-pages.js';
 import { useConditionalGet } from './common/http-cache.js';
 import { createLogger, requestLogger } from './common/logger.js';
@@ -68,6 +69,8 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   const fastify = app.getHttpAdapter().getInstance();
   useStrictJsonBodies(fastify);
   useFormBodiesOn(fastify, MAIL_FORM_PATHS);
+  // The one route that takes a file: its own body limit and media types (import/import-upload.ts).
+  installImportUploads(fastify);
   app.setGlobalPrefix('api');
   let draining = false;
   const refuse = frameworkErrors(apiSecurity);

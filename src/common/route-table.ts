@@ -214,7 +214,7 @@ export function routeRules(endpoints: Iterable<DiscoveredEndpoint>, prefix: stri
     }
     rules.set(`${ep.method} /${[prefix, ep.path].filter(Boolean).join('/')}`, {
       query,
-      body: ep.params.some((p) => p.kind === 'body'),
+      body: ep.params.some((p) => p.kind === 'body') || ep.meta.upload !== undefined,
       params: checks.length ? (params) => checks.every((check) => check(params)) : undefined,
     });
   }

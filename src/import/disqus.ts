@@ -16,6 +16,10 @@ const flag = (r: XmlRecord, name: string) => field(r, name)?.toLowerCase() === '
 
 export const hashKey = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 
+/** This service's own exports (disqus-export.ts, wxr-export.ts) use its ids: kept, so a re-import adds nothing. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const ownId = (id: string | undefined) => (id && UUID.test(id) ? id : undefined);
+
 /** Registered Disqus users by their username; guests by email, else by name (one account per name). */
 function author(r: XmlRecord): SourceAuthor {
   const name = field(r, 'author/name') ?? field(r, 'author/username') ?? 'Anonymous';
@@ -23,7 +27,7 @@ function author(r: XmlRecord): SourceAuthor {
   const username = field(r, 'author/username');
   const anonymous = flag(r, 'author/isAnonymous') || !username;
   const key = !anonymous ? `user:${username}` : email ? `email:${hashKey(email)}` : `name:${hashKey(name.toLowerCase())}`;
-  return { key, name, email };
+  return { key, name, email, id: anonymous ? undefined : ownId(username) };
 }
 
 function status(r: XmlRecord): SourceStatus {
@@ -60,6 +64,7 @@ export async function* readDisqus(chunks: AsyncIterable<string>): AsyncGenerator
     yield {
       kind: 'comment',
       key,
+      id: ownId(key),
       threadKey,
       parentKey: r.fields.get('parent@dsq:id') || undefined,
       author: author(r),

@@ -3,12 +3,12 @@ import { createWriteStream } from 'node:fs';
 import { loadDotEnv } from '../config/dotenv.js';
 import { loadDatabaseEnv } from '../config/env.js';
 import { createPool } from '../database/pool.js';
-import { exportNative } from './native-export.js';
+import { EXPORT_FORMATS, type ExportFormat, exportSite } from './site-export.js';
 
-// `npm run export -- --format native [--out FILE]`: the whole site (articles, the accounts that wrote comments,
-// every comment) in the native JSON-lines format (docs/import-export.md), to stdout or FILE. DATABASE_URL like
-// the service.
-const USAGE = 'usage: npm run export -- --format native [--out FILE]';
+// `npm run export -- --format native|disqus|wxr [--out FILE]`: the whole site (articles, the accounts that wrote
+// comments, every comment) in the native JSON-lines format, or as a Disqus or WordPress (WXR) export
+// (docs/import-export.md), to stdout or FILE. DATABASE_URL like the service.
+const USAGE = `usage: npm run export -- --format ${EXPORT_FORMATS.join('|')} [--out FILE]`;
 const argv = process.argv.slice(2);
 let out: string | undefined;
 let format: string | undefined;
@@ -20,8 +20,8 @@ for (let i = 0; i < argv.length; i++) {
     process.exit(2);
   }
 }
-if (format !== 'native') {
-  console.error(`--format ${format ?? '(missing)'}: only "native" is supported\n${USAGE}`);
+if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
+  console.error(`--format ${format ?? '(missing)'}: use ${EXPORT_FORMATS.join(', ')}\n${USAGE}`);
   process.exit(2);
 }
 loadDotEnv();
@@ -33,7 +33,7 @@ if (!url) {
 const pool = createPool(url, { max: 1, statementTimeoutMillis: 300_000, applicationName: 'newsroom-export' });
 const sink = out ? createWriteStream(out) : process.stdout;
 try {
-  for await (const line of exportNative(pool)) {
+  for await (const line of exportSite(pool, format as ExportFormat)) {
     // Back-pressure: a slow pipe or disk pauses the reading.
     if (!sink.write(line)) await once(sink, 'drain');
   }

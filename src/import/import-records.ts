@@ -5,7 +5,7 @@
  * order; the importer (importer.ts) writes them.
  */
 
-export const IMPORT_FORMATS = ['disqus', 'wordpress', 'native'] as const;
+export const IMPORT_FORMATS = ['disqus', 'wordpress', 'coral', 'remark42', 'native'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Where a record starts in the file: 1-based line and column (JSON lines: column 1). */

@@ -9,7 +9,7 @@ import { Importer, type ImportProgress, type ImportReport } from './importer.js'
 import { readRecords } from './readers.js';
 import { readFileChunks } from './source-file.js';
 
-// `npm run import -- --from disqus|wordpress|native FILE [--map MAP.json] [--batch-size N] [--no-create-articles] [--json]`
+// `npm run import -- --from disqus|wordpress|coral|remark42|native FILE [--map MAP.json] [--batch-size N] [--no-create-articles] [--json]`
 // Reads DATABASE_URL (or the DB_* parts) like the service. Progress on stderr when it is a terminal; the report on
 // stdout at the end (a summary, or the whole report as JSON with --json). Exit 0 when the file was read to the end
 // (records that could not be imported are listed in the report), 1 when the run stopped (nothing of the batch

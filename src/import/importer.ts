@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { normalizeArticleUrl } from '../articles/article-url.js';
 import { insertImportedArticles } from '../articles/imported-articles.js';
 import { slugify } from '../articles/slugify.js';
+import { isSlug } from '../common/validation/slug.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { countCodePoints, normalizeCommentText } from '../comment-core/comment-text.js';
 import { insertImportedComments } from '../comment-core/imported-comments.js';
@@ -10,7 +11,7 @@ import { normalizeEmail } from '../common/text/email.js';
 import { insertUnclaimedAccounts } from '../users/unclaimed-accounts.js';
 import { ReservedUsernames } from '../users/username-rules.js';
 import { formatPlace, type ImportFormat, type Place, type SourceComment, type SourceRecord, type SourceThread } from './import-records.js';
-import { deriveImportUsernames } from './import-usernames.js';
+import { deriveImportUsernames, usernameCandidates } from './import-usernames.js';
 
 /**
  * Writes what a reader (disqus.ts, wordpress.ts, native.ts) yields, a batch of comments per transaction:
@@ -57,6 +58,8 @@ export interface ImportOptions {
   map?: ReadonlyMap<string, string>;
   reserved?: ReservedUsernames;
   onProgress?: (progress: ImportProgress) => void;
+  /** Stops the run between records (a worker shutting down): what committed stays, the run is not marked ended. */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -106,6 +109,11 @@ interface Placed {
   depth: number;
 }
 
+/** The run was stopped through its signal: its row is left as it was, for the caller to hand on. */
+export class ImportInterrupted extends Error {
+  override readonly name = 'ImportInterrupted';
+}
+
 /** Thrown when a batch cannot be written: names the records it held; nothing of the batch was committed. */
 export class ImportBatchError extends Error {
   override readonly name = 'ImportBatchError';
@@ -125,6 +133,10 @@ export class Importer {
   private readonly articles = { matched: 0, created: 0 };
   private readonly authors = { created: 0, reused: 0 };
   private readonly authorIds = new Map<string, string>();
+  /** Usernames worked out while the batch was read, for its authors not written yet (handed to the batch's write). */
+  private candidates = new Map<string, ReturnType<typeof usernameCandidates>>();
+  /** Off while batches import nothing (a re-run skips everything): then no account is created to name. */
+  private precompute = true;
   private readonly problems: ImportProblem[] = [];
   private problemsLeftOut = 0;
   private importId = '';
@@ -135,7 +147,7 @@ export class Importer {
     private readonly pool: pg.Pool,
     private readonly opts: ImportOptions,
   ) {
-    this.batchSize = opts.batchSize ?? 1000;
+    this.batchSize = opts.batchSize ?? 2000;
     this.reserved = opts.reserved ?? ReservedUsernames.forSite([]);
   }
 
@@ -143,6 +155,7 @@ export class Importer {
     this.importId = this.opts.importId ?? (await this.createRun());
     try {
       for await (const record of records) {
+        if (this.opts.signal?.aborted) throw new ImportInterrupted('the import was stopped; it resumes where it stopped');
         this.add(record);
         if (this.batch.length >= this.batchSize) {
           // Reading and parsing go on while the database writes this batch; the previous one must have
@@ -157,6 +170,7 @@ export class Importer {
       await this.adoptOrphans();
     } catch (err) {
       await this.inFlight?.catch(() => {});
+      if (err instanceof ImportInterrupted) throw err;
       const report = this.report('failed', (err as Error).message);
       await this.finish(report);
       throw Object.assign(err as Error, { report });
@@ -221,19 +235,24 @@ export class Importer {
     if (problem) return this.fail({ key: c.key, place: c.place, reason: problem });
     this.batchKeys.add(c.key);
     this.batch.push({ ...c, body });
+    // CPU work done here, while the database writes the previous batch, rather than inside this batch's transaction.
+    if (this.precompute && !this.authorIds.has(c.author.key) && !this.candidates.has(c.author.key))
+      this.candidates.set(c.author.key, usernameCandidates(c.author, this.reserved));
   }
 
   /** Writes the current batch in one transaction; replies to parents not yet written wait for a later batch. */
   private async flush(): Promise<void> {
     const batch = this.batch;
+    const candidates = this.candidates;
     this.batch = [];
+    this.candidates = new Map();
     this.batchKeys.clear();
     if (!batch.length) return;
     const client = await this.pool.connect();
     let done: { inserted: SourceComment[]; placed: Map<string, Placed>; resolved: Map<string, ThreadState['article']> };
     try {
       await client.query('BEGIN');
-      done = await this.write(client, batch);
+      done = await this.write(client, batch, candidates);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -245,6 +264,7 @@ export class Importer {
     } finally {
       client.release();
     }
+    this.precompute = done.inserted.length > 0;
     // Only what committed is remembered.
     for (const [threadKey, article] of done.resolved) {
       const state = this.threads.get(threadKey)!;
@@ -311,7 +331,11 @@ export class Importer {
     }
   }
 
-  private async write(client: pg.PoolClient, batch: SourceComment[]) {
+  private async write(
+    client: pg.PoolClient,
+    batch: SourceComment[],
+    candidates: ReadonlyMap<string, ReturnType<typeof usernameCandidates>>,
+  ) {
     const keyOf = (c: SourceComment) => this.importKey(c.key);
     const idOf = (c: SourceComment) => (c.id && UUID.test(c.id) ? c.id : undefined);
 
@@ -389,6 +413,7 @@ export class Importer {
     const authorIds = await this.resolveAuthors(
       client,
       rows.map((r) => r.c),
+      candidates,
     );
 
     // 5. Comments, then the counters of what was inserted.
@@ -453,7 +478,11 @@ export class Importer {
     const info = todo.map((s) => {
       const url = s.thread.url ? normalizeArticleUrl(s.thread.url) : undefined;
       const segment = url ? lastSegment(url) : undefined;
-      const wanted = s.thread.slug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
+      // A created article's slug: the source's own (native), its identifier when that is a slug (WordPress post_name,
+      // a Disqus identifier set to the slug), else from the URL's last segment or the title.
+      const identifierSlug = s.thread.identifier && isSlug(s.thread.identifier) ? s.thread.identifier : undefined;
+      const wanted =
+        s.thread.slug ?? identifierSlug ?? (segment && slugify(segment)) ?? (s.thread.title && slugify(s.thread.title)) ?? undefined;
       const t = s.thread;
       const mapped = [t.key, t.identifier, t.url, url].map((k) => (k ? this.opts.map?.get(k) : undefined)).find(Boolean);
       return { s, key: this.importKey(t.key), url, segment, mapped, wanted: wanted || 'article' };
@@ -516,7 +545,11 @@ export class Importer {
   }
 
   /** The accounts of the batch's authors: found by import key (or, for native files, id), else created unclaimed. */
-  private async resolveAuthors(client: pg.PoolClient, comments: SourceComment[]): Promise<Map<string, string>> {
+  private async resolveAuthors(
+    client: pg.PoolClient,
+    comments: SourceComment[],
+    candidates: ReadonlyMap<string, ReturnType<typeof usernameCandidates>>,
+  ): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const needed = new Map<string, SourceComment['author']>();
     for (const c of comments) {
@@ -543,7 +576,7 @@ export class Importer {
       } else missing.push(a);
     }
     if (missing.length) {
-      const names = await deriveImportUsernames(client, missing, this.reserved);
+      const names = await deriveImportUsernames(client, missing, this.reserved, candidates);
       const ids = missing.map((a) => idOf(a) ?? randomUUID());
       const created = await insertUnclaimedAccounts(
         client,

@@ -1,13 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsOptional } from '../common/validation/is-optional.decorator.js';
+import { IMPORT_FORMATS, type ImportFormat } from './import-records.js';
+import { EXPORT_FORMATS, type ExportFormat } from './site-export.js';
 
-const STATUSES = ['running', 'finished', 'failed'] as const;
+const STATUSES = ['queued', 'running', 'finished', 'failed'] as const;
 
 /** One import run: its counts as they stand (updated with every committed batch while it runs). */
 export class ImportRunDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['disqus', 'wordpress', 'native'], example: 'disqus' })
+  @ApiProperty({ enum: IMPORT_FORMATS, example: 'disqus' })
   format: string;
 
   @ApiProperty({ type: String, nullable: true, description: "the file's name as given", example: 'vestnik-disqus.xml' })
@@ -15,12 +19,16 @@ export class ImportRunDto {
 
   @ApiProperty({
     enum: STATUSES,
-    description: 'running: batches are still being written; failed: stopped, see `error` (run it again to resume)',
+    description:
+      'queued: an upload waiting for a worker; running: batches are still being written; failed: stopped, see `error` (run it again to resume)',
   })
   status: (typeof STATUSES)[number];
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the admin who started it; null for the command line' })
   startedById: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: "an upload's size in bytes; null for the command line", example: 1843200 })
+  uploadBytes: number | null;
 
   @ApiProperty({ description: 'comments written (so far)' })
   commentsImported: number;
@@ -66,4 +74,26 @@ export class ImportRunResponse {
 export class ImportRunListDto {
   @ApiProperty({ type: [ImportRunDto], description: 'the latest 50 runs, newest first' })
   items: ImportRunDto[];
+}
+
+/** `POST /api/admin/imports?from=…&name=…`: the file is the body. */
+export class UploadImportQueryDto {
+  @ApiPropertyOptional({ enum: IMPORT_FORMATS, description: "the file's format; by default told from its start", example: 'disqus' })
+  @IsOptional()
+  @IsIn(IMPORT_FORMATS)
+  from?: ImportFormat;
+
+  @ApiPropertyOptional({ description: "the file's name, shown in the list of runs", example: 'vestnik-disqus.xml' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+}
+
+/** `GET /api/admin/export?format=…`. */
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: 'native (default), disqus or wxr', example: 'native' })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
 }

@@ -1,4 +1,5 @@
 import { ImportFileError, type SourceAuthor, type SourceRecord, type SourceStatus } from './import-records.js';
+import { jsonLines, parseObjectLine } from './json-lines.js';
 
 /**
  * The native format (docs/import-export.md): JSON lines, UTF-8, one object per line, in this order: a header, the
@@ -64,34 +65,12 @@ const date = (v: unknown): Date | undefined => {
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 };
 
-async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<{ text: string; line: number }> {
-  let rest = '';
-  let line = 0;
-  for await (const chunk of chunks) {
-    rest += chunk;
-    let nl = rest.indexOf('\n');
-    while (nl >= 0) {
-      line++;
-      yield { text: rest.slice(0, nl), line };
-      rest = rest.slice(nl + 1);
-      nl = rest.indexOf('\n');
-    }
-  }
-  if (rest.length) yield { text: rest, line: line + 1 };
-}
-
 export async function* readNative(chunks: AsyncIterable<string>): AsyncGenerator<SourceRecord> {
   const authors = new Map<string, SourceAuthor>();
   let header = false;
-  for await (const { text, line } of lines(chunks)) {
-    if (!text.trim()) continue;
+  for await (const { text, line } of jsonLines(chunks)) {
     const place = { line, column: 1 };
-    let rec: Record<string, unknown>;
-    try {
-      rec = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new ImportFileError(`not a JSON line: ${(err as Error).message}`, place);
-    }
+    const rec = parseObjectLine(text, place);
     if (!header) {
       if (rec.type !== 'header' || rec.format !== NATIVE_FORMAT) {
         throw new ImportFileError(`not a native export: the first line must be {"type":"header","format":"${NATIVE_FORMAT}",…}`, place);

@@ -1,4 +1,4 @@
-import { hashKey } from './disqus.js';
+import { hashKey, ownId } from './disqus.js';
 import { htmlToText } from './html-text.js';
 import type { SourceAuthor, SourceRecord, SourceStatus } from './import-records.js';
 import { field, xmlRecords, type XmlRecord } from './xml-records.js';
@@ -20,7 +20,7 @@ function author(r: XmlRecord): SourceAuthor {
   const email = field(r, 'wp:comment_author_email')?.toLowerCase();
   const userId = field(r, 'wp:comment_user_id');
   const key = userId && userId !== '0' ? `user:${userId}` : email ? `email:${hashKey(email)}` : `name:${hashKey(name.toLowerCase())}`;
-  return { key, name, email };
+  return { key, name, email, id: ownId(userId) };
 }
 
 /** `comment_date_gmt` is UTC; exports of old sites carry 0000-00-00 there, then the local `comment_date` is used as UTC. */
@@ -94,6 +94,7 @@ export async function* readWordpress(chunks: AsyncIterable<string>): AsyncGenera
     yield {
       kind: 'comment',
       key,
+      id: ownId(key),
       threadKey,
       parentKey: parent && parent !== '0' ? parent : undefined,
       author: author(r),

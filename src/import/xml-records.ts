@@ -20,6 +20,13 @@ export interface XmlRecord {
   tooLarge?: string;
 }
 
+/**
+ * A copy of a string that does not keep the parser's input alive. Text from the parser is a slice of the chunk it
+ * was read from; an id or a name kept for the whole run (an author's key, a thread) would keep its chunk in memory
+ * with it: a 200,000-comment import grew past 300 MB that way. Slicing a fresh concatenation flattens it first.
+ */
+const own = (s: string): string => (s + ' ').slice(0, -1);
+
 /** The longest text kept for one field; a comment's body is limited far below this (5,000 characters). */
 export const MAX_FIELD_CHARS = 1_000_000;
 
@@ -89,7 +96,10 @@ export async function* xmlRecords(
     const current = open.at(-1);
     if (current && current.depth === stack.length) {
       open.pop();
-      ready.push(current.record);
+      const r = current.record;
+      for (const [k, v] of r.fields) r.fields.set(k, own(v));
+      for (const k of Object.keys(r.attributes)) r.attributes[k] = own(r.attributes[k]);
+      ready.push(r);
     }
     stack.pop();
   });

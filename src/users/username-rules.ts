@@ -90,7 +90,11 @@ const DIGIT_LETTERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['8', ['b']],
 ]);
 
+const HAS_DIGIT_LETTER = new RegExp(`[${[...DIGIT_LETTERS.keys()].join('')}]`);
+
 function digitReadings(s: string): string[] {
+  // Most names have none of these digits: one reading, without building it a character at a time.
+  if (!HAS_DIGIT_LETTER.test(s)) return [s];
   let out = [''];
   for (const ch of s) {
     const options = DIGIT_LETTERS.get(ch) ?? [ch];

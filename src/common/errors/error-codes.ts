@@ -41,6 +41,12 @@ export const ERROR_CATALOG = {
       'The link from the mail is not valid: altered, already used, or (a confirmation link) older than 48 hours; ask for a new one.',
   },
   BAD_REQUEST: { status: 400, description: 'The HTTP request itself is malformed (URL encoding, request line).' },
+  IMPORT_FILE_EMPTY: { status: 400, description: 'An import upload needs the file as the request body; it was empty.' },
+  IMPORT_FORMAT_UNKNOWN: {
+    status: 400,
+    description:
+      'The uploaded file is none of the formats this service imports, or its format cannot be told from its start: send `?from=`.',
+  },
   // 401: always with `WWW-Authenticate: Bearer realm="newsroom"` (RFC 9110 §11.6.1, RFC 6750 §3)
   UNAUTHENTICATED: { status: 401, description: 'The route needs a Bearer access token and none was sent.' },
   INVALID_TOKEN: {
@@ -206,7 +212,10 @@ export const ERROR_CATALOG = {
   // 413 / 414 / 415
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than BODY_LIMIT_BYTES.' },
   URI_TOO_LONG: { status: 414, description: 'The URL is too long.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Bodies must be `application/json`.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream).',
+  },
   // 422
   IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used for a different comment.' },
   // 429

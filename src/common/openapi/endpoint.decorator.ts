@@ -1,7 +1,7 @@
 import { applyDecorators, type CallHandler, type ExecutionContext, Header, HttpCode, Injectable, type NestInterceptor, SetMetadata, type Type, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import type { ErrorCode } from '../errors/error-codes.js';
@@ -15,14 +15,17 @@ export interface EndpointOptions {
   /** One line for the operation list. */
   summary: string;
   description?: string;
-  /** The success status; default 200. POST routes answer 201 only when they create something (then `location` is required). */
-  status?: 200 | 201 | 204;
+  /**
+   * The success status; default 200. POST routes answer 201 only when they create something, 202 when they queue
+   * work to be done later (then `location` is required: the resource that shows its progress).
+   */
+  status?: 200 | 201 | 202 | 204;
   /** The success body's DTO class (omit for 204). */
   type?: Type<unknown>;
   /** Codes this route itself can answer with. Auth (401/403), rate limits (429), validation (400/413/415) and
    * database trouble (503) are added from the route's guards, metadata and parameters; see openapi/document.ts. */
   errors?: readonly ErrorCode[];
-  /** 201 only: the created resource's URL, from the response body. Sent as `Location`. */
+  /** 201 and 202: the created resource's URL, from the response body. Sent as `Location`. */
   location?: (body: never) => string;
   /** Conditional GET: ETag, 304 on If-None-Match, and this Cache-Control for anonymous callers. */
   cache?: CachePolicy;
@@ -37,7 +40,15 @@ export interface EndpointOptions {
    * and an example line. OpenAPI 3.1 has no keyword for the items of a sequential media type, so the body is
    * documented as text and each line's schema as `x-itemSchema` (OpenAPI 3.2's `itemSchema`).
    */
-  produces?: { mediaType: string; itemSchema: Record<string, unknown>; example: unknown };
+  produces?: {
+    mediaType: string;
+    itemSchema: Record<string, unknown>;
+    example: unknown;
+    /** Other media types the same success may have (chosen by a query parameter), each with its example. */
+    alternatives?: { mediaType: string; description: string; example: string }[];
+  };
+  /** The request body is a file in one of these media types (raw bytes, read by the route itself), not JSON. */
+  upload?: { mediaTypes: string[]; description: string; examples: Record<string, { summary: string; value: string }> };
   /**
    * A small `text/html` page for a person who followed a link from a mail (the route's JSON body, `type`, is then
    * the answer to JSON requests; without `type` the route answers only HTML): an example page.
@@ -46,9 +57,9 @@ export interface EndpointOptions {
 }
 
 /** What the document builder reads back (the decorator's options, normalised). */
-export type EndpointMetadata = Omit<EndpointOptions, 'location'> & { status: 200 | 201 | 204; hasLocation: boolean };
+export type EndpointMetadata = Omit<EndpointOptions, 'location'> & { status: 200 | 201 | 202 | 204; hasLocation: boolean };
 
-/** Sets `Location` on a 201 from the created resource in the response body. */
+/** Sets `Location` on a 201 or 202 from the created resource in the response body. */
 @Injectable()
 class LocationInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
@@ -75,7 +86,7 @@ const LOCATION_KEY = 'endpoint:location';
  */
 export function Endpoint(options: EndpointOptions): MethodDecorator {
   const status = options.status ?? 200;
-  if (status === 201 && !options.location) throw new Error(`${options.operationId}: a 201 needs a location`);
+  if ((status === 201 || status === 202) && !options.location) throw new Error(`${options.operationId}: a ${status} needs a location`);
   const { location, ...rest } = options;
   const metadata: EndpointMetadata = { ...rest, status, hasLocation: location !== undefined };
   const decorators: (MethodDecorator | ClassDecorator)[] = [
@@ -106,6 +117,12 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
                 'x-itemSchema': options.produces.itemSchema,
                 example: `${JSON.stringify(options.produces.example)}\n`,
               } as Record<string, unknown>,
+              ...Object.fromEntries(
+                (options.produces.alternatives ?? []).map((alt) => [
+                  alt.mediaType,
+                  { schema: { type: 'string', description: alt.description }, example: alt.example },
+                ]),
+              ),
             },
           })
         : ApiResponse({ status, description: successDescription(status), ...(options.type && { type: options.type }) }),
@@ -113,11 +130,17 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   ];
   if (options.html && options.type) decorators.push(ApiExtraModels(options.type));
   if (location) decorators.push(SetMetadata(LOCATION_KEY, location), UseInterceptors(LocationInterceptor));
+  if (options.upload) {
+    decorators.push(
+      ApiConsumes(...options.upload.mediaTypes),
+      ApiBody({ description: options.upload.description, schema: { type: 'string', format: 'binary' }, examples: options.upload.examples }),
+    );
+  }
   if (options.cache) decorators.push(RouteConfig({ [CACHE_ROUTE_CONFIG]: options.cache }));
   if (options.noStore) decorators.push(Header('Cache-Control', 'no-store'));
   return applyDecorators(...decorators);
 }
 
 function successDescription(status: number): string {
-  return status === 201 ? 'Created' : status === 204 ? 'Done; no body' : 'OK';
+  return status === 201 ? 'Created' : status === 202 ? 'Accepted' : status === 204 ? 'Done; no body' : 'OK';
 }

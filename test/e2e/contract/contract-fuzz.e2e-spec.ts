@@ -40,8 +40,8 @@ const GROUPS = [
   { name: 'links in mails', paths: /^\/api\/email\b/ },
   { name: 'admin: users, articles, comments, queue, audit log', paths: /^\/api\/admin\/(?:users|articles|comments|queue|audit-log)\b/ },
   {
-    name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events, imports',
-    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|triage-rules|decision-reasons|events|imports)\b/,
+    name: 'admin: notices, appeals, transparency, word filters, triage rules, decision reasons, staff events, imports, export',
+    paths: /^\/api\/admin\/(?:notices|appeals|transparency|word-filters|triage-rules|decision-reasons|events|imports|export)\b/,
   },
   { name: 'admin: webhooks', paths: /^\/api\/admin\/webhooks\b/ },
 ];

@@ -46,9 +46,9 @@ describe('npm run import / npm run export', () => {
     const bad = run('import.cli.js', ['--from', 'disqus', fixture('disqus-malformed.xml')]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/import stopped: malformed XML: .+ \(line 5, column \d+\)/);
-    const usage = run('import.cli.js', ['--from', 'coral', fixture('disqus-sample.xml')]);
+    const usage = run('import.cli.js', ['--from', 'livefyre', fixture('disqus-sample.xml')]);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain('unknown format "coral"');
+    expect(usage.stderr).toContain('unknown format "livefyre"');
   });
 
   it('should export the native format to a file', () => {
@@ -61,6 +61,24 @@ describe('npm run import / npm run export', () => {
       .map((l) => JSON.parse(l) as { type: string });
     expect(lines[0]).toMatchObject({ type: 'header', version: 1, counts: { comments: 5 } });
     expect(lines.filter((l) => l.type === 'comment')).toHaveLength(5);
+  });
+
+  it('should export Disqus and WordPress files beside native, and refuse an unknown format', () => {
+    for (const format of ['disqus', 'wxr']) {
+      const out = join(dir, `site.${format}.xml`);
+      const exported = run('export.cli.js', ['--format', format, '--out', out]);
+      expect(exported.status, exported.stderr).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      expect(text.startsWith('<?xml')).toBe(true);
+      expect(text.match(format === 'disqus' ? /<post /g : /<wp:comment>/g)?.length ?? 0).toBeGreaterThan(0);
+      // Into the database it came from: the file carries this service's ids, nothing is added.
+      const again = run('import.cli.js', ['--from', format === 'wxr' ? 'wordpress' : 'disqus', out, '--json']);
+      expect(again.status, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ comments: { imported: 0, skipped: 5, failed: 0 } });
+    }
+    const bad = run('export.cli.js', ['--format', 'csv']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--format csv: use native, disqus, wxr');
   });
 
   it('should resume after a SIGKILL in the middle of a run and end as one clean run would', async () => {

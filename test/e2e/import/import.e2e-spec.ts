@@ -7,6 +7,7 @@ import { createPool } from '../../../src/database/pool.js';
 import type { ImportFormat, SourceRecord } from '../../../src/import/import-records.js';
 import { Importer, type ImportReport } from '../../../src/import/importer.js';
 import { exportNative } from '../../../src/import/native-export.js';
+import { exportSite } from '../../../src/import/site-export.js';
 import { readRecords } from '../../../src/import/readers.js';
 import { readFileChunks, readUtf8Chunks } from '../../../src/import/source-file.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
@@ -63,6 +64,15 @@ async function commentsByKey(pool: pg.Pool) {
      LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN comments r ON r.id = c.root_id`,
   );
   return new Map(list.map((c) => [c.key, c]));
+}
+
+/** Comments whose reply_count is not the number of their approved, not deleted direct replies. */
+async function replyCountDrift(pool: pg.Pool) {
+  return rows(
+    pool,
+    `SELECT p.import_key, p.reply_count FROM comments p
+     WHERE p.reply_count <> (SELECT count(*) FROM comments c WHERE c.parent_id = p.id AND c.status = 'approved' AND c.deleted_at IS NULL)`,
+  );
 }
 
 async function existingArticle(pool: pg.Pool, slug: string): Promise<string> {
@@ -172,6 +182,10 @@ describe('import from Disqus', () => {
 
   it('should leave counters exact, fire no domain events, keep no IP address, and audit the run', async () => {
     expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    expect(await replyCountDrift(pool)).toEqual([]);
+    const [parent] = await rows<{ reply_count: number }>(pool, `SELECT reply_count FROM comments WHERE import_key = 'disqus:9001'`);
+    // 9002 (approved) counts; 9005 (deleted) does not.
+    expect(parent!.reply_count).toBe(1);
     expect(await rows(pool, 'SELECT id FROM domain_events')).toEqual([]);
     const everything = await rows<{ t: string }>(
       pool,
@@ -251,6 +265,149 @@ describe('import from WordPress WXR', () => {
   });
 });
 
+describe('import from Coral (mongoexport JSON lines)', () => {
+  let pool: pg.Pool;
+  let report: ImportReport;
+
+  beforeAll(async () => {
+    pool = await emptyDatabase();
+    await existingArticle(pool, 'import-existing-article');
+    report = await importFile(pool, 'coral', fixture('coral-sample.jsonl'));
+  });
+
+  it('should import every comment, match one story by its URL and create the other', async () => {
+    expect(report.status).toBe('finished');
+    expect(report.comments).toEqual({ read: 9, imported: 9, skipped: 0, failed: 0, orphans: 1 });
+    expect(report.articles).toEqual({ matched: 1, created: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ key: 'c-8', outcome: 'orphan', place: 'line 14, column 1' })]);
+    const articles = await rows<{ slug: string; title: string; approved_comment_count: number }>(
+      pool,
+      'SELECT slug, title, approved_comment_count FROM articles ORDER BY slug',
+    );
+    expect(articles).toEqual([
+      { slug: 'import-existing-article', title: 'Existing', approved_comment_count: 2 },
+      { slug: 'teatar-premiera', title: 'Премиера в Народния театър', approved_comment_count: 2 },
+    ]);
+  });
+
+  it('should map statuses (NONE, APPROVED, PREMOD, withheld, rejected, spam-detected), the last revision, threads and deletions', async () => {
+    const c = await commentsByKey(pool);
+    expect(c.get('coral:c-1')).toMatchObject({
+      status: 'approved',
+      depth: 0,
+      body: 'Бюджетът е приет.\nВижте таблиците (https://www.minfin.bg/bg/budget)',
+      created_at: new Date('2021-03-01T09:15:00Z'),
+      author: 'Иван Петров',
+    });
+    expect(c.get('coral:c-2')).toMatchObject({
+      status: 'approved',
+      parent_key: 'coral:c-1',
+      depth: 1,
+      body: 'Съгласна съм!\nКрайно време.',
+    });
+    expect(c.get('coral:c-3')).toMatchObject({ status: 'spam', deleted: false });
+    expect(c.get('coral:c-4')).toMatchObject({ status: 'pending' });
+    expect(c.get('coral:c-5')).toMatchObject({ status: 'approved', deleted: true, body: '(deleted)', author: 'Deleted account' });
+    // c-6 answers c-7, which comes after it in the file.
+    expect(c.get('coral:c-6')).toMatchObject({ parent_key: 'coral:c-7', depth: 1, body: '„Хамлет“ беше великолепен.' });
+    expect(c.get('coral:c-8')).toMatchObject({ status: 'pending', parent_key: null, depth: 0 });
+    expect(c.get('coral:c-9')).toMatchObject({ status: 'rejected', deleted: false });
+    const [edited] = await rows<{ edited_at: Date | null }>(pool, "SELECT edited_at FROM comments WHERE import_key = 'coral:c-1'");
+    expect(edited!.edited_at).toEqual(new Date('2021-03-01T09:20:00Z'));
+  });
+
+  it('should make unclaimed accounts with the claim address, leave counters exact, and import nothing the second time', async () => {
+    const users = await rows<{ display_name: string; claim_email: string | null; email: string | null; unclaimed: boolean }>(
+      pool,
+      'SELECT display_name, claim_email, email, unclaimed FROM users ORDER BY display_name',
+    );
+    expect(users).toEqual([
+      { display_name: 'Deleted account', claim_email: null, email: null, unclaimed: true },
+      { display_name: 'evtini_kredapi', claim_email: 'offers@spam.example.com', email: null, unclaimed: true },
+      { display_name: 'Иван Петров', claim_email: 'ivan.petrov@example.bg', email: null, unclaimed: true },
+      { display_name: 'Мария', claim_email: 'maria@example.bg', email: null, unclaimed: true },
+    ]);
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    const again = await importFile(pool, 'coral', fixture('coral-sample.jsonl'));
+    expect(again.comments).toMatchObject({ imported: 0, skipped: 9, failed: 0 });
+  });
+
+  it('should refuse a file that is not a Coral export, naming the line', async () => {
+    await expect(importFile(pool, 'coral', fixture('remark42-sample.jsonl'))).rejects.toThrow(
+      /not a Coral export: expected a story, user or comment document .*\(line 1, column 1\)/,
+    );
+  });
+});
+
+describe('import from Remark42 (backup)', () => {
+  let pool: pg.Pool;
+  let report: ImportReport;
+
+  beforeAll(async () => {
+    pool = await emptyDatabase();
+    report = await importFile(pool, 'remark42', fixture('remark42-sample.jsonl'));
+  });
+
+  it('should import every comment, one article per post URL, titled from its comments', async () => {
+    expect(report.comments).toEqual({ read: 7, imported: 7, skipped: 0, failed: 0, orphans: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ key: 'b1f6c3a2-6f0e-4d57-9a43-1f5c0e2d7a07', outcome: 'orphan' })]);
+    const articles = await rows<{ slug: string; title: string; url: string; approved_comment_count: number }>(
+      pool,
+      'SELECT slug, title, url, approved_comment_count FROM articles ORDER BY slug',
+    );
+    expect(articles).toEqual([
+      { slug: 'more', title: 'Лято на морето', url: 'https://blog.example.bg/2021/06/more.html', approved_comment_count: 2 },
+      { slug: 'planina', title: 'Разходка в планината', url: 'https://blog.example.bg/2021/05/planina', approved_comment_count: 3 },
+    ]);
+  });
+
+  it("should keep threads, times, edits and text; reject a blocked user's comments; keep deletions; read no IP hash", async () => {
+    const c = await commentsByKey(pool);
+    const k = (n: string) => `remark42:b1f6c3a2-6f0e-4d57-9a43-1f5c0e2d7a0${n}`;
+    expect(c.get(k('1'))).toMatchObject({
+      status: 'approved',
+      body: 'Страхотна разходка! Ето картата (https://maps.example.bg/rila).',
+      created_at: new Date('2021-05-10T08:00:00.123Z'),
+      author: 'Стефан Иванов',
+    });
+    expect(c.get(k('2'))).toMatchObject({ parent_key: k('1'), depth: 1, author: 'Гост' });
+    expect(c.get(k('3'))).toMatchObject({ parent_key: k('2'), root_key: k('1'), depth: 2, body: 'Над езерата.\n\nОколо 2 часа път.' });
+    expect(c.get(k('4'))).toMatchObject({ status: 'rejected', deleted: false, author: 'trol_42' });
+    expect(c.get(k('5'))).toMatchObject({ status: 'approved', deleted: true, body: '(deleted)' });
+    expect(c.get(k('6'))).toMatchObject({ body: '«Чудесно» лято!', slug: 'more' });
+    expect(c.get(k('7'))).toMatchObject({ parent_key: null, depth: 0 });
+    const [edited] = await rows<{ edited_at: Date | null }>(pool, 'SELECT edited_at FROM comments WHERE import_key = $1', [k('3')]);
+    expect(edited!.edited_at).toEqual(new Date('2021-05-10T10:03:00Z'));
+    const users = await rows<{ display_name: string; claim_email: string | null }>(
+      pool,
+      'SELECT display_name, claim_email FROM users ORDER BY display_name',
+    );
+    expect(users.map((u) => u.display_name)).toEqual(['deleted', 'trol_42', 'Ана', 'Гост', 'Стефан Иванов']);
+    expect(users.every((u) => u.claim_email === null)).toBe(true);
+    const everything = await rows<{ t: string }>(
+      pool,
+      `SELECT concat_ws(' ', (SELECT string_agg(u::text, ' ') FROM users u), (SELECT string_agg(c::text, ' ') FROM comments c)) AS t`,
+    );
+    expect(everything[0]!.t).not.toContain('8a7e0f3c0b2d4e6f8a9b1c3d5e7f9a0b2c4d6e8f');
+    expect(await recount(pool, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    const again = await importFile(pool, 'remark42', fixture('remark42-sample.jsonl'));
+    expect(again.comments).toMatchObject({ imported: 0, skipped: 7 });
+  });
+
+  it('should refuse a file without the meta line, and a newer version, naming the line', async () => {
+    await expect(importFile(pool, 'remark42', fixture('coral-sample.jsonl'))).rejects.toThrow(
+      /not a Remark42 backup: the first line must be .* \(line 1, column 1\)/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'r42-'));
+    try {
+      writeFileSync(join(dir, 'v9.jsonl'), '{"version":9,"users":[],"posts":[]}\n');
+      await expect(importFile(pool, 'remark42', join(dir, 'v9.jsonl'))).rejects.toThrow(/Remark42 backup version 9 is not supported/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('import: batches, crashes and bad input', () => {
   it('should give the same result with a batch of one comment as with one batch for all', async () => {
     const a = await emptyDatabase();
@@ -265,6 +422,9 @@ describe('import: batches, crashes and bad input', () => {
     ) => [...m].map(([k, v]) => [k, v.parent_key, v.root_key, v.depth, v.status, v.deleted]).sort();
     expect(strip(await commentsByKey(a))).toEqual(strip(await commentsByKey(b)));
     expect(await recount(a, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+    // Replies in the parent's batch and in later ones count alike.
+    expect(await replyCountDrift(a)).toEqual([]);
+    expect(await replyCountDrift(b)).toEqual([]);
   });
 
   it('should resume after a crash in the middle and end as one clean run would', async () => {
@@ -469,4 +629,87 @@ describe('export, native format', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('export as Disqus and WordPress files', () => {
+  let source: pg.Pool;
+  beforeAll(async () => {
+    source = await emptyDatabase();
+    await existingArticle(source, 'import-existing-article');
+    for (const [format, file] of [
+      ['disqus', 'disqus-sample.xml'],
+      ['wordpress', 'wordpress-sample.xml'],
+      ['coral', 'coral-sample.jsonl'],
+      ['remark42', 'remark42-sample.jsonl'],
+    ] as const)
+      await importFile(source, format, fixture(file));
+  });
+
+  /** What each format can say of a status (docs/import-export.md, "Export"). */
+  const mapped: Record<'disqus' | 'wxr', (status: string, deleted: boolean) => [string, boolean]> = {
+    disqus: (status, deleted) => (status === 'rejected' ? ['approved', true] : [status, deleted]),
+    wxr: (status, deleted) =>
+      status === 'rejected' ? ['rejected', true] : status === 'spam' ? ['spam', false] : deleted ? ['approved', true] : [status, false],
+  };
+
+  for (const [format, readAs] of [
+    ['disqus', 'disqus'],
+    ['wxr', 'wordpress'],
+  ] as const) {
+    it(`should round-trip through ${format}: export, import into an empty database, same counts, threads and texts`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'exp-'));
+      try {
+        const file = join(dir, `site.${format}.xml`);
+        let text = '';
+        for await (const piece of exportSite(source, format)) text += piece;
+        writeFileSync(file, text);
+        const target = await emptyDatabase();
+        const report = await importFile(target, readAs, file, { batchSize: 4 });
+        const total = (await rows(source, 'SELECT id FROM comments')).length;
+        expect(report.comments).toMatchObject({ read: total, imported: total, failed: 0, orphans: 0 });
+
+        // Source comments by id; target ones by the source id their import key carries.
+        const shape = async (pool: pg.Pool, byKey: boolean) =>
+          rows<{
+            k: string;
+            parent: string | null;
+            depth: number;
+            status: string;
+            deleted: boolean;
+            body: string;
+            slug: string;
+            t: Date;
+            author: string;
+          }>(
+            pool,
+            `SELECT ${byKey ? "split_part(c.import_key, ':', 2)" : 'c.id::text'} AS k,
+                    ${byKey ? "split_part(p.import_key, ':', 2)" : 'p.id::text'} AS parent,
+                    c.depth, c.status::text AS status, c.deleted_at IS NOT NULL AS deleted, c.body, a.slug,
+                    date_trunc('second', c.created_at) AS t, u.display_name AS author
+             FROM comments c JOIN articles a ON a.id = c.article_id JOIN users u ON u.id = c.author_id
+             LEFT JOIN comments p ON p.id = c.parent_id ORDER BY k`,
+          );
+        const before = (await shape(source, false)).map((c) => {
+          const [status, deleted] = mapped[format](c.status, c.deleted);
+          return { ...c, status, deleted };
+        });
+        expect(await shape(target, true)).toEqual(before);
+        const articles = (pool: pg.Pool) =>
+          rows(
+            pool,
+            `SELECT slug, title, url, (SELECT count(*)::int FROM comments c WHERE c.article_id = a.id) AS comments
+             FROM articles a WHERE EXISTS (SELECT 1 FROM comments c WHERE c.article_id = a.id) ORDER BY slug`,
+          );
+        expect(await articles(target)).toEqual(await articles(source));
+        expect((await rows(target, 'SELECT id FROM users')).length).toBe(
+          (await rows(source, 'SELECT DISTINCT author_id FROM comments')).length,
+        );
+        expect(await recount(target, { repair: false })).toEqual({ articles: [], users: [], reactions: [], repaired: 0 });
+        const again = await importFile(target, readAs, file);
+        expect(again.comments).toMatchObject({ imported: 0, skipped: total });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
