@@ -1902,7 +1902,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "check_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /** @description the comment concerned; null for account decisions */
             comment: components["schemas"]["CommentRefDto"] | null;
             /**
@@ -2821,7 +2821,7 @@ export interface components {
         };
         CommentHoldDto: {
             /**
-             * @description what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it); `rule`, `classifier` and `spam_service` are reserved for automated triage
+             * @description what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it), `rule` (a triage rule), `classifier` (the publisher's classifier, docs/triage.md); `spam_service` is reserved for a spam service
              * @example word_filter
              * @enum {string}
              */
@@ -3317,7 +3317,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, check_publish, check_pass, check_hold, check_reject (the publisher’s classifier), auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change
              * @example approve
              */
             action: string;
@@ -3802,7 +3802,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "check_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /**
              * @example [
              *       "DECISION_VISIBILITY_CONTENT_REMOVED"

@@ -14,6 +14,7 @@ import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { holdEffect, withHold } from '../holds/comment-holds.js';
 import { standingLimits, triage, type TriageVerdict } from '../triage/triage-rules.js';
 import { TriageService } from '../triage/triage.service.js';
+import { CommentChecksService } from './comment-checks.service.js';
 import type { StateEffect } from '../comment-core/comment-state.js';
 import type { AuthorStandingRow } from '../comment-core/comment-reads.sql.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -49,6 +50,7 @@ export class CommentsService {
     private readonly policy: StatementPolicy,
     private readonly decisions: DecisionsService,
     private readonly triage: TriageService,
+    private readonly checks: CommentChecksService,
   ) {}
 
   /**
@@ -136,6 +138,14 @@ export class CommentsService {
     const trusted = ctx.trusted_bypass! && trustedThreshold > 0 && (ctx.author_approved ?? 0) >= trustedThreshold;
     const ruling = verdict.verdict === 'clean' ? triage(rules, standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted)) : null;
     const decision = applyRuling(filtered, ruling);
+    // With a classifier (docs/triage.md) a comment the rules did not refuse is stored pending first, awaiting its
+    // check: nothing is announced as published before the check has decided, and nothing is lost if this process
+    // stops before it has (the resume worker decides it then).
+    const checked = this.checks.enabled && decision.status !== 'rejected';
+    const effects = withRuling(
+      withHold(decision.status === 'rejected' ? this.automatedRejection(decision.statusReason, ruling) : [], verdict),
+      ruling,
+    );
     const outcome = await insertComment(
       this.prisma.pool,
       {
@@ -143,17 +153,21 @@ export class CommentsService {
         authorId: user.id,
         ...thread,
         body: dto.body,
-        status: decision.status,
+        status: checked ? 'pending' : decision.status,
         statusReason: decision.statusReason,
         idempotency: idem,
       },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
       // The hold (src/holds) records why the filter or a rule held or rejected it, in the same statement.
-      withRuling(withHold(decision.status === 'rejected' ? this.automatedRejection(decision.statusReason, ruling) : [], verdict), ruling),
+      checked ? [...effects, this.checks.storedEffect(decision.status)] : effects,
     );
     switch (outcome.kind) {
-      case 'created':
-        return JSON.parse(outcome.comment.view) as CommentView;
+      case 'created': {
+        if (!checked) return JSON.parse(outcome.comment.view) as CommentView;
+        const c = outcome.comment;
+        const view = await this.checks.decide({ commentId: c.id, version: c.version, publishTo: decision.status });
+        return JSON.parse(view ?? c.view) as CommentView;
+      }
       case 'replay':
         return replay(outcome.view, outcome.hash, idem!.hash);
       case 'duplicate':
@@ -210,14 +224,27 @@ export class CommentsService {
     // A comment under notice (DSA Art. 16) waits for a moderator: a new text must not publish itself meanwhile.
     const status = row.status === 'pending' || decision.status !== 'approved' || row.open_notice_count > 0 ? 'pending' : 'approved';
     const held = verdict.verdict === 'suspect' || ruling?.action === 'hold';
+    // The new text is checked like a new comment: pending until the classifier decides (docs/triage.md).
+    const checked = this.checks.enabled && decision.status !== 'rejected';
+    const effects = withRuling(withHold([keepRevision(row.body, row.version)], verdict), ruling);
     const edit = (db: Parameters<typeof applyCommentChange>[0]) =>
       applyCommentChange(
         db,
         snapshotOf(row),
-        { body: dto.body, editedAt: new Date(), status, ...(held && { statusReason: decision.statusReason }) },
+        {
+          body: dto.body,
+          editedAt: new Date(),
+          status: checked ? 'pending' : status,
+          ...(held && { statusReason: decision.statusReason }),
+        },
         { action: 'edit', actorId: user.id, reason: held ? decision.statusReason : null },
-        withRuling(withHold([keepRevision(row.body, row.version)], verdict), ruling),
+        checked ? [...effects, this.checks.storedEffect(status)] : effects,
       );
+    if (checked) {
+      const edited = await edit(this.prisma.pool);
+      const view = await this.checks.decide({ commentId: edited.id, version: edited.version, publishTo: status });
+      return JSON.parse(view ?? edited.view) as CommentView;
+    }
     if (decision.status !== 'rejected') return JSON.parse((await edit(this.prisma.pool)).view) as CommentView;
     // Banned words: the edit and the rejection are two audited steps of one transaction.
     const rejected = await this.prisma.transaction(async (tx) => {

@@ -23,7 +23,7 @@ export class CommentHoldDto {
   @ApiProperty({
     enum: HOLD_SOURCES,
     description:
-      'what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it); `rule`, `classifier` and `spam_service` are reserved for automated triage',
+      "what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it), `rule` (a triage rule), `classifier` (the publisher's classifier, docs/triage.md); `spam_service` is reserved for a spam service",
     example: 'word_filter',
   })
   source: HoldSource;
