@@ -17,12 +17,20 @@ import type { CommentStatus } from '../generated/prisma/enums.js';
 import { holdEffect } from '../holds/comment-holds.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ClassifierClient, type ClassifierOutcome, type ClassifierRequest } from '../triage/classifier.js';
+import { AkismetService, type SpamInput, type SpamVerdict } from '../triage/spam-service.js';
+import { SecretBox } from '../common/outbound/secrets.js';
 
 /** A comment awaiting its check: the version judged and the status it takes when the check lets it through. */
 export interface PendingCheck {
   commentId: string;
   version: number;
   publishTo: CommentStatus;
+}
+
+/** The client of a post or edit: for the spam service only, kept encrypted and briefly (docs/legal.md). */
+export interface ClientFacts {
+  ip: string;
+  userAgent: string;
 }
 
 interface CheckFacts {
@@ -46,6 +54,8 @@ interface CheckFacts {
   moderation_mode: string;
   hold_source: string | null;
   hold_rule: string | null;
+  author_name: string;
+  sealed: string | null;
 }
 
 /** Time a request keeps its claim beyond the classifier's timeout before the resume worker may take the comment. */
@@ -74,19 +84,28 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
     private readonly config: AppConfig,
     private readonly policy: StatementPolicy,
     private readonly classifier: ClassifierClient,
-  ) {}
+    private readonly spam: AkismetService,
+  ) {
+    // The client data is sealed under a key derived from JWT_SECRET for this purpose only (HKDF info): it lives
+    // for days, so a JWT_SECRET rotation merely loses the feedback on the comments decided before it.
+    this.box = new SecretBox([config.get('JWT_SECRET')], 'newsroom-comments spam-service client data');
+  }
 
-  /** Whether new and edited comments are checked (a classifier is configured). */
+  private readonly box: SecretBox;
+
+  /** Whether new and edited comments are checked (a classifier or a spam service is configured). */
   get enabled(): boolean {
-    return this.classifier.enabled;
+    return this.classifier.enabled || this.spam.enabled;
   }
 
-  /** How long the posting request holds its claim: the classifier's timeout plus a grace period. */
+  /** How long the posting request holds its claim: the longer timeout plus a grace period. */
   get claimMs(): number {
-    return this.classifier.timeoutMs + CLAIM_GRACE_MS;
+    return Math.max(this.classifier.enabled ? this.classifier.timeoutMs : 0, this.config.get('SPAM_CHECK_TIMEOUT_MS')) + CLAIM_GRACE_MS;
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // The client data is kept only while a spam service is configured: turned off, it goes at the next start.
+    if (!this.spam.enabled) await query(this.prisma.pool, 'DELETE FROM comment_client_data', []);
     if (!this.enabled) return;
     const every = this.config.get('COMMENT_CHECK_POLL_MS');
     this.timer = setInterval(() => void this.resume(), every);
@@ -109,18 +128,36 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
     await this.resuming;
   }
 
-  /** The effect that records, in the statement storing the comment, that it awaits its check (claimed by this request). */
-  storedEffect(publishTo: CommentStatus): StateEffect {
+  /**
+   * The effects that record, in the statement storing the comment, that it awaits its check (claimed by this
+   * request), and, with a spam service, the client's address and user agent, encrypted, bound to the author.
+   */
+  storedEffects(publishTo: CommentStatus, authorId: string, client?: ClientFacts): StateEffect[] {
     const claimMs = this.claimMs;
-    return {
-      name: 'check_pending',
-      sql: (p) => `INSERT INTO comment_checks (comment_id, version, publish_to, created_at, claimed_until, attempts)
-        SELECT d.id, d.version, ${p.p(publishTo, '"CommentStatus"')}, now(), now() + ${p.p(claimMs, 'int')} * interval '1 millisecond', 0
-        FROM changed d
-        ON CONFLICT (comment_id) DO UPDATE SET version = EXCLUDED.version, publish_to = EXCLUDED.publish_to,
-          created_at = EXCLUDED.created_at, claimed_until = EXCLUDED.claimed_until, attempts = 0
-        RETURNING comment_id`,
-    };
+    const effects: StateEffect[] = [
+      {
+        name: 'check_pending',
+        sql: (p) => `INSERT INTO comment_checks (comment_id, version, publish_to, created_at, claimed_until, attempts)
+          SELECT d.id, d.version, ${p.p(publishTo, '"CommentStatus"')}, now(), now() + ${p.p(claimMs, 'int')} * interval '1 millisecond', 0
+          FROM changed d
+          ON CONFLICT (comment_id) DO UPDATE SET version = EXCLUDED.version, publish_to = EXCLUDED.publish_to,
+            created_at = EXCLUDED.created_at, claimed_until = EXCLUDED.claimed_until, attempts = 0
+          RETURNING comment_id`,
+      },
+    ];
+    if (this.spam.enabled && client) {
+      const sealed = this.box.seal(JSON.stringify(client), authorId);
+      // Until decided (the decision shortens it to SPAM_FEEDBACK_DAYS from then), at most a day more.
+      const days = this.config.get('SPAM_FEEDBACK_DAYS') + 1;
+      effects.push({
+        name: 'client_data',
+        sql: (p) => `INSERT INTO comment_client_data (comment_id, sealed, spam_verdict, delete_after)
+          SELECT d.id, ${p.p(sealed, 'text')}, NULL, now() + ${p.p(days, 'int')} * interval '1 day' FROM changed d
+          ON CONFLICT (comment_id) DO UPDATE SET sealed = EXCLUDED.sealed, spam_verdict = NULL, delete_after = EXCLUDED.delete_after
+          RETURNING comment_id`,
+      });
+    }
+    return effects;
   }
 
   /**
@@ -144,6 +181,7 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
   resume(): Promise<void> {
     this.resuming ??= (async () => {
       try {
+        await query(this.prisma.pool, 'DELETE FROM comment_client_data WHERE delete_after < now()', []);
         while (!this.closed) {
           const claimed = await query<{ comment_id: string; version: number; publish_to: CommentStatus }>(
             this.prisma.pool,
@@ -174,9 +212,9 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
       `SELECT c.id, c.article_id, c.author_id, c.body, c.status::text AS status, c.deleted_at, c.version, c.parent_id, c.created_at, c.edited_at,
               u.role::text AS author_role, u.created_at AS author_created_at, u.approved_comment_count AS author_approved, u.email AS author_email,
               a.slug AS article_slug, a.title AS article_title, a.url AS article_url, a.moderation_mode::text AS moderation_mode,
-              h.source AS hold_source, h.rule AS hold_rule
+              h.source AS hold_source, h.rule AS hold_rule, COALESCE(u.display_name, u.username) AS author_name, k.sealed
        FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
-       LEFT JOIN comment_holds h ON h.comment_id = c.id
+       LEFT JOIN comment_holds h ON h.comment_id = c.id LEFT JOIN comment_client_data k ON k.comment_id = c.id
        WHERE c.id = $1::uuid`,
       [check.commentId],
     );
@@ -217,12 +255,70 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
         },
       },
     };
-    const outcome = await this.classifier.check(request, `chk_${facts.id}_${facts.version}`);
+    const spamInput = this.spamInput(facts);
+    const [outcome, spam] = await Promise.all([
+      this.classifier.enabled ? this.classifier.check(request, `chk_${facts.id}_${facts.version}`) : null,
+      this.spam.enabled && spamInput ? this.spam.check(spamInput) : null,
+    ]);
     if (this.closed) return null;
-    return this.apply(check, facts, outcome);
+    if (spam?.verdict === 'unavailable')
+      this.logger.warn({ msg: 'spam service gave no verdict', commentId: facts.id, reason: spam.reason });
+    return this.apply(check, facts, outcome, spam);
   }
 
-  private async apply(check: PendingCheck, facts: CheckFacts, outcome: ClassifierOutcome): Promise<string | null> {
+  /**
+   * The verdicts together: the classifier's refusal first, then a spam service's `discard` (refused as spam), the
+   * classifier's hold, a spam service's `spam` (held), else publish. A spam service without a verdict (down, slow)
+   * never holds by itself: posting goes on as the rules and the classifier decided.
+   */
+  private async apply(
+    check: PendingCheck,
+    facts: CheckFacts,
+    classified: ClassifierOutcome | null,
+    spam: SpamVerdict | null,
+  ): Promise<string | null> {
+    const verdict = spam && spam.verdict !== 'unavailable' ? spam : null;
+    const spamLabels = verdict && verdict.verdict !== 'ham' ? ['spam', ...(verdict.verdict === 'discard' ? ['discard'] : [])] : [];
+    const outcome: ClassifierOutcome = classified
+      ? { ...classified, labels: [...new Set([...classified.labels, ...spamLabels])] }
+      : { action: 'publish', labels: spamLabels, model: null };
+    const extra: StateEffect[] = [this.doneEffect(check), ...(verdict ? [this.verdictEffect(verdict.verdict)] : [])];
+    if (outcome.action !== 'refuse' && verdict?.verdict === 'discard') {
+      const statusReason = `spam service ${verdict.service}: blatant spam`;
+      const statement = this.policy.resolve(undefined, { action: 'check_reject', decidedById: null, reason: statusReason });
+      return this.change(check, () =>
+        applyCommentChange(
+          this.prisma.pool,
+          {
+            id: facts.id,
+            articleId: facts.article_id,
+            authorId: facts.author_id,
+            status: 'pending',
+            deletedAt: null,
+            version: check.version,
+          },
+          { status: 'rejected', statusReason },
+          { action: 'check_reject', actorId: null, reason: statusReason },
+          [
+            ...restrictionEffects(statement),
+            holdEffect({ source: 'spam_service', rule: verdict.service, matched: [], labels: outcome.labels }),
+            ...extra,
+          ],
+        ),
+      );
+    }
+    if (outcome.action === 'publish' && verdict?.verdict === 'spam') {
+      return this.hold(check, facts, `spam service ${verdict.service}: spam`, outcome.labels, verdict.service, extra, 'spam_service');
+    }
+    return this.applyClassifier(check, facts, outcome, extra);
+  }
+
+  private async applyClassifier(
+    check: PendingCheck,
+    facts: CheckFacts,
+    outcome: ClassifierOutcome,
+    extra: StateEffect[],
+  ): Promise<string | null> {
     const snapshot = {
       id: facts.id,
       articleId: facts.article_id,
@@ -233,7 +329,7 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
     };
     const labels = outcome.labels;
     if (outcome.action === 'publish') {
-      if (check.publishTo !== 'approved') return this.hold(check, facts, null, labels, null);
+      if (check.publishTo !== 'approved') return this.hold(check, facts, null, labels, null, extra);
       const reason = `classifier${outcome.model ? ` ${outcome.model}` : ''}: publish${labels.length ? ` (${labels.join(', ')})` : ''}`;
       return this.change(check, () =>
         applyCommentChange(
@@ -241,13 +337,13 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
           snapshot,
           { status: 'approved', statusReason: null },
           { action: 'check_publish', actorId: null, reason },
-          [this.doneEffect(check)],
+          extra,
         ),
       );
     }
     if (outcome.action === 'hold') {
       const rule = 'failure' in outcome ? outcome.failure : (outcome.model ?? 'classifier');
-      return this.hold(check, facts, `classifier: ${outcome.reason}`, labels, rule);
+      return this.hold(check, facts, `classifier: ${outcome.reason}`, labels, rule, extra);
     }
     const reason = await this.prisma.decisionReason.findFirst({
       where: {
@@ -257,7 +353,7 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
     });
     if (!reason) {
       const why = `classifier: refused for "${outcome.reason}", which is not one of the newsroom's decision reasons; held for a moderator`;
-      return this.hold(check, facts, why, labels, outcome.model ?? 'classifier');
+      return this.hold(check, facts, why, labels, outcome.model ?? 'classifier', extra);
     }
     const statusReason = `classifier: ${reason.label}`.slice(0, 500);
     const statement = this.policy.resolve(reason.statement as StatementFieldsDto, {
@@ -274,7 +370,7 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
         [
           ...restrictionEffects(statement),
           holdEffect({ source: 'classifier', rule: outcome.model ?? 'classifier', matched: [], labels }),
-          this.doneEffect(check),
+          ...extra,
         ],
       ),
     );
@@ -292,15 +388,17 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
     reason: string | null,
     labels: string[],
     rule: string | null,
+    extra: StateEffect[],
+    source: 'classifier' | 'spam_service' = 'classifier',
   ): Promise<string | null> {
     const replace = reason !== null && facts.hold_source === null;
-    const auditReason = reason ?? `classifier: no objection${labels.length ? ` (${labels.join(', ')})` : ''}; waits for a moderator`;
+    const auditReason = reason ?? `automated check: no objection${labels.length ? ` (${labels.join(', ')})` : ''}; waits for a moderator`;
     const effects: StateEffect[] = [
-      this.doneEffect(check),
+      ...extra,
       {
         name: 'check_hold',
         sql: (p) => `INSERT INTO comment_holds (comment_id, source, rule, matched, labels, created_at)
-          SELECT d.id, 'classifier', ${p.p(rule, 'text')}, ARRAY[]::text[], ${p.p(labels, 'text[]')}, now() FROM changed d
+          SELECT d.id, ${p.p(source, 'text')}, ${p.p(rule, 'text')}, ARRAY[]::text[], ${p.p(labels, 'text[]')}, now() FROM changed d
           WHERE ${replace ? 'true' : `cardinality(${p.p(labels, 'text[]')}) > 0`}
           ON CONFLICT (comment_id) DO UPDATE SET ${
             replace
@@ -341,6 +439,70 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
         return null;
       }
       throw err;
+    }
+  }
+
+  /** Records the spam service's verdict (for a later override) and shortens the client data's life to the feedback window. */
+  private verdictEffect(verdict: 'ham' | 'spam' | 'discard'): StateEffect {
+    return {
+      name: 'spam_verdict',
+      sql: (p) => `UPDATE comment_client_data k SET spam_verdict = ${p.p(verdict, 'text')},
+          delete_after = now() + ${p.p(this.config.get('SPAM_FEEDBACK_DAYS'), 'int')} * interval '1 day'
+        FROM changed d WHERE k.comment_id = d.id RETURNING k.comment_id`,
+    };
+  }
+
+  /** What the spam service is told about a comment, with its client's address and user agent (null: none kept). */
+  private spamInput(
+    f: Pick<
+      CheckFacts,
+      'sealed' | 'author_id' | 'body' | 'author_name' | 'author_email' | 'article_url' | 'parent_id' | 'created_at' | 'edited_at'
+    >,
+  ): SpamInput | null {
+    if (!f.sealed) return null;
+    let client: ClientFacts;
+    try {
+      client = JSON.parse(this.box.open(f.sealed, f.author_id)) as ClientFacts;
+    } catch {
+      return null;
+    }
+    return {
+      ip: client.ip,
+      userAgent: client.userAgent,
+      body: f.body,
+      authorName: f.author_name,
+      authorEmail: f.author_email,
+      permalink: f.article_url,
+      reply: f.parent_id !== null,
+      createdAt: f.created_at,
+      editedAt: f.edited_at,
+    };
+  }
+
+  /**
+   * A moderator decided comments: where that overrides the spam service (approved what it called spam, marked spam
+   * what it let through), the service is told (submit-ham / submit-spam) and the client data is deleted. In the
+   * background of the decision; never throws.
+   */
+  async afterDecision(ids: readonly string[], status: CommentStatus): Promise<void> {
+    if (!this.spam.enabled || (status !== 'approved' && status !== 'spam') || ids.length === 0) return;
+    try {
+      const rows = await query<CheckFacts>(
+        this.prisma.pool,
+        `SELECT c.id, c.author_id, c.body, c.parent_id, c.created_at, c.edited_at, u.email AS author_email,
+                COALESCE(u.display_name, u.username) AS author_name, a.url AS article_url, k.sealed
+         FROM comment_client_data k JOIN comments c ON c.id = k.comment_id JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
+         WHERE k.comment_id = ANY($1::uuid[]) AND k.spam_verdict = ANY($2::text[])`,
+        [ids, status === 'approved' ? ['spam', 'discard'] : ['ham']],
+      );
+      for (const row of rows) {
+        const input = this.spamInput(row);
+        if (input && (await this.spam.feedback(status === 'approved' ? 'ham' : 'spam', input))) {
+          await query(this.prisma.pool, 'DELETE FROM comment_client_data WHERE comment_id = $1::uuid', [row.id]);
+        }
+      }
+    } catch (err) {
+      this.logger.warn({ msg: 'spam feedback failed', err: (err as Error).message });
     }
   }
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { PAGE_CACHE, sendJson } from '../common/http-cache.js';
@@ -84,9 +84,10 @@ export class CommentsController {
     @Param('slug') slug: string,
     @Body() dto: CreateCommentDto,
     @CurrentUser() user: AuthUser,
+    @Req() req: FastifyRequest,
     @IdempotencyKey() key?: string,
   ): Promise<CommentResponse> {
-    return { comment: await this.comments.create(user, slug, dto, key) };
+    return { comment: await this.comments.create(user, slug, dto, key, clientOf(req)) };
   }
 
   @Public()
@@ -123,8 +124,13 @@ export class CommentsController {
       'COMMENT_NOT_EDITABLE',
     ],
   })
-  async edit(@Param() { id }: CommentIdParam, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser): Promise<CommentResponse> {
-    return { comment: await this.comments.edit(user, id, dto) };
+  async edit(
+    @Param() { id }: CommentIdParam,
+    @Body() dto: UpdateCommentDto,
+    @CurrentUser() user: AuthUser,
+    @Req() req: FastifyRequest,
+  ): Promise<CommentResponse> {
+    return { comment: await this.comments.edit(user, id, dto, clientOf(req)) };
   }
 
   @Delete('comments/:id')
@@ -208,3 +214,6 @@ export class CommentsController {
     return { reaction: await this.reactions.remove(user, id) };
   }
 }
+
+/** The client's address (after TRUST_PROXY) and user agent: for a spam service only (comment-checks.service.ts). */
+const clientOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500) });

@@ -15,6 +15,6 @@ import { CommentChecksService } from './comment-checks.service.js';
   imports: [ArticlesModule, WordFilterModule, DsaModule, TriageModule],
   controllers: [CommentCountsController, CommentsController],
   providers: [CommentCountsService, CommentsService, CommentChecksService, CommentReportsService, CommentReactionsService],
-  exports: [CommentCountsService, CommentsService],
+  exports: [CommentCountsService, CommentsService, CommentChecksService],
 })
 export class CommentsModule {}

@@ -14,7 +14,7 @@ import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { holdEffect, withHold } from '../holds/comment-holds.js';
 import { standingLimits, triage, type TriageVerdict } from '../triage/triage-rules.js';
 import { TriageService } from '../triage/triage.service.js';
-import { CommentChecksService } from './comment-checks.service.js';
+import { type ClientFacts, CommentChecksService } from './comment-checks.service.js';
 import type { StateEffect } from '../comment-core/comment-state.js';
 import type { AuthorStandingRow } from '../comment-core/comment-reads.sql.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -99,7 +99,7 @@ export class CommentsService {
    * one, the same body on the same article within COMMENT_DUPLICATE_WINDOW_SECONDS is 409 DUPLICATE_COMMENT.
    * Round trips: one read of everything to check, then one statement (comment-state.ts insertComment).
    */
-  async create(user: AuthUser, slug: string, dto: CreateCommentDto, idempotencyKey?: string): Promise<CommentView> {
+  async create(user: AuthUser, slug: string, dto: CreateCommentDto, idempotencyKey?: string, client?: ClientFacts): Promise<CommentView> {
     // The key is bound to what was sent: the same key with another payload is a client bug, not a retry.
     const idem = idempotencyKey
       ? {
@@ -138,7 +138,7 @@ export class CommentsService {
     const trusted = ctx.trusted_bypass! && trustedThreshold > 0 && (ctx.author_approved ?? 0) >= trustedThreshold;
     const ruling = verdict.verdict === 'clean' ? triage(rules, standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted)) : null;
     const decision = applyRuling(filtered, ruling);
-    // With a classifier (docs/triage.md) a comment the rules did not refuse is stored pending first, awaiting its
+    // With a classifier or a spam service (docs/triage.md) a comment the rules did not refuse is stored pending first, awaiting its
     // check: nothing is announced as published before the check has decided, and nothing is lost if this process
     // stops before it has (the resume worker decides it then).
     const checked = this.checks.enabled && decision.status !== 'rejected';
@@ -159,7 +159,7 @@ export class CommentsService {
       },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
       // The hold (src/holds) records why the filter or a rule held or rejected it, in the same statement.
-      checked ? [...effects, this.checks.storedEffect(decision.status)] : effects,
+      checked ? [...effects, ...this.checks.storedEffects(decision.status, user.id, client)] : effects,
     );
     switch (outcome.kind) {
       case 'created': {
@@ -183,7 +183,7 @@ export class CommentsService {
    * moderated like a new comment on the article: an approved comment goes back to pending (unless the article is
    * post-moderated or the author trusted), banned words reject it. An edit never promotes a pending comment.
    */
-  async edit(user: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
+  async edit(user: AuthUser, id: string, dto: UpdateCommentDto, client?: ClientFacts): Promise<CommentView> {
     const rules = await this.triage.rules();
     const row = await commentForChange(this.prisma.pool, id, standingLimits(rules));
     if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
@@ -238,7 +238,7 @@ export class CommentsService {
           ...(held && { statusReason: decision.statusReason }),
         },
         { action: 'edit', actorId: user.id, reason: held ? decision.statusReason : null },
-        checked ? [...effects, this.checks.storedEffect(status)] : effects,
+        checked ? [...effects, ...this.checks.storedEffects(status, user.id, client)] : effects,
       );
     if (checked) {
       const edited = await edit(this.prisma.pool);

@@ -92,6 +92,15 @@ export const platformFields = {
   CLASSIFIER_ALLOW_PRIVATE_TARGET: bool.default(false),
   // How often this instance looks for comments left awaiting their check (a process stopped between storing and
   // deciding). Every instance may: a comment is claimed by one at a time.
+  // A spam service (docs/triage.md): Akismet's comment-check for every new or edited comment, and submit-spam /
+  // submit-ham when a moderator overrides it. Off unless both are set. AKISMET_URL: the API's base (tests).
+  AKISMET_KEY: z.string().min(1).max(200).optional(),
+  AKISMET_SITE: z.string().url().max(2000).optional(),
+  AKISMET_URL: z.string().url().default('https://rest.akismet.com'),
+  SPAM_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800),
+  // How long the client's address and user agent (kept encrypted for the spam service only) stay after the decision,
+  // so a moderator's override can be reported to the service; then they are deleted (0: at the decision).
+  SPAM_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   COMMENT_CHECK_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

@@ -176,6 +176,8 @@ describe('the publisher’s classifier', () => {
       expect.arrayContaining([expect.objectContaining({ action: 'check_publish', toStatus: 'approved' })]),
     );
     expect(await t.prisma.commentCheck.count({ where: { commentId: c.id } })).toBe(0);
+    // Without a spam service the client's address and user agent are not kept.
+    expect(await t.prisma.commentClientData.count()).toBe(0);
   });
 
   it('should leave a pre-moderated article’s comment pending when the classifier lets it through', async () => {
