@@ -4712,7 +4712,7 @@ export interface components {
              */
             reportedOpen: number;
             /**
-             * @description pending comments the word filter held (holdSource=word_filter)
+             * @description pending comments held automatically (holdSource=automatic: word filter, rules, classifier, spam service)
              * @example 1
              */
             flagged: number;
@@ -15793,8 +15793,8 @@ export interface operations {
                 author?: string;
                 /** @description case-insensitive substring of the body */
                 q?: string;
-                /** @description only comments held by this source (see `hold`); with status=pending: e.g. the comments the word filter flagged */
-                holdSource?: "word_filter" | "reports" | "rule" | "classifier" | "spam_service";
+                /** @description only comments held by this source (see `hold`); `automatic`: by any source that holds on posting (word_filter, rule, classifier, spam_service), the console's "flagged" queue with status=pending */
+                holdSource?: "word_filter" | "reports" | "rule" | "classifier" | "spam_service" | "automatic";
             };
             header?: never;
             path?: never;

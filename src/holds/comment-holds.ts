@@ -11,6 +11,9 @@ import type { FilterVerdict } from '../word-filter/word-matcher.js';
 export const HOLD_SOURCES = ['word_filter', 'reports', 'rule', 'classifier', 'spam_service'] as const;
 export type HoldSource = (typeof HOLD_SOURCES)[number];
 
+/** The sources that hold a comment on their own when it is posted or edited (every one but readers' reports). */
+export const AUTOMATIC_HOLD_SOURCES = ['word_filter', 'rule', 'classifier', 'spam_service'] as const satisfies readonly HoldSource[];
+
 export interface HoldReason {
   source: HoldSource;
   /** Which rule of the source: `banned` / `suspect` (word filter), `threshold` (reports), a rule or model name. */

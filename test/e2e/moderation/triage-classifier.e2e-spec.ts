@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
+import { listen, startTestApp, type TestApp } from '../../helpers/app.js';
+import { launchBrowser } from '../../helpers/browser.js';
+import { openConsole } from '../../helpers/console.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { authHeader, createUser, postComment, type TestUser } from '../../factories/index.js';
 
@@ -204,6 +206,27 @@ describe('the publisher’s classifier', () => {
       expect.arrayContaining([expect.objectContaining({ action: 'check_hold', reason: 'classifier: toxicity 0.91' })]),
     );
   });
+
+  it('should show it in the console’s "held automatically" queue with its source, model, labels and reason', async () => {
+    const a = await article(t, 'post');
+    const c = await postComment(t, a, regular, { body: 'Друг [hold] коментар за конзолата' });
+    const browser = await launchBrowser();
+    try {
+      const tab = await openConsole(browser, await listen(t), moderator, {
+        path: `/admin/queue/flagged?article=${encodeURIComponent(a.slug)}`,
+      });
+      const card = tab.page.locator(`[data-comment-id="${c.id}"]`);
+      await card.waitFor();
+      const why = card.locator('.hold');
+      await expect.poll(() => why.textContent()).toContain('Класификатор');
+      expect(await why.textContent()).toContain('perspective-v2');
+      expect(await card.locator('.badge.label').allTextContents()).toEqual(['toxicity', 'insult']);
+      expect(await card.locator('.why').textContent()).toContain('classifier: toxicity 0.91');
+      expect(tab.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('should refuse with a statement of reasons from the newsroom’s list, marked automated, that the author reads', async () => {
     const a = await article(t, 'post');
