@@ -148,6 +148,8 @@ export interface AuthorStandingRow {
   article_url: string | null;
   author_role: 'reader' | 'moderator' | 'admin' | null;
   author_created_at: Date | null;
+  /** The domain of the author's e-mail (null: an account without one). */
+  author_email_domain: string | null;
   /** The author's comments, any status, counted up to the limit asked for. */
   author_comments: number;
   /** Statuses of the author's latest decided comments, newest first (as many as asked for). */
@@ -159,7 +161,7 @@ export interface AuthorStandingRow {
  * comments to count, $n+1 how many decided ones to list (0 when no rule needs them: the index scan stops at once).
  */
 const authorStanding = (countParam: number, recentParam: number) => `a.url AS article_url, au.role::text AS author_role,
-          au.created_at AS author_created_at,
+          au.created_at AS author_created_at, lower(NULLIF(split_part(au.email, '@', 2), '')) AS author_email_domain,
           (SELECT count(*)::int FROM (SELECT 1 FROM comments x WHERE x.author_id = au.id LIMIT $${countParam}::int) q) AS author_comments,
           ARRAY(SELECT x.status::text FROM comments x WHERE x.author_id = au.id AND x.status <> 'pending'
                 ORDER BY x.created_at DESC LIMIT $${recentParam}::int) AS author_recent`;

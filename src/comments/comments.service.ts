@@ -136,7 +136,10 @@ export class CommentsService {
     );
     // The newsroom's triage rules (src/triage) judge what the word filter let through, on every article.
     const trusted = ctx.trusted_bypass! && trustedThreshold > 0 && (ctx.author_approved ?? 0) >= trustedThreshold;
-    const ruling = verdict.verdict === 'clean' ? triage(rules, standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted)) : null;
+    const ruling =
+      verdict.verdict === 'clean'
+        ? triage(rules, { ...standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted), disposable: this.triage.disposable })
+        : null;
     const decision = applyRuling(filtered, ruling);
     // With a classifier or a spam service (docs/triage.md) a comment the rules did not refuse is stored pending first, awaiting its
     // check: nothing is announced as published before the check has decided, and nothing is lost if this process
@@ -218,7 +221,10 @@ export class CommentsService {
     // The triage rules judge the new text too (links added by an edit wait like links posted); an edit is held, never
     // refused by them: the author keeps the comment they wrote.
     const trusted = row.trusted_bypass && trustedThreshold > 0 && approvedBefore >= trustedThreshold;
-    const judged = verdict.verdict === 'clean' ? triage(rules, standingFacts(row, approvedBefore, dto.body, trusted)) : null;
+    const judged =
+      verdict.verdict === 'clean'
+        ? triage(rules, { ...standingFacts(row, approvedBefore, dto.body, trusted), disposable: this.triage.disposable })
+        : null;
     const ruling = judged?.action === 'refuse' ? { ...judged, action: 'hold' as const } : judged;
     const decision = applyRuling(filtered, ruling);
     // A comment under notice (DSA Art. 16) waits for a moderator: a new text must not publish itself meanwhile.
@@ -307,6 +313,7 @@ function standingFacts(row: AuthorStandingRow, approved: number, body: string, t
     authorApproved: approved,
     authorComments: row.author_comments,
     authorRecent: row.author_recent,
+    authorEmailDomain: row.author_email_domain,
     trusted,
   };
 }

@@ -92,6 +92,9 @@ export const platformFields = {
   CLASSIFIER_ALLOW_PRIVATE_TARGET: bool.default(false),
   // How often this instance looks for comments left awaiting their check (a process stopped between storing and
   // deciding). Every instance may: a comment is claimed by one at a time.
+  // The disposable e-mail domains of the e-mail domain rule (docs/triage.md): a file, one domain a line, that replaces
+  // the shipped list (src/triage/disposable-domains.ts). Read at start-up.
+  DISPOSABLE_EMAIL_DOMAINS_FILE: z.string().min(1).optional(),
   // A spam service (docs/triage.md): Akismet's comment-check for every new or edited comment, and submit-spam /
   // submit-ham when a moderator overrides it. Off unless both are set. AKISMET_URL: the API's base (tests).
   AKISMET_KEY: z.string().min(1).max(200).optional(),

@@ -3,7 +3,9 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { TriageRulesDto, TriageRulesViewDto } from './triage.dto.js';
-import { DEFAULT_TRIAGE_RULES, type TriageRules } from './triage-rules.js';
+import { AppConfig } from '../config/app-config.js';
+import { inDomainList, loadDisposableDomains } from './disposable-domains.js';
+import { DEFAULT_TRIAGE_RULES, isDisposableDomain, type TriageRules } from './triage-rules.js';
 
 interface Loaded {
   rules: TriageRules;
@@ -18,6 +20,7 @@ function withDefaults(saved: unknown): TriageRules {
     newAccounts: { ...DEFAULT_TRIAGE_RULES.newAccounts, ...s.newAccounts },
     links: { ...DEFAULT_TRIAGE_RULES.links, ...s.links },
     history: { ...DEFAULT_TRIAGE_RULES.history, ...s.history },
+    emailDomains: { ...DEFAULT_TRIAGE_RULES.emailDomains, ...s.emailDomains },
     skip: { ...DEFAULT_TRIAGE_RULES.skip, ...s.skip },
   };
 }
@@ -35,7 +38,28 @@ export class TriageService implements OnModuleInit {
   private loaded: Loaded | null = null;
   private refreshing: Promise<Loaded> | null = null;
 
-  constructor(private readonly prisma: PrismaService) {}
+  /** The disposable e-mail domains in use: DISPOSABLE_EMAIL_DOMAINS_FILE, or the shipped list. */
+  private readonly disposableList: Set<string>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    config: AppConfig,
+  ) {
+    this.disposableList = loadDisposableDomains(config.get('DISPOSABLE_EMAIL_DOMAINS_FILE'));
+  }
+
+  /** Whether a domain (or a parent domain) is on the disposable list in use (before the rules' blocked/allowed). */
+  readonly disposable = (domain: string): boolean => inDomainList(domain, this.disposableList);
+
+  /**
+   * Whether registering with `email` is refused: the e-mail domain rule is `refuse_registration` and the domain is
+   * disposable. Accounts created by a publisher sign-in (SSO) are never refused: their comments are judged instead.
+   */
+  async refusesRegistration(email: string): Promise<boolean> {
+    const e = (await this.rules()).emailDomains;
+    const domain = email.split('@').pop() ?? '';
+    return e.action === 'refuse_registration' && domain !== '' && isDisposableDomain(domain, e, this.disposable);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
