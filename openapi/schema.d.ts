@@ -3193,6 +3193,13 @@ export interface components {
             slug: string;
             counts: components["schemas"]["StatusCountsDto"];
         };
+        TriageOverridesDto: {
+            newAccounts?: components["schemas"]["NewAccountRulesDto"];
+            links?: components["schemas"]["LinkRulesDto"];
+            history?: components["schemas"]["HistoryRulesDto"];
+            emailDomains?: components["schemas"]["EmailDomainRulesDto"];
+            skip?: components["schemas"]["SkipRulesDto"];
+        };
         ArticleSettingsDto: {
             commentsOpen?: boolean;
             /**
@@ -3202,6 +3209,17 @@ export interface components {
             moderation?: "pre" | "post";
             /** @description trusted readers skip pre-moderation on this article */
             trustedBypass?: boolean;
+            /**
+             * @description this article's overrides of the triage rules (docs/triage.md): each section given replaces the newsroom's section here; `{}` removes them. Replaces the article's previous overrides
+             * @example {
+             *       "links": {
+             *         "hold": "everyone",
+             *         "maxLinks": 0,
+             *         "allowedDomains": []
+             *       }
+             *     }
+             */
+            triage?: components["schemas"]["TriageOverridesDto"];
             /**
              * @description recorded in the audit log
              * @example Темата привлича обиди
@@ -3229,6 +3247,11 @@ export interface components {
             trustedBypass: boolean;
             /** @example 12 */
             commentCount: number;
+            /**
+             * @description the article's overrides of the triage rules (whole sections); {} when it follows the newsroom's rules. In the settings answer (PATCH), not in lists
+             * @example {}
+             */
+            triage?: components["schemas"]["TriageOverridesDto"];
             /**
              * Format: date-time
              * @example 2026-11-29T10:00:00.000Z
@@ -4850,6 +4873,11 @@ export interface components {
             trustedBypass: boolean;
             /** @example 12 */
             commentCount: number;
+            /**
+             * @description the article's overrides of the triage rules (whole sections); {} when it follows the newsroom's rules. In the settings answer (PATCH), not in lists
+             * @example {}
+             */
+            triage?: components["schemas"]["TriageOverridesDto"];
             /**
              * Format: date-time
              * @example 2026-11-29T10:00:00.000Z
@@ -9415,6 +9443,7 @@ export interface operations {
                      *           "moderation": "pre",
                      *           "trustedBypass": false,
                      *           "commentCount": 12,
+                     *           "triage": {},
                      *           "updatedAt": "2026-11-29T10:00:00.000Z",
                      *           "pendingCount": 3,
                      *           "publishedAt": "2026-11-28T07:30:00.000Z"
@@ -17921,6 +17950,13 @@ export interface operations {
                  *       "commentsOpen": false,
                  *       "moderation": "pre",
                  *       "trustedBypass": false,
+                 *       "triage": {
+                 *         "links": {
+                 *           "hold": "everyone",
+                 *           "maxLinks": 0,
+                 *           "allowedDomains": []
+                 *         }
+                 *       },
                  *       "reason": "Темата привлича обиди"
                  *     }
                  */
@@ -17946,6 +17982,7 @@ export interface operations {
                      *         "moderation": "pre",
                      *         "trustedBypass": false,
                      *         "commentCount": 12,
+                     *         "triage": {},
                      *         "updatedAt": "2026-11-29T10:00:00.000Z"
                      *       }
                      *     }

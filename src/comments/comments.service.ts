@@ -12,7 +12,7 @@ import { DecisionsService } from '../dsa/decisions.service.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { holdEffect, withHold } from '../holds/comment-holds.js';
-import { standingLimits, triage, type TriageVerdict } from '../triage/triage-rules.js';
+import { triage, type TriageVerdict, withOverrides } from '../triage/triage-rules.js';
 import { TriageService } from '../triage/triage.service.js';
 import { type ClientFacts, CommentChecksService } from './comment-checks.service.js';
 import type { StateEffect } from '../comment-core/comment-state.js';
@@ -109,15 +109,17 @@ export class CommentsService {
             .digest('hex'),
         }
       : undefined;
-    const rules = await this.triage.rules();
+    const globalRules = await this.triage.rules();
     const ctx = await postContext(
       this.prisma.pool,
       isSlug(slug) ? slug : null,
       user.id,
       dto.parentId ?? null,
       idem?.key ?? null,
-      standingLimits(rules),
+      this.triage.readLimits(globalRules),
     );
+    // The article's overrides of the triage rules (whole sections) over the newsroom's.
+    const rules = withOverrides(globalRules, ctx.triage_overrides);
     if (ctx.prior_view !== null) return replay(ctx.prior_view, ctx.prior_hash, idem!.hash);
     if (ctx.article_id === null) throw articleNotFound(slug);
     if (!ctx.comments_open) throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article');
@@ -187,8 +189,8 @@ export class CommentsService {
    * post-moderated or the author trusted), banned words reject it. An edit never promotes a pending comment.
    */
   async edit(user: AuthUser, id: string, dto: UpdateCommentDto, client?: ClientFacts): Promise<CommentView> {
-    const rules = await this.triage.rules();
-    const row = await commentForChange(this.prisma.pool, id, standingLimits(rules));
+    const globalRules = await this.triage.rules();
+    const row = await commentForChange(this.prisma.pool, id, this.triage.readLimits(globalRules));
     if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
       throw commentNotFound();
     if (row.author_id !== user.id) throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author can edit a comment');
@@ -200,6 +202,7 @@ export class CommentsService {
       throw AppError.conflict('COMMENT_NOT_EDITABLE', 'A rejected comment cannot be edited');
     }
     const windowSeconds = this.config.get('COMMENT_EDIT_WINDOW_SECONDS');
+    const rules = withOverrides(globalRules, row.triage_overrides);
     if (Date.now() - row.created_at.getTime() > windowSeconds * 1000) {
       throw AppError.forbidden('EDIT_WINDOW_CLOSED', `Comments can be edited for ${formatDuration(windowSeconds)} after posting`);
     }

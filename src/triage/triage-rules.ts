@@ -203,6 +203,19 @@ export function isDisposableDomain(
   return within(e.blocked) || Boolean(onList?.(d));
 }
 
+/** The sections of the rules an article may replace (PATCH /api/admin/articles/:slug `triage`). */
+export const OVERRIDABLE_SECTIONS = ['newAccounts', 'links', 'history', 'emailDomains', 'skip'] as const;
+export type TriageOverrides = Partial<Pick<TriageRules, (typeof OVERRIDABLE_SECTIONS)[number]>>;
+
+/** The rules on one article: its overrides (whole sections, as saved) over the global rules. */
+export function withOverrides(rules: TriageRules, overrides: unknown): TriageRules {
+  if (!overrides || typeof overrides !== 'object') return rules;
+  const o = overrides as TriageOverrides;
+  const out = { ...rules };
+  for (const key of OVERRIDABLE_SECTIONS) if (o[key]) Object.assign(out, { [key]: { ...rules[key], ...o[key] } });
+  return out;
+}
+
 /** How much of the author's history the rules need read with the post (0: none; the read skips it). */
 export function standingLimits(rules: TriageRules): { countUpTo: number; recent: number } {
   return {

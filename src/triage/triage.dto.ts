@@ -175,6 +175,47 @@ export class EmailDomainRulesDto {
   allowed: string[];
 }
 
+/**
+ * An article's overrides of the triage rules (PATCH /api/admin/articles/:slug `triage`): each section given replaces
+ * the newsroom's section on this article; `{}` removes every override.
+ */
+export class TriageOverridesDto {
+  @ApiPropertyOptional({ type: NewAccountRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NewAccountRulesDto)
+  newAccounts?: NewAccountRulesDto;
+
+  @ApiPropertyOptional({ type: LinkRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LinkRulesDto)
+  links?: LinkRulesDto;
+
+  @ApiPropertyOptional({ type: HistoryRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HistoryRulesDto)
+  history?: HistoryRulesDto;
+
+  @ApiPropertyOptional({ type: EmailDomainRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EmailDomainRulesDto)
+  emailDomains?: EmailDomainRulesDto;
+
+  @ApiPropertyOptional({ type: SkipRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SkipRulesDto)
+  skip?: SkipRulesDto;
+}
+
 /** The whole rule set (PUT replaces it). */
 export class TriageRulesDto {
   @ApiProperty({ type: NewAccountRulesDto })

@@ -5,7 +5,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import type { TriageRulesDto, TriageRulesViewDto } from './triage.dto.js';
 import { AppConfig } from '../config/app-config.js';
 import { inDomainList, loadDisposableDomains } from './disposable-domains.js';
-import { DEFAULT_TRIAGE_RULES, isDisposableDomain, type TriageRules } from './triage-rules.js';
+import { DEFAULT_TRIAGE_RULES, isDisposableDomain, standingLimits, type TriageRules, withOverrides } from './triage-rules.js';
 
 interface Loaded {
   rules: TriageRules;
@@ -36,6 +36,7 @@ export class TriageService implements OnModuleInit {
   static readonly CACHE_TTL_MS = 30_000;
   private readonly logger = new Logger(TriageService.name);
   private loaded: Loaded | null = null;
+  private overrideLimits = { countUpTo: 0, recent: 0 };
   private refreshing: Promise<Loaded> | null = null;
 
   /** The disposable e-mail domains in use: DISPOSABLE_EMAIL_DOMAINS_FILE, or the shipped list. */
@@ -67,6 +68,28 @@ export class TriageService implements OnModuleInit {
 
   async rules(): Promise<TriageRules> {
     return (await this.current()).rules;
+  }
+
+  /**
+   * How much of the author's history posting reads with the post: what the global rules need, or more when an
+   * article's overrides need more (known from the overrides saved, loaded with the rules and noted when changed
+   * here): the read comes before the article's overrides are known.
+   */
+  readLimits(rules: TriageRules): { countUpTo: number; recent: number } {
+    const global = standingLimits(rules);
+    return {
+      countUpTo: Math.max(global.countUpTo, this.overrideLimits.countUpTo),
+      recent: Math.max(global.recent, this.overrideLimits.recent),
+    };
+  }
+
+  /** An article's overrides were saved: the reads of this instance cover them at once. */
+  noteOverrides(overrides: unknown): void {
+    const mine = standingLimits(withOverrides(DEFAULT_TRIAGE_RULES, overrides));
+    this.overrideLimits = {
+      countUpTo: Math.max(this.overrideLimits.countUpTo, mine.countUpTo),
+      recent: Math.max(this.overrideLimits.recent, mine.recent),
+    };
   }
 
   async view(): Promise<TriageRulesViewDto> {
@@ -113,6 +136,12 @@ export class TriageService implements OnModuleInit {
     this.refreshing ??= (async () => {
       try {
         const row = await this.prisma.triageSettings.findUnique({ where: { id: 1 }, select: { rules: true, updatedAt: true } });
+        const [limits] = await this.prisma.$queryRaw<{ count_up_to: number | null; recent: number | null }[]>`
+          SELECT max((triage_overrides #>> '{newAccounts,holdFirstComments}')::int) AS count_up_to,
+                 max(CASE WHEN triage_overrides #>> '{history,action}' IN ('hold', 'refuse')
+                          THEN (triage_overrides #>> '{history,lastComments}')::int END) AS recent
+          FROM articles WHERE triage_overrides IS NOT NULL`;
+        this.overrideLimits = { countUpTo: limits?.count_up_to ?? 0, recent: limits?.recent ?? 0 };
         this.loaded = { rules: withDefaults(row?.rules), updatedAt: row?.updatedAt ?? null, loadedAt: Date.now() };
         return this.loaded;
       } catch (err) {

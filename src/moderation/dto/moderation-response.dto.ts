@@ -1,3 +1,4 @@
+import { TriageOverridesDto } from '../../triage/triage.dto.js';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PickType } from '@nestjs/swagger';
 import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
@@ -256,6 +257,14 @@ export class ArticleSettingsViewDto extends QueueArticleDto {
 
   @ApiProperty({ type: 'integer', example: 12 })
   commentCount: number;
+
+  @ApiPropertyOptional({
+    type: TriageOverridesDto,
+    description:
+      "the article's overrides of the triage rules (whole sections); {} when it follows the newsroom's rules. In the settings answer (PATCH), not in lists",
+    example: {},
+  })
+  triage?: TriageOverridesDto;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-29T10:00:00.000Z' })
   updatedAt: string;
