@@ -283,6 +283,14 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
       ? { ...classified, labels: [...new Set([...classified.labels, ...spamLabels])] }
       : { action: 'publish', labels: spamLabels, model: null };
     const extra: StateEffect[] = [this.doneEffect(check), ...(verdict ? [this.verdictEffect(verdict.verdict)] : [])];
+    // An edit is held, never refused (as by the triage rules): the author keeps the comment they wrote.
+    if (facts.edited_at !== null && (outcome.action === 'refuse' || verdict?.verdict === 'discard')) {
+      const why =
+        outcome.action === 'refuse' ? `classifier refused the edit (${outcome.reason})` : `spam service ${verdict!.service}: blatant spam`;
+      const source = outcome.action === 'refuse' ? 'classifier' : 'spam_service';
+      const rule = outcome.action === 'refuse' ? (outcome.model ?? 'classifier') : verdict!.service;
+      return this.hold(check, facts, `${why}; an edit is held, not refused`, outcome.labels, rule, extra, source);
+    }
     if (outcome.action !== 'refuse' && verdict?.verdict === 'discard') {
       const statusReason = `spam service ${verdict.service}: blatant spam`;
       const statement = this.policy.resolve(undefined, { action: 'check_reject', decidedById: null, reason: statusReason });
@@ -392,7 +400,8 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
     source: 'classifier' | 'spam_service' = 'classifier',
   ): Promise<string | null> {
     const replace = reason !== null && facts.hold_source === null;
-    const auditReason = reason ?? `automated check: no objection${labels.length ? ` (${labels.join(', ')})` : ''}; waits for a moderator`;
+    const labelled = labels.length ? ` (${labels.join(', ')})` : '';
+    const auditReason = reason ? `${reason}${labelled}` : `automated check: no objection${labelled}; waits for a moderator`;
     const effects: StateEffect[] = [
       ...extra,
       {

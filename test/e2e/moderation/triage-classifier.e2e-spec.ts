@@ -203,7 +203,7 @@ describe('the publisher’s classifier', () => {
       .expect(200);
     expect(queue.body.items.map((i: { comment: { id: string } }) => i.comment.id)).toEqual([c.id]);
     expect(await audit(t, c.id)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ action: 'check_hold', reason: 'classifier: toxicity 0.91' })]),
+      expect.arrayContaining([expect.objectContaining({ action: 'check_hold', reason: 'classifier: toxicity 0.91 (toxicity, insult)' })]),
     );
   });
 
@@ -294,6 +294,15 @@ describe('the publisher’s classifier', () => {
       .expect(200);
     expect(edited.body.comment.status).toBe('pending');
     expect((await adminItem(t, c.id)).hold).toMatchObject({ source: 'classifier', labels: ['toxicity', 'insult'] });
+    // An edit is held, never refused: the author keeps the comment they wrote.
+    const other = await postComment(t, a, regular, { body: 'Трето мнение без проблеми.' });
+    const refusedEdit = await t.http
+      .patch(`/api/comments/${other.id}`)
+      .set(authHeader(regular))
+      .send({ body: 'Трето мнение [refuse] с реклама.' })
+      .expect(200);
+    expect(refusedEdit.body.comment.status).toBe('pending');
+    expect((await adminItem(t, other.id)).comment.statusReason).toContain('an edit is held, not refused');
   });
 });
 
