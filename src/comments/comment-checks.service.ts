@@ -9,7 +9,7 @@ import { auditRowsInsert } from '../audit/audit-log.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { annotatePending, applyCommentChange, type StateEffect } from '../comment-core/comment-state.js';
-import { query } from '../database/db.js';
+import { type Db, query } from '../database/db.js';
 import { restrictionEffects } from '../dsa/decision-effects.js';
 import type { StatementFieldsDto } from '../dsa/dto/statement-fields.dto.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
@@ -529,6 +529,11 @@ export class CommentChecksService implements OnApplicationBootstrap, BeforeAppli
       check.version,
     ]);
   }
+}
+
+/** Account erasure: the spam service's client data of every comment of the account goes at once. */
+export async function eraseClientData(db: Db, userId: string): Promise<void> {
+  await query(db, 'DELETE FROM comment_client_data k USING comments c WHERE c.id = k.comment_id AND c.author_id = $1::uuid', [userId]);
 }
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

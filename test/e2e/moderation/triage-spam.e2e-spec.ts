@@ -170,3 +170,19 @@ describe('a spam service (Akismet)', () => {
     expect(await t.prisma.commentCheck.count({ where: { commentId: c.id } })).toBe(0);
   });
 });
+
+describe('the client data of an erased account', () => {
+  it('should go with the account at once', async () => {
+    const leaving = await createUser(t);
+    const a = await article();
+    const res = await t.http
+      .post(`/api/articles/${a.slug}/comments`)
+      .set(authHeader(leaving))
+      .set('User-Agent', UA)
+      .send({ body: `Последно мнение ${seq}` })
+      .expect(201);
+    expect(await clientData(res.body.comment.id)).not.toBeNull();
+    await t.http.delete('/api/me').set(authHeader(leaving)).send({ password: leaving.password }).expect(200);
+    expect(await clientData(res.body.comment.id)).toBeNull();
+  });
+});
