@@ -306,6 +306,27 @@ describe('the publisher’s classifier', () => {
   });
 });
 
+describe('the SSRF guard', () => {
+  it('should refuse a classifier on an internal address unless allowed, and hold the comment', async () => {
+    const guarded = await startTestApp({
+      ...ENV(),
+      CLASSIFIER_URL: `https://127.0.0.1:${fake.port}/check`,
+      CLASSIFIER_ALLOW_PRIVATE_TARGET: 'false',
+    });
+    try {
+      const a = await article(guarded, 'post');
+      const c = await postComment(guarded, a, regular, { body: 'Към вътрешен адрес.' });
+      expect(c.status).toBe('pending');
+      const item = await adminItem(guarded, c.id);
+      expect(item.hold).toMatchObject({ source: 'classifier', rule: 'unavailable' });
+      expect(item.comment.statusReason).toContain('is not a public address');
+      expect(fake.received.some((r) => r.commentId === c.id)).toBe(false);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe('a comment stored but not yet decided when the process stops', () => {
   it('should be left awaiting its check, then decided by the resume worker after a restart', async () => {
     // An instance of its own, with a classifier timeout longer than the test needs to stop it.
