@@ -120,6 +120,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/triage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The triage rules new comments go through
+         * @description Which new and edited comments wait for a moderator (or are refused) whatever the article's moderation mode: new accounts, links, authors whose comments were mostly rejected. The defaults until an admin saves them.
+         */
+        get: operations["getTriageRules"];
+        /**
+         * Replace the triage rules
+         * @description The whole rule set; applies to comments posted or edited from now on. Audited with the rules before and after.
+         */
+        put: operations["replaceTriageRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users/{userId}": {
         parameters: {
             query?: never;
@@ -619,30 +643,6 @@ export interface paths {
          */
         get: operations["exportStatements"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/triage-rules": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The triage rules new comments go through
-         * @description Which new and edited comments wait for a moderator (or are refused) whatever the article's moderation mode: new accounts, links, authors whose comments were mostly rejected. The defaults until an admin saves them.
-         */
-        get: operations["getTriageRules"];
-        /**
-         * Replace the triage rules
-         * @description The whole rule set; applies to comments posted or edited from now on. Audited with the rules before and after.
-         */
-        put: operations["replaceTriageRules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1650,6 +1650,124 @@ export interface components {
              */
             password?: string;
         };
+        NewAccountRulesDto: {
+            /**
+             * @description an account is new until it has this many approved comments
+             * @example 3
+             */
+            approvedBelow: number;
+            /**
+             * @description hold the first this-many comments of a new account for a moderator (0: off)
+             * @example 0
+             */
+            holdFirstComments: number;
+            /**
+             * @description hold the comments of accounts younger than this many days (0: off)
+             * @example 0
+             */
+            holdYoungerThanDays: number;
+        };
+        LinkRulesDto: {
+            /**
+             * @description whose comments with links wait for a moderator: nobody, new accounts (see `newAccounts.approvedBelow`) or everyone
+             * @example new_accounts
+             * @enum {string}
+             */
+            hold: "off" | "new_accounts" | "everyone";
+            /**
+             * @description links a comment may carry before it is held (0: any link holds it)
+             * @example 0
+             */
+            maxLinks: number;
+            /**
+             * @description domains whose links never count (subdomains included; internationalised names as xn--…); the article's own site never counts either
+             * @example [
+             *       "bta.bg",
+             *       "parliament.bg"
+             *     ]
+             */
+            allowedDomains: string[];
+        };
+        HistoryRulesDto: {
+            /**
+             * @description what an author whose recent comments were mostly rejected gets: nothing, a hold, or a refusal (with a statement of reasons)
+             * @example hold
+             * @enum {string}
+             */
+            action: "off" | "hold" | "refuse";
+            /**
+             * @description the author's last decided comments looked at
+             * @example 10
+             */
+            lastComments: number;
+            /**
+             * @description at least this many decided comments before the rule judges
+             * @example 3
+             */
+            minDecided: number;
+            /**
+             * @description the share of them rejected or removed as spam, in per cent, from which the rule acts
+             * @example 50
+             */
+            rejectedPercent: number;
+        };
+        EmailDomainRulesDto: {
+            /**
+             * @description accounts whose e-mail is on a disposable domain: nothing; their comments held; or also registration refused (400 EMAIL_DOMAIN_REFUSED). Accounts without an e-mail (some SSO accounts) are judged by the other rules; a publisher sign-in is never refused
+             * @example hold
+             * @enum {string}
+             */
+            action: "off" | "hold" | "refuse_registration";
+            /**
+             * @description domains treated as disposable too, on top of the list in use (shipped, or DISPOSABLE_EMAIL_DOMAINS_FILE); subdomains included
+             * @example [
+             *       "throwaway.example"
+             *     ]
+             */
+            blocked: string[];
+            /**
+             * @description domains never treated as disposable, whatever the list says
+             * @example []
+             */
+            allowed: string[];
+        };
+        SkipRulesDto: {
+            /**
+             * @description moderators and admins skip every rule
+             * @example true
+             */
+            staff: boolean;
+            /**
+             * @description authors the article's trusted bypass lets through skip every rule
+             * @example true
+             */
+            trusted: boolean;
+        };
+        TriageRulesViewDto: {
+            newAccounts: components["schemas"]["NewAccountRulesDto"];
+            links: components["schemas"]["LinkRulesDto"];
+            history: components["schemas"]["HistoryRulesDto"];
+            /** @description left out: the defaults (off) */
+            emailDomains?: components["schemas"]["EmailDomainRulesDto"];
+            skip: components["schemas"]["SkipRulesDto"];
+            /**
+             * Format: date-time
+             * @description when an admin last saved them (null: the defaults)
+             * @example 2026-12-07T09:12:45.120Z
+             */
+            updatedAt: string | null;
+        };
+        TriageRulesResponse: {
+            triageRules: components["schemas"]["TriageRulesViewDto"];
+        };
+        TriageRulesDto: {
+            newAccounts: components["schemas"]["NewAccountRulesDto"];
+            links: components["schemas"]["LinkRulesDto"];
+            history: components["schemas"]["HistoryRulesDto"];
+            /** @description left out: the defaults (off) */
+            emailDomains?: components["schemas"]["EmailDomainRulesDto"];
+            skip: components["schemas"]["SkipRulesDto"];
+        };
         AdminUserDto: {
             /**
              * Format: uuid
@@ -2018,7 +2136,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "check_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /** @description the comment concerned, as a reference (`comment` is the comment itself elsewhere); null for account decisions */
             commentRef: components["schemas"]["CommentRefDto"] | null;
             /**
@@ -2722,100 +2840,6 @@ export interface components {
             appeals: components["schemas"]["AppealFiguresDto"];
             misuse: components["schemas"]["MisuseFiguresDto"];
         };
-        NewAccountRulesDto: {
-            /**
-             * @description an account is new until it has this many approved comments
-             * @example 3
-             */
-            approvedBelow: number;
-            /**
-             * @description hold the first this-many comments of a new account for a moderator (0: off)
-             * @example 0
-             */
-            holdFirstComments: number;
-            /**
-             * @description hold the comments of accounts younger than this many days (0: off)
-             * @example 0
-             */
-            holdYoungerThanDays: number;
-        };
-        LinkRulesDto: {
-            /**
-             * @description whose comments with links wait for a moderator: nobody, new accounts (see `newAccounts.approvedBelow`) or everyone
-             * @example new_accounts
-             * @enum {string}
-             */
-            hold: "off" | "new_accounts" | "everyone";
-            /**
-             * @description links a comment may carry before it is held (0: any link holds it)
-             * @example 0
-             */
-            maxLinks: number;
-            /**
-             * @description domains whose links never count (subdomains included; internationalised names as xn--…); the article's own site never counts either
-             * @example [
-             *       "bta.bg",
-             *       "parliament.bg"
-             *     ]
-             */
-            allowedDomains: string[];
-        };
-        HistoryRulesDto: {
-            /**
-             * @description what an author whose recent comments were mostly rejected gets: nothing, a hold, or a refusal (with a statement of reasons)
-             * @example hold
-             * @enum {string}
-             */
-            action: "off" | "hold" | "refuse";
-            /**
-             * @description the author's last decided comments looked at
-             * @example 10
-             */
-            lastComments: number;
-            /**
-             * @description at least this many decided comments before the rule judges
-             * @example 3
-             */
-            minDecided: number;
-            /**
-             * @description the share of them rejected or removed as spam, in per cent, from which the rule acts
-             * @example 50
-             */
-            rejectedPercent: number;
-        };
-        SkipRulesDto: {
-            /**
-             * @description moderators and admins skip every rule
-             * @example true
-             */
-            staff: boolean;
-            /**
-             * @description authors the article's trusted bypass lets through skip every rule
-             * @example true
-             */
-            trusted: boolean;
-        };
-        TriageRulesViewDto: {
-            newAccounts: components["schemas"]["NewAccountRulesDto"];
-            links: components["schemas"]["LinkRulesDto"];
-            history: components["schemas"]["HistoryRulesDto"];
-            skip: components["schemas"]["SkipRulesDto"];
-            /**
-             * Format: date-time
-             * @description when an admin last saved them (null: the defaults)
-             * @example 2026-12-07T09:12:45.120Z
-             */
-            updatedAt: string | null;
-        };
-        TriageRulesResponse: {
-            triageRules: components["schemas"]["TriageRulesViewDto"];
-        };
-        TriageRulesDto: {
-            newAccounts: components["schemas"]["NewAccountRulesDto"];
-            links: components["schemas"]["LinkRulesDto"];
-            history: components["schemas"]["HistoryRulesDto"];
-            skip: components["schemas"]["SkipRulesDto"];
-        };
         AdminCommentDto: {
             /**
              * Format: uuid
@@ -2942,7 +2966,7 @@ export interface components {
         };
         CommentHoldDto: {
             /**
-             * @description what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it); `rule`, `classifier` and `spam_service` are reserved for automated triage
+             * @description what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it), `rule` (a triage rule), `classifier` (the publisher's classifier, docs/triage.md); `spam_service` is reserved for a spam service
              * @example word_filter
              * @enum {string}
              */
@@ -3291,6 +3315,13 @@ export interface components {
             slug: string;
             counts: components["schemas"]["StatusCountsDto"];
         };
+        TriageOverridesDto: {
+            newAccounts?: components["schemas"]["NewAccountRulesDto"];
+            links?: components["schemas"]["LinkRulesDto"];
+            history?: components["schemas"]["HistoryRulesDto"];
+            emailDomains?: components["schemas"]["EmailDomainRulesDto"];
+            skip?: components["schemas"]["SkipRulesDto"];
+        };
         ArticleSettingsDto: {
             commentsOpen?: boolean;
             /**
@@ -3300,6 +3331,17 @@ export interface components {
             moderation?: "pre" | "post";
             /** @description trusted readers skip pre-moderation on this article */
             trustedBypass?: boolean;
+            /**
+             * @description this article's overrides of the triage rules (docs/triage.md): each section given replaces the newsroom's section here; `{}` removes them. Replaces the article's previous overrides
+             * @example {
+             *       "links": {
+             *         "hold": "everyone",
+             *         "maxLinks": 0,
+             *         "allowedDomains": []
+             *       }
+             *     }
+             */
+            triage?: components["schemas"]["TriageOverridesDto"];
             /**
              * @description recorded in the audit log
              * @example Темата привлича обиди
@@ -3327,6 +3369,11 @@ export interface components {
             trustedBypass: boolean;
             /** @example 12 */
             commentCount: number;
+            /**
+             * @description the article's overrides of the triage rules (whole sections); {} when it follows the newsroom's rules. In the settings answer (PATCH), not in lists
+             * @example {}
+             */
+            triage?: components["schemas"]["TriageOverridesDto"];
             /**
              * Format: date-time
              * @example 2026-11-29T10:00:00.000Z
@@ -3439,7 +3486,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import), export_site
+             * @description approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, check_publish, check_pass, check_hold, check_reject (the publisher’s classifier), auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import), export_site
              * @example approve
              */
             action: string;
@@ -3987,7 +4034,7 @@ export interface components {
              * @example reject
              * @enum {string}
              */
-            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
+            action: "reject" | "spam" | "delete" | "filter_reject" | "rule_reject" | "check_reject" | "ban_reject" | "ban" | "misuse_suspension" | "notifier_hold";
             /**
              * @example [
              *       "DECISION_VISIBILITY_CONTENT_REMOVED"
@@ -5028,7 +5075,7 @@ export interface components {
              */
             reportedOpen: number;
             /**
-             * @description pending comments the word filter held (holdSource=word_filter)
+             * @description pending comments held automatically (holdSource=automatic: word filter, rules, classifier, spam service)
              * @example 1
              */
             flagged: number;
@@ -5142,6 +5189,11 @@ export interface components {
             trustedBypass: boolean;
             /** @example 12 */
             commentCount: number;
+            /**
+             * @description the article's overrides of the triage rules (whole sections); {} when it follows the newsroom's rules. In the settings answer (PATCH), not in lists
+             * @example {}
+             */
+            triage?: components["schemas"]["TriageOverridesDto"];
             /**
              * Format: date-time
              * @example 2026-11-29T10:00:00.000Z
@@ -5342,6 +5394,7 @@ export interface components {
          *     | `VERSION_CONFLICT` | 409 | Someone else changed the comment since you read it; reload and retry. |
          *     | `INVALID_TRANSITION` | 409 | The comment cannot move to that status from its current one (or is deleted). |
          *     | `EMAIL_TAKEN` | 409 | An account with this email exists. |
+         *     | `EMAIL_DOMAIN_REFUSED` | 400 | The e-mail address is on a disposable domain, which the site's triage rules refuse at registration. |
          *     | `USERNAME_TAKEN` | 409 | The username, or one that looks the same (a Unicode confusable), is taken. |
          *     | `USERNAME_RESERVED` | 409 | The username impersonates the site or its staff (admin, moderator, the site name…): staff accounts only. |
          *     | `SSO_EMAIL_CONFLICT` | 409 | First publisher sign-in with an email that an account here already holds: it is never taken over silently; send that account's `password` with the token to link them. |
@@ -5377,7 +5430,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "INVALID_MAIL_TOKEN" | "BAD_REQUEST" | "IMPORT_FILE_EMPTY" | "IMPORT_FORMAT_UNKNOWN" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "MAIL_NOT_CONFIGURED" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "NO_EMAIL_ADDRESS" | "EMAIL_ALREADY_VERIFIED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_CURSOR" | "INVALID_SLUG" | "INVALID_PARENT" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_WORD" | "INVALID_TEXT" | "INVALID_REACTION" | "INVALID_WEBHOOK_URL" | "WEBHOOK_TARGET_NOT_ALLOWED" | "INVALID_MAIL_TOKEN" | "BAD_REQUEST" | "IMPORT_FILE_EMPTY" | "IMPORT_FORMAT_UNKNOWN" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "REFRESH_TOKEN_REUSED" | "SSO_TOKEN_MALFORMED" | "SSO_ALG_NOT_ALLOWED" | "SSO_UNKNOWN_KEY" | "SSO_BAD_SIGNATURE" | "SSO_WRONG_ISSUER" | "SSO_WRONG_AUDIENCE" | "SSO_TOKEN_EXPIRED" | "SSO_TOKEN_NOT_YET_VALID" | "SSO_TOKEN_TOO_OLD" | "SSO_MISSING_CLAIM" | "FORBIDDEN" | "USER_BANNED" | "COMMENTS_CLOSED" | "NOT_COMMENT_AUTHOR" | "EDIT_WINDOW_CLOSED" | "CANNOT_REPORT_OWN_COMMENT" | "CANNOT_REACT_OWN_COMMENT" | "CANNOT_BAN_SELF" | "CANNOT_BAN_STAFF" | "SSO_ACCOUNT_DELETED" | "LOCAL_AUTH_DISABLED" | "REAUTHENTICATION_FAILED" | "ACTOR_NO_LONGER_ALLOWED" | "NOTIFIER_ON_HOLD" | "APPEAL_WINDOW_CLOSED" | "SETUP_CODE_INVALID" | "APPEAL_SAME_DECIDER" | "OWN_CASE" | "ROUTE_NOT_FOUND" | "NOT_FOUND" | "ARTICLE_NOT_FOUND" | "COMMENT_NOT_FOUND" | "PARENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "USER_NOT_FOUND" | "WORD_FILTER_NOT_FOUND" | "NOTICE_NOT_FOUND" | "DECISION_NOT_FOUND" | "APPEAL_NOT_FOUND" | "SSO_NOT_CONFIGURED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOKS_NOT_CONFIGURED" | "STAFF_NOTE_NOT_FOUND" | "DECISION_REASON_NOT_FOUND" | "MAIL_NOT_CONFIGURED" | "IMPORT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "VERSION_CONFLICT" | "INVALID_TRANSITION" | "EMAIL_TAKEN" | "EMAIL_DOMAIN_REFUSED" | "USERNAME_TAKEN" | "USERNAME_RESERVED" | "SSO_EMAIL_CONFLICT" | "SLUG_TAKEN" | "DUPLICATE_COMMENT" | "COMMENT_NOT_EDITABLE" | "COMMENT_NOT_PUBLISHED" | "ALREADY_REPORTED" | "WORD_FILTER_EXISTS" | "USER_NOT_BANNED" | "LAST_ADMIN" | "WEBHOOK_DELIVERY_PENDING" | "WEBHOOK_DISABLED" | "DUPLICATE_NOTICE" | "NOTICE_ALREADY_DECIDED" | "APPEAL_ALREADY_OPEN" | "APPEAL_ALREADY_DECIDED" | "DECISION_REVERSED" | "NO_EMAIL_ADDRESS" | "EMAIL_ALREADY_VERIFIED" | "SETUP_ALREADY_DONE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "TOO_MANY_STREAMS" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "STREAMS_AT_CAPACITY" | "SERVICE_UNAVAILABLE";
         ErrorDetail: {
             /** @example body */
             field?: string;
@@ -5462,6 +5515,8 @@ export interface operations {
              *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
              *
              *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             *
+             *     `EMAIL_DOMAIN_REFUSED`: The e-mail address is on a disposable domain, which the site's triage rules refuse at registration.
              */
             400: {
                 headers: {
@@ -5477,7 +5532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error: {
                             /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST" | "EMAIL_DOMAIN_REFUSED";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -7117,6 +7172,534 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "DATABASE_UNAVAILABLE" | "SSO_KEYS_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTriageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triageRules": {
+                     *         "newAccounts": {
+                     *           "approvedBelow": 3,
+                     *           "holdFirstComments": 0,
+                     *           "holdYoungerThanDays": 0
+                     *         },
+                     *         "links": {
+                     *           "hold": "new_accounts",
+                     *           "maxLinks": 0,
+                     *           "allowedDomains": [
+                     *             "bta.bg",
+                     *             "parliament.bg"
+                     *           ]
+                     *         },
+                     *         "history": {
+                     *           "action": "hold",
+                     *           "lastComments": 10,
+                     *           "minDecided": 3,
+                     *           "rejectedPercent": 50
+                     *         },
+                     *         "emailDomains": {
+                     *           "action": "hold",
+                     *           "blocked": [
+                     *             "throwaway.example"
+                     *           ],
+                     *           "allowed": []
+                     *         },
+                     *         "skip": {
+                     *           "staff": true,
+                     *           "trusted": true
+                     *         },
+                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TriageRulesResponse"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceTriageRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "newAccounts": {
+                 *         "approvedBelow": 3,
+                 *         "holdFirstComments": 0,
+                 *         "holdYoungerThanDays": 0
+                 *       },
+                 *       "links": {
+                 *         "hold": "new_accounts",
+                 *         "maxLinks": 0,
+                 *         "allowedDomains": [
+                 *           "bta.bg",
+                 *           "parliament.bg"
+                 *         ]
+                 *       },
+                 *       "history": {
+                 *         "action": "hold",
+                 *         "lastComments": 10,
+                 *         "minDecided": 3,
+                 *         "rejectedPercent": 50
+                 *       },
+                 *       "emailDomains": {
+                 *         "action": "hold",
+                 *         "blocked": [
+                 *           "throwaway.example"
+                 *         ],
+                 *         "allowed": []
+                 *       },
+                 *       "skip": {
+                 *         "staff": true,
+                 *         "trusted": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TriageRulesDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How long browsers and CDNs may reuse the response. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triageRules": {
+                     *         "newAccounts": {
+                     *           "approvedBelow": 3,
+                     *           "holdFirstComments": 0,
+                     *           "holdYoungerThanDays": 0
+                     *         },
+                     *         "links": {
+                     *           "hold": "new_accounts",
+                     *           "maxLinks": 0,
+                     *           "allowedDomains": [
+                     *             "bta.bg",
+                     *             "parliament.bg"
+                     *           ]
+                     *         },
+                     *         "history": {
+                     *           "action": "hold",
+                     *           "lastComments": 10,
+                     *           "minDecided": 3,
+                     *           "rejectedPercent": 50
+                     *         },
+                     *         "emailDomains": {
+                     *           "action": "hold",
+                     *           "blocked": [
+                     *             "throwaway.example"
+                     *           ],
+                     *           "allowed": []
+                     *         },
+                     *         "skip": {
+                     *           "staff": true,
+                     *           "trusted": true
+                     *         },
+                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TriageRulesResponse"];
+                };
+            };
+            /**
+             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
+             *
+             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
+             *
+             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
+             *
+             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
+             */
+            400: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
+             *
+             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
+             *
+             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
+             */
+            401: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `FORBIDDEN`: Your role does not allow this action.
+             *
+             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
+             */
+            403: {
+                headers: {
+                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
+                    "WWW-Authenticate"?: string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN" | "USER_BANNED";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
+            408: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "REQUEST_TIMEOUT";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
+            413: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `URI_TOO_LONG`: The URL is too long. */
+            414: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "URI_TOO_LONG";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
+            415: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
+            431: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEADERS_TOO_LARGE";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
+            500: {
+                headers: {
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL_ERROR";
+                            message?: string;
+                            details?: components["schemas"]["ErrorDetail"][];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
+             *
+             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    /** @description Errors are never stored by browsers or CDNs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message?: string;
                             details?: components["schemas"]["ErrorDetail"][];
                         };
@@ -9192,6 +9775,7 @@ export interface operations {
                      *           "moderation": "pre",
                      *           "trustedBypass": false,
                      *           "commentCount": 12,
+                     *           "triage": {},
                      *           "updatedAt": "2026-11-29T10:00:00.000Z",
                      *           "pendingCount": 3,
                      *           "publishedAt": "2026-11-28T07:30:00.000Z"
@@ -15603,513 +16187,6 @@ export interface operations {
             };
         };
     };
-    getTriageRules: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "triageRules": {
-                     *         "newAccounts": {
-                     *           "approvedBelow": 3,
-                     *           "holdFirstComments": 0,
-                     *           "holdYoungerThanDays": 0
-                     *         },
-                     *         "links": {
-                     *           "hold": "new_accounts",
-                     *           "maxLinks": 0,
-                     *           "allowedDomains": [
-                     *             "bta.bg",
-                     *             "parliament.bg"
-                     *           ]
-                     *         },
-                     *         "history": {
-                     *           "action": "hold",
-                     *           "lastComments": 10,
-                     *           "minDecided": 3,
-                     *           "rejectedPercent": 50
-                     *         },
-                     *         "skip": {
-                     *           "staff": true,
-                     *           "trusted": true
-                     *         },
-                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["TriageRulesResponse"];
-                };
-            };
-            /** @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule. */
-            400: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
-            408: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "REQUEST_TIMEOUT";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
-            431: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "HEADERS_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
-    replaceTriageRules: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "newAccounts": {
-                 *         "approvedBelow": 3,
-                 *         "holdFirstComments": 0,
-                 *         "holdYoungerThanDays": 0
-                 *       },
-                 *       "links": {
-                 *         "hold": "new_accounts",
-                 *         "maxLinks": 0,
-                 *         "allowedDomains": [
-                 *           "bta.bg",
-                 *           "parliament.bg"
-                 *         ]
-                 *       },
-                 *       "history": {
-                 *         "action": "hold",
-                 *         "lastComments": 10,
-                 *         "minDecided": 3,
-                 *         "rejectedPercent": 50
-                 *       },
-                 *       "skip": {
-                 *         "staff": true,
-                 *         "trusted": true
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["TriageRulesDto"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    /** @description How long browsers and CDNs may reuse the response. */
-                    "Cache-Control": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "triageRules": {
-                     *         "newAccounts": {
-                     *           "approvedBelow": 3,
-                     *           "holdFirstComments": 0,
-                     *           "holdYoungerThanDays": 0
-                     *         },
-                     *         "links": {
-                     *           "hold": "new_accounts",
-                     *           "maxLinks": 0,
-                     *           "allowedDomains": [
-                     *             "bta.bg",
-                     *             "parliament.bg"
-                     *           ]
-                     *         },
-                     *         "history": {
-                     *           "action": "hold",
-                     *           "lastComments": 10,
-                     *           "minDecided": 3,
-                     *           "rejectedPercent": 50
-                     *         },
-                     *         "skip": {
-                     *           "staff": true,
-                     *           "trusted": true
-                     *         },
-                     *         "updatedAt": "2026-12-07T09:12:45.120Z"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["TriageRulesResponse"];
-                };
-            };
-            /**
-             * @description `VALIDATION_FAILED`: The path, query or body is invalid; `details` lists each field and rule.
-             *
-             *     `INVALID_JSON`: The body is not valid JSON (or not UTF-8, or nested deeper than 32 levels).
-             *
-             *     `INVALID_TEXT`: The text contains characters PostgreSQL cannot store (NUL).
-             *
-             *     `BAD_REQUEST`: The HTTP request itself is malformed (URL encoding, request line).
-             */
-            400: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "VALIDATION_FAILED" | "INVALID_JSON" | "INVALID_TEXT" | "BAD_REQUEST";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `UNAUTHENTICATED`: The route needs a Bearer access token and none was sent.
-             *
-             *     `INVALID_TOKEN`: The access token is malformed, forged or its account is gone.
-             *
-             *     `TOKEN_EXPIRED`: The access token has expired; refresh it.
-             */
-            401: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate": string;
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `FORBIDDEN`: Your role does not allow this action.
-             *
-             *     `USER_BANNED`: The account is banned (suspended): it may sign in, and use only the operations marked `x-allow-banned`.
-             */
-            403: {
-                headers: {
-                    /** @description RFC 6750 Bearer challenge; `error="invalid_token"` when the access token was rejected. */
-                    "WWW-Authenticate"?: string;
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN" | "USER_BANNED";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `REQUEST_TIMEOUT`: The request was not received in time. */
-            408: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "REQUEST_TIMEOUT";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `PAYLOAD_TOO_LARGE`: The body is larger than BODY_LIMIT_BYTES. */
-            413: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `URI_TOO_LONG`: The URL is too long. */
-            414: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "URI_TOO_LONG";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `UNSUPPORTED_MEDIA_TYPE`: Bodies must be `application/json` (an import upload: XML, JSON lines or octet-stream). */
-            415: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `HEADERS_TOO_LARGE`: The request headers are too large. */
-            431: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "HEADERS_TOO_LARGE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /** @description `INTERNAL_ERROR`: A bug: the request failed unexpectedly (logged with its request id). */
-            500: {
-                headers: {
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "INTERNAL_ERROR";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-            /**
-             * @description `DATABASE_UNAVAILABLE`: The database is unreachable, saturated, restarting or too slow (or the request lost a deadlock twice); retry after `Retry-After` seconds (posts: with the same Idempotency-Key).
-             *
-             *     `SERVICE_UNAVAILABLE`: The service cannot take the request now (it is shutting down, or overloaded: too many sign-ins waiting for password hashing); retry after `Retry-After` seconds.
-             */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    /** @description Errors are never stored by browsers or CDNs. */
-                    "Cache-Control": "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message?: string;
-                            details?: components["schemas"]["ErrorDetail"][];
-                        };
-                    };
-                };
-            };
-        };
-    };
     listModerationQueue: {
         parameters: {
             query?: {
@@ -16124,8 +16201,8 @@ export interface operations {
                 author?: string;
                 /** @description case-insensitive substring of the body */
                 q?: string;
-                /** @description only comments held by this source (see `hold`); with status=pending: e.g. the comments the word filter flagged */
-                holdSource?: "word_filter" | "reports" | "rule" | "classifier" | "spam_service";
+                /** @description only comments held by this source (see `hold`); `automatic`: by any source that holds on posting (word_filter, rule, classifier, spam_service), the console's "flagged" queue with status=pending */
+                holdSource?: "word_filter" | "reports" | "rule" | "classifier" | "spam_service" | "automatic";
             };
             header?: never;
             path?: never;
@@ -18207,6 +18284,13 @@ export interface operations {
                  *       "commentsOpen": false,
                  *       "moderation": "pre",
                  *       "trustedBypass": false,
+                 *       "triage": {
+                 *         "links": {
+                 *           "hold": "everyone",
+                 *           "maxLinks": 0,
+                 *           "allowedDomains": []
+                 *         }
+                 *       },
                  *       "reason": "Темата привлича обиди"
                  *     }
                  */
@@ -18232,6 +18316,7 @@ export interface operations {
                      *         "moderation": "pre",
                      *         "trustedBypass": false,
                      *         "commentCount": 12,
+                     *         "triage": {},
                      *         "updatedAt": "2026-11-29T10:00:00.000Z"
                      *       }
                      *     }

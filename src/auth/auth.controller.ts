@@ -48,7 +48,7 @@ export class AuthController {
     status: 201,
     type: AuthTokensDto,
     description: 'Open only with LOCAL_AUTH=true (otherwise 403 `LOCAL_AUTH_DISABLED`: readers sign in with the publisher).',
-    errors: ['EMAIL_TAKEN', 'USERNAME_TAKEN', 'USERNAME_RESERVED', 'LOCAL_AUTH_DISABLED'],
+    errors: ['EMAIL_TAKEN', 'EMAIL_DOMAIN_REFUSED', 'USERNAME_TAKEN', 'USERNAME_RESERVED', 'LOCAL_AUTH_DISABLED'],
     location: () => '/api/auth/me',
     noStore: true,
   })

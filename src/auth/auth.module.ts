@@ -1,3 +1,4 @@
+import { TriageModule } from '../triage/triage.module.js';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -17,6 +18,7 @@ import { SsoTokenVerifier } from './sso/sso-token.verifier.js';
 
 @Module({
   imports: [
+    TriageModule,
     UsersModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

@@ -7,6 +7,7 @@ import { RateLimiter } from '../common/rate-limit/rate-limiter.js';
 import { clientIpKey } from '../common/rate-limit/client-ip.js';
 import { AppConfig } from '../config/app-config.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { TriageService } from '../triage/triage.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { normalizeEmail } from '../common/text/email.js';
 import { isBanned, selfUserSelect, type SelfUserView, toSelfUserView } from '../users/user.mapper.js';
@@ -47,6 +48,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly usernames: UsernamesService,
     private readonly limiter: RateLimiter,
+    private readonly triage: TriageService,
   ) {}
 
   /**
@@ -61,6 +63,14 @@ export class AuthService {
       if (name.problem === 'reserved')
         throw AppError.conflict('USERNAME_RESERVED', 'This username is reserved for the site and its staff; choose another');
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [{ field: 'username', message: name.message }]);
+    }
+    // The newsroom's e-mail domain rule (src/triage): a disposable domain may be refused at registration.
+    if (await this.triage.refusesRegistration(email)) {
+      throw AppError.badRequest(
+        'EMAIL_DOMAIN_REFUSED',
+        'Addresses on disposable e-mail domains cannot register here; use another address',
+        [{ field: 'email', message: 'email must not be on a disposable e-mail domain' }],
+      );
     }
     const passwordHash = await this.passwords.hash(dto.password);
     try {

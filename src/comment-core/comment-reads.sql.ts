@@ -146,8 +146,12 @@ export interface PostContextRow {
 /** What the triage rules (src/triage) know of an author and an article, read with the rest. */
 export interface AuthorStandingRow {
   article_url: string | null;
+  /** The article's overrides of the triage rules (null: none). */
+  triage_overrides: unknown;
   author_role: 'reader' | 'moderator' | 'admin' | null;
   author_created_at: Date | null;
+  /** The domain of the author's e-mail (null: an account without one). */
+  author_email_domain: string | null;
   /** The author's comments, any status, counted up to the limit asked for. */
   author_comments: number;
   /** Statuses of the author's latest decided comments, newest first (as many as asked for). */
@@ -158,8 +162,8 @@ export interface AuthorStandingRow {
  * The author's standing for the triage rules, as columns over `a` (articles) and `au` (users): $n is how many
  * comments to count, $n+1 how many decided ones to list (0 when no rule needs them: the index scan stops at once).
  */
-const authorStanding = (countParam: number, recentParam: number) => `a.url AS article_url, au.role::text AS author_role,
-          au.created_at AS author_created_at,
+const authorStanding = (countParam: number, recentParam: number) => `a.url AS article_url, a.triage_overrides, au.role::text AS author_role,
+          au.created_at AS author_created_at, lower(NULLIF(split_part(au.email, '@', 2), '')) AS author_email_domain,
           (SELECT count(*)::int FROM (SELECT 1 FROM comments x WHERE x.author_id = au.id LIMIT $${countParam}::int) q) AS author_comments,
           ARRAY(SELECT x.status::text FROM comments x WHERE x.author_id = au.id AND x.status <> 'pending'
                 ORDER BY x.created_at DESC LIMIT $${recentParam}::int) AS author_recent`;

@@ -151,6 +151,39 @@ export async function applyCommentChanges(
   return befores.map((b) => afterById.get(b.id)!);
 }
 
+/**
+ * Notes why a pending comment waits (its `status_reason`; null keeps the one it has) without changing anything
+ * readers or moderators' versions see: no version bump, no counters, no domain event. Applies only while the comment
+ * is still pending, undeleted and at `version`; `effects` read the `changed` row (none when it no longer applies).
+ * Used by the automated check (comments/comment-checks.service.ts) when it holds a comment. Returns the reader's
+ * view, or null when nothing changed.
+ */
+export async function annotatePending(
+  db: Db,
+  id: string,
+  version: number,
+  statusReason: string | null,
+  effects: readonly StateEffect[],
+): Promise<string | null> {
+  const p = new SqlParams();
+  const ctes = [
+    `changed AS (UPDATE comments c SET status_reason = COALESCE(${p.p(statusReason, 'text')}, c.status_reason), updated_at = now()
+       WHERE c.id = ${p.p(id, 'uuid')} AND c.version = ${p.p(version, 'int')} AND c.status = 'pending' AND c.deleted_at IS NULL
+       RETURNING c.*, 'pending'::text AS from_status)`,
+  ];
+  for (const e of effects) {
+    if (!/^[a-z][a-z0-9_]*$/.test(e.name)) throw new Error(`invalid StateEffect name "${e.name}"`);
+    ctes.push(`${e.name} AS (${e.sql(p)})`);
+  }
+  const counts = effects.map((e) => `, (SELECT count(*) FROM ${e.name})::int AS "effect_${e.name}"`).join('');
+  const [row] = await query<{ view: string }>(
+    db,
+    `WITH ${ctes.join(',\n')}\nSELECT ${publicCommentJson('d')}::text AS view${counts} FROM changed d`,
+    p.values,
+  );
+  return row?.view ?? null;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Moderator decisions: read, check and change in one statement
 

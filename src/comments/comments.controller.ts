@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
 import { PAGE_CACHE, sendJson } from '../common/http-cache.js';
@@ -84,9 +84,10 @@ export class CommentsController {
     @Param('slug') slug: string,
     @Body() dto: CreateCommentDto,
     @CurrentUser() user: AuthUser,
+    @Req() req: FastifyRequest,
     @IdempotencyKey() key?: string,
   ): Promise<CommentResponse> {
-    return { comment: await this.comments.create(user, slug, dto, key) };
+    return { comment: await this.comments.create(user, slug, dto, key, clientOf(req)) };
   }
 
   @Public()
@@ -127,8 +128,9 @@ export class CommentsController {
     @Param() { commentId }: CommentIdParam,
     @Body() dto: UpdateCommentDto,
     @CurrentUser() user: AuthUser,
+    @Req() req: FastifyRequest,
   ): Promise<CommentResponse> {
-    return { comment: await this.comments.edit(user, commentId, dto) };
+    return { comment: await this.comments.edit(user, commentId, dto, clientOf(req)) };
   }
 
   @Delete('comments/:commentId')
@@ -216,3 +218,6 @@ export class CommentsController {
     return { reaction: await this.reactions.remove(user, commentId) };
   }
 }
+
+/** The client's address (after TRUST_PROXY) and user agent: for a spam service only (comment-checks.service.ts). */
+const clientOf = (req: FastifyRequest) => ({ ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500) });

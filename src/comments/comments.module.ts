@@ -9,11 +9,12 @@ import { CommentReportsService } from './comment-reports.service.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentCountsController } from './comments-read.controller.js';
 import { CommentsService } from './comments.service.js';
+import { CommentChecksService } from './comment-checks.service.js';
 
 @Module({
   imports: [ArticlesModule, WordFilterModule, DsaModule, TriageModule],
   controllers: [CommentCountsController, CommentsController],
-  providers: [CommentCountsService, CommentsService, CommentReportsService, CommentReactionsService],
-  exports: [CommentCountsService, CommentsService],
+  providers: [CommentCountsService, CommentsService, CommentChecksService, CommentReportsService, CommentReactionsService],
+  exports: [CommentCountsService, CommentsService, CommentChecksService],
 })
 export class CommentsModule {}

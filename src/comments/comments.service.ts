@@ -12,8 +12,9 @@ import { DecisionsService } from '../dsa/decisions.service.js';
 import { StatementPolicy } from '../dsa/statement-policy.js';
 import { WordFilterService } from '../word-filter/word-filter.service.js';
 import { holdEffect, withHold } from '../holds/comment-holds.js';
-import { standingLimits, triage, type TriageVerdict } from '../triage/triage-rules.js';
+import { triage, type TriageVerdict, withOverrides } from '../triage/triage-rules.js';
 import { TriageService } from '../triage/triage.service.js';
+import { type ClientFacts, CommentChecksService } from './comment-checks.service.js';
 import type { StateEffect } from '../comment-core/comment-state.js';
 import type { AuthorStandingRow } from '../comment-core/comment-reads.sql.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -49,6 +50,7 @@ export class CommentsService {
     private readonly policy: StatementPolicy,
     private readonly decisions: DecisionsService,
     private readonly triage: TriageService,
+    private readonly checks: CommentChecksService,
   ) {}
 
   /**
@@ -97,7 +99,7 @@ export class CommentsService {
    * one, the same body on the same article within COMMENT_DUPLICATE_WINDOW_SECONDS is 409 DUPLICATE_COMMENT.
    * Round trips: one read of everything to check, then one statement (comment-state.ts insertComment).
    */
-  async create(user: AuthUser, slug: string, dto: CreateCommentDto, idempotencyKey?: string): Promise<CommentView> {
+  async create(user: AuthUser, slug: string, dto: CreateCommentDto, idempotencyKey?: string, client?: ClientFacts): Promise<CommentView> {
     // The key is bound to what was sent: the same key with another payload is a client bug, not a retry.
     const idem = idempotencyKey
       ? {
@@ -107,15 +109,17 @@ export class CommentsService {
             .digest('hex'),
         }
       : undefined;
-    const rules = await this.triage.rules();
+    const globalRules = await this.triage.rules();
     const ctx = await postContext(
       this.prisma.pool,
       isSlug(slug) ? slug : null,
       user.id,
       dto.parentId ?? null,
       idem?.key ?? null,
-      standingLimits(rules),
+      this.triage.readLimits(globalRules),
     );
+    // The article's overrides of the triage rules (whole sections) over the newsroom's.
+    const rules = withOverrides(globalRules, ctx.triage_overrides);
     if (ctx.prior_view !== null) return replay(ctx.prior_view, ctx.prior_hash, idem!.hash);
     if (ctx.article_id === null) throw articleNotFound(slug);
     if (!ctx.comments_open) throw AppError.forbidden('COMMENTS_CLOSED', 'Comments are closed for this article');
@@ -134,8 +138,19 @@ export class CommentsService {
     );
     // The newsroom's triage rules (src/triage) judge what the word filter let through, on every article.
     const trusted = ctx.trusted_bypass! && trustedThreshold > 0 && (ctx.author_approved ?? 0) >= trustedThreshold;
-    const ruling = verdict.verdict === 'clean' ? triage(rules, standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted)) : null;
+    const ruling =
+      verdict.verdict === 'clean'
+        ? triage(rules, { ...standingFacts(ctx, ctx.author_approved ?? 0, dto.body, trusted), disposable: this.triage.disposable })
+        : null;
     const decision = applyRuling(filtered, ruling);
+    // With a classifier or a spam service (docs/triage.md) a comment the rules did not refuse is stored pending first, awaiting its
+    // check: nothing is announced as published before the check has decided, and nothing is lost if this process
+    // stops before it has (the resume worker decides it then).
+    const checked = this.checks.enabled && decision.status !== 'rejected';
+    const effects = withRuling(
+      withHold(decision.status === 'rejected' ? this.automatedRejection(decision.statusReason, ruling) : [], verdict),
+      ruling,
+    );
     const outcome = await insertComment(
       this.prisma.pool,
       {
@@ -143,17 +158,21 @@ export class CommentsService {
         authorId: user.id,
         ...thread,
         body: dto.body,
-        status: decision.status,
+        status: checked ? 'pending' : decision.status,
         statusReason: decision.statusReason,
         idempotency: idem,
       },
       { duplicateWindowSeconds: this.config.get('COMMENT_DUPLICATE_WINDOW_SECONDS'), audit: decision.audit },
       // The hold (src/holds) records why the filter or a rule held or rejected it, in the same statement.
-      withRuling(withHold(decision.status === 'rejected' ? this.automatedRejection(decision.statusReason, ruling) : [], verdict), ruling),
+      checked ? [...effects, ...this.checks.storedEffects(decision.status, user.id, client)] : effects,
     );
     switch (outcome.kind) {
-      case 'created':
-        return JSON.parse(outcome.comment.view) as CommentView;
+      case 'created': {
+        if (!checked) return JSON.parse(outcome.comment.view) as CommentView;
+        const c = outcome.comment;
+        const view = await this.checks.decide({ commentId: c.id, version: c.version, publishTo: decision.status });
+        return JSON.parse(view ?? c.view) as CommentView;
+      }
       case 'replay':
         return replay(outcome.view, outcome.hash, idem!.hash);
       case 'duplicate':
@@ -169,9 +188,9 @@ export class CommentsService {
    * moderated like a new comment on the article: an approved comment goes back to pending (unless the article is
    * post-moderated or the author trusted), banned words reject it. An edit never promotes a pending comment.
    */
-  async edit(user: AuthUser, id: string, dto: UpdateCommentDto): Promise<CommentView> {
-    const rules = await this.triage.rules();
-    const row = await commentForChange(this.prisma.pool, id, standingLimits(rules));
+  async edit(user: AuthUser, id: string, dto: UpdateCommentDto, client?: ClientFacts): Promise<CommentView> {
+    const globalRules = await this.triage.rules();
+    const row = await commentForChange(this.prisma.pool, id, this.triage.readLimits(globalRules));
     if (!row || row.deleted_at || !canView({ status: row.status, authorId: row.author_id, deletedAt: row.deleted_at }, user))
       throw commentNotFound();
     if (row.author_id !== user.id) throw AppError.forbidden('NOT_COMMENT_AUTHOR', 'Only the author can edit a comment');
@@ -183,6 +202,7 @@ export class CommentsService {
       throw AppError.conflict('COMMENT_NOT_EDITABLE', 'A rejected comment cannot be edited');
     }
     const windowSeconds = this.config.get('COMMENT_EDIT_WINDOW_SECONDS');
+    const rules = withOverrides(globalRules, row.triage_overrides);
     if (Date.now() - row.created_at.getTime() > windowSeconds * 1000) {
       throw AppError.forbidden('EDIT_WINDOW_CLOSED', `Comments can be edited for ${formatDuration(windowSeconds)} after posting`);
     }
@@ -204,20 +224,36 @@ export class CommentsService {
     // The triage rules judge the new text too (links added by an edit wait like links posted); an edit is held, never
     // refused by them: the author keeps the comment they wrote.
     const trusted = row.trusted_bypass && trustedThreshold > 0 && approvedBefore >= trustedThreshold;
-    const judged = verdict.verdict === 'clean' ? triage(rules, standingFacts(row, approvedBefore, dto.body, trusted)) : null;
+    const judged =
+      verdict.verdict === 'clean'
+        ? triage(rules, { ...standingFacts(row, approvedBefore, dto.body, trusted), disposable: this.triage.disposable })
+        : null;
     const ruling = judged?.action === 'refuse' ? { ...judged, action: 'hold' as const } : judged;
     const decision = applyRuling(filtered, ruling);
     // A comment under notice (DSA Art. 16) waits for a moderator: a new text must not publish itself meanwhile.
     const status = row.status === 'pending' || decision.status !== 'approved' || row.open_notice_count > 0 ? 'pending' : 'approved';
     const held = verdict.verdict === 'suspect' || ruling?.action === 'hold';
+    // The new text is checked like a new comment: pending until the classifier decides (docs/triage.md).
+    const checked = this.checks.enabled && decision.status !== 'rejected';
+    const effects = withRuling(withHold([keepRevision(row.body, row.version)], verdict), ruling);
     const edit = (db: Parameters<typeof applyCommentChange>[0]) =>
       applyCommentChange(
         db,
         snapshotOf(row),
-        { body: dto.body, editedAt: new Date(), status, ...(held && { statusReason: decision.statusReason }) },
+        {
+          body: dto.body,
+          editedAt: new Date(),
+          status: checked ? 'pending' : status,
+          ...(held && { statusReason: decision.statusReason }),
+        },
         { action: 'edit', actorId: user.id, reason: held ? decision.statusReason : null },
-        withRuling(withHold([keepRevision(row.body, row.version)], verdict), ruling),
+        checked ? [...effects, ...this.checks.storedEffects(status, user.id, client)] : effects,
       );
+    if (checked) {
+      const edited = await edit(this.prisma.pool);
+      const view = await this.checks.decide({ commentId: edited.id, version: edited.version, publishTo: status });
+      return JSON.parse(view ?? edited.view) as CommentView;
+    }
     if (decision.status !== 'rejected') return JSON.parse((await edit(this.prisma.pool)).view) as CommentView;
     // Banned words: the edit and the rejection are two audited steps of one transaction.
     const rejected = await this.prisma.transaction(async (tx) => {
@@ -280,6 +316,7 @@ function standingFacts(row: AuthorStandingRow, approved: number, body: string, t
     authorApproved: approved,
     authorComments: row.author_comments,
     authorRecent: row.author_recent,
+    authorEmailDomain: row.author_email_domain,
     trusted,
   };
 }

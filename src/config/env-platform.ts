@@ -78,6 +78,33 @@ export const platformFields = {
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // The publisher's classifier (docs/triage.md): an endpoint called for every new or edited comment, which answers
+  // publish, hold or refuse. Unset: no classifier. https only, unless CLASSIFIER_ALLOW_PRIVATE_TARGET=true.
+  CLASSIFIER_URL: z.string().url().max(2000).optional(),
+  // The Standard Webhooks secret (whsec_ + base64) the calls are signed with, so the classifier knows they are ours.
+  CLASSIFIER_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be a Standard Webhooks secret: whsec_ followed by base64 of 24-64 random bytes')
+    .optional(),
+  // No answer within this time: the comment is held for a moderator (never published unchecked).
+  CLASSIFIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800),
+  // Allow a classifier on loopback, private and other internal addresses, and over plain http (an intranet service).
+  CLASSIFIER_ALLOW_PRIVATE_TARGET: bool.default(false),
+  // How often this instance looks for comments left awaiting their check (a process stopped between storing and
+  // deciding). Every instance may: a comment is claimed by one at a time.
+  // The disposable e-mail domains of the e-mail domain rule (docs/triage.md): a file, one domain a line, that replaces
+  // the shipped list (src/triage/disposable-domains.ts). Read at start-up.
+  DISPOSABLE_EMAIL_DOMAINS_FILE: z.string().min(1).optional(),
+  // A spam service (docs/triage.md): Akismet's comment-check for every new or edited comment, and submit-spam /
+  // submit-ham when a moderator overrides it. Off unless both are set. AKISMET_URL: the API's base (tests).
+  AKISMET_KEY: z.string().min(1).max(200).optional(),
+  AKISMET_SITE: z.string().url().max(2000).optional(),
+  AKISMET_URL: z.string().url().default('https://rest.akismet.com'),
+  SPAM_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800),
+  // How long the client's address and user agent (kept encrypted for the spam service only) stay after the decision,
+  // so a moderator's override can be reported to the service; then they are deleted (0: at the decision).
+  SPAM_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  COMMENT_CHECK_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SEED_ARTICLE: bool.default(true),

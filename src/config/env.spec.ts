@@ -29,6 +29,18 @@ describe('configuration', () => {
     expect(loadEnv({ API_DOCS: 'false' }).API_DOCS).toBe(false);
   });
 
+  it('should require a signing secret and https for the classifier (plain http only for a private target)', () => {
+    const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+    expect(() => loadEnv({ CLASSIFIER_URL: 'https://classifier.example.bg/check' })).toThrow(/CLASSIFIER_SECRET/);
+    expect(() => loadEnv({ CLASSIFIER_URL: 'http://classifier.example.bg/check', CLASSIFIER_SECRET: secret })).toThrow(/must be https/);
+    expect(() => loadEnv({ CLASSIFIER_URL: 'https://u:p@classifier.example.bg/', CLASSIFIER_SECRET: secret })).toThrow(/credentials/);
+    expect(loadEnv({ CLASSIFIER_URL: 'https://classifier.example.bg/check', CLASSIFIER_SECRET: secret }).CLASSIFIER_TIMEOUT_MS).toBe(800);
+    expect(
+      loadEnv({ CLASSIFIER_URL: 'http://10.0.0.5/check', CLASSIFIER_SECRET: secret, CLASSIFIER_ALLOW_PRIVATE_TARGET: 'true' })
+        .CLASSIFIER_URL,
+    ).toBe('http://10.0.0.5/check');
+  });
+
   it('should type and split values', () => {
     const env = loadEnv({
       PORT: '8080',

@@ -83,6 +83,20 @@ export const envSchema = z
       for (const [path, message] of mail) ctx.addIssue({ code: 'custom', path: [path], message });
       return z.NEVER;
     }
+    if (env.CLASSIFIER_URL) {
+      const url = new URL(env.CLASSIFIER_URL);
+      const problem = !env.CLASSIFIER_SECRET
+        ? ['CLASSIFIER_SECRET', 'CLASSIFIER_URL needs CLASSIFIER_SECRET (whsec_…): the calls are signed']
+        : url.protocol !== 'https:' && !(url.protocol === 'http:' && env.CLASSIFIER_ALLOW_PRIVATE_TARGET)
+          ? ['CLASSIFIER_URL', 'CLASSIFIER_URL must be https (plain http only with CLASSIFIER_ALLOW_PRIVATE_TARGET=true)']
+          : url.username || url.password || url.hash
+            ? ['CLASSIFIER_URL', 'CLASSIFIER_URL must not contain credentials or a fragment']
+            : null;
+      if (problem) {
+        ctx.addIssue({ code: 'custom', path: [problem[0]], message: problem[1] });
+        return z.NEVER;
+      }
+    }
     const webhookKeys = env.WEBHOOK_SECRET_KEY;
     if (webhookKeys.some((k) => k.length < 32 || PLACEHOLDER_SECRETS.has(k))) {
       ctx.addIssue({

@@ -15,7 +15,16 @@ import type {
 
 /** Every kind of restricting decision that gets a statement of reasons (DSA Art. 17(1)). */
 export type RestrictingAction =
-  'reject' | 'spam' | 'delete' | 'filter_reject' | 'rule_reject' | 'ban_reject' | 'ban' | 'misuse_suspension' | 'notifier_hold';
+  | 'reject'
+  | 'spam'
+  | 'delete'
+  | 'filter_reject'
+  | 'rule_reject'
+  | 'check_reject'
+  | 'ban_reject'
+  | 'ban'
+  | 'misuse_suspension'
+  | 'notifier_hold';
 
 /** A statement of reasons with every field decided, ready to insert (src/dsa/decision-effects.ts). */
 export interface ResolvedStatement {
@@ -67,6 +76,7 @@ const RESTRICTION: Record<
   delete: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
   filter_reject: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
   rule_reject: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
+  check_reject: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
   ban_reject: { visibility: 'DECISION_VISIBILITY_CONTENT_REMOVED' },
   ban: { account: 'DECISION_ACCOUNT_SUSPENDED' },
   misuse_suspension: { account: 'DECISION_ACCOUNT_SUSPENDED' },
@@ -81,6 +91,7 @@ const FACTS: Record<RestrictingAction, string> = {
   filter_reject:
     "The comment contains words on the site's list of banned words and was rejected automatically when it was posted or edited",
   rule_reject: "The comment was refused automatically when it was posted or edited, by one of the site's rules for new comments",
+  check_reject: "The comment was refused automatically when it was posted or edited, by the site's automated check of new comments",
   ban_reject: "The comment was waiting for review when a moderator suspended its author's account, and was rejected with it",
   ban: "A moderator suspended the account's access to the comment section",
   misuse_suspension:
@@ -97,6 +108,7 @@ const FALLBACK_CATEGORY: Record<RestrictingAction, StatementCategory> = {
   // The banned-words list is insults, slurs and threats.
   filter_reject: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
   rule_reject: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
+  check_reject: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
   ban_reject: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
   ban: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
   misuse_suspension: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
@@ -144,8 +156,8 @@ export class StatementPolicy {
     const facts = f.decisionFacts ?? (reason ? `${FACTS[ctx.action]}: ${reason}` : `${FACTS[ctx.action]}.`).slice(0, 5000);
     const explanation = (reason ?? facts).slice(0, 2000);
     const restriction = RESTRICTION[ctx.action];
-    // Refused by the word filter or a triage rule: detected and decided by automated means.
-    const filter = ctx.action === 'filter_reject' || ctx.action === 'rule_reject';
+    // Refused by the word filter, a triage rule or an automated check (classifier, spam service): detected and decided by automated means.
+    const filter = ctx.action === 'filter_reject' || ctx.action === 'rule_reject' || ctx.action === 'check_reject';
     return {
       action: ctx.action,
       decisionVisibility: restriction.visibility ? [restriction.visibility] : [],

@@ -11,6 +11,9 @@ import type { FilterVerdict } from '../word-filter/word-matcher.js';
 export const HOLD_SOURCES = ['word_filter', 'reports', 'rule', 'classifier', 'spam_service'] as const;
 export type HoldSource = (typeof HOLD_SOURCES)[number];
 
+/** The sources that hold a comment on their own when it is posted or edited (every one but readers' reports). */
+export const AUTOMATIC_HOLD_SOURCES = ['word_filter', 'rule', 'classifier', 'spam_service'] as const satisfies readonly HoldSource[];
+
 export interface HoldReason {
   source: HoldSource;
   /** Which rule of the source: `banned` / `suspect` (word filter), `threshold` (reports), a rule or model name. */
@@ -23,7 +26,7 @@ export class CommentHoldDto {
   @ApiProperty({
     enum: HOLD_SOURCES,
     description:
-      'what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it); `rule`, `classifier` and `spam_service` are reserved for automated triage',
+      "what held it: `word_filter` (banned or suspect words), `reports` (COMMENT_REPORT_THRESHOLD readers reported it), `rule` (a triage rule), `classifier` (the publisher's classifier, docs/triage.md); `spam_service` is reserved for a spam service",
     example: 'word_filter',
   })
   source: HoldSource;

@@ -8,6 +8,16 @@ import type { ArticleCommentCountsDto, ArticleSettingsViewDto } from './dto/mode
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { isSlug } from '../common/validation/slug.js';
 import { appendAudit } from '../audit/audit-log.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { TriageOverridesDto } from '../triage/triage.dto.js';
+import { OVERRIDABLE_SECTIONS } from '../triage/triage-rules.js';
+import { TriageService } from '../triage/triage.service.js';
+
+/** The sections given, as saved; none: no overrides (NULL). */
+function overridesJson(dto: TriageOverridesDto): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  const sections = Object.fromEntries(OVERRIDABLE_SECTIONS.filter((k) => dto[k] !== undefined).map((k) => [k, { ...dto[k] }]));
+  return Object.keys(sections).length ? (sections) : Prisma.DbNull;
+}
 
 function toArticleSettingsView(a: ArticleSettingsRow): ArticleSettingsViewDto {
   return {
@@ -18,6 +28,7 @@ function toArticleSettingsView(a: ArticleSettingsRow): ArticleSettingsViewDto {
     moderation: a.moderationMode,
     trustedBypass: a.trustedBypass,
     commentCount: a.approvedCommentCount,
+    triage: (a.triageOverrides ?? {}) as TriageOverridesDto,
     updatedAt: a.updatedAt.toISOString(),
   };
 }
@@ -28,6 +39,7 @@ export class ArticleModerationService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly queue: ModerationQueueRepository,
+    private readonly triage: TriageService,
   ) {}
 
   /** `approved` counts visible comments only, so it equals the public count (the article's counter). */
@@ -43,17 +55,18 @@ export class ArticleModerationService {
    * its audit row (who, when, the settings before and after, the reason) commit together.
    */
   async updateSettings(slug: string, dto: ArticleSettingsDto, moderatorId: string): Promise<ArticleSettingsViewDto> {
-    if (dto.commentsOpen === undefined && dto.moderation === undefined && dto.trustedBypass === undefined) {
+    if (dto.commentsOpen === undefined && dto.moderation === undefined && dto.trustedBypass === undefined && dto.triage === undefined) {
       throw AppError.badRequest('VALIDATION_FAILED', 'Request validation failed', [
-        { field: 'body', message: 'send at least one of commentsOpen, moderation, trustedBypass' },
+        { field: 'body', message: 'send at least one of commentsOpen, moderation, trustedBypass, triage' },
       ]);
     }
     if (!isSlug(slug)) throw articleNotFound(slug);
-    return this.prisma.transaction(async (tx) => {
+    const updated = await this.prisma.transaction(async (tx) => {
       const changed = await changeCommentSettings(tx, slug, {
         commentsOpen: dto.commentsOpen,
         moderationMode: dto.moderation,
         trustedBypass: dto.trustedBypass,
+        triageOverrides: dto.triage === undefined ? undefined : overridesJson(dto.triage),
       });
       if (!changed) throw articleNotFound(slug);
       const { before, after: row } = changed;
@@ -64,10 +77,17 @@ export class ArticleModerationService {
         reason: dto.reason ?? null,
         details: {
           from: before,
-          to: { commentsOpen: row.commentsOpen, moderation: row.moderationMode, trustedBypass: row.trustedBypass },
+          to: {
+            commentsOpen: row.commentsOpen,
+            moderation: row.moderationMode,
+            trustedBypass: row.trustedBypass,
+            triage: row.triageOverrides ?? {},
+          },
         },
       });
-      return toArticleSettingsView(row);
+      return row;
     });
+    if (dto.triage !== undefined) this.triage.noteOverrides(updated.triageOverrides);
+    return toArticleSettingsView(updated);
   }
 }

@@ -1,3 +1,4 @@
+import { AUTOMATIC_HOLD_SOURCES } from '../holds/comment-holds.js';
 import { Injectable } from '@nestjs/common';
 import { isoUtc } from '../database/sql.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -104,7 +105,10 @@ export function queuePageSql(f: QueueFilter): Prisma.Sql {
   if (f.authorId) where.push(Prisma.sql`c.author_id = ${f.authorId}::uuid`);
   if (f.q) where.push(Prisma.sql`c.body ILIKE ${likePattern(f.q)} ESCAPE '\\'`);
   if (f.id) where.push(Prisma.sql`c.id = ${f.id}::uuid`);
-  if (f.holdSource) where.push(Prisma.sql`EXISTS (SELECT 1 FROM comment_holds h WHERE h.comment_id = c.id AND h.source = ${f.holdSource})`);
+  if (f.holdSource) {
+    const sources = f.holdSource === 'automatic' ? [...AUTOMATIC_HOLD_SOURCES] : [f.holdSource];
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM comment_holds h WHERE h.comment_id = c.id AND h.source = ANY(${sources}::text[]))`);
+  }
   // The pending and noticed queues are worked oldest first; every other view shows the newest first.
   const asc = f.status === 'pending' || f.status === 'noticed' || f.status === 'reported_open';
   if (f.after) {

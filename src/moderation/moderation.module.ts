@@ -12,6 +12,8 @@ import { ModerationService } from './moderation.service.js';
 import { UserBansController } from './user-bans.controller.js';
 import { UserBansService } from './user-bans.service.js';
 import { WordFiltersController } from './word-filters.controller.js';
+import { TriageModule } from '../triage/triage.module.js';
+import { CommentsModule } from '../comments/comments.module.js';
 import { DsaModule } from '../dsa/dsa.module.js';
 import { WordFilterModule } from '../word-filter/word-filter.module.js';
 
@@ -20,7 +22,7 @@ import { WordFilterModule } from '../word-filter/word-filter.module.js';
  * is for moderators and admins (class-level @Roles); the WordFilterService instance is shared with comments.
  */
 @Module({
-  imports: [WordFilterModule, DsaModule, DecisionReasonsModule],
+  imports: [WordFilterModule, DsaModule, DecisionReasonsModule, CommentsModule, TriageModule],
   controllers: [
     ModerationController,
     QueueItemController,

@@ -10,6 +10,7 @@ import { approvalEffects, restrictionEffects } from '../dsa/decision-effects.js'
 import { MisuseService } from '../dsa/misuse.service.js';
 import { type ResolvedStatement, StatementPolicy } from '../dsa/statement-policy.js';
 import type { StatementFieldsDto } from '../dsa/dto/statement-fields.dto.js';
+import { CommentChecksService } from '../comments/comment-checks.service.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { BulkDecisionDto, DecisionDto, DecisionStatus } from './dto/decision.dto.js';
 import type { QueueQueryDto } from './dto/queue.dto.js';
@@ -58,6 +59,7 @@ export class ModerationService {
     private readonly policy: StatementPolicy,
     private readonly misuse: MisuseService,
     private readonly reasons: DecisionReasonsService,
+    private readonly checks: CommentChecksService,
   ) {}
 
   async list(q: QueueQueryDto): Promise<Page<QueueItemDto>> {
@@ -140,6 +142,8 @@ export class ModerationService {
       );
     }
     this.logger.log({ msg: 'comment moderated', commentId: id, moderatorId: actorId, status: dto.status });
+    // Overruling the spam service tells it (submit-ham / submit-spam), after the decision, without waiting.
+    void this.checks.afterDecision([id], dto.status);
     return toAdminCommentView(outcome.decided);
   }
 
@@ -192,6 +196,10 @@ export class ModerationService {
       return outcome;
     }, BULK_TX);
     const applied = results.filter((r) => r.ok).length;
+    void this.checks.afterDecision(
+      results.filter((r) => r.ok).map((r) => r.id),
+      dto.status,
+    );
     this.logger.log({ msg: 'bulk moderation', moderatorId: actorId, status: dto.status, requested: dto.ids.length, applied });
     return { results, applied, failed: results.length - applied };
   }

@@ -8,6 +8,7 @@ import { SsoTokenVerifier } from '../auth/sso/sso-token.verifier.js';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AppError } from '../common/errors/app-error.js';
 import { eraseRevisions } from '../comment-core/comment-revisions.js';
+import { eraseClientData } from '../comments/comment-checks.service.js';
 import { applyCommentChanges, type CommentChange, type CommentSnapshot } from '../comment-core/comment-state.js';
 import { eraseReactions } from '../comment-core/reactions.js';
 import { authorDeletionEffects } from '../dsa/decision-effects.js';
@@ -161,6 +162,8 @@ export class AccountErasureService {
       await tx.staffNote.deleteMany({ where: { userId } });
       await forgetMail(tx, userId, email);
       await eraseReactions(tx, userId);
+      // A spam service's copy of the client's address and user agent (docs/triage.md) goes at once too.
+      await eraseClientData(tx, userId);
       const erased = await this.eraseComments(tx, userId, actor, mode, now);
       await scrubAccountFromEvents(tx, userId, placeholder);
       await scrubWebhookDeliveries(tx, userId, placeholder);

@@ -8,7 +8,11 @@ export class ConsoleCountsDto {
   @ApiProperty({ type: 'integer', description: 'reports to review (queue status reported_open)', example: 2 })
   reportedOpen: number;
 
-  @ApiProperty({ type: 'integer', description: 'pending comments the word filter held (holdSource=word_filter)', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'pending comments held automatically (holdSource=automatic: word filter, rules, classifier, spam service)',
+    example: 1,
+  })
   flagged: number;
 
   @ApiProperty({ type: 'integer', description: 'comments with notices of illegal content to decide (DSA Art. 16)', example: 0 })

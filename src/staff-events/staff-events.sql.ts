@@ -8,7 +8,7 @@ export const CONSOLE_COUNTS = statement<[], ConsoleCountsDto>(
   `SELECT (SELECT count(*) FROM comments WHERE status = 'pending' AND deleted_at IS NULL)::int AS pending,
           (SELECT count(*) FROM comments c WHERE ${REPORTED_OPEN})::int AS "reportedOpen",
           (SELECT count(*) FROM comments c JOIN comment_holds h ON h.comment_id = c.id
-            WHERE c.status = 'pending' AND c.deleted_at IS NULL AND h.source = 'word_filter')::int AS flagged,
+            WHERE c.status = 'pending' AND c.deleted_at IS NULL AND h.source IN ('word_filter', 'rule', 'classifier', 'spam_service'))::int AS flagged,
           (SELECT count(*) FROM comments WHERE open_notice_count > 0 AND deleted_at IS NULL)::int AS noticed,
           (SELECT count(*) FROM appeals WHERE status = 'open')::int AS appeals`,
 );

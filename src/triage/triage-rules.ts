@@ -12,6 +12,10 @@ export type LinkScope = (typeof LINK_SCOPES)[number];
 export const HISTORY_ACTIONS = ['off', 'hold', 'refuse'] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
+/** What an e-mail address on a disposable domain does: nothing, hold the account's comments, or also refuse registration. */
+export const EMAIL_DOMAIN_ACTIONS = ['off', 'hold', 'refuse_registration'] as const;
+export type EmailDomainAction = (typeof EMAIL_DOMAIN_ACTIONS)[number];
+
 export interface TriageRules {
   newAccounts: {
     /** An account is new until it has this many approved comments. */
@@ -38,6 +42,14 @@ export interface TriageRules {
     /** The share of them rejected or removed as spam, in per cent, from which the rule acts. */
     rejectedPercent: number;
   };
+  /** Accounts whose e-mail is on a disposable domain (the shipped or configured list, plus `blocked`, minus `allowed`). */
+  emailDomains: {
+    action: EmailDomainAction;
+    /** Domains treated as disposable too (subdomains included). */
+    blocked: string[];
+    /** Domains never treated as disposable, whatever the list says. */
+    allowed: string[];
+  };
   /** Who no rule applies to: staff, and authors the article's trusted bypass lets through. */
   skip: { staff: boolean; trusted: boolean };
 }
@@ -47,6 +59,7 @@ export const DEFAULT_TRIAGE_RULES: TriageRules = {
   newAccounts: { approvedBelow: 3, holdFirstComments: 0, holdYoungerThanDays: 0 },
   links: { hold: 'new_accounts', maxLinks: 0, allowedDomains: [] },
   history: { action: 'off', lastComments: 10, minDecided: 3, rejectedPercent: 50 },
+  emailDomains: { action: 'off', blocked: [], allowed: [] },
   skip: { staff: true, trusted: true },
 };
 
@@ -65,6 +78,10 @@ export interface TriageFacts {
   authorRecent: string[];
   /** The article lets trusted authors through and this one is trusted. */
   trusted: boolean;
+  /** The domain of the author's e-mail; null for an account without one (an SSO account): the other rules judge it. */
+  authorEmailDomain?: string | null;
+  /** Whether a domain is on the disposable list in use (TriageService); none when not given. */
+  disposable?: (domain: string) => boolean;
   now?: Date;
 }
 
@@ -123,6 +140,16 @@ export function triage(rules: TriageRules, f: TriageFacts): TriageVerdict {
     }
   }
 
+  const e = rules.emailDomains;
+  if (e.action !== 'off' && f.authorEmailDomain && isDisposableDomain(f.authorEmailDomain, e, f.disposable)) {
+    return {
+      action: 'hold',
+      rule: 'disposable_email',
+      reason: `an account with an e-mail address on a disposable domain (${f.authorEmailDomain})`,
+      matched: [f.authorEmailDomain],
+    };
+  }
+
   const isNew = f.authorApproved < rules.newAccounts.approvedBelow;
   const n = rules.newAccounts;
   if (isNew && n.holdFirstComments > 0 && f.authorComments < n.holdFirstComments) {
@@ -162,6 +189,31 @@ export function triage(rules: TriageRules, f: TriageFacts): TriageVerdict {
     }
   }
   return PUBLISH;
+}
+
+/** Whether `domain` counts as disposable: `blocked` or on the list, and not `allowed` (subdomains included). */
+export function isDisposableDomain(
+  domain: string,
+  e: Pick<TriageRules['emailDomains'], 'blocked' | 'allowed'>,
+  onList: ((domain: string) => boolean) | undefined,
+): boolean {
+  const d = domain.toLowerCase();
+  const within = (list: string[]) => list.some((x) => d === x || d.endsWith(`.${x}`));
+  if (within(e.allowed)) return false;
+  return within(e.blocked) || Boolean(onList?.(d));
+}
+
+/** The sections of the rules an article may replace (PATCH /api/admin/articles/:slug `triage`). */
+export const OVERRIDABLE_SECTIONS = ['newAccounts', 'links', 'history', 'emailDomains', 'skip'] as const;
+export type TriageOverrides = Partial<Pick<TriageRules, (typeof OVERRIDABLE_SECTIONS)[number]>>;
+
+/** The rules on one article: its overrides (whole sections, as saved) over the global rules. */
+export function withOverrides(rules: TriageRules, overrides: unknown): TriageRules {
+  if (!overrides || typeof overrides !== 'object') return rules;
+  const o = overrides as TriageOverrides;
+  const out = { ...rules };
+  for (const key of OVERRIDABLE_SECTIONS) if (o[key]) Object.assign(out, { [key]: { ...rules[key], ...o[key] } });
+  return out;
 }
 
 /** How much of the author's history the rules need read with the post (0: none; the read skips it). */

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from '../common/validation/is-optional.decorator.js';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,7 +16,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { HISTORY_ACTIONS, type HistoryAction, LINK_SCOPES, type LinkScope } from './triage-rules.js';
+import {
+  EMAIL_DOMAIN_ACTIONS,
+  type EmailDomainAction,
+  HISTORY_ACTIONS,
+  type HistoryAction,
+  LINK_SCOPES,
+  type LinkScope,
+} from './triage-rules.js';
+
+const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,}|xn--[a-z0-9-]+)$/;
 
 export class NewAccountRulesDto {
   @ApiProperty({ description: 'an account is new until it has this many approved comments', minimum: 0, maximum: 1000, example: 3 })
@@ -122,6 +132,90 @@ export class SkipRulesDto {
   trusted: boolean;
 }
 
+const lowerCased = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value;
+
+export class EmailDomainRulesDto {
+  @ApiProperty({
+    enum: EMAIL_DOMAIN_ACTIONS,
+    description:
+      'accounts whose e-mail is on a disposable domain: nothing; their comments held; or also registration refused (400 EMAIL_DOMAIN_REFUSED). Accounts without an e-mail (some SSO accounts) are judged by the other rules; a publisher sign-in is never refused',
+    example: 'hold',
+  })
+  @IsIn(EMAIL_DOMAIN_ACTIONS)
+  action: EmailDomainAction;
+
+  @ApiProperty({
+    type: [String],
+    description:
+      'domains treated as disposable too, on top of the list in use (shipped, or DISPOSABLE_EMAIL_DOMAINS_FILE); subdomains included',
+    maxItems: 500,
+    example: ['throwaway.example'],
+  })
+  @Transform(lowerCased)
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @MaxLength(253, { each: true })
+  @Matches(DOMAIN, { each: true, message: 'each of blocked must be a domain name such as example.bg' })
+  blocked: string[];
+
+  @ApiProperty({
+    type: [String],
+    description: 'domains never treated as disposable, whatever the list says',
+    maxItems: 500,
+    example: [],
+  })
+  @Transform(lowerCased)
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @MaxLength(253, { each: true })
+  @Matches(DOMAIN, { each: true, message: 'each of allowed must be a domain name such as example.bg' })
+  allowed: string[];
+}
+
+/**
+ * An article's overrides of the triage rules (PATCH /api/admin/articles/:slug `triage`): each section given replaces
+ * the newsroom's section on this article; `{}` removes every override.
+ */
+export class TriageOverridesDto {
+  @ApiPropertyOptional({ type: NewAccountRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NewAccountRulesDto)
+  newAccounts?: NewAccountRulesDto;
+
+  @ApiPropertyOptional({ type: LinkRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LinkRulesDto)
+  links?: LinkRulesDto;
+
+  @ApiPropertyOptional({ type: HistoryRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HistoryRulesDto)
+  history?: HistoryRulesDto;
+
+  @ApiPropertyOptional({ type: EmailDomainRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EmailDomainRulesDto)
+  emailDomains?: EmailDomainRulesDto;
+
+  @ApiPropertyOptional({ type: SkipRulesDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SkipRulesDto)
+  skip?: SkipRulesDto;
+}
+
 /** The whole rule set (PUT replaces it). */
 export class TriageRulesDto {
   @ApiProperty({ type: NewAccountRulesDto })
@@ -144,6 +238,13 @@ export class TriageRulesDto {
   @ValidateNested()
   @Type(() => HistoryRulesDto)
   history: HistoryRulesDto;
+
+  @ApiPropertyOptional({ type: EmailDomainRulesDto, description: 'left out: the defaults (off)' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EmailDomainRulesDto)
+  emailDomains?: EmailDomainRulesDto;
 
   @ApiProperty({ type: SkipRulesDto })
   @IsDefined()

@@ -3,7 +3,9 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { TriageRulesDto, TriageRulesViewDto } from './triage.dto.js';
-import { DEFAULT_TRIAGE_RULES, type TriageRules } from './triage-rules.js';
+import { AppConfig } from '../config/app-config.js';
+import { inDomainList, loadDisposableDomains } from './disposable-domains.js';
+import { DEFAULT_TRIAGE_RULES, isDisposableDomain, standingLimits, type TriageRules, withOverrides } from './triage-rules.js';
 
 interface Loaded {
   rules: TriageRules;
@@ -18,6 +20,7 @@ function withDefaults(saved: unknown): TriageRules {
     newAccounts: { ...DEFAULT_TRIAGE_RULES.newAccounts, ...s.newAccounts },
     links: { ...DEFAULT_TRIAGE_RULES.links, ...s.links },
     history: { ...DEFAULT_TRIAGE_RULES.history, ...s.history },
+    emailDomains: { ...DEFAULT_TRIAGE_RULES.emailDomains, ...s.emailDomains },
     skip: { ...DEFAULT_TRIAGE_RULES.skip, ...s.skip },
   };
 }
@@ -33,9 +36,31 @@ export class TriageService implements OnModuleInit {
   static readonly CACHE_TTL_MS = 30_000;
   private readonly logger = new Logger(TriageService.name);
   private loaded: Loaded | null = null;
+  private overrideLimits = { countUpTo: 0, recent: 0 };
   private refreshing: Promise<Loaded> | null = null;
 
-  constructor(private readonly prisma: PrismaService) {}
+  /** The disposable e-mail domains in use: DISPOSABLE_EMAIL_DOMAINS_FILE, or the shipped list. */
+  private readonly disposableList: Set<string>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    config: AppConfig,
+  ) {
+    this.disposableList = loadDisposableDomains(config.get('DISPOSABLE_EMAIL_DOMAINS_FILE'));
+  }
+
+  /** Whether a domain (or a parent domain) is on the disposable list in use (before the rules' blocked/allowed). */
+  readonly disposable = (domain: string): boolean => inDomainList(domain, this.disposableList);
+
+  /**
+   * Whether registering with `email` is refused: the e-mail domain rule is `refuse_registration` and the domain is
+   * disposable. Accounts created by a publisher sign-in (SSO) are never refused: their comments are judged instead.
+   */
+  async refusesRegistration(email: string): Promise<boolean> {
+    const e = (await this.rules()).emailDomains;
+    const domain = email.split('@').pop() ?? '';
+    return e.action === 'refuse_registration' && domain !== '' && isDisposableDomain(domain, e, this.disposable);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
@@ -43,6 +68,28 @@ export class TriageService implements OnModuleInit {
 
   async rules(): Promise<TriageRules> {
     return (await this.current()).rules;
+  }
+
+  /**
+   * How much of the author's history posting reads with the post: what the global rules need, or more when an
+   * article's overrides need more (known from the overrides saved, loaded with the rules and noted when changed
+   * here): the read comes before the article's overrides are known.
+   */
+  readLimits(rules: TriageRules): { countUpTo: number; recent: number } {
+    const global = standingLimits(rules);
+    return {
+      countUpTo: Math.max(global.countUpTo, this.overrideLimits.countUpTo),
+      recent: Math.max(global.recent, this.overrideLimits.recent),
+    };
+  }
+
+  /** An article's overrides were saved: the reads of this instance cover them at once. */
+  noteOverrides(overrides: unknown): void {
+    const mine = standingLimits(withOverrides(DEFAULT_TRIAGE_RULES, overrides));
+    this.overrideLimits = {
+      countUpTo: Math.max(this.overrideLimits.countUpTo, mine.countUpTo),
+      recent: Math.max(this.overrideLimits.recent, mine.recent),
+    };
   }
 
   async view(): Promise<TriageRulesViewDto> {
@@ -89,6 +136,12 @@ export class TriageService implements OnModuleInit {
     this.refreshing ??= (async () => {
       try {
         const row = await this.prisma.triageSettings.findUnique({ where: { id: 1 }, select: { rules: true, updatedAt: true } });
+        const [limits] = await this.prisma.$queryRaw<{ count_up_to: number | null; recent: number | null }[]>`
+          SELECT max((triage_overrides #>> '{newAccounts,holdFirstComments}')::int) AS count_up_to,
+                 max(CASE WHEN triage_overrides #>> '{history,action}' IN ('hold', 'refuse')
+                          THEN (triage_overrides #>> '{history,lastComments}')::int END) AS recent
+          FROM articles WHERE triage_overrides IS NOT NULL`;
+        this.overrideLimits = { countUpTo: limits?.count_up_to ?? 0, recent: limits?.recent ?? 0 };
         this.loaded = { rules: withDefaults(row?.rules), updatedAt: row?.updatedAt ?? null, loadedAt: Date.now() };
         return this.loaded;
       } catch (err) {

@@ -3,16 +3,16 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { retryDelayMs } from './retry-schedule.js';
 import { WEBHOOK_TEST_EVENT } from './webhook-events.js';
 import { type AttemptOutcome, type ClaimedDelivery, markFailed, markSucceeded, scheduleRetry } from './webhook-queue.js';
-import { sendWebhook } from './webhook-sender.js';
-import { signatureHeaders } from './webhook-signature.js';
+import { sendWebhook } from '../common/outbound/http-post.js';
+import { signatureHeaders } from '../common/outbound/signature.js';
 import { WebhookSettings } from './webhook-settings.js';
-import { HostResolver } from './webhook-target.js';
+import { HostResolver } from '../common/outbound/target-guard.js';
 
 export type AttemptResult = AttemptOutcome & { state: 'succeeded' | 'retrying' | 'failed' };
 
 /**
  * One attempt of one claimed delivery: decrypt the endpoint's secret, sign (Standard Webhooks), send
- * (webhook-sender.ts: SSRF guard, deadline, no redirects) and record the outcome: succeeded; failed for good after
+ * (http-post.ts: SSRF guard, deadline, no redirects) and record the outcome: succeeded; failed for good after
  * the last attempt (which may disable the endpoint); or retried later with exponential backoff and jitter, never
  * sooner than the receiver's Retry-After (a test ping: one attempt only). Used by the worker and by the test ping. Never throws: a database error
  * while recording leaves the lease to run out, and the attempt is repeated (at-least-once).

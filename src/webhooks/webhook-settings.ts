@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RetrySchedule } from './retry-schedule.js';
-import { SecretBox } from './webhook-secrets.js';
+import { SecretBox } from '../common/outbound/secrets.js';
 
 /** The webhook settings (WEBHOOK_* variables), read once. */
 @Injectable()

@@ -4,7 +4,7 @@ import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookKeyRotation } from './webhook-key-rotation.js';
 import { WebhookSettings } from './webhook-settings.js';
-import { HostResolver } from './webhook-target.js';
+import { HostResolver } from '../common/outbound/target-guard.js';
 import { WebhookWorker } from './webhook-worker.service.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';

@@ -8,16 +8,16 @@ import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto.js';
 import type { CreatedWebhookDto, UpdatedWebhookDto, WebhookDto } from './dto/webhook-response.dto.js';
-import { generateSigningSecret } from './webhook-secrets.js';
+import { generateSigningSecret } from '../common/outbound/secrets.js';
 import { WebhookSettings } from './webhook-settings.js';
-import { checkWebhookUrl, HostResolver, resolveTarget, TargetRefusedError } from './webhook-target.js';
+import { checkWebhookUrl, HostResolver, resolveTarget, TargetRefusedError } from '../common/outbound/target-guard.js';
 import { WebhookWorker } from './webhook-worker.service.js';
 import { auditView, toWebhookView, webhookNotFound, webhookSelect } from './webhook.mapper.js';
 
 /**
  * Webhook endpoints (admin API): create, list, change, delete. Every change commits with its audit row (the
  * endpoint's settings in `details`, never its secret). The secret is generated here, shown once in the answer that
- * creates (or rotates) it, and stored encrypted (webhook-secrets.ts). Deliveries: webhook-deliveries.service.ts.
+ * creates (or rotates) it, and stored encrypted (src/common/outbound/secrets.ts). Deliveries: webhook-deliveries.service.ts.
  */
 @Injectable()
 export class WebhooksService {

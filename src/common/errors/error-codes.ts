@@ -172,6 +172,10 @@ export const ERROR_CATALOG = {
   VERSION_CONFLICT: { status: 409, description: 'Someone else changed the comment since you read it; reload and retry.' },
   INVALID_TRANSITION: { status: 409, description: 'The comment cannot move to that status from its current one (or is deleted).' },
   EMAIL_TAKEN: { status: 409, description: 'An account with this email exists.' },
+  EMAIL_DOMAIN_REFUSED: {
+    status: 400,
+    description: "The e-mail address is on a disposable domain, which the site's triage rules refuse at registration.",
+  },
   USERNAME_TAKEN: { status: 409, description: 'The username, or one that looks the same (a Unicode confusable), is taken.' },
   USERNAME_RESERVED: {
     status: 409,

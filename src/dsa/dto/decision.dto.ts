@@ -118,7 +118,18 @@ export class StatementOfReasonsDto {
   puid: string;
 
   @ApiProperty({
-    enum: ['reject', 'spam', 'delete', 'filter_reject', 'rule_reject', 'ban_reject', 'ban', 'misuse_suspension', 'notifier_hold'],
+    enum: [
+      'reject',
+      'spam',
+      'delete',
+      'filter_reject',
+      'rule_reject',
+      'check_reject',
+      'ban_reject',
+      'ban',
+      'misuse_suspension',
+      'notifier_hold',
+    ],
     example: 'reject',
   })
   action: string;

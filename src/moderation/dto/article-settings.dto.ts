@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { TriageOverridesDto } from '../../triage/triage.dto.js';
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 
 export class ArticleSettingsDto {
@@ -18,6 +19,18 @@ export class ArticleSettingsDto {
   @IsOptional()
   @IsBoolean()
   trustedBypass?: boolean;
+
+  @ApiPropertyOptional({
+    type: TriageOverridesDto,
+    description:
+      "this article's overrides of the triage rules (docs/triage.md): each section given replaces the newsroom's section here; `{}` removes them. Replaces the article's previous overrides",
+    example: { links: { hold: 'everyone', maxLinks: 0, allowedDomains: [] } },
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TriageOverridesDto)
+  triage?: TriageOverridesDto;
 
   @ApiPropertyOptional({ description: 'recorded in the audit log', example: 'Темата привлича обиди' })
   @IsOptional()

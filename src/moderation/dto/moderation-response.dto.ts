@@ -1,3 +1,4 @@
+import { TriageOverridesDto } from '../../triage/triage.dto.js';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PickType } from '@nestjs/swagger';
 import { CommentDto } from '../../comments/dto/comment-response.dto.js';
 import { EXAMPLE } from '../../common/openapi/examples.js';
@@ -264,6 +265,14 @@ export class ArticleSettingsViewDto extends QueueArticleDto {
   @ApiProperty({ type: 'integer', example: 12 })
   commentCount: number;
 
+  @ApiPropertyOptional({
+    type: TriageOverridesDto,
+    description:
+      "the article's overrides of the triage rules (whole sections); {} when it follows the newsroom's rules. In the settings answer (PATCH), not in lists",
+    example: {},
+  })
+  triage?: TriageOverridesDto;
+
   @ApiProperty({ format: 'date-time', example: '2026-11-29T10:00:00.000Z' })
   updatedAt: string;
 }
@@ -287,7 +296,7 @@ export class AuditEntryDto {
 
   @ApiProperty({
     description:
-      'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import), export_site',
+      'approve, reject, spam, edit, delete, report_threshold, filter_reject, filter_hold, rule_reject, rule_hold, check_publish, check_pass, check_hold, check_reject (the publisher’s classifier), auto_approve, ban, unban, ban_reject, role_change, filter_add, filter_remove, article_settings, triage_rules, erase (a comment erased with its account), erase_account, export_account, webhook_create, webhook_update, webhook_delete, webhook_retry, webhook_test, webhook_disable, feature, unfeature, badge_change, import (an import run ended), import_upload (a file uploaded to import), export_site',
     example: 'approve',
   })
   action: string;

@@ -39,10 +39,11 @@ export class QueueQueryDto extends PageQueryDto {
   q?: string;
 
   @ApiPropertyOptional({
-    enum: HOLD_SOURCES,
-    description: 'only comments held by this source (see `hold`); with status=pending: e.g. the comments the word filter flagged',
+    enum: [...HOLD_SOURCES, 'automatic'],
+    description:
+      'only comments held by this source (see `hold`); `automatic`: by any source that holds on posting (word_filter, rule, classifier, spam_service), the console\'s "flagged" queue with status=pending',
   })
   @IsOptional()
-  @IsIn(HOLD_SOURCES)
-  holdSource?: HoldSource;
+  @IsIn([...HOLD_SOURCES, 'automatic'])
+  holdSource?: HoldSource | 'automatic';
 }

@@ -5,7 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsSt
 import { IsOptional } from '../../common/validation/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhook-events.js';
-import { MAX_WEBHOOK_URL_LENGTH } from '../webhook-target.js';
+import { MAX_WEBHOOK_URL_LENGTH } from '../../common/outbound/target-guard.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { applyCommentChange, commentSnapshotSelect } from '../../../src/comment-core/comment-state.js';
 import { WebhookDispatcher } from '../../../src/webhooks/webhook-dispatcher.js';
 import { claimDueDeliveries } from '../../../src/webhooks/webhook-queue.js';
-import { HostResolver } from '../../../src/webhooks/webhook-target.js';
+import { HostResolver } from '../../../src/common/outbound/target-guard.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { authHeader, createArticle, createUser, decideComment, postComment, type TestUser } from '../../factories/index.js';

@@ -1,4 +1,4 @@
-import { HostResolver, type ResolvedAddress } from '../../../src/webhooks/webhook-target.js';
+import { HostResolver, type ResolvedAddress } from '../../../src/common/outbound/target-guard.js';
 import { startTestApp, type TestApp } from '../../helpers/app.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { authHeader, createArticle, createUser, type TestUser } from '../../factories/index.js';

@@ -163,7 +163,7 @@ describe('triage rules', () => {
     const decisions = await t.http.get('/api/me/decisions').set(authHeader(troll)).expect(200);
     expect(decisions.body.items[0]).toMatchObject({
       action: 'rule_reject',
-      comment: { id: refused.id },
+      commentRef: { id: refused.id },
       automatedDetection: true,
       automatedDecision: 'AUTOMATED_DECISION_FULLY',
     });
@@ -188,5 +188,45 @@ describe('triage rules', () => {
       .expect(200);
     expect(edited.body.comment.status).toBe('pending');
     expect(await hold(c.id)).toMatchObject({ source: 'rule', rule: 'links', matched: ['shop.example'] });
+  });
+});
+
+describe('per-article overrides of the triage rules', () => {
+  const settings = (slug: string, body: Record<string, unknown>) =>
+    t.http.patch(`/api/admin/articles/${slug}`).set(authHeader(moderator)).send(body).expect(200);
+
+  it('should replace whole sections of the rules on one article, on top of its pre/post moderation, audited', async () => {
+    const [relaxed, strict, plain] = await Promise.all([article(), article(), article()]);
+    const newcomer = await reader();
+    // A live blog quoting sources: links are fine here. A sensitive story: a new account's first comments wait.
+    const r = await settings(relaxed.slug, {
+      triage: { links: { hold: 'off', maxLinks: 0, allowedDomains: [] } },
+      reason: 'Живо предаване',
+    });
+    expect(r.body.articleSettings.triage).toEqual({ links: { hold: 'off', maxLinks: 0, allowedDomains: [] } });
+    await settings(strict.slug, { triage: { newAccounts: { approvedBelow: 3, holdFirstComments: 5, holdYoungerThanDays: 0 } } });
+
+    const link = 'Източникът: https://www.bta.bg/bg/news/123';
+    expect((await postComment(t, relaxed, newcomer, { body: link })).status).toBe('approved');
+    expect((await postComment(t, plain, newcomer, { body: link })).status).toBe('pending');
+    const first = await postComment(t, strict, newcomer, { body: 'Първо мнение тук.' });
+    expect(first.status).toBe('pending');
+    expect(await hold(first.id)).toMatchObject({ source: 'rule', rule: 'new_account' });
+    expect((await postComment(t, plain, newcomer, { body: 'Същото мнение другаде.' })).status).toBe('approved');
+
+    const audit = await t.prisma.moderationAction.findFirstOrThrow({
+      where: { action: 'article_settings', reason: 'Живо предаване' },
+      select: { details: true },
+    });
+    expect(audit.details).toMatchObject({ from: { triage: {} }, to: { triage: { links: { hold: 'off' } } } });
+
+    // `{}` removes the overrides: the newsroom's rules apply again.
+    expect((await settings(relaxed.slug, { triage: {} })).body.articleSettings.triage).toEqual({});
+    expect((await postComment(t, relaxed, newcomer, { body: `${link} (отново)` })).status).toBe('pending');
+    await t.http
+      .patch(`/api/admin/articles/${relaxed.slug}`)
+      .set(authHeader(moderator))
+      .send({ triage: { links: { hold: 'sometimes' } } })
+      .expect(400);
   });
 });

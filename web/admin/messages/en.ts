@@ -62,12 +62,13 @@ export const en: Messages = {
 
   'queue.pending': 'Pending',
   'queue.reported': 'Reported',
-  'queue.flagged': 'Flagged by the filter',
+  'queue.flagged': 'Held automatically',
   'queue.notices': 'DSA notices',
   'queue.decided': 'Decided',
   'queue.pending.about': 'Comments waiting for a moderator, oldest first.',
   'queue.reported.about': 'Comments readers reported that no moderator has reviewed since, oldest first.',
-  'queue.flagged.about': 'Pending comments the word filter held; the words it matched are marked.',
+  'queue.flagged.about':
+    'Pending comments held automatically: by the word filter (the words it matched are marked), a triage rule, the classifier or the spam service, with the reason and labels on each card.',
   'queue.notices.about': 'Comments with notices of illegal content to decide (DSA Art. 16), oldest first.',
   'queue.decided.about': 'Comments already decided, newest first.',
   'queue.empty': 'Nothing to moderate here.',
@@ -115,6 +116,8 @@ export const en: Messages = {
   'hold.rule.new_account': "a new account's first comments",
   'hold.rule.young_account': 'a very new account',
   'hold.rule.rejected_history': "most of the author's recent comments were rejected",
+  'hold.rule.unavailable': 'no answer in time: held, not published unchecked',
+  'hold.rule.invalid_answer': 'an unusable answer: held, not published unchecked',
 
   'status.pending': 'pending',
   'status.approved': 'approved',

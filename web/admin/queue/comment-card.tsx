@@ -177,13 +177,22 @@ function Pick(props: { id: string; author: string; featured: boolean }) {
 function Reasons(props: { item: QueueItem }) {
   const { t } = useConsole();
   const { hold, reportCount, reportReasons, notices, adminComment: comment } = props.item;
+  // A rule this console knows is explained; a classifier's model or a spam service's name is shown as it is.
+  const ruleText = (rule: string) => {
+    const text = t(`hold.rule.${rule}`);
+    return text === `hold.rule.${rule}` ? rule : text;
+  };
   return (
     <div class="why">
       {hold && (
         <p class="hold">
-          <span class="badge">{t(`hold.${hold.source}`)}</span> {hold.rule && t(`hold.rule.${hold.rule}`)}
+          <span class="badge">{t(`hold.${hold.source}`)}</span> {hold.rule && ruleText(hold.rule)}
           {hold.matched.length > 0 && `: ${hold.matched.join(', ')}`}
-          {hold.labels.length > 0 && ` (${hold.labels.join(', ')})`}
+          {hold.labels.map((l) => (
+            <span key={l} class="badge label">
+              {l}
+            </span>
+          ))}
         </p>
       )}
       {reportCount > 0 && (
@@ -215,7 +224,9 @@ function Reasons(props: { item: QueueItem }) {
           </ul>
         </div>
       )}
-      {comment.statusReason && !hold && <p class="muted">{comment.statusReason}</p>}
+      {comment.statusReason && (!hold || hold.source === 'classifier' || hold.source === 'spam_service') && (
+        <p class="muted">{comment.statusReason}</p>
+      )}
     </div>
   );
 }

@@ -29,7 +29,7 @@ function queueQuery(queue: QueueName, search: URLSearchParams): Query {
     case 'reported':
       return { ...common, status: 'reported_open' };
     case 'flagged':
-      return { ...common, status: 'pending', holdSource: 'word_filter' };
+      return { ...common, status: 'pending', holdSource: 'automatic' };
     case 'notices':
       return { ...common, status: 'noticed' };
     case 'decided': {
@@ -282,7 +282,7 @@ export function QueuePage(props: { queue: QueueName }) {
         void api.GET('/api/admin/comments/{commentId}', { params: { path: { commentId: e.id } } }).then(({ data }) => {
           if (!data) return;
           const item = data.item;
-          if (queue === 'flagged' && item.hold?.source !== 'word_filter') return;
+          if (queue === 'flagged' && (!item.hold || item.hold.source === 'reports')) return;
           const q = search.get('q');
           if (q && !item.adminComment.body.toLowerCase().includes(q.toLowerCase())) return;
           setItems((prev) => (prev.some((p) => p.adminComment.id === item.adminComment.id) ? prev : [...prev, item]));

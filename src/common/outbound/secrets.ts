@@ -31,10 +31,11 @@ const FORMAT = 'v1';
 export class SecretBox {
   private readonly keys: Key[];
 
-  constructor(secrets: readonly string[]) {
+  /** `purpose` separates the keys derived for different data from one secret (HKDF info). */
+  constructor(secrets: readonly string[], purpose = 'newsroom-comments webhook signing secrets') {
     if (!secrets.length) throw new Error('SecretBox needs at least one key');
     this.keys = secrets.map((s) => {
-      const key = Buffer.from(hkdfSync('sha256', Buffer.from(s, 'utf8'), Buffer.alloc(0), 'newsroom-comments webhook signing secrets', 32));
+      const key = Buffer.from(hkdfSync('sha256', Buffer.from(s, 'utf8'), Buffer.alloc(0), purpose, 32));
       return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
     });
   }

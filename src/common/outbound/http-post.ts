@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupAddress } from 'node:dns';
-import { type HostResolver, type ResolvedAddress, checkWebhookUrl, resolveTarget, TargetRefusedError } from './webhook-target.js';
+import { type HostResolver, type ResolvedAddress, checkWebhookUrl, resolveTarget, TargetRefusedError } from './target-guard.js';
 
 export interface SendRequest {
   url: string;
@@ -10,6 +10,12 @@ export interface SendRequest {
   timeoutMs: number;
   allowPrivate: boolean;
   resolver: HostResolver;
+  /** Keep the response body (up to 64 KiB) in the result: for calls whose answer matters (the classifier). */
+  readBody?: boolean;
+  /** Gives up at once when aborted (the process is shutting down), reported as `aborted`. */
+  signal?: AbortSignal;
+  /** The User-Agent header (default: the webhooks'). */
+  userAgent?: string;
 }
 
 export interface SendResult {
@@ -22,6 +28,8 @@ export interface SendResult {
   durationMs: number;
   /** The receiver's Retry-After (429, 503), in ms, when it sent one. */
   retryAfterMs: number | null;
+  /** The response body as UTF-8, when `readBody` was asked and it fitted in 64 KiB; null otherwise. */
+  body?: string | null;
 }
 
 /** How much of a receiver's response body is read (and thrown away) before the connection is closed. */
@@ -35,7 +43,7 @@ export const USER_AGENT = 'newsroom-comments-webhooks/1';
  * whole attempt (resolution, connection, TLS, response). Redirects are not followed: a 3xx is a failed attempt.
  * A fresh connection per attempt (no keep-alive), so no socket outlives the check that allowed it. Never throws.
  */
-export async function sendWebhook(req: SendRequest): Promise<SendResult> {
+export async function postJson(req: SendRequest): Promise<SendResult> {
   const started = performance.now();
   const result = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
   const failure = (error: string, status: number | null = null) => result({ ok: false, status, error, retryAfterMs: null });
@@ -43,8 +51,9 @@ export async function sendWebhook(req: SendRequest): Promise<SendResult> {
   const checked = checkWebhookUrl(req.url);
   if (!checked.ok) return failure(`the URL ${checked.reason}`);
   const url = checked.url;
-  const deadline = AbortSignal.timeout(req.timeoutMs);
-  const timedOut = () => failure(`no response within ${req.timeoutMs} ms`);
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const deadline = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+  const timedOut = () => failure(req.signal?.aborted ? 'aborted' : `no response within ${req.timeoutMs} ms`);
 
   let addresses: ResolvedAddress[];
   try {
@@ -77,20 +86,24 @@ export async function sendWebhook(req: SendRequest): Promise<SendResult> {
           ...req.headers,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(req.body).toString(),
-          'user-agent': USER_AGENT,
+          'user-agent': req.userAgent ?? USER_AGENT,
         },
       },
       (res) => {
         const status = res.statusCode ?? 0;
         let received = 0;
+        const chunks: Buffer[] = [];
         const finish = () => {
-          if (status >= 200 && status < 300) settle(result({ ok: true, status, error: null, retryAfterMs: null }));
+          const body = req.readBody && received <= MAX_RESPONSE_BYTES ? Buffer.concat(chunks).toString('utf8') : null;
+          if (status >= 200 && status < 300)
+            settle(result({ ok: true, status, error: null, retryAfterMs: null, ...(req.readBody && { body }) }));
           else if (status >= 300 && status < 400) settle(failure(`redirect (${status}) not followed`, status));
           else settle(result({ ok: false, status, error: `HTTP ${status}`, retryAfterMs: retryAfter(res.headers['retry-after']) }));
           request.destroy();
         };
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
+          if (req.readBody && received <= MAX_RESPONSE_BYTES) chunks.push(chunk);
           if (received > MAX_RESPONSE_BYTES) finish();
         });
         res.on('end', finish);
@@ -138,3 +151,6 @@ function retryAfter(value: string | string[] | undefined): number | null {
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
+
+/** A webhook delivery attempt (the body of the answer is not kept). */
+export const sendWebhook = (req: SendRequest) => postJson(req);

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { generateSigningSecret } from './webhook-secrets.js';
-import { signatureHeaders } from './webhook-signature.js';
+import { generateSigningSecret } from './secrets.js';
+import { signatureHeaders } from './signature.js';
 
 describe('signatureHeaders', () => {
   const body = JSON.stringify({

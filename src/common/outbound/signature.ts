@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signingKey } from './webhook-secrets.js';
+import { signingKey } from './secrets.js';
 
 export interface SignatureHeaders {
   'webhook-id': string;

@@ -1,4 +1,4 @@
-import { checkWebhookUrl, forbiddenAddressReason, type HostResolver, resolveTarget, TargetRefusedError } from './webhook-target.js';
+import { checkWebhookUrl, forbiddenAddressReason, type HostResolver, resolveTarget, TargetRefusedError } from './target-guard.js';
 
 describe('forbiddenAddressReason', () => {
   it.each([

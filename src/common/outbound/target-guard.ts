@@ -8,7 +8,7 @@ import { BlockList, isIP } from 'node:net';
  * (169.254.169.254: credentials) or an intranet admin panel. The rule, unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true:
  * every address the host resolves to must be a public unicast address. It is checked when an endpoint is created
  * or changed and again at every delivery, after DNS resolution, and the delivery connects to the very addresses
- * checked (webhook-sender.ts), so a name that resolves to a public address at the check and to 127.0.0.1 at the
+ * checked (http-post.ts), so a name that resolves to a public address at the check and to 127.0.0.1 at the
  * connection (DNS rebinding) gets nowhere.
  */
 

@@ -1,4 +1,4 @@
-import { generateSigningSecret, SecretBox, signingKey } from './webhook-secrets.js';
+import { generateSigningSecret, SecretBox, signingKey } from './secrets.js';
 
 const KEY_A = 'a'.repeat(16) + '-first-key-of-32-chars-or-more';
 const KEY_B = 'b'.repeat(16) + '-second-key-of-32-chars-or-more';
