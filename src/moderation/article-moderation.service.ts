@@ -16,7 +16,7 @@ import { TriageService } from '../triage/triage.service.js';
 /** The sections given, as saved; none: no overrides (NULL). */
 function overridesJson(dto: TriageOverridesDto): Prisma.InputJsonValue | typeof Prisma.DbNull {
   const sections = Object.fromEntries(OVERRIDABLE_SECTIONS.filter((k) => dto[k] !== undefined).map((k) => [k, { ...dto[k] }]));
-  return Object.keys(sections).length ? (sections) : Prisma.DbNull;
+  return Object.keys(sections).length ? sections : Prisma.DbNull;
 }
 
 function toArticleSettingsView(a: ArticleSettingsRow): ArticleSettingsViewDto {
