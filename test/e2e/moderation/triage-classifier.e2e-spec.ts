@@ -123,7 +123,7 @@ async function article(app: TestApp, moderation: 'pre' | 'post' = 'post') {
 
 const adminItem = async (app: TestApp, id: string) =>
   (await app.http.get(`/api/admin/comments/${id}`).set(authHeader(moderator)).expect(200)).body.item as {
-    comment: { status: string; statusReason: string | null };
+    adminComment: { status: string; statusReason: string | null };
     hold: { source: string; rule: string | null; labels: string[] } | null;
   };
 

@@ -92,7 +92,7 @@ async function post(body: string) {
 
 const item = async (id: string) =>
   (await t.http.get(`/api/admin/comments/${id}`).set(authHeader(moderator)).expect(200)).body.item as {
-    comment: { status: string; statusReason: string | null; version: number };
+    adminComment: { status: string; statusReason: string | null; version: number };
     hold: { source: string; rule: string | null; labels: string[] } | null;
   };
 const clientData = (commentId: string) =>
