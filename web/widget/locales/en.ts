@@ -214,6 +214,7 @@ export const en: Messages = {
     MAIL_NOT_CONFIGURED: 'E-mail notifications are not enabled on this site.',
     NO_EMAIL_ADDRESS: 'Your account has no e-mail address, so we cannot notify you by e-mail.',
     EMAIL_ALREADY_VERIFIED: 'Your address is confirmed already.',
+    EMAIL_DOMAIN_REFUSED: 'Disposable e-mail addresses are not accepted here. Register with another address.',
     EMAIL_TAKEN: 'An account with this email exists. Sign in to it.',
     USERNAME_TAKEN: 'This username (or one that looks the same) is taken.',
     USERNAME_RESERVED: 'This username is reserved for the newsroom. Choose another.',
