@@ -4,7 +4,7 @@ import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { freePort } from '../../helpers/net.js';
 import { SmtpSink } from '../../helpers/smtp.js';
 import { createUser } from '../../factories/index.js';
-import { cleanWordFilter, openArticlePage, poll, postComment, unexpectedProblems, widgetText } from '../../helpers/widget.js';
+import { cleanWordFilter, openArticlePage, poll, postComment, screenshot, unexpectedProblems, widgetText } from '../../helpers/widget.js';
 
 /**
  * A reader opts into reply mails from the comment section (web/widget/components/notifications.tsx), in Chromium
@@ -104,8 +104,10 @@ describe('e-mail notifications in the comment section', () => {
       await page.getByRole('button', { name: 'Изпрати връзката отново' }).click();
       await poll(() => sink.to(ana.email).length).toBe(2);
       await expectNoViolations(page);
+      await screenshot(page, 'widget-notifications-light');
       await page.emulateMedia({ colorScheme: 'dark' });
       await expectNoViolations(page);
+      await screenshot(page, 'widget-notifications-dark');
       await page.emulateMedia({ colorScheme: 'light' });
 
       const link = /(http:\/\/127\.0\.0\.1:\d+\/api\/email\/confirm\?token=[A-Za-z0-9_.-]+)/.exec(sink.to(ana.email)[1]!.text)?.[1];
