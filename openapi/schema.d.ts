@@ -1290,7 +1290,7 @@ export interface paths {
         };
         /**
          * What the service's pages need to know about this deployment
-         * @description For the reader's widget and the console: which sign-in methods exist, the edit window, text limits, the site's rules. Never a secret. Cacheable for minutes.
+         * @description For the reader's widget and the console: which sign-in methods exist, the edit window, text limits, the site's rules, whether it sends e-mail. Never a secret. Cacheable for minutes.
          */
         get: operations["getClientConfig"];
         put?: never;
@@ -5010,10 +5010,18 @@ export interface components {
              */
             appealWindowMonths: number;
         };
+        ClientMailConfigDto: {
+            /**
+             * @description this site sends e-mail (SMTP_URL is set; in development, mails written to MAIL_DEV_DIR): readers may ask to be told of replies (PUT /api/me/notifications)
+             * @example true
+             */
+            enabled: boolean;
+        };
         ClientConfigDto: {
             auth: components["schemas"]["ClientAuthConfigDto"];
             comments: components["schemas"]["ClientCommentsConfigDto"];
             dsa: components["schemas"]["ClientDsaConfigDto"];
+            mail: components["schemas"]["ClientMailConfigDto"];
         };
         ClientConfigResponse: {
             config: components["schemas"]["ClientConfigDto"];
@@ -27689,6 +27697,9 @@ export interface operations {
                      *         "dsa": {
                      *           "termsUrl": null,
                      *           "appealWindowMonths": 6
+                     *         },
+                     *         "mail": {
+                     *           "enabled": true
                      *         }
                      *       }
                      *     }

@@ -5,6 +5,7 @@ import { Public } from '../common/auth/decorators.js';
 import type { CachePolicy } from '../common/http-cache.js';
 import { Endpoint } from '../common/openapi/endpoint.decorator.js';
 import { AppConfig } from '../config/app-config.js';
+import { mailMode } from '../config/env-mail.js';
 import { ClientConfigResponse } from './client-config.dto.js';
 
 /** Changes only with a deployment: browsers and CDNs keep it for minutes. */
@@ -29,6 +30,7 @@ export class ClientConfigController {
           reactionKinds: config.get('REACTION_KINDS'),
         },
         dsa: { termsUrl: config.get('DSA_TERMS_URL') ?? null, appealWindowMonths: config.get('DSA_APPEAL_WINDOW_MONTHS') },
+        mail: { enabled: mailMode(config.env) !== 'off' },
       },
     };
   }
@@ -39,7 +41,7 @@ export class ClientConfigController {
     operationId: 'getClientConfig',
     summary: "What the service's pages need to know about this deployment",
     description:
-      "For the reader's widget and the console: which sign-in methods exist, the edit window, text limits, the site's rules. Never a secret. Cacheable for minutes.",
+      "For the reader's widget and the console: which sign-in methods exist, the edit window, text limits, the site's rules, whether it sends e-mail. Never a secret. Cacheable for minutes.",
     type: ClientConfigResponse,
     cache: CONFIG_CACHE,
     noDatabase: true,

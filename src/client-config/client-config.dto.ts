@@ -34,6 +34,15 @@ export class ClientDsaConfigDto {
   appealWindowMonths: number;
 }
 
+export class ClientMailConfigDto {
+  @ApiProperty({
+    description:
+      'this site sends e-mail (SMTP_URL is set; in development, mails written to MAIL_DEV_DIR): readers may ask to be told of replies (PUT /api/me/notifications)',
+    example: true,
+  })
+  enabled: boolean;
+}
+
 /** What the service's pages (the reader's widget, the console) need to know about this deployment. */
 export class ClientConfigDto {
   @ApiProperty()
@@ -44,6 +53,9 @@ export class ClientConfigDto {
 
   @ApiProperty()
   dsa: ClientDsaConfigDto;
+
+  @ApiProperty()
+  mail: ClientMailConfigDto;
 }
 
 export class ClientConfigResponse {

@@ -28,6 +28,17 @@ export const mailFields = {
   MAIL_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(6),
 };
 
+/**
+ * How an instance sends mail: `smtp` with SMTP_URL; `folder` in development without it (each mail written to
+ * MAIL_DEV_DIR and logged, for the walkthrough); otherwise `off` (nothing is queued). One rule for the mail module
+ * and for what the pages are told (GET /api/client-config).
+ */
+export type MailMode = 'smtp' | 'folder' | 'off';
+
+export function mailMode(env: { NODE_ENV: string; SMTP_URL?: string }): MailMode {
+  return env.SMTP_URL ? 'smtp' : env.NODE_ENV === 'development' ? 'folder' : 'off';
+}
+
 /** Mail settings that only make sense together. */
 export function mailIssues(env: { NODE_ENV: string; SMTP_URL?: string; MAIL_FROM?: string; PUBLIC_URL?: string }): [string, string][] {
   const issues: [string, string][] = [];

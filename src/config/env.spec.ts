@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../database/paths.js';
+import { mailMode } from './env-mail.js';
 import { envSchema, loadEnv } from './env.js';
 
 const SECRET = 'a-real-random-secret-of-at-least-32-characters';
@@ -245,6 +246,13 @@ describe('configuration: e-mail (SMTP_URL, MAIL_*)', () => {
     const mail = { SMTP_URL: 'smtp://smtp.example.bg:587', MAIL_FROM: 'comments@example.bg' };
     expect(() => loadEnv({ ...production, ...mail })).toThrow(/PUBLIC_URL is required with SMTP_URL in production/);
     expect(loadEnv({ ...production, ...mail, PUBLIC_URL: 'https://comments.example.bg' }).SMTP_URL).toBe(mail.SMTP_URL);
+  });
+  it('should send through SMTP with SMTP_URL, write files in development without it, and send nothing otherwise', () => {
+    const mail = { SMTP_URL: 'smtp://smtp.example.bg:587', MAIL_FROM: 'comments@example.bg' };
+    expect(mailMode(loadEnv(mail))).toBe('smtp');
+    expect(mailMode(loadEnv({}))).toBe('folder');
+    expect(mailMode(loadEnv({ NODE_ENV: 'test' }))).toBe('off');
+    expect(mailMode(loadEnv({ NODE_ENV: 'test', SMTP_URL: '' }))).toBe('off');
   });
 });
 

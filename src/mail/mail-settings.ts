@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { type MailMode, mailMode } from '../config/env-mail.js';
 import type { RetrySchedule } from '../webhooks/retry-schedule.js';
-
-/**
- * How this instance sends mail: `smtp` with SMTP_URL; `folder` in development without it (each mail written to
- * MAIL_DEV_DIR and logged, for the walkthrough); otherwise `off` (nothing is queued: /api/health says so).
- */
-export type MailMode = 'smtp' | 'folder' | 'off';
 
 /** The mail settings (SMTP_URL, MAIL_* variables, PUBLIC_URL), read once. */
 @Injectable()
@@ -27,7 +22,8 @@ export class MailSettings {
 
   constructor(private readonly config: AppConfig) {
     this.smtpUrl = config.get('SMTP_URL');
-    this.mode = this.smtpUrl ? 'smtp' : config.get('NODE_ENV') === 'development' ? 'folder' : 'off';
+    // smtp, folder (development: MAIL_DEV_DIR) or off (nothing is queued: /api/health says so).
+    this.mode = mailMode(config.env);
     this.from = config.get('MAIL_FROM') ?? 'Newsroom comments <comments@localhost>';
     this.devDir = config.get('MAIL_DEV_DIR');
     this.runWorker = config.get('MAIL_WORKER');

@@ -1,18 +1,25 @@
 import { useState } from 'preact/hooks';
 import { commentId, useCtx } from './context';
 import { AccountBar, Decisions, SignIn } from './components/account';
+import { Notifications } from './components/notifications';
 import { CommentForm } from './components/comment-form';
 import { ThreadView } from './components/comment';
 
 /** The comment section: title with the count, sort, the form (or sign-in), live notices, the threads. */
 export function App() {
   const { model, state, t, focus } = useCtx();
-  const [decisions, setDecisions] = useState(false);
+  // One of the account's panels at a time; focus goes into it, and back to its button when it closes.
+  const [panel, setPanel] = useState<'decisions' | 'notifications' | null>(null);
   const [error, setError] = useState('');
   const [key, setKey] = useState(() => model.newKey());
   const count = state.article?.commentCount ?? 0;
   const open = state.article?.commentsOpen !== false;
   const user = state.user;
+
+  const close = (which: 'decisions' | 'notifications') => {
+    setPanel(null);
+    focus(`nc-${which}-button`);
+  };
 
   const attempt = async (work: () => Promise<unknown>) => {
     setError('');
@@ -69,19 +76,18 @@ export function App() {
           {user && (
             <AccountBar
               onDecisions={() => {
-                setDecisions(true);
+                setPanel('decisions');
                 focus('nc-decisions');
               }}
-            />
-          )}
-          {decisions && user && (
-            <Decisions
-              onClose={() => {
-                setDecisions(false);
-                focus('nc-decisions-button');
+              onNotifications={() => {
+                setPanel('notifications');
+                focus('nc-notifications');
               }}
             />
           )}
+          {panel &&
+            user &&
+            (panel === 'decisions' ? <Decisions onClose={() => close(panel)} /> : <Notifications onClose={() => close(panel)} />)}
           {!open ? (
             <p class="nc-note nc-closed">{t.m.closed}</p>
           ) : !user ? (

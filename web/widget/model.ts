@@ -9,6 +9,8 @@ export type Article = Schemas['ArticleSummaryDto'];
 export type ClientConfig = Schemas['ClientConfigDto'];
 export type Decision = Schemas['StatementOfReasonsDto'];
 export type ThreadPage = Schemas['ThreadPageDto'];
+export type Notifications = Schemas['NotificationsDto'];
+export type ReplyMails = Notifications['replies'];
 type Sort = 'newest' | 'oldest' | 'top';
 
 export interface Options {
@@ -556,6 +558,26 @@ export class Model {
       this.api.client.POST('/api/decisions/{decisionId}/appeals', { params: { path: { decisionId } }, body: { explanation }, headers }),
     );
     return appeal;
+  }
+
+  /** The reader's e-mail settings and whether their address is confirmed (docs/mail.md). */
+  async notifications(): Promise<Notifications> {
+    const { notifications } = await this.api.call((headers) => this.api.client.GET('/api/me/notifications', { headers }));
+    return notifications;
+  }
+
+  /** Reply mails off, one per reply, or a daily digest; in the widget's language. The staff's queue digest stays as it was. */
+  async saveNotifications(replies: ReplyMails, locale: 'bg' | 'en', queueDigest: boolean): Promise<Notifications> {
+    const { notifications } = await this.api.call((headers) =>
+      this.api.client.PUT('/api/me/notifications', { body: { replies, locale, queueDigest }, headers }),
+    );
+    return notifications;
+  }
+
+  /** Mails the account's address a link that confirms it (double opt-in); earlier links stop working. */
+  async requestConfirmation(): Promise<Schemas['ConfirmationSentDto']> {
+    const { confirmation } = await this.api.call((headers) => this.api.client.POST('/api/me/email/confirmation', { headers }));
+    return confirmation;
   }
 
   /** Everything stored about the account, as a JSON file the browser downloads (GDPR Art. 15, 20). */

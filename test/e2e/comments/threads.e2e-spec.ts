@@ -158,6 +158,7 @@ describe('GET /api/client-config', () => {
         auth: { local: 'true', sso: false },
         comments: { editWindowSeconds: 900, maxLength: 5000, reportReasonMaxLength: 500, reactionKinds: ['like'] },
         dsa: { termsUrl: null, appealWindowMonths: 6 },
+        mail: { enabled: false },
       },
     });
     expect(res.headers['cache-control']).toBe('public, max-age=300, stale-while-revalidate=3600, stale-if-error=86400');

@@ -169,8 +169,8 @@ export function SignIn() {
   );
 }
 
-/** Who is signed in, and what they may reach from here: their decisions, their data, signing out. */
-export function AccountBar({ onDecisions }: { onDecisions(): void }) {
+/** Who is signed in, and what they may reach from here: their decisions, their mail, their data, signing out. */
+export function AccountBar({ onDecisions, onNotifications }: { onDecisions(): void; onNotifications(): void }) {
   const { model, state, t, focus } = useCtx();
   const user = state.user!;
   const [error, setError] = useState('');
@@ -180,6 +180,11 @@ export function AccountBar({ onDecisions }: { onDecisions(): void }) {
       <button type="button" id="nc-decisions-button" class="nc-link" part="button" onClick={onDecisions}>
         {t.m.myDecisions}
       </button>
+      {state.config?.mail?.enabled && (
+        <button type="button" id="nc-notifications-button" class="nc-link" part="button" onClick={onNotifications}>
+          {t.m.notifications}
+        </button>
+      )}
       <button
         type="button"
         class="nc-link"
