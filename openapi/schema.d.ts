@@ -24387,6 +24387,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["ConfirmEmailDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConfirmEmailDto"];
             };
         };
         responses: {
@@ -24849,6 +24850,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["OneClickUnsubscribeDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["OneClickUnsubscribeDto"];
+                "multipart/form-data": components["schemas"]["OneClickUnsubscribeDto"];
             };
         };
         responses: {

@@ -9,7 +9,7 @@ import { AppError } from './common/errors/app-error.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { clientErrorHandler, frameworkErrors, securityHeaders, useFormBodiesOn, useStrictJsonBodies } from './common/http-hardening.js';
 import { installImportUploads } from './import/import-upload.js';
-import { MAIL_FORM_PATHS } from './mail/mail-pages.js';
+import { MAIL_FORM_PATHS, MAIL_MULTIPART_PATHS } from './mail/mail-pages.js';
 import { useConditionalGet } from './common/http-cache.js';
 import { createLogger, requestLogger } from './common/logger.js';
 import { buildOpenApiDocument } from './common/openapi/document.js';
@@ -68,7 +68,7 @@ export async function createApp(env: Env, logger: LoggerService = createLogger(e
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bufferLogs: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   useStrictJsonBodies(fastify);
-  useFormBodiesOn(fastify, MAIL_FORM_PATHS);
+  useFormBodiesOn(fastify, MAIL_FORM_PATHS, MAIL_MULTIPART_PATHS);
   // The one route that takes a file: its own body limit and media types (import/import-upload.ts).
   installImportUploads(fastify);
   app.setGlobalPrefix('api');

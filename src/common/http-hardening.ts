@@ -58,18 +58,19 @@ export function useStrictJsonBodies(fastify: FastifyInstance): void {
 /**
  * Form bodies (`application/x-www-form-urlencoded`, `multipart/form-data`) on the few paths that must take them and
  * nowhere else (415 elsewhere, as before): the links in mails, whose RFC 8058 one-click unsubscribe POST and whose
- * confirmation page's button send a form. A urlencoded body becomes an object of its fields; a multipart body (the
- * one-click POST may use it; its field carries nothing the route needs) an empty object.
+ * confirmation page's button send a form. A urlencoded body becomes an object of its fields; a multipart body (only
+ * where the one-click POST may use it, `multipartPaths`; its field carries nothing the route needs) an empty object.
  */
-export function useFormBodiesOn(fastify: FastifyInstance, paths: readonly string[]): void {
+export function useFormBodiesOn(fastify: FastifyInstance, paths: readonly string[], multipartPaths: readonly string[] = []): void {
   const allowed = new Set(paths);
+  const multipart = new Set(multipartPaths);
   const refuse = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Bodies must be application/json');
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
     if (!allowed.has(req.url.split('?')[0])) return done(refuse(), undefined);
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, _body, done) => {
-    if (!allowed.has(req.url.split('?')[0])) return done(refuse(), undefined);
+    if (!multipart.has(req.url.split('?')[0])) return done(refuse(), undefined);
     done(null, {});
   });
 }

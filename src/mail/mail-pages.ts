@@ -3,6 +3,9 @@ import { escapeHtml } from './mail-templates.js';
 /** The paths that take form bodies (the links in mails: RFC 8058 one-click POST, the confirmation page's button). */
 export const MAIL_FORM_PATHS = ['/api/email/unsubscribe', '/api/email/confirm'] as const;
 
+/** The one path a mail program's one-click POST reaches, which RFC 8058 lets send multipart/form-data. */
+export const MAIL_MULTIPART_PATHS = ['/api/email/unsubscribe'] as const;
+
 /** A strict policy for the tiny pages below: no script at all, forms only to this origin, never framed. */
 export const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/auth/auth-user.js';
 import { AllowBanned, CurrentUser, Public } from '../common/auth/decorators.js';
@@ -103,6 +103,8 @@ export class MailController {
   @Public({ identify: false })
   @RateLimit(LINK_LIMIT)
   @Post('email/confirm')
+  // A JSON body, or the form of the link's page and of a mail program's one-click POST (RFC 8058).
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @Endpoint({
     operationId: 'confirmEmail',
     summary: 'Confirm your address with the token of the confirmation link',
@@ -142,6 +144,8 @@ export class MailController {
   @Public({ identify: false })
   @RateLimit(LINK_LIMIT)
   @Post('email/unsubscribe')
+  // A JSON body, or the form of the link's page and of a mail program's one-click POST (RFC 8058).
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data')
   @Endpoint({
     operationId: 'unsubscribe',
     summary: 'One-click unsubscribe (RFC 8058)',
