@@ -197,6 +197,9 @@ describe('reply notifications', () => {
     const res = await t.http.post(pathOf(url)).type('form').send('List-Unsubscribe=One-Click');
     expect(res.status, res.text).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
+    // RFC 8058 lets the mail program send the same field as multipart/form-data: unsubscribed alike.
+    const multipart = await t.http.post(pathOf(url)).field('List-Unsubscribe', 'One-Click');
+    expect(multipart.status, multipart.text).toBe(200);
     expect((await t.http.post(pathOf(url)).send({}).expect(200)).body).toEqual({ replies: 'off', queueDigest: false });
     expect((await t.prisma.mailPreference.findUniqueOrThrow({ where: { userId: reader.id } })).replies).toBe('off');
 
