@@ -3,7 +3,7 @@
 -- stores it; the decision removes the row in its own statement. A row left behind (a process stopped between the
 -- two) is claimed by the resume worker once `claimed_until` has passed.
 CREATE TABLE comment_checks (
-  comment_id    uuid        PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE,
+  comment_id    uuid        PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE ON UPDATE CASCADE,
   -- The comment's version the check judges: a change since (a moderator's decision, an edit) makes the check moot.
   version       integer     NOT NULL,
   -- The status the comment takes when the check lets it through: approved (post-moderated) or pending.

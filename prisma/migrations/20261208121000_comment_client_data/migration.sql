@@ -2,7 +2,7 @@
 -- docs/legal.md): written only while one is configured, encrypted (AES-256-GCM, `sealed`), deleted after the
 -- decision plus SPAM_FEEDBACK_DAYS (`delete_after`), at once when the service is turned off.
 CREATE TABLE comment_client_data (
-  comment_id   uuid        PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE,
+  comment_id   uuid        PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE ON UPDATE CASCADE,
   sealed       text        NOT NULL,
   -- What the spam service said (ham, spam, discard), so a moderator's override can be reported to it.
   spam_verdict text,
