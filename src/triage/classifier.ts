@@ -120,6 +120,7 @@ export class ClassifierClient {
       readBody: true,
       signal: this.shutdown.signal,
       userAgent: 'newsroom-comments-classifier/1',
+      keepAlive: true,
     });
     if (!sent.ok) return failure('unavailable', `the classifier did not answer: ${sent.error ?? 'no answer'}`);
     const answer = parseClassifierAnswer(sent.body);

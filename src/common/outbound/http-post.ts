@@ -16,6 +16,12 @@ export interface SendRequest {
   signal?: AbortSignal;
   /** The User-Agent header (default: the webhooks'). */
   userAgent?: string;
+  /**
+   * Keep the connection for the next call to the same checked addresses (the classifier: one call per comment, to
+   * a target the operator configured). The target is still resolved and checked on every call; a kept socket is
+   * reused only by calls whose check gave the same addresses, so none outlives the check that allowed it.
+   */
+  keepAlive?: boolean;
 }
 
 export interface SendResult {
@@ -37,11 +43,34 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export const USER_AGENT = 'newsroom-comments-webhooks/1';
 
+/** Keep-alive agents by protocol and checked address set (a handful: one target, re-resolved now and then). */
+const agents = new Map<string, http.Agent>();
+
+function keptAgent(protocol: string, addresses: ResolvedAddress[]): http.Agent {
+  const key = `${protocol}${addresses
+    .map((a) => a.address)
+    .sort()
+    .join(',')}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    // A target whose addresses keep changing must not pile up agents (and their sockets).
+    if (agents.size >= 8) {
+      for (const a of agents.values()) a.destroy();
+      agents.clear();
+    }
+    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000, scheduling: 'lifo' as const };
+    agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 /**
  * One delivery attempt: resolve and check the target (webhook-target.ts), then POST the body to exactly the
  * addresses checked (the socket's `lookup` answers with them instead of asking DNS again), with a deadline for the
  * whole attempt (resolution, connection, TLS, response). Redirects are not followed: a 3xx is a failed attempt.
- * A fresh connection per attempt (no keep-alive), so no socket outlives the check that allowed it. Never throws.
+ * A fresh connection per attempt unless `keepAlive` (then only to the same checked addresses), so no socket
+ * outlives the check that allowed it. Never throws.
  */
 export async function postJson(req: SendRequest): Promise<SendResult> {
   const started = performance.now();
@@ -79,7 +108,7 @@ export async function postJson(req: SendRequest): Promise<SendResult> {
       url,
       {
         method: 'POST',
-        agent: false,
+        agent: req.keepAlive ? keptAgent(url.protocol, addresses) : false,
         signal: deadline,
         lookup: pinnedLookup(addresses),
         headers: {
@@ -99,7 +128,8 @@ export async function postJson(req: SendRequest): Promise<SendResult> {
             settle(result({ ok: true, status, error: null, retryAfterMs: null, ...(req.readBody && { body }) }));
           else if (status >= 300 && status < 400) settle(failure(`redirect (${status}) not followed`, status));
           else settle(result({ ok: false, status, error: `HTTP ${status}`, retryAfterMs: retryAfter(res.headers['retry-after']) }));
-          request.destroy();
+          // A kept-alive socket whose answer was read to its end goes back to its agent; any other is closed.
+          if (!req.keepAlive || !res.complete) request.destroy();
         };
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;

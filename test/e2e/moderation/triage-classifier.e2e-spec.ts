@@ -22,6 +22,8 @@ type Answer = { status?: number; body?: string; delayMs?: number; hang?: boolean
 class FakeClassifier {
   readonly received: { body: string; commentId: string; webhookId: string }[] = [];
   rejected = 0;
+  /** TCP connections the service opened to it. */
+  connections = 0;
   answer: (body: string) => Answer = () => ({ body: JSON.stringify({ action: 'publish' }) });
   private readonly hanging = new Set<http.ServerResponse>();
   private server: http.Server | null = null;
@@ -56,6 +58,7 @@ class FakeClassifier {
         }, a.delayMs ?? 0);
       });
     });
+    this.server.on('connection', () => this.connections++);
     await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
@@ -180,6 +183,18 @@ describe('the publisher’s classifier', () => {
     expect(await t.prisma.commentCheck.count({ where: { commentId: c.id } })).toBe(0);
     // Without a spam service the client's address and user agent are not kept.
     expect(await t.prisma.commentClientData.count()).toBe(0);
+  });
+
+  it('should keep its connection to the classifier for the next comments, one call each', async () => {
+    const a = await article(t, 'post');
+    await postComment(t, a, regular, { body: 'Първо мнение поред.' });
+    const before = { connections: fake.connections, calls: fake.received.length };
+    for (const body of ['Второ мнение поред.', 'Трето мнение поред.', 'Четвърто мнение поред.']) {
+      expect((await postComment(t, a, regular, { body })).status).toBe('approved');
+    }
+    expect(fake.received.length - before.calls).toBe(3);
+    // One after another: the kept socket carries them all (a fresh connection per call opened three).
+    expect(fake.connections - before.connections).toBe(0);
   });
 
   it('should leave a pre-moderated article’s comment pending when the classifier lets it through', async () => {
