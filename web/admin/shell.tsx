@@ -3,6 +3,7 @@ import { type Theme, useConsole } from './context';
 import { AppealsPage } from './pages/appeals';
 import { ArticlesPage } from './pages/articles';
 import { AuditPage } from './pages/audit';
+import { NotificationsPage } from './pages/notifications';
 import { ReasonsPage } from './pages/reasons';
 import { TransparencyPage } from './pages/transparency';
 import { UsersPage } from './pages/users';
@@ -18,6 +19,7 @@ const ADMIN_PAGES = [
   { path: 'users', key: 'nav.users', admin: false },
   { path: 'reasons', key: 'nav.reasons', admin: false },
   { path: 'audit', key: 'nav.audit', admin: false },
+  { path: 'notifications', key: 'nav.notifications', admin: false },
   { path: 'webhooks', key: 'nav.webhooks', admin: true },
   { path: 'transparency', key: 'nav.transparency', admin: true },
 ] as const;
@@ -89,6 +91,7 @@ export function Shell(props: {
   else if (section === 'users') page = <UsersPage />;
   else if (section === 'reasons') page = <ReasonsPage />;
   else if (section === 'audit') page = <AuditPage />;
+  else if (section === 'notifications') page = <NotificationsPage />;
   else if (section === 'webhooks' && c.isAdmin) page = <WebhooksPage />;
   else if (section === 'transparency' && c.isAdmin) page = <TransparencyPage />;
   else if (rest === '' || section === 'queue') page = null;

@@ -3,7 +3,8 @@ import { axeViolations, type Browser, collectProblems, describeViolations, launc
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { freePort } from '../../helpers/net.js';
 import { SmtpSink } from '../../helpers/smtp.js';
-import { createUser } from '../../factories/index.js';
+import { authHeader, createUser } from '../../factories/index.js';
+import { expectAccessible, openConsole, staff } from '../../helpers/console.js';
 import { cleanWordFilter, openArticlePage, poll, postComment, screenshot, unexpectedProblems, widgetText } from '../../helpers/widget.js';
 
 /**
@@ -179,6 +180,35 @@ describe('e-mail notifications in the comment section', () => {
       }
     } finally {
       await off.close();
+    }
+  });
+});
+
+describe("the console: a moderator's own notifications", () => {
+  it('should confirm the address from the page, then turn on the daily queue digest, with nothing axe-core finds', async () => {
+    const moderator = await staff(t, 'moderator');
+    const tab = await openConsole(browser, base, moderator, { path: '/admin/notifications' });
+    try {
+      const { page } = tab;
+      await page.getByRole('heading', { level: 1, name: 'Моите известия' }).waitFor();
+      await page.getByText(`Адресът ${moderator.email} още не е потвърден`).waitFor();
+      await page.getByRole('button', { name: 'Изпрати връзка за потвърждение' }).click();
+      await poll(() => sink.to(moderator.email).length).toBe(1);
+      const token = /confirm\?token=([A-Za-z0-9_.-]+)/.exec(sink.to(moderator.email)[0]!.text)?.[1];
+      expect(token).toBeTruthy();
+      await t.http.post('/api/email/confirm').send({ token }).expect(200);
+
+      await page.reload();
+      await page.getByText(`Пишем ви на ${moderator.email} (потвърден).`).waitFor();
+      const digest = page.getByLabel('Всеки ден имейл за опашката за модериране');
+      await digest.check();
+      await poll(
+        async () => (await t.http.get('/api/me/notifications').set(authHeader(moderator)).expect(200)).body.notifications.queueDigest,
+      ).toBe(true);
+      await expectAccessible(page, 'my notifications');
+      expect(tab.problems).toEqual([]);
+    } finally {
+      await tab.context.close();
     }
   });
 });
