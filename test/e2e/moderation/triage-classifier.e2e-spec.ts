@@ -7,6 +7,8 @@ import { launchBrowser } from '../../helpers/browser.js';
 import { openConsole } from '../../helpers/console.js';
 import { scratchDatabase, type ScratchDatabase } from '../../helpers/db.js';
 import { authHeader, createUser, postComment, type TestUser } from '../../factories/index.js';
+import { freePort } from '../../helpers/net.js';
+import { buildDist, serviceEnv, startProcess } from '../../helpers/start-process.js';
 
 /**
  * The publisher's classifier (src/triage/classifier.ts, src/comments/comment-checks.service.ts, docs/triage.md): a
@@ -376,6 +378,61 @@ describe('a comment stored but not yet decided when the process stops', () => {
       await left.end();
     }
   });
+});
+
+describe('a process killed between storing a comment and deciding it', () => {
+  it('should leave it awaiting its check, and the resume worker of another instance should decide it', async () => {
+    // The production build as its own process, on the same database as this file's app (whose worker resumes).
+    buildDist();
+    const port = await freePort();
+    const killed = startProcess(
+      process.execPath,
+      ['dist/main.js'],
+      serviceEnv({
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        JWT_SECRET: process.env.JWT_SECRET!,
+        SEED_ARTICLE: 'false',
+        LOG_LEVEL: 'warn',
+        CLASSIFIER_URL: fake.url,
+        CLASSIFIER_SECRET: SECRET,
+        CLASSIFIER_TIMEOUT_MS: '1500',
+        CLASSIFIER_ALLOW_PRIVATE_TARGET: 'true',
+        COMMENT_CHECK_POLL_MS: '100',
+      }),
+    );
+    const a = await article(t, 'post');
+    const author = await createUser(t);
+    const left = new pg.Client({ connectionString: db.url });
+    await left.connect();
+    try {
+      await killed.waitUntilReady(port);
+      fake.answer = (body) => (body.includes('[kill]') ? { hang: true } : byMarker(body));
+      const posting = fetch(`http://127.0.0.1:${port}/api/articles/${a.slug}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${author.token}` },
+        body: JSON.stringify({ body: 'Мнение по време на срив [kill]' }),
+      }).then(
+        (r) => r.status,
+        () => 0,
+      );
+      await expect.poll(() => fake.received.some((r) => r.body.includes('[kill]')), { timeout: 10_000 }).toBe(true);
+      // Killed outright while the classifier is being asked: no shutdown hook runs, the POST gets no answer.
+      process.kill(killed.child.pid!, 'SIGKILL');
+      expect(await killed.exited).toBe(137);
+      expect(await posting).toBe(0);
+      const stored = await t.prisma.comment.findFirstOrThrow({ where: { authorId: author.id }, select: { id: true } });
+      expect(await statusOf(left, stored.id)).toEqual({ status: 'pending', awaiting: true });
+      // Once the dead process's claim lapses, the other instance's worker asks again and decides.
+      fake.answer = (body) => (body.includes('[kill]') ? { body: JSON.stringify({ action: 'publish' }) } : byMarker(body));
+      await expect.poll(async () => (await statusOf(left, stored.id)).status, { timeout: 20_000, interval: 200 }).toBe('approved');
+      expect(await statusOf(left, stored.id)).toEqual({ status: 'approved', awaiting: false });
+      expect((await audit(t, stored.id)).map((r) => r.action)).toContain('check_publish');
+    } finally {
+      await left.end();
+      if (killed.child.exitCode === null && killed.child.signalCode === null) killed.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 /** A comment's status and whether it awaits its check, read with a connection of its own (no app needed). */
