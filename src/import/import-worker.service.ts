@@ -6,6 +6,7 @@ import { claimImport, type ClaimedImport, dropUpload, extendLease, releaseImport
 import { Importer, ImportInterrupted } from './importer.js';
 import { readRecords } from './readers.js';
 import { readUtf8Chunks } from './source-file.js';
+import { WakeableSleep } from '../common/wakeable-sleep.js';
 
 const POLL_MS = 5_000;
 const LEASE_MS = 60_000;
@@ -23,8 +24,7 @@ export class ImportWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly reserved: ReservedUsernames;
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly pause = new WakeableSleep();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -45,8 +45,7 @@ export class ImportWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** A run was queued here: look now. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -58,7 +57,7 @@ export class ImportWorker implements OnApplicationBootstrap, BeforeApplicationSh
         this.logger.warn({ msg: 'import queue unavailable; retrying', err: (err as Error).message });
       }
       if (claimed) await this.runOne(claimed);
-      else await this.sleep(POLL_MS);
+      else await this.pause.sleep(POLL_MS);
     }
   }
 
@@ -100,23 +99,5 @@ export class ImportWorker implements OnApplicationBootstrap, BeforeApplicationSh
       clearInterval(heartbeat);
     }
     if (ended) await dropUpload(pool, job.id).catch(() => {});
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      timer.unref();
-      this.wakeUp = finish;
-    });
   }
 }

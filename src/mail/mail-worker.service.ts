@@ -16,6 +16,7 @@ import {
 } from './mail-queue.js';
 import { MailSettings } from './mail-settings.js';
 import { MailTransport } from './mail-transport.js';
+import { WakeableSleep } from '../common/wakeable-sleep.js';
 
 const BATCH = 10;
 const DIGEST_BATCH = 5_000;
@@ -40,8 +41,7 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly logger = new Logger('Mail');
   private loop: Promise<void> | null = null;
   private stopping = false;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly pause = new WakeableSleep();
   private errors = 0;
   private nextPruneAt = Date.now() + 60_000;
   private lastClaimAt = 0;
@@ -82,8 +82,7 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -167,7 +166,7 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
       );
       if (this.stopping) break;
       if (claimed === BATCH) continue;
-      await this.sleep(
+      await this.pause.sleep(
         this.errors ? Math.min(MAX_ERROR_BACKOFF_MS, this.settings.pollIntervalMs * 2 ** this.errors) : this.settings.pollIntervalMs,
       );
     }
@@ -178,23 +177,5 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
     for (let batch = 0; batch < 50 && !this.stopping; batch++)
       if ((await pruneMails(this.prisma.pool, MAIL_RETENTION_DAYS, PRUNE_BATCH)) < PRUNE_BATCH) break;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      timer.unref();
-      this.wakeUp = finish;
-    });
   }
 }

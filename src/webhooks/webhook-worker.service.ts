@@ -4,6 +4,7 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { claimDueDeliveries, pruneDeliveries } from './webhook-queue.js';
 import { WebhookSettings } from './webhook-settings.js';
+import { WakeableSleep } from '../common/wakeable-sleep.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const PRUNE_BATCH = 1000;
@@ -30,8 +31,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private readonly inFlight = new Set<Promise<unknown>>();
   private loop: Promise<void> | null = null;
   private stopping = false;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly pause = new WakeableSleep();
   private errors = 0;
   private nextPruneAt = Date.now() + 60_000;
   private lastClaimAt = 0;
@@ -69,8 +69,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Look for due deliveries now instead of at the next poll. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -105,7 +104,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       }
       if (this.stopping) break;
       if (free > 0 && claimed === free) continue; // a full batch: more may be due right away
-      await this.sleep(
+      await this.pause.sleep(
         this.errors ? Math.min(MAX_ERROR_BACKOFF_MS, this.settings.pollIntervalMs * 2 ** this.errors) : this.settings.pollIntervalMs,
       );
     }
@@ -129,23 +128,5 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       if (deleted < PRUNE_BATCH) break;
     }
     if (total) this.logger.log({ msg: 'deleted old webhook deliveries', deleted: total, olderThanDays: this.settings.retentionDays });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      timer.unref();
-      this.wakeUp = finish;
-    });
   }
 }
