@@ -184,8 +184,11 @@ describe('the moderation console: admin pages and access', () => {
       const { page } = tab;
       const pick = page.locator(`[data-comment-id="${id}"]`).getByRole('button', { name: 'Избор на редакцията' });
       await expect.poll(() => pick.getAttribute('aria-pressed')).toBe('false');
-      await pick.click();
+      // With the keyboard: the toggle keeps the focus while the service answers (a disabled button would drop it).
+      await pick.focus();
+      await page.keyboard.press('Enter');
       await expect.poll(() => pick.getAttribute('aria-pressed')).toBe('true');
+      expect(await pick.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
       expect((await t.http.get(`/api/comments/${id}`).expect(200)).body.comment.featured).toBe(true);
       await expectAccessible(page, 'decided queue with a pick');
 

@@ -40,7 +40,10 @@ export function NotificationsPage() {
     announce(t(queueDigest ? 'notify.digestOn' : 'notify.digestOff'));
   };
 
+  // Buttons stay enabled while a request runs (aria-disabled): disabling the focused control would drop the keyboard
+  // focus to the page.
   const sendLink = async () => {
+    if (busy) return;
     setBusy(true);
     const { data, error: e } = await api.POST('/api/me/email/confirmation');
     setBusy(false);
@@ -66,7 +69,7 @@ export function NotificationsPage() {
           </p>
           {prefs.email && !prefs.emailVerified && (
             <p>
-              <button type="button" disabled={busy} onClick={() => void sendLink()}>
+              <button type="button" aria-disabled={busy || undefined} onClick={() => void sendLink()}>
                 {t('notify.sendLink')}
               </button>
             </p>
@@ -78,7 +81,6 @@ export function NotificationsPage() {
                 <input
                   type="checkbox"
                   checked={prefs.queueDigest}
-                  disabled={busy}
                   aria-describedby="notify-digest-help"
                   onChange={(e) => void save((e.target as HTMLInputElement).checked)}
                 />

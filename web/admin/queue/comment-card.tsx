@@ -152,6 +152,7 @@ function Pick(props: { id: string; author: string; featured: boolean }) {
   const [error, setError] = useState<unknown>(null);
   useEffect(() => setFeatured(props.featured), [props.featured]);
   const toggle = async () => {
+    if (busy) return;
     const next = !featured;
     setBusy(true);
     setError(null);
@@ -166,7 +167,7 @@ function Pick(props: { id: string; author: string; featured: boolean }) {
   };
   return (
     <p class="pick">
-      <button type="button" aria-pressed={featured} disabled={busy} onClick={() => void toggle()}>
+      <button type="button" aria-pressed={featured} aria-disabled={busy || undefined} onClick={() => void toggle()}>
         {t('action.pick')}
       </button>
       <ErrorText error={error} />
